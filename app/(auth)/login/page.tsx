@@ -1,0 +1,24 @@
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import { authOptions } from "@/lib/auth/options";
+import { LoginForm } from "@/components/auth/login-form";
+
+export const metadata = { title: "Sign in" };
+export const dynamic = "force-dynamic";
+
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
+  if (await getServerSession(authOptions)) redirect("/");
+  const { callbackUrl, error } = await searchParams;
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4">
+      <div className="w-full max-w-sm">
+        <div className="mb-8 text-center">
+          <div className="mx-auto mb-3 flex h-11 w-11 items-center justify-center rounded-xl bg-indigo-600 text-lg font-bold text-white">H</div>
+          <h1 className="text-2xl font-semibold tracking-tight">Sign in to Herald</h1>
+          <p className="mt-1 text-sm text-slate-500">Webhooks for your realtime apps</p>
+        </div>
+        <LoginForm callbackUrl={callbackUrl?.startsWith("/") ? callbackUrl : "/"} initialError={error ? "Wrong email or password." : undefined} />
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,137 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { z, ZodError, type ZodType } from "zod";
+import { AppError, type ErrorDetail } from "../errors";
+import { logger } from "../logger";
+import { authenticate, requireScope, type Principal, type Scope } from "../auth/principal";
+import { withIdempotency } from "./idempotency";
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export type RouteContext<Params, Body, Query> = {
+  req: NextRequest;
+  params: Params;
+  body: Body;
+  query: Query;
+  principal: Principal;
+};
+
+type RouteOptions<Body, Query> = {
+  /** Scope the caller needs; null = public (health, signed intake). */
+  scope: Scope | null;
+  body?: ZodType<Body>;
+  query?: ZodType<Query>;
+  maxBodyBytes?: number;
+};
+
+type NextRouteContext = { params: Promise<Record<string, string>> };
+
+export function json(data: unknown, status = 200): NextResponse {
+  return NextResponse.json(data, { status });
+}
+
+export function errorResponse(error: AppError): NextResponse {
+  return json({ error: { code: error.code, message: error.message, details: error.details } }, error.status);
+}
+
+/**
+ * The one wrapper every route handler goes through: auth -> parse -> handler -> respond,
+ * with every failure mapped to {"error": {code, message, details}}.
+ */
+export function route<Params extends Record<string, string> = Record<string, string>, Body = undefined, Query = undefined>(
+  options: RouteOptions<Body, Query>,
+  handler: (ctx: RouteContext<Params, Body, Query>) => Promise<unknown>,
+) {
+  return async (req: NextRequest, context: NextRouteContext): Promise<Response> => {
+    try {
+      const params = ((await context?.params) ?? {}) as Params;
+      const principal = options.scope ? await authenticate(req) : anonymous;
+      if (options.scope) requireScope(principal, options.scope);
+      const query = options.query ? parseQuery(req, options.query) : (undefined as Query);
+      const rawBody = options.body ? await readBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : "";
+      const body = options.body ? parseBody(rawBody, options.body) : (undefined as Body);
+      const run = async () => toResponse(await handler({ req, params, body, query, principal }));
+      if (req.method === "POST" && req.headers.get("idempotency-key") && options.scope) {
+        return await withIdempotency(req, principal, rawBody, run);
+      }
+      return await run();
+    } catch (error) {
+      return errorResponse(toAppError(error));
+    }
+  };
+}
+
+const anonymous: Principal = { kind: "anonymous", id: "anonymous", scopes: new Set(), appId: null };
+
+function toResponse(result: unknown): Response {
+  if (result instanceof Response) return result;
+  if (result === undefined) return new NextResponse(null, { status: 204 });
+  return json(result);
+}
+
+export async function readBody(req: Request, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const buffer = Buffer.from(await req.arrayBuffer());
+  if (buffer.length > maxBytes) throw tooLarge(maxBytes);
+  return buffer.toString("utf8");
+}
+
+const tooLarge = (maxBytes: number) =>
+  new AppError("payload_too_large", `Request body is larger than ${Math.round(maxBytes / 1024)} KiB`);
+
+export function parseJson(raw: string): unknown {
+  if (raw.trim() === "") throw new AppError("bad_request", "Request body is empty; expected JSON");
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    throw new AppError("bad_request", `Request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function parseBody<Body>(raw: string, schema: ZodType<Body>): Body {
+  return schema.parse(parseJson(raw));
+}
+
+function parseQuery<Query>(req: NextRequest, schema: ZodType<Query>): Query {
+  const result = schema.safeParse(Object.fromEntries(req.nextUrl.searchParams));
+  if (result.success) return result.data;
+  const details = zodDetails(result.error);
+  throw new AppError("bad_request", `Invalid query parameters: ${summarize(details)}`, details);
+}
+
+export function zodDetails(error: ZodError): ErrorDetail[] {
+  return error.issues.map((issue) => ({ field: issue.path.join(".") || "(root)", issue: issue.message }));
+}
+
+function summarize(details: ErrorDetail[]): string {
+  return details.map((detail) => `${detail.field}: ${detail.issue}`).join("; ");
+}
+
+const CONNECTION_ERROR = /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|Connection is closed|Stream isn't writeable|max retries per request|Can't reach database|Connection terminated|connect ECONN|timeout exceeded when trying to connect/i;
+
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof ZodError) {
+    const details = zodDetails(error);
+    return new AppError("validation_failed", `Validation failed: ${summarize(details)}`, details);
+  }
+  const prismaCode = (error as { code?: unknown })?.code;
+  if (prismaCode === "P2002") {
+    const target = (error as { meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } }).meta;
+    const fields = target?.driverAdapterError?.cause?.constraint?.fields ?? (Array.isArray(target?.target) ? (target?.target as string[]) : []);
+    return new AppError("conflict", `A resource with the same ${fields.join(", ") || "unique value"} already exists`);
+  }
+  if (prismaCode === "P2025") return new AppError("not_found", "The resource was not found");
+  const message = error instanceof Error ? `${error.name} ${error.message} ${String((error as { cause?: unknown }).cause ?? "")}` : String(error);
+  if (CONNECTION_ERROR.test(message)) {
+    logger.warn({ err: error }, "dependency unavailable");
+    return new AppError("service_unavailable", "A backing service (Postgres or Redis) is unavailable; nothing was stored. Retry later.");
+  }
+  logger.error({ err: error }, "unhandled error in route");
+  return new AppError("internal_error", "Internal error");
+}
+
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(250).default(50),
+  cursor: z.string().min(1).max(200).optional(),
+});

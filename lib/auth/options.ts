@@ -1,0 +1,32 @@
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { env } from "../env";
+import { safeEqual } from "../crypto";
+
+// The dashboard's login: the bootstrap admin from HERALD_ADMIN_EMAIL / HERALD_ADMIN_PASSWORD,
+// with a JWT session (no session table to keep).
+export const authOptions: NextAuthOptions = {
+  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  pages: { signIn: "/login" },
+  get secret() {
+    return env.NEXTAUTH_SECRET;
+  },
+  providers: [
+    CredentialsProvider({
+      name: "Herald",
+      credentials: {
+        email: { label: "Email", type: "email" },
+        password: { label: "Password", type: "password" },
+      },
+      authorize(credentials) {
+        const email = credentials?.email?.trim().toLowerCase() ?? "";
+        const password = credentials?.password ?? "";
+        const adminEmail = env.HERALD_ADMIN_EMAIL?.toLowerCase();
+        const adminPassword = env.HERALD_ADMIN_PASSWORD;
+        if (!adminEmail || !adminPassword) return null;
+        if (!safeEqual(email, adminEmail) || !safeEqual(password, adminPassword)) return null;
+        return { id: "admin", email: adminEmail, name: "Admin" };
+      },
+    }),
+  ],
+};

@@ -1,0 +1,49 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { env } from "./env";
+
+// Secrets at rest: AES-256-GCM with HERALD_ENCRYPTION_KEY, stored as "v1.<iv>.<tag>.<ciphertext>".
+const VERSION = "v1";
+
+function key(): Buffer {
+  return Buffer.from(env.HERALD_ENCRYPTION_KEY, "base64");
+}
+
+export function encryptSecret(plaintext: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key(), iv);
+  const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
+  return [VERSION, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ciphertext.toString("base64url")].join(".");
+}
+
+export function decryptSecret(stored: string): string {
+  const [version, iv, tag, ciphertext] = stored.split(".");
+  if (version !== VERSION || !iv || !tag || ciphertext === undefined) throw new Error("Unreadable encrypted secret");
+  const decipher = createDecipheriv("aes-256-gcm", key(), Buffer.from(iv, "base64url"));
+  decipher.setAuthTag(Buffer.from(tag, "base64url"));
+  return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
+}
+
+export const MASK = "********";
+
+/** Shows the last four characters of long secrets only, so short ones are never revealed. */
+export function maskSecret(secret: string): string {
+  return secret.length >= 16 ? `${MASK}${secret.slice(-4)}` : MASK;
+}
+
+export function isMasked(value: string): boolean {
+  return value.startsWith(MASK);
+}
+
+export function sha256Hex(value: string): string {
+  return createHash("sha256").update(value).digest("hex");
+}
+
+export function randomToken(bytes = 24): string {
+  return randomBytes(bytes).toString("base64url");
+}
+
+export function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { batchingSchema } from "./common";
+
+const appId = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "must be 1-64 letters, digits, '-' or '_' (like a Pusher app id)");
+
+export const createAppSchema = z
+  .object({
+    id: appId.optional(),
+    name: z.string().trim().min(1, "is required").max(200),
+    key: z.string().regex(/^[A-Za-z0-9_-]{4,128}$/, "must be 4-128 letters, digits, '-' or '_'").optional(),
+    secret: z.string().min(4, "must be at least 4 characters").max(256).optional(),
+    enabled: z.boolean().default(true),
+    batching: batchingSchema.optional(),
+  })
+  .strict()
+  .meta({ id: "CreateApp" });
+
+export const updateAppSchema = z
+  .object({
+    name: z.string().trim().min(1, "must not be empty").max(200).optional(),
+    enabled: z.boolean().optional(),
+    batching: batchingSchema.partial().strict().optional(),
+  })
+  .strict()
+  .meta({ id: "UpdateApp" });
+
+export const rotateSecretSchema = z
+  .object({
+    graceSeconds: z.number().int().min(0).max(7 * 24 * 3600, "must be at most 604800 (7 days)").default(3600),
+  })
+  .strict()
+  .meta({ id: "RotateSecret" });
+
+export const appSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    key: z.string(),
+    secret: z.string().describe("Masked except in the responses to create and rotate-secret"),
+    enabled: z.boolean(),
+    batching: batchingSchema,
+    previousSecretExpiresAt: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "App" });
+
+export type CreateAppInput = z.infer<typeof createAppSchema>;
+export type UpdateAppInput = z.infer<typeof updateAppSchema>;

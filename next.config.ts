@@ -1,0 +1,9 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // Kept out of the server bundle: native/dynamic requires and the worker-only SDKs.
+  serverExternalPackages: ["pino", "bullmq", "ioredis", "pg", "@prisma/adapter-pg", "recheck", "@aws-sdk/client-lambda"],
+  poweredByHeader: false,
+};
+
+export default nextConfig;

@@ -1,0 +1,66 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import concurrently from "concurrently";
+import { EnvError, loadEnv } from "../lib/env";
+import { prepareDatabase } from "../lib/migrations";
+
+// `npm start`: write .env on first run, create + migrate the database, build if there is no
+// build, then run web + worker in the foreground (Ctrl-C stops both). `--web` runs web alone.
+
+const webOnly = process.argv.includes("--web");
+
+function writeFirstRunEnv(): void {
+  const generated: Record<string, string> = {
+    HERALD_API_TOKEN: `hrld_admin_${randomBytes(24).toString("base64url")}`,
+    HERALD_ADMIN_PASSWORD: randomBytes(12).toString("base64url"),
+    HERALD_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
+  };
+  const text = readFileSync(".env.example", "utf8").replace(/^([A-Z_]+)=$/gm, (line, name: string) =>
+    generated[name] ? `${name}=${generated[name]}` : line,
+  );
+  writeFileSync(".env", text, { mode: 0o600 });
+  console.log("Wrote .env with fresh secrets (first run).");
+  console.log(`  Dashboard login: admin@example.com / ${generated.HERALD_ADMIN_PASSWORD}`);
+  console.log(`  API token:       ${generated.HERALD_API_TOKEN}`);
+}
+
+if (!existsSync(".env") && !process.env.HERALD_ENCRYPTION_KEY) writeFirstRunEnv();
+
+let env;
+try {
+  env = loadEnv();
+} catch (error) {
+  if (error instanceof EnvError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+try {
+  const { created, applied } = await prepareDatabase(env.DATABASE_URL);
+  if (created) console.log("Created the database.");
+  if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
+} catch (error) {
+  console.error(`Cannot prepare the database at DATABASE_URL: ${(error as Error).message}`);
+  process.exit(1);
+}
+
+if (!existsSync(".next/BUILD_ID")) {
+  console.log("No build found: running next build (once)…");
+  const build = spawnSync("npx", ["next", "build"], { stdio: "inherit" });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const childEnv = { ...process.env, NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}` };
+const commands = [{ name: "web", command: `npx next start -p ${env.PORT}`, env: childEnv, prefixColor: "cyan" }];
+if (!webOnly) commands.push({ name: "worker", command: "npx tsx worker/index.ts", env: childEnv, prefixColor: "magenta" });
+
+console.log(`Herald: http://localhost:${env.PORT}`);
+const { result } = concurrently(commands, { killOthersOn: ["failure", "success"], killSignal: "SIGTERM" });
+result.then(
+  () => process.exit(0),
+  () => process.exit(1),
+);

@@ -1,0 +1,14 @@
+// The environment every test process (and the servers e2e tests start) runs with.
+export const testEnv: Record<string, string> = {
+  NODE_ENV: "test",
+  HERALD_SKIP_DOTENV: "1",
+  DATABASE_URL: process.env.TEST_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/herald_test",
+  REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/0",
+  HERALD_ENCRYPTION_KEY: "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcyEhISE=",
+  HERALD_API_TOKEN: "test-bootstrap-token-0123456789",
+  HERALD_ADMIN_EMAIL: "admin@example.com",
+  HERALD_ADMIN_PASSWORD: "correct-horse-battery",
+  NEXTAUTH_SECRET: "test-nextauth-secret-0123456789",
+  HERALD_ALLOWED_DESTINATIONS: "127.0.0.1,localhost,::1",
+  HERALD_LOG_LEVEL: "silent",
+};

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { decryptSecret, encryptSecret, maskSecret } from "@/lib/crypto";
+
+describe("secret encryption", () => {
+  it("round-trips and never stores the plaintext", () => {
+    const stored = encryptSecret("my-app-secret");
+    expect(stored).not.toContain("my-app-secret");
+    expect(decryptSecret(stored)).toBe("my-app-secret");
+    expect(encryptSecret("my-app-secret")).not.toBe(stored);
+  });
+
+  it("detects tampering", () => {
+    const [version, iv, tag, ciphertext] = encryptSecret("value").split(".");
+    const flipped = Buffer.from(ciphertext!, "base64url");
+    flipped[0]! ^= 1;
+    expect(() => decryptSecret([version, iv, tag, flipped.toString("base64url")].join("."))).toThrow();
+  });
+
+  it("masks short secrets entirely and long ones but the last four characters", () => {
+    expect(maskSecret("tofu")).toBe("********");
+    expect(maskSecret("0123456789abcdef-last")).toBe("********last");
+  });
+});

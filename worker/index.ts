@@ -1,0 +1,26 @@
+import { loadEnv, EnvError } from "../lib/env";
+
+process.env.HERALD_PROCESS = "worker";
+
+try {
+  loadEnv();
+} catch (error) {
+  if (error instanceof EnvError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const { startWorker } = await import("./runtime");
+const runtime = await startWorker();
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  await runtime.stop(signal);
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
