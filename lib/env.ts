@@ -20,6 +20,8 @@ const envSchema = z.object({
     message: "must be a postgresql:// URL",
   }),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** BullMQ key prefix; lets several deployments (or test runs) share one Redis. */
+  HERALD_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "must be letters, digits, - or _").default("herald"),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").default("redis://127.0.0.1:6379"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HERALD_API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
