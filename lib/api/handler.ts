@@ -122,6 +122,8 @@ export function toAppError(error: unknown): AppError {
     return new AppError("conflict", `A resource with the same ${fields.join(", ") || "unique value"} already exists`);
   }
   if (prismaCode === "P2025") return new AppError("not_found", "The resource was not found");
+  // A malformed id in the URL (e.g. not a UUID) names nothing that exists.
+  if (prismaCode === "P2007" || prismaCode === "P2023") return new AppError("not_found", "The resource was not found (malformed id)");
   const message = error instanceof Error ? `${error.name} ${error.message} ${String((error as { cause?: unknown }).cause ?? "")}` : String(error);
   if (CONNECTION_ERROR.test(message)) {
     logger.warn({ err: error }, "dependency unavailable");
