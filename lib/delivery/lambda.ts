@@ -1,0 +1,119 @@
+import { InvokeCommand, LambdaClient, LambdaServiceException } from "@aws-sdk/client-lambda";
+import { RESPONSE_BODY_LIMIT, type LambdaConfig, type TransportRequest, type TransportResult } from "./types";
+
+// AWS Lambda transport. The payload is exactly the signed Pusher body ({time_ms, events}); our HTTP
+// headers (signatures, delivery id) are not sent: a Lambda endpoint is trusted through IAM, and the
+// caller's credentials come from the SDK's standard chain (env, profile, SSO, IMDS...).
+//
+// Result mapping:
+// - invoke accepted: status = Lambda's StatusCode (202 for Event, 200 for RequestResponse), error null;
+// - the function threw (X-Amz-Function-Error): status stays as Lambda gave it (200) but `error` is
+//   "function error: <type>: <payload excerpt>". Callers must treat any non-null `error` as a failed
+//   attempt, even with a 2xx status;
+// - Lambda refused the call (throttled 429, 5xx, 404 unknown function...): that HTTP status, error
+//   "<ExceptionName>: <message>", and retryAfterSeconds when Lambda sent Retry-After;
+// - no response (network failure, timeout, missing credentials): status null, error text.
+
+const FALLBACK_REGION = "us-east-1";
+const ERROR_EXCERPT_CHARS = 500;
+
+const clients = new Map<string, LambdaClient>();
+let defaultRegion: Promise<string> | undefined;
+
+/** The region from the SDK's own chain (AWS_REGION, profile), or us-east-1 when none is configured. */
+function resolveDefaultRegion(): Promise<string> {
+  defaultRegion ??= (async () => {
+    const probe = new LambdaClient({});
+    try {
+      return (await probe.config.region()) || FALLBACK_REGION;
+    } catch {
+      return FALLBACK_REGION;
+    } finally {
+      probe.destroy();
+    }
+  })();
+  return defaultRegion;
+}
+
+/** One client per (region, endpointUrl): clients hold connection pools and cached credentials. */
+async function clientFor(config: LambdaConfig): Promise<LambdaClient> {
+  const region = config.region ?? (await resolveDefaultRegion());
+  const key = `${region}|${config.endpointUrl ?? ""}`;
+  let client = clients.get(key);
+  if (!client) {
+    // maxAttempts 1: retries are the delivery engine's durable jobs, never SDK-internal loops.
+    client = new LambdaClient({ region, endpoint: config.endpointUrl, maxAttempts: 1 });
+    clients.set(key, client);
+  }
+  return client;
+}
+
+export async function invokeLambda(config: LambdaConfig, request: TransportRequest): Promise<TransportResult> {
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  const signal = AbortSignal.timeout(request.timeoutMs);
+  try {
+    const client = await clientFor(config);
+    const output = await client.send(
+      new InvokeCommand({
+        FunctionName: config.functionName,
+        Qualifier: config.qualifier,
+        InvocationType: config.invocationType ?? "Event",
+        Payload: Buffer.from(request.body, "utf8"),
+      }),
+      { abortSignal: signal },
+    );
+    const body = truncate(output.Payload ? Buffer.from(output.Payload) : Buffer.alloc(0));
+    const headers = compactHeaders({
+      "x-amz-request-id": output.$metadata.requestId,
+      "x-amz-executed-version": output.ExecutedVersion,
+      "x-amz-function-error": output.FunctionError,
+    });
+    return {
+      status: output.StatusCode ?? output.$metadata.httpStatusCode ?? null,
+      headers,
+      body,
+      error: output.FunctionError ? `function error: ${output.FunctionError}: ${excerpt(body)}` : null,
+      durationMs: elapsed(),
+    };
+  } catch (error) {
+    if (signal.aborted) {
+      return failure(null, `timeout: no response from Lambda within ${request.timeoutMs} ms`, elapsed());
+    }
+    if (error instanceof LambdaServiceException && error.$metadata?.httpStatusCode) {
+      const result = failure(error.$metadata.httpStatusCode, `${error.name}: ${error.message}`, elapsed());
+      result.headers = compactHeaders({ "x-amz-request-id": error.$metadata.requestId });
+      result.retryAfterSeconds = retryAfter(error);
+      return result;
+    }
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return failure(null, `network error: ${message}`, elapsed());
+  }
+}
+
+function failure(status: number | null, error: string, durationMs: number): TransportResult {
+  return { status, headers: null, body: null, error, durationMs };
+}
+
+function retryAfter(error: LambdaServiceException): number | null {
+  const seconds = Number((error as { retryAfterSeconds?: unknown }).retryAfterSeconds);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}
+
+function truncate(bytes: Buffer): string {
+  return bytes.subarray(0, RESPONSE_BODY_LIMIT).toString("utf8");
+}
+
+function excerpt(text: string): string {
+  return text.length > ERROR_EXCERPT_CHARS ? `${text.slice(0, ERROR_EXCERPT_CHARS)}...` : text;
+}
+
+function compactHeaders(headers: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => Boolean(entry[1])));
+}
+
+/** Closes every cached client (worker shutdown, tests). */
+export function closeLambdaClients(): void {
+  for (const client of clients.values()) client.destroy();
+  clients.clear();
+}
