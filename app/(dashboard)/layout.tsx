@@ -1,11 +1,23 @@
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { authOptions } from "@/lib/auth/options";
+import { Sidebar } from "@/components/layout/sidebar";
 
 export const dynamic = "force-dynamic";
 
+// The session is checked here for the pages; every API route checks it again on its own.
 export default async function DashboardLayout({ children }: { children: React.ReactNode }) {
   const session = await getServerSession(authOptions);
-  if (!session) redirect("/login");
-  return <div className="min-h-screen">{children}</div>;
+  if (!session?.user?.email) redirect("/login");
+  return (
+    <div className="min-h-screen">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        Skip to content
+      </a>
+      <Sidebar email={session.user.email} />
+      <main id="main" className="pl-60">
+        <div className="mx-auto max-w-6xl px-8 py-8">{children}</div>
+      </main>
+    </div>
+  );
 }

@@ -1,0 +1,194 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { Activity, AlertTriangle, Send, Webhook } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { Controller, useForm } from "react-hook-form";
+import { toast } from "sonner";
+import { z } from "zod";
+import { useApp, useDeleteApp, useOverview, useRotateAppSecret, useUpdateApp } from "@/lib/client/apps";
+import { applyApiErrors, intakeUrl } from "@/lib/client/forms";
+import type { App } from "@/lib/client/types";
+import { Button } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Switch } from "@/components/ui/checkbox";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { CopyField } from "@/components/ui/copy-button";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { SecretField } from "@/components/ui/secret-field";
+import { Skeleton } from "@/components/ui/skeleton";
+import { RotateSecretDialog } from "./rotate-secret-dialog";
+
+export function AppOverviewPanel({ appId }: { appId: string }) {
+  const app = useApp(appId);
+  if (app.isPending) {
+    return (
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Skeleton className="h-56" />
+        <Skeleton className="h-56" />
+      </div>
+    );
+  }
+  if (app.isError) return null; // the header shows the error
+  return (
+    <div className="space-y-6">
+      <Stats appId={appId} />
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Credentials app={app.data} />
+        <BatchingCard app={app.data} />
+      </div>
+      <DangerZone app={app.data} />
+    </div>
+  );
+}
+
+function Stats({ appId }: { appId: string }) {
+  const overview = useOverview();
+  const counts = overview.data?.data.find((row) => row.appId === appId);
+  const items = [
+    { label: "Endpoints", value: counts ? `${counts.enabledEndpoints} / ${counts.endpoints} enabled` : "—", icon: Webhook },
+    { label: "Deliveries today", value: counts ? counts.deliveriesToday.toLocaleString() : "—", icon: Send },
+    { label: "Failed today", value: counts ? counts.failedToday.toLocaleString() : "—", icon: AlertTriangle },
+    { label: "Failure rate today", value: counts?.failureRate == null ? "—" : `${(counts.failureRate * 100).toFixed(1)}%`, icon: Activity },
+  ];
+  return (
+    <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
+      {items.map((item) => (
+        <Card key={item.label} className="px-4 py-3.5">
+          <div className="flex items-center gap-2 text-xs font-medium text-slate-500">
+            <item.icon className="h-3.5 w-3.5" aria-hidden /> {item.label}
+          </div>
+          <div className="mt-1 text-xl font-semibold tabular-nums text-slate-900">{overview.isPending ? <Skeleton className="mt-1 h-6 w-16" /> : item.value}</div>
+        </Card>
+      ))}
+    </div>
+  );
+}
+
+function Credentials({ app }: { app: App }) {
+  const rotate = useRotateAppSecret(app.id);
+  const graceActive = app.previousSecretExpiresAt && new Date(app.previousSecretExpiresAt) > new Date();
+  return (
+    <Card>
+      <CardHeader
+        title="Credentials"
+        description="The Pusher key and secret sign intake requests and outgoing webhooks."
+        actions={<RotateSecretDialog what="app secret" rotate={async (grace) => (await rotate.mutateAsync(grace)).secret} />}
+      />
+      <CardBody className="space-y-4">
+        <Field label="App id">
+          <CopyField value={app.id} label="app id" />
+        </Field>
+        <Field label="Key">
+          <CopyField value={app.key} label="key" testId="app-key" />
+        </Field>
+        <Field label="Secret" hint={graceActive ? <>Previous secret still accepted until <RelativeTime value={app.previousSecretExpiresAt} />.</> : "Shown in full only when created or rotated."}>
+          <SecretField value={app.secret} label="secret" testId="app-secret" />
+        </Field>
+        <Field label="Intake URL" hint="Set this as the webhook URL of your realtime server (Sockudo, Soketi, Pusher).">
+          <CopyField value={intakeUrl(app.id)} label="intake URL" testId="intake-url" />
+        </Field>
+      </CardBody>
+    </Card>
+  );
+}
+
+const batchingSchema = z.object({
+  enabled: z.boolean(),
+  durationMs: z.coerce.number<number>().int("Whole milliseconds").min(1, "At least 1 ms").max(60_000, "At most 60000 ms"),
+  maxBatchSize: z.coerce.number<number>().int("Whole number").min(1, "At least 1").max(1000, "At most 1000"),
+});
+type BatchingValues = z.infer<typeof batchingSchema>;
+
+function BatchingCard({ app }: { app: App }) {
+  const update = useUpdateApp(app.id);
+  const form = useForm<BatchingValues>({ resolver: zodResolver(batchingSchema), defaultValues: app.batching });
+  useEffect(() => form.reset(app.batching), [app.batching, form]);
+  const enabled = form.watch("enabled");
+  const errors = form.formState.errors;
+
+  const onSubmit = form.handleSubmit(async (batching) => {
+    try {
+      await update.mutateAsync({ batching });
+      toast.success("Batching saved");
+    } catch (error) {
+      // The API names fields "batching.x"; the form names them "x".
+      applyApiErrors(error, (field, message) => form.setError(field.replace(/^batching\./, "") as keyof BatchingValues, message), ["batching.durationMs", "batching.maxBatchSize", "batching.enabled"]);
+    }
+  });
+
+  return (
+    <Card>
+      <CardHeader title="Batching" description="Events for one endpoint are collected into one request until the window closes or the batch is full." />
+      <form onSubmit={onSubmit} noValidate>
+        <CardBody className="space-y-4">
+          <label className="flex items-center justify-between gap-4">
+            <span>
+              <span className="block text-sm font-medium text-slate-700">Batch events</span>
+              <span className="block text-xs text-slate-500">Off: every event is its own delivery (Pusher&apos;s default).</span>
+            </span>
+            <Controller control={form.control} name="enabled" render={({ field }) => <Switch checked={field.value} onCheckedChange={field.onChange} aria-label="Batch events" />} />
+          </label>
+          <div className="grid grid-cols-2 gap-4">
+            <Field label="Window (ms)" htmlFor="batch-duration" error={errors.durationMs?.message}>
+              <Input id="batch-duration" type="number" inputMode="numeric" disabled={!enabled} aria-invalid={Boolean(errors.durationMs)} {...form.register("durationMs")} />
+            </Field>
+            <Field label="Max batch size" htmlFor="batch-size" error={errors.maxBatchSize?.message}>
+              <Input id="batch-size" type="number" inputMode="numeric" disabled={!enabled} aria-invalid={Boolean(errors.maxBatchSize)} {...form.register("maxBatchSize")} />
+            </Field>
+          </div>
+          <div className="flex justify-end">
+            <Button type="submit" variant="primary" size="sm" loading={update.isPending} disabled={!form.formState.isDirty}>
+              Save batching
+            </Button>
+          </div>
+        </CardBody>
+      </form>
+    </Card>
+  );
+}
+
+function DangerZone({ app }: { app: App }) {
+  const update = useUpdateApp(app.id);
+  const remove = useDeleteApp(app.id);
+  const router = useRouter();
+  const [confirmName, setConfirmName] = useState("");
+  return (
+    <Card className="border-red-200">
+      <CardHeader title="Danger zone" description="Disabling stops intake and delivery for this app; deleting removes its endpoints, events and delivery log." />
+      <CardBody className="flex flex-wrap items-center justify-between gap-4">
+        <ConfirmDialog
+          tone={app.enabled ? "danger" : "primary"}
+          trigger={<Button variant="danger-outline">{app.enabled ? "Disable app" : "Enable app"}</Button>}
+          title={app.enabled ? `Disable ${app.name}?` : `Enable ${app.name}?`}
+          description={app.enabled ? "Intake answers 409 and no webhooks are sent until you enable it again." : "Intake and delivery resume."}
+          confirmLabel={app.enabled ? "Disable" : "Enable"}
+          onConfirm={async () => {
+            await update.mutateAsync({ enabled: !app.enabled });
+            toast.success(app.enabled ? "App disabled" : "App enabled");
+          }}
+        />
+        <ConfirmDialog
+          trigger={<Button variant="danger">Delete app</Button>}
+          title={`Delete ${app.name}?`}
+          description={
+            <span className="block space-y-3">
+              <span className="block">This deletes the app, its endpoints, events and delivery log. It cannot be undone.</span>
+              <Input aria-label="Type the app id to confirm" placeholder={`Type ${app.id} to confirm`} value={confirmName} onChange={(event) => setConfirmName(event.target.value)} />
+            </span>
+          }
+          confirmLabel="Delete app"
+          onConfirm={async () => {
+            if (confirmName !== app.id) throw new Error(`Type ${app.id} to confirm`);
+            await remove.mutateAsync();
+            toast.success("App deleted");
+            router.push("/");
+          }}
+        />
+      </CardBody>
+    </Card>
+  );
+}

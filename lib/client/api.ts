@@ -1,0 +1,60 @@
+// Typed fetch for /api/v1 from the browser: the session cookie authenticates; every non-2xx
+// becomes an ApiError carrying the API's {code, message, details}.
+
+export type ApiErrorDetail = { field: string; issue: string };
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ApiErrorDetail[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export type Page<T> = { data: T[]; nextCursor: string | null };
+
+type Query = Record<string, string | number | boolean | null | undefined>;
+
+export function withQuery(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === "") continue;
+    params.set(name, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+export async function api<T>(path: string, init: { method?: string; body?: unknown; query?: Query } = {}): Promise<T> {
+  const response = await fetch(withQuery(`/api/v1${path}`, init.query), {
+    method: init.method ?? "GET",
+    headers: init.body === undefined ? undefined : { "content-type": "application/json" },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    credentials: "same-origin",
+    cache: "no-store",
+  });
+  const text = await response.text();
+  const payload = text ? safeJson(text) : undefined;
+  if (!response.ok) {
+    const error = (payload as { error?: { code?: string; message?: string; details?: ApiErrorDetail[] } } | undefined)?.error;
+    throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? `Request failed with status ${response.status}`, error?.details ?? []);
+  }
+  return payload as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { error: { code: "bad_response", message: text.slice(0, 200) } };
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return "Something went wrong";
+}

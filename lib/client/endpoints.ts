@@ -1,0 +1,96 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, type Page } from "./api";
+import { keys } from "./query-keys";
+import type { BackgroundJob, Endpoint, EndpointInput, EndpointStats, TestResult } from "./types";
+
+const base = (appId: string) => `/apps/${encodeURIComponent(appId)}/endpoints`;
+
+export function useEndpoints(appId: string) {
+  return useQuery({ queryKey: keys.endpoints(appId), queryFn: () => api<Page<Endpoint>>(base(appId), { query: { limit: 250 } }) });
+}
+
+export function useEndpoint(appId: string, endpointId: string) {
+  return useQuery({
+    queryKey: keys.endpoint(appId, endpointId),
+    queryFn: () => api<Endpoint>(`${base(appId)}/${endpointId}`),
+    enabled: Boolean(endpointId),
+  });
+}
+
+export function useCreateEndpoint(appId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: EndpointInput) => api<Endpoint>(base(appId), { method: "POST", body: input }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: keys.endpoints(appId) });
+      void client.invalidateQueries({ queryKey: keys.overview });
+    },
+  });
+}
+
+export function useUpdateEndpoint(appId: string, endpointId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: Partial<EndpointInput>) => api<Endpoint>(`${base(appId)}/${endpointId}`, { method: "PATCH", body: input }),
+    onSuccess: (endpoint) => {
+      client.setQueryData(keys.endpoint(appId, endpointId), endpoint);
+      void client.invalidateQueries({ queryKey: keys.endpoints(appId) });
+    },
+  });
+}
+
+export function useDeleteEndpoint(appId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (endpointId: string) => api<void>(`${base(appId)}/${endpointId}`, { method: "DELETE" }),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: keys.endpoints(appId) });
+      void client.invalidateQueries({ queryKey: keys.overview });
+    },
+  });
+}
+
+export function useRotateEndpointSecret(appId: string, endpointId: string) {
+  return useMutation({
+    mutationFn: (graceSeconds: number) =>
+      api<Endpoint>(`${base(appId)}/${endpointId}/rotate-secret`, { method: "POST", body: { graceSeconds } }),
+  });
+}
+
+export function useTestEndpoint(appId: string, endpointId: string) {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { eventName?: string; channel?: string } = {}) =>
+      api<TestResult>(`${base(appId)}/${endpointId}/test`, { method: "POST", body: input }),
+    onSettled: () => void client.invalidateQueries({ queryKey: keys.deliveries(appId) }),
+  });
+}
+
+export function useRecover(appId: string) {
+  return useMutation({
+    mutationFn: ({ endpointId, ...input }: { endpointId: string; since: string; until: string; eventTypes?: string[] }) =>
+      api<{ jobId: string }>(`${base(appId)}/${endpointId}/recover`, { method: "POST", body: input }),
+  });
+}
+
+export function useJob(jobId: string | null) {
+  return useQuery({
+    queryKey: keys.job(jobId ?? ""),
+    queryFn: () => api<BackgroundJob>(`/jobs/${jobId}`),
+    enabled: Boolean(jobId),
+    refetchInterval: (query) => {
+      const status = query.state.data?.status;
+      return status === "succeeded" || status === "failed" ? false : 1000;
+    },
+  });
+}
+
+export function useEndpointStats(appId: string, endpointId: string, window: string) {
+  return useQuery({
+    queryKey: keys.stats(appId, endpointId, window),
+    queryFn: () => api<EndpointStats>(`${base(appId)}/${endpointId}/stats`, { query: { window } }),
+    refetchInterval: 10_000,
+  });
+}
