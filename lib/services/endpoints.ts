@@ -1,0 +1,226 @@
+import { randomBytes } from "node:crypto";
+import { db, type Tx } from "../db";
+import { AppError, notFound, validationError } from "../errors";
+import { decryptSecret, encryptSecret, isMasked, MASK, maskSecret } from "../crypto";
+import type { Principal } from "../auth/principal";
+import { Prisma, type Endpoint } from "../generated/prisma/client";
+import type { ChannelFilter } from "../matching";
+import type { LambdaConfig } from "../delivery/types";
+import type { Batching } from "../validation/common";
+import type { CreateEndpointInput, EndpointView, UpdateEndpointInput } from "../validation/endpoints";
+import { getAppRecord } from "./apps";
+import { recordAudit } from "./audit";
+import { knownEventTypeNames } from "./event-types";
+import { pageArgs, toPage, type PageRequest } from "./pagination";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const generateSigningSecret = () => `whsec_${randomBytes(24).toString("base64")}`;
+
+/** Typed view of the filter JSON column (written only through the validated schemas). */
+export function endpointFilter(endpoint: Endpoint): ChannelFilter {
+  return (endpoint.filter ?? {}) as ChannelFilter;
+}
+
+function storedHeaders(endpoint: Endpoint): Record<string, string> {
+  return endpoint.headersEncrypted ? (JSON.parse(decryptSecret(endpoint.headersEncrypted)) as Record<string, string>) : {};
+}
+
+/** Decrypted secrets for the delivery engine; never put these in logs or job payloads. */
+export function endpointSecrets(endpoint: Endpoint, now: Date = new Date()): { headers: Record<string, string>; standardWebhookSecrets: string[] } {
+  const standardWebhookSecrets = [decryptSecret(endpoint.standardWebhooksSecretEncrypted)];
+  const previous = endpoint.previousStandardWebhooksSecretEncrypted;
+  const expiresAt = endpoint.previousStandardWebhooksSecretExpiresAt;
+  if (previous && expiresAt && expiresAt > now) standardWebhookSecrets.push(decryptSecret(previous));
+  return { headers: storedHeaders(endpoint), standardWebhookSecrets };
+}
+
+export function presentEndpoint(endpoint: Endpoint, options: { revealSigningSecret?: string } = {}): EndpointView {
+  const maskedHeaders = Object.fromEntries(Object.keys(storedHeaders(endpoint)).map((name) => [name, MASK]));
+  const target = endpoint.kind === "lambda" ? { lambda: endpoint.lambda as LambdaConfig } : { url: endpoint.url ?? "" };
+  const retry = endpoint.retryScheduleSeconds as number[] | null;
+  return {
+    id: endpoint.id,
+    appId: endpoint.appId,
+    description: endpoint.description,
+    ...target,
+    eventTypes: endpoint.eventTypes,
+    filter: endpointFilter(endpoint),
+    headers: maskedHeaders,
+    enabled: endpoint.enabled,
+    disabledReason: endpoint.disabledReason,
+    timeoutMs: endpoint.timeoutMs,
+    retry: retry ? { scheduleSeconds: retry } : null,
+    batching: (endpoint.batching as Batching | null) ?? null,
+    standardWebhooks: {
+      enabled: endpoint.standardWebhooksEnabled,
+      secret: options.revealSigningSecret ?? maskSecret(decryptSecret(endpoint.standardWebhooksSecretEncrypted)),
+    },
+    createdAt: endpoint.createdAt.toISOString(),
+    updatedAt: endpoint.updatedAt.toISOString(),
+  };
+}
+
+/** The endpoint, only when it belongs to the app; anything else (including a non-UUID id) is 404. */
+export async function getEndpointRecord(appId: string, endpointId: string): Promise<Endpoint> {
+  const endpoint = UUID.test(endpointId) ? await db.endpoint.findUnique({ where: { id: endpointId } }) : null;
+  if (!endpoint || endpoint.appId !== appId) throw notFound("Endpoint", endpointId);
+  return endpoint;
+}
+
+export async function getEndpoint(appId: string, endpointId: string) {
+  return presentEndpoint(await getEndpointRecord(appId, endpointId));
+}
+
+export async function listEndpoints(appId: string, page: PageRequest) {
+  await getAppRecord(appId);
+  const rows = await db.endpoint.findMany({ where: { appId }, orderBy: { id: "asc" }, ...pageArgs(page) });
+  return toPage(rows, page, (endpoint) => presentEndpoint(endpoint));
+}
+
+/** 422 naming eventTypes.<index> for every name missing from the catalog. */
+export async function assertEventTypesKnown(eventTypes: string[], field = "eventTypes"): Promise<void> {
+  const known = await knownEventTypeNames();
+  const details = eventTypes.flatMap((name, index) =>
+    known.has(name) ? [] : [{ field: `${field}.${index}`, issue: `'${name}' is not in the event type catalog` }],
+  );
+  if (details.length) throw new AppError("validation_failed", `Unknown event types: ${details.map((detail) => detail.issue).join("; ")}`, details);
+}
+
+function rejectMaskedHeaderValues(headers: Record<string, string>): void {
+  const masked = Object.keys(headers).find((name) => isMasked(headers[name]!));
+  if (masked) throw validationError(`headers.${masked}`, "is the masked placeholder; send the real value");
+}
+
+const encryptHeaders = (headers: Record<string, string>) => (Object.keys(headers).length ? encryptSecret(JSON.stringify(headers)) : null);
+
+/** Audit entries describe the change with every header value and secret masked. */
+function auditChanges(input: Partial<CreateEndpointInput> | UpdateEndpointInput): Record<string, unknown> {
+  const { headers, standardWebhooks, ...rest } = input;
+  return {
+    ...rest,
+    ...(headers ? { headers: Object.fromEntries(Object.keys(headers).map((name) => [name, MASK])) } : {}),
+    ...(standardWebhooks ? { standardWebhooks: { enabled: standardWebhooks.enabled } } : {}),
+  };
+}
+
+const jsonOrDbNull = (value: unknown) => (value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
+
+/** Inserts a validated endpoint inside a caller's transaction (the API and the import share it). */
+export async function insertEndpoint(tx: Tx, principal: Principal | string, appId: string, input: CreateEndpointInput) {
+  rejectMaskedHeaderValues(input.headers);
+  if (input.lambda && Object.keys(input.headers).length) {
+    throw validationError("headers", "Lambda endpoints do not send HTTP headers; remove them");
+  }
+  const signingSecret = input.standardWebhooks?.secret ?? generateSigningSecret();
+  const endpoint = await tx.endpoint.create({
+    data: {
+      appId,
+      description: input.description,
+      kind: input.lambda ? "lambda" : "http",
+      url: input.url ?? null,
+      lambda: input.lambda ? (input.lambda as Prisma.InputJsonValue) : Prisma.DbNull,
+      eventTypes: input.eventTypes,
+      filter: input.filter as Prisma.InputJsonValue,
+      headersEncrypted: encryptHeaders(input.headers),
+      enabled: input.enabled,
+      disabledReason: input.enabled ? null : "Disabled when created",
+      disabledAt: input.enabled ? null : new Date(),
+      timeoutMs: input.timeoutMs ?? null,
+      retryScheduleSeconds: input.retry ? input.retry.scheduleSeconds : Prisma.DbNull,
+      batching: input.batching ? (input.batching as Prisma.InputJsonValue) : Prisma.DbNull,
+      standardWebhooksEnabled: input.standardWebhooks?.enabled ?? true,
+      standardWebhooksSecretEncrypted: encryptSecret(signingSecret),
+    },
+  });
+  await recordAudit(tx, principal, { action: "endpoint.created", resourceType: "endpoint", resourceId: endpoint.id, appId, changes: auditChanges(input) });
+  return { endpoint, signingSecret };
+}
+
+export async function createEndpoint(principal: Principal, appId: string, input: CreateEndpointInput) {
+  await getAppRecord(appId);
+  await assertEventTypesKnown(input.eventTypes);
+  const { endpoint, signingSecret } = await db.$transaction((tx) => insertEndpoint(tx, principal, appId, input));
+  return presentEndpoint(endpoint, { revealSigningSecret: signingSecret });
+}
+
+/** PATCH semantics for headers: the map is replaced, but a masked value keeps what is stored. */
+function mergeHeaders(current: Record<string, string>, next: Record<string, string>): Record<string, string> {
+  const currentByLowerName = new Map(Object.entries(current).map(([name, value]) => [name.toLowerCase(), value]));
+  return Object.fromEntries(
+    Object.entries(next).map(([name, value]) => {
+      if (!isMasked(value)) return [name, value];
+      const kept = current[name] ?? currentByLowerName.get(name.toLowerCase());
+      if (kept === undefined) throw validationError(`headers.${name}`, "is the masked placeholder but no value is stored for this header");
+      return [name, kept];
+    }),
+  );
+}
+
+function headerUpdate(current: Endpoint, input: UpdateEndpointInput): string | null | undefined {
+  const becomesLambda = input.lambda !== undefined || (current.kind === "lambda" && input.url === undefined);
+  if (becomesLambda) {
+    if (input.headers && Object.keys(input.headers).length) throw validationError("headers", "Lambda endpoints do not send HTTP headers; remove them");
+    return input.lambda !== undefined ? null : undefined;
+  }
+  if (!input.headers) return undefined;
+  return encryptHeaders(mergeHeaders(storedHeaders(current), input.headers));
+}
+
+function enabledUpdate(current: Endpoint, enabled: boolean | undefined, actor: string) {
+  if (enabled === undefined || enabled === current.enabled) return {};
+  // Re-enabling starts the failure count afresh so auto-disable does not trip again at once.
+  if (enabled) return { enabled, disabledReason: null, disabledAt: null, consecutiveFailures: 0 };
+  return { enabled, disabledReason: `Disabled by ${actor}`, disabledAt: new Date() };
+}
+
+export async function updateEndpoint(principal: Principal, appId: string, endpointId: string, input: UpdateEndpointInput) {
+  const current = await getEndpointRecord(appId, endpointId);
+  if (input.eventTypes) await assertEventTypesKnown(input.eventTypes);
+  const data: Prisma.EndpointUpdateInput = {
+    description: input.description,
+    eventTypes: input.eventTypes,
+    filter: input.filter as Prisma.InputJsonValue | undefined,
+    headersEncrypted: headerUpdate(current, input),
+    timeoutMs: input.timeoutMs,
+    retryScheduleSeconds: input.retry === undefined ? undefined : jsonOrDbNull(input.retry?.scheduleSeconds ?? null),
+    batching: input.batching === undefined ? undefined : jsonOrDbNull(input.batching),
+    standardWebhooksEnabled: input.standardWebhooks?.enabled,
+    ...enabledUpdate(current, input.enabled, principal.id),
+    ...(input.url !== undefined ? { kind: "http" as const, url: input.url, lambda: Prisma.DbNull } : {}),
+    ...(input.lambda !== undefined ? { kind: "lambda" as const, url: null, lambda: input.lambda as Prisma.InputJsonValue } : {}),
+  };
+  const endpoint = await db.$transaction(async (tx) => {
+    const updated = await tx.endpoint.update({ where: { id: endpointId }, data });
+    await recordAudit(tx, principal, { action: "endpoint.updated", resourceType: "endpoint", resourceId: endpointId, appId, changes: auditChanges(input) });
+    return updated;
+  });
+  return presentEndpoint(endpoint);
+}
+
+export async function deleteEndpoint(principal: Principal, appId: string, endpointId: string) {
+  await getEndpointRecord(appId, endpointId);
+  await db.$transaction(async (tx) => {
+    await tx.endpoint.delete({ where: { id: endpointId } });
+    await recordAudit(tx, principal, { action: "endpoint.deleted", resourceType: "endpoint", resourceId: endpointId, appId });
+  });
+}
+
+/** New whsec_ secret now; during the grace period deliveries are signed with both. */
+export async function rotateEndpointSecret(principal: Principal, appId: string, endpointId: string, graceSeconds: number) {
+  const current = await getEndpointRecord(appId, endpointId);
+  const signingSecret = generateSigningSecret();
+  const endpoint = await db.$transaction(async (tx) => {
+    const updated = await tx.endpoint.update({
+      where: { id: endpointId },
+      data: {
+        standardWebhooksSecretEncrypted: encryptSecret(signingSecret),
+        previousStandardWebhooksSecretEncrypted: graceSeconds > 0 ? current.standardWebhooksSecretEncrypted : null,
+        previousStandardWebhooksSecretExpiresAt: graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null,
+      },
+    });
+    await recordAudit(tx, principal, { action: "endpoint.secret_rotated", resourceType: "endpoint", resourceId: endpointId, appId, changes: { graceSeconds } });
+    return updated;
+  });
+  return presentEndpoint(endpoint, { revealSigningSecret: signingSecret });
+}

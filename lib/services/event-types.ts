@@ -1,0 +1,146 @@
+import { Ajv, type ValidateFunction } from "ajv";
+import { Ajv2019 } from "ajv/dist/2019.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import { db } from "../db";
+import { AppError, notFound, validationError } from "../errors";
+import type { Principal } from "../auth/principal";
+import { checkChannelPattern } from "../matching";
+import { Prisma, type EventType } from "../generated/prisma/client";
+import { EVENT_TYPE_NAME, type CreateEventTypeInput, type UpdateEventTypeInput } from "../validation/event-types";
+import { recordAudit } from "./audit";
+
+type JsonSchema = Record<string, unknown>;
+
+export function presentEventType(eventType: EventType) {
+  return {
+    name: eventType.name,
+    description: eventType.description,
+    schema: (eventType.schema as JsonSchema | null) ?? null,
+    builtIn: eventType.builtIn,
+    createdAt: eventType.createdAt.toISOString(),
+    updatedAt: eventType.updatedAt.toISOString(),
+  };
+}
+
+function ajvFor(schema: JsonSchema): Ajv {
+  const dialect = String(schema.$schema ?? "");
+  const options = { allErrors: true, strict: false };
+  const ajv = dialect.includes("2020-12") ? new Ajv2020(options) : dialect.includes("2019-09") ? new Ajv2019(options) : new Ajv(options);
+  // ajv-formats ships CommonJS; its default export is the plugin function.
+  (addFormats as unknown as (ajv: Ajv) => void)(ajv);
+  return ajv;
+}
+
+/** Regexes inside a schema run on every incoming event, so they get the same ReDoS check as filters. */
+function unsafePatternIssue(node: unknown, path: string): string | null {
+  if (!node || typeof node !== "object") return null;
+  for (const [key, value] of Object.entries(node)) {
+    const patterns = key === "pattern" && typeof value === "string" ? [value] : key === "patternProperties" && value && typeof value === "object" ? Object.keys(value) : [];
+    for (const pattern of patterns) {
+      const check = checkChannelPattern(pattern);
+      if (!check.ok) return `${path}/${key}: pattern '${pattern}' ${check.issue}`;
+    }
+    const nested = unsafePatternIssue(value, `${path}/${key}`);
+    if (nested) return nested;
+  }
+  return null;
+}
+
+/** Compiles the schema at save time so a broken schema is a 422, never a failure at intake. */
+function compileOrReject(schema: JsonSchema): ValidateFunction {
+  const patternIssue = unsafePatternIssue(schema, "#");
+  if (patternIssue) throw validationError("schema", patternIssue);
+  try {
+    return ajvFor(schema).compile(schema);
+  } catch (error) {
+    throw validationError("schema", `is not a valid JSON Schema: ${(error as Error).message}`);
+  }
+}
+
+export async function listEventTypes() {
+  const rows = await db.eventType.findMany({ orderBy: [{ builtIn: "desc" }, { name: "asc" }] });
+  return { data: rows.map(presentEventType), nextCursor: null };
+}
+
+async function getEventTypeRecord(name: string): Promise<EventType> {
+  const eventType = EVENT_TYPE_NAME.test(name) ? await db.eventType.findUnique({ where: { name } }) : null;
+  if (!eventType) throw notFound("Event type", name);
+  return eventType;
+}
+
+export async function getEventType(name: string) {
+  return presentEventType(await getEventTypeRecord(name));
+}
+
+export async function createEventType(principal: Principal, input: CreateEventTypeInput) {
+  if (input.schema) compileOrReject(input.schema);
+  const existing = await db.eventType.findUnique({ where: { name: input.name }, select: { name: true } });
+  if (existing) throw new AppError("conflict", `Event type '${input.name}' already exists`, [{ field: "name", issue: "already exists" }]);
+  const eventType = await db.$transaction(async (tx) => {
+    const created = await tx.eventType.create({
+      data: { name: input.name, description: input.description, schema: input.schema ? (input.schema as Prisma.InputJsonValue) : Prisma.DbNull },
+    });
+    await recordAudit(tx, principal, { action: "event_type.created", resourceType: "event_type", resourceId: input.name, changes: input });
+    return created;
+  });
+  return presentEventType(eventType);
+}
+
+/** Built-in types keep their meaning: only their description may change (403 otherwise). */
+export async function updateEventType(principal: Principal, name: string, input: UpdateEventTypeInput) {
+  const current = await getEventTypeRecord(name);
+  if (current.builtIn && input.schema !== undefined) {
+    throw new AppError("forbidden", `Event type '${name}' is built in: only its description can be changed`, [{ field: "schema", issue: "cannot be set on a built-in event type" }]);
+  }
+  if (input.schema) compileOrReject(input.schema);
+  const schema = input.schema === undefined ? undefined : input.schema === null ? Prisma.DbNull : (input.schema as Prisma.InputJsonValue);
+  const eventType = await db.$transaction(async (tx) => {
+    const updated = await tx.eventType.update({ where: { name }, data: { description: input.description, schema } });
+    await recordAudit(tx, principal, { action: "event_type.updated", resourceType: "event_type", resourceId: name, changes: input });
+    return updated;
+  });
+  return presentEventType(eventType);
+}
+
+export async function deleteEventType(principal: Principal, name: string) {
+  const current = await getEventTypeRecord(name);
+  if (current.builtIn) throw new AppError("forbidden", `Event type '${name}' is built in and cannot be deleted`);
+  const subscribers = await db.endpoint.count({ where: { eventTypes: { has: name } } });
+  if (subscribers > 0) {
+    throw new AppError("conflict", `Event type '${name}' is still subscribed to by ${subscribers} endpoint${subscribers === 1 ? "" : "s"}; remove it from them first`);
+  }
+  await db.$transaction(async (tx) => {
+    await tx.eventType.delete({ where: { name } });
+    await recordAudit(tx, principal, { action: "event_type.deleted", resourceType: "event_type", resourceId: name });
+  });
+}
+
+export async function knownEventTypeNames(): Promise<Set<string>> {
+  const rows = await db.eventType.findMany({ select: { name: true } });
+  return new Set(rows.map((row) => row.name));
+}
+
+type CachedValidator = { updatedAt: number; checkedAt: number; validate: ValidateFunction | null };
+const validators = new Map<string, CachedValidator>();
+const RECHECK_MS = 3000;
+
+async function validatorFor(name: string): Promise<ValidateFunction | null> {
+  const cached = validators.get(name);
+  if (cached && Date.now() - cached.checkedAt < RECHECK_MS) return cached.validate;
+  const row = await db.eventType.findUnique({ where: { name }, select: { schema: true, updatedAt: true } });
+  const updatedAt = row?.updatedAt.getTime() ?? 0;
+  let validate = cached && cached.updatedAt === updatedAt ? cached.validate : null;
+  if (row?.schema && !validate) validate = ajvFor(row.schema as JsonSchema).compile(row.schema as JsonSchema);
+  if (!row?.schema) validate = null;
+  if (validators.size > 10_000) validators.clear();
+  validators.set(name, { updatedAt, checkedAt: Date.now(), validate });
+  return validate;
+}
+
+/** null when the event is valid or its type has no schema; otherwise readable ajv errors. */
+export async function validateEventAgainstType(name: string, event: unknown): Promise<string[] | null> {
+  const validate = await validatorFor(name);
+  if (!validate || validate(event)) return null;
+  return (validate.errors ?? []).map((error) => `${error.instancePath || "(event)"} ${error.message ?? "is invalid"}`.trim());
+}

@@ -1,0 +1,212 @@
+import { z } from "zod";
+import { CHANNEL_TYPES, checkChannelPattern } from "../matching";
+import { batchingSchema } from "./common";
+
+// Endpoint schemas: used by the API, the import and the dashboard forms. Checks that need the
+// database (event types in the catalog) run in lib/services/endpoints.ts.
+
+export const MAX_HEADERS = 50;
+
+/** Headers Herald sets itself; a custom header may never replace them (case-insensitive). */
+const RESERVED_HEADERS = new Set([
+  "content-type",
+  "content-length",
+  "host",
+  "connection",
+  "transfer-encoding",
+  "x-pusher-key",
+  "x-pusher-signature",
+  "webhook-id",
+  "webhook-timestamp",
+  "webhook-signature",
+]);
+const RESERVED_HEADER_PREFIX = "x-herald-";
+// RFC 7230 token characters.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+const MAX_HEADER_VALUE_LENGTH = 8192;
+
+export function headerNameIssue(name: string): string | null {
+  if (!HEADER_NAME.test(name)) return "is not a valid header name (letters, digits and !#$%&'*+.^_`|~-, at most 256)";
+  const lower = name.toLowerCase();
+  if (RESERVED_HEADERS.has(lower) || lower.startsWith(RESERVED_HEADER_PREFIX)) {
+    return "is reserved: Herald sets it for content, Pusher signatures or Standard Webhooks";
+  }
+  return null;
+}
+
+export const headersSchema = z
+  .record(z.string(), z.string())
+  .superRefine((headers, ctx) => {
+    const names = Object.keys(headers);
+    if (names.length > MAX_HEADERS) ctx.addIssue({ code: "custom", message: `must have at most ${MAX_HEADERS} headers` });
+    const seen = new Set<string>();
+    for (const name of names) {
+      const nameIssue = headerNameIssue(name);
+      if (nameIssue) ctx.addIssue({ code: "custom", path: [name], message: nameIssue });
+      if (seen.has(name.toLowerCase())) ctx.addIssue({ code: "custom", path: [name], message: "is given twice (header names are case-insensitive)" });
+      seen.add(name.toLowerCase());
+      const value = headers[name]!;
+      if (/[\r\n\0]/.test(value)) ctx.addIssue({ code: "custom", path: [name], message: "must not contain CR, LF or NUL characters" });
+      if (value.length > MAX_HEADER_VALUE_LENGTH) ctx.addIssue({ code: "custom", path: [name], message: `must be at most ${MAX_HEADER_VALUE_LENGTH} characters` });
+    }
+  })
+  .meta({ id: "EndpointHeaders", description: "Header name to value; values are write-only and read back masked" });
+
+/** http(s) only, no credentials in the URL (they would leak into logs). */
+export const httpUrlSchema = z
+  .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
+  .max(2048, "must be at most 2048 characters")
+  .refine((value) => {
+    const url = new URL(value);
+    return !url.username && !url.password;
+  }, "must not contain a user name or password; use a header for credentials");
+
+export const lambdaSchema = z
+  .object({
+    functionName: z
+      .string()
+      .min(1, "is required")
+      .max(170)
+      .regex(/^[A-Za-z0-9_:.\-/]+$/, "must be a Lambda function name or ARN"),
+    region: z
+      .string()
+      .regex(/^[a-z0-9-]{2,32}$/, "must be an AWS region such as us-east-1")
+      .optional(),
+    invocationType: z.enum(["Event", "RequestResponse"]).default("Event"),
+    qualifier: z
+      .string()
+      .regex(/^[A-Za-z0-9$_-]{1,128}$/, "must be a version number or alias name")
+      .optional(),
+    endpointUrl: httpUrlSchema.optional().describe("Lambda-compatible endpoint, e.g. LocalStack"),
+  })
+  .strict()
+  .meta({ id: "LambdaConfig" });
+
+export const channelPatternSchema = z.string().superRefine((pattern, ctx) => {
+  const check = checkChannelPattern(pattern);
+  if (!check.ok) ctx.addIssue({ code: "custom", message: check.issue });
+});
+
+export const filterSchema = z
+  .object({
+    channelType: z.enum(CHANNEL_TYPES).optional(),
+    channelPrefix: z.string().max(200).optional(),
+    channelSuffix: z.string().max(200).optional(),
+    channelPattern: channelPatternSchema.optional().describe("Regular expression; rejected when prone to catastrophic backtracking"),
+  })
+  .strict()
+  .meta({ id: "ChannelFilter", description: "Every field that is set must match (AND)" });
+
+export const retrySchema = z
+  .object({
+    scheduleSeconds: z
+      .array(z.number().int().min(0).max(86_400, "must be at most 86400 seconds (1 day)"))
+      .max(25, "must have at most 25 delays")
+      .describe("Delays after each failed attempt; attempts = length + 1"),
+  })
+  .strict()
+  .meta({ id: "RetryPolicy" });
+
+/** "whsec_" + base64 of 24-64 random bytes, as the standardwebhooks libraries expect. */
+export const signingSecretSchema = z
+  .string()
+  .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, "must be 'whsec_' followed by base64")
+  .refine((secret) => {
+    const bytes = Buffer.from(secret.slice("whsec_".length), "base64").length;
+    return bytes >= 24 && bytes <= 64;
+  }, "must encode 24 to 64 bytes");
+
+const eventTypesSchema = z
+  .array(z.string().min(1).max(100))
+  .min(1, "must name at least one event type")
+  .max(100, "must have at most 100 event types")
+  .superRefine((names, ctx) => {
+    names.forEach((name, index) => {
+      if (names.indexOf(name) !== index) ctx.addIssue({ code: "custom", path: [index], message: `'${name}' is listed twice` });
+    });
+  });
+
+const timeoutSchema = z.number().int().min(100, "must be at least 100 ms").max(60_000, "must be at most 60000 ms");
+
+function requireOneTarget(input: { url?: string; lambda?: unknown }, ctx: z.RefinementCtx, required: boolean) {
+  if (input.url !== undefined && input.lambda !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["lambda"], message: "give either url or lambda, not both" });
+  } else if (required && input.url === undefined && input.lambda === undefined) {
+    ctx.addIssue({ code: "custom", path: ["url"], message: "is required (or give lambda for an AWS Lambda endpoint)" });
+  }
+}
+
+export const createEndpointSchema = z
+  .object({
+    description: z.string().max(500).default(""),
+    url: httpUrlSchema.optional(),
+    lambda: lambdaSchema.optional(),
+    eventTypes: eventTypesSchema,
+    filter: filterSchema.default({}),
+    headers: headersSchema.default({}),
+    enabled: z.boolean().default(true),
+    timeoutMs: timeoutSchema.nullable().optional(),
+    retry: retrySchema.nullable().optional(),
+    batching: batchingSchema.nullable().optional().describe("null = use the app's batching"),
+    standardWebhooks: z
+      .object({ enabled: z.boolean().default(true), secret: signingSecretSchema.optional() })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((input, ctx) => requireOneTarget(input, ctx, true))
+  .meta({ id: "CreateEndpoint", description: "Exactly one of url (HTTP) or lambda (AWS Lambda)" });
+
+export const updateEndpointSchema = z
+  .object({
+    description: z.string().max(500).optional(),
+    url: httpUrlSchema.optional(),
+    lambda: lambdaSchema.optional(),
+    eventTypes: eventTypesSchema.optional(),
+    filter: filterSchema.optional(),
+    headers: headersSchema.optional().describe("Replaces the map; a masked value keeps the stored one"),
+    enabled: z.boolean().optional(),
+    timeoutMs: timeoutSchema.nullable().optional(),
+    retry: retrySchema.nullable().optional(),
+    batching: batchingSchema.nullable().optional(),
+    standardWebhooks: z.object({ enabled: z.boolean() }).strict().optional(),
+  })
+  .strict()
+  .superRefine((input, ctx) => requireOneTarget(input, ctx, false))
+  .meta({ id: "UpdateEndpoint" });
+
+export const rotateEndpointSecretSchema = z
+  .object({
+    graceSeconds: z.number().int().min(0).max(7 * 24 * 3600, "must be at most 604800 (7 days)").default(86_400),
+  })
+  .strict()
+  .meta({ id: "RotateEndpointSecret", description: "The previous secret keeps signing alongside the new one for graceSeconds" });
+
+export const endpointSchema = z
+  .object({
+    id: z.uuid(),
+    appId: z.string(),
+    description: z.string(),
+    url: z.string().optional().describe("HTTP endpoints"),
+    lambda: lambdaSchema.optional().describe("AWS Lambda endpoints"),
+    eventTypes: z.array(z.string()),
+    filter: filterSchema,
+    headers: z.record(z.string(), z.string()).describe("Values masked"),
+    enabled: z.boolean(),
+    disabledReason: z.string().nullable(),
+    timeoutMs: z.number().int().nullable(),
+    retry: retrySchema.nullable(),
+    batching: batchingSchema.nullable(),
+    standardWebhooks: z.object({
+      enabled: z.boolean(),
+      secret: z.string().describe("Masked except in the responses to create and rotate-secret"),
+    }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "Endpoint" });
+
+export type CreateEndpointInput = z.infer<typeof createEndpointSchema>;
+export type UpdateEndpointInput = z.infer<typeof updateEndpointSchema>;
+export type LambdaInput = z.infer<typeof lambdaSchema>;
+export type EndpointView = z.infer<typeof endpointSchema>;

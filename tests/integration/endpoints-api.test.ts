@@ -1,0 +1,286 @@
+import { describe, expect, it } from "vitest";
+import * as endpointsRoute from "@/app/api/v1/apps/[appId]/endpoints/route";
+import * as endpointRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/route";
+import * as rotateRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/rotate-secret/route";
+import * as tokensRoute from "@/app/api/v1/api-tokens/route";
+import * as auditLogRoute from "@/app/api/v1/audit-log/route";
+import { db } from "@/lib/db";
+import { MASK } from "@/lib/crypto";
+import { endpointFilter, endpointSecrets } from "@/lib/services/endpoints";
+import { call } from "../helpers/api";
+import { makeApp } from "../factories";
+import { makeAppWithEndpoint, makeEndpoint } from "../factories/endpoints";
+
+const endpointsPath = (appId: string) => `/api/v1/apps/${appId}/endpoints`;
+const create = (appId: string, body: unknown) => call(endpointsRoute.POST, "POST", endpointsPath(appId), { params: { appId }, body });
+const patch = (appId: string, endpointId: string, body: unknown) =>
+  call(endpointRoute.PATCH, "PATCH", `${endpointsPath(appId)}/${endpointId}`, { params: { appId, endpointId }, body });
+const read = (appId: string, endpointId: string) => call(endpointRoute.GET, "GET", `${endpointsPath(appId)}/${endpointId}`, { params: { appId, endpointId } });
+
+describe("endpoints API: create and read", () => {
+  it("creates an HTTP endpoint, shows the signing secret once and masks headers", async () => {
+    const app = await makeApp();
+    const created = await create(app.id, {
+      url: "https://hooks.example.com/pusher",
+      eventTypes: ["member_added", "member_removed"],
+      filter: { channelType: "presence", channelPrefix: "presence-game-" },
+      headers: { Authorization: "Bearer very-secret-token", "X-Source": "herald" },
+      timeoutMs: 5000,
+      retry: { scheduleSeconds: [1, 5, 30] },
+      batching: { enabled: true, durationMs: 200, maxBatchSize: 10 },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      appId: app.id,
+      url: "https://hooks.example.com/pusher",
+      eventTypes: ["member_added", "member_removed"],
+      filter: { channelType: "presence", channelPrefix: "presence-game-" },
+      headers: { Authorization: MASK, "X-Source": MASK },
+      enabled: true,
+      disabledReason: null,
+      timeoutMs: 5000,
+      retry: { scheduleSeconds: [1, 5, 30] },
+      batching: { enabled: true, durationMs: 200, maxBatchSize: 10 },
+    });
+    expect(created.body.lambda).toBeUndefined();
+    const secret: string = created.body.standardWebhooks.secret;
+    expect(created.body.standardWebhooks.enabled).toBe(true);
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+
+    const again = await read(app.id, created.body.id);
+    expect(again.status).toBe(200);
+    expect(again.body.standardWebhooks.secret).toBe(`${MASK}${secret.slice(-4)}`);
+    expect(again.body.headers).toEqual({ Authorization: MASK, "X-Source": MASK });
+
+    const row = await db.endpoint.findUniqueOrThrow({ where: { id: created.body.id } });
+    expect(row.headersEncrypted).not.toContain("very-secret-token");
+    expect(row.standardWebhooksSecretEncrypted).not.toContain(secret.slice(6));
+    expect(endpointSecrets(row)).toEqual({ headers: { Authorization: "Bearer very-secret-token", "X-Source": "herald" }, standardWebhookSecrets: [secret] });
+    expect(endpointFilter(row)).toEqual({ channelType: "presence", channelPrefix: "presence-game-" });
+  });
+
+  it("creates a Lambda endpoint with Event as the default invocation type", async () => {
+    const app = await makeApp();
+    const created = await create(app.id, {
+      lambda: { functionName: "sockudoPresenceHandler", region: "us-east-1", endpointUrl: "http://127.0.0.1:4566" },
+      eventTypes: ["member_added"],
+      standardWebhooks: { enabled: false },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.lambda).toEqual({ functionName: "sockudoPresenceHandler", region: "us-east-1", invocationType: "Event", endpointUrl: "http://127.0.0.1:4566" });
+    expect(created.body.url).toBeUndefined();
+    expect(created.body.standardWebhooks.enabled).toBe(false);
+    expect(created.body.retry).toBeNull();
+    expect(created.body.batching).toBeNull();
+  });
+
+  it("keeps a given whsec_ secret", async () => {
+    const app = await makeApp();
+    const secret = `whsec_${Buffer.alloc(32, 7).toString("base64")}`;
+    const created = await create(app.id, { url: "http://127.0.0.1:8080/x", eventTypes: ["channel_occupied"], standardWebhooks: { secret } });
+    expect(created.status).toBe(201);
+    expect(created.body.standardWebhooks.secret).toBe(secret);
+  });
+
+  it("lists an app's endpoints with a cursor, and only that app's", async () => {
+    const { app } = await makeAppWithEndpoint();
+    await makeEndpoint(app.id);
+    await makeEndpoint(app.id);
+    await makeAppWithEndpoint();
+    const first = await call(endpointsRoute.GET, "GET", endpointsPath(app.id), { params: { appId: app.id }, query: { limit: "2" } });
+    expect(first.status).toBe(200);
+    expect(first.body.data).toHaveLength(2);
+    const second = await call(endpointsRoute.GET, "GET", endpointsPath(app.id), { params: { appId: app.id }, query: { limit: "2", cursor: first.body.nextCursor } });
+    expect(second.body.data).toHaveLength(1);
+    expect(second.body.nextCursor).toBeNull();
+    const all = [...first.body.data, ...second.body.data];
+    expect(new Set(all.map((endpoint: { id: string }) => endpoint.id)).size).toBe(3);
+    expect(all.every((endpoint: { appId: string }) => endpoint.appId === app.id)).toBe(true);
+  });
+});
+
+describe("endpoints API: bad input", () => {
+  const valid = { url: "https://example.com/hook", eventTypes: ["channel_occupied"] };
+
+  it.each([
+    ["a non-http URL", { ...valid, url: "ftp://example.com/x" }, "url"],
+    ["a javascript: URL", { ...valid, url: "javascript:alert(1)" }, "url"],
+    ["credentials in the URL", { ...valid, url: "https://user:pw@example.com/x" }, "url"],
+    ["no url and no lambda", { eventTypes: ["channel_occupied"] }, "url"],
+    ["both url and lambda", { ...valid, lambda: { functionName: "f" } }, "lambda"],
+    ["empty event types", { ...valid, eventTypes: [] }, "eventTypes"],
+    ["a duplicate event type", { ...valid, eventTypes: ["channel_occupied", "channel_occupied"] }, "eventTypes.1"],
+    ["a catastrophic pattern", { ...valid, filter: { channelPattern: "^(a+)+$" } }, "filter.channelPattern"],
+    ["an invalid pattern", { ...valid, filter: { channelPattern: "([a-z" } }, "filter.channelPattern"],
+    ["an unknown channel type", { ...valid, filter: { channelType: "secret" } }, "filter.channelType"],
+    ["a reserved header", { ...valid, headers: { "X-Pusher-Signature": "forged" } }, "headers.X-Pusher-Signature"],
+    ["a reserved header in another case", { ...valid, headers: { "content-TYPE": "text/plain" } }, "headers.content-TYPE"],
+    ["an x-herald- header", { ...valid, headers: { "X-Herald-Attempt": "1" } }, "headers.X-Herald-Attempt"],
+    ["a Standard Webhooks header", { ...valid, headers: { "webhook-signature": "v1,x" } }, "headers.webhook-signature"],
+    ["an invalid header name", { ...valid, headers: { "Bad Header": "x" } }, "headers.Bad Header"],
+    ["a header value with CRLF", { ...valid, headers: { "X-Ok": "a\r\nInjected: yes" } }, "headers.X-Ok"],
+    ["a timeout below 100 ms", { ...valid, timeoutMs: 50 }, "timeoutMs"],
+    ["a retry delay over a day", { ...valid, retry: { scheduleSeconds: [5, 90_000] } }, "retry.scheduleSeconds.1"],
+    ["too many retries", { ...valid, retry: { scheduleSeconds: Array(26).fill(1) } }, "retry.scheduleSeconds"],
+    ["a bad whsec_ secret", { ...valid, standardWebhooks: { secret: "whsec_short" } }, "standardWebhooks.secret"],
+    ["a Lambda without a function name", { eventTypes: ["channel_occupied"], lambda: { region: "us-east-1" } }, "lambda.functionName"],
+    ["a bad Lambda invocation type", { eventTypes: ["channel_occupied"], lambda: { functionName: "f", invocationType: "DryRun" } }, "lambda.invocationType"],
+    ["a non-http Lambda endpointUrl", { eventTypes: ["channel_occupied"], lambda: { functionName: "f", endpointUrl: "file:///etc/passwd" } }, "lambda.endpointUrl"],
+    ["an unknown field", { ...valid, colour: "red" }, "(root)"],
+  ])("rejects %s with 422 naming the field", async (_label, body, field) => {
+    const app = await makeApp();
+    const result = await create(app.id, body);
+    expect(result.status).toBe(422);
+    expect(result.body.error.code).toBe("validation_failed");
+    expect(result.body.error.details.map((detail: { field: string }) => detail.field)).toContain(field);
+    expect(await db.endpoint.count({ where: { appId: app.id } })).toBe(0);
+  });
+
+  it("rejects event types missing from the catalog, naming the index", async () => {
+    const app = await makeApp();
+    const result = await create(app.id, { ...valid, eventTypes: ["channel_occupied", "no_such_event"] });
+    expect(result.status).toBe(422);
+    expect(result.body.error.details).toEqual([{ field: "eventTypes.1", issue: "'no_such_event' is not in the event type catalog" }]);
+  });
+
+  it("rejects more than 50 headers, headers on a Lambda endpoint, and a masked value on create", async () => {
+    const app = await makeApp();
+    const many = Object.fromEntries(Array.from({ length: 51 }, (_, index) => [`X-H${index}`, "v"]));
+    expect((await create(app.id, { ...valid, headers: many })).status).toBe(422);
+    const lambdaHeaders = await create(app.id, { eventTypes: ["channel_occupied"], lambda: { functionName: "f" }, headers: { "X-A": "b" } });
+    expect(lambdaHeaders.status).toBe(422);
+    expect(lambdaHeaders.body.error.details[0].field).toBe("headers");
+    const masked = await create(app.id, { ...valid, headers: { "X-A": MASK } });
+    expect(masked.status).toBe(422);
+    expect(masked.body.error.details[0].field).toBe("headers.X-A");
+  });
+
+  it("answers 400 to malformed JSON and 404 to unknown apps and endpoint ids", async () => {
+    const app = await makeApp();
+    const malformed = await call(endpointsRoute.POST, "POST", endpointsPath(app.id), { params: { appId: app.id }, rawBody: "{\"url\": " });
+    expect(malformed.status).toBe(400);
+    expect((await create("no-such-app-404", valid)).status).toBe(404);
+    expect((await read(app.id, "not-a-uuid")).status).toBe(404);
+    expect((await read(app.id, "0193a5b0-0000-7000-8000-000000000000")).status).toBe(404);
+    expect((await patch(app.id, "not-a-uuid", { enabled: false })).status).toBe(404);
+    const foreign = await makeAppWithEndpoint();
+    expect((await read(app.id, foreign.endpoint.id)).status).toBe(404);
+    const wrongDelete = await call(endpointRoute.DELETE, "DELETE", "/x", { params: { appId: app.id, endpointId: foreign.endpoint.id } });
+    expect(wrongDelete.status).toBe(404);
+    expect(await db.endpoint.findUnique({ where: { id: foreign.endpoint.id } })).not.toBeNull();
+  });
+
+  it("keeps tokens limited to one app out of other apps' endpoints", async () => {
+    const own = await makeAppWithEndpoint();
+    const other = await makeAppWithEndpoint();
+    const token = (await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "one app", scopes: ["read", "write"], appId: own.app.id } })).body.token;
+    const ownRead = await call(endpointRoute.GET, "GET", "/x", { params: { appId: own.app.id, endpointId: own.endpoint.id }, token });
+    expect(ownRead.status).toBe(200);
+    const otherRead = await call(endpointRoute.GET, "GET", "/x", { params: { appId: other.app.id, endpointId: other.endpoint.id }, token });
+    expect(otherRead.status).toBe(403);
+    const otherCreate = await call(endpointsRoute.POST, "POST", "/x", { params: { appId: other.app.id }, body: valid, token });
+    expect(otherCreate.status).toBe(403);
+  });
+});
+
+describe("endpoints API: update, rotate, delete", () => {
+  it("patches partially; masked header values keep the stored value", async () => {
+    const { app, endpoint } = await makeAppWithEndpoint({ headers: { Authorization: "Bearer keep-me", "X-Old": "drop-me" }, description: "before" });
+    const patched = await patch(app.id, endpoint.id, { headers: { Authorization: MASK, "X-New": "fresh" }, eventTypes: ["client_event"] });
+    expect(patched.status).toBe(200);
+    expect(patched.body.headers).toEqual({ Authorization: MASK, "X-New": MASK });
+    expect(patched.body.eventTypes).toEqual(["client_event"]);
+    expect(patched.body.description).toBe("before");
+    expect(patched.body.url).toBe(endpoint.url);
+    const row = await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    expect(endpointSecrets(row).headers).toEqual({ Authorization: "Bearer keep-me", "X-New": "fresh" });
+
+    const unknownMasked = await patch(app.id, endpoint.id, { headers: { "X-Never-Set": MASK } });
+    expect(unknownMasked.status).toBe(422);
+    expect(unknownMasked.body.error.details[0].field).toBe("headers.X-Never-Set");
+    const badPattern = await patch(app.id, endpoint.id, { filter: { channelPattern: "^(a+)+$" } });
+    expect(badPattern.status).toBe(422);
+    const unknownType = await patch(app.id, endpoint.id, { eventTypes: ["nope_nope"] });
+    expect(unknownType.status).toBe(422);
+    expect(unknownType.body.error.details[0].field).toBe("eventTypes.0");
+    expect(endpointSecrets(await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).headers).toEqual({ Authorization: "Bearer keep-me", "X-New": "fresh" });
+  });
+
+  it("clears overrides with null and switches between HTTP and Lambda", async () => {
+    const { app, endpoint } = await makeAppWithEndpoint({ timeoutMs: 2000, retry: { scheduleSeconds: [1] }, headers: { "X-A": "b" } });
+    const cleared = await patch(app.id, endpoint.id, { timeoutMs: null, retry: null, batching: null });
+    expect(cleared.body).toMatchObject({ timeoutMs: null, retry: null, batching: null });
+    const lambda = await patch(app.id, endpoint.id, { lambda: { functionName: "handler", invocationType: "RequestResponse" } });
+    expect(lambda.status).toBe(200);
+    expect(lambda.body.url).toBeUndefined();
+    expect(lambda.body.lambda).toEqual({ functionName: "handler", invocationType: "RequestResponse" });
+    expect(lambda.body.headers).toEqual({});
+    const back = await patch(app.id, endpoint.id, { url: "https://example.com/back" });
+    expect(back.body.url).toBe("https://example.com/back");
+    expect(back.body.lambda).toBeUndefined();
+    const row = await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    expect(row.kind).toBe("http");
+    expect(row.lambda).toBeNull();
+  });
+
+  it("disables with a reason and re-enabling clears it and the failure count", async () => {
+    const { app, endpoint } = await makeAppWithEndpoint();
+    const disabled = await patch(app.id, endpoint.id, { enabled: false });
+    expect(disabled.body.enabled).toBe(false);
+    expect(disabled.body.disabledReason).toMatch(/Disabled by bootstrap/);
+    await db.endpoint.update({ where: { id: endpoint.id }, data: { disabledReason: "HTTP 410 Gone", consecutiveFailures: 25 } });
+    const enabled = await patch(app.id, endpoint.id, { enabled: true });
+    expect(enabled.body.enabled).toBe(true);
+    expect(enabled.body.disabledReason).toBeNull();
+    const row = await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    expect(row.consecutiveFailures).toBe(0);
+    expect(row.disabledAt).toBeNull();
+  });
+
+  it("rotates the signing secret, keeping the previous one during the grace period", async () => {
+    const { app, endpoint } = await makeAppWithEndpoint();
+    const original = endpoint.standardWebhooks.secret;
+    const rotated = await call(rotateRoute.POST, "POST", "/x", { params: { appId: app.id, endpointId: endpoint.id }, body: { graceSeconds: 600 } });
+    expect(rotated.status).toBe(200);
+    const fresh: string = rotated.body.standardWebhooks.secret;
+    expect(fresh).toMatch(/^whsec_/);
+    expect(fresh).not.toBe(original);
+    const row = await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    expect(endpointSecrets(row).standardWebhookSecrets).toEqual([fresh, original]);
+    expect(endpointSecrets(row, new Date(Date.now() + 601_000)).standardWebhookSecrets).toEqual([fresh]);
+
+    const immediate = await call(rotateRoute.POST, "POST", "/x", { params: { appId: app.id, endpointId: endpoint.id }, body: { graceSeconds: 0 } });
+    const after = await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
+    expect(endpointSecrets(after).standardWebhookSecrets).toEqual([immediate.body.standardWebhooks.secret]);
+    const badGrace = await call(rotateRoute.POST, "POST", "/x", { params: { appId: app.id, endpointId: endpoint.id }, body: { graceSeconds: -1 } });
+    expect(badGrace.status).toBe(422);
+    expect(badGrace.body.error.details[0].field).toBe("graceSeconds");
+  });
+
+  it("deletes and records every change in the audit log with secrets masked", async () => {
+    const { app, endpoint } = await makeAppWithEndpoint({ headers: { Authorization: "Bearer audit-secret" } });
+    await patch(app.id, endpoint.id, { headers: { Authorization: "Bearer second-secret" } });
+    await call(rotateRoute.POST, "POST", "/x", { params: { appId: app.id, endpointId: endpoint.id }, body: {} });
+    const deleted = await call(endpointRoute.DELETE, "DELETE", "/x", { params: { appId: app.id, endpointId: endpoint.id } });
+    expect(deleted.status).toBe(204);
+    expect((await read(app.id, endpoint.id)).status).toBe(404);
+
+    const log = await call(auditLogRoute.GET, "GET", "/api/v1/audit-log", { query: { appId: app.id } });
+    expect(log.status).toBe(200);
+    expect(log.body.data.map((entry: { action: string }) => entry.action)).toEqual([
+      "endpoint.deleted",
+      "endpoint.secret_rotated",
+      "endpoint.updated",
+      "endpoint.created",
+      "app.created",
+    ]);
+    const serialized = JSON.stringify(log.body);
+    expect(serialized).not.toContain("audit-secret");
+    expect(serialized).not.toContain("second-secret");
+    expect(serialized).not.toContain(endpoint.standardWebhooks.secret);
+    const paged = await call(auditLogRoute.GET, "GET", "/api/v1/audit-log", { query: { appId: app.id, limit: "2" } });
+    expect(paged.body.data).toHaveLength(2);
+    const rest = await call(auditLogRoute.GET, "GET", "/api/v1/audit-log", { query: { appId: app.id, limit: "10", cursor: paged.body.nextCursor } });
+    expect(rest.body.data.map((entry: { action: string }) => entry.action)).toEqual(["endpoint.updated", "endpoint.created", "app.created"]);
+  });
+});
