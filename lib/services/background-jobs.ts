@@ -1,0 +1,36 @@
+import { db } from "../db";
+import { notFound } from "../errors";
+import type { Principal } from "../auth/principal";
+import type { BackgroundJob } from "../generated/prisma/client";
+import { isUuid } from "./deliveries";
+
+// Background jobs (recover, import) as the API shows them, with progress for the dashboard.
+
+export function presentBackgroundJob(job: BackgroundJob) {
+  const progress = job.status === "succeeded" ? 1 : job.total > 0 ? Math.min(1, job.processed / job.total) : 0;
+  return {
+    id: job.id,
+    type: job.type,
+    status: job.status,
+    appId: job.appId,
+    params: job.params,
+    total: job.total,
+    processed: job.processed,
+    progress,
+    result: job.result ?? null,
+    error: job.error,
+    createdAt: job.createdAt.toISOString(),
+    updatedAt: job.updatedAt.toISOString(),
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export type BackgroundJobView = ReturnType<typeof presentBackgroundJob>;
+
+/** A token limited to one app sees only that app's jobs; others' jobs are 404 so ids leak nothing. */
+export async function getBackgroundJob(principal: Principal, jobId: string) {
+  if (!isUuid(jobId)) throw notFound("Job", jobId);
+  const job = await db.backgroundJob.findUnique({ where: { id: jobId } });
+  if (!job || (principal.appId && job.appId !== principal.appId)) throw notFound("Job", jobId);
+  return presentBackgroundJob(job);
+}

@@ -1,0 +1,71 @@
+import { db } from "../db";
+import { AppError, notFound } from "../errors";
+import type { Event } from "../generated/prisma/client";
+import type { EventsQuery } from "../validation/events";
+import { getAppRecord } from "./apps";
+import { encodeCursor, presentDelivery } from "./deliveries";
+import type { Page } from "./pagination";
+
+// The read side of the event log: newest first, cursor on the arrival sequence number.
+
+/** Deliveries shown with one event: one per matching endpoint, so this bound is generous. */
+const MAX_DELIVERIES_PER_EVENT = 250;
+const MAX_SEQ = 2n ** 63n - 1n;
+
+export function presentEvent(event: Event) {
+  return {
+    id: event.id,
+    name: event.name,
+    channel: event.channel,
+    userId: event.userId,
+    payload: event.payload as Record<string, unknown>,
+    timeMs: Number(event.timeMs),
+    receivedAt: event.receivedAt.toISOString(),
+    routedAt: event.routedAt?.toISOString() ?? null,
+    collapsedInto: event.collapsedInto,
+  };
+}
+
+export type EventView = ReturnType<typeof presentEvent>;
+
+function decodeSeqCursor(cursor: string | undefined): bigint | undefined {
+  if (!cursor) return undefined;
+  const seq = Buffer.from(cursor, "base64url").toString("utf8");
+  if (!/^\d{1,19}$/.test(seq) || BigInt(seq) > MAX_SEQ) throw new AppError("bad_request", "cursor is not a valid cursor from a previous page", [{ field: "cursor", issue: "not a cursor from a previous page" }]);
+  return BigInt(seq);
+}
+
+export async function listEvents(appId: string, query: EventsQuery): Promise<Page<EventView>> {
+  await getAppRecord(appId);
+  const beforeSeq = decodeSeqCursor(query.cursor);
+  const rows = await db.event.findMany({
+    where: {
+      appId,
+      ...(query.name ? { name: query.name } : {}),
+      ...(query.channel ? { channel: query.channel } : {}),
+      ...(query.since || query.until ? { receivedAt: { gte: query.since, lt: query.until } } : {}),
+      ...(beforeSeq !== undefined ? { seq: { lt: beforeSeq } } : {}),
+    },
+    orderBy: { seq: "desc" },
+    take: query.limit + 1,
+  });
+  const hasMore = rows.length > query.limit;
+  const page = hasMore ? rows.slice(0, query.limit) : rows;
+  return {
+    data: page.map(presentEvent),
+    nextCursor: hasMore ? encodeCursor(page.at(-1)!.seq.toString()) : null,
+  };
+}
+
+/** One event with the deliveries that carry it (found through the GIN index on event_ids). */
+export async function getEvent(appId: string, eventId: string) {
+  const event = await db.event.findUnique({ where: { appId_id: { appId, id: eventId } } });
+  if (!event) throw notFound("Event", eventId);
+  const deliveries = await db.delivery.findMany({
+    where: { appId, eventIds: { has: eventId } },
+    omit: { body: true },
+    orderBy: { id: "asc" },
+    take: MAX_DELIVERIES_PER_EVENT,
+  });
+  return { ...presentEvent(event), deliveries: deliveries.map((delivery) => presentDelivery(delivery)) };
+}
