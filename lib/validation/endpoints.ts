@@ -103,6 +103,14 @@ export const retrySchema = z
       .array(z.number().int().min(0).max(86_400, "must be at most 86400 seconds (1 day)"))
       .max(25, "must have at most 25 delays")
       .describe("Delays after each failed attempt; attempts = length + 1"),
+    maxAgeSeconds: z
+      .number()
+      .int()
+      .min(60, "must be at least 60 seconds")
+      .max(30 * 86_400, "must be at most 2592000 seconds (30 days)")
+      .nullable()
+      .optional()
+      .describe("Stop retrying deliveries older than this; null = the global HERALD_MAX_DELIVERY_AGE_SECONDS"),
   })
   .strict()
   .meta({ id: "RetryPolicy" });

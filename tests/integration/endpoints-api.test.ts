@@ -26,7 +26,7 @@ describe("endpoints API: create and read", () => {
       filter: { channelType: "presence", channelPrefix: "presence-game-" },
       headers: { Authorization: "Bearer very-secret-token", "X-Source": "herald" },
       timeoutMs: 5000,
-      retry: { scheduleSeconds: [1, 5, 30] },
+      retry: { scheduleSeconds: [1, 5, 30], maxAgeSeconds: 3600 },
       batching: { enabled: true, durationMs: 200, maxBatchSize: 10 },
     });
     expect(created.status).toBe(201);
@@ -39,7 +39,7 @@ describe("endpoints API: create and read", () => {
       enabled: true,
       disabledReason: null,
       timeoutMs: 5000,
-      retry: { scheduleSeconds: [1, 5, 30] },
+      retry: { scheduleSeconds: [1, 5, 30], maxAgeSeconds: 3600 },
       batching: { enabled: true, durationMs: 200, maxBatchSize: 10 },
     });
     expect(created.body.lambda).toBeUndefined();
@@ -121,6 +121,7 @@ describe("endpoints API: bad input", () => {
     ["a header value with CRLF", { ...valid, headers: { "X-Ok": "a\r\nInjected: yes" } }, "headers.X-Ok"],
     ["a timeout below 100 ms", { ...valid, timeoutMs: 50 }, "timeoutMs"],
     ["a retry delay over a day", { ...valid, retry: { scheduleSeconds: [5, 90_000] } }, "retry.scheduleSeconds.1"],
+    ["a retry max age under a minute", { ...valid, retry: { scheduleSeconds: [5], maxAgeSeconds: 10 } }, "retry.maxAgeSeconds"],
     ["too many retries", { ...valid, retry: { scheduleSeconds: Array(26).fill(1) } }, "retry.scheduleSeconds"],
     ["a bad whsec_ secret", { ...valid, standardWebhooks: { secret: "whsec_short" } }, "standardWebhooks.secret"],
     ["a Lambda without a function name", { eventTypes: ["channel_occupied"], lambda: { region: "us-east-1" } }, "lambda.functionName"],

@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import * as eventTypesRoute from "@/app/api/v1/event-types/route";
+import * as eventTypeRoute from "@/app/api/v1/event-types/[name]/route";
+import * as tokensRoute from "@/app/api/v1/api-tokens/route";
+import { db } from "@/lib/db";
+import { knownEventTypeNames, validateEventAgainstType } from "@/lib/services/event-types";
+import { call } from "../helpers/api";
+import { makeApp, uniqueId } from "../factories";
+import { makeEndpoint, makeEventType } from "../factories/endpoints";
+
+const BUILT_IN = [
+  "channel_occupied",
+  "channel_vacated",
+  "member_added",
+  "member_removed",
+  "client_event",
+  "cache_miss",
+  "subscription_count",
+  "member_updated",
+  "push.publish_accepted",
+  "push.publish_dispatched",
+  "push.provider_accepted",
+  "push.provider_rejected",
+  "push.publish_failed",
+  "push.device_invalidated",
+  "push.scheduled_cancelled",
+  "push.delivery_status",
+];
+
+const orderSchema = {
+  type: "object",
+  required: ["data"],
+  properties: { data: { type: "object", required: ["orderId"], properties: { orderId: { type: "string", format: "uuid" } } } },
+};
+
+const typeName = () => uniqueId("order").replace("-", ".placed_");
+const byName = (name: string) => call(eventTypeRoute.GET, "GET", `/api/v1/event-types/${name}`, { params: { name } });
+
+describe("event types API", () => {
+  it("lists the built-in catalog", async () => {
+    const listed = await call(eventTypesRoute.GET, "GET", "/api/v1/event-types");
+    expect(listed.status).toBe(200);
+    const builtIn = listed.body.data.filter((eventType: { builtIn: boolean }) => eventType.builtIn).map((eventType: { name: string }) => eventType.name);
+    expect(builtIn.sort()).toEqual([...BUILT_IN].sort());
+    expect(listed.body.nextCursor).toBeNull();
+    expect(listed.body.data[0]).toMatchObject({ name: expect.any(String), description: expect.any(String), schema: null, builtIn: true });
+  });
+
+  it("creates a custom type with a JSON Schema and validates events against it", async () => {
+    const name = typeName();
+    const created = await call(eventTypesRoute.POST, "POST", "/api/v1/event-types", { body: { name, description: "An order was placed", schema: orderSchema } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name, description: "An order was placed", schema: orderSchema, builtIn: false });
+    expect((await byName(name)).body.name).toBe(name);
+    expect((await knownEventTypeNames()).has(name)).toBe(true);
+
+    expect(await validateEventAgainstType(name, { name, channel: "c", data: { orderId: "0193a5b0-0000-7000-8000-000000000000" } })).toBeNull();
+    const errors = await validateEventAgainstType(name, { name, channel: "c", data: { orderId: "not-a-uuid" } });
+    expect(errors).toEqual([expect.stringContaining("/data/orderId")]);
+    expect(await validateEventAgainstType("channel_occupied", { anything: true })).toBeNull();
+    expect(await validateEventAgainstType(uniqueId("missing"), {})).toBeNull();
+
+    const duplicate = await call(eventTypesRoute.POST, "POST", "/api/v1/event-types", { body: { name } });
+    expect(duplicate.status).toBe(409);
+  });
+
+  it("rejects bad names and invalid or unsafe schemas with 422 naming the field", async () => {
+    const badName = await call(eventTypesRoute.POST, "POST", "/api/v1/event-types", { body: { name: "Order Placed" } });
+    expect(badName.status).toBe(422);
+    expect(badName.body.error.details[0].field).toBe("name");
+    const badSchema = await call(eventTypesRoute.POST, "POST", "/api/v1/event-types", { body: { name: typeName(), schema: { type: "objekt" } } });
+    expect(badSchema.status).toBe(422);
+    expect(badSchema.body.error.details[0].field).toBe("schema");
+    const notObject = await call(eventTypesRoute.POST, "POST", "/api/v1/event-types", { body: { name: typeName(), schema: "string" } });
+    expect(notObject.status).toBe(422);
+    expect(notObject.body.error.details[0].field).toBe("schema");
+    const redos = await call(eventTypesRoute.POST, "POST", "/api/v1/event-types", {
+      body: { name: typeName(), schema: { type: "object", properties: { channel: { type: "string", pattern: "^(a+)+$" } } } },
+    });
+    expect(redos.status).toBe(422);
+    expect(redos.body.error.message).toMatch(/catastrophic backtracking/);
+    const malformed = await call(eventTypesRoute.POST, "POST", "/api/v1/event-types", { rawBody: "{" });
+    expect(malformed.status).toBe(400);
+  });
+
+  it("accepts a 2020-12 schema, removes a schema with null and rejects an invalid one", async () => {
+    const eventType = await makeEventType({ schema: { $schema: "https://json-schema.org/draft/2020-12/schema", type: "object", required: ["channel"] } });
+    expect(await validateEventAgainstType(eventType.name, {})).toEqual([expect.stringContaining("channel")]);
+    const patched = await call(eventTypeRoute.PATCH, "PATCH", "/x", { params: { name: eventType.name }, body: { schema: null, description: "loose" } });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ schema: null, description: "loose" });
+    const invalid = await call(eventTypeRoute.PATCH, "PATCH", "/x", { params: { name: eventType.name }, body: { schema: { minimum: "five" } } });
+    expect(invalid.status).toBe(422);
+  });
+
+  it("lets built-ins change only their description (403 otherwise)", async () => {
+    const original = (await byName("cache_miss")).body.description;
+    const described = await call(eventTypeRoute.PATCH, "PATCH", "/x", { params: { name: "cache_miss" }, body: { description: original } });
+    expect(described.status).toBe(200);
+    const withSchema = await call(eventTypeRoute.PATCH, "PATCH", "/x", { params: { name: "cache_miss" }, body: { schema: { type: "object" } } });
+    expect(withSchema.status).toBe(403);
+    const deleted = await call(eventTypeRoute.DELETE, "DELETE", "/x", { params: { name: "cache_miss" } });
+    expect(deleted.status).toBe(403);
+    expect(await db.eventType.findUnique({ where: { name: "cache_miss" } })).not.toBeNull();
+  });
+
+  it("refuses to delete a type endpoints subscribe to (409), then deletes it", async () => {
+    const eventType = await makeEventType();
+    const app = await makeApp();
+    const endpoint = await makeEndpoint(app.id, { eventTypes: [eventType.name] });
+    await makeEndpoint(app.id, { eventTypes: ["channel_occupied", eventType.name] });
+    const refused = await call(eventTypeRoute.DELETE, "DELETE", "/x", { params: { name: eventType.name } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toMatch(/2 endpoints/);
+
+    await db.endpoint.deleteMany({ where: { appId: app.id } });
+    expect(endpoint.eventTypes).toEqual([eventType.name]);
+    const deleted = await call(eventTypeRoute.DELETE, "DELETE", "/x", { params: { name: eventType.name } });
+    expect(deleted.status).toBe(204);
+    expect((await byName(eventType.name)).status).toBe(404);
+  });
+
+  it("answers 404 to unknown and malformed names", async () => {
+    expect((await byName("no_such_type_here")).status).toBe(404);
+    expect((await byName("Not A Name")).status).toBe(404);
+    const patchMissing = await call(eventTypeRoute.PATCH, "PATCH", "/x", { params: { name: "no_such_type_here" }, body: { description: "x" } });
+    expect(patchMissing.status).toBe(404);
+  });
+
+  it("needs a token not limited to one app for writes", async () => {
+    const app = await makeApp();
+    const token = (await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "app token", scopes: ["read", "write"], appId: app.id } })).body.token;
+    const create = await call(eventTypesRoute.POST, "POST", "/api/v1/event-types", { body: { name: typeName() }, token });
+    expect(create.status).toBe(403);
+    const list = await call(eventTypesRoute.GET, "GET", "/api/v1/event-types", { token });
+    expect(list.status).toBe(200);
+    const readOnly = (await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "reader", scopes: ["read"] } })).body.token;
+    expect((await call(eventTypesRoute.POST, "POST", "/api/v1/event-types", { body: { name: typeName() }, token: readOnly })).status).toBe(403);
+  });
+});
