@@ -1,0 +1,174 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { prepareDatabase } from "../../lib/migrations";
+import { isProcessRunning, sleep, startProcess, type Started } from "./processes";
+
+// Herald under test: its own database and queue prefix, a production build served by
+// `next start`, and worker processes, all with a fixed benchmark configuration.
+
+export const BENCH_TOKEN = "herald-bench-bootstrap-token-0123456789";
+
+export type HeraldConfig = { databaseUrl: string; redisUrl: string; queuePrefix: string; webPort: number; extraEnv: Record<string, string> };
+
+export function heraldEnv(config: HeraldConfig): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: "production",
+    HERALD_SKIP_DOTENV: "1",
+    DATABASE_URL: config.databaseUrl,
+    REDIS_URL: config.redisUrl,
+    HERALD_QUEUE_PREFIX: config.queuePrefix,
+    PORT: String(config.webPort),
+    HERALD_API_TOKEN: BENCH_TOKEN,
+    HERALD_ENCRYPTION_KEY: Buffer.from("herald-benchmark-encryption-key!").toString("base64"),
+    HERALD_ALLOWED_DESTINATIONS: "127.0.0.1",
+    HERALD_LOG_LEVEL: "warn",
+    NEXTAUTH_SECRET: "herald-benchmark-nextauth-secret",
+    NEXTAUTH_URL: `http://127.0.0.1:${config.webPort}`,
+    ...config.extraEnv,
+  };
+}
+
+/** A fresh database each run, so earlier runs' rows (and bloat) never skew the figures. */
+export async function resetDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.slice(1));
+  url.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '""')}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+  await prepareDatabase(databaseUrl);
+}
+
+/** Deletes the queue keys of earlier benchmark runs (all under the bench prefix family). */
+export async function clearQueues(redisUrl: string, prefixFamily: string): Promise<number> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  let deleted = 0;
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefixFamily}*`, "COUNT", 1000);
+      cursor = next;
+      if (keys.length) deleted += await redis.unlink(...keys);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
+
+function newestMtime(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "generated" || entry.name === "node_modules") continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds when there is no build, or (mode "auto") when app/, lib/ or components/ changed since the
+ * last build. Waits for anyone else's `next build` to finish first, so two builds never collide.
+ */
+export async function ensureBuild(mode: "auto" | "missing" | "always" | "never"): Promise<string> {
+  if (mode === "never") return "skipped (BENCH_BUILD=never)";
+  const buildId = ".next/BUILD_ID";
+  const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
+  const sourcesAt = Math.max(...["app", "lib", "components"].map(newestMtime));
+  const reason = !builtAt ? "no build" : mode === "always" ? "BENCH_BUILD=always" : mode === "auto" && sourcesAt > builtAt ? "sources changed since the last build" : null;
+  if (!reason) return "existing build";
+  for (let waited = 0; isProcessRunning(/next(\/dist\/bin\/next)? build/); waited += 5) {
+    if (waited % 30 === 0) console.log("bench: waiting for another `next build` to finish…");
+    await sleep(5000);
+  }
+  console.log(`bench: building Next (${reason})…`);
+  const build = spawnSync("npx", ["next", "build"], { stdio: "inherit" });
+  if (build.status !== 0) throw new Error(`next build failed with status ${build.status}`);
+  return `built (${reason})`;
+}
+
+export function startWeb(env: NodeJS.ProcessEnv, port: number, nodeOptions = ""): Started {
+  return startProcess("web", process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    ...env,
+    NODE_OPTIONS: nodeOptions,
+  });
+}
+
+/** The worker runs directly under node with tsx's loader, so its pid is the worker itself (for RSS). */
+export function startWorker(env: NodeJS.ProcessEnv, name: string, nodeArgs: string[] = []): Started {
+  return startProcess(name, process.execPath, [...nodeArgs, "--import", "tsx", "worker/index.ts"], env);
+}
+
+export async function waitForHealth(baseUrl: string, timeoutMs: number, web: Started): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    if (web.child.exitCode !== null) throw new Error(`the web process exited:\n${web.output().slice(-3000)}`);
+    try {
+      const response = await fetch(`${baseUrl}/api/health`);
+      if (response.ok) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await sleep(300);
+  }
+  throw new Error(`Herald's web process was not healthy within ${timeoutMs} ms (last: ${last})\n${web.output().slice(-3000)}`);
+}
+
+/** Redis connections BullMQ workers of this run hold; a new worker is ready when this count grows. */
+export async function workerConnections(redisUrl: string, queuePrefix: string): Promise<number> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    const list = (await redis.client("LIST")) as string;
+    return list.split("\n").filter((line) => line.includes(` name=${queuePrefix}:`)).length;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Rows that show what the engine wrote for one endpoint: every attempt must be logged. */
+export async function deliveryCounts(databaseUrl: string, endpointId: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const deliveries = await client.query<{ status: string; count: string }>(
+      "SELECT status, count(*) FROM deliveries WHERE endpoint_id = $1 GROUP BY status",
+      [endpointId],
+    );
+    const attempts = await client.query<{ count: string }>(
+      "SELECT count(*) FROM attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.endpoint_id = $1",
+      [endpointId],
+    );
+    return {
+      deliveriesByStatus: Object.fromEntries(deliveries.rows.map((row) => [row.status, Number(row.count)])),
+      attempts: Number(attempts.rows[0]?.count ?? 0),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+export async function countEvents(databaseUrl: string, appId: string): Promise<{ stored: number; unrouted: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ stored: string; unrouted: string }>(
+      "SELECT count(*) AS stored, count(*) FILTER (WHERE routed_at IS NULL) AS unrouted FROM events WHERE app_id = $1",
+      [appId],
+    );
+    return { stored: Number(rows[0]?.stored ?? 0), unrouted: Number(rows[0]?.unrouted ?? 0) };
+  } finally {
+    await client.end();
+  }
+}

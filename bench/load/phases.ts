@@ -1,0 +1,186 @@
+import { createHmac } from "node:crypto";
+import type { LoadResult } from "./autocannon-child";
+import { runAutocannon, runPacedSender, type Receiver } from "./forked";
+import { bulkBody, ingestInBulk, type Batching, type HeraldApi } from "./herald-api";
+import { countEvents, deliveryCounts } from "./herald";
+import type { PacedResult } from "./paced-sender";
+import { cpuDelta, cpuSeconds, round, sleep, type Component } from "./processes";
+import { percentiles, type Percentiles } from "./stats";
+
+// The measurements. Each phase uses its own app (and receiver path), so phases never see each
+// other's events, and records the CPU seconds every component spent during it.
+
+export type PhaseContext = {
+  api: HeraldApi;
+  receiver: Receiver;
+  databaseUrl: string;
+  components: () => Component[];
+  phaseTimeoutMs: number;
+};
+
+export type Measured<T> = T & { wallSeconds: number; cpuSeconds: Record<string, number> };
+
+async function measure<T>(ctx: PhaseContext, run: () => Promise<T>): Promise<Measured<T>> {
+  const cpuBefore = cpuSeconds(ctx.components());
+  const started = Date.now();
+  const result = await run();
+  return { ...result, wallSeconds: round((Date.now() - started) / 1000, 2), cpuSeconds: cpuDelta(cpuBefore, cpuSeconds(ctx.components())) };
+}
+
+/** A typical single-event webhook as Herald sends it (same size and headers), signed once. */
+function typicalWebhook(): { body: string; headers: Record<string, string> } {
+  const body = JSON.stringify({
+    time_ms: Date.now(),
+    events: [{ name: "client_event", channel: "private-bench", event: "client-bench", data: JSON.stringify({ s: 0 }), socket_id: "1234.5678", user_id: "bench-user" }],
+  });
+  const timestamp = Math.floor(Date.now() / 1000);
+  return {
+    body,
+    headers: {
+      "content-type": "application/json",
+      "x-pusher-key": "bench-key",
+      "x-pusher-signature": createHmac("sha256", "bench-secret").update(body).digest("hex"),
+      "webhook-id": "msg_bench",
+      "webhook-timestamp": String(timestamp),
+      "webhook-signature": `v1,${createHmac("sha256", "whsec").update(`msg_bench.${timestamp}.${body}`).digest("base64")}`,
+      "x-herald-delivery-id": "00000000-0000-7000-8000-000000000000",
+      "x-herald-attempt": "1",
+    },
+  };
+}
+
+/** 1. The ceiling: how many webhook POSTs per second the receiver takes from autocannon. */
+export async function measureCeiling(ctx: PhaseContext, durationSeconds: number, connections: number): Promise<Measured<LoadResult>> {
+  const webhook = typicalWebhook();
+  return measure(ctx, () =>
+    runAutocannon({ url: ctx.receiver.url("/ceiling"), method: "POST", headers: webhook.headers, body: webhook.body, connections, durationSeconds }),
+  );
+}
+
+export type BulkIngestFigures = LoadResult & { eventsPerRequest: number; acceptedEvents: number; eventsPerSecond: number; storedEvents: number };
+
+/** 4a. Bulk ingest: autocannon posting 1000-event requests to an app with no endpoints. */
+export async function measureBulkIngest(ctx: PhaseContext, durationSeconds: number, connections: number): Promise<Measured<BulkIngestFigures>> {
+  const disabled = { enabled: false, durationMs: 50, maxBatchSize: 100 };
+  const { appId } = await ctx.api.createAppWithEndpoint("ingest", null, disabled);
+  const eventsPerRequest = 1000;
+  const result = await measure(ctx, () =>
+    runAutocannon({
+      url: `${ctx.api.baseUrl}${ctx.api.ingestPath(appId)}`,
+      method: "POST",
+      headers: { authorization: `Bearer ${ctx.api.token}`, "content-type": "application/json" },
+      // No event ids: Herald generates them, so every request's events are new.
+      body: bulkBody("private-bench-ingest", 0, eventsPerRequest, false),
+      connections,
+      durationSeconds,
+    }),
+  );
+  const stored = await countEvents(ctx.databaseUrl, appId);
+  const acceptedEvents = (result.statusCodes["202"] ?? 0) * eventsPerRequest;
+  return { ...result, eventsPerRequest, acceptedEvents, eventsPerSecond: round(acceptedEvents / result.durationSeconds), storedEvents: stored.stored };
+}
+
+export type ThroughputFigures = {
+  events: number;
+  delivered: number;
+  complete: boolean;
+  ingestSeconds: number;
+  ingestEventsPerSecond: number;
+  deliverySeconds: number;
+  eventsPerSecond: number;
+  requests: number;
+  eventsPerRequest: number;
+  duplicates: number;
+  rejectedIngestRequests: string[];
+  deliveriesByStatus: Record<string, number>;
+  attemptsLogged: number;
+};
+
+/** Waits until the receiver has `expected` distinct events on `pathname`, no progress for 30 s, or the timeout. */
+async function waitForArrivals(ctx: PhaseContext, pathname: string, expected: number) {
+  const deadline = Date.now() + ctx.phaseTimeoutMs;
+  let lastProgressAt = Date.now();
+  let lastCount = -1;
+  for (;;) {
+    const snapshot = await ctx.receiver.snapshot(pathname);
+    if (snapshot.distinctEvents >= expected) return { snapshot, complete: true };
+    if (snapshot.distinctEvents !== lastCount) {
+      lastCount = snapshot.distinctEvents;
+      lastProgressAt = Date.now();
+    }
+    if (Date.now() > deadline || Date.now() - lastProgressAt > 30_000) return { snapshot, complete: false };
+    await sleep(100);
+  }
+}
+
+/** 2, 3, 7. Delivered events/s, from the first ingest request to the last arrival at the receiver. */
+export async function measureThroughput(
+  ctx: PhaseContext,
+  label: string,
+  batching: Batching,
+  total: number,
+  ingestConcurrency: number,
+): Promise<Measured<ThroughputFigures>> {
+  const pathname = `/${label}`;
+  const { appId, endpointId } = await ctx.api.createAppWithEndpoint(label, ctx.receiver.url(pathname), batching);
+  const figures = await measure(ctx, async () => {
+    const ingest = await ingestInBulk(ctx.api, appId, { total, perRequest: 1000, concurrency: ingestConcurrency, channel: `private-bench-${label}` });
+    const { snapshot, complete } = await waitForArrivals(ctx, pathname, ingest.events);
+    const ingestSeconds = (ingest.lastAcceptedAtMs - ingest.firstSentAtMs) / 1000;
+    const deliverySeconds = ((snapshot.lastArrivalMs ?? Date.now()) - ingest.firstSentAtMs) / 1000;
+    return {
+      events: ingest.events,
+      delivered: snapshot.distinctEvents,
+      complete,
+      ingestSeconds: round(ingestSeconds, 2),
+      ingestEventsPerSecond: round(ingest.events / ingestSeconds),
+      deliverySeconds: round(deliverySeconds, 2),
+      eventsPerSecond: round(snapshot.distinctEvents / deliverySeconds),
+      requests: snapshot.requests,
+      eventsPerRequest: round(snapshot.events / Math.max(1, snapshot.requests), 1),
+      duplicates: snapshot.duplicates,
+      rejectedIngestRequests: ingest.rejected.slice(0, 5),
+    };
+  });
+  // Give the worker a moment to write the last attempts before checking every request was logged.
+  await sleep(1000);
+  const counts = await deliveryCounts(ctx.databaseUrl, endpointId!);
+  return { ...figures, deliveriesByStatus: counts.deliveriesByStatus, attemptsLogged: counts.attempts };
+}
+
+export type LatencyFigures = { ingest: PacedResult; endToEndMs: Percentiles; delivered: number; complete: boolean };
+
+/** 4b + 5. Single-event ingest requests at a steady rate: request latency and ingest-to-arrival latency. */
+export async function measureLatency(ctx: PhaseContext, ratePerSecond: number, durationSeconds: number): Promise<Measured<LatencyFigures>> {
+  const pathname = "/latency";
+  const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
+  const { appId } = await ctx.api.createAppWithEndpoint("latency", ctx.receiver.url(pathname), unbatched);
+  return measure(ctx, async () => {
+    const ingest = await runPacedSender({
+      url: `${ctx.api.baseUrl}${ctx.api.ingestPath(appId)}`,
+      token: ctx.api.token,
+      ratePerSecond,
+      durationSeconds,
+      channel: "private-bench-latency",
+      firstSequence: 0,
+    });
+    const { snapshot, complete } = await waitForArrivals(ctx, pathname, ingest.accepted);
+    const endToEndMs = percentiles(await ctx.receiver.latencies(pathname));
+    return { ingest, endToEndMs, delivered: snapshot.distinctEvents, complete };
+  });
+}
+
+/** A short run through the whole pipeline: proves the worker is up and warms pools and JIT. */
+export async function warmUp(ctx: PhaseContext, events: number, timeoutMs: number): Promise<void> {
+  const pathname = "/warm-up";
+  const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
+  const { appId } = await ctx.api.createAppWithEndpoint("warmup", ctx.receiver.url(pathname), unbatched);
+  await ingestInBulk(ctx.api, appId, { total: events, perRequest: 100, concurrency: 2, channel: "private-bench-warmup" });
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await ctx.receiver.snapshot(pathname)).distinctEvents >= events) return;
+    await sleep(200);
+  }
+  const got = (await ctx.receiver.snapshot(pathname)).distinctEvents;
+  throw new Error(`warm-up: the receiver got ${got} of ${events} events within ${timeoutMs / 1000} s; is the worker delivering?`);
+}

@@ -1,0 +1,181 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+
+// Child processes of the benchmark: each runs in its own process group (detached) so it can be
+// stopped with everything it started, and every one is killed when the benchmark exits, however
+// it exits.
+
+const children = new Set<ChildProcess>();
+
+export function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+  return child;
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (!child.pid || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export function killAllNow(): void {
+  for (const child of children) signalGroup(child, "SIGKILL");
+}
+
+let installed = false;
+export function killChildrenOnExit(): void {
+  if (installed) return;
+  installed = true;
+  process.on("exit", killAllNow);
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      console.error(`\nbench: ${signal}, stopping child processes`);
+      killAllNow();
+      process.exit(130);
+    });
+  }
+}
+
+/** SIGTERM (graceful: flushes batches, writes CPU profiles), then SIGKILL after graceMs. */
+export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  signalGroup(child, "SIGTERM");
+  const timer = setTimeout(() => signalGroup(child, "SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
+  // Anything the child left behind in its group.
+  signalGroup(child, "SIGKILL");
+}
+
+export type Started = { child: ChildProcess; output: () => string };
+
+/** Starts a command in its own process group, keeping the last 64 KiB of its output for errors. */
+export function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Started {
+  const child = track(spawn(command, args, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString("utf8")).slice(-65_536);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  child.once("exit", (code, signal) => {
+    if (code && code !== 0) console.error(`bench: ${name} exited with code ${code}${signal ? ` (${signal})` : ""}\n${output.slice(-4000)}`);
+  });
+  return { child, output: () => output };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// --- /proc readings: memory of the workers, CPU time per component ---
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+type ProcInfo = { pid: number; pgid: number; comm: string; cpuSeconds: number };
+
+function readProc(pid: number): ProcInfo | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const close = stat.lastIndexOf(")");
+    const comm = stat.slice(stat.indexOf("(") + 1, close);
+    const fields = stat.slice(close + 2).split(" ");
+    // fields[0] is state (field 3); pgrp is field 5, utime 14, stime 15.
+    return { pid, pgid: Number(fields[2]), comm, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS };
+  } catch {
+    return null;
+  }
+}
+
+function allProcesses(): ProcInfo[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .map((name) => readProc(Number(name)))
+    .filter((info): info is ProcInfo => info !== null);
+}
+
+/** A named set of processes whose CPU time is summed: a process group, or every process of a command name. */
+export type Component = { name: string; pgid?: number; comm?: string };
+
+/** CPU seconds used by each component so far (exited processes no longer count, so diff short windows). */
+export function cpuSeconds(components: Component[]): Record<string, number> {
+  const processes = allProcesses();
+  const totals: Record<string, number> = {};
+  for (const component of components) {
+    totals[component.name] = processes
+      .filter((info) => (component.pgid ? info.pgid === component.pgid : info.comm === component.comm))
+      .reduce((sum, info) => sum + info.cpuSeconds, 0);
+  }
+  return totals;
+}
+
+export function cpuDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.keys(after).map((name) => [name, round(after[name]! - (before[name] ?? 0), 2)]));
+}
+
+/** Resident memory of one process in MiB: current (VmRSS) and peak so far (VmHWM). */
+export function memoryMiB(pid: number): { rss: number; peak: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
+    return { rss: round(kib("VmRSS") / 1024, 1), peak: round(kib("VmHWM") / 1024, 1) };
+  } catch {
+    return null;
+  }
+}
+
+/** Samples a process's memory every intervalMs and remembers the peak (VmHWM covers spikes between samples). */
+export function sampleMemory(pid: number, intervalMs = 250) {
+  let peak = 0;
+  let last = 0;
+  const take = () => {
+    const memory = memoryMiB(pid);
+    if (!memory) return;
+    last = memory.rss;
+    peak = Math.max(peak, memory.peak, memory.rss);
+  };
+  take();
+  const timer = setInterval(take, intervalMs);
+  timer.unref();
+  return {
+    read: () => {
+      take();
+      return { peakMiB: peak, lastMiB: last };
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
+export function isProcessRunning(pattern: RegExp): boolean {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
+    .some((name) => {
+      try {
+        return pattern.test(readFileSync(`/proc/${name}/cmdline`, "utf8").replaceAll("\0", " "));
+      } catch {
+        return false;
+      }
+    });
+}
+
+export const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -1,0 +1,117 @@
+import type { LoadResult } from "./autocannon-child";
+import type { BulkIngestFigures, LatencyFigures, Measured, ThroughputFigures } from "./phases";
+import type { ProfileSummary } from "./profile-summary";
+import { round } from "./processes";
+import type { machineInfo, Row } from "./report";
+
+// Turns the measured phases into the table rows (figure, target, pass/fail) and the ratios.
+
+export type Results = {
+  startedAt: string;
+  finishedAt?: string;
+  durationSeconds?: number;
+  machine: ReturnType<typeof machineInfo>;
+  config: Record<string, unknown>;
+  build: string;
+  errors: Record<string, string>;
+  ceiling?: Measured<LoadResult> | null;
+  bulkIngest?: Measured<BulkIngestFigures> | null;
+  unbatched?: Measured<ThroughputFigures> | null;
+  batched?: Measured<ThroughputFigures> | null;
+  latency?: Measured<LatencyFigures> | null;
+  unbatchedTwoWorkers?: Measured<ThroughputFigures> | null;
+  batchedTwoWorkers?: Measured<ThroughputFigures> | null;
+  memory?: Record<string, { peakMiB: number; lastMiB: number }>;
+  profiles?: (ProfileSummary & { process: string })[];
+  ratios?: Record<string, number | null>;
+  table?: Row[];
+};
+
+const ratio = (numerator: number | undefined, denominator: number | undefined) =>
+  numerator !== undefined && denominator ? round(numerator / denominator, 3) : null;
+
+const throughputNote = (figures: ThroughputFigures | null | undefined) => {
+  if (!figures) return "not measured";
+  const parts = [`${figures.delivered}/${figures.events} in ${figures.deliverySeconds} s`, `${figures.eventsPerRequest} ev/req`];
+  parts.push(`ingest ${figures.ingestEventsPerSecond}/s`);
+  if (!figures.complete) parts.push("INCOMPLETE (timeout)");
+  if (figures.duplicates) parts.push(`${figures.duplicates} duplicates`);
+  parts.push(`${figures.attemptsLogged} attempts logged for ${figures.requests} requests`);
+  return parts.join("; ");
+};
+
+export function buildRows(results: Results): { rows: Row[]; ratios: Record<string, number | null> } {
+  const ceiling = results.ceiling?.requestsPerSecond;
+  const unbatched = results.unbatched?.eventsPerSecond;
+  const batched = results.batched?.eventsPerSecond;
+  const ratios = {
+    unbatchedOverCeiling: ratio(unbatched, ceiling),
+    batchedOverUnbatched: ratio(batched, unbatched),
+    twoWorkersOverOneUnbatched: ratio(results.unbatchedTwoWorkers?.eventsPerSecond, unbatched),
+    twoWorkersOverOneBatched: ratio(results.batchedTwoWorkers?.eventsPerSecond, batched),
+  };
+  const latency = results.latency;
+  const workerPeak = Math.max(0, ...Object.values(results.memory ?? {}).map((memory) => memory.peakMiB)) || null;
+  const value = (figure: number | undefined | null) => (figure === undefined || figure === null ? null : figure);
+  const rows: Row[] = [
+    {
+      figure: "1. Ceiling: receiver, autocannon",
+      value: value(ceiling),
+      unit: "req/s",
+      note: results.ceiling ? `${results.ceiling.requests} requests, p99 ${results.ceiling.latencyMs.p99} ms, ${results.ceiling.non2xx + results.ceiling.errors} errors` : "not measured",
+    },
+    { figure: "2. Unbatched delivered", value: value(unbatched), unit: "events/s", target: ceiling ? { op: ">=", value: round(ceiling * 0.25) } : undefined, note: throughputNote(results.unbatched) },
+    { figure: "   ratio 2 / 1 (unbatched / ceiling)", value: ratios.unbatchedOverCeiling, unit: "", target: { op: ">=", value: 0.25 } },
+    { figure: "3. Batched delivered (50 ms, 100)", value: value(batched), unit: "events/s", target: { op: ">=", value: 20_000 }, note: throughputNote(results.batched) },
+    { figure: "   ratio 3 / 2 (batched / unbatched)", value: ratios.batchedOverUnbatched, unit: "x" },
+    {
+      figure: "4. Bulk ingest accepted",
+      value: value(results.bulkIngest?.eventsPerSecond),
+      unit: "events/s",
+      target: { op: ">=", value: 10_000 },
+      note: results.bulkIngest
+        ? `${results.bulkIngest.acceptedEvents} accepted (${results.bulkIngest.storedEvents} stored), request p50 ${results.bulkIngest.latencyMs.p50} ms, p99 ${results.bulkIngest.latencyMs.p99} ms, ${results.bulkIngest.non2xx} non-2xx`
+        : "not measured",
+    },
+    { figure: "4. Single-event ingest p50", value: value(latency?.ingest.latencyMs.p50), unit: "ms", note: latency ? `${latency.ingest.accepted}/${latency.ingest.sent} accepted at ${round(latency.ingest.achievedRatePerSecond)}/s` : "not measured" },
+    { figure: "4. Single-event ingest p99", value: value(latency?.ingest.latencyMs.p99), unit: "ms", target: { op: "<=", value: 20 } },
+    { figure: "5. End-to-end p50 (200/s, unbatched)", value: value(latency?.endToEndMs.p50), unit: "ms" },
+    { figure: "5. End-to-end p95", value: value(latency?.endToEndMs.p95), unit: "ms" },
+    {
+      figure: "5. End-to-end p99",
+      value: value(latency?.endToEndMs.p99),
+      unit: "ms",
+      target: { op: "<=", value: 100 },
+      note: latency ? `${latency.delivered}/${latency.ingest.accepted} arrived, max ${latency.endToEndMs.max} ms${latency.complete ? "" : ", INCOMPLETE"}` : undefined,
+    },
+    {
+      figure: "6. Worker peak RSS",
+      value: workerPeak,
+      unit: "MiB",
+      target: { op: "<=", value: 300 },
+      note: Object.entries(results.memory ?? {}).map(([name, memory]) => `${name} ${memory.peakMiB} MiB`).join(", "),
+    },
+    { figure: "7. Unbatched, 2 workers", value: value(results.unbatchedTwoWorkers?.eventsPerSecond), unit: "events/s", note: throughputNote(results.unbatchedTwoWorkers) },
+    { figure: "   ratio 2 workers / 1 (unbatched)", value: ratios.twoWorkersOverOneUnbatched, unit: "x" },
+    { figure: "7. Batched, 2 workers", value: value(results.batchedTwoWorkers?.eventsPerSecond), unit: "events/s", note: throughputNote(results.batchedTwoWorkers) },
+    { figure: "   ratio 2 workers / 1 (batched)", value: ratios.twoWorkersOverOneBatched, unit: "x" },
+  ];
+  return { rows, ratios };
+}
+
+/** CPU seconds per component and phase: where the machine's two cores went. */
+export function printCpuTable(results: Results): void {
+  type Timed = { wallSeconds: number; cpuSeconds: Record<string, number> };
+  const phases: [string, Timed][] = [];
+  for (const name of ["ceiling", "bulkIngest", "unbatched", "batched", "latency", "unbatchedTwoWorkers", "batchedTwoWorkers"] as const) {
+    const phase = results[name];
+    if (phase) phases.push([name, phase]);
+  }
+  if (!phases.length) return;
+  const names = [...new Set(phases.flatMap(([, phase]) => Object.keys(phase.cpuSeconds)))];
+  const header = ["CPU seconds", "wall s", ...names];
+  const lines = phases.map(([name, phase]) => [name, String(phase.wallSeconds), ...names.map((component) => String(phase.cpuSeconds[component] ?? ""))]);
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
+  console.log("\nWhere the CPU went (seconds per phase; 2 cores = 2 CPU-seconds per wall second; postgres counts every backend on the machine)");
+  for (const line of [header, ...lines]) console.log(line.map((cell, column) => (column ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join("  "));
+}

@@ -1,0 +1,170 @@
+import path from "node:path";
+import { HeraldApi } from "./load/herald-api";
+import { BENCH_TOKEN, clearQueues, ensureBuild, heraldEnv, resetDatabase, startWeb, startWorker, waitForHealth, workerConnections } from "./load/herald";
+import { measureBulkIngest, measureCeiling, measureLatency, measureThroughput, warmUp, type PhaseContext } from "./load/phases";
+import { killChildrenOnExit, freePort, sampleMemory, sleep, stopProcess, type Component, type Started } from "./load/processes";
+import { printProfile, summarizeProfiles } from "./load/profile-summary";
+import { startReceiver } from "./load/forked";
+import { buildRows, printCpuTable, type Results } from "./load/summary";
+import { machineInfo, printTable, writeResults } from "./load/report";
+
+// `npm run bench`: Herald's web + worker(s) on the local Postgres and Redis against a fast local
+// receiver; prints a table and writes bench/results/<timestamp>.json and latest.json.
+// See bench/README.md for the knobs (BENCH_SCALE=0.1 for a quick smoke run).
+
+const number = (name: string, fallback: number) => {
+  const value = process.env[name];
+  if (value === undefined || value === "") return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a positive number, got '${value}'`);
+  return parsed;
+};
+
+const scale = number("BENCH_SCALE", 1);
+const config = {
+  scale,
+  unbatchedEvents: Math.round(number("BENCH_UNBATCHED_EVENTS", 20_000 * scale)),
+  batchedEvents: Math.round(number("BENCH_BATCHED_EVENTS", 100_000 * scale)),
+  loadSeconds: number("BENCH_LOAD_SECONDS", Math.max(3, Math.round(10 * scale))),
+  latencyRate: number("BENCH_LATENCY_RATE", 200),
+  latencySeconds: number("BENCH_LATENCY_SECONDS", Math.max(3, Math.round(10 * scale))),
+  ceilingConnections: number("BENCH_CEILING_CONNECTIONS", 10),
+  ingestConnections: number("BENCH_INGEST_CONNECTIONS", 4),
+  phaseTimeoutSeconds: number("BENCH_PHASE_TIMEOUT_S", 120),
+  twoWorkers: process.env.BENCH_TWO_WORKERS !== "0",
+  profile: (process.env.BENCH_PROFILE ?? "").split(",").filter(Boolean) as ("worker" | "web")[],
+  build: (process.env.BENCH_BUILD ?? "auto") as "auto" | "missing" | "always" | "never",
+  databaseUrl: process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/herald_bench",
+  redisUrl: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
+};
+
+// Tuning knobs (concurrency, pool size, ...) pass through; what the benchmark fixes does not.
+const FIXED = new Set(["HERALD_API_TOKEN", "HERALD_ENCRYPTION_KEY", "HERALD_QUEUE_PREFIX", "HERALD_SKIP_DOTENV", "HERALD_ALLOWED_DESTINATIONS"]);
+const passThrough = Object.fromEntries(
+  Object.entries(process.env).filter(([name, value]) => /^(HERALD_|DATABASE_POOL_SIZE$)/.test(name) && !FIXED.has(name) && value !== undefined),
+) as Record<string, string>;
+
+const startedAt = new Date();
+const QUEUE_PREFIX_FAMILY = "heraldbench";
+const queuePrefix = `${QUEUE_PREFIX_FAMILY}_${startedAt.getTime()}`;
+const profileDir = path.join("bench", "results", "profiles", startedAt.toISOString().replaceAll(":", "-"));
+const errors: Record<string, string> = {};
+
+async function attempt<T>(name: string, run: () => Promise<T>): Promise<T | null> {
+  process.stdout.write(`bench: ${name}… `);
+  const started = Date.now();
+  try {
+    const result = await run();
+    console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return result;
+  } catch (error) {
+    console.log("FAILED");
+    errors[name] = (error as Error).message;
+    console.error(`  ${(error as Error).message.split("\n").slice(0, 8).join("\n  ")}`);
+    return null;
+  }
+}
+
+killChildrenOnExit();
+const build = await ensureBuild(config.build);
+await resetDatabase(config.databaseUrl);
+await clearQueues(config.redisUrl, QUEUE_PREFIX_FAMILY);
+
+const webPort = await freePort();
+const env = heraldEnv({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, queuePrefix, webPort, extraEnv: passThrough });
+const profileArgs = (what: "worker" | "web") => (config.profile.includes(what) ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}/${what}`] : []);
+
+console.log(`bench: scale ${scale}; web on :${webPort}; database ${new URL(config.databaseUrl).pathname.slice(1)}; queue prefix ${queuePrefix}`);
+const receiver = await startReceiver();
+const web = startWeb(env, webPort, profileArgs("web").join(" "));
+const workers: Started[] = [startWorker(env, "worker-1", profileArgs("worker"))];
+const memory = [sampleMemory(workers[0]!.child.pid!)];
+const baseUrl = `http://127.0.0.1:${webPort}`;
+
+const components = (): Component[] => [
+  { name: "web", pgid: web.child.pid },
+  ...workers.map((worker, index) => ({ name: `worker-${index + 1}`, pgid: worker.child.pid })),
+  { name: "receiver", pgid: receiver.pid },
+  { name: "postgres", comm: "postgres" },
+  { name: "redis", comm: "redis-server" },
+];
+const ctx: PhaseContext = {
+  api: new HeraldApi(baseUrl, BENCH_TOKEN),
+  receiver,
+  databaseUrl: config.databaseUrl,
+  components,
+  phaseTimeoutMs: config.phaseTimeoutSeconds * 1000,
+};
+const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
+const batched = { enabled: true, durationMs: 50, maxBatchSize: 100 };
+
+const results: Results = { startedAt: startedAt.toISOString(), machine: machineInfo(), config: { ...config, queuePrefix, passThrough }, build, errors };
+try {
+  const ready = await attempt("start web + worker", async () => {
+    await waitForHealth(baseUrl, 90_000, web);
+    await warmUp(ctx, 200, 60_000);
+    return true;
+  });
+  if (ready) {
+    results.ceiling = await attempt("1. ceiling (autocannon -> receiver)", () => measureCeiling(ctx, config.loadSeconds, config.ceilingConnections));
+    results.bulkIngest = await attempt("4. bulk ingest (autocannon, 1000 events/request)", () =>
+      measureBulkIngest(ctx, config.loadSeconds, config.ingestConnections),
+    );
+    results.unbatched = await attempt(`2. unbatched delivery (${config.unbatchedEvents} events)`, () =>
+      measureThroughput(ctx, "unbatched", unbatched, config.unbatchedEvents, config.ingestConnections),
+    );
+    results.batched = await attempt(`3. batched delivery (${config.batchedEvents} events)`, () =>
+      measureThroughput(ctx, "batched", batched, config.batchedEvents, config.ingestConnections),
+    );
+    results.latency = await attempt(`5. latency (${config.latencyRate}/s for ${config.latencySeconds} s, unbatched)`, () =>
+      measureLatency(ctx, config.latencyRate, config.latencySeconds),
+    );
+    if (config.twoWorkers) {
+      const second = await attempt("7. start a second worker", async () => {
+        const before = await workerConnections(config.redisUrl, queuePrefix);
+        workers.push(startWorker(env, "worker-2", profileArgs("worker")));
+        memory.push(sampleMemory(workers[1]!.child.pid!));
+        for (let waited = 0; waited < 20_000; waited += 250) {
+          if ((await workerConnections(config.redisUrl, queuePrefix)) > before) break;
+          await sleep(250);
+        }
+        await sleep(1000);
+        return true;
+      });
+      if (second) {
+        results.unbatchedTwoWorkers = await attempt(`7. unbatched delivery, 2 workers (${config.unbatchedEvents} events)`, () =>
+          measureThroughput(ctx, "unbatched-2w", unbatched, config.unbatchedEvents, config.ingestConnections),
+        );
+        results.batchedTwoWorkers = await attempt(`7. batched delivery, 2 workers (${config.batchedEvents} events)`, () =>
+          measureThroughput(ctx, "batched-2w", batched, config.batchedEvents, config.ingestConnections),
+        );
+      }
+    }
+  }
+} finally {
+  results.memory = Object.fromEntries(memory.map((sampler, index) => [`worker-${index + 1}`, sampler.read()]));
+  await attempt("stop Herald", async () => {
+    await Promise.all(workers.map((worker) => stopProcess(worker.child, 20_000)));
+    await stopProcess(web.child, 10_000);
+    await receiver.stop();
+    await clearQueues(config.redisUrl, queuePrefix);
+  });
+}
+
+results.finishedAt = new Date().toISOString();
+results.durationSeconds = Math.round((Date.now() - startedAt.getTime()) / 1000);
+if (config.profile.length) {
+  results.profiles = config.profile.flatMap((what) => summarizeProfiles(path.join(profileDir, what)).map((summary) => ({ process: what, ...summary })));
+}
+
+const { rows, ratios } = buildRows(results);
+results.ratios = ratios;
+results.table = rows;
+const m = results.machine;
+console.log(`\nMachine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, node ${m.node}; load average before the run ${m.loadAverage.join(" ")}`);
+printTable(`Herald benchmark (scale ${scale}, ${results.durationSeconds} s)`, rows);
+printCpuTable(results);
+for (const [name, message] of Object.entries(errors)) console.log(`\nERROR in ${name}: ${message.split("\n")[0]}`);
+for (const profile of results.profiles ?? []) printProfile(profile.process, profile);
+console.log(`\nResults: ${writeResults(results, startedAt)} (and bench/results/latest.json)`);
+process.exit(Object.keys(errors).length ? 1 : 0);
