@@ -87,7 +87,8 @@ export async function invokeLambda(config: LambdaConfig, request: TransportReque
       return result;
     }
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return failure(null, `network error: ${message}`, elapsed());
+    const kind = error instanceof Error && error.name === "CredentialsProviderError" ? "no AWS credentials" : "network error";
+    return failure(null, `${kind}: ${message}`, elapsed());
   }
 }
 

@@ -87,6 +87,11 @@ describe("invokeLambda", () => {
     lambda.respondWith({ kind: "serviceError", status: 404, errorType: "ResourceNotFoundException", message: "Function not found" });
     const missing = await invokeLambda(config(), request());
     expect(missing).toMatchObject({ status: 404, error: "ResourceNotFoundException: Function not found" });
+
+    // A proxy or Lambda-compatible server answering with an error the SDK does not model.
+    lambda.respondWith({ kind: "serviceError", status: 502, errorType: "BadGateway", message: "upstream down" });
+    const proxied = await invokeLambda(config(), request());
+    expect(proxied).toMatchObject({ status: 502, error: expect.stringContaining("upstream down") });
   });
 
   it("gives up after the request timeout with no status", async () => {
