@@ -157,23 +157,17 @@ export type BackgroundJob = {
 export type StatsBucket = { start: string; attempts: number; succeeded: number; failed: number; p50: number | null; p95: number | null; p99: number | null };
 
 export type EndpointStats = {
-  window?: string;
-  counts?: Record<string, number>;
+  endpointId: string;
+  window: string;
+  since: string;
+  until: string;
+  bucketSeconds: number;
+  deliveries: Record<string, number> & { total: number };
   successRate: number | null;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
+  attempts: { total: number; succeeded: number; failed: number };
+  latencyMs: { p50: number | null; p95: number | null; p99: number | null };
   buckets: StatsBucket[];
-  recentFailures: Array<{
-    deliveryId?: string;
-    id?: string;
-    status?: DeliveryStatus;
-    responseStatus?: number | null;
-    error?: string | null;
-    startedAt?: string;
-    createdAt?: string;
-    durationMs?: number;
-  }>;
+  recentFailures: Array<{ attemptId: string; deliveryId: string; number: number; responseStatus: number | null; error: string | null; startedAt: string }>;
 };
 
 export type TestResult = {

@@ -1,0 +1,150 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { toast } from "sonner";
+import { useDeleteEndpoint, useEndpoint, useRotateEndpointSecret, useUpdateEndpoint } from "@/lib/client/endpoints";
+import { takeOver } from "@/lib/client/reveal-once";
+import type { Endpoint } from "@/lib/client/types";
+import { Button } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Switch } from "@/components/ui/checkbox";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { Field } from "@/components/ui/field";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { SecretField } from "@/components/ui/secret-field";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Banner, ErrorState } from "@/components/ui/states";
+import { RotateSecretDialog } from "@/components/apps/rotate-secret-dialog";
+import { EndpointForm } from "./endpoint-form";
+import { EndpointStatus, endpointTarget } from "./endpoint-status";
+import { formFromEndpoint } from "./form-model";
+import { TestEventCard } from "./test-event-card";
+
+export function EndpointDetail({ appId, endpointId }: { appId: string; endpointId: string }) {
+  const endpoint = useEndpoint(appId, endpointId);
+  if (endpoint.isPending) {
+    return (
+      <div className="space-y-4">
+        <Skeleton className="h-16" />
+        <Skeleton className="h-64" />
+      </div>
+    );
+  }
+  if (endpoint.isError) return <ErrorState error={endpoint.error} retry={() => void endpoint.refetch()} />;
+  return <Loaded endpoint={endpoint.data} />;
+}
+
+function Loaded({ endpoint }: { endpoint: Endpoint }) {
+  const update = useUpdateEndpoint(endpoint.appId, endpoint.id);
+  const remove = useDeleteEndpoint(endpoint.appId);
+  const router = useRouter();
+  const listPath = `/apps/${encodeURIComponent(endpoint.appId)}/endpoints`;
+
+  async function setEnabled(enabled: boolean) {
+    await update.mutateAsync({ enabled });
+    toast.success(enabled ? "Endpoint enabled" : "Endpoint disabled");
+  }
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div className="min-w-0">
+          <div className="flex items-center gap-2">
+            <h2 className="truncate font-mono text-lg font-semibold text-slate-900">{endpointTarget(endpoint)}</h2>
+            <EndpointStatus endpoint={endpoint} />
+          </div>
+          <p className="mt-1 text-xs text-slate-500">
+            <span className="font-mono">{endpoint.id}</span> · updated <RelativeTime value={endpoint.updatedAt} />
+          </p>
+        </div>
+        <div className="flex items-center gap-3">
+          {endpoint.enabled ? (
+            <ConfirmDialog
+              trigger={
+                <label className="flex cursor-pointer items-center gap-2 text-sm font-medium text-slate-700">
+                  <Switch checked aria-label="Endpoint enabled" /> Enabled
+                </label>
+              }
+              title="Disable this endpoint?"
+              description="Herald stops sending to it. Events that arrive meanwhile are kept and can be recovered later."
+              confirmLabel="Disable endpoint"
+              onConfirm={() => setEnabled(false)}
+            />
+          ) : (
+            <label className="flex cursor-pointer items-center gap-2 text-sm font-medium text-slate-700">
+              <Switch checked={false} onCheckedChange={() => void setEnabled(true)} aria-label="Endpoint enabled" /> Disabled
+            </label>
+          )}
+        </div>
+      </div>
+
+      {!endpoint.enabled && endpoint.disabledReason ? (
+        <Banner
+          tone="red"
+          title="Herald disabled this endpoint automatically"
+          action={<Button size="sm" variant="primary" onClick={() => void setEnabled(true)}>Enable again</Button>}
+        >
+          {endpoint.disabledReason}
+          {endpoint.disabledAt ? <> (<RelativeTime value={endpoint.disabledAt} />)</> : null}. Events that arrived since are kept: use Recover failed deliveries on the Deliveries tab after fixing the receiver.
+        </Banner>
+      ) : null}
+
+      <div className="grid gap-6 lg:grid-cols-2">
+        <TestEventCard endpoint={endpoint} />
+        <SigningSecretCard endpoint={endpoint} />
+      </div>
+
+      <EndpointForm
+        key={endpoint.updatedAt}
+        mode="edit"
+        defaultValues={formFromEndpoint(endpoint)}
+        submitLabel="Save changes"
+        onSubmit={async (input) => {
+          await update.mutateAsync(input);
+          toast.success("Endpoint saved");
+        }}
+      />
+
+      <Card className="border-red-200">
+        <CardHeader title="Delete endpoint" description="Removes the endpoint and its delivery log. Events already received stay in the app." />
+        <CardBody>
+          <ConfirmDialog
+            trigger={<Button variant="danger">Delete endpoint</Button>}
+            title="Delete this endpoint?"
+            description={<>Herald stops sending to <span className="font-mono">{endpointTarget(endpoint)}</span> and deletes its delivery log. This cannot be undone.</>}
+            confirmLabel="Delete endpoint"
+            onConfirm={async () => {
+              await remove.mutateAsync(endpoint.id);
+              toast.success("Endpoint deleted");
+              router.push(listPath);
+            }}
+          />
+        </CardBody>
+      </Card>
+    </div>
+  );
+}
+
+function SigningSecretCard({ endpoint }: { endpoint: Endpoint }) {
+  const rotate = useRotateEndpointSecret(endpoint.appId, endpoint.id);
+  const [fresh, setFresh] = useState<string | null>(null);
+  useEffect(() => setFresh(takeOver(`whsec:${endpoint.id}`)), [endpoint.id]);
+  return (
+    <Card>
+      <CardHeader
+        title="Signing secret"
+        description="Standard Webhooks whsec_ secret for webhook-signature."
+        actions={<RotateSecretDialog what="signing secret" rotate={async (grace) => (await rotate.mutateAsync(grace)).standardWebhooks.secret} />}
+      />
+      <CardBody className="space-y-3">
+        <Field label="Secret" hint={fresh ? "Shown once, right after creating the endpoint: copy it now." : "Shown in full only when created or rotated."}>
+          <SecretField value={fresh ?? endpoint.standardWebhooks.secret} label="signing secret" testId="endpoint-signing-secret" />
+        </Field>
+        <p className="text-xs text-slate-500">
+          Standard Webhooks signatures are {endpoint.standardWebhooks.enabled ? <strong className="text-emerald-700">on</strong> : <strong>off</strong>}. Pusher signatures (X-Pusher-Signature with the app secret) are always sent.
+        </p>
+      </CardBody>
+    </Card>
+  );
+}

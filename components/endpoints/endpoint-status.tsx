@@ -1,0 +1,13 @@
+import type { Endpoint } from "@/lib/client/types";
+import { Badge } from "@/components/ui/badge";
+
+export function EndpointStatus({ endpoint }: { endpoint: Endpoint }) {
+  if (endpoint.enabled) return <Badge tone="green" dot>enabled</Badge>;
+  if (endpoint.disabledReason) return <Badge tone="red" dot>auto-disabled</Badge>;
+  return <Badge tone="slate" dot>disabled</Badge>;
+}
+
+export function endpointTarget(endpoint: Endpoint): string {
+  if (endpoint.lambda) return `lambda:${endpoint.lambda.functionName}${endpoint.lambda.qualifier ? `:${endpoint.lambda.qualifier}` : ""}`;
+  return endpoint.url ?? "";
+}

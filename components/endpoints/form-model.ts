@@ -1,0 +1,123 @@
+import type { ChannelType, Endpoint, EndpointInput } from "@/lib/client/types";
+
+// What the endpoint form edits, and its conversion to and from the API's endpoint JSON.
+
+export type HeaderRow = { name: string; value: string; stored: boolean };
+
+export type EndpointFormValues = {
+  kind: "http" | "lambda";
+  url: string;
+  lambda: { functionName: string; region: string; invocationType: "Event" | "RequestResponse"; qualifier: string; endpointUrl: string };
+  description: string;
+  eventTypes: string[];
+  filter: { channelType: ChannelType | ""; channelPrefix: string; channelSuffix: string; channelPattern: string };
+  headers: HeaderRow[];
+  timeoutMs: string;
+  retrySchedule: string;
+  batchingMode: "inherit" | "custom";
+  batching: { enabled: boolean; durationMs: string; maxBatchSize: string };
+  standardWebhooksEnabled: boolean;
+  enabled: boolean;
+};
+
+export const MASKED = "********";
+
+export const emptyEndpointForm: EndpointFormValues = {
+  kind: "http",
+  url: "",
+  lambda: { functionName: "", region: "", invocationType: "Event", qualifier: "", endpointUrl: "" },
+  description: "",
+  eventTypes: [],
+  filter: { channelType: "", channelPrefix: "", channelSuffix: "", channelPattern: "" },
+  headers: [],
+  timeoutMs: "",
+  retrySchedule: "",
+  batchingMode: "inherit",
+  batching: { enabled: true, durationMs: "50", maxBatchSize: "100" },
+  standardWebhooksEnabled: true,
+  enabled: true,
+};
+
+export function formFromEndpoint(endpoint: Endpoint): EndpointFormValues {
+  return {
+    kind: endpoint.lambda ? "lambda" : "http",
+    url: endpoint.url ?? "",
+    lambda: {
+      functionName: endpoint.lambda?.functionName ?? "",
+      region: endpoint.lambda?.region ?? "",
+      invocationType: endpoint.lambda?.invocationType ?? "Event",
+      qualifier: endpoint.lambda?.qualifier ?? "",
+      endpointUrl: endpoint.lambda?.endpointUrl ?? "",
+    },
+    description: endpoint.description,
+    eventTypes: endpoint.eventTypes,
+    filter: {
+      channelType: endpoint.filter.channelType ?? "",
+      channelPrefix: endpoint.filter.channelPrefix ?? "",
+      channelSuffix: endpoint.filter.channelSuffix ?? "",
+      channelPattern: endpoint.filter.channelPattern ?? "",
+    },
+    headers: Object.entries(endpoint.headers).map(([name, value]) => ({ name, value, stored: true })),
+    timeoutMs: endpoint.timeoutMs ? String(endpoint.timeoutMs) : "",
+    retrySchedule: endpoint.retry ? endpoint.retry.scheduleSeconds.join(", ") : "",
+    batchingMode: endpoint.batching ? "custom" : "inherit",
+    batching: endpoint.batching
+      ? { enabled: endpoint.batching.enabled, durationMs: String(endpoint.batching.durationMs), maxBatchSize: String(endpoint.batching.maxBatchSize) }
+      : emptyEndpointForm.batching,
+    standardWebhooksEnabled: endpoint.standardWebhooks.enabled,
+    enabled: endpoint.enabled,
+  };
+}
+
+const optional = (value: string) => (value.trim() === "" ? undefined : value.trim());
+const numberOrText = (value: string) => (/^\d+$/.test(value.trim()) ? Number(value.trim()) : value.trim());
+
+/** Form -> API body. Empty optional fields are left out; numbers that are not numbers go as-is so the API names the field. */
+export function inputFromForm(values: EndpointFormValues, mode: "create" | "edit"): EndpointInput {
+  const filter = Object.fromEntries(Object.entries(values.filter).filter(([, value]) => value !== "")) as EndpointInput["filter"];
+  const retry = values.retrySchedule.trim()
+    ? { scheduleSeconds: values.retrySchedule.split(/[\s,]+/).filter(Boolean).map(numberOrText) as number[] }
+    : null;
+  const target =
+    values.kind === "http"
+      ? { url: values.url.trim() }
+      : {
+          lambda: {
+            functionName: values.lambda.functionName.trim(),
+            invocationType: values.lambda.invocationType,
+            region: optional(values.lambda.region),
+            qualifier: optional(values.lambda.qualifier),
+            endpointUrl: optional(values.lambda.endpointUrl),
+          },
+        };
+  return {
+    ...target,
+    description: values.description,
+    eventTypes: values.eventTypes,
+    filter,
+    headers: Object.fromEntries(values.headers.filter((row) => row.name.trim() !== "").map((row) => [row.name.trim(), row.value])),
+    enabled: values.enabled,
+    timeoutMs: values.timeoutMs.trim() ? (numberOrText(values.timeoutMs) as number) : mode === "edit" ? null : undefined,
+    retry: retry ?? (mode === "edit" ? null : undefined),
+    batching:
+      values.batchingMode === "custom"
+        ? { enabled: values.batching.enabled, durationMs: numberOrText(values.batching.durationMs) as number, maxBatchSize: numberOrText(values.batching.maxBatchSize) as number }
+        : mode === "edit"
+          ? null
+          : undefined,
+    standardWebhooks: { enabled: values.standardWebhooksEnabled },
+  };
+}
+
+/** API error field -> form field name. */
+export function formFieldFor(apiField: string): string | null {
+  if (apiField === "url" || apiField === "description" || apiField === "eventTypes" || apiField === "timeoutMs") return apiField;
+  if (apiField.startsWith("eventTypes.")) return "eventTypes";
+  if (apiField.startsWith("lambda.")) return apiField;
+  if (apiField === "lambda") return "lambda.functionName";
+  if (apiField.startsWith("filter.")) return apiField;
+  if (apiField.startsWith("headers")) return "headersError";
+  if (apiField.startsWith("retry")) return "retrySchedule";
+  if (apiField.startsWith("batching.")) return apiField;
+  return null;
+}
