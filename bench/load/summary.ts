@@ -70,7 +70,7 @@ export function buildRows(results: Results): { rows: Row[]; ratios: Record<strin
       unit: "events/s",
       target: { op: ">=", value: 10_000 },
       note: results.bulkIngest
-        ? `${results.bulkIngest.acceptedEvents} accepted (${results.bulkIngest.storedEvents} stored), request p50 ${results.bulkIngest.latencyMs.p50} ms, p99 ${results.bulkIngest.latencyMs.p99} ms, ${results.bulkIngest.non2xx} non-2xx`
+        ? `${results.bulkIngest.acceptedEvents} accepted (${results.bulkIngest.storedEvents} stored), request p50 ${results.bulkIngest.latencyMs.p50} ms, p99 ${results.bulkIngest.latencyMs.p99} ms, ${results.bulkIngest.non2xx} non-2xx; backlog routed ${results.bulkIngest.unroutedAfterWait ? "NOT all " : ""}after ${results.bulkIngest.routingBacklogSeconds} s`
         : "not measured",
     },
     { figure: "4. Single-event ingest p50", value: value(latency?.ingest.latencyMs.p50), unit: "ms", note: latency ? `${latency.ingest.accepted}/${latency.ingest.sent} accepted at ${round(latency.ingest.achievedRatePerSecond)}/s` : "not measured" },
