@@ -4,6 +4,7 @@ import * as deliveriesRoute from "@/app/api/v1/apps/[appId]/deliveries/route";
 import * as deliveryRoute from "@/app/api/v1/apps/[appId]/deliveries/[deliveryId]/route";
 import * as jobRoute from "@/app/api/v1/jobs/[jobId]/route";
 import { db } from "@/lib/db";
+import { backgroundJobSchema, deliverySchema } from "@/lib/validation/deliveries";
 import { call } from "../helpers/api";
 import { makeApp } from "../factories";
 import { appScopedToken, makeAttempt, makeDelivery, makeEndpoint, makeEvent } from "../helpers/delivery-log-fixtures";
@@ -154,6 +155,8 @@ describe("GET /api/v1/apps/{appId}/deliveries/{deliveryId}", () => {
       startedAt: new Date(started).toISOString(),
     });
     expect(response.body.attempts[2]).toMatchObject({ trigger: "manual", responseStatus: 200 });
+    // The documented (OpenAPI) shape is the shape served.
+    expect(deliverySchema.strict().parse(response.body)).toBeTruthy();
   });
 
   it("answers 404 for a malformed id, an unknown id and another app's delivery", async () => {
@@ -191,6 +194,7 @@ describe("GET /api/v1/jobs/{jobId}", () => {
     expect((await readJob(deploymentWide.id, await appScopedToken(app.id))).status).toBe(404);
     const finished = await readJob(deploymentWide.id);
     expect(finished.body).toMatchObject({ status: "succeeded", progress: 1, result: { apps: 2 }, finishedAt: expect.any(String) });
+    expect(backgroundJobSchema.strict().parse(finished.body)).toBeTruthy();
   });
 
   it("answers 404 for malformed and unknown job ids", async () => {

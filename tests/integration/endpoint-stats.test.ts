@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import * as statsRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/stats/route";
 import { bucketSecondsFor } from "@/lib/services/endpoint-stats";
+import { endpointStatsSchema } from "@/lib/validation/deliveries";
 import { call } from "../helpers/api";
 import { makeApp } from "../factories";
 import { appScopedToken, makeAttempt, makeDelivery, makeEndpoint, makeEvent } from "../helpers/delivery-log-fixtures";
@@ -51,6 +52,7 @@ describe("GET /api/v1/apps/{appId}/endpoints/{endpointId}/stats", () => {
     const body = response.body;
     expect(body).toMatchObject({ endpointId: endpoint.id, window: "24h", bucketSeconds: 3600 });
     expect(body.deliveries).toEqual({ total: 5, pending: 0, delivering: 0, succeeded: 3, retrying: 1, failed: 1, cancelled: 0 });
+    expect(endpointStatsSchema.strict().parse(body)).toBeTruthy();
     expect(body.successRate).toBe(0.75);
     expect(body.attempts).toEqual({ total: 5, succeeded: 3, failed: 2 });
     // Durations 100..500: percentile_cont interpolates linearly.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as eventRoute from "@/app/api/v1/apps/[appId]/events/[eventId]/route";
 import { listEvents } from "@/lib/services/events";
-import { eventsQuery } from "@/lib/validation/events";
+import { eventSchema, eventsQuery } from "@/lib/validation/events";
 import { toAppError } from "@/lib/api/handler";
 import { call } from "../helpers/api";
 import { makeApp, uniqueId } from "../factories";
@@ -103,6 +103,7 @@ describe("GET /api/v1/apps/{appId}/events/{eventId}", () => {
       eventIds: [event.id],
     });
     expect(response.body.deliveries[0].body).toBeUndefined();
+    expect(eventSchema.strict().parse(response.body)).toBeTruthy();
   });
 
   it("shows which event a collapsed cache_miss stands behind", async () => {
