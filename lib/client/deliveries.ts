@@ -24,7 +24,8 @@ export function useDeliveries(appId: string, filters: DeliveryFilters, pageSize 
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
-    refetchInterval: 2000,
+    // Live while only the first pages are loaded; refetching dozens of pages every 2 s would not be.
+    refetchInterval: (query) => ((query.state.data?.pages.length ?? 0) <= 3 ? 2000 : false),
   });
 }
 

@@ -1,0 +1,121 @@
+"use client";
+
+import { X } from "lucide-react";
+import { useEffect, useState } from "react";
+import type { DeliveryFilters } from "@/lib/client/deliveries";
+import { useEventTypes } from "@/lib/client/catalog";
+import type { Endpoint } from "@/lib/client/types";
+import { Button } from "@/components/ui/button";
+import { Input, Select } from "@/components/ui/input";
+import { endpointTarget } from "@/components/endpoints/endpoint-status";
+
+const STATUSES = ["pending", "delivering", "succeeded", "retrying", "failed", "cancelled"];
+const RANGES = [
+  { value: "", label: "Any time" },
+  { value: "15m", label: "Last 15 minutes", seconds: 900 },
+  { value: "1h", label: "Last hour", seconds: 3600 },
+  { value: "24h", label: "Last 24 hours", seconds: 86_400 },
+  { value: "7d", label: "Last 7 days", seconds: 7 * 86_400 },
+  { value: "custom", label: "Custom range…" },
+];
+
+/** ISO <-> the value of an <input type="datetime-local"> in the browser's time zone. */
+const toLocalInput = (iso: string | undefined) => {
+  if (!iso) return "";
+  const date = new Date(iso);
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+};
+const fromLocalInput = (value: string) => (value ? new Date(value).toISOString() : null);
+
+export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFilters; update: (changes: Record<string, string | null>) => void; endpoints: Endpoint[] }) {
+  const eventTypes = useEventTypes();
+  const [channel, setChannel] = useState(filters.channel ?? "");
+  const [range, setRange] = useState(filters.since || filters.until ? "custom" : "");
+
+  // Typing in the channel box updates the URL once the user pauses.
+  useEffect(() => {
+    if ((filters.channel ?? "") === channel) return;
+    const timer = setTimeout(() => update({ channel: channel.trim() || null }), 350);
+    return () => clearTimeout(timer);
+  }, [channel, filters.channel, update]);
+
+  function chooseRange(value: string) {
+    setRange(value);
+    const preset = RANGES.find((option) => option.value === value);
+    if (preset?.seconds) update({ since: new Date(Date.now() - preset.seconds * 1000).toISOString(), until: null });
+    else if (value === "") update({ since: null, until: null });
+  }
+
+  const active = Object.values(filters).some(Boolean);
+  return (
+    <div className="flex flex-wrap items-end gap-3 border-b border-slate-100 px-4 py-3">
+      <FilterLabel label="Status">
+        <Select aria-label="Status" value={filters.status ?? ""} onChange={(event) => update({ status: event.target.value || null })} className="w-36">
+          <option value="">All statuses</option>
+          {STATUSES.map((status) => (
+            <option key={status} value={status}>{status}</option>
+          ))}
+        </Select>
+      </FilterLabel>
+      <FilterLabel label="Endpoint">
+        <Select aria-label="Endpoint" value={filters.endpointId ?? ""} onChange={(event) => update({ endpointId: event.target.value || null })} className="w-56">
+          <option value="">All endpoints</option>
+          {endpoints.map((endpoint) => (
+            <option key={endpoint.id} value={endpoint.id}>{endpointTarget(endpoint)}</option>
+          ))}
+        </Select>
+      </FilterLabel>
+      <FilterLabel label="Event">
+        <Select aria-label="Event name" value={filters.eventName ?? ""} onChange={(event) => update({ eventName: event.target.value || null })} className="w-48">
+          <option value="">All events</option>
+          {(eventTypes.data?.data ?? []).map((eventType) => (
+            <option key={eventType.name} value={eventType.name}>{eventType.name}</option>
+          ))}
+        </Select>
+      </FilterLabel>
+      <FilterLabel label="Channel">
+        <Input aria-label="Channel" placeholder="presence-room-1" value={channel} onChange={(event) => setChannel(event.target.value)} className="w-44 font-mono text-xs" />
+      </FilterLabel>
+      <FilterLabel label="Time">
+        <Select aria-label="Time range" value={range} onChange={(event) => chooseRange(event.target.value)} className="w-40">
+          {RANGES.map((option) => (
+            <option key={option.value} value={option.value}>{option.label}</option>
+          ))}
+        </Select>
+      </FilterLabel>
+      {range === "custom" ? (
+        <>
+          <FilterLabel label="From">
+            <Input aria-label="From" type="datetime-local" value={toLocalInput(filters.since)} onChange={(event) => update({ since: fromLocalInput(event.target.value) })} className="w-48" />
+          </FilterLabel>
+          <FilterLabel label="To">
+            <Input aria-label="To" type="datetime-local" value={toLocalInput(filters.until)} onChange={(event) => update({ until: fromLocalInput(event.target.value) })} className="w-48" />
+          </FilterLabel>
+        </>
+      ) : null}
+      {active ? (
+        <Button
+          variant="ghost"
+          size="sm"
+          className="mb-0.5"
+          onClick={() => {
+            setChannel("");
+            setRange("");
+            update({ status: null, endpointId: null, eventName: null, channel: null, since: null, until: null });
+          }}
+        >
+          <X className="h-3.5 w-3.5" aria-hidden /> Clear filters
+        </Button>
+      ) : null}
+    </div>
+  );
+}
+
+function FilterLabel({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <div className="mb-1 text-[11px] font-medium tracking-wide text-slate-500 uppercase">{label}</div>
+      {children}
+    </div>
+  );
+}
