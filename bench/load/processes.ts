@@ -7,6 +7,7 @@ import { createServer } from "node:net";
 // it exits.
 
 const children = new Set<ChildProcess>();
+const stopping = new WeakSet<ChildProcess>();
 
 export function track(child: ChildProcess): ChildProcess {
   children.add(child);
@@ -49,6 +50,7 @@ export function killChildrenOnExit(): void {
 export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  stopping.add(child);
   signalGroup(child, "SIGTERM");
   const timer = setTimeout(() => signalGroup(child, "SIGKILL"), graceMs);
   await exited;
@@ -69,7 +71,7 @@ export function startProcess(name: string, command: string, args: string[], env:
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   child.once("exit", (code, signal) => {
-    if (code && code !== 0) console.error(`bench: ${name} exited with code ${code}${signal ? ` (${signal})` : ""}\n${output.slice(-4000)}`);
+    if (code && !stopping.has(child)) console.error(`bench: ${name} exited with code ${code}${signal ? ` (${signal})` : ""}\n${output.slice(-4000)}`);
   });
   return { child, output: () => output };
 }
