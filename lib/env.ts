@@ -51,6 +51,12 @@ const envSchema = z.object({
   HERALD_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
   HERALD_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
   HERALD_CACHE_MISS_WINDOW_MS: z.coerce.number().int().min(0).default(1000),
+  /** How often the reconciler rebuilds lost queue entries from Postgres. */
+  HERALD_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
+  /** Work overdue by this much (no job seen it) is re-enqueued by the reconciler. */
+  HERALD_RECONCILE_GRACE_MS: z.coerce.number().int().min(500).default(10_000),
+  /** How long graceful shutdown waits for in-flight deliveries before handing them back. */
+  HERALD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
   HERALD_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   NEXTAUTH_URL: z.url().optional(),

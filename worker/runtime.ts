@@ -1,17 +1,91 @@
+import { Worker, type Processor } from "bullmq";
 import { db, disconnectDb } from "../lib/db";
-import { createRedis } from "../lib/redis";
+import { env } from "../lib/env";
+import { createRedis, disconnectRedis } from "../lib/redis";
 import { logger } from "../lib/logger";
+import { closeQueues, enqueue, getQueue, QUEUES, type QueueName } from "../lib/jobs/queues";
+import { deliverJobId } from "../lib/jobs/ids";
+import { closeHttpAgent } from "../lib/delivery/http";
+import { processDeliver } from "./processors/deliver";
+import { flushEndpoint, processFlushBatches } from "./processors/flush-batches";
+import { processMaintenance } from "./processors/maintenance";
+import { processRecover } from "./processors/recover";
+import { processRouteEvents } from "./processors/route-events";
+import { inFlightDeliveries, openBatches } from "./processors/state";
 
-/** Starts the worker's connections and processors; stop() shuts down gracefully. */
+const RETENTION_EVERY_MS = 24 * 3600 * 1000;
+
+function startQueueWorker(name: QueueName, processor: Processor, concurrency: number): Worker {
+  const worker = new Worker(name, processor, {
+    connection: createRedis("worker"),
+    prefix: env.HERALD_QUEUE_PREFIX,
+    concurrency,
+    // A stalled job (its worker died) is handed to another worker quickly; Postgres claims keep it single.
+    stalledInterval: 5000,
+    maxStalledCount: 5,
+  });
+  worker.on("error", (error) => logger.warn({ err: error, queue: name }, "worker error"));
+  worker.on("failed", (job, error) => logger.debug({ err: error, queue: name, jobId: job?.id }, "job failed"));
+  return worker;
+}
+
+async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const finished = promise.then(() => true as const);
+  const result = await Promise.race([finished, timedOut]);
+  clearTimeout(timer);
+  return result;
+}
+
+/** Deliveries still in flight when shutdown times out go back to the queue for another worker. */
+async function handBack(deliveryIds: string[]): Promise<void> {
+  if (deliveryIds.length === 0) return;
+  const rows = await db.$queryRaw<{ id: string; attempt_count: number }[]>`
+    UPDATE deliveries SET status = 'retrying', attempt_count = attempt_count - 1, next_attempt_at = now(), updated_at = now()
+    WHERE id = ANY(${deliveryIds}::uuid[]) AND status = 'delivering' RETURNING id::text, attempt_count`;
+  await enqueue(QUEUES.deliver, rows.map((row) => ({ jobId: deliverJobId(row.id, row.attempt_count + 1), data: { deliveryId: row.id } })));
+}
+
+/** Starts the worker's processors and the reconciler schedule; stop() shuts down gracefully. */
 export async function startWorker() {
-  const connection = createRedis("worker");
-  await connection.ping();
+  const probe = createRedis("worker");
+  await probe.ping();
+  await probe.quit();
   await db.$queryRaw`SELECT 1`;
-  logger.info("worker ready");
+
+  const workers = {
+    route: startQueueWorker(QUEUES.route, processRouteEvents, 8),
+    flush: startQueueWorker(QUEUES.flush, processFlushBatches, 8),
+    deliver: startQueueWorker(QUEUES.deliver, processDeliver, env.HERALD_WORKER_CONCURRENCY),
+    recover: startQueueWorker(QUEUES.recover, processRecover, 1),
+    maintenance: startQueueWorker(QUEUES.maintenance, processMaintenance, 1),
+  };
+  // Job schedulers are upserted by every worker; BullMQ keeps one schedule per id.
+  const maintenance = getQueue(QUEUES.maintenance);
+  await maintenance.upsertJobScheduler("reconcile", { every: env.HERALD_RECONCILE_INTERVAL_MS }, { name: "reconcile", data: { task: "reconcile" } });
+  await maintenance.upsertJobScheduler("retention", { every: RETENTION_EVERY_MS }, { name: "retention", data: { task: "retention" } });
+  logger.info({ prefix: env.HERALD_QUEUE_PREFIX, concurrency: env.HERALD_WORKER_CONCURRENCY }, "worker ready");
+
   return {
     async stop(signal: string) {
       logger.info({ signal }, "worker stopping");
-      await connection.quit().catch(() => undefined);
+      // 1. Stop taking new work everywhere; let routing and flushing finish what they hold.
+      await Promise.all(Object.values(workers).map((worker) => worker.pause(true).catch(() => undefined)));
+      await Promise.all([workers.route.close(), workers.flush.close(), workers.recover.close(), workers.maintenance.close()]);
+      // 2. Close the batch windows this worker opened, so no event waits for a worker that is gone.
+      for (const endpointId of openBatches) {
+        await flushEndpoint(endpointId, { final: true }).catch((error) => logger.warn({ err: error, endpointId }, "flush on shutdown failed"));
+      }
+      // 3. Let in-flight deliveries finish (bounded), then hand back whatever is still running.
+      const finished = await withTimeout(workers.deliver.close(), env.HERALD_SHUTDOWN_TIMEOUT_MS);
+      if (!finished) {
+        await handBack([...inFlightDeliveries]).catch((error) => logger.warn({ err: error }, "hand-back failed; the reconciler will retry"));
+        await workers.deliver.close(true).catch(() => undefined);
+      }
+      await closeQueues();
+      await closeHttpAgent();
+      await disconnectRedis();
       await disconnectDb();
       logger.info("worker stopped");
     },

@@ -1,0 +1,85 @@
+import { Queue, type JobsOptions } from "bullmq";
+import type { Redis } from "ioredis";
+import { z } from "zod";
+import { env } from "../env";
+import { getRedis } from "../redis";
+import { logger } from "../logger";
+
+// Queue names, job payload schemas and producers. Payloads carry ids only: bodies and secrets are
+// read from Postgres when a job runs, so a flushed Redis loses nothing the reconciler cannot rebuild.
+
+export const QUEUES = {
+  route: "route-events",
+  flush: "flush-batches",
+  deliver: "deliver",
+  recover: "recover",
+  maintenance: "maintenance",
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** Bigint sequence numbers travel as decimal strings. */
+const seqString = z.string().regex(/^\d+$/);
+
+export const jobSchemas = {
+  [QUEUES.route]: z.object({ appId: z.string().min(1), eventSeqs: z.array(seqString).min(1).max(1000) }),
+  [QUEUES.flush]: z.object({ endpointId: z.uuid() }),
+  [QUEUES.deliver]: z.object({ deliveryId: z.uuid() }),
+  [QUEUES.recover]: z.object({ backgroundJobId: z.uuid() }),
+  [QUEUES.maintenance]: z.object({ task: z.enum(["reconcile", "retention"]) }),
+} as const;
+
+export type JobPayload<Name extends QueueName> = z.infer<(typeof jobSchemas)[Name]>;
+
+// Postgres holds the truth, so finished jobs are dropped from Redis; that also frees their
+// deterministic ids for the reconciler to reuse.
+const defaultJobOptions: JobsOptions = {
+  removeOnComplete: true,
+  removeOnFail: true,
+  // Covers brief Postgres hiccups and a routing job that runs a moment before its ingest commits.
+  attempts: 6,
+  backoff: { type: "exponential", delay: 100 },
+};
+
+const globalForQueues = globalThis as unknown as { heraldQueues?: Map<string, Queue> };
+
+export function getQueue(name: QueueName, connection?: Redis): Queue {
+  globalForQueues.heraldQueues ??= new Map();
+  const key = `${env.HERALD_QUEUE_PREFIX}|${name}`;
+  let queue = globalForQueues.heraldQueues.get(key);
+  if (!queue) {
+    queue = new Queue(name, { connection: connection ?? getRedis(), prefix: env.HERALD_QUEUE_PREFIX, defaultJobOptions });
+    queue.on("error", (error) => logger.warn({ err: error, queue: name }, "queue error"));
+    globalForQueues.heraldQueues.set(key, queue);
+  }
+  return queue;
+}
+
+export async function closeQueues(): Promise<void> {
+  const queues = [...(globalForQueues.heraldQueues?.values() ?? [])];
+  globalForQueues.heraldQueues = undefined;
+  await Promise.all(queues.map((queue) => queue.close().catch(() => undefined)));
+}
+
+export type JobRequest<Name extends QueueName> = { data: JobPayload<Name>; jobId: string; delayMs?: number };
+
+const ENQUEUE_TIMEOUT_MS = 3000;
+
+/** Adds jobs (payloads validated); rejects within a few seconds when Redis is unreachable. */
+export async function enqueue<Name extends QueueName>(name: Name, jobs: JobRequest<Name>[]): Promise<void> {
+  if (jobs.length === 0) return;
+  const schema = jobSchemas[name];
+  const bulk = jobs.map((job) => ({
+    name,
+    data: schema.parse(job.data),
+    opts: { jobId: job.jobId, delay: job.delayMs && job.delayMs > 0 ? Math.round(job.delayMs) : undefined },
+  }));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("Redis enqueue timeout exceeded when trying to connect")), ENQUEUE_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([getQueue(name).addBulk(bulk), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

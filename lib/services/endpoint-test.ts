@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import { db } from "../db";
+import { notFound } from "../errors";
+import type { Principal } from "../auth/principal";
+import { deliveryBody } from "../delivery/body";
+import type { TestEventInput } from "../validation/delivery-actions";
+import { recordAudit } from "./audit";
+import { recordOutcome, sendToEndpoint, type EndpointWithApp } from "./attempts";
+import { getEndpointRecord } from "./endpoints";
+
+// Test: a sample event sent now, synchronously, to one endpoint (bypassing matching), signed like
+// every delivery and logged as a delivery with one manual attempt. Works on disabled endpoints
+// too, so an operator can check a fix before re-enabling.
+
+function sampleEvent(name: string, channel: string): Record<string, unknown> {
+  const event: Record<string, unknown> = { name, channel };
+  if (name === "client_event") Object.assign(event, { event: "client-herald-test", data: JSON.stringify({ test: true }), socket_id: "123.456" });
+  if (name.startsWith("member_")) event.user_id = "herald-test-user";
+  if (name === "subscription_count") event.subscription_count = 1;
+  if (!["channel_occupied", "channel_vacated", "member_added", "member_removed", "cache_miss", "subscription_count", "client_event"].includes(name)) {
+    event.data = JSON.stringify({ test: true, sentBy: "Herald" });
+  }
+  return event;
+}
+
+export async function sendTestEvent(principal: Principal, appId: string, endpointId: string, input: TestEventInput) {
+  await getEndpointRecord(appId, endpointId);
+  const endpoint: EndpointWithApp | null = await db.endpoint.findUnique({ where: { id: endpointId }, include: { app: true } });
+  if (!endpoint) throw notFound("Endpoint", endpointId);
+  const name = input.eventName ?? endpoint.eventTypes[0] ?? "channel_occupied";
+  const channel = input.channel ?? "herald-test";
+  const createdAt = new Date();
+  const delivery = await db.$transaction(async (tx) => {
+    const created = await tx.delivery.create({
+      data: {
+        appId,
+        endpointId,
+        eventIds: [`test-${randomUUID()}`],
+        eventNames: [name],
+        channels: [channel],
+        body: deliveryBody(createdAt.getTime(), [sampleEvent(name, channel)]),
+        status: "delivering",
+        attemptCount: 1,
+        lastAttemptAt: createdAt,
+        nextAttemptTrigger: "manual",
+        createdAt,
+      },
+    });
+    await recordAudit(tx, principal, { action: "endpoint.tested", resourceType: "endpoint", resourceId: endpointId, appId, changes: { eventName: name, channel } });
+    return created;
+  });
+  const sent = await sendToEndpoint(endpoint, delivery.id, delivery.body, 1);
+  const claimed = { id: delivery.id, endpointId, body: delivery.body, createdAt, attemptNumber: 1, trigger: "manual" as const };
+  const record = await recordOutcome(claimed, endpoint, sent, "test");
+  return {
+    deliveryId: delivery.id,
+    status: "status" in record && record.status === "succeeded" ? ("succeeded" as const) : ("failed" as const),
+    responseStatus: sent.result.status,
+    responseBody: sent.result.body,
+    durationMs: sent.result.durationMs,
+    error: sent.result.error ?? ("verdict" in record && record.verdict.outcome !== "success" ? record.verdict.reason : null),
+  };
+}

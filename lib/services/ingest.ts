@@ -1,0 +1,147 @@
+import { randomUUID } from "node:crypto";
+import { db, type Tx } from "../db";
+import { env } from "../env";
+import { AppError, notFound, type ErrorDetail } from "../errors";
+import { enqueue, QUEUES } from "../jobs/queues";
+import { routeJobId } from "../jobs/ids";
+import type { IngestEvent } from "../validation/ingest";
+import { validateEventAgainstType } from "./event-types";
+
+// Intake shared by the native API and the Pusher-compatible route: validate, store durably in one
+// transaction with the routing job enqueued before commit, answer with accepted and duplicate ids.
+
+export type IngestResult = { accepted: string[]; duplicates: string[] };
+
+type PreparedEvent = {
+  id: string;
+  name: string;
+  channel: string;
+  userId: string | null;
+  payload: Record<string, unknown>;
+  timeMs: number;
+  collapsedInto: string | null;
+};
+
+const INTERNAL_FIELDS = new Set(["id", "time_ms"]);
+
+/** The event object as it goes into outgoing bodies: internal fields dropped, data as a string. */
+export function toPayload(event: IngestEvent): Record<string, unknown> {
+  const payload: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (INTERNAL_FIELDS.has(key) || value === undefined) continue;
+    if (key === "data") {
+      if (value === null) continue;
+      payload.data = typeof value === "string" ? value : JSON.stringify(value);
+      continue;
+    }
+    payload[key] = value;
+  }
+  return payload;
+}
+
+export async function ingestEvents(appId: string, events: IngestEvent[], options: { timeMs?: number } = {}): Promise<IngestResult> {
+  const app = await db.app.findUnique({ where: { id: appId }, select: { id: true, enabled: true } });
+  if (!app) throw notFound("App", appId);
+  if (!app.enabled) throw new AppError("app_disabled", `App '${appId}' is disabled; enable it to ingest events`);
+  await validateCustomTypes(events);
+
+  const now = Date.now();
+  const seen = new Set<string>();
+  const inRequestDuplicates: string[] = [];
+  const prepared: PreparedEvent[] = [];
+  for (const event of events) {
+    const id = event.id ?? randomUUID();
+    if (seen.has(id)) {
+      inRequestDuplicates.push(id);
+      continue;
+    }
+    seen.add(id);
+    prepared.push({
+      id,
+      name: event.name,
+      channel: event.channel,
+      userId: event.user_id ?? null,
+      payload: toPayload(event),
+      timeMs: options.timeMs ?? event.time_ms ?? now,
+      collapsedInto: null,
+    });
+  }
+  if (prepared.length === 0) return { accepted: [], duplicates: inRequestDuplicates };
+
+  const inserted = await db.$transaction(async (tx) => {
+    await collapseCacheMisses(tx, appId, prepared);
+    const rows = await insertEvents(tx, appId, prepared);
+    const routable = rows.filter((row) => !row.collapsed).map((row) => row.seq);
+    // Enqueued before commit: if Redis is down the transaction rolls back and nothing is stored.
+    if (routable.length > 0) {
+      await enqueue(QUEUES.route, [{ jobId: routeJobId(appId, routable[0]!), data: { appId, eventSeqs: routable } }]);
+    }
+    return rows;
+  });
+  const insertedIds = new Set(inserted.map((row) => row.id));
+  return {
+    accepted: prepared.filter((event) => insertedIds.has(event.id)).map((event) => event.id),
+    duplicates: [...prepared.filter((event) => !insertedIds.has(event.id)).map((event) => event.id), ...inRequestDuplicates],
+  };
+}
+
+async function validateCustomTypes(events: IngestEvent[]): Promise<void> {
+  const details: ErrorDetail[] = [];
+  for (const [index, event] of events.entries()) {
+    const issues = await validateEventAgainstType(event.name, toPayload(event));
+    for (const issue of issues ?? []) details.push({ field: `events.${index}`, issue });
+  }
+  if (details.length === 0) return;
+  const summary = details.slice(0, 5).map((detail) => `${detail.field}: ${detail.issue}`).join("; ");
+  throw new AppError("validation_failed", `Events do not match their event type's schema: ${summary}`, details);
+}
+
+/**
+ * Identical cache_miss events for one channel within the window stand for one: the first is
+ * routed, later ones are stored with collapsed_into and never routed. An advisory lock per
+ * app+channel makes this hold across any number of web processes.
+ */
+async function collapseCacheMisses(tx: Tx, appId: string, events: PreparedEvent[]): Promise<void> {
+  const windowMs = env.HERALD_CACHE_MISS_WINDOW_MS;
+  const misses = events.filter((event) => event.name === "cache_miss");
+  if (windowMs === 0 || misses.length === 0) return;
+  const channels = [...new Set(misses.map((event) => event.channel))].sort();
+  for (const channel of channels) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${appId}|${channel}`}, 0))`;
+  }
+  const recent = await tx.$queryRaw<{ channel: string; id: string }[]>`
+    SELECT DISTINCT ON (channel) channel, id FROM events
+    WHERE app_id = ${appId} AND name = 'cache_miss' AND channel = ANY(${channels}::text[])
+      AND collapsed_into IS NULL AND received_at > clock_timestamp() - make_interval(secs => ${windowMs / 1000})
+    ORDER BY channel, received_at DESC`;
+  const primaryByChannel = new Map(recent.map((row) => [row.channel, row.id]));
+  for (const event of misses) {
+    const primary = primaryByChannel.get(event.channel);
+    if (primary) event.collapsedInto = primary;
+    else primaryByChannel.set(event.channel, event.id);
+  }
+}
+
+type InsertedEvent = { id: string; seq: string; collapsed: boolean };
+
+/** One multi-row insert; existing ids are skipped (duplicates) and not returned. */
+async function insertEvents(tx: Tx, appId: string, events: PreparedEvent[]): Promise<InsertedEvent[]> {
+  const rows = await tx.$queryRaw<{ id: string; seq: bigint; collapsed: boolean }[]>`
+    INSERT INTO events (app_id, id, name, channel, user_id, payload, time_ms, received_at, collapsed_into, routed_at)
+    SELECT ${appId}, t.id, t.name, t.channel, t.user_id, t.payload::jsonb, t.time_ms, clock_timestamp(), t.collapsed_into,
+           CASE WHEN t.collapsed_into IS NULL THEN NULL ELSE clock_timestamp() END
+    FROM unnest(
+      ${events.map((event) => event.id)}::text[],
+      ${events.map((event) => event.name)}::text[],
+      ${events.map((event) => event.channel)}::text[],
+      ${events.map((event) => event.userId)}::text[],
+      ${events.map((event) => JSON.stringify(event.payload))}::text[],
+      ${events.map((event) => String(event.timeMs))}::bigint[],
+      ${events.map((event) => event.collapsedInto)}::text[]
+    ) WITH ORDINALITY AS t(id, name, channel, user_id, payload, time_ms, collapsed_into, ord)
+    ORDER BY t.ord
+    ON CONFLICT (app_id, id) DO NOTHING
+    RETURNING id, seq, collapsed_into IS NOT NULL AS collapsed`;
+  return rows.map((row) => ({ id: row.id, seq: String(row.seq), collapsed: row.collapsed }))
+    .sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+}

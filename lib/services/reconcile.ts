@@ -1,0 +1,77 @@
+import { db } from "../db";
+import { env } from "../env";
+import { enqueue, QUEUES, type JobRequest } from "../jobs/queues";
+import { deliverJobId } from "../jobs/ids";
+import { chunk } from "./routing";
+
+// Postgres is the source of truth and the queue can be rebuilt from it. Run every few seconds by
+// one worker at a time (a BullMQ job scheduler); every step is idempotent (deterministic job ids,
+// SKIP LOCKED claims), so it is also safe when two runs overlap. This is what makes a killed
+// worker or a flushed Redis lose nothing.
+
+const BATCH_LIMIT = 1000;
+
+export type ReconcileReport = { unroutedEvents: number; staleBatches: number; overdueDeliveries: number; interruptedAttempts: number; recoveries: number };
+
+export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
+  const graceMs = env.HERALD_RECONCILE_GRACE_MS;
+  const slot = Math.floor(now / env.HERALD_RECONCILE_INTERVAL_MS);
+  const report: ReconcileReport = { unroutedEvents: 0, staleBatches: 0, overdueDeliveries: 0, interruptedAttempts: 0, recoveries: 0 };
+
+  // 1. Events stored but never routed (their routing job was lost).
+  const unrouted = await db.$queryRaw<{ app_id: string; seq: bigint }[]>`
+    SELECT app_id, seq FROM events WHERE routed_at IS NULL AND received_at < now() - make_interval(secs => ${graceMs / 2000})
+    ORDER BY seq LIMIT ${BATCH_LIMIT * 5}`;
+  const byApp = new Map<string, string[]>();
+  for (const row of unrouted) byApp.set(row.app_id, [...(byApp.get(row.app_id) ?? []), String(row.seq)]);
+  const routeJobs: JobRequest<typeof QUEUES.route>[] = [];
+  for (const [appId, seqs] of byApp) {
+    for (const part of chunk(seqs, 1000)) routeJobs.push({ jobId: `reroute-${appId}-${part[0]}-${slot}`, data: { appId, eventSeqs: part } });
+  }
+  await enqueue(QUEUES.route, routeJobs);
+  report.unroutedEvents = unrouted.length;
+
+  // 2. Batch windows that should have closed long ago (their flush job was lost).
+  const stale = await db.$queryRaw<{ endpoint_id: string }[]>`
+    SELECT DISTINCT endpoint_id::text FROM batch_items WHERE created_at < now() - make_interval(secs => ${graceMs / 1000}) LIMIT ${BATCH_LIMIT}`;
+  await enqueue(QUEUES.flush, stale.map((row) => ({ jobId: `reflush-${row.endpoint_id}-${slot}`, data: { endpointId: row.endpoint_id } })));
+  report.staleBatches = stale.length;
+
+  // 3. Attempts whose worker died mid-request: log them as interrupted and schedule the next try.
+  const interrupted = await db.$queryRaw<{ id: string; attempt_count: number }[]>`
+    WITH stuck AS (
+      SELECT d.id, d.attempt_count, d.next_attempt_trigger, d.last_attempt_at FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+      WHERE d.status = 'delivering'
+        AND d.last_attempt_at < now() - make_interval(secs => (coalesce(e.timeout_ms, ${env.HERALD_REQUEST_TIMEOUT_MS}) + ${graceMs}) / 1000.0)
+      LIMIT ${BATCH_LIMIT} FOR UPDATE OF d SKIP LOCKED
+    ), logged AS (
+      INSERT INTO attempts (id, delivery_id, number, trigger, request_headers, duration_ms, error, started_at)
+      SELECT gen_random_uuid(), stuck.id, stuck.attempt_count, stuck.next_attempt_trigger, '{}'::jsonb, 0,
+             'interrupted: the worker stopped during this attempt; the outcome is unknown', coalesce(stuck.last_attempt_at, now())
+      FROM stuck WHERE stuck.attempt_count > 0
+      ON CONFLICT (delivery_id, number) DO NOTHING
+    )
+    UPDATE deliveries d SET status = 'retrying', next_attempt_at = now(), updated_at = now()
+    FROM stuck WHERE d.id = stuck.id
+    RETURNING d.id::text, d.attempt_count`;
+  report.interruptedAttempts = interrupted.length;
+
+  // 4. Deliveries due long ago that no job is carrying (lost with Redis, or never enqueued).
+  const overdue = await db.$queryRaw<{ id: string; attempt_count: number }[]>`
+    SELECT id::text, attempt_count FROM deliveries
+    WHERE status IN ('pending', 'retrying') AND next_attempt_at < now() - make_interval(secs => ${graceMs / 1000})
+    ORDER BY next_attempt_at LIMIT ${BATCH_LIMIT}`;
+  const due = [...interrupted, ...overdue];
+  await enqueue(QUEUES.deliver, due.map((row) => ({ jobId: deliverJobId(row.id, row.attempt_count + 1), data: { deliveryId: row.id } })));
+  report.overdueDeliveries = overdue.length;
+
+  // 5. Recover jobs that never started or whose worker died.
+  const recoveries = await db.backgroundJob.findMany({
+    where: { type: "recover", status: { in: ["queued", "running"] }, updatedAt: { lt: new Date(now - graceMs * 3) } },
+    select: { id: true },
+    take: 100,
+  });
+  await enqueue(QUEUES.recover, recoveries.map((job) => ({ jobId: `recover-${job.id}-${slot}`, data: { backgroundJobId: job.id } })));
+  report.recoveries = recoveries.length;
+  return report;
+}

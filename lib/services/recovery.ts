@@ -1,0 +1,84 @@
+import { db } from "../db";
+import { AppError } from "../errors";
+import type { Principal } from "../auth/principal";
+import { Prisma } from "../generated/prisma/client";
+import { enqueue, QUEUES } from "../jobs/queues";
+import { deliverJobId } from "../jobs/ids";
+import type { RecoverInput } from "../validation/delivery-actions";
+import { recordAudit } from "./audit";
+import { getEndpointRecord } from "./endpoints";
+
+// Recover: every failed delivery of an endpoint in a time range (optionally only some event
+// types) is sent again, one manual try each, by a background job whose progress the API shows.
+
+type RecoverParams = { endpointId: string; since: string; until: string; eventTypes: string[] | null };
+
+function failedInRange(appId: string, params: RecoverParams): Prisma.DeliveryWhereInput {
+  return {
+    appId,
+    endpointId: params.endpointId,
+    status: "failed",
+    createdAt: { gte: new Date(params.since), lt: new Date(params.until) },
+    ...(params.eventTypes ? { eventNames: { hasSome: params.eventTypes } } : {}),
+  };
+}
+
+export async function startRecovery(principal: Principal, appId: string, endpointId: string, input: RecoverInput): Promise<{ jobId: string }> {
+  const endpoint = await getEndpointRecord(appId, endpointId);
+  if (!endpoint.enabled) {
+    throw new AppError("conflict", `Endpoint ${endpointId} is disabled (${endpoint.disabledReason ?? "by an operator"}); enable it before recovering`);
+  }
+  const params: RecoverParams = {
+    endpointId,
+    since: input.since.toISOString(),
+    until: (input.until ?? new Date()).toISOString(),
+    eventTypes: input.eventTypes ?? null,
+  };
+  const total = await db.delivery.count({ where: failedInRange(appId, params) });
+  const job = await db.$transaction(async (tx) => {
+    const created = await tx.backgroundJob.create({ data: { type: "recover", appId, params, total, createdBy: principal.id } });
+    await recordAudit(tx, principal, { action: "endpoint.recover_started", resourceType: "endpoint", resourceId: endpointId, appId, changes: { ...params, total } });
+    await enqueue(QUEUES.recover, [{ jobId: `recover-${created.id}`, data: { backgroundJobId: created.id } }]);
+    return created;
+  });
+  return { jobId: job.id };
+}
+
+const PAGE = 500;
+
+/** Idempotent: deliveries already re-queued are no longer failed, so a re-run skips them. */
+export async function runRecovery(backgroundJobId: string): Promise<void> {
+  const job = await db.backgroundJob.findUnique({ where: { id: backgroundJobId } });
+  if (!job || job.status === "succeeded" || job.status === "failed" || !job.appId) return;
+  const params = job.params as RecoverParams;
+  await db.backgroundJob.update({ where: { id: job.id }, data: { status: "running" } });
+  let processed = job.processed;
+  let afterId: string | undefined;
+  try {
+    for (;;) {
+      const page = await db.delivery.findMany({
+        where: { ...failedInRange(job.appId, params), ...(afterId ? { id: { gt: afterId } } : {}) },
+        orderBy: { id: "asc" },
+        take: PAGE,
+        select: { id: true, attemptCount: true },
+      });
+      if (page.length === 0) break;
+      afterId = page.at(-1)!.id;
+      const ids = page.map((delivery) => delivery.id);
+      await db.delivery.updateMany({
+        where: { id: { in: ids }, status: "failed" },
+        data: { status: "pending", nextAttemptAt: new Date(), nextAttemptTrigger: "manual" },
+      });
+      await enqueue(QUEUES.deliver, page.map((delivery) => ({ jobId: deliverJobId(delivery.id, delivery.attemptCount + 1), data: { deliveryId: delivery.id } })));
+      processed += page.length;
+      await db.backgroundJob.update({ where: { id: job.id }, data: { processed, total: Math.max(job.total, processed) } });
+    }
+    await db.backgroundJob.update({
+      where: { id: job.id },
+      data: { status: "succeeded", processed, total: Math.max(job.total, processed), result: { requeued: processed }, finishedAt: new Date() },
+    });
+  } catch (error) {
+    await db.backgroundJob.update({ where: { id: job.id }, data: { status: "failed", error: (error as Error).message, finishedAt: new Date() } });
+    throw error;
+  }
+}

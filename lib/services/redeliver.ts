@@ -1,0 +1,30 @@
+import { db } from "../db";
+import { AppError, notFound } from "../errors";
+import type { Principal } from "../auth/principal";
+import { enqueue, QUEUES } from "../jobs/queues";
+import { deliverJobId } from "../jobs/ids";
+import { recordAudit } from "./audit";
+import { isUuid, presentDelivery } from "./deliveries";
+
+// Redeliver: one more try of one delivery, asked for by an operator and logged as a manual
+// attempt. It is a single try: if it fails the delivery returns to failed.
+
+export async function redeliver(principal: Principal, appId: string, deliveryId: string) {
+  const delivery = isUuid(deliveryId) ? await db.delivery.findUnique({ where: { id: deliveryId }, include: { endpoint: true } }) : null;
+  if (!delivery || delivery.appId !== appId) throw notFound("Delivery", deliveryId);
+  if (!delivery.endpoint.enabled) {
+    throw new AppError("conflict", `Endpoint ${delivery.endpointId} is disabled (${delivery.endpoint.disabledReason ?? "by an operator"}); enable it before redelivering`);
+  }
+  const updated = await db.$transaction(async (tx) => {
+    const changed = await tx.delivery.updateMany({
+      where: { id: deliveryId, status: { in: ["succeeded", "failed", "cancelled"] } },
+      data: { status: "pending", nextAttemptAt: new Date(), nextAttemptTrigger: "manual" },
+    });
+    if (changed.count === 0) throw new AppError("conflict", `Delivery ${deliveryId} is ${delivery.status}: it is already scheduled or being sent`);
+    await recordAudit(tx, principal, { action: "delivery.redelivered", resourceType: "delivery", resourceId: deliveryId, appId });
+    // Enqueued before commit: if Redis is down the request fails (503) and nothing changes.
+    await enqueue(QUEUES.deliver, [{ jobId: deliverJobId(deliveryId, delivery.attemptCount + 1), data: { deliveryId } }]);
+    return tx.delivery.findUniqueOrThrow({ where: { id: deliveryId }, omit: { body: true } });
+  });
+  return { delivery: presentDelivery(updated) };
+}

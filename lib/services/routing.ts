@@ -1,0 +1,97 @@
+import { db, type Tx } from "../db";
+import type { App, Endpoint } from "../generated/prisma/client";
+import { channelMatchesFilter } from "../matching";
+import { deliveryBody } from "../delivery/body";
+import type { Batching } from "../validation/common";
+import { endpointFilter } from "./endpoints";
+
+// Matching events to endpoints (SPEC sections 4 and 5). Runs in the worker; every event is routed
+// exactly once (FOR UPDATE SKIP LOCKED + routed_at in the same transaction).
+
+export type StoredEvent = { seq: bigint; id: string; name: string; channel: string; payload: Record<string, unknown> };
+
+export function effectiveBatching(endpoint: Endpoint, app: App): Batching {
+  const own = endpoint.batching as Batching | null;
+  return own ?? { enabled: app.batchingEnabled, durationMs: app.batchingDurationMs, maxBatchSize: app.batchingMaxBatchSize };
+}
+
+export type NewDelivery = { endpoint: Endpoint; events: StoredEvent[]; failedReason: string | null };
+
+/** Inserts deliveries with their body serialised once, now; returns ids of the ones to send. */
+export async function insertDeliveries(tx: Tx, appId: string, deliveries: NewDelivery[]): Promise<{ id: string; status: string }[]> {
+  if (deliveries.length === 0) return [];
+  const createdAt = new Date();
+  return tx.delivery.createManyAndReturn({
+    data: deliveries.map(({ endpoint, events, failedReason }) => ({
+      appId,
+      endpointId: endpoint.id,
+      eventIds: events.map((event) => event.id),
+      eventNames: [...new Set(events.map((event) => event.name))],
+      channels: [...new Set(events.map((event) => event.channel))],
+      body: deliveryBody(createdAt.getTime(), events.map((event) => event.payload)),
+      status: failedReason ? ("failed" as const) : ("pending" as const),
+      lastError: failedReason,
+      nextAttemptAt: failedReason ? null : createdAt,
+      createdAt,
+    })),
+    select: { id: true, status: true },
+  });
+}
+
+/** Events for a disabled endpoint are kept as failed deliveries, so Recover can send them later. */
+export function disabledDeliveryReason(endpoint: Endpoint): string | null {
+  return endpoint.enabled ? null : `endpoint disabled: ${endpoint.disabledReason ?? "disabled by an operator"}`;
+}
+
+export function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let index = 0; index < items.length; index += Math.max(size, 1)) chunks.push(items.slice(index, index + size));
+  return chunks;
+}
+
+export type RoutingResult = {
+  /** true when none of the events is visible yet (the ingest transaction has not committed). */
+  notVisible: boolean;
+  deliveryIds: string[];
+  /** Batched endpoints that received items, with their window. */
+  batchedEndpoints: { endpointId: string; batching: Batching }[];
+};
+
+export async function routeEvents(appId: string, eventSeqs: string[]): Promise<RoutingResult> {
+  return db.$transaction(async (tx) => {
+    const events = await tx.$queryRaw<StoredEvent[]>`
+      SELECT seq, id, name, channel, payload FROM events
+      WHERE app_id = ${appId} AND seq = ANY(${eventSeqs}::bigint[]) AND routed_at IS NULL
+      ORDER BY seq FOR UPDATE SKIP LOCKED`;
+    if (events.length === 0) {
+      const [visible] = await tx.$queryRaw<{ count: bigint }[]>`
+        SELECT count(*) AS count FROM events WHERE app_id = ${appId} AND seq = ANY(${eventSeqs}::bigint[])`;
+      return { notVisible: (visible?.count ?? 0n) === 0n, deliveryIds: [], batchedEndpoints: [] };
+    }
+    const app = await tx.app.findUnique({ where: { id: appId } });
+    const endpoints = app?.enabled ? await tx.endpoint.findMany({ where: { appId }, orderBy: { createdAt: "asc" } }) : [];
+    const deliveries: NewDelivery[] = [];
+    const batchItems: { endpointId: string; eventSeq: bigint }[] = [];
+    const batchedEndpoints: RoutingResult["batchedEndpoints"] = [];
+    for (const endpoint of endpoints) {
+      const filter = endpointFilter(endpoint);
+      const matched = events.filter((event) => endpoint.eventTypes.includes(event.name) && channelMatchesFilter(filter, event.channel));
+      if (matched.length === 0) continue;
+      const batching = effectiveBatching(endpoint, app!);
+      const failedReason = disabledDeliveryReason(endpoint);
+      if (failedReason) {
+        for (const group of chunk(matched, batching.enabled ? batching.maxBatchSize : 1)) deliveries.push({ endpoint, events: group, failedReason });
+      } else if (batching.enabled) {
+        for (const event of matched) batchItems.push({ endpointId: endpoint.id, eventSeq: event.seq });
+        batchedEndpoints.push({ endpointId: endpoint.id, batching });
+      } else {
+        for (const event of matched) deliveries.push({ endpoint, events: [event], failedReason: null });
+      }
+    }
+    const created = await insertDeliveries(tx, appId, deliveries);
+    if (batchItems.length > 0) await tx.batchItem.createMany({ data: batchItems, skipDuplicates: true });
+    const seqs = events.map((event) => String(event.seq));
+    await tx.$executeRaw`UPDATE events SET routed_at = now() WHERE seq = ANY(${seqs}::bigint[])`;
+    return { notVisible: false, deliveryIds: created.filter((row) => row.status === "pending").map((row) => row.id), batchedEndpoints };
+  });
+}

@@ -1,0 +1,24 @@
+import type { Job } from "bullmq";
+import { enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
+import { deliverJobId, flushJobId } from "../../lib/jobs/ids";
+import { flushEndpointBatch } from "../../lib/services/batches";
+
+/** Flushes an endpoint's waiting items: full batches at once, the rest after one more window. */
+export async function flushEndpoint(endpointId: string, options: { final?: boolean } = {}): Promise<number> {
+  let deliveries = 0;
+  for (;;) {
+    const result = await flushEndpointBatch(endpointId);
+    deliveries += result.deliveryIds.length;
+    await enqueue(QUEUES.deliver, result.deliveryIds.map((deliveryId) => ({ jobId: deliverJobId(deliveryId, 1), data: { deliveryId } })));
+    if (result.taken === 0 || result.remaining === 0) return deliveries;
+    if (options.final || result.remaining >= result.maxBatchSize) continue;
+    // A partial batch arrived while this flush ran: give it its own window.
+    await enqueue(QUEUES.flush, [{ jobId: flushJobId(endpointId, result.windowMs), data: { endpointId }, delayMs: result.windowMs }]);
+    return deliveries;
+  }
+}
+
+export async function processFlushBatches(job: Job): Promise<void> {
+  const { endpointId } = jobSchemas[QUEUES.flush].parse(job.data);
+  await flushEndpoint(endpointId);
+}

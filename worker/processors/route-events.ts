@@ -1,0 +1,26 @@
+import type { Job } from "bullmq";
+import { enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
+import { deliverJobId, flushJobId, fullBatchFlushJobId } from "../../lib/jobs/ids";
+import { routeEvents } from "../../lib/services/routing";
+import { waitingItems } from "../../lib/services/batches";
+import { openBatches } from "./state";
+
+export async function processRouteEvents(job: Job): Promise<void> {
+  const { appId, eventSeqs } = jobSchemas[QUEUES.route].parse(job.data);
+  const result = await routeEvents(appId, eventSeqs);
+  // Enqueued just before the ingest commit: throwing lets BullMQ's backoff look again shortly;
+  // if the ingest rolled back the job simply runs out of attempts.
+  if (result.notVisible) throw new Error("events not visible yet");
+  await enqueue(QUEUES.deliver, result.deliveryIds.map((deliveryId) => ({ jobId: deliverJobId(deliveryId, 1), data: { deliveryId } })));
+  if (result.batchedEndpoints.length === 0) return;
+  const waiting = await waitingItems(result.batchedEndpoints.map((entry) => entry.endpointId));
+  await enqueue(
+    QUEUES.flush,
+    result.batchedEndpoints.map(({ endpointId, batching }) => {
+      openBatches.add(endpointId);
+      const items = waiting.get(endpointId);
+      if (items && items.count >= batching.maxBatchSize) return { jobId: fullBatchFlushJobId(endpointId, items.firstSeq), data: { endpointId } };
+      return { jobId: flushJobId(endpointId, batching.durationMs), data: { endpointId }, delayMs: batching.durationMs };
+    }),
+  );
+}
