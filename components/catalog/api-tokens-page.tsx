@@ -1,0 +1,196 @@
+"use client";
+
+import { KeyRound, Plus } from "lucide-react";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { toast } from "sonner";
+import { useApps } from "@/lib/client/apps";
+import { useApiTokens, useCreateApiToken, useRevokeApiToken } from "@/lib/client/catalog";
+import { applyApiErrors } from "@/lib/client/forms";
+import type { ApiToken } from "@/lib/client/types";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Checkbox } from "@/components/ui/checkbox";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { CopyField } from "@/components/ui/copy-button";
+import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
+import { PageHeader } from "@/components/ui/page-header";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { SkeletonRows } from "@/components/ui/skeleton";
+import { EmptyState, ErrorState } from "@/components/ui/states";
+
+export function ApiTokensPage() {
+  const tokens = useApiTokens();
+  const revoke = useRevokeApiToken();
+  return (
+    <>
+      <PageHeader title="API tokens" description="Bearer tokens for the REST API and native ingest. A token is shown once; only its hash is stored." actions={<CreateTokenDialog />} />
+      <Card>
+        {tokens.isPending ? (
+          <SkeletonRows rows={4} />
+        ) : tokens.isError ? (
+          <ErrorState error={tokens.error} retry={() => void tokens.refetch()} />
+        ) : tokens.data.data.length === 0 ? (
+          <EmptyState icon={KeyRound} title="No API tokens" description="Create a token for automation or for producers that send events to Herald." action={<CreateTokenDialog />} />
+        ) : (
+          <table className="w-full text-sm">
+            <thead>
+              <tr className="border-b border-slate-100 text-left text-xs font-medium tracking-wide text-slate-500 uppercase">
+                <th className="px-5 py-3 font-medium">Name</th>
+                <th className="px-5 py-3 font-medium">Scopes</th>
+                <th className="px-5 py-3 font-medium">App</th>
+                <th className="px-5 py-3 font-medium">Last used</th>
+                <th className="px-5 py-3 font-medium">Created</th>
+                <th className="px-5 py-3" />
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {tokens.data.data.map((token) => (
+                <TokenRow key={token.id} token={token} onRevoke={async () => { await revoke.mutateAsync(token.id); toast.success(`Revoked ${token.name}`); }} />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Card>
+    </>
+  );
+}
+
+function TokenRow({ token, onRevoke }: { token: ApiToken; onRevoke: () => Promise<void> }) {
+  const revoked = Boolean(token.revokedAt);
+  return (
+    <tr className={revoked ? "text-slate-400" : undefined} data-testid="api-token-row">
+      <td className="px-5 py-3">
+        <div className="font-medium text-slate-900">{token.name}</div>
+        <div className="font-mono text-xs text-slate-500">{token.prefix}…</div>
+      </td>
+      <td className="px-5 py-3">
+        <div className="flex gap-1">{token.scopes.map((scope) => <Badge key={scope} tone="indigo">{scope}</Badge>)}</div>
+      </td>
+      <td className="px-5 py-3 font-mono text-xs">{token.appId ?? <span className="font-sans text-slate-500">All apps</span>}</td>
+      <td className="px-5 py-3 text-slate-500"><RelativeTime value={token.lastUsedAt} /></td>
+      <td className="px-5 py-3 text-slate-500"><RelativeTime value={token.createdAt} /></td>
+      <td className="px-5 py-3 text-right">
+        {revoked ? (
+          <Badge tone="red">revoked</Badge>
+        ) : (
+          <ConfirmDialog
+            trigger={<Button size="sm" variant="danger-outline">Revoke</Button>}
+            title={`Revoke ${token.name}?`}
+            description="Requests with this token are refused from now on. This cannot be undone."
+            confirmLabel="Revoke token"
+            onConfirm={onRevoke}
+          />
+        )}
+      </td>
+    </tr>
+  );
+}
+
+const SCOPES = [
+  { name: "read", text: "Read configuration and the delivery log" },
+  { name: "write", text: "Change configuration, redeliver, recover" },
+  { name: "ingest", text: "Send events (POST /apps/{id}/events)" },
+] as const;
+
+type Values = { name: string; scopes: string[]; appId: string; expiresAt: string };
+
+function CreateTokenDialog() {
+  const [open, setOpen] = useState(false);
+  const [created, setCreated] = useState<ApiToken | null>(null);
+  const apps = useApps();
+  const create = useCreateApiToken();
+  const form = useForm<Values>({ defaultValues: { name: "", scopes: ["read"], appId: "", expiresAt: "" } });
+  const errors = form.formState.errors;
+  const scopes = form.watch("scopes");
+
+  const submit = form.handleSubmit(async (values) => {
+    try {
+      const token = await create.mutateAsync({
+        name: values.name.trim(),
+        scopes: values.scopes,
+        appId: values.appId || null,
+        expiresAt: values.expiresAt ? new Date(values.expiresAt).toISOString() : null,
+      });
+      setCreated(token);
+    } catch (error) {
+      applyApiErrors(error, form.setError, ["name", "scopes", "appId", "expiresAt"]);
+    }
+  });
+
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        setOpen(next);
+        if (!next) {
+          setCreated(null);
+          form.reset();
+        }
+      }}
+    >
+      <DialogTrigger asChild>
+        <Button variant="primary"><Plus className="h-4 w-4" aria-hidden /> New token</Button>
+      </DialogTrigger>
+      <DialogContent title={created ? "Token created" : "New API token"} description={created ? "Copy it now: Herald shows it only once." : "Give it only the scopes it needs."}>
+        {created?.token ? (
+          <div className="space-y-4">
+            <Field label={created.name}>
+              <CopyField value={created.token} label="token" testId="created-token" />
+            </Field>
+            <p className="text-xs text-slate-500">Send it as <code className="font-mono">Authorization: Bearer …</code>.</p>
+            <DialogFooter>
+              <Button variant="primary" onClick={() => setOpen(false)}>Done</Button>
+            </DialogFooter>
+          </div>
+        ) : (
+          <form onSubmit={submit} noValidate className="space-y-4">
+            <Field label="Name" htmlFor="token-name" error={errors.name?.message}>
+              <Input id="token-name" placeholder="ci-deploy" aria-invalid={Boolean(errors.name)} {...form.register("name", { required: "Give the token a name" })} />
+            </Field>
+            <fieldset>
+              <legend className="mb-1.5 text-sm font-medium text-slate-700">Scopes</legend>
+              <div className="space-y-2">
+                {SCOPES.map((scope) => (
+                  <label key={scope.name} className="flex items-start gap-3 text-sm">
+                    <Checkbox
+                      className="mt-0.5"
+                      aria-label={scope.name}
+                      checked={scopes.includes(scope.name)}
+                      onCheckedChange={(checked) =>
+                        form.setValue("scopes", checked === true ? [...scopes, scope.name] : scopes.filter((item) => item !== scope.name))
+                      }
+                    />
+                    <span>
+                      <span className="font-mono font-medium text-slate-900">{scope.name}</span>
+                      <span className="block text-xs text-slate-500">{scope.text}</span>
+                    </span>
+                  </label>
+                ))}
+              </div>
+              {errors.scopes ? <p role="alert" className="mt-1 text-xs font-medium text-red-600">{errors.scopes.message}</p> : null}
+            </fieldset>
+            <Field label="Limit to app" htmlFor="token-app" error={errors.appId?.message}>
+              <Select id="token-app" {...form.register("appId")}>
+                <option value="">All apps</option>
+                {(apps.data?.data ?? []).map((app) => (
+                  <option key={app.id} value={app.id}>{app.name} ({app.id})</option>
+                ))}
+              </Select>
+            </Field>
+            <Field label="Expires" htmlFor="token-expires" hint="Optional." error={errors.expiresAt?.message}>
+              <Input id="token-expires" type="datetime-local" {...form.register("expiresAt")} />
+            </Field>
+            <DialogFooter>
+              <Button type="button" onClick={() => setOpen(false)}>Cancel</Button>
+              <Button type="submit" variant="primary" loading={create.isPending}>Create token</Button>
+            </DialogFooter>
+          </form>
+        )}
+      </DialogContent>
+    </Dialog>
+  );
+}

@@ -1,0 +1,87 @@
+"use client";
+
+import { ScrollText } from "lucide-react";
+import Link from "next/link";
+import { useState } from "react";
+import { useApps } from "@/lib/client/apps";
+import { useAuditLog } from "@/lib/client/catalog";
+import type { AuditEntry } from "@/lib/client/types";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Select } from "@/components/ui/input";
+import { PageHeader } from "@/components/ui/page-header";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { SkeletonRows } from "@/components/ui/skeleton";
+import { EmptyState, ErrorState } from "@/components/ui/states";
+
+const toneOf = (action: string): BadgeTone =>
+  /deleted|revoked|disabled/.test(action) ? "red" : /created/.test(action) ? "green" : /rotated/.test(action) ? "amber" : "slate";
+
+export function AuditLogPage() {
+  const [appId, setAppId] = useState("");
+  const apps = useApps();
+  const log = useAuditLog(appId ? { appId } : {});
+  const entries = log.data?.pages.flatMap((page) => page.data) ?? [];
+
+  return (
+    <>
+      <PageHeader
+        title="Audit log"
+        description="Every configuration change: who made it, when, and what changed (secrets masked)."
+        actions={
+          <Select aria-label="Filter by app" value={appId} onChange={(event) => setAppId(event.target.value)} className="w-56">
+            <option value="">All apps</option>
+            {(apps.data?.data ?? []).map((app) => (
+              <option key={app.id} value={app.id}>{app.name} ({app.id})</option>
+            ))}
+          </Select>
+        }
+      />
+      <Card>
+        {log.isPending ? (
+          <SkeletonRows rows={8} />
+        ) : log.isError ? (
+          <ErrorState error={log.error} retry={() => void log.refetch()} />
+        ) : entries.length === 0 ? (
+          <EmptyState icon={ScrollText} title="Nothing changed yet" description="Changes to apps, endpoints, event types and tokens are recorded here." />
+        ) : (
+          <>
+            <ul className="divide-y divide-slate-100">
+              {entries.map((entry) => <AuditRow key={entry.id} entry={entry} />)}
+            </ul>
+            {log.hasNextPage ? (
+              <div className="border-t border-slate-100 px-5 py-3 text-center">
+                <Button size="sm" loading={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>Load more</Button>
+              </div>
+            ) : null}
+          </>
+        )}
+      </Card>
+    </>
+  );
+}
+
+function AuditRow({ entry }: { entry: AuditEntry }) {
+  const changes = entry.changes && Object.keys(entry.changes).length ? entry.changes : null;
+  return (
+    <li className="flex gap-4 px-5 py-3" data-testid="audit-entry">
+      <div className="w-36 shrink-0 pt-0.5 text-xs text-slate-500">
+        <RelativeTime value={entry.createdAt} />
+      </div>
+      <div className="min-w-0 flex-1">
+        <div className="flex flex-wrap items-center gap-2 text-sm">
+          <Badge tone={toneOf(entry.action)}>{entry.action}</Badge>
+          <span className="font-mono text-xs text-slate-600">{entry.resourceType}/{entry.resourceId}</span>
+          {entry.appId ? (
+            <Link href={`/apps/${encodeURIComponent(entry.appId)}`} className="font-mono text-xs text-indigo-600 hover:underline">app {entry.appId}</Link>
+          ) : null}
+        </div>
+        {changes ? (
+          <pre className="mt-1.5 max-h-40 overflow-auto rounded-md bg-slate-50 px-3 py-2 font-mono text-[11px] text-slate-600 ring-1 ring-slate-100">{JSON.stringify(changes, null, 2)}</pre>
+        ) : null}
+      </div>
+      <div className="w-44 shrink-0 truncate text-right font-mono text-xs text-slate-500" title={entry.actor}>{entry.actor}</div>
+    </li>
+  );
+}

@@ -1,0 +1,141 @@
+"use client";
+
+import { BookOpen, Plus, Trash2 } from "lucide-react";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { toast } from "sonner";
+import { useCreateEventType, useDeleteEventType, useEventTypes } from "@/lib/client/catalog";
+import { applyApiErrors } from "@/lib/client/forms";
+import type { EventType } from "@/lib/client/types";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Input, Textarea } from "@/components/ui/input";
+import { PageHeader } from "@/components/ui/page-header";
+import { SkeletonRows } from "@/components/ui/skeleton";
+import { EmptyState, ErrorState } from "@/components/ui/states";
+
+export function EventTypesPage() {
+  const eventTypes = useEventTypes();
+  const remove = useDeleteEventType();
+  const rows = eventTypes.data?.data ?? [];
+  const custom = rows.filter((row) => !row.builtIn);
+  const builtIn = rows.filter((row) => row.builtIn);
+
+  return (
+    <>
+      <PageHeader title="Event types" description="The catalog endpoints subscribe to. Custom types can carry a JSON Schema that incoming events are validated against." actions={<CreateEventTypeDialog />} />
+      {eventTypes.isPending ? (
+        <Card><SkeletonRows rows={6} /></Card>
+      ) : eventTypes.isError ? (
+        <Card><ErrorState error={eventTypes.error} retry={() => void eventTypes.refetch()} /></Card>
+      ) : (
+        <div className="space-y-6">
+          <Card>
+            <div className="border-b border-slate-100 px-5 py-3 text-sm font-semibold text-slate-900">Custom</div>
+            {custom.length === 0 ? (
+              <EmptyState icon={BookOpen} title="No custom event types" description="Add your own event names (e.g. order.paid) with an optional JSON Schema." action={<CreateEventTypeDialog />} />
+            ) : (
+              <EventTypeTable rows={custom} onDelete={async (name) => { await remove.mutateAsync(name); toast.success(`Deleted ${name}`); }} />
+            )}
+          </Card>
+          <Card>
+            <div className="border-b border-slate-100 px-5 py-3 text-sm font-semibold text-slate-900">Built in</div>
+            <EventTypeTable rows={builtIn} />
+          </Card>
+        </div>
+      )}
+    </>
+  );
+}
+
+function EventTypeTable({ rows, onDelete }: { rows: EventType[]; onDelete?: (name: string) => Promise<void> }) {
+  return (
+    <table className="w-full text-sm">
+      <tbody className="divide-y divide-slate-100">
+        {rows.map((row) => (
+          <tr key={row.name} data-testid={`event-type-${row.name}`}>
+            <td className="w-72 px-5 py-3 align-top font-mono text-xs font-medium text-slate-900">{row.name}</td>
+            <td className="px-5 py-3 align-top text-slate-600">
+              {row.description || <span className="text-slate-400">No description</span>}
+              {row.schema ? (
+                <details className="mt-1.5">
+                  <summary className="cursor-pointer text-xs font-medium text-indigo-600">JSON Schema</summary>
+                  <pre className="mt-1.5 max-h-56 overflow-auto rounded-md bg-slate-50 px-3 py-2 font-mono text-xs text-slate-700 ring-1 ring-slate-200">{JSON.stringify(row.schema, null, 2)}</pre>
+                </details>
+              ) : null}
+            </td>
+            <td className="w-40 px-5 py-3 text-right align-top">
+              {row.schema ? <Badge tone="indigo">schema</Badge> : null}
+              {onDelete ? (
+                <ConfirmDialog
+                  trigger={<Button variant="ghost" size="icon" className="ml-2" aria-label={`Delete ${row.name}`}><Trash2 className="h-4 w-4" aria-hidden /></Button>}
+                  title={`Delete ${row.name}?`}
+                  description="Endpoints subscribed to it must be changed first; the API refuses otherwise."
+                  confirmLabel="Delete event type"
+                  onConfirm={() => onDelete(row.name)}
+                />
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+type Values = { name: string; description: string; schema: string };
+
+function CreateEventTypeDialog() {
+  const [open, setOpen] = useState(false);
+  const create = useCreateEventType();
+  const form = useForm<Values>({ defaultValues: { name: "", description: "", schema: "" } });
+  const errors = form.formState.errors;
+
+  const submit = form.handleSubmit(async (values) => {
+    let schema: unknown;
+    if (values.schema.trim()) {
+      try {
+        schema = JSON.parse(values.schema);
+      } catch (error) {
+        return form.setError("schema", { message: `Not valid JSON: ${(error as Error).message}` });
+      }
+    }
+    try {
+      await create.mutateAsync({ name: values.name.trim(), description: values.description, ...(schema === undefined ? {} : { schema }) });
+      toast.success(`Event type ${values.name} created`);
+      setOpen(false);
+      form.reset();
+    } catch (error) {
+      applyApiErrors(error, form.setError, ["name", "description", "schema"]);
+    }
+  });
+
+  return (
+    <Dialog open={open} onOpenChange={setOpen}>
+      <DialogTrigger asChild>
+        <Button variant="primary"><Plus className="h-4 w-4" aria-hidden /> New event type</Button>
+      </DialogTrigger>
+      <DialogContent title="New event type" description="A custom event name producers can send and endpoints can subscribe to.">
+        <form onSubmit={submit} noValidate className="space-y-4">
+          <Field label="Name" htmlFor="event-type-name" hint="Lowercase letters, digits and _ . : -" error={errors.name?.message}>
+            <Input id="event-type-name" className="font-mono" placeholder="order.paid" aria-invalid={Boolean(errors.name)} {...form.register("name", { required: "Give the event type a name" })} />
+          </Field>
+          <Field label="Description" htmlFor="event-type-description" error={errors.description?.message}>
+            <Input id="event-type-description" placeholder="An order was paid" {...form.register("description")} />
+          </Field>
+          <Field label="JSON Schema" htmlFor="event-type-schema" hint="Optional. Incoming events of this type must satisfy it." error={errors.schema?.message}>
+            <Textarea id="event-type-schema" rows={8} placeholder={'{\n  "type": "object",\n  "required": ["data"]\n}'} aria-invalid={Boolean(errors.schema)} {...form.register("schema")} />
+          </Field>
+          <DialogFooter>
+            <Button type="button" onClick={() => setOpen(false)}>Cancel</Button>
+            <Button type="submit" variant="primary" loading={create.isPending}>Create event type</Button>
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}
