@@ -7,6 +7,12 @@ import { batchingSchema } from "./common";
 
 export const MAX_HEADERS = 50;
 
+/**
+ * schema.nullable(), but on an unregistered copy of the (strict) object: the OpenAPI generator
+ * drops the null from a nullable $ref, and a union with null would blur the zod error paths.
+ */
+const orNull = <Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>) => z.object(schema.shape).strict().nullable();
+
 /** Headers Herald sets itself; a custom header may never replace them (case-insensitive). */
 const RESERVED_HEADERS = new Set([
   "content-type",
@@ -154,8 +160,8 @@ export const createEndpointSchema = z
     headers: headersSchema.default({}),
     enabled: z.boolean().default(true),
     timeoutMs: timeoutSchema.nullable().optional(),
-    retry: retrySchema.nullable().optional(),
-    batching: batchingSchema.nullable().optional().describe("null = use the app's batching"),
+    retry: orNull(retrySchema).optional(),
+    batching: orNull(batchingSchema).optional().describe("null = use the app's batching"),
     standardWebhooks: z
       .object({ enabled: z.boolean().default(true), secret: signingSecretSchema.optional() })
       .strict()
@@ -163,7 +169,12 @@ export const createEndpointSchema = z
   })
   .strict()
   .superRefine((input, ctx) => requireOneTarget(input, ctx, true))
-  .meta({ id: "CreateEndpoint", description: "Exactly one of url (HTTP) or lambda (AWS Lambda)" });
+  .meta({
+    id: "CreateEndpoint",
+    description: "Exactly one of url (HTTP) or lambda (AWS Lambda)",
+    // What requireOneTarget enforces, stated for the OpenAPI document.
+    oneOf: [{ required: ["url"] }, { required: ["lambda"] }],
+  });
 
 export const updateEndpointSchema = z
   .object({
@@ -175,8 +186,8 @@ export const updateEndpointSchema = z
     headers: headersSchema.optional().describe("Replaces the map; a masked value keeps the stored one"),
     enabled: z.boolean().optional(),
     timeoutMs: timeoutSchema.nullable().optional(),
-    retry: retrySchema.nullable().optional(),
-    batching: batchingSchema.nullable().optional(),
+    retry: orNull(retrySchema).optional(),
+    batching: orNull(batchingSchema).optional(),
     standardWebhooks: z.object({ enabled: z.boolean() }).strict().optional(),
   })
   .strict()
@@ -203,8 +214,8 @@ export const endpointSchema = z
     enabled: z.boolean(),
     disabledReason: z.string().nullable(),
     timeoutMs: z.number().int().nullable(),
-    retry: retrySchema.nullable(),
-    batching: batchingSchema.nullable(),
+    retry: orNull(retrySchema),
+    batching: orNull(batchingSchema),
     standardWebhooks: z.object({
       enabled: z.boolean(),
       secret: z.string().describe("Masked except in the responses to create and rotate-secret"),

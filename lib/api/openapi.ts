@@ -1,0 +1,290 @@
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
+import { z } from "zod";
+import { apiTokenSchema, createApiTokenSchema } from "../validation/api-tokens";
+import { appSchema, createAppSchema, rotateSecretSchema, updateAppSchema } from "../validation/apps";
+import { errorSchema, pageOf } from "../validation/common";
+import { backgroundJobSchema, deliveriesQuery, deliverySchema, endpointStatsQuery, endpointStatsSchema } from "../validation/deliveries";
+import { recoverSchema, testEventResultSchema, testEventSchema } from "../validation/delivery-actions";
+import { createEndpointSchema, endpointSchema, rotateEndpointSecretSchema, updateEndpointSchema } from "../validation/endpoints";
+import { eventsQuery, eventSchema } from "../validation/events";
+import { createEventTypeSchema, eventTypeSchema, updateEventTypeSchema } from "../validation/event-types";
+import { importConfigSchema, importResultSchema } from "../validation/import";
+import { ingestBodySchema, ingestResultSchema, pusherWebhookSchema } from "../validation/ingest";
+import { auditLogEntrySchema, auditLogQuery } from "../services/audit-log";
+
+// The OpenAPI 3.1 document served at /api/v1/openapi.json, generated from the same zod schemas
+// that validate requests. Each resource registers its paths in one small function below.
+
+type Registry = OpenAPIRegistry;
+
+const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(250).default(50).optional(),
+  cursor: z.string().optional().describe("nextCursor of the previous page"),
+});
+const appParams = z.object({ appId: z.string() });
+const endpointParams = appParams.extend({ endpointId: z.uuid() });
+const idempotencyHeader = z.object({ "idempotency-key": z.string().max(255).optional().describe("Repeat a POST safely: the first response is replayed") });
+
+const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: errorSchema } } });
+const errors = {
+  400: errorResponse("Malformed JSON or query parameters"),
+  401: errorResponse("Missing or invalid token"),
+  403: errorResponse("The token lacks the scope or the app"),
+  404: errorResponse("Not found"),
+  422: errorResponse("Validation failed; details name each field"),
+};
+const jsonContent = (schema: z.ZodType) => ({ "application/json": { schema } });
+const ok = (description: string, schema: z.ZodType, status = 200) => ({ [status]: { description, content: jsonContent(schema) } });
+const body = (schema: z.ZodType) => ({ body: { required: true, content: jsonContent(schema) } });
+const noContent = { 204: { description: "Done; no body" } };
+
+/** Registers a path with the shared error responses; authenticated POSTs accept Idempotency-Key. */
+function path(registry: Registry, config: RouteConfig) {
+  const isPublic = Array.isArray(config.security) && config.security.length === 0;
+  const headers = config.method === "post" && !isPublic ? { headers: idempotencyHeader } : {};
+  const { 401: unauthorized, 403: forbidden, ...publicErrors } = errors;
+  registry.registerPath({
+    ...config,
+    request: { ...headers, ...config.request },
+    responses: { ...(isPublic ? publicErrors : { ...publicErrors, 401: unauthorized, 403: forbidden }), ...config.responses },
+  });
+}
+
+function registerHealth(registry: Registry) {
+  const health = z.object({ status: z.enum(["ok", "degraded"]), postgres: z.boolean(), redis: z.boolean() }).meta({ id: "Health" });
+  path(registry, {
+    method: "get",
+    path: "/api/health",
+    summary: "Web process, Postgres and Redis answer",
+    security: [],
+    responses: { ...ok("Healthy", health), 503: { description: "Postgres or Redis is down", content: jsonContent(health) } },
+  });
+}
+
+function registerApps(registry: Registry) {
+  path(registry, { method: "get", path: "/api/v1/apps", summary: "List apps", request: { query: pageQuery }, responses: ok("A page of apps", pageOf(appSchema)) });
+  path(registry, { method: "post", path: "/api/v1/apps", summary: "Create an app (secret shown once)", request: body(createAppSchema), responses: ok("Created", appSchema, 201) });
+  path(registry, { method: "get", path: "/api/v1/apps/{appId}", summary: "Read an app", request: { params: appParams }, responses: ok("The app", appSchema) });
+  path(registry, { method: "patch", path: "/api/v1/apps/{appId}", summary: "Update an app", request: { params: appParams, ...body(updateAppSchema) }, responses: ok("Updated", appSchema) });
+  path(registry, { method: "delete", path: "/api/v1/apps/{appId}", summary: "Delete an app and everything in it", request: { params: appParams }, responses: noContent });
+  path(registry, {
+    method: "post",
+    path: "/api/v1/apps/{appId}/rotate-secret",
+    summary: "Rotate the app secret; the previous one stays valid for graceSeconds",
+    request: { params: appParams, ...body(rotateSecretSchema) },
+    responses: ok("The app with its new secret in full", appSchema),
+  });
+}
+
+function registerApiTokens(registry: Registry) {
+  const tokenParams = z.object({ tokenId: z.uuid() });
+  path(registry, { method: "get", path: "/api/v1/api-tokens", summary: "List API tokens", request: { query: pageQuery }, responses: ok("A page of tokens", pageOf(apiTokenSchema)) });
+  path(registry, { method: "post", path: "/api/v1/api-tokens", summary: "Create a token (shown once)", request: body(createApiTokenSchema), responses: ok("Created", apiTokenSchema, 201) });
+  path(registry, { method: "delete", path: "/api/v1/api-tokens/{tokenId}", summary: "Revoke a token", request: { params: tokenParams }, responses: ok("Revoked", apiTokenSchema) });
+}
+
+function registerEndpoints(registry: Registry) {
+  const base = "/api/v1/apps/{appId}/endpoints";
+  path(registry, { method: "get", path: base, summary: "List an app's endpoints", request: { params: appParams, query: pageQuery }, responses: ok("A page of endpoints", pageOf(endpointSchema)) });
+  path(registry, {
+    method: "post",
+    path: base,
+    summary: "Create an HTTP or Lambda endpoint (signing secret shown in full)",
+    request: { params: appParams, ...body(createEndpointSchema) },
+    responses: ok("Created", endpointSchema, 201),
+  });
+  path(registry, { method: "get", path: `${base}/{endpointId}`, summary: "Read an endpoint", request: { params: endpointParams }, responses: ok("The endpoint", endpointSchema) });
+  path(registry, {
+    method: "patch",
+    path: `${base}/{endpointId}`,
+    summary: "Update an endpoint (partial)",
+    request: { params: endpointParams, ...body(updateEndpointSchema) },
+    responses: ok("Updated", endpointSchema),
+  });
+  path(registry, { method: "delete", path: `${base}/{endpointId}`, summary: "Delete an endpoint", request: { params: endpointParams }, responses: noContent });
+  path(registry, {
+    method: "post",
+    path: `${base}/{endpointId}/rotate-secret`,
+    summary: "Rotate the Standard Webhooks secret; both sign during graceSeconds",
+    request: { params: endpointParams, ...body(rotateEndpointSecretSchema) },
+    responses: ok("The endpoint with its new whsec_ secret in full", endpointSchema),
+  });
+}
+
+function registerEndpointStats(registry: Registry) {
+  path(registry, {
+    method: "get",
+    path: "/api/v1/apps/{appId}/endpoints/{endpointId}/stats",
+    summary: "Delivery counts, success rate and latency percentiles over a window",
+    request: { params: endpointParams, query: endpointStatsQuery },
+    responses: ok("Stats", endpointStatsSchema),
+  });
+}
+
+function registerEndpointActions(registry: Registry) {
+  const base = "/api/v1/apps/{appId}/endpoints/{endpointId}";
+  path(registry, {
+    method: "post",
+    path: `${base}/test`,
+    summary: "Send a sample event to the endpoint now and show the response",
+    request: { params: endpointParams, body: { required: false, content: jsonContent(testEventSchema) } },
+    responses: ok("The test delivery's outcome", testEventResultSchema),
+  });
+  path(registry, {
+    method: "post",
+    path: `${base}/recover`,
+    summary: "Redeliver the endpoint's failed deliveries in a time range, as a background job",
+    request: { params: endpointParams, ...body(recoverSchema) },
+    responses: ok("Started; follow it at /api/v1/jobs/{jobId}", z.object({ jobId: z.string() }), 202),
+  });
+  path(registry, {
+    method: "post",
+    path: "/api/v1/apps/{appId}/deliveries/{deliveryId}/redeliver",
+    summary: "Send one delivery again now (recorded as a manual attempt)",
+    request: { params: appParams.extend({ deliveryId: z.uuid() }) },
+    responses: ok("Queued", z.object({ delivery: deliverySchema }), 202),
+  });
+}
+
+function registerEventTypes(registry: Registry) {
+  const nameParams = z.object({ name: z.string() });
+  path(registry, { method: "get", path: "/api/v1/event-types", summary: "The event type catalog (one page)", request: { query: pageQuery }, responses: ok("All event types", pageOf(eventTypeSchema)) });
+  path(registry, { method: "post", path: "/api/v1/event-types", summary: "Add a custom event type", request: body(createEventTypeSchema), responses: ok("Created", eventTypeSchema, 201) });
+  path(registry, { method: "get", path: "/api/v1/event-types/{name}", summary: "Read an event type", request: { params: nameParams }, responses: ok("The event type", eventTypeSchema) });
+  path(registry, {
+    method: "patch",
+    path: "/api/v1/event-types/{name}",
+    summary: "Update an event type (built-ins: description only, else 403)",
+    request: { params: nameParams, ...body(updateEventTypeSchema) },
+    responses: ok("Updated", eventTypeSchema),
+  });
+  path(registry, {
+    method: "delete",
+    path: "/api/v1/event-types/{name}",
+    summary: "Delete a custom event type (403 for built-ins, 409 while endpoints subscribe)",
+    request: { params: nameParams },
+    responses: { ...noContent, 409: errorResponse("Endpoints still subscribe to it") },
+  });
+}
+
+function registerEvents(registry: Registry) {
+  const base = "/api/v1/apps/{appId}/events";
+  path(registry, {
+    method: "post",
+    path: base,
+    summary: "Ingest events (durable in Postgres before 202)",
+    description: "Needs the ingest scope. Up to 1000 events and 1 MiB; a single event object is accepted too.",
+    request: { params: appParams, ...body(ingestBodySchema) },
+    responses: { ...ok("Accepted", ingestResultSchema, 202), 409: errorResponse("The app is disabled"), 413: errorResponse("Body too large") },
+  });
+  path(registry, { method: "get", path: base, summary: "List received events", request: { params: appParams, query: eventsQuery }, responses: ok("A page of events", pageOf(eventSchema)) });
+  path(registry, {
+    method: "get",
+    path: `${base}/{eventId}`,
+    summary: "Read an event with the deliveries it produced",
+    request: { params: appParams.extend({ eventId: z.string() }) },
+    responses: ok("The event", eventSchema),
+  });
+}
+
+function registerIntake(registry: Registry) {
+  path(registry, {
+    method: "post",
+    path: "/api/intake/pusher/{appId}",
+    summary: "Pusher-compatible webhook intake, authenticated by X-Pusher-Key and X-Pusher-Signature",
+    security: [],
+    request: {
+      params: appParams,
+      headers: z.object({ "x-pusher-key": z.string(), "x-pusher-signature": z.string().describe("Hex HMAC-SHA256 of the body with the app secret") }),
+      ...body(pusherWebhookSchema),
+    },
+    responses: { ...ok("Accepted", ingestResultSchema, 202), 409: errorResponse("The app is disabled"), 413: errorResponse("Body too large") },
+  });
+}
+
+function registerDeliveries(registry: Registry) {
+  path(registry, {
+    method: "get",
+    path: "/api/v1/apps/{appId}/deliveries",
+    summary: "The delivery log",
+    request: { params: appParams, query: deliveriesQuery },
+    responses: ok("A page of deliveries", pageOf(deliverySchema)),
+  });
+  path(registry, {
+    method: "get",
+    path: "/api/v1/apps/{appId}/deliveries/{deliveryId}",
+    summary: "A delivery with its body and attempts",
+    request: { params: appParams.extend({ deliveryId: z.uuid() }) },
+    responses: ok("The delivery", deliverySchema),
+  });
+}
+
+function registerJobs(registry: Registry) {
+  path(registry, {
+    method: "get",
+    path: "/api/v1/jobs/{jobId}",
+    summary: "A background job (recover, import) with its progress",
+    request: { params: z.object({ jobId: z.uuid() }) },
+    responses: ok("The job", backgroundJobSchema),
+  });
+}
+
+function registerImport(registry: Registry) {
+  path(registry, {
+    method: "post",
+    path: "/api/v1/import",
+    summary: "Import apps and webhooks from a Sockudo or Soketi config.json (all or nothing)",
+    request: body(importConfigSchema),
+    responses: ok("What was created and what was skipped", importResultSchema, 201),
+  });
+}
+
+function registerAuditLog(registry: Registry) {
+  path(registry, { method: "get", path: "/api/v1/audit-log", summary: "Configuration changes, newest first", request: { query: auditLogQuery }, responses: ok("A page of entries", pageOf(auditLogEntrySchema)) });
+}
+
+/** Dashboard counts per app; its shape is the AppOverview type in lib/services/overview.ts. */
+function registerOverview(registry: Registry) {
+  path(registry, { method: "get", path: "/api/v1/overview", summary: "Per-app endpoint and delivery counts for the dashboard", responses: { 200: { description: "{data: AppOverview[]}" } } });
+}
+
+function registerOpenApi(registry: Registry) {
+  path(registry, { method: "get", path: "/api/v1/openapi.json", summary: "This document", responses: { 200: { description: "OpenAPI 3.1 document" } } });
+}
+
+let cached: ReturnType<OpenApiGeneratorV31["generateDocument"]> | undefined;
+
+export function buildOpenApiDocument() {
+  if (cached) return cached;
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", description: "An API token or HERALD_API_TOKEN" });
+  for (const register of [
+    registerHealth,
+    registerApps,
+    registerApiTokens,
+    registerEndpoints,
+    registerEndpointStats,
+    registerEndpointActions,
+    registerEventTypes,
+    registerEvents,
+    registerIntake,
+    registerDeliveries,
+    registerJobs,
+    registerImport,
+    registerAuditLog,
+    registerOverview,
+    registerOpenApi,
+  ]) {
+    register(registry);
+  }
+  cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Herald API",
+      version: "1.0.0",
+      description: "Webhook control plane for Pusher-compatible realtime servers. Errors are {error: {code, message, details: [{field, issue}]}}.",
+    },
+    security: [{ bearerAuth: [] }],
+  });
+  return cached;
+}
