@@ -61,15 +61,23 @@ export async function startWorker() {
     recover: startQueueWorker(QUEUES.recover, processRecover, 1),
     maintenance: startQueueWorker(QUEUES.maintenance, processMaintenance, 1),
   };
-  // Job schedulers are upserted by every worker; BullMQ keeps one schedule per id.
+  // Job schedulers are upserted by every worker (BullMQ keeps one schedule per id), and again
+  // now and then: a Redis that lost its data has lost the schedules too.
   const maintenance = getQueue(QUEUES.maintenance);
-  await maintenance.upsertJobScheduler("reconcile", { every: env.HERALD_RECONCILE_INTERVAL_MS }, { name: "reconcile", data: { task: "reconcile" } });
-  await maintenance.upsertJobScheduler("retention", { every: RETENTION_EVERY_MS }, { name: "retention", data: { task: "retention" } });
+  const upsertSchedules = async () => {
+    await maintenance.upsertJobScheduler("reconcile", { every: env.HERALD_RECONCILE_INTERVAL_MS }, { name: "reconcile", data: { task: "reconcile" } });
+    await maintenance.upsertJobScheduler("retention", { every: RETENTION_EVERY_MS }, { name: "retention", data: { task: "retention" } });
+  };
+  await upsertSchedules();
+  const scheduleKeeper = setInterval(() => {
+    upsertSchedules().catch((error) => logger.warn({ err: error }, "could not refresh job schedules"));
+  }, Math.max(env.HERALD_RECONCILE_INTERVAL_MS * 4, 2000));
   logger.info({ prefix: env.HERALD_QUEUE_PREFIX, concurrency: env.HERALD_WORKER_CONCURRENCY }, "worker ready");
 
   return {
     async stop(signal: string) {
       logger.info({ signal }, "worker stopping");
+      clearInterval(scheduleKeeper);
       // 1. Stop taking new work everywhere; let routing and flushing finish what they hold.
       await Promise.all(Object.values(workers).map((worker) => worker.pause(true).catch(() => undefined)));
       await Promise.all([workers.route.close(), workers.flush.close(), workers.recover.close(), workers.maintenance.close()]);

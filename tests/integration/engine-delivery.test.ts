@@ -1,0 +1,202 @@
+import Pusher from "pusher";
+import { Webhook } from "standardwebhooks";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { closeQueues } from "@/lib/jobs/queues";
+import { makeApp, uniqueId } from "../factories";
+import { makeEndpoint } from "../factories/endpoints";
+import { ingest } from "../helpers/engine";
+import { eventually, receivedEvents, startReceiver, type Receiver } from "../helpers/receiver";
+import { startWorkerProcess, uniquePrefix, type WorkerProcess } from "../helpers/worker-process";
+
+const prefix = uniquePrefix("delivery");
+process.env.HERALD_QUEUE_PREFIX = prefix;
+
+let receiver: Receiver;
+let worker: WorkerProcess;
+const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  worker = await startWorkerProcess(prefix, { HERALD_AUTO_DISABLE_THRESHOLD: "3" });
+});
+
+afterAll(async () => {
+  await worker?.terminate();
+  await receiver?.close();
+  await closeQueues();
+});
+
+const path = () => `/${uniqueId("hook")}`;
+
+describe("delivery", () => {
+  it("sends a request the official pusher and standardwebhooks packages accept", async () => {
+    const app = await makeApp({ secret: "delivery-app-secret" });
+    const hook = path();
+    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["client_event"], batching: unbatched, headers: { "X-Tenant": "acme", "Content-Type": "text/plain" } });
+    const result = await ingest(app.id, [{ name: "client_event", channel: "private-chat", event: "client-typing", data: { typing: true }, socket_id: "1.2", user_id: "42" }]);
+    expect(result.status).toBe(202);
+
+    const [request] = await eventually(() => receiver.at(hook).length === 1 && receiver.at(hook), { what: "one request" });
+    expect(request!.headers["content-type"]).toBe("application/json");
+    expect(request!.headers["x-tenant"]).toBe("acme");
+    const pusher = new Pusher({ appId: app.id, key: app.key, secret: "delivery-app-secret", cluster: "mt1" });
+    expect(pusher.webhook({ headers: request!.headers, rawBody: request!.body }).isValid()).toBe(true);
+    expect(new Webhook(endpoint.standardWebhooks.secret).verify(request!.body, request!.headers)).toBeTruthy();
+    const body = JSON.parse(request!.body);
+    expect(body.events).toEqual([{ name: "client_event", channel: "private-chat", event: "client-typing", data: '{"typing":true}', socket_id: "1.2", user_id: "42" }]);
+
+    const delivery = await eventually(() => db.delivery.findFirst({ where: { endpointId: endpoint.id, status: "succeeded" }, include: { attempts: true } }));
+    expect(request!.headers["x-herald-delivery-id"]).toBe(delivery.id);
+    expect(request!.headers["webhook-id"]).toBe(delivery.id);
+    expect(request!.headers["x-herald-attempt"]).toBe("1");
+    expect(body.time_ms).toBe(delivery.createdAt.getTime());
+    expect(delivery.body).toBe(request!.body);
+    const headers = delivery.attempts[0]!.requestHeaders as Record<string, string>;
+    expect(headers["X-Pusher-Signature"]).toBe("********");
+    expect(headers["webhook-signature"]).toBe("********");
+    expect(headers["X-Tenant"]).toBe("********");
+    expect(delivery.attempts[0]).toMatchObject({ number: 1, trigger: "auto", responseStatus: 200, responseBody: "ok" });
+  });
+
+  it("sends each endpoint only the events its event types and filter select", async () => {
+    const app = await makeApp({ batching: { enabled: true, durationMs: 100, maxBatchSize: 100 } });
+    const privateHook = path();
+    const presenceHook = path();
+    await makeEndpoint(app.id, { url: receiver.url(privateHook), eventTypes: ["channel_occupied"], filter: { channelPrefix: "private-" } });
+    await makeEndpoint(app.id, { url: receiver.url(presenceHook), eventTypes: ["member_added"], filter: { channelType: "presence" } });
+    await ingest(app.id, [
+      { id: "e1", name: "channel_occupied", channel: "private-a" },
+      { id: "e2", name: "channel_occupied", channel: "public-b" },
+      { id: "e3", name: "member_added", channel: "presence-c", user_id: "1" },
+      { id: "e4", name: "member_added", channel: "private-d", user_id: "1" },
+      { id: "e5", name: "channel_vacated", channel: "private-a" },
+    ]);
+    await eventually(() => receiver.at(privateHook).length >= 1 && receiver.at(presenceHook).length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(receivedEvents(receiver.at(privateHook))).toEqual([{ name: "channel_occupied", channel: "private-a" }]);
+    expect(receivedEvents(receiver.at(presenceHook))).toEqual([{ name: "member_added", channel: "presence-c", user_id: "1" }]);
+  });
+
+  it("batches a burst into few requests, in arrival order, never mixing apps", async () => {
+    const batching = { enabled: true, durationMs: 400, maxBatchSize: 50 };
+    const appA = await makeApp({ batching });
+    const appB = await makeApp({ batching });
+    const hookA = path();
+    const hookB = path();
+    await makeEndpoint(appA.id, { url: receiver.url(hookA), eventTypes: ["client_event"] });
+    await makeEndpoint(appB.id, { url: receiver.url(hookB), eventTypes: ["client_event"] });
+    const idsA = Array.from({ length: 120 }, (_, index) => `a-${index}`);
+    const idsB = Array.from({ length: 30 }, (_, index) => `b-${index}`);
+    for (let start = 0; start < 120; start += 40) {
+      await Promise.all([
+        ingest(appA.id, idsA.slice(start, start + 40).map((id) => ({ id, name: "client_event", channel: "c", event: "client-x", data: id }))),
+        start < 30 ? ingest(appB.id, idsB.slice(start, start + 10).map((id) => ({ id, name: "client_event", channel: "c", event: "client-x", data: id }))) : null,
+      ]);
+    }
+    await ingest(appB.id, idsB.slice(10).map((id) => ({ id, name: "client_event", channel: "c", event: "client-x", data: id })));
+    await eventually(() => receivedEvents(receiver.at(hookA)).length >= 120 && receivedEvents(receiver.at(hookB)).length >= 30, { what: "all batched events" });
+    const dataA = receivedEvents(receiver.at(hookA)).map((event) => event.data);
+    const dataB = receivedEvents(receiver.at(hookB)).map((event) => event.data);
+    expect(dataA).toEqual(idsA);
+    expect(dataB).toEqual(idsB);
+    expect(receiver.at(hookA).length).toBeLessThanOrEqual(6);
+    expect(receiver.at(hookA).length).toBeGreaterThanOrEqual(3);
+    expect(receiver.at(hookB).length).toBeLessThanOrEqual(3);
+    for (const request of receiver.at(hookA)) expect(JSON.parse(request.body).events.length).toBeLessThanOrEqual(50);
+  });
+
+  it("does not deliver a repeated event id again, and collapses cache_miss bursts", async () => {
+    const app = await makeApp();
+    const hook = path();
+    await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["channel_occupied", "cache_miss"], batching: unbatched });
+    const first = await ingest(app.id, [{ id: "same", name: "channel_occupied", channel: "x" }]);
+    const second = await ingest(app.id, [{ id: "same", name: "channel_occupied", channel: "x" }]);
+    expect(first.body.accepted).toEqual(["same"]);
+    expect(second.body.duplicates).toEqual(["same"]);
+    await ingest(app.id, [1, 2, 3].map(() => ({ name: "cache_miss", channel: "cache-prices" })));
+    await ingest(app.id, [{ name: "cache_miss", channel: "cache-prices" }]);
+    await eventually(() => receiver.at(hook).length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(receivedEvents(receiver.at(hook))).toEqual([{ name: "channel_occupied", channel: "x" }, { name: "cache_miss", channel: "cache-prices" }]);
+  });
+});
+
+describe("retries and failures", () => {
+  it("retries 500 on the schedule, then succeeds, with the same delivery id", async () => {
+    const app = await makeApp();
+    const hook = path();
+    receiver.script(hook, (_request, index) => (index < 2 ? { status: 500, body: "boom" } : { status: 200 }));
+    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [1, 1] } });
+    await ingest(app.id, [{ name: "channel_occupied", channel: "x" }]);
+    const delivery = await eventually(() => db.delivery.findFirst({ where: { endpointId: endpoint.id, status: "succeeded" }, include: { attempts: { orderBy: { number: "asc" } } } }), { timeoutMs: 20_000 });
+    const requests = receiver.at(hook);
+    expect(requests.map((request) => request.headers["x-herald-attempt"])).toEqual(["1", "2", "3"]);
+    expect(new Set(requests.map((request) => request.headers["x-herald-delivery-id"]))).toEqual(new Set([delivery.id]));
+    expect(new Set(requests.map((request) => request.headers["webhook-id"]))).toEqual(new Set([delivery.id]));
+    expect(requests[1]!.receivedAt - requests[0]!.receivedAt).toBeGreaterThanOrEqual(700);
+    expect(delivery.attemptCount).toBe(3);
+    expect(delivery.attempts.map((attempt) => attempt.responseStatus)).toEqual([500, 500, 200]);
+    expect(delivery.attempts[0]!.responseBody).toBe("boom");
+  });
+
+  it("honours Retry-After", async () => {
+    const app = await makeApp();
+    const hook = path();
+    receiver.script(hook, (_request, index) => (index === 0 ? { status: 429, headers: { "Retry-After": "3" } } : { status: 204 }));
+    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [1] } });
+    await ingest(app.id, [{ name: "channel_occupied", channel: "x" }]);
+    await eventually(() => db.delivery.findFirst({ where: { endpointId: endpoint.id, status: "succeeded" } }), { timeoutMs: 20_000 });
+    const [first, second] = receiver.at(hook);
+    expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(2900);
+  });
+
+  it("treats other 4xx as final (dead letter, kept), and disables an endpoint answering 410", async () => {
+    const app = await makeApp();
+    const badHook = path();
+    const goneHook = path();
+    receiver.script(badHook, () => ({ status: 400, body: "bad" }));
+    receiver.script(goneHook, () => ({ status: 410 }));
+    const bad = await makeEndpoint(app.id, { url: receiver.url(badHook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [1, 1] } });
+    const gone = await makeEndpoint(app.id, { url: receiver.url(goneHook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [1, 1] } });
+    await ingest(app.id, [{ name: "channel_occupied", channel: "x" }]);
+    const failed = await eventually(() => db.delivery.findFirst({ where: { endpointId: bad.id, status: "failed" } }));
+    expect(failed).toMatchObject({ attemptCount: 1, lastResponseStatus: 400 });
+    const disabled = await eventually(() => db.endpoint.findFirst({ where: { id: gone.id, enabled: false } }));
+    expect(disabled.disabledReason).toMatch(/410/);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(receiver.at(badHook)).toHaveLength(1);
+    expect(receiver.at(goneHook)).toHaveLength(1);
+    expect((await db.endpoint.findUniqueOrThrow({ where: { id: bad.id } })).enabled).toBe(true);
+  });
+
+  it("auto-disables an endpoint after the threshold of failed deliveries and keeps later events as failed", async () => {
+    const app = await makeApp();
+    const hook = path();
+    receiver.script(hook, () => ({ status: 500 }));
+    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [] } });
+    await ingest(app.id, [1, 2, 3].map((n) => ({ name: "channel_occupied", channel: `c${n}` })));
+    const disabled = await eventually(() => db.endpoint.findFirst({ where: { id: endpoint.id, enabled: false } }));
+    expect(disabled.disabledReason).toMatch(/after 3 failed deliveries/);
+    await ingest(app.id, [{ id: "while-disabled", name: "channel_occupied", channel: "later" }]);
+    const kept = await eventually(() => db.delivery.findFirst({ where: { endpointId: endpoint.id, eventIds: { has: "while-disabled" } } }));
+    expect(kept.status).toBe("failed");
+    expect(kept.lastError).toMatch(/endpoint disabled/);
+    expect(receiver.at(hook)).toHaveLength(3);
+  });
+
+  it("refuses private and metadata destinations that are not allowed", async () => {
+    const app = await makeApp();
+    const endpoints = await Promise.all(
+      ["http://10.0.0.1/hook", "http://169.254.169.254/latest/meta-data"].map((url) =>
+        makeEndpoint(app.id, { url, eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [] } }),
+      ),
+    );
+    await ingest(app.id, [{ name: "channel_occupied", channel: "x" }]);
+    for (const endpoint of endpoints) {
+      const delivery = await eventually(() => db.delivery.findFirst({ where: { endpointId: endpoint.id, status: "failed" }, include: { attempts: true } }));
+      expect(delivery.attempts[0]!.error).toMatch(/EDESTINATIONREFUSED/);
+      expect(delivery.attempts[0]!.durationMs).toBeLessThan(500);
+    }
+  });
+});

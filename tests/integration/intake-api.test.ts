@@ -1,0 +1,146 @@
+import { afterAll, describe, expect, it } from "vitest";
+import * as eventsRoute from "@/app/api/v1/apps/[appId]/events/route";
+import * as intakeRoute from "@/app/api/intake/pusher/[appId]/route";
+import * as appRoute from "@/app/api/v1/apps/[appId]/route";
+import * as rotateRoute from "@/app/api/v1/apps/[appId]/rotate-secret/route";
+import { db } from "@/lib/db";
+import { closeQueues } from "@/lib/jobs/queues";
+import { pusherSignature } from "@/lib/signing/pusher";
+import { call } from "../helpers/api";
+import { makeApp, uniqueId } from "../factories";
+import { makeEventType } from "../factories/endpoints";
+import { uniquePrefix } from "../helpers/worker-process";
+
+// No worker consumes this prefix: these tests look at what intake stores.
+process.env.HERALD_QUEUE_PREFIX = uniquePrefix("intake");
+
+afterAll(() => closeQueues());
+
+const ingest = (appId: string, body: unknown) => call(eventsRoute.POST, "POST", `/api/v1/apps/${appId}/events`, { params: { appId }, body });
+
+function pusherPost(appId: string, rawBody: string, headers: Record<string, string>) {
+  return call(intakeRoute.POST, "POST", `/api/intake/pusher/${appId}`, { params: { appId }, rawBody, headers, token: null });
+}
+
+describe("native ingest", () => {
+  it("stores events, turns object data into a JSON string, and reports duplicates", async () => {
+    const app = await makeApp();
+    const id = uniqueId("evt");
+    const first = await ingest(app.id, { events: [{ id, name: "client_event", channel: "private-a", event: "client-x", data: { hello: "world" }, socket_id: "1.2", time_ms: 1234 }] });
+    expect(first.status).toBe(202);
+    expect(first.body).toEqual({ accepted: [id], duplicates: [] });
+    const row = await db.event.findUniqueOrThrow({ where: { appId_id: { appId: app.id, id } } });
+    expect(row.payload).toEqual({ name: "client_event", channel: "private-a", event: "client-x", data: '{"hello":"world"}', socket_id: "1.2" });
+    expect(row.timeMs).toBe(1234n);
+
+    const again = await ingest(app.id, { events: [{ id, name: "client_event", channel: "private-a" }, { name: "channel_occupied", channel: "b" }] });
+    expect(again.status).toBe(202);
+    expect(again.body.duplicates).toEqual([id]);
+    expect(again.body.accepted).toHaveLength(1);
+    expect(await db.event.count({ where: { appId: app.id } })).toBe(2);
+  });
+
+  it("accepts a single event object and generates its id", async () => {
+    const app = await makeApp();
+    const result = await ingest(app.id, { name: "channel_occupied", channel: "presence-room" });
+    expect(result.status).toBe(202);
+    expect(result.body.accepted).toHaveLength(1);
+    expect(await db.event.count({ where: { appId: app.id } })).toBe(1);
+  });
+
+  it("rejects bad input with the field named and stores nothing", async () => {
+    const app = await makeApp();
+    const missing = await ingest(app.id, { events: [{ name: "channel_occupied", channel: "ok" }, { name: "channel_occupied" }] });
+    expect(missing.status).toBe(422);
+    expect(missing.body.error.details).toContainEqual({ field: "events.1.channel", issue: expect.any(String) });
+    const tooMany = await ingest(app.id, { events: Array.from({ length: 1001 }, () => ({ name: "a", channel: "b" })) });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.error.details[0].field).toBe("events");
+    const tooLarge = await ingest(app.id, { events: [{ name: "a", channel: "b", data: "x".repeat(1024 * 1024) }] });
+    expect(tooLarge.status).toBe(413);
+    const malformed = await call(eventsRoute.POST, "POST", `/api/v1/apps/${app.id}/events`, { params: { appId: app.id }, rawBody: "{" });
+    expect(malformed.status).toBe(400);
+    expect(await db.event.count({ where: { appId: app.id } })).toBe(0);
+  });
+
+  it("answers 404 for an unknown app and 409 for a disabled one", async () => {
+    expect((await ingest("no-such-app-xyz", { name: "a", channel: "b" })).status).toBe(404);
+    const app = await makeApp();
+    await call(appRoute.PATCH, "PATCH", `/api/v1/apps/${app.id}`, { params: { appId: app.id }, body: { enabled: false } });
+    const disabled = await ingest(app.id, { name: "a", channel: "b" });
+    expect(disabled.status).toBe(409);
+    expect(disabled.body.error.code).toBe("app_disabled");
+  });
+
+  it("validates events against their custom type's JSON Schema, naming the event", async () => {
+    const app = await makeApp();
+    const type = await makeEventType({ schema: { type: "object", required: ["order_id"], properties: { order_id: { type: "string" } } } });
+    const result = await ingest(app.id, { events: [{ name: type.name, channel: "c", order_id: "1" }, { name: type.name, channel: "c" }] });
+    expect(result.status).toBe(422);
+    expect(result.body.error.details.map((detail: { field: string }) => detail.field)).toEqual(["events.1"]);
+    expect(await db.event.count({ where: { appId: app.id } })).toBe(0);
+  });
+
+  it("collapses identical cache_miss events for one channel within the window", async () => {
+    const app = await makeApp();
+    const [first, second] = await Promise.all([
+      ingest(app.id, { events: [{ name: "cache_miss", channel: "cache-x" }, { name: "cache_miss", channel: "cache-x" }, { name: "cache_miss", channel: "cache-y" }] }),
+      ingest(app.id, { events: [{ name: "cache_miss", channel: "cache-x" }] }),
+    ]);
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(202);
+    const rows = await db.event.findMany({ where: { appId: app.id }, orderBy: { seq: "asc" } });
+    expect(rows).toHaveLength(4);
+    const primaries = rows.filter((row) => row.collapsedInto === null);
+    expect(primaries.map((row) => row.channel).sort()).toEqual(["cache-x", "cache-y"]);
+    const primaryX = primaries.find((row) => row.channel === "cache-x")!;
+    for (const row of rows.filter((entry) => entry.collapsedInto !== null)) {
+      expect(row.collapsedInto).toBe(primaryX.id);
+      expect(row.routedAt).not.toBeNull();
+    }
+  });
+});
+
+describe("Pusher-compatible intake", () => {
+  const body = (events: unknown[]) => JSON.stringify({ time_ms: 1700000000000, events });
+
+  it("accepts a correctly signed webhook and stamps events with the body's time_ms", async () => {
+    const app = await makeApp({ secret: "intake-secret-value" });
+    const raw = body([{ name: "channel_occupied", channel: "presence-1" }, { name: "member_added", channel: "presence-1", user_id: "7" }]);
+    const result = await pusherPost(app.id, raw, { "x-pusher-key": app.key, "x-pusher-signature": pusherSignature("intake-secret-value", raw), "content-type": "application/json" });
+    expect(result.status).toBe(202);
+    expect(result.body.accepted).toHaveLength(2);
+    const rows = await db.event.findMany({ where: { appId: app.id } });
+    expect(rows.map((row) => row.timeMs)).toEqual([1700000000000n, 1700000000000n]);
+  });
+
+  it("answers 401 to a bad or missing signature or key and stores nothing", async () => {
+    const app = await makeApp({ secret: "intake-secret-value" });
+    const raw = body([{ name: "channel_occupied", channel: "c" }]);
+    const good = pusherSignature("intake-secret-value", raw);
+    const cases: Record<string, string>[] = [
+      { "x-pusher-key": app.key, "x-pusher-signature": pusherSignature("wrong", raw) },
+      { "x-pusher-key": app.key },
+      { "x-pusher-signature": good },
+      { "x-pusher-key": "other-key", "x-pusher-signature": good },
+      { "x-pusher-key": app.key, "x-pusher-signature": pusherSignature("intake-secret-value", raw + " ") },
+    ];
+    for (const headers of cases) {
+      const result = await pusherPost(app.id, raw, headers);
+      expect(result.status, JSON.stringify(headers)).toBe(401);
+    }
+    // A signed body that is not JSON is rejected only after the signature check passes.
+    const notJson = "not json";
+    expect((await pusherPost(app.id, notJson, { "x-pusher-key": app.key, "x-pusher-signature": pusherSignature("wrong", notJson) })).status).toBe(401);
+    expect((await pusherPost(app.id, notJson, { "x-pusher-key": app.key, "x-pusher-signature": pusherSignature("intake-secret-value", notJson) })).status).toBe(400);
+    expect(await db.event.count({ where: { appId: app.id } })).toBe(0);
+  });
+
+  it("accepts the previous secret during a rotation grace period", async () => {
+    const app = await makeApp({ secret: "old-intake-secret" });
+    await call(rotateRoute.POST, "POST", `/api/v1/apps/${app.id}/rotate-secret`, { params: { appId: app.id }, body: { graceSeconds: 60 } });
+    const raw = body([{ name: "channel_vacated", channel: "c" }]);
+    const result = await pusherPost(app.id, raw, { "x-pusher-key": app.key, "x-pusher-signature": pusherSignature("old-intake-secret", raw) });
+    expect(result.status).toBe(202);
+  });
+});
