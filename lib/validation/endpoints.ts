@@ -63,8 +63,9 @@ export const httpUrlSchema = z
   .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
   .max(2048, "must be at most 2048 characters")
   .refine((value) => {
-    const url = new URL(value);
-    return !url.username && !url.password;
+    // Runs even when the format check failed, so it must not throw on a malformed URL.
+    const url = URL.canParse(value) ? new URL(value) : null;
+    return !url?.username && !url?.password;
   }, "must not contain a user name or password; use a header for credentials");
 
 export const lambdaSchema = z

@@ -137,6 +137,36 @@ describe("endpoints API: bad input", () => {
     expect(await db.endpoint.count({ where: { appId: app.id } })).toBe(0);
   });
 
+  it("answers 4xx, never 500, to hostile shapes on create and update", async () => {
+    const { app, endpoint } = await makeAppWithEndpoint();
+    const bodies: unknown[] = [
+      null,
+      42,
+      "text",
+      [],
+      { url: 5, eventTypes: "channel_occupied" },
+      { url: "::::", eventTypes: [null] },
+      { url: "http://[bad", eventTypes: ["channel_occupied"] },
+      { ...valid, headers: { "X-A": 1, "X-B": { nested: true }, "X-C": null } },
+      { ...valid, headers: ["X-A"] },
+      { ...valid, filter: { channelPattern: 42 } },
+      { ...valid, filter: "presence-" },
+      { ...valid, retry: { scheduleSeconds: "5,10" } },
+      { ...valid, lambda: "fn" },
+      { ...valid, standardWebhooks: null },
+      { eventTypes: ["channel_occupied"], lambda: { functionName: "f".repeat(500) } },
+    ];
+    for (const body of bodies) {
+      const created = await create(app.id, body);
+      expect(created.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+      expect(created.status, JSON.stringify(body)).toBeLessThan(500);
+      const patched = await patch(app.id, endpoint.id, body);
+      expect(patched.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
+      expect(patched.status, JSON.stringify(body)).toBeLessThan(500);
+    }
+    expect(await db.endpoint.count({ where: { appId: app.id } })).toBe(1);
+  });
+
   it("rejects event types missing from the catalog, naming the index", async () => {
     const app = await makeApp();
     const result = await create(app.id, { ...valid, eventTypes: ["channel_occupied", "no_such_event"] });
