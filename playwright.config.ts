@@ -1,15 +1,15 @@
 import { defineConfig } from "@playwright/test";
-import { testEnv } from "./tests/helpers/test-env";
+import { e2eEnv } from "./tests/e2e/env";
 
 // Real Chromium from Debian (never a downloaded browser) against the built app and a worker.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${PORT}`;
-const serverEnv = { ...testEnv, NODE_ENV: "production", PORT: String(PORT), NEXTAUTH_URL: baseURL };
+const serverEnv = { ...e2eEnv, NODE_ENV: "production", PORT: String(PORT), NEXTAUTH_URL: baseURL };
 
 export default defineConfig({
   testDir: "tests/e2e",
   outputDir: "test-results/e2e",
-  timeout: 60_000,
+  timeout: 90_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1,
@@ -17,6 +17,7 @@ export default defineConfig({
   globalSetup: "./tests/e2e/global-setup.ts",
   use: {
     baseURL,
+    viewport: { width: 1440, height: 900 },
     screenshot: "only-on-failure",
     trace: "retain-on-failure",
     launchOptions: {

@@ -1,6 +1,8 @@
+import { mkdirSync } from "node:fs";
 import { prepareDatabase } from "../../lib/migrations";
-import { testEnv } from "../helpers/test-env";
+import { e2eEnv } from "./env";
 
 export default async function globalSetup() {
-  await prepareDatabase(testEnv.DATABASE_URL!);
+  await prepareDatabase(e2eEnv.DATABASE_URL!);
+  mkdirSync("test-results/screenshots", { recursive: true });
 }

@@ -1,21 +1,38 @@
 import { expect, test } from "@playwright/test";
+import { ADMIN_EMAIL } from "./env";
 
 test.describe("login", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
 
   test("rejects a wrong password and keeps the user on the login page", async ({ page }) => {
     await page.goto("/login");
-    await page.getByLabel("Email").fill("admin@example.com");
+    await page.getByLabel("Email").fill(ADMIN_EMAIL);
     await page.getByLabel("Password").fill("wrong-password");
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByText("Wrong email or password.")).toBeVisible();
     await expect(page).toHaveURL(/\/login/);
+    await page.screenshot({ path: "test-results/screenshots/login.png" });
+  });
+
+  test("sends a signed-out visitor to the login page and the API answers 401", async ({ page, request }) => {
+    await page.goto("/apps/anything/deliveries");
+    await expect(page).toHaveURL(/\/login/);
+    const response = await request.get("/api/v1/apps");
+    expect(response.status()).toBe(401);
   });
 });
 
-test("a signed-in admin sees the dashboard", async ({ page }) => {
+test("a signed-in admin sees the dashboard shell and can sign out", async ({ page, browser }) => {
   await page.goto("/");
   await expect(page).not.toHaveURL(/\/login/);
-  await expect(page.getByText("admin@example.com")).toBeVisible();
-  await page.screenshot({ path: "test-results/screenshots/home.png", fullPage: true });
+  await expect(page.getByText(ADMIN_EMAIL)).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Apps" })).toHaveAttribute("aria-current", "page");
+
+  // Sign out in a separate context so the saved session of the other tests stays valid.
+  const context = await browser.newContext({ storageState: "test-results/.auth/admin.json" });
+  const other = await context.newPage();
+  await other.goto("/");
+  await other.getByRole("button", { name: "Sign out" }).click();
+  await expect(other).toHaveURL(/\/login/);
+  await context.close();
 });

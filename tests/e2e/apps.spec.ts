@@ -1,0 +1,88 @@
+import { expect, test } from "@playwright/test";
+import { apiCall, bearer, screenshot, uniqueId } from "./fixtures";
+
+test.use({ permissions: ["clipboard-read", "clipboard-write"] });
+
+test("creates an app, shows its secret once with reveal and copy, rotates it and saves batching", async ({ page, request }) => {
+  const appId = uniqueId("shop");
+  await page.goto("/");
+  await page.getByRole("button", { name: "New app" }).first().click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("button", { name: "Create app" }).click();
+  await expect(dialog.getByText("Give the app a name")).toBeVisible();
+
+  await dialog.getByLabel("Name").fill("Shop realtime");
+  await dialog.getByRole("button", { name: /Mirror an existing realtime app/ }).click();
+  await dialog.getByLabel("App id").fill("has space");
+  await dialog.getByRole("button", { name: "Create app" }).click();
+  // The API's field error lands on the field.
+  await expect(dialog.getByText(/must be 1-64 letters/)).toBeVisible();
+  await dialog.getByLabel("App id").fill(appId);
+  await dialog.getByRole("button", { name: "Create app" }).click();
+
+  await expect(dialog.getByText("App created")).toBeVisible();
+  const secretBox = dialog.getByTestId("created-app-secret");
+  await expect(secretBox).not.toHaveText(/[0-9a-f]{32}/);
+  await dialog.getByRole("button", { name: "Reveal secret" }).click();
+  await expect(secretBox).toHaveText(/^[0-9a-f]{32}$/);
+  const secret = (await secretBox.textContent())!;
+  await dialog.getByRole("button", { name: "Copy secret" }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+  await dialog.getByRole("button", { name: "Copy intake URL" }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(new RegExp(`/api/intake/pusher/${appId}$`));
+  await screenshot(page, "app-created-dialog");
+
+  await dialog.getByRole("link", { name: "Open app" }).click();
+  await expect(page).toHaveURL(new RegExp(`/apps/${appId}$`));
+  await expect(page.getByRole("heading", { name: "Shop realtime" })).toBeVisible();
+  // Elsewhere the secret is masked and cannot be revealed.
+  await expect(page.getByTestId("app-secret")).toHaveText(`********${secret.slice(-4)}`);
+  await expect(page.getByTestId("intake-url")).toHaveText(new RegExp(`/api/intake/pusher/${appId}$`));
+
+  // Rotate with a grace period: a new secret is shown once and the old one stays valid for a while.
+  await page.getByRole("button", { name: "Rotate secret" }).click();
+  const rotate = page.getByRole("dialog");
+  await rotate.getByLabel("Grace period").selectOption({ label: "24 hours" });
+  await rotate.getByRole("button", { name: "Rotate now" }).click();
+  await rotate.getByRole("button", { name: "Reveal new secret" }).click();
+  const rotated = (await rotate.getByTestId("rotated-secret").textContent())!;
+  expect(rotated).toMatch(/^[0-9a-f]{32}$/);
+  expect(rotated).not.toBe(secret);
+  await rotate.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByText(/Previous secret still accepted until/)).toBeVisible();
+  const stored = await apiCall(request, "GET", `/apps/${appId}`);
+  expect(stored.secret).toBe(`********${rotated.slice(-4)}`);
+
+  // Batching: a bad value shows the field error, a good one is saved.
+  await page.getByLabel("Window (ms)").fill("0");
+  await page.getByRole("button", { name: "Save batching" }).click();
+  await expect(page.getByText("At least 1 ms")).toBeVisible();
+  await page.getByLabel("Window (ms)").fill("250");
+  await page.getByLabel("Max batch size").fill("20");
+  await page.getByRole("button", { name: "Save batching" }).click();
+  await expect(page.getByText("Batching saved")).toBeVisible();
+  expect((await apiCall(request, "GET", `/apps/${appId}`)).batching).toEqual({ enabled: true, durationMs: 250, maxBatchSize: 20 });
+  await screenshot(page, "app-overview");
+
+  // The apps list shows the app with its counts.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Apps" }).click();
+  const row = page.getByTestId(`app-row-${appId}`);
+  await expect(row).toBeVisible();
+  await expect(row.getByTestId("app-endpoints")).toHaveText("0");
+  await expect(row.getByTestId("app-deliveries-today")).toHaveText("0");
+  await screenshot(page, "apps-list");
+});
+
+test("deletes an app only after typing its id", async ({ page, request }) => {
+  const app = await apiCall(request, "POST", "/apps", { id: uniqueId("gone"), name: "Short-lived" });
+  await page.goto(`/apps/${app.id}`);
+  await page.getByRole("button", { name: "Delete app" }).click();
+  const confirm = page.getByRole("alertdialog");
+  await confirm.getByRole("button", { name: "Delete app" }).click();
+  await expect(page.getByText(`Type ${app.id} to confirm`).last()).toBeVisible();
+  await confirm.getByLabel("Type the app id to confirm").fill(app.id);
+  await confirm.getByRole("button", { name: "Delete app" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  const response = await request.get(`/api/v1/apps/${app.id}`, { headers: bearer });
+  expect(response.status()).toBe(404);
+});

@@ -1,0 +1,70 @@
+import { expect, test } from "@playwright/test";
+import { screenshot, uniqueId } from "./fixtures";
+
+test("manages custom event types with a JSON Schema the API validates", async ({ page }) => {
+  const name = `order.paid-${Date.now()}`;
+  await page.goto("/event-types");
+  await expect(page.getByTestId("event-type-member_added")).toContainText("A user joined a presence channel.");
+
+  await page.getByRole("button", { name: "New event type" }).first().click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Name").fill("Not Valid");
+  await dialog.getByRole("button", { name: "Create event type" }).click();
+  await expect(dialog.getByText(/must start with a lowercase letter/)).toBeVisible();
+
+  await dialog.getByLabel("Name").fill(name);
+  await dialog.getByLabel("Description").fill("An order was paid");
+  await dialog.getByLabel("JSON Schema").fill("{ not json");
+  await dialog.getByRole("button", { name: "Create event type" }).click();
+  await expect(dialog.getByText(/Not valid JSON/)).toBeVisible();
+  await dialog.getByLabel("JSON Schema").fill('{"type": 12}');
+  await dialog.getByRole("button", { name: "Create event type" }).click();
+  await expect(dialog.getByText(/not a valid JSON Schema/)).toBeVisible();
+
+  await dialog.getByLabel("JSON Schema").fill('{"type": "object", "required": ["data"]}');
+  await dialog.getByRole("button", { name: "Create event type" }).click();
+  await expect(dialog).toBeHidden();
+  const row = page.getByTestId(`event-type-${name}`);
+  await expect(row).toContainText("An order was paid");
+  await expect(row).toContainText("schema");
+  await screenshot(page, "event-types");
+
+  await row.getByRole("button", { name: `Delete ${name}` }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Delete event type" }).click();
+  await expect(row).toBeHidden();
+});
+
+test("creates an API token shown once, uses it, revokes it; the audit log shows the changes", async ({ page, playwright, baseURL }) => {
+  const name = uniqueId("ci-token");
+  await page.goto("/api-tokens");
+  await page.getByRole("button", { name: "New token" }).first().click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Name").fill(name);
+  await dialog.getByRole("checkbox", { name: "write" }).click();
+  await dialog.getByRole("button", { name: "Create token" }).click();
+  const tokenBox = dialog.getByTestId("created-token");
+  await expect(tokenBox).toHaveText(/^hrld_/);
+  const token = (await tokenBox.textContent())!;
+  await screenshot(page, "api-token-created");
+  await dialog.getByRole("button", { name: "Done" }).click();
+
+  const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+  expect((await api.get("/api/v1/apps")).status()).toBe(200);
+
+  const row = page.getByTestId("api-token-row").filter({ hasText: name });
+  await expect(row).toContainText("read");
+  await expect(row).not.toContainText(token);
+  await row.getByRole("button", { name: "Revoke" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Revoke token" }).click();
+  await expect(row).toContainText("revoked");
+  expect((await api.get("/api/v1/apps")).status()).toBe(401);
+  await api.dispose();
+  await screenshot(page, "api-tokens");
+
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit log" }).click();
+  const entries = page.getByTestId("audit-entry");
+  await expect(entries.filter({ hasText: "api_token.revoked" }).first()).toBeVisible();
+  await expect(entries.filter({ hasText: "api_token.created" }).filter({ hasText: name }).first()).toBeVisible();
+  await expect(entries.filter({ hasText: "event_type.created" }).first()).toBeVisible();
+  await screenshot(page, "audit-log");
+});

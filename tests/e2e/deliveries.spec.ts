@@ -1,0 +1,201 @@
+import { createHmac } from "node:crypto";
+import { expect, test, type Page } from "@playwright/test";
+import { startReceiver, type Receiver } from "../helpers/receiver-e2e";
+import { apiCall, createAppViaApi, ingest, screenshot, uniqueId } from "./fixtures";
+
+// One story, in order: add an endpoint pointing at a receiver this test runs, test it, deliver
+// real events, fail and redeliver, recover, and read the endpoint's health.
+test.describe.configure({ mode: "serial" });
+
+let receiver: Receiver;
+let app: { id: string; key: string; secret: string };
+let endpointId: string;
+
+test.beforeAll(async ({ request }) => {
+  receiver = await startReceiver();
+  app = await createAppViaApi(request, "Chat production");
+});
+
+test.afterAll(async () => {
+  await receiver?.close();
+});
+
+const deliveriesPage = (page: Page) => page.goto(`/apps/${app.id}/deliveries`);
+
+test("adds an endpoint with event types, a channel filter, a header and a short retry schedule", async ({ page }) => {
+  await page.goto(`/apps/${app.id}/endpoints`);
+  await expect(page.getByText("No endpoints yet")).toBeVisible();
+  await page.getByRole("link", { name: "Add endpoint" }).click();
+
+  await page.getByRole("button", { name: "Save endpoint" }).click();
+  await expect(page.getByText("Enter the URL Herald should POST to")).toBeVisible();
+
+  await page.getByLabel("Endpoint URL").fill(receiver.url);
+  await page.getByLabel("Description").fill("Chat backend");
+  await page.getByRole("checkbox", { name: "member_added" }).click();
+  await page.getByRole("checkbox", { name: "client_event" }).click();
+  await expect(page.getByText("A user joined a presence channel.")).toBeVisible();
+
+  // Live "would this channel match?" check.
+  await page.getByLabel("Channel prefix").fill("presence-");
+  await page.getByLabel("Would this channel match?").fill("presence-room-1");
+  await expect(page.getByTestId("filter-match-result")).toContainText("Matches");
+  await page.getByLabel("Would this channel match?").fill("private-room-1");
+  await expect(page.getByTestId("filter-match-result")).toContainText("Does not match");
+
+  // A catastrophic-backtracking pattern is refused by the API, on the field.
+  await page.getByLabel("Channel pattern").fill("^(a+)+$");
+  await page.getByRole("button", { name: "Add header" }).click();
+  await page.getByLabel("Header 1 name").fill("X-Team");
+  await page.getByLabel("Header 1 value").fill("blue-secret-value");
+  await page.getByLabel("Retry schedule (seconds)").fill("1, 1");
+  await page.getByLabel("Batching", { exact: true }).selectOption("custom");
+  await page.getByRole("switch", { name: "Batch events for this endpoint" }).click();
+  await screenshot(page, "endpoint-form");
+  await page.getByRole("button", { name: "Save endpoint" }).click();
+  await expect(page.getByText(/catastrophic backtracking/)).toBeVisible();
+  await page.getByLabel("Channel pattern").fill("");
+  await page.getByRole("button", { name: "Save endpoint" }).click();
+
+  await expect(page).toHaveURL(/\/endpoints\/[0-9a-f-]{36}$/);
+  endpointId = page.url().split("/").pop()!;
+  await expect(page.getByText("Endpoint added")).toBeVisible();
+  // The Standard Webhooks secret is shown once, right after creation.
+  await page.getByRole("button", { name: "Reveal signing secret" }).click();
+  await expect(page.getByTestId("endpoint-signing-secret")).toHaveText(/^whsec_/);
+  // Stored header values come back masked.
+  await expect(page.getByLabel("Header 1 value")).toHaveValue("********");
+});
+
+test("sends a test event and shows the receiver's response", async ({ page }) => {
+  await page.goto(`/apps/${app.id}/endpoints/${endpointId}`);
+  await page.getByRole("button", { name: "Send test event" }).click();
+  const result = page.getByTestId("test-result");
+  await expect(result).toContainText("succeeded");
+  await expect(result).toContainText("200");
+  await expect(result).toContainText('{"ok":true}');
+  const received = receiver.requests.at(-1)!;
+  expect(received.headers["x-team"]).toBe("blue-secret-value");
+  expect(received.headers["content-type"]).toBe("application/json");
+  expect(received.headers["x-pusher-signature"]).toBe(createHmac("sha256", app.secret).update(received.body).digest("hex"));
+  await screenshot(page, "endpoint-detail");
+});
+
+test("delivers ingested events, shows them in the log live and in the delivery detail", async ({ page, request }) => {
+  await deliveriesPage(page);
+  const before = await page.getByTestId("delivery-row").count();
+  await ingest(request, app.id, [
+    { id: uniqueId("ev"), name: "member_added", channel: "presence-room-1", user_id: "7" },
+    { id: uniqueId("ev"), name: "client_event", channel: "presence-room-1", event: "client-typing", data: { typing: true }, socket_id: "1.2" },
+    { id: uniqueId("ev"), name: "member_added", channel: "private-other", user_id: "8" },
+  ]);
+  // The page refreshes itself: no reload.
+  await expect(page.getByTestId("delivery-row")).toHaveCount(before + 2, { timeout: 20_000 });
+  await expect.poll(() => receiver.eventsNamed("client_event", "presence-room-1").length).toBe(1);
+  expect(receiver.eventsNamed("member_added", "private-other")).toHaveLength(0);
+
+  await page.getByLabel("Event name").selectOption("client_event");
+  await expect(page).toHaveURL(/eventName=client_event/);
+  await expect(page.getByTestId("delivery-row")).toHaveCount(1);
+  await expect(page.getByTestId("delivery-row").first()).toHaveAttribute("data-status", "succeeded");
+  await screenshot(page, "deliveries-log");
+
+  await page.getByTestId("delivery-row").first().press("Enter");
+  const drawer = page.getByRole("dialog");
+  await expect(drawer.getByTestId("delivery-event")).toContainText("client_event");
+  await expect(drawer.getByTestId("delivery-event")).toContainText("presence-room-1");
+  const attempt = drawer.getByTestId("attempt").first();
+  await expect(attempt).toHaveAttribute("data-trigger", "auto");
+  await expect(attempt).toContainText("200");
+  await expect(attempt).toContainText(/x-pusher-signature/i);
+  // Custom header values are masked in the attempt log.
+  await expect(attempt).toContainText(/x-team/i);
+  await expect(drawer).not.toContainText("blue-secret-value");
+  await screenshot(page, "delivery-detail");
+  await page.keyboard.press("Escape");
+  await expect(drawer).toBeHidden();
+});
+
+test("a failing receiver makes the delivery fail; Redeliver adds a manual attempt that succeeds", async ({ page, request }) => {
+  receiver.respondWith(500);
+  const channel = `presence-fail-${Date.now()}`;
+  await ingest(request, app.id, [{ id: uniqueId("ev"), name: "member_added", channel, user_id: "9" }]);
+  await deliveriesPage(page);
+  await page.getByLabel("Status").selectOption("failed");
+  await page.getByLabel("Channel").fill(channel);
+  const row = page.getByTestId("delivery-row").first();
+  await expect(row).toHaveAttribute("data-status", "failed", { timeout: 30_000 });
+  await row.click();
+  const drawer = page.getByRole("dialog");
+  await expect(drawer.getByTestId("attempt")).toHaveCount(3);
+  await expect(drawer.getByTestId("attempt").first()).toContainText("500");
+
+  receiver.respondWith(200);
+  await drawer.getByRole("button", { name: "Redeliver" }).click();
+  await expect(drawer.locator('[data-testid="attempt"][data-trigger="manual"]')).toHaveCount(1, { timeout: 20_000 });
+  await expect(drawer.locator('[data-testid="attempt"][data-trigger="manual"]')).toContainText("200");
+  await expect(drawer.getByTestId("delivery-status")).toContainText("succeeded");
+  await expect.poll(() => receiver.eventsNamed("member_added", channel).length).toBeGreaterThanOrEqual(4);
+});
+
+test("recovers failed deliveries of an endpoint and shows the job's progress", async ({ page, request }) => {
+  receiver.respondWith(503);
+  const channels = [`presence-r1-${Date.now()}`, `presence-r2-${Date.now()}`];
+  await ingest(request, app.id, channels.map((channel) => ({ id: uniqueId("ev"), name: "member_added", channel, user_id: "1" })));
+  await expect
+    .poll(async () => {
+      const page = await apiCall(request, "GET", `/apps/${app.id}/deliveries?status=failed&endpointId=${endpointId}&limit=250`);
+      return page.data.filter((delivery: { channels: string[] }) => channels.includes(delivery.channels[0]!)).length;
+    }, { timeout: 30_000 })
+    .toBe(2);
+  receiver.respondWith(200);
+
+  await deliveriesPage(page);
+  await page.getByRole("button", { name: "Recover failed deliveries" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Event types").fill("member_added");
+  await dialog.getByRole("button", { name: "Start recovery" }).click();
+  await expect(dialog.getByRole("progressbar", { name: "Recovery progress" })).toHaveAttribute("aria-valuenow", "100", { timeout: 30_000 });
+  await expect(dialog.getByTestId("recover-progress")).toContainText("100%");
+  await expect(dialog).toContainText("succeeded");
+  await screenshot(page, "recover-dialog");
+  for (const channel of channels) await expect.poll(() => receiver.eventsNamed("member_added", channel).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
+  await dialog.getByRole("button", { name: "Close" }).first().click();
+});
+
+test("shows the endpoint's health: success rate, latency percentiles and recent failures", async ({ page }) => {
+  await page.goto(`/apps/${app.id}/health`);
+  await expect(page.getByTestId("kpi-success-rate")).toHaveText(/\d+(\.\d)?%/);
+  await expect(page.getByTestId("success-rate-chart").locator("svg.recharts-surface")).toBeVisible();
+  await expect(page.getByTestId("latency-chart").locator("svg.recharts-surface")).toBeVisible();
+  await expect(page.getByTestId("latency-chart")).toContainText("p95");
+  await expect(page.getByTestId("recent-failures")).toContainText("500");
+  await screenshot(page, "endpoint-health");
+});
+
+test("an endpoint answering 410 is disabled automatically and the operator sees why; disable, enable and delete", async ({ page, request }) => {
+  const gone = await apiCall(request, "POST", `/apps/${app.id}/endpoints`, { url: receiver.goneUrl, eventTypes: ["member_added"], description: "Old receiver" });
+  await page.goto(`/apps/${app.id}/endpoints/${gone.id}`);
+  await page.getByRole("button", { name: "Send test event" }).click();
+  await expect(page.getByTestId("test-result")).toContainText("410");
+  await page.reload();
+  await expect(page.getByText("Herald disabled this endpoint automatically")).toBeVisible();
+  await screenshot(page, "endpoint-auto-disabled");
+
+  // Manual disable/enable of the healthy endpoint, with confirmation.
+  await page.goto(`/apps/${app.id}/endpoints/${endpointId}`);
+  await page.getByRole("switch", { name: "Endpoint enabled" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Disable endpoint" }).click();
+  await expect(page.getByText("Endpoint disabled")).toBeVisible();
+  expect((await apiCall(request, "GET", `/apps/${app.id}/endpoints/${endpointId}`)).enabled).toBe(false);
+  await page.getByRole("switch", { name: "Endpoint enabled" }).click();
+  await expect(page.getByText("Endpoint enabled")).toBeVisible();
+
+  // Delete asks first.
+  await page.goto(`/apps/${app.id}/endpoints/${gone.id}`);
+  await page.getByRole("button", { name: "Delete endpoint" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Delete endpoint" }).click();
+  await expect(page).toHaveURL(new RegExp(`/apps/${app.id}/endpoints$`));
+  await expect(page.getByTestId("endpoint-row")).toHaveCount(1);
+  await screenshot(page, "endpoints-list");
+});
