@@ -5,6 +5,7 @@ import addFormats from "ajv-formats";
 import { db } from "../db";
 import { AppError, notFound, validationError } from "../errors";
 import type { Principal } from "../auth/principal";
+import { logger } from "../logger";
 import { checkChannelPattern } from "../matching";
 import { Prisma, type EventType } from "../generated/prisma/client";
 import { EVENT_TYPE_NAME, type CreateEventTypeInput, type UpdateEventTypeInput } from "../validation/event-types";
@@ -131,11 +132,21 @@ async function validatorFor(name: string): Promise<ValidateFunction | null> {
   const row = await db.eventType.findUnique({ where: { name }, select: { schema: true, updatedAt: true } });
   const updatedAt = row?.updatedAt.getTime() ?? 0;
   let validate = cached && cached.updatedAt === updatedAt ? cached.validate : null;
-  if (row?.schema && !validate) validate = ajvFor(row.schema as JsonSchema).compile(row.schema as JsonSchema);
+  if (row?.schema && !validate) validate = compileStored(name, row.schema as JsonSchema);
   if (!row?.schema) validate = null;
   if (validators.size > 10_000) validators.clear();
   validators.set(name, { updatedAt, checkedAt: Date.now(), validate });
   return validate;
+}
+
+/** Schemas were compiled when saved; if one no longer compiles, intake must not fail because of it. */
+function compileStored(name: string, schema: JsonSchema): ValidateFunction | null {
+  try {
+    return ajvFor(schema).compile(schema);
+  } catch (error) {
+    logger.warn({ eventType: name, err: error }, "stored JSON Schema does not compile; events of this type are not validated");
+    return null;
+  }
 }
 
 /** null when the event is valid or its type has no schema; otherwise readable ajv errors. */
