@@ -3,6 +3,7 @@ import { AppError } from "../errors";
 import type { Principal } from "../auth/principal";
 import { Prisma } from "../generated/prisma/client";
 import { enqueue, QUEUES } from "../jobs/queues";
+import { logger } from "../logger";
 import { deliverJobId } from "../jobs/ids";
 import type { RecoverInput } from "../validation/delivery-actions";
 import { recordAudit } from "./audit";
@@ -38,9 +39,12 @@ export async function startRecovery(principal: Principal, appId: string, endpoin
   const job = await db.$transaction(async (tx) => {
     const created = await tx.backgroundJob.create({ data: { type: "recover", appId, params, total, createdBy: principal.id } });
     await recordAudit(tx, principal, { action: "endpoint.recover_started", resourceType: "endpoint", resourceId: endpointId, appId, changes: { ...params, total } });
-    await enqueue(QUEUES.recover, [{ jobId: `recover-${created.id}`, data: { backgroundJobId: created.id } }]);
     return created;
   });
+  // After commit so the worker finds the row; if Redis fails here the reconciler starts it.
+  await enqueue(QUEUES.recover, [{ jobId: `recover-${job.id}`, data: { backgroundJobId: job.id } }]).catch((error) =>
+    logger.warn({ err: error, jobId: job.id }, "recover job not enqueued; the reconciler will start it"),
+  );
   return { jobId: job.id };
 }
 

@@ -2,6 +2,7 @@ import { db } from "../db";
 import { AppError, notFound } from "../errors";
 import type { Principal } from "../auth/principal";
 import { enqueue, QUEUES } from "../jobs/queues";
+import { logger } from "../logger";
 import { deliverJobId } from "../jobs/ids";
 import { recordAudit } from "./audit";
 import { isUuid, presentDelivery } from "./deliveries";
@@ -22,9 +23,12 @@ export async function redeliver(principal: Principal, appId: string, deliveryId:
     });
     if (changed.count === 0) throw new AppError("conflict", `Delivery ${deliveryId} is ${delivery.status}: it is already scheduled or being sent`);
     await recordAudit(tx, principal, { action: "delivery.redelivered", resourceType: "delivery", resourceId: deliveryId, appId });
-    // Enqueued before commit: if Redis is down the request fails (503) and nothing changes.
-    await enqueue(QUEUES.deliver, [{ jobId: deliverJobId(deliveryId, delivery.attemptCount + 1), data: { deliveryId } }]);
     return tx.delivery.findUniqueOrThrow({ where: { id: deliveryId }, omit: { body: true } });
   });
+  // After commit, so the worker sees the pending row; should Redis fail here, the delivery is
+  // already pending in Postgres and the reconciler sends it.
+  await enqueue(QUEUES.deliver, [{ jobId: deliverJobId(deliveryId, delivery.attemptCount + 1), data: { deliveryId } }]).catch((error) =>
+    logger.warn({ err: error, deliveryId }, "redeliver job not enqueued; the reconciler will send it"),
+  );
   return { delivery: presentDelivery(updated) };
 }
