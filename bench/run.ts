@@ -1,6 +1,7 @@
 import path from "node:path";
 import { HeraldApi } from "./load/herald-api";
-import { BENCH_TOKEN, clearQueues, ensureBuild, heraldEnv, resetDatabase, startWeb, startWorker, waitForHealth, workerConnections } from "./load/herald";
+import { ensureBuild } from "./load/build";
+import { BENCH_TOKEN, clearQueues, heraldEnv, resetDatabase, startWeb, startWorker, waitForHealth, workerConnections } from "./load/herald";
 import { measureBulkIngest, measureCeiling, measureLatency, measureThroughput, warmUp, type PhaseContext } from "./load/phases";
 import { killChildrenOnExit, freePort, sampleMemory, sleep, stopProcess, type Component, type Started } from "./load/processes";
 import { printProfile, summarizeProfiles } from "./load/profile-summary";
@@ -33,7 +34,7 @@ const config = {
   phaseTimeoutSeconds: number("BENCH_PHASE_TIMEOUT_S", 120),
   twoWorkers: process.env.BENCH_TWO_WORKERS !== "0",
   profile: (process.env.BENCH_PROFILE ?? "").split(",").filter(Boolean) as ("worker" | "web")[],
-  build: (process.env.BENCH_BUILD ?? "auto") as "auto" | "missing" | "always" | "never",
+  build: (process.env.BENCH_BUILD ?? "auto") as "auto" | "always" | "never",
   databaseUrl: process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/herald_bench",
   redisUrl: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
 };
@@ -66,7 +67,7 @@ async function attempt<T>(name: string, run: () => Promise<T>): Promise<T | null
 }
 
 killChildrenOnExit();
-const build = await ensureBuild(config.build);
+const build = ensureBuild(config.build);
 await resetDatabase(config.databaseUrl);
 await clearQueues(config.redisUrl, QUEUE_PREFIX_FAMILY);
 

@@ -1,13 +1,11 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import path from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { prepareDatabase } from "../../lib/migrations";
-import { isProcessRunning, sleep, startProcess, type Started } from "./processes";
+import { BUILD_DIR } from "./build";
+import { sleep, startProcess, type Started } from "./processes";
 
-// Herald under test: its own database and queue prefix, a production build served by
-// `next start`, and worker processes, all with a fixed benchmark configuration.
+// Herald under test: its own database and queue prefix, the benchmark's own production build
+// (bench/load/build.ts) served by `next start`, and worker processes, all with a fixed configuration.
 
 export const BENCH_TOKEN = "herald-bench-bootstrap-token-0123456789";
 
@@ -65,48 +63,16 @@ export async function clearQueues(redisUrl: string, prefixFamily: string): Promi
   return deleted;
 }
 
-function newestMtime(dir: string): number {
-  if (!existsSync(dir)) return 0;
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === "generated" || entry.name === "node_modules") continue;
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * Builds when there is no build, or (mode "auto") when app/, lib/ or components/ changed since the
- * last build. Waits for anyone else's `next build` to finish first, so two builds never collide.
- */
-export async function ensureBuild(mode: "auto" | "missing" | "always" | "never"): Promise<string> {
-  if (mode === "never") return "skipped (BENCH_BUILD=never)";
-  const buildId = ".next/BUILD_ID";
-  const builtAt = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
-  const sourcesAt = Math.max(...["app", "lib", "components"].map(newestMtime));
-  const reason = !builtAt ? "no build" : mode === "always" ? "BENCH_BUILD=always" : mode === "auto" && sourcesAt > builtAt ? "sources changed since the last build" : null;
-  if (!reason) return "existing build";
-  for (let waited = 0; isProcessRunning(/next(\/dist\/bin\/next)? build/); waited += 5) {
-    if (waited % 30 === 0) console.log("bench: waiting for another `next build` to finish…");
-    await sleep(5000);
-  }
-  console.log(`bench: building Next (${reason})…`);
-  const build = spawnSync("npx", ["next", "build"], { stdio: "inherit" });
-  if (build.status !== 0) throw new Error(`next build failed with status ${build.status}`);
-  return `built (${reason})`;
-}
-
 export function startWeb(env: NodeJS.ProcessEnv, port: number, nodeOptions = ""): Started {
   return startProcess("web", process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-    ...env,
-    NODE_OPTIONS: nodeOptions,
+    env: { ...env, NODE_OPTIONS: nodeOptions, NEXT_TELEMETRY_DISABLED: "1" },
+    cwd: BUILD_DIR,
   });
 }
 
 /** The worker runs directly under node with tsx's loader, so its pid is the worker itself (for RSS). */
 export function startWorker(env: NodeJS.ProcessEnv, name: string, nodeArgs: string[] = []): Started {
-  return startProcess(name, process.execPath, [...nodeArgs, "--import", "tsx", "worker/index.ts"], env);
+  return startProcess(name, process.execPath, [...nodeArgs, "--import", "tsx", "worker/index.ts"], { env });
 }
 
 export async function waitForHealth(baseUrl: string, timeoutMs: number, web: Started): Promise<void> {

@@ -62,8 +62,8 @@ export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promis
 export type Started = { child: ChildProcess; output: () => string };
 
 /** Starts a command in its own process group, keeping the last 64 KiB of its output for errors. */
-export function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Started {
-  const child = track(spawn(command, args, { env, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
+export function startProcess(name: string, command: string, args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Started {
+  const child = track(spawn(command, args, { ...options, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
   let output = "";
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString("utf8")).slice(-65_536);
@@ -166,18 +166,6 @@ export function sampleMemory(pid: number, intervalMs = 250) {
     },
     stop: () => clearInterval(timer),
   };
-}
-
-export function isProcessRunning(pattern: RegExp): boolean {
-  return readdirSync("/proc")
-    .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
-    .some((name) => {
-      try {
-        return pattern.test(readFileSync(`/proc/${name}/cmdline`, "utf8").replaceAll("\0", " "));
-      } catch {
-        return false;
-      }
-    });
 }
 
 export const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
