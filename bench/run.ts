@@ -6,7 +6,7 @@ import { measureBulkIngest, measureCeiling, measureLatency, measureThroughput, w
 import { killChildrenOnExit, freePort, sampleMemory, sleep, stopProcess, type Component, type Started } from "./load/processes";
 import { printProfile, summarizeProfiles } from "./load/profile-summary";
 import { startReceiver } from "./load/forked";
-import { buildRows, printCpuTable, type Results } from "./load/summary";
+import { buildRows, printBreakdownTable, printCpuTable, type Results } from "./load/summary";
 import { machineInfo, printTable, writeResults } from "./load/report";
 
 // `npm run bench`: Herald's web + worker(s) on the local Postgres and Redis against a fast local
@@ -165,6 +165,7 @@ const m = results.machine;
 console.log(`\nMachine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, node ${m.node}; load average before the run ${m.loadAverage.join(" ")}`);
 printTable(`Herald benchmark (scale ${scale}, ${results.durationSeconds} s)`, rows);
 printCpuTable(results);
+printBreakdownTable(results);
 for (const [name, message] of Object.entries(errors)) console.log(`\nERROR in ${name}: ${message.split("\n")[0]}`);
 for (const profile of results.profiles ?? []) printProfile(profile.process, profile);
 console.log(`\nResults: ${writeResults(results, startedAt)} (and bench/results/latest.json)`);

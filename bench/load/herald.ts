@@ -138,3 +138,44 @@ export async function countEvents(databaseUrl: string, appId: string): Promise<{
     await client.end();
   }
 }
+
+export type StageMs = { p50: number | null; p99: number | null };
+export type PipelineBreakdown = { routeMs: StageMs; queueMs: StageMs; httpMs: StageMs; recordMs: StageMs };
+
+/**
+ * Where one event's time went, from the rows the engine wrote (first attempts only):
+ * route = ingest stored -> delivery row created (includes the batch window when batching),
+ * queue = delivery created -> attempt started, http = the request, record = response -> delivery updated.
+ */
+export async function pipelineBreakdown(databaseUrl: string, appId: string, endpointId: string): Promise<PipelineBreakdown> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<Record<string, number[] | null>>(
+      `WITH stages AS (
+         SELECT extract(epoch FROM d.created_at - e.received_at) * 1000 AS route_ms,
+                extract(epoch FROM a.started_at - d.created_at) * 1000 AS queue_ms,
+                a.duration_ms AS http_ms,
+                extract(epoch FROM d.updated_at - a.started_at) * 1000 - a.duration_ms AS record_ms
+         FROM deliveries d
+         JOIN attempts a ON a.delivery_id = d.id AND a.number = 1
+         JOIN events e ON e.app_id = $2 AND e.id = d.event_ids[1]
+         WHERE d.endpoint_id = $1
+       )
+       SELECT percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY route_ms) AS route,
+              percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY queue_ms) AS queue,
+              percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY http_ms) AS http,
+              percentile_cont(ARRAY[0.5, 0.99]) WITHIN GROUP (ORDER BY record_ms) AS record
+       FROM stages`,
+      [endpointId, appId],
+    );
+    const stage = (values: number[] | null | undefined): StageMs => ({
+      p50: values?.[0] == null ? null : Math.round(values[0] * 10) / 10,
+      p99: values?.[1] == null ? null : Math.round(values[1] * 10) / 10,
+    });
+    const row = rows[0] ?? {};
+    return { routeMs: stage(row.route), queueMs: stage(row.queue), httpMs: stage(row.http), recordMs: stage(row.record) };
+  } finally {
+    await client.end();
+  }
+}

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import type { LoadResult } from "./autocannon-child";
 import { runAutocannon, runPacedSender, type Receiver } from "./forked";
 import { bulkBody, ingestInBulk, type Batching, type HeraldApi } from "./herald-api";
-import { countEvents, deliveryCounts } from "./herald";
+import { countEvents, deliveryCounts, pipelineBreakdown, type PipelineBreakdown } from "./herald";
 import type { PacedResult } from "./paced-sender";
 import { cpuDelta, cpuSeconds, round, sleep, type Component } from "./processes";
 import { percentiles, type Percentiles } from "./stats";
@@ -118,6 +118,7 @@ export type ThroughputFigures = {
   rejectedIngestRequests: string[];
   deliveriesByStatus: Record<string, number>;
   attemptsLogged: number;
+  breakdown: PipelineBreakdown | null;
 };
 
 /** Waits until the receiver has `expected` distinct events on `pathname`, no progress for 30 s, or the timeout. */
@@ -169,17 +170,18 @@ export async function measureThroughput(
   // Give the worker a moment to write the last attempts before checking every request was logged.
   await sleep(1000);
   const counts = await deliveryCounts(ctx.databaseUrl, endpointId!);
-  return { ...figures, deliveriesByStatus: counts.deliveriesByStatus, attemptsLogged: counts.attempts };
+  const breakdown = await pipelineBreakdown(ctx.databaseUrl, appId, endpointId!).catch(() => null);
+  return { ...figures, deliveriesByStatus: counts.deliveriesByStatus, attemptsLogged: counts.attempts, breakdown };
 }
 
-export type LatencyFigures = { ingest: PacedResult; endToEndMs: Percentiles; delivered: number; complete: boolean };
+export type LatencyFigures = { ingest: PacedResult; endToEndMs: Percentiles; delivered: number; complete: boolean; breakdown: PipelineBreakdown | null };
 
 /** 4b + 5. Single-event ingest requests at a steady rate: request latency and ingest-to-arrival latency. */
 export async function measureLatency(ctx: PhaseContext, ratePerSecond: number, durationSeconds: number): Promise<Measured<LatencyFigures>> {
   const pathname = "/latency";
   const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
-  const { appId } = await ctx.api.createAppWithEndpoint("latency", ctx.receiver.url(pathname), unbatched);
-  return measure(ctx, async () => {
+  const { appId, endpointId } = await ctx.api.createAppWithEndpoint("latency", ctx.receiver.url(pathname), unbatched);
+  const figures = await measure(ctx, async () => {
     const ingest = await runPacedSender({
       url: `${ctx.api.baseUrl}${ctx.api.ingestPath(appId)}`,
       token: ctx.api.token,
@@ -192,6 +194,8 @@ export async function measureLatency(ctx: PhaseContext, ratePerSecond: number, d
     const endToEndMs = percentiles(await ctx.receiver.latencies(pathname));
     return { ingest, endToEndMs, delivered: snapshot.distinctEvents, complete };
   });
+  await sleep(500);
+  return { ...figures, breakdown: await pipelineBreakdown(ctx.databaseUrl, appId, endpointId!).catch(() => null) };
 }
 
 /** A short run through the whole pipeline: proves the worker is up and warms pools and JIT. */

@@ -99,6 +99,22 @@ export function buildRows(results: Results): { rows: Row[]; ratios: Record<strin
   return { rows, ratios };
 }
 
+/** Per-stage p50/p99 of each delivery phase, from the engine's own rows. */
+export function printBreakdownTable(results: Results): void {
+  const phases = (["unbatched", "batched", "latency", "unbatchedTwoWorkers", "batchedTwoWorkers"] as const).flatMap((name) => {
+    const breakdown = results[name]?.breakdown;
+    return breakdown ? [[name, breakdown] as const] : [];
+  });
+  if (!phases.length) return;
+  const stages = ["routeMs", "queueMs", "httpMs", "recordMs"] as const;
+  const cell = (stage: { p50: number | null; p99: number | null }) => `${stage.p50 ?? "-"} / ${stage.p99 ?? "-"}`;
+  const header = ["ms p50 / p99", "route (stored->delivery)", "queue (delivery->attempt)", "http", "record"];
+  const lines = phases.map(([name, breakdown]) => [name, ...stages.map((stage) => cell(breakdown[stage]))]);
+  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
+  console.log("\nWhere an event's time went (first attempts, from Postgres rows; route includes the batch window when batching)");
+  for (const line of [header, ...lines]) console.log(line.map((text, column) => (column ? text.padStart(widths[column]!) : text.padEnd(widths[column]!))).join("  "));
+}
+
 /** CPU seconds per component and phase: where the machine's two cores went. */
 export function printCpuTable(results: Results): void {
   type Timed = { wallSeconds: number; cpuSeconds: Record<string, number> };
