@@ -63,12 +63,14 @@ export async function startReceiver(): Promise<Receiver> {
 }
 
 /** Polls until check() returns a truthy value, or fails with the last value seen. */
-export async function eventually<T>(check: () => T | Promise<T>, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<T> {
+type Truthy<T> = Exclude<T, false | 0 | "" | null | undefined>;
+
+export async function eventually<T>(check: () => T | Promise<T>, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<Truthy<T>> {
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   let last: T | undefined;
   for (;;) {
     last = await check();
-    if (last) return last;
+    if (last) return last as Truthy<T>;
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${options.what ?? "condition"}; last value: ${JSON.stringify(last)}`);
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
   }

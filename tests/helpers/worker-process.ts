@@ -26,7 +26,7 @@ export const fastEngineEnv: Record<string, string> = {
 export async function startWorkerProcess(prefix: string, extraEnv: Record<string, string> = {}): Promise<WorkerProcess> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "worker/index.ts"], {
     cwd: path.resolve(import.meta.dirname, "../.."),
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...testEnv, HERALD_LOG_LEVEL: "info", ...fastEngineEnv, HERALD_QUEUE_PREFIX: prefix, ...extraEnv },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test", ...testEnv, HERALD_LOG_LEVEL: "info", ...fastEngineEnv, HERALD_QUEUE_PREFIX: prefix, ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
