@@ -11,6 +11,8 @@ import { startWorkerProcess, uniquePrefix, type WorkerProcess } from "../helpers
 
 const prefix = uniquePrefix("delivery");
 process.env.HERALD_QUEUE_PREFIX = prefix;
+// Wide enough that a loaded machine cannot split the cache_miss burst across two windows.
+process.env.HERALD_CACHE_MISS_WINDOW_MS = "10000";
 
 let receiver: Receiver;
 let worker: WorkerProcess;
