@@ -15,7 +15,8 @@ function mirror(source: string, target: string): number {
   const stat = statSync(source);
   if (!stat.isDirectory()) {
     const existing = existsSync(target) ? statSync(target) : null;
-    if (existing && existing.size === stat.size && existing.mtimeMs === stat.mtimeMs) return 0;
+    // utimes keeps milliseconds only, so compare with a millisecond's tolerance.
+    if (existing && existing.size === stat.size && Math.abs(existing.mtimeMs - stat.mtimeMs) < 1) return 0;
     copyFileSync(source, target);
     utimesSync(target, stat.atime, stat.mtime);
     return 1;

@@ -63,9 +63,10 @@ export async function clearQueues(redisUrl: string, prefixFamily: string): Promi
   return deleted;
 }
 
-export function startWeb(env: NodeJS.ProcessEnv, port: number, nodeOptions = ""): Started {
-  return startProcess("web", process.execPath, ["node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...env, NODE_OPTIONS: nodeOptions, NEXT_TELEMETRY_DISABLED: "1" },
+/** `next start` serves in its own process, so node flags (e.g. --cpu-prof) given here apply to the server. */
+export function startWeb(env: NodeJS.ProcessEnv, port: number, nodeArgs: string[] = []): Started {
+  return startProcess("web", process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    env: { ...env, NEXT_TELEMETRY_DISABLED: "1" },
     cwd: BUILD_DIR,
   });
 }

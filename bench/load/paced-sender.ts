@@ -21,6 +21,8 @@ export type PacedResult = {
   failed: number;
   statusCodes: Record<string, number>;
   achievedRatePerSecond: number;
+  /** Requests answered per second until the last answer: below the sent rate, the server fell behind. */
+  completedRatePerSecond: number;
   latencyMs: Percentiles;
 };
 
@@ -71,6 +73,7 @@ async function run(options: PacedOptions): Promise<PacedResult> {
   }
   const sendSeconds = (performance.now() - startedAt) / 1000;
   const responses = await Promise.all(inFlight);
+  const answerSeconds = (performance.now() - startedAt) / 1000;
   const statusCodes: Record<string, number> = {};
   for (const response of responses) statusCodes[response.status] = (statusCodes[response.status] ?? 0) + 1;
   const accepted = responses.filter((response) => response.status === 202).length;
@@ -80,6 +83,7 @@ async function run(options: PacedOptions): Promise<PacedResult> {
     failed: total - accepted,
     statusCodes,
     achievedRatePerSecond: total / sendSeconds,
+    completedRatePerSecond: total / answerSeconds,
     latencyMs: percentiles(responses.filter((response) => response.status === 202).map((response) => response.ms)),
   };
 }

@@ -96,6 +96,14 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 type ProcInfo = { pid: number; pgid: number; comm: string; cpuSeconds: number };
 
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
+}
+
 function readProc(pid: number): ProcInfo | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -116,8 +124,11 @@ function allProcesses(): ProcInfo[] {
     .filter((info): info is ProcInfo => info !== null);
 }
 
-/** A named set of processes whose CPU time is summed: a process group, or every process of a command name. */
-export type Component = { name: string; pgid?: number; comm?: string };
+/**
+ * A named set of processes whose CPU time is summed: a process group, or the processes of a
+ * command name (optionally only those whose title contains a string, e.g. Postgres backends of one database).
+ */
+export type Component = { name: string; pgid?: number; comm?: string; titleIncludes?: string };
 
 /** CPU seconds used by each component so far (exited processes no longer count, so diff short windows). */
 export function cpuSeconds(components: Component[]): Record<string, number> {
@@ -125,14 +136,19 @@ export function cpuSeconds(components: Component[]): Record<string, number> {
   const totals: Record<string, number> = {};
   for (const component of components) {
     totals[component.name] = processes
-      .filter((info) => (component.pgid ? info.pgid === component.pgid : info.comm === component.comm))
+      .filter((info) =>
+        component.pgid
+          ? info.pgid === component.pgid
+          : info.comm === component.comm && (!component.titleIncludes || cmdline(info.pid).includes(component.titleIncludes)),
+      )
       .reduce((sum, info) => sum + info.cpuSeconds, 0);
   }
   return totals;
 }
 
 export function cpuDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.keys(after).map((name) => [name, round(after[name]! - (before[name] ?? 0), 2)]));
+  // A process that exited between the readings takes its CPU time with it: never report less than 0.
+  return Object.fromEntries(Object.keys(after).map((name) => [name, Math.max(0, round(after[name]! - (before[name] ?? 0), 2))]));
 }
 
 /** Resident memory of one process in MiB: current (VmRSS) and peak so far (VmHWM). */

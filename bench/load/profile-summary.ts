@@ -63,6 +63,9 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
   };
 }
 
+/** Sampled time that was not idle. */
+export const busyMs = (summary: ProfileSummary) => summary.totalMs - (summary.byPackage.find((pkg) => pkg.name === "(idle)")?.selfMs ?? 0);
+
 export function summarizeProfiles(dir: string, top = 15): ProfileSummary[] {
   let files: string[] = [];
   try {
@@ -74,7 +77,7 @@ export function summarizeProfiles(dir: string, top = 15): ProfileSummary[] {
 }
 
 export function printProfile(label: string, summary: ProfileSummary): void {
-  console.log(`\nCPU profile of ${label} (${summary.totalMs} ms sampled; ${path.relative(process.cwd(), summary.file)})`);
+  console.log(`\nCPU profile of ${label} (${summary.totalMs} ms sampled, ${busyMs(summary)} ms busy; ${path.relative(process.cwd(), summary.file)})`);
   console.log("  by package:");
   for (const pkg of summary.byPackage.slice(0, 10)) console.log(`    ${String(pkg.percent).padStart(5)}%  ${pkg.name}`);
   console.log("  top functions (self time):");

@@ -73,7 +73,7 @@ export function buildRows(results: Results): { rows: Row[]; ratios: Record<strin
         ? `${results.bulkIngest.acceptedEvents} accepted (${results.bulkIngest.storedEvents} stored), request p50 ${results.bulkIngest.latencyMs.p50} ms, p99 ${results.bulkIngest.latencyMs.p99} ms, ${results.bulkIngest.non2xx} non-2xx; backlog routed ${results.bulkIngest.unroutedAfterWait ? "NOT all " : ""}after ${results.bulkIngest.routingBacklogSeconds} s`
         : "not measured",
     },
-    { figure: "4. Single-event ingest p50", value: value(latency?.ingest.latencyMs.p50), unit: "ms", note: latency ? `${latency.ingest.accepted}/${latency.ingest.sent} accepted at ${round(latency.ingest.achievedRatePerSecond)}/s` : "not measured" },
+    { figure: "4. Single-event ingest p50", value: value(latency?.ingest.latencyMs.p50), unit: "ms", note: latency ? `${latency.ingest.accepted}/${latency.ingest.sent} accepted; sent at ${round(latency.ingest.achievedRatePerSecond)}/s, answered at ${round(latency.ingest.completedRatePerSecond)}/s` : "not measured" },
     { figure: "4. Single-event ingest p99", value: value(latency?.ingest.latencyMs.p99), unit: "ms", target: { op: "<=", value: 20 } },
     { figure: "5. End-to-end p50 (200/s, unbatched)", value: value(latency?.endToEndMs.p50), unit: "ms" },
     { figure: "5. End-to-end p95", value: value(latency?.endToEndMs.p95), unit: "ms" },
@@ -128,6 +128,6 @@ export function printCpuTable(results: Results): void {
   const header = ["CPU seconds", "wall s", ...names];
   const lines = phases.map(([name, phase]) => [name, String(phase.wallSeconds), ...names.map((component) => String(phase.cpuSeconds[component] ?? ""))]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
-  console.log("\nWhere the CPU went (seconds per phase; 2 cores = 2 CPU-seconds per wall second; postgres counts every backend on the machine)");
+  console.log("\nWhere the CPU went (seconds per phase; 2 cores = 2 CPU-seconds per wall second; postgres = backends of the benchmark database)");
   for (const line of [header, ...lines]) console.log(line.map((cell, column) => (column ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join("  "));
 }
