@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import concurrently from "concurrently";
 import { EnvError, loadEnv } from "../lib/env";
 import { prepareDatabase } from "../lib/migrations";
+import { assertEncryptionKeyMatches } from "../lib/services/encryption-check";
 
 // `npm start`: write .env on first run, create + migrate the database, build if there is no
 // build, then run web + worker in the foreground (Ctrl-C stops both). `--web` runs web alone.
@@ -17,9 +18,11 @@ function writeFirstRunEnv(): void {
     HERALD_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
   };
-  const text = readFileSync(".env.example", "utf8").replace(/^([A-Z_]+)=$/gm, (line, name: string) =>
-    generated[name] ? `${name}=${generated[name]}` : line,
-  );
+  // Values already exported in the shell (e.g. PORT=3300 npm start) are kept in the file.
+  const text = readFileSync(".env.example", "utf8").replace(/^([A-Z_]+)=(.*)$/gm, (line, name: string) => {
+    const value = process.env[name] || generated[name];
+    return value ? `${name}=${value}` : line;
+  });
   writeFileSync(".env", text, { mode: 0o600 });
   console.log("Wrote .env with fresh secrets (first run).");
   console.log(`  Dashboard login: admin@example.com / ${generated.HERALD_ADMIN_PASSWORD}`);
@@ -45,6 +48,13 @@ try {
   if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
 } catch (error) {
   console.error(`Cannot prepare the database at DATABASE_URL: ${(error as Error).message}`);
+  process.exit(1);
+}
+
+try {
+  await assertEncryptionKeyMatches();
+} catch (error) {
+  console.error((error as Error).message);
   process.exit(1);
 }
 

@@ -4,6 +4,9 @@ import { AppError, type ErrorDetail } from "../errors";
 import { logger } from "../logger";
 import { authenticate, requireScope, type Principal, type Scope } from "../auth/principal";
 import { withIdempotency } from "./idempotency";
+import { parseJson } from "../validation/json";
+
+export { parseJson };
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -44,6 +47,8 @@ export function route<Params extends Record<string, string> = Record<string, str
   return async (req: NextRequest, context: NextRouteContext): Promise<Response> => {
     try {
       const params = ((await context?.params) ?? {}) as Params;
+      // An id with a NUL character cannot exist (Postgres text cannot hold one).
+      if (Object.values(params).some((value) => value.includes("\u0000"))) throw new AppError("not_found", "The resource was not found");
       const principal = options.scope ? await authenticate(req) : anonymous;
       if (options.scope) requireScope(principal, options.scope);
       const query = options.query ? parseQuery(req, options.query) : (undefined as Query);
@@ -79,28 +84,28 @@ export async function readBody(req: Request, maxBytes: number): Promise<string> 
 const tooLarge = (maxBytes: number) =>
   new AppError("payload_too_large", `Request body is larger than ${Math.round(maxBytes / 1024)} KiB`);
 
-export function parseJson(raw: string): unknown {
-  if (raw.trim() === "") throw new AppError("bad_request", "Request body is empty; expected JSON");
-  try {
-    return JSON.parse(raw);
-  } catch (error) {
-    throw new AppError("bad_request", `Request body is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
 function parseBody<Body>(raw: string, schema: ZodType<Body>): Body {
   return schema.parse(parseJson(raw));
 }
 
 function parseQuery<Query>(req: NextRequest, schema: ZodType<Query>): Query {
-  const result = schema.safeParse(Object.fromEntries(req.nextUrl.searchParams));
+  const raw = Object.fromEntries(req.nextUrl.searchParams);
+  const withNul = Object.keys(raw).find((name) => raw[name]!.includes("\u0000"));
+  if (withNul) throw new AppError("bad_request", `Invalid query parameters: ${withNul}: must not contain NUL characters`, [{ field: withNul, issue: "must not contain NUL characters" }]);
+  const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const details = zodDetails(result.error);
   throw new AppError("bad_request", `Invalid query parameters: ${summarize(details)}`, details);
 }
 
 export function zodDetails(error: ZodError): ErrorDetail[] {
-  return error.issues.map((issue) => ({ field: issue.path.join(".") || "(root)", issue: issue.message }));
+  return error.issues.flatMap((issue) => {
+    // Name each unknown key as its own field rather than blaming the enclosing object.
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({ field: [...issue.path, key].join("."), issue: "is not a known field" }));
+    }
+    return [{ field: issue.path.join(".") || "(root)", issue: issue.message }];
+  });
 }
 
 function summarize(details: ErrorDetail[]): string {

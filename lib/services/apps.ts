@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
-import { decryptSecret, encryptSecret, maskSecret } from "../crypto";
+import { decryptSecret, encryptSecret, MASK, maskSecret } from "../crypto";
 import type { Principal } from "../auth/principal";
 import type { App } from "../generated/prisma/client";
 import type { CreateAppInput, UpdateAppInput } from "../validation/apps";
@@ -13,7 +13,7 @@ export function presentApp(app: App, options: { revealSecret?: string } = {}) {
     id: app.id,
     name: app.name,
     key: app.key,
-    secret: options.revealSecret ?? maskSecret(decryptSecret(app.secretEncrypted)),
+    secret: options.revealSecret ?? maskStoredSecret(app.secretEncrypted),
     enabled: app.enabled,
     batching: { enabled: app.batchingEnabled, durationMs: app.batchingDurationMs, maxBatchSize: app.batchingMaxBatchSize },
     previousSecretExpiresAt: app.previousSecretExpiresAt?.toISOString() ?? null,
@@ -23,6 +23,15 @@ export function presentApp(app: App, options: { revealSecret?: string } = {}) {
 }
 
 export type AppView = ReturnType<typeof presentApp>;
+
+/** A secret that cannot be decrypted (another HERALD_ENCRYPTION_KEY) is still masked, never a 500. */
+function maskStoredSecret(stored: string): string {
+  try {
+    return maskSecret(decryptSecret(stored));
+  } catch {
+    return MASK;
+  }
+}
 
 const generateAppId = () => String(100_000 + (randomBytes(4).readUInt32BE() % 900_000));
 const generateKey = () => randomBytes(10).toString("hex");

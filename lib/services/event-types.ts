@@ -3,6 +3,7 @@ import { Ajv2019 } from "ajv/dist/2019.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { db } from "../db";
+import { decodeCursor, toPage, type PageRequest } from "./pagination";
 import { AppError, notFound, validationError } from "../errors";
 import type { Principal } from "../auth/principal";
 import { logger } from "../logger";
@@ -59,9 +60,15 @@ function compileOrReject(schema: JsonSchema): ValidateFunction {
   }
 }
 
-export async function listEventTypes() {
-  const rows = await db.eventType.findMany({ orderBy: [{ builtIn: "desc" }, { name: "asc" }] });
-  return { data: rows.map(presentEventType), nextCursor: null };
+/** Alphabetical pages; the cursor is the last name of the previous page. */
+export async function listEventTypes(page: PageRequest) {
+  const after = decodeCursor(page.cursor);
+  const rows = await db.eventType.findMany({
+    where: after ? { name: { gt: after } } : {},
+    orderBy: { name: "asc" },
+    take: page.limit + 1,
+  });
+  return toPage(rows.map((row) => ({ ...row, id: row.name })), page, presentEventType);
 }
 
 async function getEventTypeRecord(name: string): Promise<EventType> {

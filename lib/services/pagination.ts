@@ -7,7 +7,8 @@ export type Page<T> = { data: T[]; nextCursor: string | null };
 export function decodeCursor(cursor: string | undefined): string | undefined {
   if (!cursor) return undefined;
   const id = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!id || id.length > 200) throw new AppError("bad_request", "cursor is not a valid cursor from a previous page");
+  // A cursor we issued round-trips exactly; anything else is not ours.
+  if (!id || id.length > 200 || Buffer.from(id, "utf8").toString("base64url") !== cursor || id.includes("\u0000")) throw new AppError("bad_request", "cursor is not a valid cursor from a previous page");
   return id;
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { batchingSchema } from "./common";
+import { batchingPatchSchema, batchingSchema } from "./common";
 
 const appId = z
   .string()
@@ -21,7 +21,7 @@ export const updateAppSchema = z
   .object({
     name: z.string().trim().min(1, "must not be empty").max(200).optional(),
     enabled: z.boolean().optional(),
-    batching: batchingSchema.partial().strict().optional(),
+    batching: batchingPatchSchema.optional(),
   })
   .strict()
   .meta({ id: "UpdateApp" });

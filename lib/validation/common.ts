@@ -11,6 +11,17 @@ export const batchingSchema = z
 
 export type Batching = z.infer<typeof batchingSchema>;
 
+/** For PATCH: only the fields sent change (no defaults filled in). */
+export const batchingPatchSchema = z
+  .object({
+    enabled: z.boolean(),
+    durationMs: z.number().int().min(1, "must be at least 1 ms").max(60_000, "must be at most 60000 ms"),
+    maxBatchSize: z.number().int().min(1).max(1000, "must be at most 1000"),
+  })
+  .partial()
+  .strict()
+  .meta({ id: "BatchingPatch" });
+
 export const errorSchema = z
   .object({
     error: z.object({

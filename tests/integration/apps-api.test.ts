@@ -163,3 +163,48 @@ describe("authentication and API tokens", () => {
     expect(unknown.body.error.details[0].field).toBe("scopes.0");
   });
 });
+
+describe("hostile input", () => {
+  it("refuses NUL characters and very deep nesting with a 422 naming the field", async () => {
+    const nul = await call(appsRoute.POST, "POST", "/api/v1/apps", { rawBody: '{"name":"a\\u0000b"}' });
+    expect(nul.status).toBe(422);
+    expect(nul.body.error.details).toEqual([{ field: "name", issue: expect.stringContaining("NUL") }]);
+
+    const deep = '{"name":"x","batching":' + '{"a":'.repeat(5000) + "1" + "}".repeat(5000) + "}";
+    const nested = await call(appsRoute.POST, "POST", "/api/v1/apps", { rawBody: deep });
+    expect(nested.status).toBe(422);
+    expect(nested.body.error.message).toContain("nested deeper");
+  });
+
+  it("answers 404 to an id with a NUL character and 400 to such a query parameter", async () => {
+    expect((await call(appRoute.GET, "GET", "/api/v1/apps/a%00b", { params: { appId: "a\u0000b" } })).status).toBe(404);
+    const query = await call(appsRoute.GET, "GET", "/api/v1/apps", { query: { cursor: "a\u0000b" } });
+    expect(query.status).toBe(400);
+  });
+
+  it("names an unknown field itself and rejects a cursor it never issued", async () => {
+    const unknown = await call(appsRoute.POST, "POST", "/api/v1/apps", { body: { name: "x", foo: 1 } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error.details).toEqual([{ field: "foo", issue: "is not a known field" }]);
+    const garbage = await call(appsRoute.GET, "GET", "/api/v1/apps", { query: { cursor: "garbage" } });
+    expect(garbage.status).toBe(400);
+  });
+
+  it("keeps batching fields that a PATCH does not send", async () => {
+    const app = await makeApp({ batching: { enabled: false, durationMs: 200, maxBatchSize: 10 } });
+    const patched = await call(appRoute.PATCH, "PATCH", `/api/v1/apps/${app.id}`, { params: { appId: app.id }, body: { batching: { durationMs: 300 } } });
+    expect(patched.body.batching).toEqual({ enabled: false, durationMs: 300, maxBatchSize: 10 });
+  });
+
+  it("lets only one of concurrent requests with the same Idempotency-Key act, and stores no secret in clear", async () => {
+    const key = uniqueId("race");
+    const body = { name: "race", secret: "plain-secret-never-stored-in-clear" };
+    const results = await Promise.all(Array.from({ length: 5 }, () => call(appsRoute.POST, "POST", "/api/v1/apps", { body, headers: { "idempotency-key": key } })));
+    const created = results.filter((result) => result.status === 201);
+    expect(new Set(created.map((result) => result.body.id)).size).toBe(1);
+    expect(results.every((result) => result.status === 201 || result.status === 409)).toBe(true);
+    expect(await db.app.count({ where: { id: created[0]!.body.id } })).toBe(1);
+    const stored = await db.idempotencyKey.findFirstOrThrow({ where: { key } });
+    expect(JSON.stringify(stored.responseBody)).not.toContain("plain-secret-never-stored-in-clear");
+  });
+});

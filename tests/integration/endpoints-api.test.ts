@@ -127,7 +127,7 @@ describe("endpoints API: bad input", () => {
     ["a Lambda without a function name", { eventTypes: ["channel_occupied"], lambda: { region: "us-east-1" } }, "lambda.functionName"],
     ["a bad Lambda invocation type", { eventTypes: ["channel_occupied"], lambda: { functionName: "f", invocationType: "DryRun" } }, "lambda.invocationType"],
     ["a non-http Lambda endpointUrl", { eventTypes: ["channel_occupied"], lambda: { functionName: "f", endpointUrl: "file:///etc/passwd" } }, "lambda.endpointUrl"],
-    ["an unknown field", { ...valid, colour: "red" }, "(root)"],
+    ["an unknown field", { ...valid, colour: "red" }, "colour"],
   ])("rejects %s with 422 naming the field", async (_label, body, field) => {
     const app = await makeApp();
     const result = await create(app.id, body);

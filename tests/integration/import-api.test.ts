@@ -172,7 +172,7 @@ describe("import API", () => {
     (typo.app_manager.array.apps[0]!.webhooks[0] as Record<string, unknown>).event_type = ["channel_occupied"];
     const typoResult = await runImport(typo);
     expect(typoResult.status).toBe(422);
-    expect(typoResult.body.error.details.map((detail: { field: string }) => detail.field)).toContain("app_manager.array.apps.0.webhooks.0");
+    expect(typoResult.body.error.details.map((detail: { field: string }) => detail.field)).toContain("app_manager.array.apps.0.webhooks.0.event_type");
     const noApps = await runImport({ appManager: { array: {} } });
     expect(noApps.status).toBe(422);
     expect(noApps.body.error.details[0].field).toBe("appManager.array.apps");

@@ -3,8 +3,7 @@ import { requireUnrestricted } from "@/lib/auth/principal";
 import { createEventType, listEventTypes } from "@/lib/services/event-types";
 import { createEventTypeSchema } from "@/lib/validation/event-types";
 
-// The catalog is small: one page holds all of it; limit and cursor are accepted for uniformity.
-export const GET = route({ scope: "read", query: pageQuery }, () => listEventTypes());
+export const GET = route({ scope: "read", query: pageQuery }, ({ query }) => listEventTypes(query));
 
 export const POST = route({ scope: "write", body: createEventTypeSchema }, async ({ principal, body }) => {
   requireUnrestricted(principal);

@@ -1,0 +1,48 @@
+import { AppError } from "../errors";
+
+// Untrusted JSON is parsed here once. Postgres text cannot hold NUL characters and very deep
+// nesting overflows the stack when re-serialised, so both are refused up front with a 4xx.
+
+export const MAX_JSON_DEPTH = 32;
+
+export function parseJson(raw: string): unknown {
+  if (raw.trim() === "") throw new AppError("bad_request", "Request body is empty; expected JSON");
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (error) {
+    throw new AppError("bad_request", `Request body is not valid JSON: ${(error as Error).message}`);
+  }
+  assertStorableJson(value);
+  return value;
+}
+
+export function assertStorableJson(value: unknown): void {
+  const problem = findProblem(value, [], 0);
+  if (problem) throw new AppError("validation_failed", `${problem.field}: ${problem.issue}`, [problem]);
+}
+
+type Problem = { field: string; issue: string };
+
+function findProblem(value: unknown, path: (string | number)[], depth: number): Problem | null {
+  if (typeof value === "string") {
+    return value.includes("\u0000") ? { field: fieldName(path), issue: "must not contain NUL (\\u0000) characters" } : null;
+  }
+  if (value === null || typeof value !== "object") return null;
+  if (depth >= MAX_JSON_DEPTH) return { field: fieldName(path), issue: `is nested deeper than ${MAX_JSON_DEPTH} levels` };
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const problem = findProblem(value[index], [...path, index], depth + 1);
+      if (problem) return problem;
+    }
+    return null;
+  }
+  for (const [key, child] of Object.entries(value)) {
+    if (key.includes("\u0000")) return { field: fieldName(path), issue: "has a key containing a NUL (\\u0000) character" };
+    const problem = findProblem(child, [...path, key], depth + 1);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+const fieldName = (path: (string | number)[]) => (path.length ? path.join(".") : "(root)");
