@@ -31,14 +31,14 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npx next start -p ${PORT}`,
+      command: `npx tsx tests/e2e/prepare-db.ts && npx next start -p ${PORT}`,
       url: `${baseURL}/api/health`,
       env: serverEnv,
       reuseExistingServer: false,
       timeout: 120_000,
     },
     {
-      command: "npx tsx worker/index.ts",
+      command: "npx tsx tests/e2e/prepare-db.ts && npx tsx worker/index.ts",
       env: { ...serverEnv, HERALD_PROCESS: "worker", HERALD_LOG_LEVEL: "info" },
       wait: { stdout: /worker ready/ },
       reuseExistingServer: false,

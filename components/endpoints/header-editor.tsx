@@ -35,7 +35,7 @@ export function HeaderEditor({ control, register, error }: { control: Control<En
               type="button"
               variant="ghost"
               size="icon"
-              aria-label={shown ? `Hide header ${index + 1} value` : `Show header ${index + 1} value`}
+              aria-label={shown ? `Hide value of header ${index + 1}` : `Reveal value of header ${index + 1}`}
               onClick={() => setRevealed((current) => {
                 const next = new Set(current);
                 if (next.has(field.id)) next.delete(field.id);

@@ -29,7 +29,7 @@ export function SuccessRateChart({ buckets, bucketSeconds }: { buckets: StatsBuc
         <XAxis dataKey="start" tickFormatter={timeLabel(bucketSeconds)} tick={{ fontSize: 11, fill: "#64748b" }} tickLine={false} axisLine={false} minTickGap={32} />
         <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 11, fill: "#64748b" }} tickLine={false} axisLine={false} />
         <Tooltip labelFormatter={(value) => new Date(String(value)).toLocaleString("en-GB")} formatter={(value) => [`${value}%`, "Success rate"]} />
-        <Area type="monotone" dataKey="rate" stroke="#10b981" strokeWidth={2} fill="url(#rate-fill)" connectNulls isAnimationActive={false} />
+        <Area type="monotone" dataKey="rate" stroke="#10b981" strokeWidth={2} fill="url(#rate-fill)" dot={{ r: 3, fill: "#10b981" }} connectNulls isAnimationActive={false} />
       </AreaChart>
     </ResponsiveContainer>
   );
@@ -44,9 +44,9 @@ export function LatencyChart({ buckets, bucketSeconds }: { buckets: StatsBucket[
         <YAxis unit=" ms" tick={{ fontSize: 11, fill: "#64748b" }} tickLine={false} axisLine={false} />
         <Tooltip labelFormatter={(value) => new Date(String(value)).toLocaleString("en-GB")} formatter={(value, name) => [`${value} ms`, name]} />
         <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
-        <Line type="monotone" dataKey="p50" name="p50" stroke="#6366f1" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
-        <Line type="monotone" dataKey="p95" name="p95" stroke="#f59e0b" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
-        <Line type="monotone" dataKey="p99" name="p99" stroke="#ef4444" strokeWidth={2} dot={false} connectNulls isAnimationActive={false} />
+        <Line type="monotone" dataKey="p50" name="p50" stroke="#6366f1" strokeWidth={2} dot={{ r: 3, fill: "#6366f1" }} connectNulls isAnimationActive={false} />
+        <Line type="monotone" dataKey="p95" name="p95" stroke="#f59e0b" strokeWidth={2} dot={{ r: 3, fill: "#f59e0b" }} connectNulls isAnimationActive={false} />
+        <Line type="monotone" dataKey="p99" name="p99" stroke="#ef4444" strokeWidth={2} dot={{ r: 3, fill: "#ef4444" }} connectNulls isAnimationActive={false} />
       </LineChart>
     </ResponsiveContainer>
   );

@@ -47,7 +47,7 @@ export function CopyButton({ value, label = "Copy", className }: { value: string
 /** A read-only value in a monospaced box with a copy button. */
 export function CopyField({ value, label, testId }: { value: string; label: string; testId?: string }) {
   return (
-    <div className="flex items-center gap-1 rounded-md border border-slate-200 bg-slate-50 py-1 pr-1 pl-3">
+    <div className="flex min-h-9 items-center gap-1 rounded-md border border-slate-200 bg-slate-50 py-1 pr-1 pl-3">
       <code data-testid={testId} className="min-w-0 flex-1 truncate font-mono text-xs text-slate-800">
         {value}
       </code>

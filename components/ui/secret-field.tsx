@@ -13,7 +13,7 @@ export function SecretField({ value, label, testId }: { value: string; label: st
   const masked = value.startsWith("********");
   const shown = revealed || masked ? value : "•".repeat(Math.min(value.length, 32));
   return (
-    <div className="flex items-center gap-1 rounded-md border border-slate-200 bg-slate-50 py-1 pr-1 pl-3">
+    <div className="flex min-h-9 items-center gap-1 rounded-md border border-slate-200 bg-slate-50 py-1 pr-1 pl-3">
       <code data-testid={testId} className="min-w-0 flex-1 truncate font-mono text-xs text-slate-800">
         {shown}
       </code>

@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { apiCall, bearer, screenshot, uniqueId } from "./fixtures";
+import { apiCall, bearer, expect, screenshot, test, uniqueId } from "./fixtures";
 
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 

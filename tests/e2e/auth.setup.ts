@@ -1,4 +1,4 @@
-import { expect, test as setup } from "@playwright/test";
+import { expect, test as setup } from "./fixtures";
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from "./env";
 
 // Logs in once as the bootstrap admin and saves the session for the dashboard tests.

@@ -1,5 +1,4 @@
-import { expect, test } from "@playwright/test";
-import { screenshot, uniqueId } from "./fixtures";
+import { expect, screenshot, test, uniqueId } from "./fixtures";
 
 test("manages custom event types with a JSON Schema the API validates", async ({ page }) => {
   const name = `order.paid-${Date.now()}`;

@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { startReceiver, type Receiver } from "../helpers/receiver-e2e";
-import { apiCall, createAppViaApi, ingest, screenshot, uniqueId } from "./fixtures";
+import { apiCall, createAppViaApi, expect, ingest, screenshot, test, uniqueId } from "./fixtures";
 
 // One story, in order: add an endpoint pointing at a receiver this test runs, test it, deliver
 // real events, fail and redeliver, recover, and read the endpoint's health.
@@ -47,7 +47,7 @@ test("adds an endpoint with event types, a channel filter, a header and a short 
   await page.getByLabel("Channel pattern").fill("^(a+)+$");
   await page.getByRole("button", { name: "Add header" }).click();
   await page.getByLabel("Header 1 name").fill("X-Team");
-  await page.getByLabel("Header 1 value").fill("blue-secret-value");
+  await page.getByLabel("Header 1 value", { exact: true }).fill("blue-secret-value");
   await page.getByLabel("Retry schedule (seconds)").fill("1, 1");
   await page.getByLabel("Batching", { exact: true }).selectOption("custom");
   await page.getByRole("switch", { name: "Batch events for this endpoint" }).click();
@@ -64,7 +64,7 @@ test("adds an endpoint with event types, a channel filter, a header and a short 
   await page.getByRole("button", { name: "Reveal signing secret" }).click();
   await expect(page.getByTestId("endpoint-signing-secret")).toHaveText(/^whsec_/);
   // Stored header values come back masked.
-  await expect(page.getByLabel("Header 1 value")).toHaveValue("********");
+  await expect(page.getByLabel("Header 1 value", { exact: true })).toHaveValue("********");
 });
 
 test("sends a test event and shows the receiver's response", async ({ page }) => {
@@ -83,14 +83,15 @@ test("sends a test event and shows the receiver's response", async ({ page }) =>
 
 test("delivers ingested events, shows them in the log live and in the delivery detail", async ({ page, request }) => {
   await deliveriesPage(page);
-  const before = await page.getByTestId("delivery-row").count();
+  // The test event of the previous step is the only delivery so far.
+  await expect(page.getByTestId("delivery-row")).toHaveCount(1);
   await ingest(request, app.id, [
     { id: uniqueId("ev"), name: "member_added", channel: "presence-room-1", user_id: "7" },
     { id: uniqueId("ev"), name: "client_event", channel: "presence-room-1", event: "client-typing", data: { typing: true }, socket_id: "1.2" },
     { id: uniqueId("ev"), name: "member_added", channel: "private-other", user_id: "8" },
   ]);
   // The page refreshes itself: no reload.
-  await expect(page.getByTestId("delivery-row")).toHaveCount(before + 2, { timeout: 20_000 });
+  await expect(page.getByTestId("delivery-row")).toHaveCount(3, { timeout: 20_000 });
   await expect.poll(() => receiver.eventsNamed("client_event", "presence-room-1").length).toBe(1);
   expect(receiver.eventsNamed("member_added", "private-other")).toHaveLength(0);
 
@@ -166,8 +167,10 @@ test("recovers failed deliveries of an endpoint and shows the job's progress", a
 test("shows the endpoint's health: success rate, latency percentiles and recent failures", async ({ page }) => {
   await page.goto(`/apps/${app.id}/health`);
   await expect(page.getByTestId("kpi-success-rate")).toHaveText(/\d+(\.\d)?%/);
-  await expect(page.getByTestId("success-rate-chart").locator("svg.recharts-surface")).toBeVisible();
-  await expect(page.getByTestId("latency-chart").locator("svg.recharts-surface")).toBeVisible();
+  // Charts drawn with data: points of the success rate, and of three latency percentiles.
+  await expect(page.getByTestId("success-rate-chart").locator(".recharts-dot").first()).toBeVisible();
+  await expect(page.getByTestId("latency-chart").locator(".recharts-line")).toHaveCount(3);
+  await expect(page.getByTestId("latency-chart").locator(".recharts-dot").first()).toBeVisible();
   await expect(page.getByTestId("latency-chart")).toContainText("p95");
   await expect(page.getByTestId("recent-failures")).toContainText("500");
   await screenshot(page, "endpoint-health");
@@ -178,6 +181,9 @@ test("an endpoint answering 410 is disabled automatically and the operator sees 
   await page.goto(`/apps/${app.id}/endpoints/${gone.id}`);
   await page.getByRole("button", { name: "Send test event" }).click();
   await expect(page.getByTestId("test-result")).toContainText("410");
+  // A test event never disables an endpoint; a real delivery answered 410 does.
+  await ingest(request, app.id, [{ id: uniqueId("ev"), name: "member_added", channel: "presence-gone", user_id: "3" }]);
+  await expect.poll(async () => (await apiCall(request, "GET", `/apps/${app.id}/endpoints/${gone.id}`)).enabled, { timeout: 20_000 }).toBe(false);
   await page.reload();
   await expect(page.getByText("Herald disabled this endpoint automatically")).toBeVisible();
   await screenshot(page, "endpoint-auto-disabled");

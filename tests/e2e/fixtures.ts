@@ -1,6 +1,28 @@
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { BOOTSTRAP_TOKEN } from "./env";
+
+/** Playwright's test, with page.goto and page.reload waiting until React has hydrated the page. */
+export const test = base.extend({
+  page: async ({ page }, use) => {
+    const goto = page.goto.bind(page);
+    const reload = page.reload.bind(page);
+    const hydrated = () => page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+    page.goto = async (url, options) => {
+      const response = await goto(url, options);
+      await hydrated();
+      return response;
+    };
+    page.reload = async (options) => {
+      const response = await reload(options);
+      await hydrated();
+      return response;
+    };
+    await use(page);
+  },
+});
+
+export { expect };
 
 export const uniqueId = (prefix: string) => `${prefix}-${randomBytes(4).toString("hex")}`;
 
@@ -25,5 +47,5 @@ export async function ingest(request: APIRequestContext, appId: string, events: 
 export async function screenshot(page: Page, name: string) {
   // Let charts and toasts settle so the artifact shows the page as a user sees it.
   await page.waitForTimeout(300);
-  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true, style: "[data-sonner-toaster] { display: none !important; }" });
 }

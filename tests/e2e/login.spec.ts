@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
 import { ADMIN_EMAIL } from "./env";
+import { expect, test } from "./fixtures";
 
 test.describe("login", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
