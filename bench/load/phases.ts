@@ -170,6 +170,8 @@ export async function measureThroughput(
   // Give the worker a moment to write the last attempts before checking every request was logged.
   await sleep(1000);
   const counts = await deliveryCounts(ctx.databaseUrl, endpointId!);
+  // Read again now, so requests seen and attempts logged cover the same moment.
+  figures.requests = (await ctx.receiver.snapshot(pathname)).requests;
   const breakdown = await pipelineBreakdown(ctx.databaseUrl, appId, endpointId!).catch(() => null);
   return { ...figures, deliveriesByStatus: counts.deliveriesByStatus, attemptsLogged: counts.attempts, breakdown };
 }
