@@ -50,7 +50,7 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
   return (
     <div className="flex flex-wrap items-end gap-3 border-b border-slate-100 px-4 py-3">
       <FilterLabel label="Status">
-        <Select aria-label="Status" value={filters.status ?? ""} onChange={(event) => update({ status: event.target.value || null })} className="w-36">
+        <Select aria-label="Status" value={filters.status ?? ""} onChange={(event) => update({ status: event.target.value || null })} className="w-40">
           <option value="">All statuses</option>
           {STATUSES.map((status) => (
             <option key={status} value={status}>{status}</option>
@@ -58,7 +58,7 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
         </Select>
       </FilterLabel>
       <FilterLabel label="Endpoint">
-        <Select aria-label="Endpoint" value={filters.endpointId ?? ""} onChange={(event) => update({ endpointId: event.target.value || null })} className="w-56">
+        <Select aria-label="Endpoint" value={filters.endpointId ?? ""} onChange={(event) => update({ endpointId: event.target.value || null })} className="w-52">
           <option value="">All endpoints</option>
           {endpoints.map((endpoint) => (
             <option key={endpoint.id} value={endpoint.id}>{endpointTarget(endpoint)}</option>
@@ -66,7 +66,7 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
         </Select>
       </FilterLabel>
       <FilterLabel label="Event">
-        <Select aria-label="Event name" value={filters.eventName ?? ""} onChange={(event) => update({ eventName: event.target.value || null })} className="w-48">
+        <Select aria-label="Event name" value={filters.eventName ?? ""} onChange={(event) => update({ eventName: event.target.value || null })} className="w-44">
           <option value="">All events</option>
           {(eventTypes.data?.data ?? []).map((eventType) => (
             <option key={eventType.name} value={eventType.name}>{eventType.name}</option>
@@ -74,10 +74,10 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
         </Select>
       </FilterLabel>
       <FilterLabel label="Channel">
-        <Input aria-label="Channel" placeholder="presence-room-1" value={channel} onChange={(event) => setChannel(event.target.value)} className="w-44 font-mono text-xs" />
+        <Input aria-label="Channel" placeholder="presence-room-1" value={channel} onChange={(event) => setChannel(event.target.value)} className="w-40 font-mono text-xs" />
       </FilterLabel>
       <FilterLabel label="Time">
-        <Select aria-label="Time range" value={range} onChange={(event) => chooseRange(event.target.value)} className="w-40">
+        <Select aria-label="Time range" value={range} onChange={(event) => chooseRange(event.target.value)} className="w-36">
           {RANGES.map((option) => (
             <option key={option.value} value={option.value}>{option.label}</option>
           ))}

@@ -17,7 +17,7 @@ const nav = [
 export function Sidebar({ email }: { email: string }) {
   const pathname = usePathname() ?? "/";
   return (
-    <aside className="fixed inset-y-0 left-0 z-30 flex w-60 flex-col border-r border-slate-200 bg-white">
+    <aside className="sticky top-0 z-30 flex h-screen w-60 shrink-0 flex-col border-r border-slate-200 bg-white">
       <div className="flex h-14 items-center gap-2.5 border-b border-slate-100 px-4">
         <div className="flex h-7 w-7 items-center justify-center rounded-lg bg-indigo-600 text-sm font-bold text-white">H</div>
         <span className="text-[15px] font-semibold tracking-tight">Herald</span>

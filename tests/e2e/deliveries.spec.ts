@@ -99,7 +99,7 @@ test("delivers ingested events, shows them in the log live and in the delivery d
   await expect(page).toHaveURL(/eventName=client_event/);
   await expect(page.getByTestId("delivery-row")).toHaveCount(1);
   await expect(page.getByTestId("delivery-row").first()).toHaveAttribute("data-status", "succeeded");
-  await screenshot(page, "deliveries-log");
+  await screenshot(page, "deliveries-filtered");
 
   await page.getByTestId("delivery-row").first().press("Enter");
   const drawer = page.getByRole("dialog");
@@ -162,6 +162,8 @@ test("recovers failed deliveries of an endpoint and shows the job's progress", a
   await screenshot(page, "recover-dialog");
   for (const channel of channels) await expect.poll(() => receiver.eventsNamed("member_added", channel).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
   await dialog.getByRole("button", { name: "Close" }).first().click();
+  await expect(page.getByTestId("delivery-row").filter({ hasText: channels[0]! })).toHaveAttribute("data-status", "succeeded");
+  await screenshot(page, "deliveries-log");
 });
 
 test("shows the endpoint's health: success rate, latency percentiles and recent failures", async ({ page }) => {
