@@ -102,5 +102,5 @@ function FailureRate({ counts, loading }: { counts: AppOverview | undefined; loa
   if (!counts || counts.failureRate === null) return <span className="text-slate-400">—</span>;
   const percent = counts.failureRate * 100;
   const tone = percent === 0 ? "green" : percent < 5 ? "amber" : "red";
-  return <Badge tone={tone}>{percent < 10 ? percent.toFixed(1) : Math.round(percent)}%</Badge>;
+  return <Badge tone={tone}>{percent === 0 ? "0" : percent < 10 ? percent.toFixed(1) : Math.round(percent)}%</Badge>;
 }

@@ -78,10 +78,20 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
           ) : null}
         </div>
         {changes ? (
-          <pre className="mt-1.5 max-h-40 overflow-auto rounded-md bg-slate-50 px-3 py-2 font-mono text-[11px] text-slate-600 ring-1 ring-slate-100">{JSON.stringify(changes, null, 2)}</pre>
+          <details className="group mt-1">
+            <summary className="cursor-pointer list-none truncate font-mono text-[11px] text-slate-500 hover:text-slate-700">{summarize(changes)}</summary>
+            <pre className="mt-1.5 max-h-56 overflow-auto rounded-md bg-slate-50 px-3 py-2 font-mono text-[11px] text-slate-600 ring-1 ring-slate-100">{JSON.stringify(changes, null, 2)}</pre>
+          </details>
         ) : null}
       </div>
       <div className="w-44 shrink-0 truncate text-right font-mono text-xs text-slate-500" title={entry.actor}>{entry.actor}</div>
     </li>
   );
+}
+
+/** One line: key=value pairs, values JSON-encoded; the full JSON is one click away. */
+function summarize(changes: Record<string, unknown>): string {
+  return Object.entries(changes)
+    .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
+    .join("  ·  ");
 }

@@ -83,14 +83,14 @@ function HealthPanel({ endpoint, window }: { endpoint: Endpoint; window: string 
         <>
           <div className="grid grid-cols-2 gap-4 lg:grid-cols-5">
             <Kpi label="State" value={<EndpointStatus endpoint={endpoint} />} />
-            <Kpi label="Success rate" testId="kpi-success-rate" loading={stats.isPending} value={stats.data?.successRate == null ? "—" : `${(stats.data.successRate * 100).toFixed(1)}%`} />
+            <Kpi label="Deliveries succeeded" testId="kpi-success-rate" loading={stats.isPending} value={stats.data?.successRate == null ? "—" : `${(stats.data.successRate * 100).toFixed(1)}%`} />
             <Kpi label="p50 latency" loading={stats.isPending} value={ms(stats.data?.latencyMs.p50)} />
             <Kpi label="p95 latency" loading={stats.isPending} value={ms(stats.data?.latencyMs.p95)} />
             <Kpi label="p99 latency" loading={stats.isPending} value={ms(stats.data?.latencyMs.p99)} />
           </div>
           <div className="grid gap-6 lg:grid-cols-2">
             <Card>
-              <CardHeader title="Success rate" description={stats.data ? `${stats.data.deliveries.total.toLocaleString()} deliveries, ${stats.data.attempts.total.toLocaleString()} attempts` : "Succeeded / finished attempts per interval"} />
+              <CardHeader title="Attempt success rate" description={stats.data ? `${stats.data.attempts.total.toLocaleString()} attempts for ${stats.data.deliveries.total.toLocaleString()} deliveries in this window` : "Successful attempts per interval"} />
               <CardBody data-testid="success-rate-chart">{stats.isPending ? <Skeleton className="h-[220px]" /> : <SuccessRateChart buckets={stats.data.buckets} bucketSeconds={stats.data.bucketSeconds} />}</CardBody>
             </Card>
             <Card>
@@ -110,8 +110,8 @@ function HealthPanel({ endpoint, window }: { endpoint: Endpoint; window: string 
                   <li key={failure.attemptId}>
                     <Link href={`${deliveriesPath}?delivery=${failure.deliveryId}`} className="flex items-center gap-4 px-5 py-2.5 text-sm hover:bg-slate-50">
                       <HttpStatus status={failure.responseStatus} />
-                      <span className="min-w-0 flex-1 truncate text-slate-700">{failure.error ?? `HTTP ${failure.responseStatus}`}</span>
-                      <span className="font-mono text-xs text-slate-400">#{failure.number}</span>
+                      <span className="min-w-0 flex-1 truncate text-slate-700">{failure.error ?? `The receiver answered HTTP ${failure.responseStatus}`}</span>
+                      <span className="font-mono text-xs text-slate-400">{failure.deliveryId.slice(0, 8)} · attempt {failure.number}</span>
                       <RelativeTime value={failure.startedAt} className="text-xs text-slate-500" />
                     </Link>
                   </li>

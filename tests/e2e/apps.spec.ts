@@ -85,3 +85,19 @@ test("deletes an app only after typing its id", async ({ page, request }) => {
   const response = await request.get(`/api/v1/apps/${app.id}`, { headers: bearer });
   expect(response.status()).toBe(404);
 });
+
+test("works from the keyboard: open the dialog, type, submit, close", async ({ page }) => {
+  await page.goto("/");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+  await page.getByRole("button", { name: "New app" }).first().focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByLabel("Name")).toBeFocused();
+  await page.keyboard.type("Keyboard app");
+  await page.keyboard.press("Enter");
+  await expect(dialog.getByText("App created")).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("link", { name: "Keyboard app" }).first()).toBeVisible();
+});

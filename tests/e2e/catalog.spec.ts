@@ -65,5 +65,5 @@ test("creates an API token shown once, uses it, revokes it; the audit log shows 
   await expect(entries.filter({ hasText: "api_token.revoked" }).first()).toBeVisible();
   await expect(entries.filter({ hasText: "api_token.created" }).filter({ hasText: name }).first()).toBeVisible();
   await expect(entries.filter({ hasText: "event_type.created" }).first()).toBeVisible();
-  await screenshot(page, "audit-log");
+  await screenshot(page, "audit-log", { fullPage: false });
 });

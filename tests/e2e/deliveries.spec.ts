@@ -78,7 +78,7 @@ test("sends a test event and shows the receiver's response", async ({ page }) =>
   expect(received.headers["x-team"]).toBe("blue-secret-value");
   expect(received.headers["content-type"]).toBe("application/json");
   expect(received.headers["x-pusher-signature"]).toBe(createHmac("sha256", app.secret).update(received.body).digest("hex"));
-  await screenshot(page, "endpoint-detail");
+  await screenshot(page, "endpoint-detail", { fullPage: false });
 });
 
 test("delivers ingested events, shows them in the log live and in the delivery detail", async ({ page, request }) => {
@@ -168,6 +168,7 @@ test("recovers failed deliveries of an endpoint and shows the job's progress", a
 
 test("shows the endpoint's health: success rate, latency percentiles and recent failures", async ({ page }) => {
   await page.goto(`/apps/${app.id}/health`);
+  await page.getByLabel("Window").selectOption("1h");
   await expect(page.getByTestId("kpi-success-rate")).toHaveText(/\d+(\.\d)?%/);
   // Charts drawn with data: points of the success rate, and of three latency percentiles.
   await expect(page.getByTestId("success-rate-chart").locator(".recharts-dot").first()).toBeVisible();

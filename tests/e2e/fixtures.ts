@@ -44,8 +44,8 @@ export async function ingest(request: APIRequestContext, appId: string, events: 
   return apiCall<{ accepted: string[]; duplicates: string[] }>(request, "POST", `/apps/${appId}/events`, { events });
 }
 
-export async function screenshot(page: Page, name: string) {
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}) {
   // Let charts and toasts settle so the artifact shows the page as a user sees it.
   await page.waitForTimeout(300);
-  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true, style: "[data-sonner-toaster] { display: none !important; }" });
+  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: options.fullPage ?? true, style: "[data-sonner-toaster] { display: none !important; }" });
 }
