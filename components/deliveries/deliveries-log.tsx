@@ -164,5 +164,5 @@ function EventsCell({ delivery }: { delivery: Delivery }) {
 }
 
 function EndpointCell({ endpoint, id }: { endpoint: Endpoint | undefined; id: string }) {
-  return <span className="block max-w-56 truncate font-mono text-xs text-slate-600" title={endpoint ? endpointTarget(endpoint) : id}>{endpoint ? endpointTarget(endpoint) : id.slice(0, 8)}</span>;
+  return <span className="block max-w-56 truncate font-mono text-xs text-slate-600" title={endpoint ? endpointTarget(endpoint) : id}>{endpoint ? endpointTarget(endpoint) : id.slice(-8)}</span>;
 }

@@ -111,7 +111,7 @@ function HealthPanel({ endpoint, window }: { endpoint: Endpoint; window: string 
                     <Link href={`${deliveriesPath}?delivery=${failure.deliveryId}`} className="flex items-center gap-4 px-5 py-2.5 text-sm hover:bg-slate-50">
                       <HttpStatus status={failure.responseStatus} />
                       <span className="min-w-0 flex-1 truncate text-slate-700">{failure.error ?? `The receiver answered HTTP ${failure.responseStatus}`}</span>
-                      <span className="font-mono text-xs text-slate-400">{failure.deliveryId.slice(0, 8)} · attempt {failure.number}</span>
+                      <span className="font-mono text-xs text-slate-400">{failure.deliveryId.slice(-8)} · attempt {failure.number}</span>
                       <RelativeTime value={failure.startedAt} className="text-xs text-slate-500" />
                     </Link>
                   </li>
