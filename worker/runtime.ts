@@ -3,23 +3,24 @@ import { db, disconnectDb } from "../lib/db";
 import { env } from "../lib/env";
 import { createRedis, disconnectRedis } from "../lib/redis";
 import { logger } from "../lib/logger";
-import { closeQueues, enqueue, getQueue, QUEUES, type QueueName } from "../lib/jobs/queues";
-import { deliverJobId } from "../lib/jobs/ids";
+import { closeQueues, deliverJobs, enqueue, getQueue, QUEUES, type QueueName } from "../lib/jobs/queues";
 import { closeHttpAgent } from "../lib/delivery/http";
 import { processDeliver } from "./processors/deliver";
 import { flushEndpoint, processFlushBatches } from "./processors/flush-batches";
 import { processMaintenance } from "./processors/maintenance";
 import { processRecover } from "./processors/recover";
 import { processRouteEvents } from "./processors/route-events";
-import { inFlightDeliveries, openBatches } from "./processors/state";
+import { inFlightDeliveries, openBatches, shutdown } from "./processors/state";
 
 const RETENTION_EVERY_MS = 24 * 3600 * 1000;
+const DELIVER_LOCK_MS = 10_000;
 
-function startQueueWorker(name: QueueName, processor: Processor, concurrency: number): Worker {
+function startQueueWorker(name: QueueName, processor: Processor, concurrency: number, lockDuration = 30_000): Worker {
   const worker = new Worker(name, processor, {
     connection: createRedis("worker"),
     prefix: env.HERALD_QUEUE_PREFIX,
     concurrency,
+    lockDuration,
     // A stalled job (its worker died) is handed to another worker quickly; Postgres claims keep it single.
     stalledInterval: 5000,
     maxStalledCount: 5,
@@ -41,10 +42,11 @@ async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boole
 /** Deliveries still in flight when shutdown times out go back to the queue for another worker. */
 async function handBack(deliveryIds: string[]): Promise<void> {
   if (deliveryIds.length === 0) return;
-  const rows = await db.$queryRaw<{ id: string; attempt_count: number }[]>`
+  shutdown.handedBack = true;
+  const rows = await db.$queryRaw<{ id: string; endpoint_id: string; attempt_count: number }[]>`
     UPDATE deliveries SET status = 'retrying', attempt_count = attempt_count - 1, next_attempt_at = now(), updated_at = now()
-    WHERE id = ANY(${deliveryIds}::uuid[]) AND status = 'delivering' RETURNING id::text, attempt_count`;
-  await enqueue(QUEUES.deliver, rows.map((row) => ({ jobId: deliverJobId(row.id, row.attempt_count + 1), data: { deliveryId: row.id } })));
+    WHERE id = ANY(${deliveryIds}::uuid[]) AND status = 'delivering' RETURNING id::text, endpoint_id::text, attempt_count`;
+  await enqueue(QUEUES.deliver, deliverJobs(rows.map((row) => ({ id: row.id, endpointId: row.endpoint_id, attemptNumber: row.attempt_count + 1 })), `handback-${Date.now()}-`));
 }
 
 /** Starts the worker's processors and the reconciler schedule; stop() shuts down gracefully. */
@@ -57,7 +59,9 @@ export async function startWorker() {
   const workers = {
     route: startQueueWorker(QUEUES.route, processRouteEvents, 8),
     flush: startQueueWorker(QUEUES.flush, processFlushBatches, 8),
-    deliver: startQueueWorker(QUEUES.deliver, processDeliver, env.HERALD_WORKER_CONCURRENCY),
+    // A short lock: the reconciler treats a delivery whose job lock is gone as interrupted, so a
+    // killed worker's deliveries are taken back about 10 s after it died.
+    deliver: startQueueWorker(QUEUES.deliver, processDeliver, env.HERALD_WORKER_CONCURRENCY, DELIVER_LOCK_MS),
     recover: startQueueWorker(QUEUES.recover, processRecover, 1),
     maintenance: startQueueWorker(QUEUES.maintenance, processMaintenance, 1),
   };

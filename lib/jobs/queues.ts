@@ -4,6 +4,7 @@ import { z } from "zod";
 import { env } from "../env";
 import { getRedis } from "../redis";
 import { logger } from "../logger";
+import { deliverJobId } from "./ids";
 
 // Queue names, job payload schemas and producers. Payloads carry ids only: bodies and secrets are
 // read from Postgres when a job runs, so a flushed Redis loses nothing the reconciler cannot rebuild.
@@ -23,7 +24,8 @@ const seqString = z.string().regex(/^\d+$/);
 export const jobSchemas = {
   [QUEUES.route]: z.object({ appId: z.string().min(1), eventSeqs: z.array(seqString).min(1).max(1000) }),
   [QUEUES.flush]: z.object({ endpointId: z.uuid() }),
-  [QUEUES.deliver]: z.object({ deliveryId: z.uuid() }),
+  // Up to DELIVER_CHUNK deliveries of one endpoint; retries are single-delivery jobs.
+  [QUEUES.deliver]: z.object({ endpointId: z.uuid(), deliveryIds: z.array(z.uuid()).min(1).max(100) }),
   [QUEUES.recover]: z.object({ backgroundJobId: z.uuid() }),
   [QUEUES.maintenance]: z.object({ task: z.enum(["reconcile", "retention"]) }),
 } as const;
@@ -82,4 +84,32 @@ export async function enqueue<Name extends QueueName>(name: Name, jobs: JobReque
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Deliveries per deliver job: one job, one claim statement and one outcome statement per chunk. */
+export const DELIVER_CHUNK = 100;
+
+export type DueDelivery = { id: string; endpointId: string; attemptNumber: number };
+
+/**
+ * Deliver jobs for deliveries that are due now: grouped by endpoint, in chunks. A single delivery
+ * keeps its per-attempt id `<deliveryId>-<attempt>`; a chunk is named after its first delivery.
+ */
+export function deliverJobs(due: DueDelivery[], idPrefix = ""): JobRequest<typeof QUEUES.deliver>[] {
+  const byEndpoint = new Map<string, DueDelivery[]>();
+  for (const delivery of due) {
+    const list = byEndpoint.get(delivery.endpointId);
+    if (list) list.push(delivery);
+    else byEndpoint.set(delivery.endpointId, [delivery]);
+  }
+  const jobs: JobRequest<typeof QUEUES.deliver>[] = [];
+  for (const [endpointId, deliveries] of byEndpoint) {
+    for (let start = 0; start < deliveries.length; start += DELIVER_CHUNK) {
+      const part = deliveries.slice(start, start + DELIVER_CHUNK);
+      const first = part[0]!;
+      const jobId = part.length === 1 ? deliverJobId(first.id, first.attemptNumber) : `chunk-${first.id}-${first.attemptNumber}`;
+      jobs.push({ jobId: `${idPrefix}${jobId}`, data: { endpointId, deliveryIds: part.map((delivery) => delivery.id) } });
+    }
+  }
+  return jobs;
 }

@@ -1,6 +1,5 @@
 import { db } from "../db";
 import { env } from "../env";
-import { decryptSecret } from "../crypto";
 import { logger } from "../logger";
 import { Prisma, type App, type AttemptTrigger, type Endpoint } from "../generated/prisma/client";
 import { buildRequestHeaders, maskRequestHeaders } from "../delivery/headers";
@@ -10,7 +9,7 @@ import { judge, retryDelaySeconds, type Verdict } from "../delivery/policy";
 import type { LambdaConfig, TransportResult } from "../delivery/types";
 import { enqueue, QUEUES } from "../jobs/queues";
 import { deliverJobId } from "../jobs/ids";
-import { endpointSecrets } from "./endpoints";
+import { buildEndpointConfig, type EndpointConfig, type EndpointWithApp } from "../delivery/config-cache";
 import { recordAudit } from "./audit";
 
 // One attempt of one delivery: claim it in Postgres, sign and send with secrets read now, record
@@ -25,33 +24,27 @@ export type ClaimedDelivery = {
   trigger: AttemptTrigger;
 };
 
-export type EndpointWithApp = Endpoint & { app: App };
+export type { EndpointWithApp };
 
 export type SentAttempt = { result: TransportResult; requestHeaders: Record<string, string>; startedAt: Date };
 
-export async function claimDelivery(deliveryId: string): Promise<ClaimedDelivery | null> {
-  const rows = await db.$queryRaw<{ id: string; endpoint_id: string; body: string; created_at: Date; attempt_count: number; trigger: AttemptTrigger }[]>`
-    UPDATE deliveries SET status = 'delivering', attempt_count = attempt_count + 1, last_attempt_at = now(), updated_at = now()
-    WHERE id = ${deliveryId}::uuid AND status IN ('pending', 'retrying')
-      AND (next_attempt_at IS NULL OR next_attempt_at <= now() + interval '1 second')
-    RETURNING id::text, endpoint_id::text, body, created_at, attempt_count, next_attempt_trigger::text AS trigger`;
-  const row = rows[0];
-  if (!row) return null;
-  return { id: row.id, endpointId: row.endpoint_id, body: row.body, createdAt: row.created_at, attemptNumber: row.attempt_count, trigger: row.trigger };
-}
-
 /** Signs and sends one request; secrets are decrypted here and never leave this function unmasked. */
 export async function sendToEndpoint(endpoint: EndpointWithApp, deliveryId: string, body: string, attemptNumber: number): Promise<SentAttempt> {
+  return sendWithConfig(buildEndpointConfig(endpoint, new Date()), deliveryId, body, attemptNumber);
+}
+
+/** The same with the endpoint's secrets already decrypted (the worker's per-process cache). */
+export async function sendWithConfig(config: EndpointConfig, deliveryId: string, body: string, attemptNumber: number): Promise<SentAttempt> {
+  const { endpoint } = config;
   const startedAt = new Date();
-  const secrets = endpointSecrets(endpoint, startedAt);
   const headers = buildRequestHeaders({
     body,
     appKey: endpoint.app.key,
-    appSecret: decryptSecret(endpoint.app.secretEncrypted),
+    appSecret: config.appSecret,
     deliveryId,
     attemptNumber,
-    customHeaders: endpoint.kind === "http" ? secrets.headers : {},
-    standardWebhookSecrets: endpoint.standardWebhooksEnabled ? secrets.standardWebhookSecrets : null,
+    customHeaders: config.customHeaders,
+    standardWebhookSecrets: endpoint.standardWebhooksEnabled ? config.standardWebhookSecrets : null,
     now: startedAt,
   });
   const request = { body, headers, timeoutMs: endpoint.timeoutMs ?? env.HERALD_REQUEST_TIMEOUT_MS };
@@ -59,7 +52,7 @@ export async function sendToEndpoint(endpoint: EndpointWithApp, deliveryId: stri
     endpoint.kind === "lambda"
       ? await invokeLambda(endpoint.lambda as LambdaConfig, request).catch((error: Error) => failedResult(error))
       : await sendHttp(endpoint.url ?? "", request);
-  return { result, requestHeaders: maskRequestHeaders(headers, secrets.headers), startedAt };
+  return { result, requestHeaders: maskRequestHeaders(headers, config.customHeaders), startedAt };
 }
 
 const failedResult = (error: Error): TransportResult => ({ status: null, headers: null, body: null, error: error.message, durationMs: 0 });
@@ -106,13 +99,13 @@ export async function recordOutcome(delivery: ClaimedDelivery, endpoint: Endpoin
   });
   if ("verdict" in record && record.status === "retrying" && record.nextAttemptAt) {
     await enqueue(QUEUES.deliver, [
-      { jobId: deliverJobId(delivery.id, delivery.attemptNumber + 1), data: { deliveryId: delivery.id }, delayMs: record.nextAttemptAt.getTime() - Date.now() },
+      { jobId: deliverJobId(delivery.id, delivery.attemptNumber + 1), data: { endpointId: delivery.endpointId, deliveryIds: [delivery.id] }, delayMs: record.nextAttemptAt.getTime() - Date.now() },
     ]).catch((error) => logger.warn({ err: error, deliveryId: delivery.id }, "retry not enqueued; the reconciler will schedule it"));
   }
   return record;
 }
 
-function nextState(delivery: ClaimedDelivery, endpoint: Endpoint, verdict: Verdict, result: TransportResult, mode: OutcomeMode) {
+export function nextState(delivery: ClaimedDelivery, endpoint: Endpoint, verdict: Verdict, result: TransportResult, mode: OutcomeMode) {
   if (verdict.outcome === "success") return { status: "succeeded" as const, nextAttemptAt: null, error: null };
   // Manual attempts (redeliver, recover, test) are single tries: a failure goes straight back to failed.
   if (verdict.outcome === "final" || delivery.trigger === "manual" || mode === "test") {
@@ -157,7 +150,7 @@ async function updateEndpointHealth(tx: Tx, endpoint: Endpoint, delivery: Claime
   }
 }
 
-async function disableEndpoint(tx: Tx, endpointId: string, reason: string): Promise<void> {
+export async function disableEndpoint(tx: Tx, endpointId: string, reason: string): Promise<void> {
   const rows = await tx.$queryRaw<{ app_id: string }[]>`
     UPDATE endpoints SET enabled = false, disabled_reason = ${reason}, disabled_at = now(), updated_at = now()
     WHERE id = ${endpointId}::uuid AND enabled RETURNING app_id`;
@@ -167,35 +160,8 @@ async function disableEndpoint(tx: Tx, endpointId: string, reason: string): Prom
   logger.warn({ endpointId, appId }, "endpoint disabled by the delivery engine");
 }
 
-/** The endpoint or app was disabled after this delivery was queued: keep it failed for Recover. */
-export async function failUndeliverable(delivery: ClaimedDelivery, reason: string): Promise<void> {
-  await db.delivery.updateMany({
-    where: { id: delivery.id, status: "delivering", attemptCount: delivery.attemptNumber },
-    data: { status: "failed", attemptCount: delivery.attemptNumber - 1, nextAttemptAt: null, nextAttemptTrigger: "auto", lastError: reason },
-  });
-}
-
 export function disabledReason(endpoint: EndpointWithApp): string | null {
   if (!endpoint.app.enabled) return `app disabled: ${endpoint.appId}`;
   if (!endpoint.enabled) return `endpoint disabled: ${endpoint.disabledReason ?? "disabled by an operator"}`;
   return null;
-}
-
-export async function loadEndpoint(endpointId: string): Promise<EndpointWithApp | null> {
-  return db.endpoint.findUnique({ where: { id: endpointId }, include: { app: true } });
-}
-
-/** The whole attempt as the deliver job runs it. */
-export async function performDeliveryAttempt(deliveryId: string): Promise<AttemptRecord | "skipped"> {
-  const delivery = await claimDelivery(deliveryId);
-  if (!delivery) return "skipped";
-  const endpoint = await loadEndpoint(delivery.endpointId);
-  if (!endpoint) return "skipped"; // deleted: its deliveries go with it
-  const disabled = disabledReason(endpoint);
-  if (disabled) {
-    await failUndeliverable(delivery, disabled);
-    return "skipped";
-  }
-  const sent = await sendToEndpoint(endpoint, delivery.id, delivery.body, delivery.attemptNumber);
-  return recordOutcome(delivery, endpoint, sent);
 }

@@ -1,15 +1,16 @@
 import { db } from "../db";
-import { effectiveBatching, disabledDeliveryReason, insertDeliveries, type StoredEvent } from "./routing";
+import { effectiveBatching, disabledDeliveryReason, dueDeliveries, insertDeliveries, type StoredEvent } from "./routing";
+import type { DueDelivery } from "../jobs/queues";
 
 // Closing a batch window: the endpoint's waiting items (in arrival order) become one delivery.
 // Items live in Postgres and are taken with SKIP LOCKED, so any number of workers can flush.
 
-export type FlushResult = { deliveryIds: string[]; taken: number; remaining: number; windowMs: number; maxBatchSize: number };
+export type FlushResult = { deliveries: DueDelivery[]; taken: number; remaining: number; windowMs: number; maxBatchSize: number };
 
 export async function flushEndpointBatch(endpointId: string): Promise<FlushResult> {
   return db.$transaction(async (tx) => {
     const endpoint = await tx.endpoint.findUnique({ where: { id: endpointId }, include: { app: true } });
-    if (!endpoint) return { deliveryIds: [], taken: 0, remaining: 0, windowMs: 0, maxBatchSize: 0 };
+    if (!endpoint) return { deliveries: [], taken: 0, remaining: 0, windowMs: 0, maxBatchSize: 0 };
     const batching = effectiveBatching(endpoint, endpoint.app);
     // Items queued before batching was switched off still go out together, at the last known size.
     const maxBatchSize = batching.maxBatchSize;
@@ -19,14 +20,14 @@ export async function flushEndpointBatch(endpointId: string): Promise<FlushResul
       WHERE b.endpoint_id = ${endpointId}::uuid
       ORDER BY b.event_seq LIMIT ${maxBatchSize}
       FOR UPDATE OF b SKIP LOCKED`;
-    if (items.length === 0) return { deliveryIds: [], taken: 0, remaining: 0, windowMs: batching.durationMs, maxBatchSize };
+    if (items.length === 0) return { deliveries: [], taken: 0, remaining: 0, windowMs: batching.durationMs, maxBatchSize };
     const failedReason = disabledDeliveryReason(endpoint) ?? (endpoint.app.enabled ? null : `app disabled: ${endpoint.appId}`);
     const created = await insertDeliveries(tx, endpoint.appId, [{ endpoint, events: items, failedReason }]);
     const itemIds = items.map((item) => String(item.item_id));
     await tx.$executeRaw`DELETE FROM batch_items WHERE id = ANY(${itemIds}::bigint[])`;
     const [left] = await tx.$queryRaw<{ count: bigint }[]>`SELECT count(*) AS count FROM batch_items WHERE endpoint_id = ${endpointId}::uuid`;
     return {
-      deliveryIds: created.filter((row) => row.status === "pending").map((row) => row.id),
+      deliveries: dueDeliveries(created),
       taken: items.length,
       remaining: Number(left?.count ?? 0n),
       windowMs: batching.durationMs,

@@ -1,8 +1,8 @@
 import { db } from "../db";
 import { env } from "../env";
-import { enqueue, QUEUES, type JobRequest } from "../jobs/queues";
-import { deliverJobId } from "../jobs/ids";
+import { deliverJobs, enqueue, QUEUES, type JobRequest } from "../jobs/queues";
 import { chunk } from "./routing";
+import { getRedis } from "../redis";
 
 // Postgres is the source of truth and the queue can be rebuilt from it. Run every few seconds by
 // one worker at a time (a BullMQ job scheduler); every step is idempotent (deterministic job ids,
@@ -38,31 +38,16 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   report.staleBatches = stale.length;
 
   // 3. Attempts whose worker died mid-request: log them as interrupted and schedule the next try.
-  const interrupted = await db.$queryRaw<{ id: string; attempt_count: number }[]>`
-    WITH stuck AS (
-      SELECT d.id, d.attempt_count, d.next_attempt_trigger, d.last_attempt_at FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
-      WHERE d.status = 'delivering'
-        AND d.last_attempt_at < now() - make_interval(secs => (coalesce(e.timeout_ms, ${env.HERALD_REQUEST_TIMEOUT_MS}) + ${graceMs}) / 1000.0)
-      LIMIT ${BATCH_LIMIT} FOR UPDATE OF d SKIP LOCKED
-    ), logged AS (
-      INSERT INTO attempts (id, delivery_id, number, trigger, request_headers, duration_ms, error, started_at)
-      SELECT gen_random_uuid(), stuck.id, stuck.attempt_count, stuck.next_attempt_trigger, '{}'::jsonb, 0,
-             'interrupted: the worker stopped during this attempt; the outcome is unknown', coalesce(stuck.last_attempt_at, now())
-      FROM stuck WHERE stuck.attempt_count > 0
-      ON CONFLICT (delivery_id, number) DO NOTHING
-    )
-    UPDATE deliveries d SET status = 'retrying', next_attempt_at = now(), updated_at = now()
-    FROM stuck WHERE d.id = stuck.id
-    RETURNING d.id::text, d.attempt_count`;
+  const interrupted = await takeBackInterrupted(graceMs);
   report.interruptedAttempts = interrupted.length;
 
   // 4. Deliveries due long ago that no job is carrying (lost with Redis, or never enqueued).
-  const overdue = await db.$queryRaw<{ id: string; attempt_count: number }[]>`
-    SELECT id::text, attempt_count FROM deliveries
+  const overdue = await db.$queryRaw<{ id: string; endpoint_id: string; attempt_count: number }[]>`
+    SELECT id::text, endpoint_id::text, attempt_count FROM deliveries
     WHERE status IN ('pending', 'retrying') AND next_attempt_at < now() - make_interval(secs => ${graceMs / 1000})
     ORDER BY next_attempt_at LIMIT ${BATCH_LIMIT}`;
   const due = [...interrupted, ...overdue];
-  await enqueue(QUEUES.deliver, due.map((row) => ({ jobId: deliverJobId(row.id, row.attempt_count + 1), data: { deliveryId: row.id } })));
+  await enqueue(QUEUES.deliver, deliverJobs(due.map((row) => ({ id: row.id, endpointId: row.endpoint_id, attemptNumber: row.attempt_count + 1 })), `re${slot}-`));
   report.overdueDeliveries = overdue.length;
 
   // 5. Recover jobs that never started or whose worker died.
@@ -74,4 +59,53 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   await enqueue(QUEUES.recover, recoveries.map((job) => ({ jobId: `recover-${job.id}-${slot}`, data: { backgroundJobId: job.id } })));
   report.recoveries = recoveries.length;
   return report;
+}
+
+type Stuck = { id: string; attempt_count: number; claim_job_id: string | null };
+
+/**
+ * A delivery is stuck in `delivering` only when no live worker holds it: its BullMQ job no longer
+ * holds its lock (the lock expires when the worker process dies, and is gone with a flushed Redis).
+ * Deliveries claimed outside a job (endpoint test) fall back to the time limit alone.
+ */
+export async function takeBackInterrupted(graceMs: number, scope: { appId?: string } = {}): Promise<{ id: string; endpoint_id: string; attempt_count: number }[]> {
+  const candidates = await db.$queryRaw<Stuck[]>`
+    SELECT d.id::text, d.attempt_count, d.claim_job_id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+    WHERE d.status = 'delivering' AND (${scope.appId ?? null}::text IS NULL OR d.app_id = ${scope.appId ?? null})
+      AND d.last_attempt_at < now() - make_interval(secs => (coalesce(e.timeout_ms, ${env.HERALD_REQUEST_TIMEOUT_MS}) + ${graceMs}) / 1000.0)
+    LIMIT ${BATCH_LIMIT}`;
+  if (candidates.length === 0) return [];
+  const held = await heldJobs([...new Set(candidates.flatMap((row) => (row.claim_job_id ? [row.claim_job_id] : [])))]);
+  const orphaned = candidates.filter((row) => !row.claim_job_id || !held.has(row.claim_job_id));
+  if (orphaned.length === 0) return [];
+  // Still the same attempt (id + attempt_count): a delivery that finished meanwhile is left alone.
+  return db.$queryRaw<{ id: string; endpoint_id: string; attempt_count: number }[]>`
+    WITH stuck AS (
+      SELECT d.id, d.attempt_count, d.next_attempt_trigger, d.last_attempt_at FROM deliveries d
+      JOIN unnest(${orphaned.map((row) => row.id)}::uuid[], ${orphaned.map((row) => row.attempt_count)}::int[]) AS o(id, attempt_count)
+        ON o.id = d.id AND o.attempt_count = d.attempt_count
+      WHERE d.status = 'delivering'
+      FOR UPDATE OF d SKIP LOCKED
+    ), logged AS (
+      INSERT INTO attempts (id, delivery_id, number, trigger, request_headers, duration_ms, error, started_at)
+      SELECT gen_random_uuid(), stuck.id, stuck.attempt_count, stuck.next_attempt_trigger, '{}'::jsonb, 0,
+             'interrupted: the worker stopped during this attempt; the outcome is unknown', coalesce(stuck.last_attempt_at, now())
+      FROM stuck WHERE stuck.attempt_count > 0
+      ON CONFLICT (delivery_id, number) DO NOTHING
+    )
+    UPDATE deliveries d SET status = 'retrying', next_attempt_at = now(), claim_job_id = NULL, updated_at = now()
+    FROM stuck WHERE d.id = stuck.id
+    RETURNING d.id::text, d.endpoint_id::text, d.attempt_count`;
+}
+
+/** Deliver jobs (by Redis key, as claims record them) whose lock is held: a live worker runs them. */
+async function heldJobs(jobKeys: string[]): Promise<Set<string>> {
+  if (jobKeys.length === 0) return new Set();
+  const pipeline = getRedis().pipeline();
+  for (const jobKey of jobKeys) pipeline.exists(`${jobKey}:lock`);
+  const replies = (await pipeline.exec()) ?? [];
+  return new Set(jobKeys.filter((_, index) => {
+    const [error, exists] = replies[index] ?? [];
+    return error ? true : exists === 1; // unsure (a Redis error): assume alive, look again next run
+  }));
 }

@@ -2,9 +2,8 @@ import { db } from "../db";
 import { AppError } from "../errors";
 import type { Principal } from "../auth/principal";
 import { Prisma } from "../generated/prisma/client";
-import { enqueue, QUEUES } from "../jobs/queues";
+import { deliverJobs, enqueue, QUEUES } from "../jobs/queues";
 import { logger } from "../logger";
-import { deliverJobId } from "../jobs/ids";
 import type { RecoverInput } from "../validation/delivery-actions";
 import { recordAudit } from "./audit";
 import { getEndpointRecord } from "./endpoints";
@@ -64,7 +63,7 @@ export async function runRecovery(backgroundJobId: string): Promise<void> {
         where: { ...failedInRange(job.appId, params), ...(afterId ? { id: { gt: afterId } } : {}) },
         orderBy: { id: "asc" },
         take: PAGE,
-        select: { id: true, attemptCount: true },
+        select: { id: true, endpointId: true, attemptCount: true },
       });
       if (page.length === 0) break;
       afterId = page.at(-1)!.id;
@@ -73,7 +72,7 @@ export async function runRecovery(backgroundJobId: string): Promise<void> {
         where: { id: { in: ids }, status: "failed" },
         data: { status: "pending", nextAttemptAt: new Date(), nextAttemptTrigger: "manual" },
       });
-      await enqueue(QUEUES.deliver, page.map((delivery) => ({ jobId: deliverJobId(delivery.id, delivery.attemptCount + 1), data: { deliveryId: delivery.id } })));
+      await enqueue(QUEUES.deliver, deliverJobs(page.map((delivery) => ({ id: delivery.id, endpointId: delivery.endpointId, attemptNumber: delivery.attemptCount + 1 }))));
       processed += page.length;
       await db.backgroundJob.update({ where: { id: job.id }, data: { processed, total: Math.max(job.total, processed) } });
     }

@@ -27,7 +27,7 @@ export async function redeliver(principal: Principal, appId: string, deliveryId:
   });
   // After commit, so the worker sees the pending row; should Redis fail here, the delivery is
   // already pending in Postgres and the reconciler sends it.
-  await enqueue(QUEUES.deliver, [{ jobId: deliverJobId(deliveryId, delivery.attemptCount + 1), data: { deliveryId } }]).catch((error) =>
+  await enqueue(QUEUES.deliver, [{ jobId: deliverJobId(deliveryId, delivery.attemptCount + 1), data: { endpointId: delivery.endpointId, deliveryIds: [deliveryId] } }]).catch((error) =>
     logger.warn({ err: error, deliveryId }, "redeliver job not enqueued; the reconciler will send it"),
   );
   return { delivery: presentDelivery(updated) };

@@ -4,6 +4,7 @@ import { channelMatchesFilter } from "../matching";
 import { deliveryBody } from "../delivery/body";
 import type { Batching } from "../validation/common";
 import { endpointFilter } from "./endpoints";
+import type { DueDelivery } from "../jobs/queues";
 
 // Matching events to endpoints (SPEC sections 4 and 5). Runs in the worker; every event is routed
 // exactly once (FOR UPDATE SKIP LOCKED + routed_at in the same transaction).
@@ -18,7 +19,7 @@ export function effectiveBatching(endpoint: Endpoint, app: App): Batching {
 export type NewDelivery = { endpoint: Endpoint; events: StoredEvent[]; failedReason: string | null };
 
 /** Inserts deliveries with their body serialised once, now; returns ids of the ones to send. */
-export async function insertDeliveries(tx: Tx, appId: string, deliveries: NewDelivery[]): Promise<{ id: string; status: string }[]> {
+export async function insertDeliveries(tx: Tx, appId: string, deliveries: NewDelivery[]): Promise<{ id: string; endpointId: string; status: string }[]> {
   if (deliveries.length === 0) return [];
   const createdAt = new Date();
   return tx.delivery.createManyAndReturn({
@@ -34,8 +35,13 @@ export async function insertDeliveries(tx: Tx, appId: string, deliveries: NewDel
       nextAttemptAt: failedReason ? null : createdAt,
       createdAt,
     })),
-    select: { id: true, status: true },
+    select: { id: true, endpointId: true, status: true },
   });
+}
+
+/** The new deliveries to send now (not the ones recorded failed), for deliverJobs(). */
+export function dueDeliveries(created: { id: string; endpointId: string; status: string }[]): DueDelivery[] {
+  return created.filter((row) => row.status === "pending").map((row) => ({ id: row.id, endpointId: row.endpointId, attemptNumber: 1 }));
 }
 
 /** Events for a disabled endpoint are kept as failed deliveries, so Recover can send them later. */
@@ -50,24 +56,48 @@ export function chunk<T>(items: T[], size: number): T[][] {
 }
 
 export type RoutingResult = {
-  /** true when none of the events is visible yet (the ingest transaction has not committed). */
+  /** true when none of the job's events is visible yet (the ingest transaction has not committed). */
   notVisible: boolean;
-  deliveryIds: string[];
+  deliveries: DueDelivery[];
   /** Batched endpoints that received items, with their window. */
   batchedEndpoints: { endpointId: string; batching: Batching }[];
 };
 
+/** Events routed per transaction. */
+const ROUTE_PAGE = 1000;
+
+/**
+ * Routes every unrouted event of the app, in arrival (seq) order, not only the job's own: whichever
+ * routing job runs first takes everything committed so far, so a request whose job ran before its
+ * commit is never overtaken by a later request. One routing transaction per app at a time (an
+ * advisory lock), so deliveries and batch items are always written in seq order.
+ */
 export async function routeEvents(appId: string, eventSeqs: string[]): Promise<RoutingResult> {
+  const [own] = await db.$queryRaw<{ total: bigint; unrouted: bigint }[]>`
+    SELECT count(*) AS total, count(*) FILTER (WHERE routed_at IS NULL) AS unrouted FROM events
+    WHERE app_id = ${appId} AND seq = ANY(${eventSeqs}::bigint[])`;
+  if ((own?.total ?? 0n) === 0n) return { notVisible: true, deliveries: [], batchedEndpoints: [] };
+  const result: RoutingResult = { notVisible: false, deliveries: [], batchedEndpoints: [] };
+  if ((own?.unrouted ?? 0n) === 0n) return result; // another routing job took them
+  const batched = new Map<string, Batching>();
+  for (;;) {
+    const page = await routePage(appId);
+    result.deliveries.push(...page.deliveries);
+    for (const entry of page.batchedEndpoints) batched.set(entry.endpointId, entry.batching);
+    if (page.taken < ROUTE_PAGE) break;
+  }
+  result.batchedEndpoints = [...batched].map(([endpointId, batching]) => ({ endpointId, batching }));
+  return result;
+}
+
+async function routePage(appId: string): Promise<{ taken: number; deliveries: DueDelivery[]; batchedEndpoints: RoutingResult["batchedEndpoints"] }> {
   return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`route|${appId}`}, 0))`;
     const events = await tx.$queryRaw<StoredEvent[]>`
       SELECT seq, id, name, channel, payload FROM events
-      WHERE app_id = ${appId} AND seq = ANY(${eventSeqs}::bigint[]) AND routed_at IS NULL
-      ORDER BY seq FOR UPDATE SKIP LOCKED`;
-    if (events.length === 0) {
-      const [visible] = await tx.$queryRaw<{ count: bigint }[]>`
-        SELECT count(*) AS count FROM events WHERE app_id = ${appId} AND seq = ANY(${eventSeqs}::bigint[])`;
-      return { notVisible: (visible?.count ?? 0n) === 0n, deliveryIds: [], batchedEndpoints: [] };
-    }
+      WHERE app_id = ${appId} AND routed_at IS NULL
+      ORDER BY seq LIMIT ${ROUTE_PAGE} FOR UPDATE SKIP LOCKED`;
+    if (events.length === 0) return { taken: 0, deliveries: [], batchedEndpoints: [] };
     const app = await tx.app.findUnique({ where: { id: appId } });
     const endpoints = app?.enabled ? await tx.endpoint.findMany({ where: { appId }, orderBy: { createdAt: "asc" } }) : [];
     const deliveries: NewDelivery[] = [];
@@ -88,10 +118,12 @@ export async function routeEvents(appId: string, eventSeqs: string[]): Promise<R
         for (const event of matched) deliveries.push({ endpoint, events: [event], failedReason: null });
       }
     }
+    // Deliveries in seq order across endpoints, so their ids (uuid v7) follow arrival order.
+    deliveries.sort((a, b) => (a.events[0]!.seq < b.events[0]!.seq ? -1 : a.events[0]!.seq > b.events[0]!.seq ? 1 : 0));
     const created = await insertDeliveries(tx, appId, deliveries);
     if (batchItems.length > 0) await tx.batchItem.createMany({ data: batchItems, skipDuplicates: true });
     const seqs = events.map((event) => String(event.seq));
     await tx.$executeRaw`UPDATE events SET routed_at = now() WHERE seq = ANY(${seqs}::bigint[])`;
-    return { notVisible: false, deliveryIds: created.filter((row) => row.status === "pending").map((row) => row.id), batchedEndpoints };
+    return { taken: events.length, deliveries: dueDeliveries(created), batchedEndpoints };
   });
 }

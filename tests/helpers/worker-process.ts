@@ -19,7 +19,8 @@ export type WorkerProcess = {
 export const fastEngineEnv: Record<string, string> = {
   HERALD_RECONCILE_INTERVAL_MS: "500",
   HERALD_RECONCILE_GRACE_MS: "2000",
-  HERALD_REQUEST_TIMEOUT_MS: "2000",
+  // Generous: on a loaded machine a local receiver can take seconds, and a timeout is a real retry.
+  HERALD_REQUEST_TIMEOUT_MS: "5000",
   HERALD_SHUTDOWN_TIMEOUT_MS: "5000",
 };
 

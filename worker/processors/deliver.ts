@@ -1,32 +1,126 @@
 import { DelayedError, type Job } from "bullmq";
-import { db } from "../../lib/db";
-import { env } from "../../lib/env";
-import { jobSchemas, QUEUES } from "../../lib/jobs/queues";
-import { performDeliveryAttempt } from "../../lib/services/attempts";
-import { inFlightByEndpoint, inFlightDeliveries } from "./state";
+import { logger } from "../../lib/logger";
+import { enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
+import { deliverJobId } from "../../lib/jobs/ids";
+import { judge } from "../../lib/delivery/policy";
+import { endpointConfig } from "../../lib/delivery/config-cache";
+import { claimDeliveries, failUndeliverableMany, recordOutcomes, updateEndpointHealth, type ClaimedRow, type Outcome } from "../../lib/delivery/bulk";
+import { disabledReason, nextState, sendWithConfig } from "../../lib/services/attempts";
+import { endpointLimits, inFlightDeliveries, requestSlots, shutdown } from "./state";
+
+/** Outcomes are written every this many finished requests (and when the job ends). */
+const RECORD_EVERY = 50;
 
 /**
- * One attempt of one delivery. When this worker already has HERALD_ENDPOINT_CONCURRENCY requests
- * open to the endpoint, the job goes back to the queue (delayed) instead of holding a slot, so
- * one slow endpoint cannot starve the others.
+ * One deliver job: up to 100 deliveries of one endpoint, claimed with one statement, sent
+ * concurrently under the worker's and the endpoint's request limits, recorded in a few statements.
+ * When the endpoint already has enough work in this worker the job goes back to the queue
+ * (delayed) instead of holding a slot, so one slow endpoint cannot starve the others.
  */
 export async function processDeliver(job: Job, token?: string): Promise<void> {
-  const { deliveryId } = jobSchemas[QUEUES.deliver].parse(job.data);
-  const delivery = await db.delivery.findUnique({ where: { id: deliveryId }, select: { endpointId: true, status: true } });
-  if (!delivery || (delivery.status !== "pending" && delivery.status !== "retrying")) return;
-  const open = inFlightByEndpoint.get(delivery.endpointId) ?? 0;
-  if (open >= env.HERALD_ENDPOINT_CONCURRENCY) {
-    await job.moveToDelayed(Date.now() + 50 + Math.floor(Math.random() * 200), token);
+  const { endpointId, deliveryIds } = jobSchemas[QUEUES.deliver].parse(job.data);
+  if (!endpointLimits.admit(endpointId, deliveryIds.length)) {
+    await job.moveToDelayed(Date.now() + 100 + Math.floor(Math.random() * 400), token);
     throw new DelayedError();
   }
-  inFlightByEndpoint.set(delivery.endpointId, open + 1);
-  inFlightDeliveries.add(deliveryId);
+  let sent = 0;
   try {
-    await performDeliveryAttempt(deliveryId);
+    // The job's Redis key: its lock (key + ":lock") is what tells the reconciler the job is alive.
+    const claimed = await claimDeliveries(deliveryIds, `${job.queueQualifiedName}:${job.id}`);
+    for (const delivery of claimed) inFlightDeliveries.add(delivery.id);
+    try {
+      await deliverClaimed(endpointId, claimed, () => (sent += 1));
+    } finally {
+      for (const delivery of claimed) inFlightDeliveries.delete(delivery.id);
+    }
   } finally {
-    inFlightDeliveries.delete(deliveryId);
-    const remaining = (inFlightByEndpoint.get(delivery.endpointId) ?? 1) - 1;
-    if (remaining <= 0) inFlightByEndpoint.delete(delivery.endpointId);
-    else inFlightByEndpoint.set(delivery.endpointId, remaining);
+    endpointLimits.finish(endpointId, deliveryIds.length - sent);
+  }
+}
+
+async function deliverClaimed(endpointId: string, claimed: ClaimedRow[], onSent: () => void): Promise<void> {
+  const first = claimed[0];
+  if (!first) return;
+  const config = await endpointConfig(first.endpointId, first.version);
+  if (!config) return; // deleted: its deliveries went with it
+  const disabled = disabledReason(config.endpoint);
+  if (disabled) return failUndeliverableMany(claimed, disabled);
+
+  const recorder = new OutcomeRecorder(first.endpointId, first.consecutiveFailures);
+  const sends = await Promise.allSettled(
+    claimed.map(async (delivery) => {
+      const sentAttempt = await endpointLimits.run(endpointId, () =>
+        requestSlots.run(async () => (shutdown.handedBack ? null : sendWithConfig(config, delivery.id, delivery.body, delivery.attemptNumber))),
+      );
+      onSent();
+      if (!sentAttempt) return;
+      const verdict = judge(sentAttempt.result);
+      const next = nextState(delivery, config.endpoint, verdict, sentAttempt.result, "engine");
+      recorder.add({ delivery, sent: sentAttempt, verdict, status: next.status, nextAttemptAt: next.nextAttemptAt, lastError: verdict.outcome === "success" ? null : next.error });
+    }),
+  );
+  await recorder.close();
+  const failed = sends.find((result) => result.status === "rejected");
+  if (failed) throw failed.reason;
+}
+
+/** Buffers outcomes and writes them in order, a statement per RECORD_EVERY, then schedules retries. */
+class OutcomeRecorder {
+  private buffer: Outcome[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private failure: unknown = null;
+
+  constructor(private readonly endpointId: string, private knownFailures: number) {}
+
+  add(outcome: Outcome): void {
+    this.buffer.push(outcome);
+    if (this.buffer.length >= RECORD_EVERY) this.flush();
+  }
+
+  async close(): Promise<void> {
+    this.flush();
+    await this.writing;
+    // Unrecorded outcomes stay `delivering`: the job fails, its lock goes, and the reconciler
+    // logs those attempts as interrupted and sends them again.
+    if (this.failure) throw this.failure;
+  }
+
+  private flush(): void {
+    const batch = this.buffer;
+    this.buffer = [];
+    if (batch.length === 0) return;
+    this.writing = this.writing.then(() => this.write(batch)).catch((error) => {
+      this.failure = error;
+    });
+  }
+
+  private async write(batch: Outcome[]): Promise<void> {
+    const written = await withRetries(() => recordOutcomes(batch));
+    const recorded = batch.filter((outcome) => written.has(outcome.delivery.id));
+    await updateEndpointHealth(this.endpointId, recorded, this.knownFailures).catch((error) =>
+      logger.warn({ err: error, endpointId: this.endpointId }, "endpoint health not updated"),
+    );
+    if (recorded.some((outcome) => outcome.status !== "succeeded")) this.knownFailures = -1; // unknown now
+    else if (recorded.length > 0) this.knownFailures = 0;
+    const retries = recorded.filter((outcome) => outcome.status === "retrying" && outcome.nextAttemptAt);
+    await enqueue(
+      QUEUES.deliver,
+      retries.map(({ delivery, nextAttemptAt }) => ({
+        jobId: deliverJobId(delivery.id, delivery.attemptNumber + 1),
+        data: { endpointId: delivery.endpointId, deliveryIds: [delivery.id] },
+        delayMs: nextAttemptAt!.getTime() - Date.now(),
+      })),
+    ).catch((error) => logger.warn({ err: error, endpointId: this.endpointId }, "retries not enqueued; the reconciler will schedule them"));
+  }
+}
+
+async function withRetries<T>(task: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await task();
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { Job } from "bullmq";
-import { enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
-import { deliverJobId, flushJobId } from "../../lib/jobs/ids";
+import { deliverJobs, enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
+import { flushJobId } from "../../lib/jobs/ids";
 import { flushEndpointBatch } from "../../lib/services/batches";
 
 /** Flushes an endpoint's waiting items: full batches at once, the rest after one more window. */
@@ -8,8 +8,8 @@ export async function flushEndpoint(endpointId: string, options: { final?: boole
   let deliveries = 0;
   for (;;) {
     const result = await flushEndpointBatch(endpointId);
-    deliveries += result.deliveryIds.length;
-    await enqueue(QUEUES.deliver, result.deliveryIds.map((deliveryId) => ({ jobId: deliverJobId(deliveryId, 1), data: { deliveryId } })));
+    deliveries += result.deliveries.length;
+    await enqueue(QUEUES.deliver, deliverJobs(result.deliveries));
     if (result.taken === 0 || result.remaining === 0) return deliveries;
     if (options.final || result.remaining >= result.maxBatchSize) continue;
     // A partial batch arrived while this flush ran: give it its own window.

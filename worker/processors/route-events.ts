@@ -1,6 +1,6 @@
 import type { Job } from "bullmq";
-import { enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
-import { deliverJobId, flushJobId, fullBatchFlushJobId } from "../../lib/jobs/ids";
+import { deliverJobs, enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
+import { flushJobId, fullBatchFlushJobId } from "../../lib/jobs/ids";
 import { routeEvents } from "../../lib/services/routing";
 import { waitingItems } from "../../lib/services/batches";
 import { openBatches } from "./state";
@@ -11,7 +11,7 @@ export async function processRouteEvents(job: Job): Promise<void> {
   // Enqueued just before the ingest commit: throwing lets BullMQ's backoff look again shortly;
   // if the ingest rolled back the job simply runs out of attempts.
   if (result.notVisible) throw new Error("events not visible yet");
-  await enqueue(QUEUES.deliver, result.deliveryIds.map((deliveryId) => ({ jobId: deliverJobId(deliveryId, 1), data: { deliveryId } })));
+  await enqueue(QUEUES.deliver, deliverJobs(result.deliveries));
   if (result.batchedEndpoints.length === 0) return;
   const waiting = await waitingItems(result.batchedEndpoints.map((entry) => entry.endpointId));
   await enqueue(

@@ -1,8 +1,17 @@
-// Per-process bookkeeping the graceful shutdown needs.
+import { env } from "../../lib/env";
+import { EndpointLimits, Semaphore } from "../../lib/delivery/limiter";
+
+// Per-process bookkeeping of the delivery engine and the graceful shutdown.
 
 /** Endpoints this worker scheduled batch flushes for: flushed on shutdown. */
 export const openBatches = new Set<string>();
 
-/** Deliveries this worker is sending right now, and how many per endpoint. */
+/** Deliveries this worker has claimed and not yet recorded (handed back if shutdown times out). */
 export const inFlightDeliveries = new Set<string>();
-export const inFlightByEndpoint = new Map<string, number>();
+
+/** Requests open per worker, and per endpoint. */
+export const requestSlots = new Semaphore(env.HERALD_WORKER_CONCURRENCY);
+export const endpointLimits = new EndpointLimits(env.HERALD_ENDPOINT_CONCURRENCY);
+
+/** Set when shutdown hands back in-flight deliveries: sends not yet started are dropped. */
+export const shutdown = { handedBack: false };

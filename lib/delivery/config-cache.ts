@@ -1,0 +1,68 @@
+import { db } from "../db";
+import { decryptSecret } from "../crypto";
+import type { App, Endpoint } from "../generated/prisma/client";
+import { endpointSecrets } from "../services/endpoints";
+
+// Endpoint + app configuration and decrypted secrets, cached per worker process. An entry is used
+// only while the endpoint's and the app's updated_at match what the claim just read from Postgres
+// (so a disable, an edit or a secret rotation is seen at once), and for a few seconds at most.
+
+export type EndpointWithApp = Endpoint & { app: App };
+
+export type EndpointConfig = {
+  endpoint: EndpointWithApp;
+  appSecret: string;
+  customHeaders: Record<string, string>;
+  standardWebhookSecrets: string[];
+};
+
+type Entry = { config: EndpointConfig; endpointUpdatedAt: number; appUpdatedAt: number; expiresAt: number };
+
+const TTL_MS = 5000;
+const cache = new Map<string, Entry>();
+
+export type ConfigVersion = { endpointUpdatedAt: Date; appUpdatedAt: Date };
+
+export function buildEndpointConfig(endpoint: EndpointWithApp, now: Date): EndpointConfig {
+  const secrets = endpointSecrets(endpoint, now);
+  return {
+    endpoint,
+    appSecret: decryptSecret(endpoint.app.secretEncrypted),
+    customHeaders: endpoint.kind === "http" ? secrets.headers : {},
+    standardWebhookSecrets: secrets.standardWebhookSecrets,
+  };
+}
+
+/** The endpoint's configuration at `version` (from the claim), or null when it was deleted. */
+export async function endpointConfig(endpointId: string, version: ConfigVersion): Promise<EndpointConfig | null> {
+  const now = Date.now();
+  const cached = cache.get(endpointId);
+  if (
+    cached &&
+    cached.expiresAt > now &&
+    cached.endpointUpdatedAt === version.endpointUpdatedAt.getTime() &&
+    cached.appUpdatedAt === version.appUpdatedAt.getTime()
+  ) {
+    return cached.config;
+  }
+  const endpoint = await db.endpoint.findUnique({ where: { id: endpointId }, include: { app: true } });
+  if (!endpoint) {
+    cache.delete(endpointId);
+    return null;
+  }
+  const config = buildEndpointConfig(endpoint, new Date(now));
+  // A previous signing secret stops being used when its grace period ends.
+  const previousExpiry = endpoint.previousStandardWebhooksSecretExpiresAt?.getTime() ?? Infinity;
+  cache.set(endpointId, {
+    config,
+    endpointUpdatedAt: endpoint.updatedAt.getTime(),
+    appUpdatedAt: endpoint.app.updatedAt.getTime(),
+    expiresAt: Math.min(now + TTL_MS, previousExpiry > now ? previousExpiry : now + TTL_MS),
+  });
+  if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
+  return config;
+}
+
+export function clearEndpointConfigCache(): void {
+  cache.clear();
+}
