@@ -1,10 +1,10 @@
 "use client";
 
-import { BookOpen, Plus, Trash2 } from "lucide-react";
+import { BookOpen, Pencil, Plus, Trash2 } from "lucide-react";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
-import { useCreateEventType, useDeleteEventType, useEventTypes } from "@/lib/client/catalog";
+import { useCreateEventType, useDeleteEventType, useEventTypes, useUpdateEventType } from "@/lib/client/catalog";
 import { applyApiErrors } from "@/lib/client/forms";
 import type { EventType } from "@/lib/client/types";
 import { Badge } from "@/components/ui/badge";
@@ -27,7 +27,7 @@ export function EventTypesPage() {
 
   return (
     <>
-      <PageHeader title="Event types" description="The catalog endpoints subscribe to. Custom types can carry a JSON Schema that incoming events are validated against." actions={<CreateEventTypeDialog />} />
+      <PageHeader title="Event types" description="The catalog endpoints subscribe to. Custom types can carry a JSON Schema that incoming events are validated against." actions={<EventTypeDialog />} />
       {eventTypes.isPending ? (
         <Card><SkeletonRows rows={6} /></Card>
       ) : eventTypes.isError ? (
@@ -37,7 +37,7 @@ export function EventTypesPage() {
           <Card>
             <div className="border-b border-slate-100 px-5 py-3 text-sm font-semibold text-slate-900">Custom</div>
             {custom.length === 0 ? (
-              <EmptyState icon={BookOpen} title="No custom event types" description="Add your own event names (e.g. order.paid) with an optional JSON Schema." action={<CreateEventTypeDialog />} />
+              <EmptyState icon={BookOpen} title="No custom event types" description="Add your own event names (e.g. order.paid) with an optional JSON Schema." action={<EventTypeDialog />} />
             ) : (
               <EventTypeTable rows={custom} onDelete={async (name) => { await remove.mutateAsync(name); toast.success(`Deleted ${name}`); }} />
             )}
@@ -68,11 +68,12 @@ function EventTypeTable({ rows, onDelete }: { rows: EventType[]; onDelete?: (nam
                 </details>
               ) : null}
             </td>
-            <td className="w-40 px-5 py-3 text-right align-top">
+            <td className="w-48 px-5 py-3 text-right align-top whitespace-nowrap">
               {row.schema ? <Badge tone="indigo">schema</Badge> : null}
+              {onDelete ? <EventTypeDialog existing={row} /> : null}
               {onDelete ? (
                 <ConfirmDialog
-                  trigger={<Button variant="ghost" size="icon" className="ml-2" aria-label={`Delete ${row.name}`}><Trash2 className="h-4 w-4" aria-hidden /></Button>}
+                  trigger={<Button variant="ghost" size="icon" aria-label={`Delete ${row.name}`}><Trash2 className="h-4 w-4" aria-hidden /></Button>}
                   title={`Delete ${row.name}?`}
                   description="Endpoints subscribed to it must be changed first; the API refuses otherwise."
                   confirmLabel="Delete event type"
@@ -89,10 +90,12 @@ function EventTypeTable({ rows, onDelete }: { rows: EventType[]; onDelete?: (nam
 
 type Values = { name: string; description: string; schema: string };
 
-function CreateEventTypeDialog() {
+function EventTypeDialog({ existing }: { existing?: EventType }) {
   const [open, setOpen] = useState(false);
   const create = useCreateEventType();
-  const form = useForm<Values>({ defaultValues: { name: "", description: "", schema: "" } });
+  const update = useUpdateEventType();
+  const defaults = { name: existing?.name ?? "", description: existing?.description ?? "", schema: existing?.schema ? JSON.stringify(existing.schema, null, 2) : "" };
+  const form = useForm<Values>({ defaultValues: defaults });
   const errors = form.formState.errors;
 
   const submit = form.handleSubmit(async (values) => {
@@ -105,10 +108,15 @@ function CreateEventTypeDialog() {
       }
     }
     try {
-      await create.mutateAsync({ name: values.name.trim(), description: values.description, ...(schema === undefined ? {} : { schema }) });
-      toast.success(`Event type ${values.name} created`);
+      if (existing) {
+        await update.mutateAsync({ name: existing.name, description: values.description, schema: schema ?? null });
+        toast.success(`Event type ${existing.name} saved`);
+      } else {
+        await create.mutateAsync({ name: values.name.trim(), description: values.description, ...(schema === undefined ? {} : { schema }) });
+        toast.success(`Event type ${values.name} created`);
+      }
       setOpen(false);
-      form.reset();
+      form.reset(existing ? values : defaults);
     } catch (error) {
       applyApiErrors(error, form.setError, ["name", "description", "schema"]);
     }
@@ -117,12 +125,16 @@ function CreateEventTypeDialog() {
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogTrigger asChild>
-        <Button variant="primary"><Plus className="h-4 w-4" aria-hidden /> New event type</Button>
+        {existing ? (
+          <Button variant="ghost" size="icon" aria-label={`Edit ${existing.name}`}><Pencil className="h-4 w-4" aria-hidden /></Button>
+        ) : (
+          <Button variant="primary"><Plus className="h-4 w-4" aria-hidden /> New event type</Button>
+        )}
       </DialogTrigger>
-      <DialogContent title="New event type" description="A custom event name producers can send and endpoints can subscribe to.">
+      <DialogContent title={existing ? `Edit ${existing.name}` : "New event type"} description="A custom event name producers can send and endpoints can subscribe to.">
         <form onSubmit={submit} noValidate className="space-y-4">
           <Field label="Name" htmlFor="event-type-name" hint="Lowercase letters, digits and _ . : -" error={errors.name?.message}>
-            <Input id="event-type-name" className="font-mono" placeholder="order.paid" aria-invalid={Boolean(errors.name)} {...form.register("name", { required: "Give the event type a name" })} />
+            <Input id="event-type-name" className="font-mono" placeholder="order.paid" disabled={Boolean(existing)} aria-invalid={Boolean(errors.name)} {...form.register("name", { required: "Give the event type a name" })} />
           </Field>
           <Field label="Description" htmlFor="event-type-description" error={errors.description?.message}>
             <Input id="event-type-description" placeholder="An order was paid" {...form.register("description")} />
@@ -132,7 +144,7 @@ function CreateEventTypeDialog() {
           </Field>
           <DialogFooter>
             <Button type="button" onClick={() => setOpen(false)}>Cancel</Button>
-            <Button type="submit" variant="primary" loading={create.isPending}>Create event type</Button>
+            <Button type="submit" variant="primary" loading={create.isPending || update.isPending}>{existing ? "Save event type" : "Create event type"}</Button>
           </DialogFooter>
         </form>
       </DialogContent>

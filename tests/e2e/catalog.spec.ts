@@ -28,6 +28,14 @@ test("manages custom event types with a JSON Schema the API validates", async ({
   await expect(row).toContainText("schema");
   await screenshot(page, "event-types");
 
+  await row.getByRole("button", { name: `Edit ${name}` }).click();
+  const edit = page.getByRole("dialog");
+  await expect(edit.getByLabel("JSON Schema")).toHaveValue(/"required"/);
+  await edit.getByLabel("Description").fill("An order was paid in full");
+  await edit.getByRole("button", { name: "Save event type" }).click();
+  await expect(edit).toBeHidden();
+  await expect(row).toContainText("An order was paid in full");
+
   await row.getByRole("button", { name: `Delete ${name}` }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Delete event type" }).click();
   await expect(row).toBeHidden();

@@ -208,3 +208,17 @@ test("an endpoint answering 410 is disabled automatically and the operator sees 
   await expect(page.getByTestId("endpoint-row")).toHaveCount(1);
   await screenshot(page, "endpoints-list");
 });
+
+test("pages through a long delivery log with Load more", async ({ page, request }) => {
+  const channel = `presence-bulk-${Date.now()}`;
+  const events = Array.from({ length: 60 }, (_, index) => ({ id: uniqueId(`bulk${index}`), name: "member_added", channel, user_id: String(index) }));
+  await ingest(request, app.id, events);
+  await expect.poll(() => receiver.eventsNamed("member_added", channel).length, { timeout: 30_000 }).toBe(60);
+
+  await page.goto(`/apps/${app.id}/deliveries?channel=${channel}`);
+  await expect(page.getByTestId("delivery-row")).toHaveCount(50);
+  await page.getByRole("button", { name: "Load more" }).click();
+  await expect(page.getByTestId("delivery-row")).toHaveCount(60);
+  await expect(page.getByText("End of the log")).toBeVisible();
+  await expect(page.getByText("60 shown")).toBeVisible();
+});
