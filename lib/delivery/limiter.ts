@@ -50,14 +50,13 @@ export class EndpointLimits {
   }
 
   /**
-   * Whether a job of `size` deliveries may start now. Two jobs per endpoint always may (so a chunk
-   * is queued behind the running one); beyond that only while few requests wait, and never more
-   * than `perEndpoint` jobs, so one slow endpoint cannot hold every job slot of the worker.
+   * Whether a job of `size` deliveries may start now: at most `perEndpoint` jobs per endpoint at a
+   * time (their deliveries queue for the endpoint's request slots, so its pipe never idles), so
+   * one slow endpoint cannot hold every job slot of the worker.
    */
   admit(endpointId: string, size: number): boolean {
     const entry = this.entry(endpointId);
-    const admitted = entry.jobs < 2 || (entry.jobs < this.perEndpoint && entry.pending < 2 * this.perEndpoint);
-    if (!admitted) return false;
+    if (entry.jobs >= this.perEndpoint) return false;
     entry.jobs += 1;
     entry.pending += size;
     return true;

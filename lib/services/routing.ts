@@ -1,3 +1,4 @@
+import { v7 as uuidv7 } from "uuid";
 import { db, type Tx } from "../db";
 import type { App, Endpoint } from "../generated/prisma/client";
 import { channelMatchesFilter } from "../matching";
@@ -18,25 +19,33 @@ export function effectiveBatching(endpoint: Endpoint, app: App): Batching {
 
 export type NewDelivery = { endpoint: Endpoint; events: StoredEvent[]; failedReason: string | null };
 
-/** Inserts deliveries with their body serialised once, now; returns ids of the ones to send. */
+/**
+ * Inserts deliveries (one statement) with their body serialised once, now. Ids are uuid v7
+ * made here in order, so they follow the order given (arrival order).
+ */
 export async function insertDeliveries(tx: Tx, appId: string, deliveries: NewDelivery[]): Promise<{ id: string; endpointId: string; status: string }[]> {
   if (deliveries.length === 0) return [];
   const createdAt = new Date();
-  return tx.delivery.createManyAndReturn({
-    data: deliveries.map(({ endpoint, events, failedReason }) => ({
-      appId,
-      endpointId: endpoint.id,
-      eventIds: events.map((event) => event.id),
-      eventNames: [...new Set(events.map((event) => event.name))],
-      channels: [...new Set(events.map((event) => event.channel))],
-      body: deliveryBody(createdAt.getTime(), events.map((event) => event.payload)),
-      status: failedReason ? ("failed" as const) : ("pending" as const),
-      lastError: failedReason,
-      nextAttemptAt: failedReason ? null : createdAt,
-      createdAt,
-    })),
-    select: { id: true, endpointId: true, status: true },
-  });
+  const rows = deliveries.map(({ endpoint, events, failedReason }) => ({
+    id: uuidv7(),
+    endpoint_id: endpoint.id,
+    event_ids: events.map((event) => event.id),
+    event_names: [...new Set(events.map((event) => event.name))],
+    channels: [...new Set(events.map((event) => event.channel))],
+    body: deliveryBody(createdAt.getTime(), events.map((event) => event.payload)),
+    status: failedReason ? "failed" : "pending",
+    last_error: failedReason,
+  }));
+  const at = createdAt.toISOString();
+  await tx.$executeRaw`
+    INSERT INTO deliveries (id, app_id, endpoint_id, event_ids, event_names, channels, body, status, last_error, next_attempt_at, created_at, updated_at)
+    SELECT r.id::uuid, ${appId}, r.endpoint_id::uuid,
+      ARRAY(SELECT jsonb_array_elements_text(r.event_ids)), ARRAY(SELECT jsonb_array_elements_text(r.event_names)),
+      ARRAY(SELECT jsonb_array_elements_text(r.channels)), r.body, r.status::"DeliveryStatus", r.last_error,
+      CASE WHEN r.status = 'pending' THEN ${at}::timestamptz END, ${at}::timestamptz, ${at}::timestamptz
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      AS r(id text, endpoint_id text, event_ids jsonb, event_names jsonb, channels jsonb, body text, status text, last_error text)`;
+  return rows.map((row) => ({ id: row.id, endpointId: row.endpoint_id, status: row.status }));
 }
 
 /** The new deliveries to send now (not the ones recorded failed), for deliverJobs(). */

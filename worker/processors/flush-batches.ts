@@ -7,7 +7,7 @@ import { flushEndpointBatch } from "../../lib/services/batches";
 export async function flushEndpoint(endpointId: string, options: { final?: boolean } = {}): Promise<number> {
   let deliveries = 0;
   for (;;) {
-    const result = await flushEndpointBatch(endpointId);
+    const result = await flushEndpointBatch(endpointId, options);
     deliveries += result.deliveries.length;
     await enqueue(QUEUES.deliver, deliverJobs(result.deliveries));
     if (result.taken === 0 || result.remaining === 0) return deliveries;
