@@ -85,8 +85,8 @@ function Loaded({ endpoint }: { endpoint: Endpoint }) {
           title="Herald disabled this endpoint automatically"
           action={<Button size="sm" variant="primary" onClick={() => void setEnabled(true)}>Enable again</Button>}
         >
-          {endpoint.disabledReason}
-          {endpoint.disabledAt ? <> (<RelativeTime value={endpoint.disabledAt} />)</> : null}. Events that arrived since are kept: use Recover failed deliveries on the Deliveries tab after fixing the receiver.
+          <span className="block">{endpoint.disabledReason}</span>
+          <span className="mt-1 block">Events that arrived since are kept: after fixing the receiver, enable it and use Recover failed deliveries on the Deliveries tab.</span>
         </Banner>
       ) : null}
 

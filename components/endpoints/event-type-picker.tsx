@@ -7,7 +7,8 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { Skeleton } from "@/components/ui/skeleton";
 import { ErrorState } from "@/components/ui/states";
 
-const groupOf = (eventType: EventType) => (!eventType.builtIn ? "Custom" : eventType.name.startsWith("push.") ? "Push notifications" : "Channels and members");
+const GROUP_ORDER = ["Channels and members", "Push notifications", "Custom"] as const;
+const groupOf = (eventType: EventType): (typeof GROUP_ORDER)[number] => (!eventType.builtIn ? "Custom" : eventType.name.startsWith("push.") ? "Push notifications" : "Channels and members");
 
 /** Checkboxes for the event-type catalog, grouped, each with its description. */
 export function EventTypePicker({ value, onChange, invalid }: { value: string[]; onChange: (next: string[]) => void; invalid?: boolean }) {
@@ -17,7 +18,9 @@ export function EventTypePicker({ value, onChange, invalid }: { value: string[];
 
   const selected = new Set(value);
   const groups = new Map<string, EventType[]>();
-  for (const eventType of eventTypes.data.data) groups.set(groupOf(eventType), [...(groups.get(groupOf(eventType)) ?? []), eventType]);
+  for (const group of GROUP_ORDER) groups.set(group, []);
+  for (const eventType of eventTypes.data.data) groups.get(groupOf(eventType))!.push(eventType);
+  for (const group of GROUP_ORDER) if (groups.get(group)!.length === 0) groups.delete(group);
   const toggle = (name: string, checked: boolean) => onChange(checked ? [...value, name] : value.filter((item) => item !== name));
   const setGroup = (names: string[], checked: boolean) => onChange(checked ? [...new Set([...value, ...names])] : value.filter((item) => !names.includes(item)));
 
