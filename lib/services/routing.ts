@@ -67,6 +67,8 @@ export function chunk<T>(items: T[], size: number): T[][] {
 export type RoutingResult = {
   /** true when none of the job's events is visible yet (the ingest transaction has not committed). */
   notVisible: boolean;
+  /** true when another job is routing this app right now and the job's events are still unrouted. */
+  busy: boolean;
   deliveries: DueDelivery[];
   /** Batched endpoints that received items, with their window. */
   batchedEndpoints: { endpointId: string; batching: Batching }[];
@@ -85,12 +87,20 @@ export async function routeEvents(appId: string, eventSeqs: string[]): Promise<R
   const [own] = await db.$queryRaw<{ total: bigint; unrouted: bigint }[]>`
     SELECT count(*) AS total, count(*) FILTER (WHERE routed_at IS NULL) AS unrouted FROM events
     WHERE app_id = ${appId} AND seq = ANY(${eventSeqs}::bigint[])`;
-  if ((own?.total ?? 0n) === 0n) return { notVisible: true, deliveries: [], batchedEndpoints: [] };
-  const result: RoutingResult = { notVisible: false, deliveries: [], batchedEndpoints: [] };
+  if ((own?.total ?? 0n) === 0n) return { notVisible: true, busy: false, deliveries: [], batchedEndpoints: [] };
+  const result: RoutingResult = { notVisible: false, busy: false, deliveries: [], batchedEndpoints: [] };
   if ((own?.unrouted ?? 0n) === 0n) return result; // another routing job took them
   const batched = new Map<string, Batching>();
   for (;;) {
     const page = await routePage(appId);
+    if (page === "busy") {
+      // Another job holds the app: it routes what is committed; ours may have committed after its
+      // last look, so come back shortly unless they are routed by then.
+      const [left] = await db.$queryRaw<{ unrouted: bigint }[]>`
+        SELECT count(*) AS unrouted FROM events WHERE app_id = ${appId} AND seq = ANY(${eventSeqs}::bigint[]) AND routed_at IS NULL`;
+      result.busy = (left?.unrouted ?? 0n) > 0n;
+      break;
+    }
     result.deliveries.push(...page.deliveries);
     for (const entry of page.batchedEndpoints) batched.set(entry.endpointId, entry.batching);
     if (page.taken < ROUTE_PAGE) break;
@@ -99,9 +109,13 @@ export async function routeEvents(appId: string, eventSeqs: string[]): Promise<R
   return result;
 }
 
-async function routePage(appId: string): Promise<{ taken: number; deliveries: DueDelivery[]; batchedEndpoints: RoutingResult["batchedEndpoints"] }> {
+type RoutedPage = { taken: number; deliveries: DueDelivery[]; batchedEndpoints: RoutingResult["batchedEndpoints"] };
+
+/** One page in one transaction, or "busy" when another job holds the app (no connection is held waiting). */
+async function routePage(appId: string): Promise<RoutedPage | "busy"> {
   return db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`route|${appId}`}, 0))`;
+    const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtextextended(${`route|${appId}`}, 0)) AS locked`;
+    if (!lock?.locked) return "busy" as const;
     const events = await tx.$queryRaw<StoredEvent[]>`
       SELECT seq, id, name, channel, payload FROM events
       WHERE app_id = ${appId} AND routed_at IS NULL

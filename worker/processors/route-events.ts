@@ -1,16 +1,26 @@
-import type { Job } from "bullmq";
+import { DelayedError, type Job } from "bullmq";
 import { deliverJobs, enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
 import { flushJobId, fullBatchFlushJobId } from "../../lib/jobs/ids";
-import { routeEvents } from "../../lib/services/routing";
+import { routeEvents, type RoutingResult } from "../../lib/services/routing";
 import { waitingItems } from "../../lib/services/batches";
 import { openBatches } from "./state";
 
-export async function processRouteEvents(job: Job): Promise<void> {
+export async function processRouteEvents(job: Job, token?: string): Promise<void> {
   const { appId, eventSeqs } = jobSchemas[QUEUES.route].parse(job.data);
   const result = await routeEvents(appId, eventSeqs);
   // Enqueued just before the ingest commit: throwing lets BullMQ's backoff look again shortly;
   // if the ingest rolled back the job simply runs out of attempts.
   if (result.notVisible) throw new Error("events not visible yet");
+  await enqueueRouted(result);
+  if (result.busy) {
+    // Another job is routing the app: wait in the queue, not on a Postgres lock (which would hold
+    // a pool connection), and look again.
+    await job.moveToDelayed(Date.now() + 20 + Math.floor(Math.random() * 50), token);
+    throw new DelayedError();
+  }
+}
+
+async function enqueueRouted(result: RoutingResult): Promise<void> {
   await enqueue(QUEUES.deliver, deliverJobs(result.deliveries));
   if (result.batchedEndpoints.length === 0) return;
   const waiting = await waitingItems(result.batchedEndpoints.map((entry) => entry.endpointId));
