@@ -1,39 +1,10 @@
 import { checkSync } from "recheck";
+import { channelTypesOf, type ChannelFilter } from "./channels";
+
+export { CHANNEL_TYPES, channelTypesOf, type ChannelFilter, type ChannelType } from "./channels";
 
 // Which events reach which endpoint (SPEC section 4). Used when saving endpoints (validation)
 // and by the worker when routing events; both must agree, so the logic lives here once.
-
-export const CHANNEL_TYPES = ["public", "private", "presence", "private-encrypted", "cache"] as const;
-export type ChannelType = (typeof CHANNEL_TYPES)[number];
-
-export type ChannelFilter = {
-  channelType?: ChannelType;
-  channelPrefix?: string;
-  channelSuffix?: string;
-  channelPattern?: string;
-};
-
-/**
- * The types a channel belongs to, from its Pusher prefix. Cache channels are also of their base
- * type: `presence-cache-room` is both `presence` and `cache`.
- */
-export function channelTypesOf(channel: string): Set<ChannelType> {
-  const types = new Set<ChannelType>();
-  let rest = channel;
-  if (rest.startsWith("private-encrypted-")) {
-    types.add("private-encrypted");
-    rest = rest.slice("private-encrypted-".length);
-  } else if (rest.startsWith("private-")) {
-    types.add("private");
-    rest = rest.slice("private-".length);
-  } else if (rest.startsWith("presence-")) {
-    types.add("presence");
-    rest = rest.slice("presence-".length);
-  }
-  if (rest.startsWith("cache-")) types.add("cache");
-  if (!types.has("private") && !types.has("presence") && !types.has("private-encrypted")) types.add("public");
-  return types;
-}
 
 export type PatternCheck = { ok: true; regex: RegExp } | { ok: false; issue: string };
 

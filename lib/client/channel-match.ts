@@ -1,23 +1,8 @@
-import type { ChannelFilter, ChannelType } from "./types";
+import { channelTypesOf } from "../channels";
+import type { ChannelFilter } from "./types";
 
-// The browser-side preview of lib/matching.ts for the "would this channel match?" check.
-// lib/matching.ts pulls in the ReDoS checker (recheck), too heavy for the browser; the API
-// re-validates the pattern when the endpoint is saved, and the worker uses lib/matching.ts.
-
-export function channelTypesOf(channel: string): Set<ChannelType> {
-  const types = new Set<ChannelType>();
-  let rest = channel;
-  for (const [prefix, type] of [["private-encrypted-", "private-encrypted"], ["private-", "private"], ["presence-", "presence"]] as const) {
-    if (rest.startsWith(prefix)) {
-      types.add(type);
-      rest = rest.slice(prefix.length);
-      break;
-    }
-  }
-  if (rest.startsWith("cache-")) types.add("cache");
-  if (!types.has("private") && !types.has("presence") && !types.has("private-encrypted")) types.add("public");
-  return types;
-}
+// The "would this channel match?" preview: the same channel types as the server (lib/channels.ts),
+// with a reason per filter field. The API re-validates the pattern (ReDoS check) on save.
 
 export type MatchPreview = { matches: boolean; reasons: Array<{ field: string; ok: boolean; text: string }>; patternError?: string };
 
