@@ -5,6 +5,7 @@ import { createRedis, disconnectRedis } from "../lib/redis";
 import { logger } from "../lib/logger";
 import { closeQueues, deliverJobs, enqueue, getQueue, QUEUES, type QueueName } from "../lib/jobs/queues";
 import { closeHttpAgent } from "../lib/delivery/http";
+import { closeHotPool } from "../lib/delivery/pg";
 import { processDeliver } from "./processors/deliver";
 import { flushEndpoint, processFlushBatches } from "./processors/flush-batches";
 import { processMaintenance } from "./processors/maintenance";
@@ -97,6 +98,7 @@ export async function startWorker() {
       }
       await closeQueues();
       await closeHttpAgent();
+      await closeHotPool();
       await disconnectRedis();
       await disconnectDb();
       logger.info("worker stopped");

@@ -1,5 +1,6 @@
 import { v7 as uuidv7 } from "uuid";
 import { db } from "../db";
+import { hotQuery } from "./pg";
 import { env } from "../env";
 import type { AttemptTrigger } from "../generated/prisma/client";
 import type { ConfigVersion } from "./config-cache";
@@ -15,15 +16,17 @@ export type ClaimedRow = ClaimedDelivery & { version: ConfigVersion; consecutive
 
 /** Claims the deliveries that are still due, for the job at `jobKey` (the reconciler checks its lock). */
 export async function claimDeliveries(deliveryIds: string[], jobKey: string | null): Promise<ClaimedRow[]> {
-  const rows = await db.$queryRaw<
-    { id: string; endpoint_id: string; body: string; created_at: Date; attempt_count: number; trigger: AttemptTrigger; endpoint_updated_at: Date; app_updated_at: Date; consecutive_failures: number }[]
-  >`
-    UPDATE deliveries d SET status = 'delivering', attempt_count = d.attempt_count + 1, last_attempt_at = now(), claim_job_id = ${jobKey}, updated_at = now()
-    FROM endpoints e JOIN apps a ON a.id = e.app_id
-    WHERE d.id = ANY(${deliveryIds}::uuid[]) AND e.id = d.endpoint_id AND d.status IN ('pending', 'retrying')
-      AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now() + interval '1 second')
-    RETURNING d.id::text, d.endpoint_id::text, d.body, d.created_at, d.attempt_count, d.next_attempt_trigger::text AS trigger,
-      e.updated_at AS endpoint_updated_at, a.updated_at AS app_updated_at, e.consecutive_failures`;
+  const rows = await hotQuery<
+    { id: string; endpoint_id: string; body: string; created_at: Date; attempt_count: number; trigger: AttemptTrigger; endpoint_updated_at: Date; app_updated_at: Date; consecutive_failures: number }
+  >(
+    `UPDATE deliveries d SET status = 'delivering', attempt_count = d.attempt_count + 1, last_attempt_at = now(), claim_job_id = $2, updated_at = now()
+     FROM endpoints e JOIN apps a ON a.id = e.app_id
+     WHERE d.id = ANY($1::uuid[]) AND e.id = d.endpoint_id AND d.status IN ('pending', 'retrying')
+       AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now() + interval '1 second')
+     RETURNING d.id::text, d.endpoint_id::text, d.body, d.created_at, d.attempt_count, d.next_attempt_trigger::text AS trigger,
+       e.updated_at AS endpoint_updated_at, a.updated_at AS app_updated_at, e.consecutive_failures`,
+    [deliveryIds, jobKey],
+  );
   return rows
     .map((row) => ({
       id: row.id,
@@ -66,17 +69,11 @@ const json = (value: unknown) => (value === null || value === undefined ? null :
 export async function recordOutcomes(outcomes: Outcome[]): Promise<Set<string>> {
   if (outcomes.length === 0) return new Set();
   const column = <T>(pick: (outcome: Outcome) => T) => outcomes.map(pick);
-  const rows = await db.$queryRaw<{ id: string }[]>`
-    WITH v AS (
-      SELECT * FROM unnest(
-        ${column((o) => o.delivery.id)}::uuid[], ${column((o) => o.delivery.attemptNumber)}::int[], ${column((o) => o.status)}::text[],
-        ${column((o) => o.nextAttemptAt?.toISOString() ?? null)}::timestamptz[], ${column((o) => o.sent.result.status)}::int[],
-        ${column((o) => o.lastError)}::text[], ${column((o) => o.delivery.trigger)}::text[], ${column(() => uuidv7())}::uuid[],
-        ${column((o) => json(o.sent.requestHeaders))}::text[], ${column((o) => json(o.sent.result.headers))}::text[],
-        ${column((o) => o.sent.result.body)}::text[], ${column((o) => Math.round(o.sent.result.durationMs))}::int[],
-        ${column((o) => o.sent.result.error ?? (o.verdict.outcome === "success" ? null : o.verdict.reason))}::text[],
-        ${column((o) => o.sent.startedAt.toISOString())}::timestamptz[]
-      ) AS v(id, attempt, status, next_at, response_status, last_error, trigger, attempt_id, request_headers, response_headers, response_body, duration_ms, error, started_at)
+  const rows = await hotQuery<{ id: string }>(
+    `WITH v AS (
+      SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::int[], $6::text[], $7::text[], $8::uuid[],
+        $9::text[], $10::text[], $11::text[], $12::int[], $13::text[], $14::timestamptz[])
+        AS v(id, attempt, status, next_at, response_status, last_error, trigger, attempt_id, request_headers, response_headers, response_body, duration_ms, error, started_at)
     ), updated AS (
       UPDATE deliveries d SET status = v.status::"DeliveryStatus", next_attempt_at = v.next_at, next_attempt_trigger = 'auto',
         last_response_status = v.response_status, last_error = v.last_error, updated_at = now()
@@ -89,7 +86,24 @@ export async function recordOutcomes(outcomes: Outcome[]): Promise<Set<string>> 
       FROM v JOIN updated ON updated.id = v.id
       ON CONFLICT (delivery_id, number) DO NOTHING
     )
-    SELECT id::text FROM updated`;
+    SELECT id::text FROM updated`,
+    [
+      column((o) => o.delivery.id),
+      column((o) => o.delivery.attemptNumber),
+      column((o) => o.status),
+      column((o) => o.nextAttemptAt?.toISOString() ?? null),
+      column((o) => o.sent.result.status),
+      column((o) => o.lastError),
+      column((o) => o.delivery.trigger),
+      column(() => uuidv7()),
+      column((o) => json(o.sent.requestHeaders)),
+      column((o) => json(o.sent.result.headers)),
+      column((o) => o.sent.result.body),
+      column((o) => Math.round(o.sent.result.durationMs)),
+      column((o) => o.sent.result.error ?? (o.verdict.outcome === "success" ? null : o.verdict.reason)),
+      column((o) => o.sent.startedAt.toISOString()),
+    ],
+  );
   return new Set(rows.map((row) => row.id));
 }
 

@@ -1,7 +1,6 @@
 import { db } from "../db";
 import { decryptSecret } from "../crypto";
 import type { App, Endpoint } from "../generated/prisma/client";
-import { endpointSecrets } from "../services/endpoints";
 
 // Endpoint + app configuration and decrypted secrets, cached per worker process. An entry is used
 // only while the endpoint's and the app's updated_at match what the claim just read from Postgres
@@ -23,13 +22,18 @@ const cache = new Map<string, Entry>();
 
 export type ConfigVersion = { endpointUpdatedAt: Date; appUpdatedAt: Date };
 
+/** Decrypts what signing needs (the same rules as endpointSecrets() of the endpoints service). */
 export function buildEndpointConfig(endpoint: EndpointWithApp, now: Date): EndpointConfig {
-  const secrets = endpointSecrets(endpoint, now);
+  const standardWebhookSecrets = [decryptSecret(endpoint.standardWebhooksSecretEncrypted)];
+  const previous = endpoint.previousStandardWebhooksSecretEncrypted;
+  const expiresAt = endpoint.previousStandardWebhooksSecretExpiresAt;
+  if (previous && expiresAt && expiresAt > now) standardWebhookSecrets.push(decryptSecret(previous));
+  const headers = endpoint.headersEncrypted ? (JSON.parse(decryptSecret(endpoint.headersEncrypted)) as Record<string, string>) : {};
   return {
     endpoint,
     appSecret: decryptSecret(endpoint.app.secretEncrypted),
-    customHeaders: endpoint.kind === "http" ? secrets.headers : {},
-    standardWebhookSecrets: secrets.standardWebhookSecrets,
+    customHeaders: endpoint.kind === "http" ? headers : {},
+    standardWebhookSecrets,
   };
 }
 

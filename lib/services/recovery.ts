@@ -6,7 +6,6 @@ import { deliverJobs, enqueue, QUEUES } from "../jobs/queues";
 import { logger } from "../logger";
 import type { RecoverInput } from "../validation/delivery-actions";
 import { recordAudit } from "./audit";
-import { getEndpointRecord } from "./endpoints";
 
 // Recover: every failed delivery of an endpoint in a time range (optionally only some event
 // types) is sent again, one manual try each, by a background job whose progress the API shows.
@@ -24,6 +23,8 @@ function failedInRange(appId: string, params: RecoverParams): Prisma.DeliveryWhe
 }
 
 export async function startRecovery(principal: Principal, appId: string, endpointId: string, input: RecoverInput): Promise<{ jobId: string }> {
+  // Loaded on demand: the worker runs runRecovery and need not load the endpoint API's validators.
+  const { getEndpointRecord } = await import("./endpoints");
   const endpoint = await getEndpointRecord(appId, endpointId);
   if (!endpoint.enabled) {
     throw new AppError("conflict", `Endpoint ${endpointId} is disabled (${endpoint.disabledReason ?? "by an operator"}); enable it before recovering`);

@@ -1,10 +1,9 @@
 import { v7 as uuidv7 } from "uuid";
 import { db, type Tx } from "../db";
 import type { App, Endpoint } from "../generated/prisma/client";
-import { channelMatchesFilter } from "../matching";
+import { channelMatchesFilter, type ChannelFilter } from "../matching";
 import { deliveryBody } from "../delivery/body";
 import type { Batching } from "../validation/common";
-import { endpointFilter } from "./endpoints";
 import type { DueDelivery } from "../jobs/queues";
 
 // Matching events to endpoints (SPEC sections 4 and 5). Runs in the worker; every event is routed
@@ -127,7 +126,7 @@ async function routePage(appId: string): Promise<RoutedPage | "busy"> {
     const batchItems: { endpointId: string; eventSeq: bigint }[] = [];
     const batchedEndpoints: RoutingResult["batchedEndpoints"] = [];
     for (const endpoint of endpoints) {
-      const filter = endpointFilter(endpoint);
+      const filter = (endpoint.filter ?? {}) as ChannelFilter;
       const matched = events.filter((event) => endpoint.eventTypes.includes(event.name) && channelMatchesFilter(filter, event.channel));
       if (matched.length === 0) continue;
       const batching = effectiveBatching(endpoint, app!);
@@ -144,7 +143,12 @@ async function routePage(appId: string): Promise<RoutedPage | "busy"> {
     // Deliveries in seq order across endpoints, so their ids (uuid v7) follow arrival order.
     deliveries.sort((a, b) => (a.events[0]!.seq < b.events[0]!.seq ? -1 : a.events[0]!.seq > b.events[0]!.seq ? 1 : 0));
     const created = await insertDeliveries(tx, appId, deliveries);
-    if (batchItems.length > 0) await tx.batchItem.createMany({ data: batchItems, skipDuplicates: true });
+    if (batchItems.length > 0) {
+      await tx.$executeRaw`
+        INSERT INTO batch_items (endpoint_id, event_seq)
+        SELECT * FROM unnest(${batchItems.map((item) => item.endpointId)}::uuid[], ${batchItems.map((item) => String(item.eventSeq))}::bigint[])
+        ON CONFLICT (endpoint_id, event_seq) DO NOTHING`;
+    }
     const seqs = events.map((event) => String(event.seq));
     await tx.$executeRaw`UPDATE events SET routed_at = now() WHERE seq = ANY(${seqs}::bigint[])`;
     return { taken: events.length, deliveries: dueDeliveries(created), batchedEndpoints };
