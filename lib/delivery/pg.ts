@@ -1,9 +1,9 @@
 import pg from "pg";
 import { env } from "../env";
 
-// A small node-postgres pool for the deliver job's two hot statements (claim, record): plain
-// parameterised SQL without Prisma's per-query compile and result mapping. Everything else
-// goes through Prisma.
+// A small node-postgres pool for the hot paths (ingest's insert transaction; the deliver job's claim
+// and record statements): plain parameterised SQL without Prisma's per-query compile and result
+// mapping. Everything else goes through Prisma.
 
 const globalForPg = globalThis as unknown as { heraldDeliveryPool?: pg.Pool };
 
@@ -25,6 +25,25 @@ function pool(): pg.Pool {
 export async function hotQuery<Row extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<Row[]> {
   const result = await pool().query<Row>(text, values);
   return result.rows;
+}
+
+export type HotClient = pg.PoolClient;
+
+/** BEGIN ... COMMIT on one pooled connection; ROLLBACK (or a dropped connection) on any error. */
+export async function hotTransaction<T>(work: (client: HotClient) => Promise<T>): Promise<T> {
+  const client = await pool().connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
 }
 
 export async function closeHotPool(): Promise<void> {

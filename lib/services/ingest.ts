@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { db, type Tx } from "../db";
+import { hotQuery, hotTransaction, type HotClient } from "../delivery/pg";
 import { env } from "../env";
 import { AppError, notFound, type ErrorDetail } from "../errors";
 import { enqueue, QUEUES } from "../jobs/queues";
@@ -40,7 +40,7 @@ export function toPayload(event: IngestEvent): Record<string, unknown> {
 }
 
 export async function ingestEvents(appId: string, events: IngestEvent[], options: { timeMs?: number } = {}): Promise<IngestResult> {
-  const app = await db.app.findUnique({ where: { id: appId }, select: { id: true, enabled: true } });
+  const [app] = await hotQuery<{ id: string; enabled: boolean }>("SELECT id, enabled FROM apps WHERE id = $1", [appId]);
   if (!app) throw notFound("App", appId);
   if (!app.enabled) throw new AppError("app_disabled", `App '${appId}' is disabled; enable it to ingest events`);
   await validateCustomTypes(events);
@@ -68,9 +68,10 @@ export async function ingestEvents(appId: string, events: IngestEvent[], options
   }
   if (prepared.length === 0) return { accepted: [], duplicates: inRequestDuplicates };
 
-  const inserted = await db.$transaction(async (tx) => {
-    await collapseCacheMisses(tx, appId, prepared);
-    const rows = await insertEvents(tx, appId, prepared);
+  // Plain node-postgres here (the hot path of every producer request), one transaction.
+  const inserted = await hotTransaction(async (client) => {
+    await collapseCacheMisses(client, appId, prepared);
+    const rows = await insertEvents(client, appId, prepared);
     const routable = rows.filter((row) => !row.collapsed).map((row) => row.seq);
     // Enqueued before commit: if Redis is down the transaction rolls back and nothing is stored.
     if (routable.length > 0) {
@@ -101,19 +102,21 @@ async function validateCustomTypes(events: IngestEvent[]): Promise<void> {
  * routed, later ones are stored with collapsed_into and never routed. An advisory lock per
  * app+channel makes this hold across any number of web processes.
  */
-async function collapseCacheMisses(tx: Tx, appId: string, events: PreparedEvent[]): Promise<void> {
+async function collapseCacheMisses(client: HotClient, appId: string, events: PreparedEvent[]): Promise<void> {
   const windowMs = env.HERALD_CACHE_MISS_WINDOW_MS;
   const misses = events.filter((event) => event.name === "cache_miss");
   if (windowMs === 0 || misses.length === 0) return;
   const channels = [...new Set(misses.map((event) => event.channel))].sort();
   for (const channel of channels) {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`${appId}|${channel}`}, 0))`;
+    await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`${appId}|${channel}`]);
   }
-  const recent = await tx.$queryRaw<{ channel: string; id: string }[]>`
-    SELECT DISTINCT ON (channel) channel, id FROM events
-    WHERE app_id = ${appId} AND name = 'cache_miss' AND channel = ANY(${channels}::text[])
-      AND collapsed_into IS NULL AND received_at > clock_timestamp() - make_interval(secs => ${windowMs / 1000})
-    ORDER BY channel, received_at DESC`;
+  const { rows: recent } = await client.query<{ channel: string; id: string }>(
+    `SELECT DISTINCT ON (channel) channel, id FROM events
+     WHERE app_id = $1 AND name = 'cache_miss' AND channel = ANY($2::text[])
+       AND collapsed_into IS NULL AND received_at > (clock_timestamp() AT TIME ZONE 'UTC') - make_interval(secs => $3)
+     ORDER BY channel, received_at DESC`,
+    [appId, channels, windowMs / 1000],
+  );
   const primaryByChannel = new Map(recent.map((row) => [row.channel, row.id]));
   for (const event of misses) {
     const primary = primaryByChannel.get(event.channel);
@@ -125,23 +128,27 @@ async function collapseCacheMisses(tx: Tx, appId: string, events: PreparedEvent[
 type InsertedEvent = { id: string; seq: string; collapsed: boolean };
 
 /** One multi-row insert; existing ids are skipped (duplicates) and not returned. */
-async function insertEvents(tx: Tx, appId: string, events: PreparedEvent[]): Promise<InsertedEvent[]> {
-  const rows = await tx.$queryRaw<{ id: string; seq: bigint; collapsed: boolean }[]>`
-    INSERT INTO events (app_id, id, name, channel, user_id, payload, time_ms, received_at, collapsed_into, routed_at)
-    SELECT ${appId}, t.id, t.name, t.channel, t.user_id, t.payload::jsonb, t.time_ms, clock_timestamp(), t.collapsed_into,
-           CASE WHEN t.collapsed_into IS NULL THEN NULL ELSE clock_timestamp() END
-    FROM unnest(
-      ${events.map((event) => event.id)}::text[],
-      ${events.map((event) => event.name)}::text[],
-      ${events.map((event) => event.channel)}::text[],
-      ${events.map((event) => event.userId)}::text[],
-      ${events.map((event) => JSON.stringify(event.payload))}::text[],
-      ${events.map((event) => String(event.timeMs))}::bigint[],
-      ${events.map((event) => event.collapsedInto)}::text[]
-    ) WITH ORDINALITY AS t(id, name, channel, user_id, payload, time_ms, collapsed_into, ord)
-    ORDER BY t.ord
-    ON CONFLICT (app_id, id) DO NOTHING
-    RETURNING id, seq, collapsed_into IS NOT NULL AS collapsed`;
-  return rows.map((row) => ({ id: row.id, seq: String(row.seq), collapsed: row.collapsed }))
-    .sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+async function insertEvents(client: HotClient, appId: string, events: PreparedEvent[]): Promise<InsertedEvent[]> {
+  // received_at is a UTC `timestamp` (Prisma's convention), hence AT TIME ZONE 'UTC'.
+  const { rows } = await client.query<{ id: string; seq: string; collapsed: boolean }>(
+    `INSERT INTO events (app_id, id, name, channel, user_id, payload, time_ms, received_at, collapsed_into, routed_at)
+     SELECT $1, t.id, t.name, t.channel, t.user_id, t.payload::jsonb, t.time_ms, clock_timestamp() AT TIME ZONE 'UTC', t.collapsed_into,
+            CASE WHEN t.collapsed_into IS NULL THEN NULL ELSE clock_timestamp() AT TIME ZONE 'UTC' END
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[])
+       WITH ORDINALITY AS t(id, name, channel, user_id, payload, time_ms, collapsed_into, ord)
+     ORDER BY t.ord
+     ON CONFLICT (app_id, id) DO NOTHING
+     RETURNING id, seq::text AS seq, collapsed_into IS NOT NULL AS collapsed`,
+    [
+      appId,
+      events.map((event) => event.id),
+      events.map((event) => event.name),
+      events.map((event) => event.channel),
+      events.map((event) => event.userId),
+      events.map((event) => JSON.stringify(event.payload)),
+      events.map((event) => String(event.timeMs)),
+      events.map((event) => event.collapsedInto),
+    ],
+  );
+  return rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
 }
