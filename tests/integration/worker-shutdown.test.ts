@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { closeQueues } from "@/lib/jobs/queues";
+import { makeApp, uniqueId } from "../factories";
+import { makeEndpoint } from "../factories/endpoints";
+import { ingest } from "../helpers/engine";
+import { eventually, receivedEvents, startReceiver, type Receiver } from "../helpers/receiver";
+import { fastEngineEnv, startWorkerProcess, uniquePrefix, type WorkerProcess } from "../helpers/worker-process";
+
+// Graceful shutdown of a real worker process (SIGTERM): open batch windows are flushed at once,
+// in-flight requests finish, and the process exits 0 within HERALD_SHUTDOWN_TIMEOUT_MS.
+
+// Set before anything reads the environment: ingest in this process enqueues under this prefix.
+const prefix = uniquePrefix("shutdown");
+process.env.HERALD_QUEUE_PREFIX = prefix;
+
+const SHUTDOWN_TIMEOUT_MS = Number(fastEngineEnv.HERALD_SHUTDOWN_TIMEOUT_MS);
+let receiver: Receiver;
+const running: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+});
+
+afterAll(async () => {
+  await Promise.all(running.map((worker) => worker.kill9().catch(() => undefined)));
+  await receiver?.close();
+  await closeQueues();
+});
+
+async function startWorker() {
+  const worker = await startWorkerProcess(prefix);
+  running.push(worker);
+  return worker;
+}
+
+/** SIGTERM, then the exit code and how long the shutdown took (fails if it never exits). */
+async function terminate(worker: WorkerProcess, limitMs: number): Promise<{ code: number | null; tookMs: number }> {
+  const started = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`worker did not exit within ${limitMs} ms after SIGTERM:\n${worker.output()}`)), limitMs);
+  });
+  try {
+    const code = await Promise.race([worker.terminate(), hung]);
+    running.splice(running.indexOf(worker), 1);
+    return { code, tookMs: Date.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const event = (id: string) => ({ id, name: "client_event", channel: "private-shutdown", event: "client-x", data: id });
+
+describe("graceful shutdown", () => {
+  it("flushes the batch windows it opened at once, without waiting for the window", async () => {
+    const windowMs = 30_000;
+    const app = await makeApp();
+    const hook = `/${uniqueId("batched")}`;
+    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["client_event"], batching: { enabled: true, durationMs: windowMs, maxBatchSize: 100 } });
+    const first = await startWorker();
+
+    const ids = [uniqueId("b"), uniqueId("b"), uniqueId("b")];
+    const ingestedAt = Date.now();
+    expect((await ingest(app.id, ids.map(event))).status).toBe(202);
+    // Routed by the first worker into its open window: the items wait in Postgres, nothing is sent.
+    await eventually(async () => (await db.batchItem.count({ where: { endpointId: endpoint.id } })) === 3, { what: "3 items waiting in the window" });
+    expect(receiver.at(hook)).toHaveLength(0);
+
+    // A second worker takes over the queue; the first one stops while its window is open.
+    const second = await startWorker();
+    const { code, tookMs } = await terminate(first, SHUTDOWN_TIMEOUT_MS + 10_000);
+    expect(code, first.output()).toBe(0);
+    expect(tookMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 3000);
+    expect(first.output()).toContain("worker stopped");
+
+    // The window was closed by the shutdown: one delivery with all three events, no item left.
+    expect(await db.batchItem.count({ where: { endpointId: endpoint.id } })).toBe(0);
+    const deliveries = await db.delivery.findMany({ where: { endpointId: endpoint.id } });
+    expect(deliveries).toHaveLength(1);
+    expect(deliveries[0]!.eventIds).toEqual(ids);
+
+    await eventually(() => receiver.at(hook).length === 1, { what: "the flushed batch at the receiver" });
+    expect(receivedEvents(receiver.at(hook)).map((received) => received.data)).toEqual(ids);
+    expect(receiver.at(hook)[0]!.receivedAt - ingestedAt).toBeLessThan(windowMs);
+    await eventually(async () => (await db.delivery.findUniqueOrThrow({ where: { id: deliveries[0]!.id } })).status === "succeeded", { what: "delivery succeeded" });
+    // Nothing else may take this file's queue while the next test watches its own worker.
+    expect((await terminate(second, SHUTDOWN_TIMEOUT_MS + 10_000)).code).toBe(0);
+  });
+
+  it("lets in-flight requests finish: one attempt each, succeeded, nothing interrupted", async () => {
+    const app = await makeApp();
+    const hook = `/${uniqueId("slow")}`;
+    receiver.script(hook, () => ({ delayMs: 1500 }));
+    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["client_event"], batching: { enabled: false, durationMs: 50, maxBatchSize: 100 } });
+    const worker = await startWorker();
+
+    const ids = [uniqueId("s"), uniqueId("s"), uniqueId("s")];
+    expect((await ingest(app.id, ids.map(event))).status).toBe(202);
+    // All three requests are open at the receiver, which answers after 1.5 s.
+    await eventually(() => receiver.at(hook).length === 3, { what: "3 requests in flight" });
+    const { code, tookMs } = await terminate(worker, SHUTDOWN_TIMEOUT_MS + 10_000);
+    expect(code, worker.output()).toBe(0);
+    expect(tookMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 3000);
+
+    // Settled before the process exited: no worker runs now to finish anything later.
+    const deliveries = await db.delivery.findMany({ where: { endpointId: endpoint.id }, include: { attempts: true } });
+    expect(deliveries).toHaveLength(3);
+    for (const delivery of deliveries) {
+      expect(delivery.status).toBe("succeeded");
+      expect(delivery.attemptCount).toBe(1);
+      expect(delivery.attempts).toHaveLength(1);
+      expect(delivery.attempts[0]).toMatchObject({ number: 1, responseStatus: 200, error: null });
+      expect(delivery.attempts[0]!.durationMs).toBeGreaterThanOrEqual(1000);
+    }
+    expect(new Set(deliveries.flatMap((delivery) => delivery.eventIds))).toEqual(new Set(ids));
+    expect(await db.attempt.count({ where: { delivery: { endpointId: endpoint.id }, error: { contains: "interrupted" } } })).toBe(0);
+    expect(receiver.at(hook)).toHaveLength(3);
+  });
+});
