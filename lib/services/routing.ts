@@ -83,9 +83,7 @@ const ROUTE_PAGE = 1000;
  * advisory lock), so deliveries and batch items are always written in seq order.
  */
 export async function routeEvents(appId: string, eventSeqs: string[]): Promise<RoutingResult> {
-  const [own] = await db.$queryRaw<{ total: bigint; unrouted: bigint }[]>`
-    SELECT count(*) AS total, count(*) FILTER (WHERE routed_at IS NULL) AS unrouted FROM events
-    WHERE app_id = ${appId} AND seq = ANY(${eventSeqs}::bigint[])`;
+  const own = await ownEvents(appId, eventSeqs);
   if ((own?.total ?? 0n) === 0n) return { notVisible: true, busy: false, deliveries: [], batchedEndpoints: [] };
   const result: RoutingResult = { notVisible: false, busy: false, deliveries: [], batchedEndpoints: [] };
   if ((own?.unrouted ?? 0n) === 0n) return result; // another routing job took them
@@ -106,6 +104,17 @@ export async function routeEvents(appId: string, eventSeqs: string[]): Promise<R
   }
   result.batchedEndpoints = [...batched].map(([endpointId, batching]) => ({ endpointId, batching }));
   return result;
+}
+
+/** The job is enqueued just before the ingest commits: look a few times within ~40 ms before giving up to BullMQ's backoff. */
+async function ownEvents(appId: string, eventSeqs: string[]): Promise<{ total: bigint; unrouted: bigint } | undefined> {
+  for (const pauseMs of [5, 10, 25, 0]) {
+    const [own] = await db.$queryRaw<{ total: bigint; unrouted: bigint }[]>`
+      SELECT count(*) AS total, count(*) FILTER (WHERE routed_at IS NULL) AS unrouted FROM events
+      WHERE app_id = ${appId} AND seq = ANY(${eventSeqs}::bigint[])`;
+    if ((own?.total ?? 0n) > 0n || pauseMs === 0) return own;
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  }
 }
 
 type RoutedPage = { taken: number; deliveries: DueDelivery[]; batchedEndpoints: RoutingResult["batchedEndpoints"] };

@@ -19,26 +19,25 @@ const RECORD_EVERY = 50;
  */
 export async function processDeliver(job: Job, token?: string): Promise<void> {
   const { endpointId, deliveryIds } = jobSchemas[QUEUES.deliver].parse(job.data);
-  if (!endpointLimits.admit(endpointId, deliveryIds.length)) {
+  if (!endpointLimits.admit(endpointId)) {
     await job.moveToDelayed(Date.now() + 100 + Math.floor(Math.random() * 400), token);
     throw new DelayedError();
   }
-  let sent = 0;
   try {
     // The job's Redis key: its lock (key + ":lock") is what tells the reconciler the job is alive.
     const claimed = await claimDeliveries(deliveryIds, `${job.queueQualifiedName}:${job.id}`);
     for (const delivery of claimed) inFlightDeliveries.add(delivery.id);
     try {
-      await deliverClaimed(endpointId, claimed, () => (sent += 1));
+      await deliverClaimed(endpointId, claimed);
     } finally {
       for (const delivery of claimed) inFlightDeliveries.delete(delivery.id);
     }
   } finally {
-    endpointLimits.finish(endpointId, deliveryIds.length - sent);
+    endpointLimits.finish(endpointId);
   }
 }
 
-async function deliverClaimed(endpointId: string, claimed: ClaimedRow[], onSent: () => void): Promise<void> {
+async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promise<void> {
   const first = claimed[0];
   if (!first) return;
   const config = await endpointConfig(first.endpointId, first.version);
@@ -52,7 +51,6 @@ async function deliverClaimed(endpointId: string, claimed: ClaimedRow[], onSent:
       const sentAttempt = await endpointLimits.run(endpointId, () =>
         requestSlots.run(async () => (shutdown.handedBack ? null : sendWithConfig(config, delivery.id, delivery.body, delivery.attemptNumber))),
       );
-      onSent();
       if (!sentAttempt) return;
       const verdict = judge(sentAttempt.result);
       const next = nextState(delivery, config.endpoint, verdict, sentAttempt.result, "engine");
