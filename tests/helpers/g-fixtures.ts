@@ -18,7 +18,7 @@ export async function intakeInChild(request: ChildIntakeRequest, env: Record<str
   const root = path.resolve(import.meta.dirname, "../..");
   const child = spawn(process.execPath, ["--import", "./tests/helpers/g-cjs-interop.mjs", "--import", "tsx", "tests/helpers/g-ingest-child.ts", JSON.stringify({ headers: {}, ...request })], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...testEnv, ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test", ...testEnv, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -28,8 +28,8 @@ afterAll(async () => {
   await closeQueues();
 });
 
-async function startWorker() {
-  const worker = await startWorkerProcess(prefix);
+async function startWorker(extraEnv: Record<string, string> = {}) {
+  const worker = await startWorkerProcess(prefix, extraEnv);
   running.push(worker);
   return worker;
 }
@@ -116,5 +116,33 @@ describe("graceful shutdown", () => {
     expect(new Set(deliveries.flatMap((delivery) => delivery.eventIds))).toEqual(new Set(ids));
     expect(await db.attempt.count({ where: { delivery: { endpointId: endpoint.id }, error: { contains: "interrupted" } } })).toBe(0);
     expect(receiver.at(hook)).toHaveLength(3);
+  });
+
+  it("hands back requests still running when the shutdown timeout ends; another worker delivers them", async () => {
+    const app = await makeApp();
+    const hook = `/${uniqueId("stuck")}`;
+    // The first request outlives the 500 ms shutdown timeout (well within the 5 s request timeout).
+    receiver.script(hook, (_request, index) => ({ delayMs: index === 0 ? 3000 : 0 }));
+    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["client_event"], batching: { enabled: false, durationMs: 50, maxBatchSize: 100 } });
+    const worker = await startWorker({ HERALD_SHUTDOWN_TIMEOUT_MS: "500" });
+
+    expect((await ingest(app.id, [event(uniqueId("h"))])).status).toBe(202);
+    await eventually(() => receiver.at(hook).length === 1, { what: "the request in flight" });
+    const { code, tookMs } = await terminate(worker, 10_000);
+    expect(code, worker.output()).toBe(0);
+    // The timeout bounds the wait: the process must not sit out the 3 s request.
+    expect.soft(tookMs, "shutdown waited for the in-flight request despite HERALD_SHUTDOWN_TIMEOUT_MS=500").toBeLessThan(2500);
+
+    // Handed back: due again now, the lost attempt not counted.
+    const handedBack = await db.delivery.findFirstOrThrow({ where: { endpointId: endpoint.id } });
+    expect.soft(handedBack).toMatchObject({ status: "retrying", attemptCount: 0 });
+
+    await startWorker();
+    await eventually(async () => (await db.delivery.findUniqueOrThrow({ where: { id: handedBack.id } })).status === "succeeded", { what: "delivered by the next worker" });
+    const requests = receiver.at(hook);
+    expect(requests.map((request) => request.headers["x-herald-delivery-id"])).toEqual([handedBack.id, handedBack.id]);
+    const attempts = await db.attempt.findMany({ where: { deliveryId: handedBack.id }, orderBy: { number: "asc" } });
+    expect(attempts.at(-1)).toMatchObject({ responseStatus: 200, error: null });
+    expect(attempts.map((attempt) => attempt.number)).toEqual(attempts.map((_, index) => index + 1));
   });
 });
