@@ -4,7 +4,7 @@ import { env } from "../lib/env";
 import { createRedis, disconnectRedis } from "../lib/redis";
 import { logger } from "../lib/logger";
 import { closeQueues, deliverJobs, enqueue, getQueue, QUEUES, type QueueName } from "../lib/jobs/queues";
-import { closeHttpAgent } from "../lib/delivery/http";
+import { closeHttpAgent, destroyHttpAgent } from "../lib/delivery/http";
 import { closeHotPool } from "../lib/delivery/pg";
 import { processDeliver } from "./processors/deliver";
 import { flushEndpoint, processFlushBatches } from "./processors/flush-batches";
@@ -94,6 +94,8 @@ export async function startWorker() {
       const finished = await withTimeout(workers.deliver.close(), env.HERALD_SHUTDOWN_TIMEOUT_MS);
       if (!finished) {
         await handBack([...inFlightDeliveries]).catch((error) => logger.warn({ err: error }, "hand-back failed; the reconciler will retry"));
+        // Their requests must not hold the exit: abort them (closing the pool would wait for them).
+        await destroyHttpAgent();
         await workers.deliver.close(true).catch(() => undefined);
       }
       await closeQueues();

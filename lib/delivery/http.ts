@@ -19,6 +19,13 @@ function sharedAgent(): Agent {
   return agent;
 }
 
+/** Aborts requests still open (shutdown timeout: their deliveries were handed back). */
+export async function destroyHttpAgent(): Promise<void> {
+  const current = agent;
+  agent = undefined;
+  await current?.destroy().catch(() => undefined);
+}
+
 export async function closeHttpAgent(): Promise<void> {
   const current = agent;
   agent = undefined;
