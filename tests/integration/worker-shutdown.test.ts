@@ -121,17 +121,17 @@ describe("graceful shutdown", () => {
   it("hands back requests still running when the shutdown timeout ends; another worker delivers them", async () => {
     const app = await makeApp();
     const hook = `/${uniqueId("stuck")}`;
-    // The first request outlives the 500 ms shutdown timeout (well within the 5 s request timeout).
-    receiver.script(hook, (_request, index) => ({ delayMs: index === 0 ? 3000 : 0 }));
+    // The first request far outlives the 500 ms shutdown timeout (and is within its 20 s request timeout).
+    receiver.script(hook, (_request, index) => ({ delayMs: index === 0 ? 6000 : 0 }));
     const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["client_event"], batching: { enabled: false, durationMs: 50, maxBatchSize: 100 } });
-    const worker = await startWorker({ HERALD_SHUTDOWN_TIMEOUT_MS: "500" });
+    const worker = await startWorker({ HERALD_SHUTDOWN_TIMEOUT_MS: "500", HERALD_REQUEST_TIMEOUT_MS: "20000" });
 
     expect((await ingest(app.id, [event(uniqueId("h"))])).status).toBe(202);
     await eventually(() => receiver.at(hook).length === 1, { what: "the request in flight" });
     const { code, tookMs } = await terminate(worker, 10_000);
     expect(code, worker.output()).toBe(0);
-    // The timeout bounds the wait: the process must not sit out the 3 s request.
-    expect.soft(tookMs, "shutdown waited for the in-flight request despite HERALD_SHUTDOWN_TIMEOUT_MS=500").toBeLessThan(2500);
+    // The timeout bounds the wait: the process must not sit out the 6 s request.
+    expect.soft(tookMs, "shutdown waited for the in-flight request despite HERALD_SHUTDOWN_TIMEOUT_MS=500").toBeLessThan(3000);
 
     // Handed back: due again now, the lost attempt not counted.
     const handedBack = await db.delivery.findFirstOrThrow({ where: { endpointId: endpoint.id } });
