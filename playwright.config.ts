@@ -38,7 +38,7 @@ export default defineConfig({
       timeout: 120_000,
     },
     {
-      command: "npx tsx tests/e2e/prepare-db.ts && npx tsx worker/index.ts",
+      command: "npx tsx tests/e2e/prepare-db.ts && node worker/start.mjs",
       env: { ...serverEnv, HERALD_PROCESS: "worker", HERALD_LOG_LEVEL: "info" },
       wait: { stdout: /worker ready/ },
       reuseExistingServer: false,

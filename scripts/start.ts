@@ -66,7 +66,7 @@ if (!existsSync(".next/BUILD_ID")) {
 
 const childEnv = { ...process.env, NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}` };
 const commands = [{ name: "web", command: `npx next start -p ${env.PORT}`, env: childEnv, prefixColor: "cyan" }];
-if (!webOnly) commands.push({ name: "worker", command: "npx tsx worker/index.ts", env: childEnv, prefixColor: "magenta" });
+if (!webOnly) commands.push({ name: "worker", command: "node worker/start.mjs", env: childEnv, prefixColor: "magenta" });
 
 console.log(`Herald: http://localhost:${env.PORT}`);
 const { result } = concurrently(commands, { killOthersOn: ["failure", "success"], killSignal: "SIGTERM" });

@@ -71,9 +71,9 @@ export function startWeb(env: NodeJS.ProcessEnv, port: number, nodeArgs: string[
   });
 }
 
-/** The worker runs directly under node with tsx's loader, so its pid is the worker itself (for RSS). */
+/** The production worker (the esbuild bundle) runs in this pid itself, so its RSS is the worker's. */
 export function startWorker(env: NodeJS.ProcessEnv, name: string, nodeArgs: string[] = []): Started {
-  return startProcess(name, process.execPath, [...nodeArgs, "--import", "tsx", "worker/index.ts"], { env });
+  return startProcess(name, process.execPath, [...nodeArgs, "worker/start.mjs"], { env });
 }
 
 export async function waitForHealth(baseUrl: string, timeoutMs: number, web: Started): Promise<void> {

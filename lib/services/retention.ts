@@ -13,7 +13,13 @@ export async function pruneOldRecords(now = new Date()): Promise<RetentionReport
   const cutoff = new Date(now.getTime() - env.HERALD_RETENTION_DAYS * 86_400_000);
   const report: RetentionReport = { attempts: 0, deliveries: 0, events: 0, batches: 0 };
   const steps: [keyof RetentionReport, () => Promise<number>][] = [
-    ["attempts", () => db.$executeRaw`DELETE FROM attempts WHERE id IN (SELECT id FROM attempts WHERE started_at < ${cutoff} LIMIT ${BATCH})`],
+    // Attempts of a delivery still being retried stay: its history is what an operator reads.
+    [
+      "attempts",
+      () => db.$executeRaw`DELETE FROM attempts WHERE id IN (
+        SELECT a.id FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
+        WHERE a.started_at < ${cutoff} AND d.status IN ('succeeded', 'failed', 'cancelled') LIMIT ${BATCH})`,
+    ],
     [
       "deliveries",
       () => db.$executeRaw`DELETE FROM deliveries WHERE id IN (

@@ -11,8 +11,12 @@ import { startWorkerProcess, uniquePrefix, type WorkerProcess } from "../helpers
 
 let receiver: Receiver;
 const running: WorkerProcess[] = [];
+// One prefix for the whole file: lib/env.ts reads the environment once per process, so the
+// in-process ingest and the worker processes must agree from the start.
+const prefix = uniquePrefix("durability");
 
 beforeAll(async () => {
+  process.env.HERALD_QUEUE_PREFIX = prefix;
   receiver = await startReceiver();
 });
 
@@ -39,8 +43,6 @@ const idsOf = (path: string) => receivedEvents(receiver.at(path)).map((event) =>
 
 describe("durability", () => {
   it("delivers every acknowledged event after the worker is killed with SIGKILL mid-load", async () => {
-    const prefix = uniquePrefix("kill");
-    process.env.HERALD_QUEUE_PREFIX = prefix;
     const app = await makeApp({ batching: { enabled: true, durationMs: 100, maxBatchSize: 20 } });
     const batchedHook = `/${uniqueId("batched")}`;
     const singleHook = `/${uniqueId("single")}`;
@@ -68,8 +70,8 @@ describe("durability", () => {
   });
 
   it("delivers every event exactly once per endpoint with two workers", async () => {
-    const prefix = uniquePrefix("two");
-    process.env.HERALD_QUEUE_PREFIX = prefix;
+    // Only the two workers of this test may take jobs.
+    await Promise.all(running.splice(0).map((worker) => worker.kill9().catch(() => undefined)));
     await Promise.all([startWorker(prefix), startWorker(prefix)]);
     const app = await makeApp({ batching: { enabled: true, durationMs: 50, maxBatchSize: 25 } });
     const batchedHook = `/${uniqueId("batched")}`;

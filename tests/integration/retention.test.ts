@@ -82,13 +82,15 @@ describe("retention", () => {
   it("never deletes a delivery that is still pending, retrying or delivering, however old", async () => {
     const { app, endpoint } = await setup();
     const old = daysAgo(env.HERALD_RETENTION_DAYS + 10);
-    const unfinished = await Promise.all((["pending", "retrying", "delivering"] as const).map((status) => makeDelivery(app.id, endpoint.id, status, old)));
+    const unfinished = await Promise.all((["pending", "retrying", "delivering"] as const).map((status) => makeDelivery(app.id, endpoint.id, status, old, [old])));
 
     await pruneOldRecords();
 
     for (const delivery of unfinished) {
       const row = await db.delivery.findUnique({ where: { id: delivery.id } });
       expect(row?.status, `${delivery.status} delivery was deleted`).toBe(delivery.status);
+      // its attempt history stays while it is still in progress
+      expect(await db.attempt.count({ where: { deliveryId: delivery.id } })).toBe(1);
     }
   });
 
