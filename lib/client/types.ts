@@ -1,3 +1,4 @@
+import type { ChannelType } from "../channels";
 // The JSON the REST API returns (SPEC section 8), as the dashboard reads it.
 
 export type Batching = { enabled: boolean; durationMs: number; maxBatchSize: number };
@@ -14,16 +15,9 @@ export type App = {
   updatedAt: string;
 };
 
-export type AppOverview = {
-  appId: string;
-  endpoints: number;
-  enabledEndpoints: number;
-  deliveriesToday: number;
-  failedToday: number;
-  failureRate: number | null;
-};
-
-export type ChannelType = "public" | "private" | "presence" | "private-encrypted" | "cache";
+// Shapes the server already defines are imported as types only (erased from the browser bundle).
+export type { AppOverview } from "../services/overview";
+export type { ChannelType };
 
 export type ChannelFilter = {
   channelType?: ChannelType | null;
