@@ -60,11 +60,12 @@ try {
 
 if (!existsSync(".next/BUILD_ID")) {
   console.log("No build found: running next build (once)…");
-  const build = spawnSync("npx", ["next", "build"], { stdio: "inherit" });
+  const build = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const childEnv = { ...process.env, NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}` };
+// Telemetry off: Next.js would otherwise try to reach its servers from a self-hosted install.
+const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}` };
 const commands = [{ name: "web", command: `npx next start -p ${env.PORT}`, env: childEnv, prefixColor: "cyan" }];
 if (!webOnly) commands.push({ name: "worker", command: "node worker/start.mjs", env: childEnv, prefixColor: "magenta" });
 
