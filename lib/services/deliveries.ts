@@ -1,9 +1,9 @@
 import { db } from "../db";
-import { AppError, notFound } from "../errors";
+import { notFound } from "../errors";
 import type { Attempt, Delivery } from "../generated/prisma/client";
 import type { DeliveriesQuery } from "../validation/deliveries";
 import { getAppRecord } from "./apps";
-import type { Page } from "./pagination";
+import { decodeCursor, encodeCursor, type Page } from "./pagination";
 
 // The read side of the delivery log: newest first, cursor on the delivery id (UUID v7, time-ordered).
 
@@ -55,20 +55,9 @@ export function presentDelivery(delivery: DeliveryRow, options: { attempts?: Att
 
 export type DeliveryView = ReturnType<typeof presentDelivery>;
 
-export function encodeCursor(value: string): string {
-  return Buffer.from(value, "utf8").toString("base64url");
-}
-
-function decodeDeliveryCursor(cursor: string | undefined): string | undefined {
-  if (!cursor) return undefined;
-  const id = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!isUuid(id)) throw new AppError("bad_request", "cursor is not a valid cursor from a previous page", [{ field: "cursor", issue: "not a cursor from a previous page" }]);
-  return id;
-}
-
 export async function listDeliveries(appId: string, query: DeliveriesQuery): Promise<Page<DeliveryView>> {
   await getAppRecord(appId);
-  const before = decodeDeliveryCursor(query.cursor);
+  const before = decodeCursor(query.cursor, isUuid);
   const rows = await db.delivery.findMany({
     where: {
       appId,

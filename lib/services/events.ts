@@ -1,10 +1,10 @@
 import { db } from "../db";
-import { AppError, notFound } from "../errors";
+import { notFound } from "../errors";
 import type { Event } from "../generated/prisma/client";
 import type { EventsQuery } from "../validation/events";
 import { getAppRecord } from "./apps";
-import { encodeCursor, presentDelivery } from "./deliveries";
-import type { Page } from "./pagination";
+import { presentDelivery } from "./deliveries";
+import { decodeCursor, encodeCursor, type Page } from "./pagination";
 
 // The read side of the event log: newest first, cursor on the arrival sequence number.
 
@@ -28,11 +28,11 @@ export function presentEvent(event: Event) {
 
 export type EventView = ReturnType<typeof presentEvent>;
 
+const isSeq = (key: string) => /^\d{1,19}$/.test(key) && BigInt(key) <= MAX_SEQ;
+
 function decodeSeqCursor(cursor: string | undefined): bigint | undefined {
-  if (!cursor) return undefined;
-  const seq = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!/^\d{1,19}$/.test(seq) || BigInt(seq) > MAX_SEQ) throw new AppError("bad_request", "cursor is not a valid cursor from a previous page", [{ field: "cursor", issue: "not a cursor from a previous page" }]);
-  return BigInt(seq);
+  const seq = decodeCursor(cursor, isSeq);
+  return seq === undefined ? undefined : BigInt(seq);
 }
 
 export async function listEvents(appId: string, query: EventsQuery): Promise<Page<EventView>> {

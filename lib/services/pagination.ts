@@ -3,13 +3,19 @@ import { AppError } from "../errors";
 export type PageRequest = { limit: number; cursor?: string };
 export type Page<T> = { data: T[]; nextCursor: string | null };
 
-/** Opaque cursors: the base64url of the last row's id. */
-export function decodeCursor(cursor: string | undefined): string | undefined {
+/** Opaque cursors: the base64url of the last row's key (id, name or seq). */
+export function encodeCursor(value: string): string {
+  return Buffer.from(value, "utf8").toString("base64url");
+}
+
+/** The key inside a cursor we issued; `isKey` checks its shape (e.g. a UUID) for each list. */
+export function decodeCursor(cursor: string | undefined, isKey: (key: string) => boolean = () => true): string | undefined {
   if (!cursor) return undefined;
-  const id = Buffer.from(cursor, "base64url").toString("utf8");
+  const key = Buffer.from(cursor, "base64url").toString("utf8");
   // A cursor we issued round-trips exactly; anything else is not ours.
-  if (!id || id.length > 200 || Buffer.from(id, "utf8").toString("base64url") !== cursor || id.includes("\u0000")) throw new AppError("bad_request", "cursor is not a valid cursor from a previous page");
-  return id;
+  const ours = key && key.length <= 200 && encodeCursor(key) === cursor && !key.includes("\u0000") && isKey(key);
+  if (!ours) throw new AppError("bad_request", "cursor is not a valid cursor from a previous page", [{ field: "cursor", issue: "not a cursor from a previous page" }]);
+  return key;
 }
 
 /** Prisma args for one page: one extra row tells whether there is a next page. */
@@ -24,6 +30,6 @@ export function toPage<Row extends { id: string }, T>(rows: Row[], page: PageReq
   const last = pageRows.at(-1);
   return {
     data: pageRows.map(present),
-    nextCursor: hasMore && last ? Buffer.from(last.id, "utf8").toString("base64url") : null,
+    nextCursor: hasMore && last ? encodeCursor(last.id) : null,
   };
 }
