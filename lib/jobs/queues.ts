@@ -4,6 +4,7 @@ import { z } from "zod";
 import { env } from "../env";
 import { getRedis } from "../redis";
 import { logger } from "../logger";
+import { AppError } from "../errors";
 import { deliverJobId } from "./ids";
 
 // Queue names, job payload schemas and producers. Payloads carry ids only: bodies and secrets are
@@ -62,7 +63,16 @@ export async function closeQueues(): Promise<void> {
   await Promise.all(queues.map((queue) => queue.close().catch(() => undefined)));
 }
 
-export type JobRequest<Name extends QueueName> = { data: JobPayload<Name>; jobId: string; delayMs?: number };
+export type JobRequest<Name extends QueueName> = {
+  data: JobPayload<Name>;
+  jobId: string;
+  delayMs?: number;
+  /**
+   * Jobs with the same key collapse: while one waits, adding another is a no-op; while one runs,
+   * one follow-up is kept and queued when it finishes (BullMQ's keepLastIfActive deduplication).
+   */
+  collapseKey?: string;
+};
 
 const ENQUEUE_TIMEOUT_MS = 3000;
 
@@ -73,7 +83,11 @@ export async function enqueue<Name extends QueueName>(name: Name, jobs: JobReque
   const bulk = jobs.map((job) => ({
     name,
     data: schema.parse(job.data),
-    opts: { jobId: job.jobId, delay: job.delayMs && job.delayMs > 0 ? Math.round(job.delayMs) : undefined },
+    opts: {
+      jobId: job.jobId,
+      delay: job.delayMs && job.delayMs > 0 ? Math.round(job.delayMs) : undefined,
+      deduplication: job.collapseKey ? { id: job.collapseKey, keepLastIfActive: true } : undefined,
+    },
   }));
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -81,6 +95,26 @@ export async function enqueue<Name extends QueueName>(name: Name, jobs: JobReque
   });
   try {
     await Promise.race([getQueue(name).addBulk(bulk), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Resolves when the queue's Redis answers (at once when the connection is up); otherwise a 503
+ * within a few seconds, so ingest refuses before it stores anything.
+ */
+export async function ensureQueueReachable(): Promise<void> {
+  const redis = getRedis();
+  if (redis.status === "ready") return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("timeout")), ENQUEUE_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([redis.ping(), timeout]);
+  } catch {
+    throw new AppError("service_unavailable", "Redis is unavailable; nothing was stored. Retry later.");
   } finally {
     clearTimeout(timer);
   }

@@ -2,13 +2,14 @@ import { randomUUID } from "node:crypto";
 import { hotQuery, hotTransaction, type HotClient } from "../delivery/pg";
 import { env } from "../env";
 import { AppError, notFound, type ErrorDetail } from "../errors";
-import { enqueue, QUEUES } from "../jobs/queues";
+import { enqueue, ensureQueueReachable, QUEUES } from "../jobs/queues";
+import { logger } from "../logger";
 import { routeJobId } from "../jobs/ids";
 import type { IngestEvent } from "../validation/ingest";
 import { validateEventAgainstType } from "./event-types";
 
 // Intake shared by the native API and the Pusher-compatible route: validate, store durably in one
-// transaction with the routing job enqueued before commit, answer with accepted and duplicate ids.
+// statement, queue the routing job, answer with accepted and duplicate ids.
 
 export type IngestResult = { accepted: string[]; duplicates: string[] };
 
@@ -40,9 +41,6 @@ export function toPayload(event: IngestEvent): Record<string, unknown> {
 }
 
 export async function ingestEvents(appId: string, events: IngestEvent[], options: { timeMs?: number } = {}): Promise<IngestResult> {
-  const [app] = await hotQuery<{ id: string; enabled: boolean }>("SELECT id, enabled FROM apps WHERE id = $1", [appId]);
-  if (!app) throw notFound("App", appId);
-  if (!app.enabled) throw new AppError("app_disabled", `App '${appId}' is disabled; enable it to ingest events`);
   await validateCustomTypes(events);
 
   const now = Date.now();
@@ -66,24 +64,38 @@ export async function ingestEvents(appId: string, events: IngestEvent[], options
       collapsedInto: null,
     });
   }
-  if (prepared.length === 0) return { accepted: [], duplicates: inRequestDuplicates };
 
-  // Plain node-postgres here (the hot path of every producer request), one transaction.
-  const inserted = await hotTransaction(async (client) => {
-    await collapseCacheMisses(client, appId, prepared);
-    const rows = await insertEvents(client, appId, prepared);
-    const routable = rows.filter((row) => !row.collapsed).map((row) => row.seq);
-    // Enqueued before commit: if Redis is down the transaction rolls back and nothing is stored.
-    if (routable.length > 0) {
-      await enqueue(QUEUES.route, [{ jobId: routeJobId(appId, routable[0]!), data: { appId, eventSeqs: routable } }]);
-    }
-    return rows;
-  });
-  const insertedIds = new Set(inserted.map((row) => row.id));
+  // Redis down: 503 before anything is stored (the routing job is queued after the commit).
+  await ensureQueueReachable();
+  // Plain node-postgres here (the hot path of every producer request): one statement, which is
+  // its own transaction, unless cache_miss events need the collapse lock.
+  const stored = prepared.some((event) => event.name === "cache_miss")
+    ? await hotTransaction(async (client) => {
+        await collapseCacheMisses(client, appId, prepared);
+        return insertEvents(client, appId, prepared);
+      })
+    : await insertEvents(null, appId, prepared);
+  if (stored.appEnabled === null) throw notFound("App", appId);
+  if (!stored.appEnabled) throw new AppError("app_disabled", `App '${appId}' is disabled; enable it to ingest events`);
+
+  const routable = stored.rows.filter((row) => !row.collapsed).map((row) => row.seq);
+  if (routable.length > 0) await enqueueRouting(appId, routable);
+  const insertedIds = new Set(stored.rows.map((row) => row.id));
   return {
     accepted: prepared.filter((event) => insertedIds.has(event.id)).map((event) => event.id),
     duplicates: [...prepared.filter((event) => !insertedIds.has(event.id)).map((event) => event.id), ...inRequestDuplicates],
   };
+}
+
+/**
+ * After the commit, so the routing pass that runs next sees these events. One routing job per app
+ * waits at a time (later requests collapse into it). If Redis fails right here the events are
+ * still durable and acknowledged: the reconciler routes events left unrouted.
+ */
+async function enqueueRouting(appId: string, seqs: string[]): Promise<void> {
+  await enqueue(QUEUES.route, [{ jobId: routeJobId(appId, seqs[0]!), data: { appId, eventSeqs: seqs }, collapseKey: `route-${appId}` }]).catch(
+    (error: Error) => logger.warn({ err: error, appId }, "routing job not queued; the reconciler will route these events"),
+  );
 }
 
 async function validateCustomTypes(events: IngestEvent[]): Promise<void> {
@@ -126,29 +138,47 @@ async function collapseCacheMisses(client: HotClient, appId: string, events: Pre
 }
 
 type InsertedEvent = { id: string; seq: string; collapsed: boolean };
+type StoredEvents = { appEnabled: boolean | null; rows: InsertedEvent[] };
 
-/** One multi-row insert; existing ids are skipped (duplicates) and not returned. */
-async function insertEvents(client: HotClient, appId: string, events: PreparedEvent[]): Promise<InsertedEvent[]> {
+/**
+ * One multi-row insert, guarded by the app's state in the same statement (appEnabled is null for
+ * an unknown app, and nothing is inserted unless it is enabled); existing ids are skipped
+ * (duplicates) and not returned.
+ */
+async function insertEvents(client: HotClient | null, appId: string, events: PreparedEvent[]): Promise<StoredEvents> {
   // received_at is a UTC `timestamp` (Prisma's convention), hence AT TIME ZONE 'UTC'.
-  const { rows } = await client.query<{ id: string; seq: string; collapsed: boolean }>(
-    `INSERT INTO events (app_id, id, name, channel, user_id, payload, time_ms, received_at, collapsed_into, routed_at)
-     SELECT $1, t.id, t.name, t.channel, t.user_id, t.payload::jsonb, t.time_ms, clock_timestamp() AT TIME ZONE 'UTC', t.collapsed_into,
-            CASE WHEN t.collapsed_into IS NULL THEN NULL ELSE clock_timestamp() AT TIME ZONE 'UTC' END
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[])
-       WITH ORDINALITY AS t(id, name, channel, user_id, payload, time_ms, collapsed_into, ord)
-     ORDER BY t.ord
-     ON CONFLICT (app_id, id) DO NOTHING
-     RETURNING id, seq::text AS seq, collapsed_into IS NOT NULL AS collapsed`,
-    [
-      appId,
-      events.map((event) => event.id),
-      events.map((event) => event.name),
-      events.map((event) => event.channel),
-      events.map((event) => event.userId),
-      events.map((event) => JSON.stringify(event.payload)),
-      events.map((event) => String(event.timeMs)),
-      events.map((event) => event.collapsedInto),
-    ],
-  );
-  return rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+  const text = `WITH app AS (SELECT enabled FROM apps WHERE id = $1),
+     inserted AS (
+       INSERT INTO events (app_id, id, name, channel, user_id, payload, time_ms, received_at, collapsed_into, routed_at)
+       SELECT $1, t.id, t.name, t.channel, t.user_id, t.payload::jsonb, t.time_ms, clock_timestamp() AT TIME ZONE 'UTC', t.collapsed_into,
+              CASE WHEN t.collapsed_into IS NULL THEN NULL ELSE clock_timestamp() AT TIME ZONE 'UTC' END
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[])
+         WITH ORDINALITY AS t(id, name, channel, user_id, payload, time_ms, collapsed_into, ord)
+       WHERE (SELECT enabled FROM app)
+       ORDER BY t.ord
+       ON CONFLICT (app_id, id) DO NOTHING
+       RETURNING id, seq, collapsed_into IS NOT NULL AS collapsed
+     )
+     SELECT (SELECT enabled FROM app) AS app_enabled, i.id, i.seq::text AS seq, i.collapsed
+     FROM (SELECT 1) AS one LEFT JOIN inserted i ON true`;
+  const values = [
+    appId,
+    events.map((event) => event.id),
+    events.map((event) => event.name),
+    events.map((event) => event.channel),
+    events.map((event) => event.userId),
+    events.map((event) => JSON.stringify(event.payload)),
+    events.map((event) => String(event.timeMs)),
+    events.map((event) => event.collapsedInto),
+  ];
+  const rows = client
+    ? (await client.query<InsertedEvent & { app_enabled: boolean | null }>(text, values)).rows
+    : await hotQuery<InsertedEvent & { app_enabled: boolean | null }>(text, values);
+  return {
+    appEnabled: rows[0]?.app_enabled ?? null,
+    rows: rows
+      .filter((row) => row.id !== null)
+      .map((row) => ({ id: row.id, seq: row.seq, collapsed: row.collapsed }))
+      .sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1)),
+  };
 }

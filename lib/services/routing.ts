@@ -1,59 +1,86 @@
 import { v7 as uuidv7 } from "uuid";
-import { db, type Tx } from "../db";
-import type { App, Endpoint } from "../generated/prisma/client";
+import { hotQuery, hotTransaction, type HotClient } from "../delivery/pg";
 import { channelMatchesFilter, type ChannelFilter } from "../matching";
 import { deliveryBody } from "../delivery/body";
 import type { Batching } from "../validation/common";
 import type { DueDelivery } from "../jobs/queues";
 
 // Matching events to endpoints (SPEC sections 4 and 5). Runs in the worker; every event is routed
-// exactly once (FOR UPDATE SKIP LOCKED + routed_at in the same transaction).
+// exactly once (FOR UPDATE SKIP LOCKED + routed_at in the same transaction). Plain node-postgres:
+// this runs for every ingest request, and a routing pass is four round trips.
 
-export type StoredEvent = { seq: bigint; id: string; name: string; channel: string; payload: Record<string, unknown> };
+/** seq is a bigint, carried as its decimal string. */
+export type StoredEvent = { seq: string; id: string; name: string; channel: string; payload: Record<string, unknown> };
 
-export function effectiveBatching(endpoint: Endpoint, app: App): Batching {
-  const own = endpoint.batching as Batching | null;
-  return own ?? { enabled: app.batchingEnabled, durationMs: app.batchingDurationMs, maxBatchSize: app.batchingMaxBatchSize };
+/** What routing and flushing read of an app and its endpoints. */
+export type RoutingApp = { id: string; enabled: boolean; batchingEnabled: boolean; batchingDurationMs: number; batchingMaxBatchSize: number };
+export type RoutingEndpoint = {
+  id: string;
+  appId: string;
+  enabled: boolean;
+  disabledReason: string | null;
+  eventTypes: string[];
+  filter: ChannelFilter | null;
+  batching: Batching | null;
+};
+
+/** SQL for one app's routing config as JSON (`a` is the apps row); `e` for one endpoint's. */
+export const APP_JSON = `json_build_object('id', a.id, 'enabled', a.enabled, 'batchingEnabled', a.batching_enabled,
+  'batchingDurationMs', a.batching_duration_ms, 'batchingMaxBatchSize', a.batching_max_batch_size)`;
+export const ENDPOINT_JSON = `json_build_object('id', e.id, 'appId', e.app_id, 'enabled', e.enabled, 'disabledReason', e.disabled_reason,
+  'eventTypes', e.event_types, 'filter', e.filter, 'batching', e.batching)`;
+
+export function effectiveBatching(endpoint: RoutingEndpoint, app: RoutingApp): Batching {
+  return endpoint.batching ?? { enabled: app.batchingEnabled, durationMs: app.batchingDurationMs, maxBatchSize: app.batchingMaxBatchSize };
 }
 
-export type NewDelivery = { endpoint: Endpoint; events: StoredEvent[]; failedReason: string | null };
+export type NewDelivery = { endpoint: RoutingEndpoint; events: StoredEvent[]; failedReason: string | null };
+export type CreatedDelivery = { id: string; endpointId: string; status: string };
 
 /**
- * Inserts deliveries (one statement) with their body serialised once, now. Ids are uuid v7
- * made here in order, so they follow the order given (arrival order).
+ * The deliveries' rows, body serialised once, now. Ids are uuid v7 made here in order, so they
+ * follow the order given (arrival order).
  */
-export async function insertDeliveries(tx: Tx, appId: string, deliveries: NewDelivery[]): Promise<{ id: string; endpointId: string; status: string }[]> {
-  if (deliveries.length === 0) return [];
-  const createdAt = new Date();
-  const rows = deliveries.map(({ endpoint, events, failedReason }) => ({
+export function deliveryRows(deliveries: NewDelivery[]) {
+  const createdAt = Date.now();
+  const createdAtIso = new Date(createdAt).toISOString();
+  return deliveries.map(({ endpoint, events, failedReason }) => ({
     id: uuidv7(),
     endpoint_id: endpoint.id,
     event_ids: events.map((event) => event.id),
     event_names: [...new Set(events.map((event) => event.name))],
     channels: [...new Set(events.map((event) => event.channel))],
-    body: deliveryBody(createdAt.getTime(), events.map((event) => event.payload)),
+    body: deliveryBody(createdAt, events.map((event) => event.payload)),
     status: failedReason ? "failed" : "pending",
     last_error: failedReason,
+    // The body's time_ms is the delivery's creation time, to the millisecond.
+    created_at: createdAtIso,
   }));
-  const at = createdAt.toISOString();
-  await tx.$executeRaw`
+}
+
+/**
+ * A CTE (`name AS (INSERT ...)`) that inserts the rows of deliveryRows() passed as JSON in
+ * parameter `$json` for app `$app`, so callers can write deliveries and more in one statement.
+ */
+export function insertDeliveriesCte(name: string, app: string, json: string): string {
+  return `${name} AS (
     INSERT INTO deliveries (id, app_id, endpoint_id, event_ids, event_names, channels, body, status, last_error, next_attempt_at, created_at, updated_at)
-    SELECT r.id::uuid, ${appId}, r.endpoint_id::uuid,
+    SELECT r.id::uuid, ${app}, r.endpoint_id::uuid,
       ARRAY(SELECT jsonb_array_elements_text(r.event_ids)), ARRAY(SELECT jsonb_array_elements_text(r.event_names)),
       ARRAY(SELECT jsonb_array_elements_text(r.channels)), r.body, r.status::"DeliveryStatus", r.last_error,
-      CASE WHEN r.status = 'pending' THEN ${at}::timestamptz END, ${at}::timestamptz, ${at}::timestamptz
-    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      AS r(id text, endpoint_id text, event_ids jsonb, event_names jsonb, channels jsonb, body text, status text, last_error text)`;
-  return rows.map((row) => ({ id: row.id, endpointId: row.endpoint_id, status: row.status }));
+      CASE WHEN r.status = 'pending' THEN r.created_at END, r.created_at, r.created_at
+    FROM jsonb_to_recordset(${json}::jsonb)
+      AS r(id text, endpoint_id text, event_ids jsonb, event_names jsonb, channels jsonb, body text, status text, last_error text, created_at timestamptz)
+  )`;
 }
 
 /** The new deliveries to send now (not the ones recorded failed), for deliverJobs(). */
-export function dueDeliveries(created: { id: string; endpointId: string; status: string }[]): DueDelivery[] {
+export function dueDeliveries(created: CreatedDelivery[]): DueDelivery[] {
   return created.filter((row) => row.status === "pending").map((row) => ({ id: row.id, endpointId: row.endpointId, attemptNumber: 1 }));
 }
 
 /** Events for a disabled endpoint are kept as failed deliveries, so Recover can send them later. */
-export function disabledDeliveryReason(endpoint: Endpoint): string | null {
+export function disabledDeliveryReason(endpoint: RoutingEndpoint): string | null {
   return endpoint.enabled ? null : `endpoint disabled: ${endpoint.disabledReason ?? "disabled by an operator"}`;
 }
 
@@ -63,10 +90,10 @@ export function chunk<T>(items: T[], size: number): T[][] {
   return chunks;
 }
 
+export const compareSeq = (a: string, b: string) => (a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0);
+
 export type RoutingResult = {
-  /** true when none of the job's events is visible yet (the ingest transaction has not committed). */
-  notVisible: boolean;
-  /** true when another job is routing this app right now and the job's events are still unrouted. */
+  /** true when another job is routing this app right now and unrouted events remain. */
   busy: boolean;
   deliveries: DueDelivery[];
   /** Batched endpoints that received items, with their window. */
@@ -77,25 +104,23 @@ export type RoutingResult = {
 const ROUTE_PAGE = 1000;
 
 /**
- * Routes every unrouted event of the app, in arrival (seq) order, not only the job's own: whichever
- * routing job runs first takes everything committed so far, so a request whose job ran before its
- * commit is never overtaken by a later request. One routing transaction per app at a time (an
- * advisory lock), so deliveries and batch items are always written in seq order.
+ * Routes every unrouted event of the app, in arrival (seq) order. Ingest enqueues the routing job
+ * after its commit, so whichever pass runs next sees those events. One routing transaction per app
+ * at a time (an advisory lock), so deliveries and batch items are always written in seq order.
  */
-export async function routeEvents(appId: string, eventSeqs: string[]): Promise<RoutingResult> {
-  const own = await ownEvents(appId, eventSeqs);
-  if ((own?.total ?? 0n) === 0n) return { notVisible: true, busy: false, deliveries: [], batchedEndpoints: [] };
-  const result: RoutingResult = { notVisible: false, busy: false, deliveries: [], batchedEndpoints: [] };
-  if ((own?.unrouted ?? 0n) === 0n) return result; // another routing job took them
+export async function routeEvents(appId: string): Promise<RoutingResult> {
+  const result: RoutingResult = { busy: false, deliveries: [], batchedEndpoints: [] };
   const batched = new Map<string, Batching>();
   for (;;) {
     const page = await routePage(appId);
     if (page === "busy") {
-      // Another job holds the app: it routes what is committed; ours may have committed after its
-      // last look, so come back shortly unless they are routed by then.
-      const [left] = await db.$queryRaw<{ unrouted: bigint }[]>`
-        SELECT count(*) AS unrouted FROM events WHERE app_id = ${appId} AND seq = ANY(${eventSeqs}::bigint[]) AND routed_at IS NULL`;
-      result.busy = (left?.unrouted ?? 0n) > 0n;
+      // Another job holds the app: it routes what is committed, but may have taken its last page
+      // before some events committed; come back shortly unless nothing is left.
+      const [left] = await hotQuery<{ unrouted: boolean }>(
+        "SELECT EXISTS (SELECT 1 FROM events WHERE app_id = $1 AND routed_at IS NULL) AS unrouted",
+        [appId],
+      );
+      result.busy = left?.unrouted ?? false;
       break;
     }
     result.deliveries.push(...page.deliveries);
@@ -106,36 +131,39 @@ export async function routeEvents(appId: string, eventSeqs: string[]): Promise<R
   return result;
 }
 
-/** The job is enqueued just before the ingest commits: look a few times within ~40 ms before giving up to BullMQ's backoff. */
-async function ownEvents(appId: string, eventSeqs: string[]): Promise<{ total: bigint; unrouted: bigint } | undefined> {
-  for (const pauseMs of [5, 10, 25, 0]) {
-    const [own] = await db.$queryRaw<{ total: bigint; unrouted: bigint }[]>`
-      SELECT count(*) AS total, count(*) FILTER (WHERE routed_at IS NULL) AS unrouted FROM events
-      WHERE app_id = ${appId} AND seq = ANY(${eventSeqs}::bigint[])`;
-    if ((own?.total ?? 0n) > 0n || pauseMs === 0) return own;
-    await new Promise((resolve) => setTimeout(resolve, pauseMs));
-  }
-}
-
 type RoutedPage = { taken: number; deliveries: DueDelivery[]; batchedEndpoints: RoutingResult["batchedEndpoints"] };
+type TakenPage = { locked: boolean; events: StoredEvent[] | null; app: RoutingApp | null; endpoints: RoutingEndpoint[] | null };
 
 /** One page in one transaction, or "busy" when another job holds the app (no connection is held waiting). */
 async function routePage(appId: string): Promise<RoutedPage | "busy"> {
-  return db.$transaction(async (tx) => {
-    const [lock] = await tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtextextended(${`route|${appId}`}, 0)) AS locked`;
-    if (!lock?.locked) return "busy" as const;
-    const events = await tx.$queryRaw<StoredEvent[]>`
-      SELECT seq, id, name, channel, payload FROM events
-      WHERE app_id = ${appId} AND routed_at IS NULL
-      ORDER BY seq LIMIT ${ROUTE_PAGE} FOR UPDATE SKIP LOCKED`;
+  return hotTransaction(async (client) => {
+    // Lock, take the page (marking it routed) and read the config in one statement. The lock is a
+    // one-time filter: without it nothing is taken.
+    const { rows } = await client.query<TakenPage>(
+      `WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(hashtextextended($2, 0)) AS locked),
+       taken AS (
+         UPDATE events SET routed_at = now()
+         WHERE (SELECT locked FROM lock) AND seq IN (
+           SELECT seq FROM events WHERE app_id = $1 AND routed_at IS NULL ORDER BY seq LIMIT ${ROUTE_PAGE} FOR UPDATE SKIP LOCKED)
+         RETURNING seq, id, name, channel, payload
+       )
+       SELECT (SELECT locked FROM lock) AS locked,
+         (SELECT json_agg(json_build_object('seq', t.seq::text, 'id', t.id, 'name', t.name, 'channel', t.channel, 'payload', t.payload) ORDER BY t.seq) FROM taken t) AS events,
+         (SELECT ${APP_JSON} FROM apps a WHERE a.id = $1) AS app,
+         (SELECT json_agg(${ENDPOINT_JSON} ORDER BY e.created_at, e.id) FROM endpoints e WHERE e.app_id = $1) AS endpoints`,
+      [appId, `route|${appId}`],
+    );
+    const taken = rows[0]!;
+    if (!taken.locked) return "busy" as const;
+    const events = taken.events ?? [];
     if (events.length === 0) return { taken: 0, deliveries: [], batchedEndpoints: [] };
-    const app = await tx.app.findUnique({ where: { id: appId } });
-    const endpoints = app?.enabled ? await tx.endpoint.findMany({ where: { appId }, orderBy: { createdAt: "asc" } }) : [];
+    const app = taken.app;
+    const endpoints = app?.enabled ? (taken.endpoints ?? []) : [];
     const deliveries: NewDelivery[] = [];
-    const batchItems: { endpointId: string; eventSeq: bigint }[] = [];
+    const batchItems: { endpointId: string; eventSeq: string }[] = [];
     const batchedEndpoints: RoutingResult["batchedEndpoints"] = [];
     for (const endpoint of endpoints) {
-      const filter = (endpoint.filter ?? {}) as ChannelFilter;
+      const filter = endpoint.filter ?? {};
       const matched = events.filter((event) => endpoint.eventTypes.includes(event.name) && channelMatchesFilter(filter, event.channel));
       if (matched.length === 0) continue;
       const batching = effectiveBatching(endpoint, app!);
@@ -150,16 +178,25 @@ async function routePage(appId: string): Promise<RoutedPage | "busy"> {
       }
     }
     // Deliveries in seq order across endpoints, so their ids (uuid v7) follow arrival order.
-    deliveries.sort((a, b) => (a.events[0]!.seq < b.events[0]!.seq ? -1 : a.events[0]!.seq > b.events[0]!.seq ? 1 : 0));
-    const created = await insertDeliveries(tx, appId, deliveries);
-    if (batchItems.length > 0) {
-      await tx.$executeRaw`
-        INSERT INTO batch_items (endpoint_id, event_seq)
-        SELECT * FROM unnest(${batchItems.map((item) => item.endpointId)}::uuid[], ${batchItems.map((item) => String(item.eventSeq))}::bigint[])
-        ON CONFLICT (endpoint_id, event_seq) DO NOTHING`;
-    }
-    const seqs = events.map((event) => String(event.seq));
-    await tx.$executeRaw`UPDATE events SET routed_at = now() WHERE seq = ANY(${seqs}::bigint[])`;
+    deliveries.sort((a, b) => compareSeq(a.events[0]!.seq, b.events[0]!.seq));
+    const created = await writeRouted(client, appId, deliveries, batchItems);
     return { taken: events.length, deliveries: dueDeliveries(created), batchedEndpoints };
   });
+}
+
+/** Deliveries and batch items of one page in one statement. */
+async function writeRouted(client: HotClient, appId: string, deliveries: NewDelivery[], batchItems: { endpointId: string; eventSeq: string }[]): Promise<CreatedDelivery[]> {
+  if (deliveries.length === 0 && batchItems.length === 0) return [];
+  const rows = deliveryRows(deliveries);
+  await client.query(
+    `WITH ${insertDeliveriesCte("new_deliveries", "$1", "$2")},
+     new_items AS (
+       INSERT INTO batch_items (endpoint_id, event_seq)
+       SELECT * FROM unnest($3::uuid[], $4::bigint[])
+       ON CONFLICT (endpoint_id, event_seq) DO NOTHING
+     )
+     SELECT 1`,
+    [appId, JSON.stringify(rows), batchItems.map((item) => item.endpointId), batchItems.map((item) => item.eventSeq)],
+  );
+  return rows.map((row) => ({ id: row.id, endpointId: row.endpoint_id, status: row.status }));
 }

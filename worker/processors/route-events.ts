@@ -5,12 +5,10 @@ import { routeEvents, type RoutingResult } from "../../lib/services/routing";
 import { waitingItems } from "../../lib/services/batches";
 import { openBatches } from "./state";
 
+/** A routing pass over the app's unrouted events (the job's own seqs are only a record of what triggered it). */
 export async function processRouteEvents(job: Job, token?: string): Promise<void> {
-  const { appId, eventSeqs } = jobSchemas[QUEUES.route].parse(job.data);
-  const result = await routeEvents(appId, eventSeqs);
-  // Enqueued just before the ingest commit: throwing lets BullMQ's backoff look again shortly;
-  // if the ingest rolled back the job simply runs out of attempts.
-  if (result.notVisible) throw new Error("events not visible yet");
+  const { appId } = jobSchemas[QUEUES.route].parse(job.data);
+  const result = await routeEvents(appId);
   await enqueueRouted(result);
   if (result.busy) {
     // Another job is routing the app: wait in the queue, not on a Postgres lock (which would hold
