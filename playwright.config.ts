@@ -31,7 +31,7 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: `npx tsx tests/e2e/prepare-db.ts && npx next start -p ${PORT}`,
+      command: "npx tsx tests/e2e/prepare-db.ts && node server/start.mjs",
       url: `${baseURL}/api/health`,
       env: serverEnv,
       reuseExistingServer: false,

@@ -65,8 +65,9 @@ if (!existsSync(".next/BUILD_ID")) {
 }
 
 // Telemetry off: Next.js would otherwise try to reach its servers from a self-hosted install.
-const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}` };
-const commands = [{ name: "web", command: `npx next start -p ${env.PORT}`, env: childEnv, prefixColor: "cyan" }];
+const childEnv = { ...process.env, PORT: String(env.PORT), NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: env.NEXTAUTH_URL ?? `http://localhost:${env.PORT}` };
+// The web server is Next plus a direct path for intake (server/index.ts); PORT comes from the env.
+const commands = [{ name: "web", command: "node server/start.mjs", env: childEnv, prefixColor: "cyan" }];
 if (!webOnly) commands.push({ name: "worker", command: "node worker/start.mjs", env: childEnv, prefixColor: "magenta" });
 
 console.log(`Herald: http://localhost:${env.PORT}`);

@@ -5,7 +5,7 @@ import { BUILD_DIR } from "./build";
 import { sleep, startProcess, type Started } from "./processes";
 
 // Herald under test: its own database and queue prefix, the benchmark's own production build
-// (bench/load/build.ts) served by `next start`, and worker processes, all with a fixed configuration.
+// (bench/load/build.ts) served by server/start.mjs (as `npm start` does), and worker processes, all with a fixed configuration.
 
 export const BENCH_TOKEN = "herald-bench-bootstrap-token-0123456789";
 
@@ -63,10 +63,10 @@ export async function clearQueues(redisUrl: string, prefixFamily: string): Promi
   return deleted;
 }
 
-/** `next start` serves in its own process, so node flags (e.g. --cpu-prof) given here apply to the server. */
+/** Herald's web server (server/start.mjs: Next plus the direct intake path) runs in this pid itself, so node flags (e.g. --cpu-prof) apply to it. */
 export function startWeb(env: NodeJS.ProcessEnv, port: number, nodeArgs: string[] = []): Started {
-  return startProcess("web", process.execPath, [...nodeArgs, "node_modules/next/dist/bin/next", "start", "-p", String(port), "-H", "127.0.0.1"], {
-    env: { ...env, NEXT_TELEMETRY_DISABLED: "1" },
+  return startProcess("web", process.execPath, [...nodeArgs, "server/start.mjs"], {
+    env: { ...env, PORT: String(port), HERALD_WEB_HOST: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1" },
     cwd: BUILD_DIR,
   });
 }

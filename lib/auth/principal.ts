@@ -1,9 +1,7 @@
-import { getServerSession } from "next-auth";
 import { AppError } from "../errors";
 import { env } from "../env";
 import { safeEqual } from "../crypto";
 import { findActiveToken } from "../services/api-tokens";
-import { authOptions } from "./options";
 
 import { SCOPES, type Scope } from "./scopes";
 
@@ -27,7 +25,9 @@ export async function authenticate(req: Request): Promise<Principal> {
     if (!match) throw new AppError("unauthorized", "Authorization header must be 'Bearer <token>'");
     return authenticateToken(match[1]!);
   }
-  // Outside a Next request scope (scripts, tests) there is no session to read.
+  // Outside a Next request scope (scripts, tests) there is no session to read. next-auth is loaded
+  // on first use: token requests (the direct intake path, server/index.ts) never need it.
+  const [{ getServerSession }, { authOptions }] = await Promise.all([import("next-auth"), import("./options")]);
   const session = await getServerSession(authOptions).catch(() => null);
   if (session?.user?.email) {
     return { kind: "session", id: `user:${session.user.email}`, scopes: ALL_SCOPES, appId: null };

@@ -1,0 +1,43 @@
+import { createServer } from "node:http";
+import path from "node:path";
+import next from "next";
+
+// Herald's web process: Next.js (dashboard + REST API) behind a plain node:http server that hands
+// intake POSTs to their route handlers directly (lib/api/direct-intake.ts). Runs from the esbuild
+// bundle server/dist/index.cjs (server/build.mjs), started by `npm start` / `npm run web`.
+
+const port = Number(process.env.PORT ?? 3000);
+// Unset: every interface, like `next start`. (Not HOSTNAME: shells and containers set that to the machine name.)
+const hostname = process.env.HERALD_WEB_HOST || undefined;
+// The project root: this file runs as server/dist/index.cjs.
+const dir = path.resolve(__dirname, "..", "..");
+
+async function main(): Promise<void> {
+  const app = next({ dev: false, dir, hostname, port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  // After prepare(): the route handlers load next/server, which needs the environment Next sets up.
+  const { directIntakeRoute, serveDirectIntake } = await import("../lib/api/direct-intake");
+  const server = createServer((req, res) => {
+    const direct = directIntakeRoute(req);
+    const served = direct ? serveDirectIntake(req, res, direct) : handle(req, res);
+    served.catch((error: unknown) => {
+      console.error("request failed", error);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: { code: "internal_error", message: "Internal error", details: [] } }));
+    });
+  });
+  server.listen(port, hostname, () => console.log(`herald web listening on http://${hostname}:${port}`));
+  const stop = () => {
+    server.close();
+    void app.close().finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,89 @@
+import { createHmac } from "node:crypto";
+import http from "node:http";
+import { apiCall, bearer, createAppViaApi, expect, test } from "./fixtures";
+
+// The web server (server/index.ts) hands well-formed intake POSTs straight to their route handlers
+// and everything else to Next. Both paths must answer the same, so each case is sent both ways: with
+// Content-Length (direct) and chunked, without one (through Next).
+
+type Answer = { status: number; body: any };
+
+function post(baseURL: string, path: string, headers: Record<string, string>, body: string, chunked: boolean): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(new URL(path, baseURL), { method: "POST", headers: chunked ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
+      });
+    });
+    req.on("error", reject);
+    if (chunked) {
+      // Two writes without a length: node sends Transfer-Encoding: chunked.
+      req.write(body.slice(0, 10));
+      req.end(body.slice(10));
+    } else req.end(body);
+  });
+}
+
+const json = { ...bearer, "content-type": "application/json" };
+const event = (id: string) => ({ id, name: "client_event", channel: "private-intake", event: "client-typing", data: { typing: true } });
+
+for (const chunked of [false, true]) {
+  const way = chunked ? "through Next (chunked)" : "direct (Content-Length)";
+
+  test(`native ingest answers the same ${way}`, async ({ request, baseURL }) => {
+    const app = await createAppViaApi(request, "Intake paths");
+    const path = `/api/v1/apps/${app.id}/events`;
+
+    const stored = await post(baseURL!, path, json, JSON.stringify({ events: [event("evt-1"), event("evt-2")] }), chunked);
+    expect(stored).toEqual({ status: 202, body: { accepted: ["evt-1", "evt-2"], duplicates: [] } });
+    const again = await post(baseURL!, path, json, JSON.stringify({ events: [event("evt-2")] }), chunked);
+    expect(again).toEqual({ status: 202, body: { accepted: [], duplicates: ["evt-2"] } });
+    const listed = await apiCall<{ data: { id: string }[] }>(request, "GET", `/apps/${app.id}/events`);
+    expect(listed.data.map((row) => row.id).sort()).toEqual(["evt-1", "evt-2"]);
+
+    const unknownApp = await post(baseURL!, "/api/v1/apps/no-such-app/events", json, JSON.stringify({ events: [event("evt-3")] }), chunked);
+    expect(unknownApp.status).toBe(404);
+    expect(unknownApp.body.error.code).toBe("not_found");
+
+    const invalid = await post(baseURL!, path, json, JSON.stringify({ events: [{ name: "client_event" }] }), chunked);
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.error.message).toContain("events.0.channel");
+
+    const badToken = await post(baseURL!, path, { ...json, authorization: "Bearer nope" }, JSON.stringify({ events: [event("evt-4")] }), chunked);
+    expect(badToken.status).toBe(401);
+  });
+
+  test(`Pusher intake answers the same ${way}`, async ({ request, baseURL }) => {
+    const app = await createAppViaApi(request, "Pusher intake paths");
+    const path = `/api/intake/pusher/${app.id}`;
+    const body = JSON.stringify({ time_ms: Date.now(), events: [{ name: "channel_occupied", channel: "presence-lobby" }] });
+    const signature = createHmac("sha256", app.secret).update(body).digest("hex");
+
+    const accepted = await post(baseURL!, path, { "content-type": "application/json", "x-pusher-key": app.key, "x-pusher-signature": signature }, body, chunked);
+    expect(accepted.status).toBe(202);
+    expect(accepted.body.accepted).toHaveLength(1);
+
+    const forged = await post(baseURL!, path, { "content-type": "application/json", "x-pusher-key": app.key, "x-pusher-signature": "0".repeat(64) }, body, chunked);
+    expect(forged.status).toBe(401);
+    expect(forged.body.error.code).toBe("unauthorized");
+  });
+}
+
+test("an oversized intake body is refused with 413 before it is read", async ({ request, baseURL }) => {
+  const app = await createAppViaApi(request, "Oversized intake");
+  const huge = JSON.stringify({ events: [{ ...event("big"), data: "x".repeat(1024 * 1024 + 10) }] });
+  const answer = await post(baseURL!, `/api/v1/apps/${app.id}/events`, json, huge, false);
+  expect(answer.status).toBe(413);
+  expect(answer.body.error.code).toBe("payload_too_large");
+});
+
+test("the dashboard's session can ingest without a token (served by Next)", async ({ request }) => {
+  const app = await createAppViaApi(request, "Session intake");
+  // The request fixture carries the signed-in admin's session cookie, not a token.
+  const response = await request.post(`/api/v1/apps/${app.id}/events`, { data: { events: [event("from-session")] } });
+  expect(response.status()).toBe(202);
+  expect(await response.json()).toEqual({ accepted: ["from-session"], duplicates: [] });
+});
