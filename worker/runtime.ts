@@ -5,6 +5,7 @@ import { createRedis, disconnectRedis } from "../lib/redis";
 import { logger } from "../lib/logger";
 import { closeQueues, deliverJobs, enqueue, getQueue, QUEUES, type QueueName } from "../lib/jobs/queues";
 import { closeHttpAgent, destroyHttpAgent } from "../lib/delivery/http";
+import { closeLambdaClients } from "../lib/delivery/lambda";
 import { closeHotPool } from "../lib/delivery/pg";
 import { processDeliver } from "./processors/deliver";
 import { flushEndpoint, processFlushBatches } from "./processors/flush-batches";
@@ -100,6 +101,7 @@ export async function startWorker() {
       }
       await closeQueues();
       await closeHttpAgent();
+      closeLambdaClients();
       await closeHotPool();
       await disconnectRedis();
       await disconnectDb();

@@ -1,4 +1,4 @@
-import { InvokeCommand, LambdaClient, LambdaServiceException } from "@aws-sdk/client-lambda";
+import type { LambdaClient, LambdaServiceException } from "@aws-sdk/client-lambda";
 import { RESPONSE_BODY_LIMIT, type LambdaConfig, type TransportRequest, type TransportResult } from "./types";
 
 // AWS Lambda transport. The payload is exactly the signed Pusher body ({time_ms, events}); our HTTP
@@ -13,15 +13,41 @@ import { RESPONSE_BODY_LIMIT, type LambdaConfig, type TransportRequest, type Tra
 // - Lambda refused the call (throttled 429, 5xx, 404 unknown function...): that HTTP status, error
 //   "<ExceptionName>: <message>", and retryAfterSeconds when Lambda sent Retry-After;
 // - no response (network failure, timeout, missing credentials): status null, error text.
+//
+// The SDK is imported on the first invoke, not with this module: a worker with no Lambda endpoint
+// never loads it (its modules are several MiB of a worker's memory).
 
 const FALLBACK_REGION = "us-east-1";
 const ERROR_EXCERPT_CHARS = 500;
+
+type LambdaSdk = typeof import("@aws-sdk/client-lambda");
+
+let sdk: LambdaSdk | undefined;
+let sdkLoading: Promise<LambdaSdk> | undefined;
+
+/** The SDK, imported once; a failed import is tried again on the next invoke. */
+function loadSdk(): Promise<LambdaSdk> {
+  if (sdk) return Promise.resolve(sdk);
+  sdkLoading ??= import("@aws-sdk/client-lambda").then(
+    (loaded) => (sdk = loaded),
+    (error: unknown) => {
+      sdkLoading = undefined;
+      throw error;
+    },
+  );
+  return sdkLoading;
+}
+
+/** Whether the SDK has been loaded in this process (tests: a worker without Lambda endpoints never loads it). */
+export function lambdaSdkLoaded(): boolean {
+  return sdk !== undefined;
+}
 
 const clients = new Map<string, LambdaClient>();
 let defaultRegion: Promise<string> | undefined;
 
 /** The region from the SDK's own chain (AWS_REGION, profile), or us-east-1 when none is configured. */
-function resolveDefaultRegion(): Promise<string> {
+function resolveDefaultRegion({ LambdaClient }: LambdaSdk): Promise<string> {
   defaultRegion ??= (async () => {
     const probe = new LambdaClient({});
     try {
@@ -36,13 +62,13 @@ function resolveDefaultRegion(): Promise<string> {
 }
 
 /** One client per (region, endpointUrl): clients hold connection pools and cached credentials. */
-async function clientFor(config: LambdaConfig): Promise<LambdaClient> {
-  const region = config.region ?? (await resolveDefaultRegion());
+async function clientFor(lambda: LambdaSdk, config: LambdaConfig): Promise<LambdaClient> {
+  const region = config.region ?? (await resolveDefaultRegion(lambda));
   const key = `${region}|${config.endpointUrl ?? ""}`;
   let client = clients.get(key);
   if (!client) {
     // maxAttempts 1: retries are the delivery engine's durable jobs, never SDK-internal loops.
-    client = new LambdaClient({ region, endpoint: config.endpointUrl, maxAttempts: 1 });
+    client = new lambda.LambdaClient({ region, endpoint: config.endpointUrl, maxAttempts: 1 });
     clients.set(key, client);
   }
   return client;
@@ -53,9 +79,10 @@ export async function invokeLambda(config: LambdaConfig, request: TransportReque
   const elapsed = () => Math.round(performance.now() - started);
   const signal = AbortSignal.timeout(request.timeoutMs);
   try {
-    const client = await clientFor(config);
+    const lambda = await loadSdk();
+    const client = await clientFor(lambda, config);
     const output = await client.send(
-      new InvokeCommand({
+      new lambda.InvokeCommand({
         FunctionName: config.functionName,
         Qualifier: config.qualifier,
         InvocationType: config.invocationType ?? "Event",
@@ -80,7 +107,8 @@ export async function invokeLambda(config: LambdaConfig, request: TransportReque
     if (signal.aborted) {
       return failure(null, `timeout: no response from Lambda within ${request.timeoutMs} ms`, elapsed());
     }
-    if (error instanceof LambdaServiceException && error.$metadata?.httpStatusCode) {
+    // sdk is set whenever the SDK could throw: a failed import itself is a plain error below.
+    if (sdk && error instanceof sdk.LambdaServiceException && error.$metadata?.httpStatusCode) {
       const result = failure(error.$metadata.httpStatusCode, `${error.name}: ${error.message}`, elapsed());
       result.headers = compactHeaders({ "x-amz-request-id": error.$metadata.requestId });
       result.retryAfterSeconds = retryAfter(error);
