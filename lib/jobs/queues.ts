@@ -94,7 +94,10 @@ export async function enqueue<Name extends QueueName>(name: Name, jobs: JobReque
     timer = setTimeout(() => reject(new Error("Redis enqueue timeout exceeded when trying to connect")), ENQUEUE_TIMEOUT_MS);
   });
   try {
-    await Promise.race([getQueue(name).addBulk(bulk), timeout]);
+    // One job (every ingest request) is a single script call; addBulk wraps it in MULTI/EXEC.
+    const queue = getQueue(name);
+    const added = bulk.length === 1 ? queue.add(bulk[0]!.name, bulk[0]!.data, bulk[0]!.opts) : queue.addBulk(bulk);
+    await Promise.race([added, timeout]);
   } finally {
     clearTimeout(timer);
   }
