@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { closeQueues } from "@/lib/jobs/queues";
+import { makeApp, uniqueId } from "../factories";
+import { makeEndpoint } from "../factories/endpoints";
+import { ingest } from "../helpers/engine";
+import { eventually, receivedEvents, startReceiver, type Receiver } from "../helpers/receiver";
+import { startWorkerProcess, uniquePrefix, type WorkerProcess } from "../helpers/worker-process";
+
+// Ingest queues one routing job per app after its commit, and requests arriving while that job
+// waits or runs collapse into it (BullMQ deduplication with keepLastIfActive). Nothing may be left
+// behind by the collapse: the reconciler is switched off here, so routing jobs alone must route
+// every acknowledged event.
+
+const prefix = uniquePrefix("routing");
+process.env.HERALD_QUEUE_PREFIX = prefix;
+let receiver: Receiver;
+let worker: WorkerProcess;
+const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  worker = await startWorkerProcess(prefix, { HERALD_RECONCILE_INTERVAL_MS: "3600000", HERALD_RECONCILE_GRACE_MS: "3600000" });
+});
+
+afterAll(async () => {
+  await worker?.terminate();
+  await receiver?.close();
+  await closeQueues();
+});
+
+describe("routing jobs collapsed per app", () => {
+  it("routes every event of many concurrent single-event requests, in arrival order, without the reconciler", async () => {
+    const app = await makeApp({ batching: unbatched });
+    const hook = `/${uniqueId("collapse")}`;
+    await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["client_event"] });
+    const ids = Array.from({ length: 300 }, (_, index) => `r-${index}`);
+    // A steady stream (a request every ~2 ms, many in flight): routing jobs are waiting, running
+    // and finishing while more requests commit and collapse into them.
+    const answers: Promise<{ status: number }>[] = [];
+    for (const id of ids) {
+      answers.push(ingest(app.id, [{ id, name: "client_event", channel: "c", event: "client-x", data: id }]));
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect((await Promise.all(answers)).map((answer) => answer.status)).toEqual(Array(ids.length).fill(202));
+
+    await eventually(() => new Set(receivedEvents(receiver.at(hook)).map((event) => String(event.data))).size === ids.length, {
+      timeoutMs: 30_000,
+      what: "every event delivered by routing jobs alone",
+    });
+    const events = await db.event.findMany({ where: { appId: app.id }, orderBy: { seq: "asc" } });
+    expect(events.filter((event) => event.routedAt === null)).toEqual([]);
+    // Deliveries were created in seq order: their uuid v7 ids sort like their events' seqs.
+    const deliveries = await db.delivery.findMany({ where: { appId: app.id }, orderBy: { id: "asc" } });
+    expect(deliveries.map((delivery) => delivery.eventIds[0])).toEqual(events.map((event) => event.id));
+  });
+});
