@@ -132,7 +132,14 @@ export async function routeEvents(appId: string): Promise<RoutingResult> {
 }
 
 type RoutedPage = { taken: number; deliveries: DueDelivery[]; batchedEndpoints: RoutingResult["batchedEndpoints"] };
-type TakenPage = { locked: boolean; events: StoredEvent[] | null; app: RoutingApp | null; endpoints: RoutingEndpoint[] | null };
+type TakenPage = {
+  locked: boolean;
+  events: StoredEvent[] | null;
+  app: RoutingApp | null;
+  endpoints: RoutingEndpoint[] | null;
+  /** Batch items already waiting, per endpoint of the app (absent = none). */
+  waiting: Record<string, number> | null;
+};
 
 /** One page in one transaction, or "busy" when another job holds the app (no connection is held waiting). */
 async function routePage(appId: string): Promise<RoutedPage | "busy"> {
@@ -150,7 +157,10 @@ async function routePage(appId: string): Promise<RoutedPage | "busy"> {
        SELECT (SELECT locked FROM lock) AS locked,
          (SELECT json_agg(json_build_object('seq', t.seq::text, 'id', t.id, 'name', t.name, 'channel', t.channel, 'payload', t.payload) ORDER BY t.seq) FROM taken t) AS events,
          (SELECT ${APP_JSON} FROM apps a WHERE a.id = $1) AS app,
-         (SELECT json_agg(${ENDPOINT_JSON} ORDER BY e.created_at, e.id) FROM endpoints e WHERE e.app_id = $1) AS endpoints`,
+         (SELECT json_agg(${ENDPOINT_JSON} ORDER BY e.created_at, e.id) FROM endpoints e WHERE e.app_id = $1) AS endpoints,
+         (SELECT json_object_agg(w.endpoint_id, w.items) FROM (
+            SELECT b.endpoint_id::text AS endpoint_id, count(*) AS items FROM batch_items b JOIN endpoints e ON e.id = b.endpoint_id
+            WHERE e.app_id = $1 GROUP BY b.endpoint_id) AS w) AS waiting`,
       [appId, `route|${appId}`],
     );
     const taken = rows[0]!;
@@ -171,8 +181,15 @@ async function routePage(appId: string): Promise<RoutedPage | "busy"> {
       if (failedReason) {
         for (const group of chunk(matched, batching.enabled ? batching.maxBatchSize : 1)) deliveries.push({ endpoint, events: group, failedReason });
       } else if (batching.enabled) {
-        for (const event of matched) batchItems.push({ endpointId: endpoint.id, eventSeq: event.seq });
-        batchedEndpoints.push({ endpointId: endpoint.id, batching });
+        // Full batches need no window: when nothing is waiting ahead of them they become
+        // deliveries now, and only the remainder waits as batch items for its window.
+        const nothingWaiting = !taken.waiting?.[endpoint.id];
+        const full = nothingWaiting ? matched.length - (matched.length % batching.maxBatchSize) : 0;
+        for (const group of chunk(matched.slice(0, full), batching.maxBatchSize)) deliveries.push({ endpoint, events: group, failedReason: null });
+        if (full < matched.length) {
+          for (const event of matched.slice(full)) batchItems.push({ endpointId: endpoint.id, eventSeq: event.seq });
+          batchedEndpoints.push({ endpointId: endpoint.id, batching });
+        }
       } else {
         for (const event of matched) deliveries.push({ endpoint, events: [event], failedReason: null });
       }

@@ -54,4 +54,27 @@ describe("routing jobs collapsed per app", () => {
     const deliveries = await db.delivery.findMany({ where: { appId: app.id }, orderBy: { id: "asc" } });
     expect(deliveries.map((delivery) => delivery.eventIds[0])).toEqual(events.map((event) => event.id));
   });
+
+  it("sends full batches at once and keeps arrival order across full batches, waiting items and windows", async () => {
+    const batching = { enabled: true, durationMs: 300, maxBatchSize: 100 };
+    const app = await makeApp({ batching });
+    const hook = `/${uniqueId("batches")}`;
+    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["client_event"] });
+    const event = (id: string) => ({ id, name: "client_event", channel: "c", event: "client-x", data: id });
+    const first = Array.from({ length: 250 }, (_, index) => `b1-${index}`);
+    const second = Array.from({ length: 30 }, (_, index) => `b2-${index}`);
+    const third = Array.from({ length: 100 }, (_, index) => `b3-${index}`);
+    expect((await ingest(app.id, first.map(event))).status).toBe(202);
+    expect((await ingest(app.id, second.map(event))).status).toBe(202);
+    expect((await ingest(app.id, third.map(event))).status).toBe(202);
+    const all = [...first, ...second, ...third];
+
+    await eventually(() => receivedEvents(receiver.at(hook)).length >= all.length, { timeoutMs: 20_000, what: "every batched event delivered" });
+    const deliveries = await db.delivery.findMany({ where: { endpointId: endpoint.id }, orderBy: { id: "asc" } });
+    expect(deliveries.flatMap((delivery) => delivery.eventIds)).toEqual(all);
+    expect(deliveries.every((delivery) => delivery.eventIds.length <= 100)).toBe(true);
+    // Full batches whatever path they took (made at routing, or flushed from waiting items).
+    expect(deliveries.filter((delivery) => delivery.eventIds.length === 100).length).toBeGreaterThanOrEqual(2);
+    expect(await db.batchItem.count({ where: { endpointId: endpoint.id } })).toBe(0);
+  });
 });
