@@ -83,6 +83,7 @@ export async function startWorker() {
   return {
     async stop(signal: string) {
       logger.info({ signal }, "worker stopping");
+      shutdown.stopping = true;
       clearInterval(scheduleKeeper);
       // 1. Stop taking new work everywhere; let routing and flushing finish what they hold.
       await Promise.all(Object.values(workers).map((worker) => worker.pause(true).catch(() => undefined)));

@@ -14,18 +14,20 @@ import { disableEndpoint } from "../services/attempts";
 
 export type ClaimedRow = ClaimedDelivery & { version: ConfigVersion; consecutiveFailures: number };
 
-/** Claims the deliveries that are still due, for the job at `jobKey` (the reconciler checks its lock). */
-export async function claimDeliveries(deliveryIds: string[], jobKey: string | null): Promise<ClaimedRow[]> {
-  const rows = await hotQuery<
-    { id: string; endpoint_id: string; body: string; created_at: Date; attempt_count: number; trigger: AttemptTrigger; endpoint_updated_at: Date; app_updated_at: Date; consecutive_failures: number }
-  >(
-    `UPDATE deliveries d SET status = 'delivering', attempt_count = d.attempt_count + 1, last_attempt_at = now(), claim_job_id = $2, updated_at = now()
+type ClaimRow = {
+  id: string; endpoint_id: string; body: string; created_at: Date; attempt_count: number; trigger: AttemptTrigger;
+  endpoint_updated_at: Date; app_updated_at: Date; consecutive_failures: number;
+};
+
+/** One claim statement: `which` selects the deliveries (d), $1 and $2 are the job key and its own. */
+async function claim(which: string, jobKey: string | null, value: unknown): Promise<ClaimedRow[]> {
+  const rows = await hotQuery<ClaimRow>(
+    `UPDATE deliveries d SET status = 'delivering', attempt_count = d.attempt_count + 1, last_attempt_at = now(), claim_job_id = $1, updated_at = now()
      FROM endpoints e JOIN apps a ON a.id = e.app_id
-     WHERE d.id = ANY($1::uuid[]) AND e.id = d.endpoint_id AND d.status IN ('pending', 'retrying')
-       AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now() + interval '1 second')
+     WHERE ${which} AND e.id = d.endpoint_id
      RETURNING d.id::text, d.endpoint_id::text, d.body, d.created_at, d.attempt_count, d.next_attempt_trigger::text AS trigger,
        e.updated_at AS endpoint_updated_at, a.updated_at AS app_updated_at, e.consecutive_failures`,
-    [deliveryIds, jobKey],
+    [jobKey, value],
   );
   return rows
     .map((row) => ({
@@ -39,6 +41,30 @@ export async function claimDeliveries(deliveryIds: string[], jobKey: string | nu
       consecutiveFailures: row.consecutive_failures,
     }))
     .sort((a, b) => (a.id < b.id ? -1 : 1)); // uuid v7: creation (arrival) order
+}
+
+/** Claims the deliveries that are still due, for the job at `jobKey` (the reconciler checks its lock). */
+export function claimDeliveries(deliveryIds: string[], jobKey: string | null): Promise<ClaimedRow[]> {
+  return claim(
+    `d.id = ANY($2::uuid[]) AND d.status IN ('pending', 'retrying')
+     AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now() + interval '1 second')`,
+    jobKey,
+    deliveryIds,
+  );
+}
+
+/**
+ * The endpoint's next new deliveries (status pending, due), oldest first, up to `limit`: a deliver
+ * job that finished its own keeps draining its endpoint, so the endpoint's requests never wait for
+ * the queue. Their own jobs then find nothing left to claim.
+ */
+export function claimNextDue(endpointId: string, jobKey: string, limit: number): Promise<ClaimedRow[]> {
+  return claim(
+    `d.id IN (SELECT id FROM deliveries WHERE endpoint_id = $2::uuid AND status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
+              ORDER BY id LIMIT ${Math.max(1, Math.floor(limit))} FOR UPDATE SKIP LOCKED)`,
+    jobKey,
+    endpointId,
+  );
 }
 
 /** Deliveries whose endpoint or app was disabled after they were queued: failed, kept for Recover. */

@@ -1,21 +1,25 @@
 import { DelayedError, type Job } from "bullmq";
 import { logger } from "../../lib/logger";
-import { enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
+import { DELIVER_CHUNK, enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
 import { deliverJobId } from "../../lib/jobs/ids";
 import { judge } from "../../lib/delivery/policy";
 import { endpointConfig } from "../../lib/delivery/config-cache";
-import { claimDeliveries, failUndeliverableMany, recordOutcomes, updateEndpointHealth, type ClaimedRow, type Outcome } from "../../lib/delivery/bulk";
+import { claimDeliveries, claimNextDue, failUndeliverableMany, recordOutcomes, updateEndpointHealth, type ClaimedRow, type Outcome } from "../../lib/delivery/bulk";
 import { disabledReason, nextState, sendWithConfig } from "../../lib/services/attempts";
 import { endpointLimits, inFlightDeliveries, requestSlots, shutdown } from "./state";
+
+/** Claims per deliver job: its own deliveries, then up to this many more chunks of its endpoint's. */
+const MAX_DRAIN_ROUNDS = 20;
 
 /** Outcomes are written every this many finished requests (and when the job ends). */
 const RECORD_EVERY = 50;
 
 /**
  * One deliver job: up to 100 deliveries of one endpoint, claimed with one statement, sent
- * concurrently under the worker's and the endpoint's request limits, recorded in a few statements.
- * When the endpoint already has enough work in this worker the job goes back to the queue
- * (delayed) instead of holding a slot, so one slow endpoint cannot starve the others.
+ * concurrently under the worker's and the endpoint's request limits, recorded in a few statements;
+ * then further chunks of the endpoint's new deliveries while any are due. When the endpoint
+ * already has enough jobs in this worker the job goes back to the queue (delayed) instead of
+ * holding a slot, so one slow endpoint cannot starve the others.
  */
 export async function processDeliver(job: Job, token?: string): Promise<void> {
   const { endpointId, deliveryIds } = jobSchemas[QUEUES.deliver].parse(job.data);
@@ -25,12 +29,20 @@ export async function processDeliver(job: Job, token?: string): Promise<void> {
   }
   try {
     // The job's Redis key: its lock (key + ":lock") is what tells the reconciler the job is alive.
-    const claimed = await claimDeliveries(deliveryIds, `${job.queueQualifiedName}:${job.id}`);
-    for (const delivery of claimed) inFlightDeliveries.add(delivery.id);
-    try {
-      await deliverClaimed(endpointId, claimed);
-    } finally {
-      for (const delivery of claimed) inFlightDeliveries.delete(delivery.id);
+    const jobKey = `${job.queueQualifiedName}:${job.id}`;
+    let claimed = await claimDeliveries(deliveryIds, jobKey);
+    // Then keep draining the endpoint's new deliveries while there are any (a bounded number of
+    // rounds, never while stopping): jobs turned away by the endpoint limit would otherwise leave
+    // its request slots idle until they come back.
+    for (let round = 1; claimed.length > 0; round++) {
+      for (const delivery of claimed) inFlightDeliveries.add(delivery.id);
+      try {
+        await deliverClaimed(endpointId, claimed);
+      } finally {
+        for (const delivery of claimed) inFlightDeliveries.delete(delivery.id);
+      }
+      if (round >= MAX_DRAIN_ROUNDS || shutdown.stopping) break;
+      claimed = await claimNextDue(endpointId, jobKey, DELIVER_CHUNK);
     }
   } finally {
     endpointLimits.finish(endpointId);

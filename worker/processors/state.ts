@@ -13,5 +13,8 @@ export const inFlightDeliveries = new Set<string>();
 export const requestSlots = new Semaphore(env.HERALD_WORKER_CONCURRENCY);
 export const endpointLimits = new EndpointLimits(env.HERALD_ENDPOINT_CONCURRENCY);
 
-/** Set when shutdown hands back in-flight deliveries: sends not yet started are dropped. */
-export const shutdown = { handedBack: false };
+/**
+ * stopping: set when shutdown begins (deliver jobs stop draining their endpoint);
+ * handedBack: set when shutdown hands back in-flight deliveries (sends not yet started are dropped).
+ */
+export const shutdown = { stopping: false, handedBack: false };
