@@ -1,4 +1,4 @@
-import { createServer } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import path from "node:path";
 import next from "next";
 
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   // After prepare(): the route handlers load next/server, which needs the environment Next sets up.
   const { directIntakeRoute, serveDirectIntake } = await import("../lib/api/direct-intake");
   const server = createServer((req, res) => {
+    if (hasMalformedApiPath(req.url)) return answerMalformedPath(res);
     const direct = directIntakeRoute(req);
     const served = direct ? serveDirectIntake(req, res, direct) : handle(req, res);
     served.catch((error: unknown) => {
@@ -35,6 +36,23 @@ async function main(): Promise<void> {
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
+}
+
+/** Next answers an API path with a broken percent-encoding (e.g. %E0%A4%A) with a text 500 before any route runs. */
+function hasMalformedApiPath(url: string | undefined): boolean {
+  if (!url?.startsWith("/api/")) return false;
+  try {
+    decodeURIComponent(url.split("?", 1)[0]!);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+function answerMalformedPath(res: ServerResponse): void {
+  const body = JSON.stringify({ error: { code: "bad_request", message: "The URL path has a malformed percent-encoding", details: [] } });
+  res.writeHead(400, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+  res.end(body);
 }
 
 main().catch((error: unknown) => {

@@ -87,3 +87,9 @@ test("the dashboard's session can ingest without a token (served by Next)", asyn
   expect(response.status()).toBe(202);
   expect(await response.json()).toEqual({ accepted: ["from-session"], duplicates: [] });
 });
+
+test("an API path with a broken percent-encoding gets a JSON 400", async ({ baseURL }) => {
+  const answer = await post(baseURL!, "/api/v1/apps/%E0%A4%A/events", json, JSON.stringify({ events: [event("x")] }), false);
+  expect(answer.status).toBe(400);
+  expect(answer.body.error.message).toContain("malformed percent-encoding");
+});
