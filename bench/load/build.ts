@@ -8,7 +8,7 @@ import path from "node:path";
 
 // Under bench/results/ because tsconfig.json excludes it: the copies are never type-checked twice.
 export const BUILD_DIR = path.join("bench", "results", ".build");
-const MIRRORED = [".gitignore", "app", "lib", "components", "prisma", "public", "server", "tsconfig.json", "tsconfig.build.json", "postcss.config.mjs", "package.json", "next-env.d.ts"];
+const MIRRORED = [".gitignore", "app", "lib", "components", "prisma", "public", "scripts", "server", "tsconfig.json", "tsconfig.build.json", "postcss.config.mjs", "package.json", "next-env.d.ts"];
 
 /** Copies what changed (size or mtime) and deletes what is gone; returns how many paths changed. */
 function mirror(source: string, target: string): number {
