@@ -1,39 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { closeQueues } from "@/lib/jobs/queues";
 import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
-import { ingest } from "../helpers/engine";
-import { eventually, startReceiver, type Receiver } from "../helpers/receiver";
-import { startWorkerProcess, uniquePrefix, type WorkerProcess } from "../helpers/worker-process";
+import { ingest, engineUnderTest } from "../helpers/engine";
+import { eventually } from "../helpers/receiver";
 
 // The production start of the worker: node worker/start.mjs builds the esbuild bundle and runs it.
 
-const prefix = uniquePrefix("bundle");
-process.env.HERALD_QUEUE_PREFIX = prefix;
-let receiver: Receiver;
-let worker: WorkerProcess;
+const engine = engineUnderTest("bundle", {}, { bundled: true });
+const prefix = engine.prefix;
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  worker = await startWorkerProcess(prefix, {}, { bundled: true });
-});
-
-afterAll(async () => {
-  await worker?.terminate();
-  await receiver?.close();
-  await closeQueues();
-});
 
 describe("bundled worker", () => {
   it("starts, says it is ready and delivers a signed event", async () => {
     const app = await makeApp({ batching: { enabled: false, durationMs: 50, maxBatchSize: 100 } });
     const hook = `/${uniqueId("bundle")}`;
-    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["client_event"] });
+    const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["client_event"] });
     expect((await ingest(app.id, [{ id: "b-1", name: "client_event", channel: "c", event: "client-x", data: "b-1" }])).status).toBe(202);
-    await eventually(() => receiver.at(hook).length === 1, { timeoutMs: 20_000, what: "the event through the bundled worker" });
-    expect(receiver.at(hook)[0]!.headers["x-pusher-signature"]).toMatch(/^[0-9a-f]{64}$/);
-    expect(worker.output()).toContain("worker ready");
+    await eventually(() => engine.receiver.at(hook).length === 1, { timeoutMs: 20_000, what: "the event through the bundled worker" });
+    expect(engine.receiver.at(hook)[0]!.headers["x-pusher-signature"]).toMatch(/^[0-9a-f]{64}$/);
+    expect(engine.worker.output()).toContain("worker ready");
     const delivery = await eventually(() => db.delivery.findFirst({ where: { endpointId: endpoint.id, status: "succeeded" } }));
     expect(delivery.claimJobId).toContain(`${prefix}:deliver:`);
   });

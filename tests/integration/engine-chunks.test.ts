@@ -1,33 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { closeQueues } from "@/lib/jobs/queues";
 import { getRedis } from "@/lib/redis";
 import { takeBackInterrupted } from "@/lib/services/reconcile";
 import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
-import { ingest } from "../helpers/engine";
-import { eventually, receivedEvents, startReceiver, type Receiver } from "../helpers/receiver";
-import { startWorkerProcess, uniquePrefix, type WorkerProcess } from "../helpers/worker-process";
+import { ingest, engineUnderTest } from "../helpers/engine";
+import { eventually, receivedEvents } from "../helpers/receiver";
+import { uniquePrefix } from "../helpers/worker-process";
 
 // Chunked deliver jobs (many deliveries per job, one claim and one outcome statement) and the
 // reconciler's liveness check (a delivery is stuck only when its job's lock is gone).
 
-const prefix = uniquePrefix("chunks");
-process.env.HERALD_QUEUE_PREFIX = prefix;
-let receiver: Receiver;
-let worker: WorkerProcess;
+const engine = engineUnderTest("chunks");
+const prefix = engine.prefix;
 const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  worker = await startWorkerProcess(prefix);
-});
-
-afterAll(async () => {
-  await worker?.terminate();
-  await receiver?.close();
-  await closeQueues();
-});
 
 describe("chunked deliver jobs", () => {
   it("sends a burst from one job per endpoint; a failing request is retried alone, the others succeed once", async () => {
@@ -36,19 +23,19 @@ describe("chunked deliver jobs", () => {
     const flakyHook = `/${uniqueId("flaky")}`;
     // Every 4th event fails once at the flaky endpoint.
     const failedOnce = new Set<string>();
-    receiver.script(flakyHook, (request) => {
+    engine.receiver.script(flakyHook, (request) => {
       const data = String(JSON.parse(request.body).events[0].data);
       if (Number(data.slice(2)) % 4 !== 0 || failedOnce.has(data)) return { status: 200 };
       failedOnce.add(data);
       return { status: 503 };
     });
-    const ok = await makeEndpoint(app.id, { url: receiver.url(okHook), eventTypes: ["client_event"] });
-    const flaky = await makeEndpoint(app.id, { url: receiver.url(flakyHook), eventTypes: ["client_event"], retry: { scheduleSeconds: [1] } });
+    const ok = await makeEndpoint(app.id, { url: engine.receiver.url(okHook), eventTypes: ["client_event"] });
+    const flaky = await makeEndpoint(app.id, { url: engine.receiver.url(flakyHook), eventTypes: ["client_event"], retry: { scheduleSeconds: [1] } });
     const ids = Array.from({ length: 60 }, (_, index) => `c-${index}`);
     const result = await ingest(app.id, ids.map((id) => ({ id, name: "client_event", channel: "c", event: "client-x", data: id })));
     expect(result.status).toBe(202);
 
-    const dataAt = (path: string) => receivedEvents(receiver.at(path)).map((event) => String(event.data));
+    const dataAt = (path: string) => receivedEvents(engine.receiver.at(path)).map((event) => String(event.data));
     await eventually(() => new Set(dataAt(okHook)).size === 60 && new Set(dataAt(flakyHook)).size === 60, { timeoutMs: 30_000, what: "every event at both endpoints" });
     await eventually(async () => (await db.delivery.count({ where: { appId: app.id, status: { not: "succeeded" } } })) === 0, { timeoutMs: 20_000, what: "all succeeded" });
 
@@ -76,7 +63,7 @@ describe("chunked deliver jobs", () => {
 describe("reconciler liveness", () => {
   it("leaves a delivery whose job still holds its lock, and takes it back once the lock is gone", async () => {
     const app = await makeApp({ batching: unbatched });
-    const endpoint = await makeEndpoint(app.id, { url: receiver.url(`/${uniqueId("held")}`), eventTypes: ["client_event"] });
+    const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url(`/${uniqueId("held")}`), eventTypes: ["client_event"] });
     const jobKey = `${uniquePrefix("held")}:deliver:chunk-${uniqueId("job")}`;
     const delivery = await db.delivery.create({
       data: {

@@ -1,33 +1,18 @@
 import Pusher from "pusher";
 import { Webhook } from "standardwebhooks";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { closeQueues } from "@/lib/jobs/queues";
 import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
-import { ingest } from "../helpers/engine";
-import { eventually, receivedEvents, startReceiver, type Receiver } from "../helpers/receiver";
-import { startWorkerProcess, uniquePrefix, type WorkerProcess } from "../helpers/worker-process";
+import { ingest, engineUnderTest } from "../helpers/engine";
+import { eventually, receivedEvents } from "../helpers/receiver";
 
-const prefix = uniquePrefix("delivery");
-process.env.HERALD_QUEUE_PREFIX = prefix;
+const engine = engineUnderTest("delivery", { HERALD_AUTO_DISABLE_THRESHOLD: "3" });
 // Wide enough that a loaded machine cannot split the cache_miss burst across two windows.
 process.env.HERALD_CACHE_MISS_WINDOW_MS = "10000";
 
-let receiver: Receiver;
-let worker: WorkerProcess;
 const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  worker = await startWorkerProcess(prefix, { HERALD_AUTO_DISABLE_THRESHOLD: "3" });
-});
-
-afterAll(async () => {
-  await worker?.terminate();
-  await receiver?.close();
-  await closeQueues();
-});
 
 const path = () => `/${uniqueId("hook")}`;
 
@@ -35,11 +20,11 @@ describe("delivery", () => {
   it("sends a request the official pusher and standardwebhooks packages accept", async () => {
     const app = await makeApp({ secret: "delivery-app-secret" });
     const hook = path();
-    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["client_event"], batching: unbatched, headers: { "X-Tenant": "acme", "Content-Type": "text/plain" } });
+    const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["client_event"], batching: unbatched, headers: { "X-Tenant": "acme", "Content-Type": "text/plain" } });
     const result = await ingest(app.id, [{ name: "client_event", channel: "private-chat", event: "client-typing", data: { typing: true }, socket_id: "1.2", user_id: "42" }]);
     expect(result.status).toBe(202);
 
-    const [request] = await eventually(() => receiver.at(hook).length === 1 && receiver.at(hook), { what: "one request" });
+    const [request] = await eventually(() => engine.receiver.at(hook).length === 1 && engine.receiver.at(hook), { what: "one request" });
     expect(request!.headers["content-type"]).toBe("application/json");
     expect(request!.headers["x-tenant"]).toBe("acme");
     const pusher = new Pusher({ appId: app.id, key: app.key, secret: "delivery-app-secret", cluster: "mt1" });
@@ -65,8 +50,8 @@ describe("delivery", () => {
     const app = await makeApp({ batching: { enabled: true, durationMs: 100, maxBatchSize: 100 } });
     const privateHook = path();
     const presenceHook = path();
-    await makeEndpoint(app.id, { url: receiver.url(privateHook), eventTypes: ["channel_occupied"], filter: { channelPrefix: "private-" } });
-    await makeEndpoint(app.id, { url: receiver.url(presenceHook), eventTypes: ["member_added"], filter: { channelType: "presence" } });
+    await makeEndpoint(app.id, { url: engine.receiver.url(privateHook), eventTypes: ["channel_occupied"], filter: { channelPrefix: "private-" } });
+    await makeEndpoint(app.id, { url: engine.receiver.url(presenceHook), eventTypes: ["member_added"], filter: { channelType: "presence" } });
     await ingest(app.id, [
       { id: "e1", name: "channel_occupied", channel: "private-a" },
       { id: "e2", name: "channel_occupied", channel: "public-b" },
@@ -74,10 +59,10 @@ describe("delivery", () => {
       { id: "e4", name: "member_added", channel: "private-d", user_id: "1" },
       { id: "e5", name: "channel_vacated", channel: "private-a" },
     ]);
-    await eventually(() => receiver.at(privateHook).length >= 1 && receiver.at(presenceHook).length >= 1);
+    await eventually(() => engine.receiver.at(privateHook).length >= 1 && engine.receiver.at(presenceHook).length >= 1);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(receivedEvents(receiver.at(privateHook))).toEqual([{ name: "channel_occupied", channel: "private-a" }]);
-    expect(receivedEvents(receiver.at(presenceHook))).toEqual([{ name: "member_added", channel: "presence-c", user_id: "1" }]);
+    expect(receivedEvents(engine.receiver.at(privateHook))).toEqual([{ name: "channel_occupied", channel: "private-a" }]);
+    expect(receivedEvents(engine.receiver.at(presenceHook))).toEqual([{ name: "member_added", channel: "presence-c", user_id: "1" }]);
   });
 
   it("batches a burst into few requests, in arrival order, never mixing apps", async () => {
@@ -86,8 +71,8 @@ describe("delivery", () => {
     const appB = await makeApp({ batching });
     const hookA = path();
     const hookB = path();
-    await makeEndpoint(appA.id, { url: receiver.url(hookA), eventTypes: ["client_event"] });
-    await makeEndpoint(appB.id, { url: receiver.url(hookB), eventTypes: ["client_event"] });
+    await makeEndpoint(appA.id, { url: engine.receiver.url(hookA), eventTypes: ["client_event"] });
+    await makeEndpoint(appB.id, { url: engine.receiver.url(hookB), eventTypes: ["client_event"] });
     const idsA = Array.from({ length: 120 }, (_, index) => `a-${index}`);
     const idsB = Array.from({ length: 30 }, (_, index) => `b-${index}`);
     for (let start = 0; start < 120; start += 40) {
@@ -97,31 +82,31 @@ describe("delivery", () => {
       ]);
     }
     await ingest(appB.id, idsB.slice(10).map((id) => ({ id, name: "client_event", channel: "c", event: "client-x", data: id })));
-    await eventually(() => receivedEvents(receiver.at(hookA)).length >= 120 && receivedEvents(receiver.at(hookB)).length >= 30, { what: "all batched events" });
-    const dataA = receivedEvents(receiver.at(hookA)).map((event) => event.data);
-    const dataB = receivedEvents(receiver.at(hookB)).map((event) => event.data);
+    await eventually(() => receivedEvents(engine.receiver.at(hookA)).length >= 120 && receivedEvents(engine.receiver.at(hookB)).length >= 30, { what: "all batched events" });
+    const dataA = receivedEvents(engine.receiver.at(hookA)).map((event) => event.data);
+    const dataB = receivedEvents(engine.receiver.at(hookB)).map((event) => event.data);
     expect(dataA).toEqual(idsA);
     expect(dataB).toEqual(idsB);
-    expect(receiver.at(hookA).length).toBeLessThanOrEqual(6);
-    expect(receiver.at(hookA).length).toBeGreaterThanOrEqual(3);
-    expect(receiver.at(hookB).length).toBeLessThanOrEqual(3);
-    for (const request of receiver.at(hookA)) expect(JSON.parse(request.body).events.length).toBeLessThanOrEqual(50);
+    expect(engine.receiver.at(hookA).length).toBeLessThanOrEqual(6);
+    expect(engine.receiver.at(hookA).length).toBeGreaterThanOrEqual(3);
+    expect(engine.receiver.at(hookB).length).toBeLessThanOrEqual(3);
+    for (const request of engine.receiver.at(hookA)) expect(JSON.parse(request.body).events.length).toBeLessThanOrEqual(50);
   });
 
   it("does not deliver a repeated event id again, and collapses cache_miss bursts", async () => {
     const app = await makeApp();
     const hook = path();
-    await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["channel_occupied", "cache_miss"], batching: unbatched });
+    await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["channel_occupied", "cache_miss"], batching: unbatched });
     const first = await ingest(app.id, [{ id: "same", name: "channel_occupied", channel: "x" }]);
     const second = await ingest(app.id, [{ id: "same", name: "channel_occupied", channel: "x" }]);
     expect(first.body.accepted).toEqual(["same"]);
     expect(second.body.duplicates).toEqual(["same"]);
     await ingest(app.id, [1, 2, 3].map(() => ({ name: "cache_miss", channel: "cache-prices" })));
     await ingest(app.id, [{ name: "cache_miss", channel: "cache-prices" }]);
-    await eventually(() => receiver.at(hook).length >= 2);
+    await eventually(() => engine.receiver.at(hook).length >= 2);
     await new Promise((resolve) => setTimeout(resolve, 700));
     // Separate unbatched deliveries may arrive in either order.
-    const received = receivedEvents(receiver.at(hook)).sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    const received = receivedEvents(engine.receiver.at(hook)).sort((a, b) => String(a.name).localeCompare(String(b.name)));
     expect(received).toEqual([{ name: "cache_miss", channel: "cache-prices" }, { name: "channel_occupied", channel: "x" }]);
   });
 });
@@ -130,11 +115,11 @@ describe("retries and failures", () => {
   it("retries 500 on the schedule, then succeeds, with the same delivery id", async () => {
     const app = await makeApp();
     const hook = path();
-    receiver.script(hook, (_request, index) => (index < 2 ? { status: 500, body: "boom" } : { status: 200 }));
-    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [1, 1] } });
+    engine.receiver.script(hook, (_request, index) => (index < 2 ? { status: 500, body: "boom" } : { status: 200 }));
+    const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [1, 1] } });
     await ingest(app.id, [{ name: "channel_occupied", channel: "x" }]);
     const delivery = await eventually(() => db.delivery.findFirst({ where: { endpointId: endpoint.id, status: "succeeded" }, include: { attempts: { orderBy: { number: "asc" } } } }), { timeoutMs: 20_000 });
-    const requests = receiver.at(hook);
+    const requests = engine.receiver.at(hook);
     expect(requests.map((request) => request.headers["x-herald-attempt"])).toEqual(["1", "2", "3"]);
     expect(new Set(requests.map((request) => request.headers["x-herald-delivery-id"]))).toEqual(new Set([delivery.id]));
     expect(new Set(requests.map((request) => request.headers["webhook-id"]))).toEqual(new Set([delivery.id]));
@@ -147,11 +132,11 @@ describe("retries and failures", () => {
   it("honours Retry-After", async () => {
     const app = await makeApp();
     const hook = path();
-    receiver.script(hook, (_request, index) => (index === 0 ? { status: 429, headers: { "Retry-After": "3" } } : { status: 204 }));
-    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [1] } });
+    engine.receiver.script(hook, (_request, index) => (index === 0 ? { status: 429, headers: { "Retry-After": "3" } } : { status: 204 }));
+    const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [1] } });
     await ingest(app.id, [{ name: "channel_occupied", channel: "x" }]);
     await eventually(() => db.delivery.findFirst({ where: { endpointId: endpoint.id, status: "succeeded" } }), { timeoutMs: 20_000 });
-    const [first, second] = receiver.at(hook);
+    const [first, second] = engine.receiver.at(hook);
     expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(2900);
   });
 
@@ -159,26 +144,26 @@ describe("retries and failures", () => {
     const app = await makeApp();
     const badHook = path();
     const goneHook = path();
-    receiver.script(badHook, () => ({ status: 400, body: "bad" }));
-    receiver.script(goneHook, () => ({ status: 410 }));
-    const bad = await makeEndpoint(app.id, { url: receiver.url(badHook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [1, 1] } });
-    const gone = await makeEndpoint(app.id, { url: receiver.url(goneHook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [1, 1] } });
+    engine.receiver.script(badHook, () => ({ status: 400, body: "bad" }));
+    engine.receiver.script(goneHook, () => ({ status: 410 }));
+    const bad = await makeEndpoint(app.id, { url: engine.receiver.url(badHook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [1, 1] } });
+    const gone = await makeEndpoint(app.id, { url: engine.receiver.url(goneHook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [1, 1] } });
     await ingest(app.id, [{ name: "channel_occupied", channel: "x" }]);
     const failed = await eventually(() => db.delivery.findFirst({ where: { endpointId: bad.id, status: "failed" } }));
     expect(failed).toMatchObject({ attemptCount: 1, lastResponseStatus: 400 });
     const disabled = await eventually(() => db.endpoint.findFirst({ where: { id: gone.id, enabled: false } }));
     expect(disabled.disabledReason).toMatch(/410/);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(receiver.at(badHook)).toHaveLength(1);
-    expect(receiver.at(goneHook)).toHaveLength(1);
+    expect(engine.receiver.at(badHook)).toHaveLength(1);
+    expect(engine.receiver.at(goneHook)).toHaveLength(1);
     expect((await db.endpoint.findUniqueOrThrow({ where: { id: bad.id } })).enabled).toBe(true);
   });
 
   it("auto-disables an endpoint after the threshold of failed deliveries and keeps later events as failed", async () => {
     const app = await makeApp();
     const hook = path();
-    receiver.script(hook, () => ({ status: 500 }));
-    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [] } });
+    engine.receiver.script(hook, () => ({ status: 500 }));
+    const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [] } });
     await ingest(app.id, [1, 2, 3].map((n) => ({ name: "channel_occupied", channel: `c${n}` })));
     const disabled = await eventually(() => db.endpoint.findFirst({ where: { id: endpoint.id, enabled: false } }));
     expect(disabled.disabledReason).toMatch(/after 3 failed deliveries/);
@@ -186,7 +171,7 @@ describe("retries and failures", () => {
     const kept = await eventually(() => db.delivery.findFirst({ where: { endpointId: endpoint.id, eventIds: { has: "while-disabled" } } }));
     expect(kept.status).toBe("failed");
     expect(kept.lastError).toMatch(/endpoint disabled/);
-    expect(receiver.at(hook)).toHaveLength(3);
+    expect(engine.receiver.at(hook)).toHaveLength(3);
   });
 
   it("refuses private and metadata destinations that are not allowed", async () => {

@@ -1,40 +1,25 @@
 import Pusher from "pusher";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as redeliverRoute from "@/app/api/v1/apps/[appId]/deliveries/[deliveryId]/redeliver/route";
 import * as recoverRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/recover/route";
 import * as testRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/test/route";
 import { db } from "@/lib/db";
-import { closeQueues } from "@/lib/jobs/queues";
 import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
 import { call } from "../helpers/api";
-import { ingest } from "../helpers/engine";
-import { eventually, startReceiver, type Receiver } from "../helpers/receiver";
-import { startWorkerProcess, uniquePrefix, type WorkerProcess } from "../helpers/worker-process";
+import { ingest, engineUnderTest } from "../helpers/engine";
+import { eventually } from "../helpers/receiver";
 
-const prefix = uniquePrefix("manual");
-process.env.HERALD_QUEUE_PREFIX = prefix;
-let receiver: Receiver;
-let worker: WorkerProcess;
+const engine = engineUnderTest("manual");
 const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  worker = await startWorkerProcess(prefix);
-});
-
-afterAll(async () => {
-  await worker?.terminate();
-  await receiver?.close();
-  await closeQueues();
-});
 
 describe("redeliver", () => {
   it("sends a failed delivery again as a manual attempt", async () => {
     const app = await makeApp();
     const hook = `/${uniqueId("hook")}`;
-    receiver.script(hook, (_request, index) => (index === 0 ? { status: 400 } : { status: 200 }));
-    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["channel_occupied"], batching: unbatched });
+    engine.receiver.script(hook, (_request, index) => (index === 0 ? { status: 400 } : { status: 200 }));
+    const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["channel_occupied"], batching: unbatched });
     await ingest(app.id, [{ name: "channel_occupied", channel: "x" }]);
     const failed = await eventually(() => db.delivery.findFirst({ where: { endpointId: endpoint.id, status: "failed" } }));
 
@@ -43,15 +28,15 @@ describe("redeliver", () => {
     expect(result.body.delivery).toMatchObject({ id: failed.id, status: "pending" });
     const done = await eventually(() => db.delivery.findFirst({ where: { id: failed.id, status: "succeeded" }, include: { attempts: { orderBy: { number: "asc" } } } }));
     expect(done.attempts.map((attempt) => [attempt.number, attempt.trigger, attempt.responseStatus])).toEqual([[1, "auto", 400], [2, "manual", 200]]);
-    expect(receiver.at(hook)[1]!.headers["x-herald-attempt"]).toBe("2");
-    expect(receiver.at(hook)[1]!.body).toBe(receiver.at(hook)[0]!.body);
+    expect(engine.receiver.at(hook)[1]!.headers["x-herald-attempt"]).toBe("2");
+    expect(engine.receiver.at(hook)[1]!.body).toBe(engine.receiver.at(hook)[0]!.body);
   });
 
   it("answers 404 for an unknown delivery and 409 when it is already scheduled", async () => {
     const app = await makeApp();
     expect((await call(redeliverRoute.POST, "POST", "/", { params: { appId: app.id, deliveryId: "0190a0b0-0000-7000-8000-000000000001" } })).status).toBe(404);
     expect((await call(redeliverRoute.POST, "POST", "/", { params: { appId: app.id, deliveryId: "nope" } })).status).toBe(404);
-    const endpoint = await makeEndpoint(app.id, { url: receiver.url("/never"), eventTypes: ["channel_occupied"] });
+    const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url("/never"), eventTypes: ["channel_occupied"] });
     const pending = await db.delivery.create({ data: { appId: app.id, endpointId: endpoint.id, eventIds: ["x"], eventNames: ["channel_occupied"], channels: ["c"], body: "{}", status: "retrying", nextAttemptAt: new Date(Date.now() + 3_600_000) } });
     const conflict = await call(redeliverRoute.POST, "POST", "/", { params: { appId: app.id, deliveryId: pending.id } });
     expect(conflict.status).toBe(409);
@@ -63,8 +48,8 @@ describe("recover", () => {
     const app = await makeApp();
     const hook = `/${uniqueId("hook")}`;
     let healthy = false;
-    receiver.script(hook, () => ({ status: healthy ? 200 : 400 }));
-    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["channel_occupied", "channel_vacated"], batching: unbatched });
+    engine.receiver.script(hook, () => ({ status: healthy ? 200 : 400 }));
+    const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["channel_occupied", "channel_vacated"], batching: unbatched });
     const since = new Date(Date.now() - 1000).toISOString();
     await ingest(app.id, [
       { name: "channel_occupied", channel: "a" },
@@ -84,7 +69,7 @@ describe("recover", () => {
     expect(job).toMatchObject({ type: "recover", total: 2, processed: 2 });
     await eventually(async () => (await db.delivery.count({ where: { endpointId: endpoint.id, status: "succeeded" } })) === 2);
     expect(await db.delivery.count({ where: { endpointId: endpoint.id, status: "failed" } })).toBe(1);
-    expect(receiver.at(hook)).toHaveLength(5);
+    expect(engine.receiver.at(hook)).toHaveLength(5);
   });
 });
 
@@ -92,12 +77,12 @@ describe("test event", () => {
   it("sends a signed sample event synchronously and reports the response", async () => {
     const app = await makeApp({ secret: "test-event-secret" });
     const hook = `/${uniqueId("hook")}`;
-    receiver.script(hook, () => ({ status: 202, body: "thanks" }));
-    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["member_added"] });
+    engine.receiver.script(hook, () => ({ status: 202, body: "thanks" }));
+    const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["member_added"] });
     const result = await call(testRoute.POST, "POST", "/", { params: { appId: app.id, endpointId: endpoint.id }, body: { channel: "presence-test" } });
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ status: "succeeded", responseStatus: 202, responseBody: "thanks", error: null });
-    const [request] = receiver.at(hook);
+    const [request] = engine.receiver.at(hook);
     expect(JSON.parse(request!.body).events[0]).toMatchObject({ name: "member_added", channel: "presence-test" });
     const pusher = new Pusher({ appId: app.id, key: app.key, secret: "test-event-secret", cluster: "mt1" });
     expect(pusher.webhook({ headers: request!.headers, rawBody: request!.body }).isValid()).toBe(true);
@@ -105,7 +90,7 @@ describe("test event", () => {
     expect(delivery.status).toBe("succeeded");
     expect(delivery.attempts).toMatchObject([{ number: 1, trigger: "manual", responseStatus: 202 }]);
 
-    receiver.script(hook, () => ({ status: 500, body: "down" }));
+    engine.receiver.script(hook, () => ({ status: 500, body: "down" }));
     const failing = await call(testRoute.POST, "POST", "/", { params: { appId: app.id, endpointId: endpoint.id } });
     expect(failing.body).toMatchObject({ status: "failed", responseStatus: 500, responseBody: "down" });
   });

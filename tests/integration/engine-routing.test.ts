@@ -1,39 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { closeQueues } from "@/lib/jobs/queues";
 import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
-import { ingest } from "../helpers/engine";
-import { eventually, receivedEvents, startReceiver, type Receiver } from "../helpers/receiver";
-import { startWorkerProcess, uniquePrefix, type WorkerProcess } from "../helpers/worker-process";
+import { ingest, engineUnderTest } from "../helpers/engine";
+import { eventually, receivedEvents } from "../helpers/receiver";
 
 // Ingest queues one routing job per app after its commit, and requests arriving while that job
 // waits or runs collapse into it (BullMQ deduplication with keepLastIfActive). Nothing may be left
 // behind by the collapse: the reconciler is switched off here, so routing jobs alone must route
 // every acknowledged event.
 
-const prefix = uniquePrefix("routing");
-process.env.HERALD_QUEUE_PREFIX = prefix;
-let receiver: Receiver;
-let worker: WorkerProcess;
+const engine = engineUnderTest("routing", { HERALD_RECONCILE_INTERVAL_MS: "3600000", HERALD_RECONCILE_GRACE_MS: "3600000" });
 const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  worker = await startWorkerProcess(prefix, { HERALD_RECONCILE_INTERVAL_MS: "3600000", HERALD_RECONCILE_GRACE_MS: "3600000" });
-});
-
-afterAll(async () => {
-  await worker?.terminate();
-  await receiver?.close();
-  await closeQueues();
-});
 
 describe("routing jobs collapsed per app", () => {
   it("routes every event of many concurrent single-event requests, in arrival order, without the reconciler", async () => {
     const app = await makeApp({ batching: unbatched });
     const hook = `/${uniqueId("collapse")}`;
-    await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["client_event"] });
+    await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["client_event"] });
     const ids = Array.from({ length: 300 }, (_, index) => `r-${index}`);
     // A steady stream (a request every ~2 ms, many in flight): routing jobs are waiting, running
     // and finishing while more requests commit and collapse into them.
@@ -44,7 +29,7 @@ describe("routing jobs collapsed per app", () => {
     }
     expect((await Promise.all(answers)).map((answer) => answer.status)).toEqual(Array(ids.length).fill(202));
 
-    await eventually(() => new Set(receivedEvents(receiver.at(hook)).map((event) => String(event.data))).size === ids.length, {
+    await eventually(() => new Set(receivedEvents(engine.receiver.at(hook)).map((event) => String(event.data))).size === ids.length, {
       timeoutMs: 30_000,
       what: "every event delivered by routing jobs alone",
     });
@@ -59,7 +44,7 @@ describe("routing jobs collapsed per app", () => {
     const batching = { enabled: true, durationMs: 300, maxBatchSize: 100 };
     const app = await makeApp({ batching });
     const hook = `/${uniqueId("batches")}`;
-    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["client_event"] });
+    const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["client_event"] });
     const event = (id: string) => ({ id, name: "client_event", channel: "c", event: "client-x", data: id });
     const first = Array.from({ length: 250 }, (_, index) => `b1-${index}`);
     const second = Array.from({ length: 30 }, (_, index) => `b2-${index}`);
@@ -69,7 +54,7 @@ describe("routing jobs collapsed per app", () => {
     expect((await ingest(app.id, third.map(event))).status).toBe(202);
     const all = [...first, ...second, ...third];
 
-    await eventually(() => receivedEvents(receiver.at(hook)).length >= all.length, { timeoutMs: 20_000, what: "every batched event delivered" });
+    await eventually(() => receivedEvents(engine.receiver.at(hook)).length >= all.length, { timeoutMs: 20_000, what: "every batched event delivered" });
     const deliveries = await db.delivery.findMany({ where: { endpointId: endpoint.id }, orderBy: { id: "asc" } });
     expect(deliveries.flatMap((delivery) => delivery.eventIds)).toEqual(all);
     expect(deliveries.every((delivery) => delivery.eventIds.length <= 100)).toBe(true);
