@@ -28,7 +28,7 @@ async function main(): Promise<void> {
       res.end(JSON.stringify({ error: { code: "internal_error", message: "Internal error", details: [] } }));
     });
   });
-  server.listen(port, hostname, () => console.log(`herald web listening on http://${hostname}:${port}`));
+  server.listen(port, hostname, () => console.log(`herald web listening on port ${port} (${hostname ?? "all interfaces"})`));
   const stop = () => {
     server.close();
     void app.close().finally(() => process.exit(0));
