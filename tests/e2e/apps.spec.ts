@@ -90,7 +90,11 @@ test("works from the keyboard: open the dialog, type, submit, close", async ({ p
   await page.goto("/");
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
-  await page.getByRole("button", { name: "New app" }).first().focus();
+  // Let the app list settle first: a re-render while loading can take focus off the button.
+  await expect(page.getByRole("table")).toBeVisible();
+  const newApp = page.getByRole("button", { name: "New app" }).first();
+  await newApp.focus();
+  await expect(newApp).toBeFocused();
   await page.keyboard.press("Enter");
   const dialog = page.getByRole("dialog");
   await expect(dialog.getByLabel("Name")).toBeFocused();
