@@ -1,12 +1,11 @@
-import { apiCall, bearer, expect, screenshot, test, uniqueId } from "./fixtures";
+import { apiCall, bearer, expect, openDialog, screenshot, test, uniqueId } from "./fixtures";
 
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
 test("creates an app, shows its secret once with reveal and copy, rotates it and saves batching", async ({ page, request }) => {
   const appId = uniqueId("shop");
   await page.goto("/");
-  await page.getByRole("button", { name: "New app" }).first().click();
-  const dialog = page.getByRole("dialog");
+  const dialog = await openDialog(page, () => page.getByRole("button", { name: "New app" }).first().click());
   await dialog.getByRole("button", { name: "Create app" }).click();
   await expect(dialog.getByText("Give the app a name")).toBeVisible();
 
@@ -90,13 +89,11 @@ test("works from the keyboard: open the dialog, type, submit, close", async ({ p
   await page.goto("/");
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
-  // Let the app list settle first: a re-render while loading can take focus off the button.
-  await expect(page.getByRole("table")).toBeVisible();
   const newApp = page.getByRole("button", { name: "New app" }).first();
-  await newApp.focus();
-  await expect(newApp).toBeFocused();
-  await page.keyboard.press("Enter");
-  const dialog = page.getByRole("dialog");
+  const dialog = await openDialog(page, async () => {
+    await newApp.focus();
+    await page.keyboard.press("Enter");
+  });
   await expect(dialog.getByLabel("Name")).toBeFocused();
   await page.keyboard.type("Keyboard app");
   await page.keyboard.press("Enter");
