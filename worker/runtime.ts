@@ -13,6 +13,7 @@ import { processMaintenance } from "./processors/maintenance";
 import { processRecover } from "./processors/recover";
 import { processRouteEvents } from "./processors/route-events";
 import { inFlightDeliveries, openBatches, shutdown } from "./processors/state";
+import { TimeoutError, withTimeout } from "../lib/timeout";
 
 const RETENTION_EVERY_MS = 24 * 3600 * 1000;
 const DELIVER_LOCK_MS = 10_000;
@@ -32,13 +33,15 @@ function startQueueWorker(name: QueueName, processor: Processor, concurrency: nu
   return worker;
 }
 
-async function withTimeout(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  const finished = promise.then(() => true as const);
-  const result = await Promise.race([finished, timedOut]);
-  clearTimeout(timer);
-  return result;
+/** true when the promise settles within `ms`, false when the time runs out first. */
+async function finishesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  try {
+    await withTimeout(promise, ms);
+    return true;
+  } catch (error) {
+    if (error instanceof TimeoutError) return false;
+    throw error;
+  }
 }
 
 /** Deliveries still in flight when shutdown times out go back to the queue for another worker. */
@@ -93,7 +96,7 @@ export async function startWorker() {
         await flushEndpoint(endpointId, { final: true }).catch((error) => logger.warn({ err: error, endpointId }, "flush on shutdown failed"));
       }
       // 3. Let in-flight deliveries finish (bounded), then hand back whatever is still running.
-      const finished = await withTimeout(workers.deliver.close(), env.HERALD_SHUTDOWN_TIMEOUT_MS);
+      const finished = await finishesWithin(workers.deliver.close(), env.HERALD_SHUTDOWN_TIMEOUT_MS);
       if (!finished) {
         await handBack([...inFlightDeliveries]).catch((error) => logger.warn({ err: error }, "hand-back failed; the reconciler will retry"));
         // Their requests must not hold the exit: abort them (closing the pool would wait for them).

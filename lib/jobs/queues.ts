@@ -5,6 +5,7 @@ import { env } from "../env";
 import { getRedis } from "../redis";
 import { logger } from "../logger";
 import { AppError } from "../errors";
+import { withTimeout } from "../timeout";
 import { deliverJobId } from "./ids";
 
 // Queue names, job payload schemas and producers. Payloads carry ids only: bodies and secrets are
@@ -89,18 +90,11 @@ export async function enqueue<Name extends QueueName>(name: Name, jobs: JobReque
       deduplication: job.collapseKey ? { id: job.collapseKey, keepLastIfActive: true } : undefined,
     },
   }));
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("Redis enqueue timeout exceeded when trying to connect")), ENQUEUE_TIMEOUT_MS);
-  });
-  try {
-    // One job (every ingest request) is a single script call; addBulk wraps it in MULTI/EXEC.
-    const queue = getQueue(name);
-    const added = bulk.length === 1 ? queue.add(bulk[0]!.name, bulk[0]!.data, bulk[0]!.opts) : queue.addBulk(bulk);
-    await Promise.race([added, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  // One job (every ingest request) is a single script call; addBulk wraps it in MULTI/EXEC.
+  const queue = getQueue(name);
+  const added: Promise<unknown> = bulk.length === 1 ? queue.add(bulk[0]!.name, bulk[0]!.data, bulk[0]!.opts) : queue.addBulk(bulk);
+  // The message matches the route wrapper's connection-error pattern, so it answers 503.
+  await withTimeout(added, ENQUEUE_TIMEOUT_MS, "Redis enqueue timeout exceeded when trying to connect");
 }
 
 /**
@@ -110,16 +104,10 @@ export async function enqueue<Name extends QueueName>(name: Name, jobs: JobReque
 export async function ensureQueueReachable(): Promise<void> {
   const redis = getRedis();
   if (redis.status === "ready") return;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("timeout")), ENQUEUE_TIMEOUT_MS);
-  });
   try {
-    await Promise.race([redis.ping(), timeout]);
+    await withTimeout(redis.ping(), ENQUEUE_TIMEOUT_MS);
   } catch {
     throw new AppError("service_unavailable", "Redis is unavailable; nothing was stored. Retry later.");
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -63,8 +63,7 @@ export async function flushEndpointBatch(endpointId: string, options: { final?: 
          SELECT 1 FROM batch_items WHERE endpoint_id = $4::uuid AND id <> ALL($3::bigint[]) LIMIT ${maxBatchSize}) AS waiting`,
       [endpoint.appId, JSON.stringify(rows), itemIds, endpointId],
     );
-    const created = rows.map((row) => ({ id: row.id, endpointId: row.endpoint_id, status: row.status }));
-    return { deliveries: dueDeliveries(created), taken: itemIds.length, remaining: left[0]?.count ?? 0, windowMs: batching.durationMs, maxBatchSize };
+    return { deliveries: dueDeliveries(rows), taken: itemIds.length, remaining: left[0]?.count ?? 0, windowMs: batching.durationMs, maxBatchSize };
   });
 }
 

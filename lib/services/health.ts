@@ -1,10 +1,8 @@
 import { db } from "../db";
 import { getRedis } from "../redis";
+import { withTimeout } from "../timeout";
 
 export type HealthReport = { status: "ok" | "degraded"; postgres: boolean; redis: boolean };
-
-const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), ms))]);
 
 export async function checkHealth(): Promise<HealthReport> {
   const [postgres, redis] = await Promise.all([

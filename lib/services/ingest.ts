@@ -7,6 +7,7 @@ import { logger } from "../logger";
 import { routeJobId } from "../jobs/ids";
 import type { IngestEvent } from "../validation/ingest";
 import { validateEventAgainstType } from "./event-types";
+import { compareSeq } from "./routing";
 
 // Intake shared by the native API and the Pusher-compatible route: validate, store durably in one
 // statement, queue the routing job, answer with accepted and duplicate ids.
@@ -179,6 +180,6 @@ async function insertEvents(client: HotClient | null, appId: string, events: Pre
     rows: rows
       .filter((row) => row.id !== null)
       .map((row) => ({ id: row.id, seq: row.seq, collapsed: row.collapsed }))
-      .sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1)),
+      .sort((a, b) => compareSeq(a.seq, b.seq)),
   };
 }

@@ -35,7 +35,7 @@ export function effectiveBatching(endpoint: RoutingEndpoint, app: RoutingApp): B
 }
 
 export type NewDelivery = { endpoint: RoutingEndpoint; events: StoredEvent[]; failedReason: string | null };
-export type CreatedDelivery = { id: string; endpointId: string; status: string };
+export type DeliveryRow = ReturnType<typeof deliveryRows>[number];
 
 /**
  * The deliveries' rows, body serialised once, now. Ids are uuid v7 made here in order, so they
@@ -75,8 +75,8 @@ export function insertDeliveriesCte(name: string, app: string, json: string): st
 }
 
 /** The new deliveries to send now (not the ones recorded failed), for deliverJobs(). */
-export function dueDeliveries(created: CreatedDelivery[]): DueDelivery[] {
-  return created.filter((row) => row.status === "pending").map((row) => ({ id: row.id, endpointId: row.endpointId, attemptNumber: 1 }));
+export function dueDeliveries(rows: DeliveryRow[]): DueDelivery[] {
+  return rows.filter((row) => row.status === "pending").map((row) => ({ id: row.id, endpointId: row.endpoint_id, attemptNumber: 1 }));
 }
 
 /** Events for a disabled endpoint are kept as failed deliveries, so Recover can send them later. */
@@ -202,7 +202,7 @@ async function routePage(appId: string): Promise<RoutedPage | "busy"> {
 }
 
 /** Deliveries and batch items of one page in one statement. */
-async function writeRouted(client: HotClient, appId: string, deliveries: NewDelivery[], batchItems: { endpointId: string; eventSeq: string }[]): Promise<CreatedDelivery[]> {
+async function writeRouted(client: HotClient, appId: string, deliveries: NewDelivery[], batchItems: { endpointId: string; eventSeq: string }[]): Promise<DeliveryRow[]> {
   if (deliveries.length === 0 && batchItems.length === 0) return [];
   const rows = deliveryRows(deliveries);
   await client.query(
@@ -215,5 +215,5 @@ async function writeRouted(client: HotClient, appId: string, deliveries: NewDeli
      SELECT 1`,
     [appId, JSON.stringify(rows), batchItems.map((item) => item.endpointId), batchItems.map((item) => item.eventSeq)],
   );
-  return rows.map((row) => ({ id: row.id, endpointId: row.endpoint_id, status: row.status }));
+  return rows;
 }
