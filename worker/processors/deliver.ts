@@ -42,12 +42,14 @@ export async function processDeliver(job: Job, token?: string): Promise<void> {
         for (const delivery of claimed) inFlightDeliveries.delete(delivery.id);
       }
       if (round >= MAX_DRAIN_ROUNDS || shutdown.stopping) break;
-      claimed = await claimNextDue(endpointId, jobKey, DELIVER_CHUNK);
+      claimed = await claimNextDue(endpointId, jobKey, DELIVER_CHUNK, newestCreatedAt(claimed));
     }
   } finally {
     endpointLimits.finish(endpointId);
   }
 }
+
+const newestCreatedAt = (rows: ClaimedRow[]) => new Date(Math.max(...rows.map((row) => row.createdAt.getTime())));
 
 async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promise<void> {
   const first = claimed[0];
