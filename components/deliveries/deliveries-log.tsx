@@ -12,7 +12,7 @@ import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SkeletonRows } from "@/components/ui/skeleton";
-import { EmptyState, ErrorState } from "@/components/ui/states";
+import { EmptyState, ErrorState, RefreshFailed } from "@/components/ui/states";
 import { endpointTarget } from "@/components/endpoints/endpoint-status";
 import { DeliveryDrawer } from "./delivery-drawer";
 import { FiltersBar } from "./filters-bar";
@@ -72,9 +72,14 @@ export function DeliveriesLog({ appId }: { appId: string }) {
       </div>
       <Card className="overflow-hidden">
         <FiltersBar filters={filters} update={update} endpoints={endpoints.data?.data ?? []} />
+        {deliveries.isError && deliveries.data ? (
+          <div className="border-b border-slate-100 px-4 py-2">
+            <RefreshFailed error={deliveries.error} />
+          </div>
+        ) : null}
         {deliveries.isPending ? (
           <SkeletonRows rows={8} />
-        ) : deliveries.isError ? (
+        ) : deliveries.isError && !deliveries.data ? (
           <ErrorState error={deliveries.error} retry={() => void deliveries.refetch()} />
         ) : rows.length === 0 ? (
           <EmptyState

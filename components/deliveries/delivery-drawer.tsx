@@ -12,7 +12,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { RelativeTime, absoluteTime } from "@/components/ui/relative-time";
 import { SkeletonRows } from "@/components/ui/skeleton";
-import { ErrorState } from "@/components/ui/states";
+import { ErrorState, RefreshFailed } from "@/components/ui/states";
 import { endpointTarget } from "@/components/endpoints/endpoint-status";
 import { AttemptTimeline } from "./attempt-timeline";
 
@@ -22,12 +22,16 @@ export function DeliveryDrawer({ appId, deliveryId, endpointsById, onClose }: { 
     <Dialog open={Boolean(deliveryId)} onOpenChange={(open) => (open ? undefined : onClose())}>
       {deliveryId ? (
         <DialogContent side="right" title="Delivery" description={<span className="font-mono text-xs">{deliveryId}</span>}>
-          {delivery.isPending ? (
-            <SkeletonRows rows={6} />
+          {delivery.data ? (
+            // A failed background refresh keeps the detail (and its Redeliver button) on screen.
+            <div className="space-y-3">
+              {delivery.isError ? <RefreshFailed error={delivery.error} /> : null}
+              <DeliveryDetail appId={appId} delivery={delivery.data} endpoint={endpointsById.get(delivery.data.endpointId)} />
+            </div>
           ) : delivery.isError ? (
             <ErrorState error={delivery.error} retry={() => void delivery.refetch()} />
           ) : (
-            <DeliveryDetail appId={appId} delivery={delivery.data} endpoint={endpointsById.get(delivery.data.endpointId)} />
+            <SkeletonRows rows={6} />
           )}
         </DialogContent>
       ) : null}

@@ -34,6 +34,16 @@ export function ErrorState({ error, retry, className }: { error: unknown; retry?
   );
 }
 
+/** A live view whose background refresh failed: the data shown stays, with this note above it. */
+export function RefreshFailed({ error }: { error: unknown }) {
+  return (
+    <p role="status" className="flex items-center gap-2 rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900">
+      <AlertTriangle className="h-3.5 w-3.5 shrink-0" aria-hidden />
+      Could not refresh ({errorMessage(error)}); showing the last data loaded, retrying.
+    </p>
+  );
+}
+
 export function Banner({ tone = "amber", title, children, action }: { tone?: "amber" | "red" | "indigo"; title: string; children?: ReactNode; action?: ReactNode }) {
   const tones = {
     amber: "border-amber-200 bg-amber-50 text-amber-900",

@@ -139,6 +139,29 @@ test("a failing receiver makes the delivery fail; Redeliver adds a manual attemp
   await expect.poll(() => receiver.eventsNamed("member_added", channel).length).toBeGreaterThanOrEqual(4);
 });
 
+test("an open delivery stays on screen, with a notice, while its refresh fails", async ({ page }) => {
+  await deliveriesPage(page);
+  await page.getByTestId("delivery-row").first().click();
+  const drawer = page.getByRole("dialog");
+  await expect(drawer.getByRole("button", { name: "Redeliver" })).toBeVisible();
+
+  // The server answers the drawer's polling GET with a 500 for a while (the log's list URL has no
+  // slash after /deliveries, so it is not affected).
+  const detailUrl = `**/api/v1/apps/${app.id}/deliveries/*`;
+  await page.route(detailUrl, (route) =>
+    route.request().method() === "GET"
+      ? route.fulfill({ status: 500, contentType: "application/json", body: JSON.stringify({ error: { code: "internal", message: "database restarting" } }) })
+      : route.fallback(),
+  );
+  await expect(drawer.getByText(/Could not refresh \(database restarting\)/)).toBeVisible({ timeout: 30_000 });
+  await expect(drawer.getByRole("button", { name: "Redeliver" })).toBeVisible();
+  await expect(drawer.getByTestId("attempt").first()).toBeVisible();
+
+  await page.unroute(detailUrl);
+  await expect(drawer.getByText(/Could not refresh/)).toBeHidden({ timeout: 30_000 });
+  await page.keyboard.press("Escape");
+});
+
 test("recovers failed deliveries of an endpoint and shows the job's progress", async ({ page, request }) => {
   receiver.respondWith(503);
   const channels = [`presence-r1-${Date.now()}`, `presence-r2-${Date.now()}`];
