@@ -131,7 +131,7 @@ export async function countEvents(databaseUrl: string, appId: string): Promise<{
   await client.connect();
   try {
     const { rows } = await client.query<{ stored: string; unrouted: string }>(
-      "SELECT count(*) AS stored, count(*) FILTER (WHERE routed_at IS NULL) AS unrouted FROM events WHERE app_id = $1",
+      "SELECT (SELECT count(*) FROM events WHERE app_id = $1) AS stored, (SELECT count(*) FROM unrouted_events WHERE app_id = $1) AS unrouted",
       [appId],
     );
     return { stored: Number(rows[0]?.stored ?? 0), unrouted: Number(rows[0]?.unrouted ?? 0) };

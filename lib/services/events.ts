@@ -12,7 +12,8 @@ import { decodeCursor, encodeCursor, type Page } from "./pagination";
 const MAX_DELIVERIES_PER_EVENT = 250;
 const MAX_SEQ = 2n ** 63n - 1n;
 
-export function presentEvent(event: Event) {
+/** `routed`: false while the event waits in the routing queue (a collapsed cache_miss never waits). */
+export function presentEvent(event: Event, waiting: boolean) {
   return {
     id: event.id,
     name: event.name,
@@ -21,7 +22,7 @@ export function presentEvent(event: Event) {
     payload: event.payload as Record<string, unknown>,
     timeMs: Number(event.timeMs),
     receivedAt: event.receivedAt.toISOString(),
-    routedAt: event.routedAt?.toISOString() ?? null,
+    routed: !waiting,
     collapsedInto: event.collapsedInto,
   };
 }
@@ -33,6 +34,13 @@ const isSeq = (key: string) => /^\d{1,19}$/.test(key) && BigInt(key) <= MAX_SEQ;
 function decodeSeqCursor(cursor: string | undefined): bigint | undefined {
   const seq = decodeCursor(cursor, isSeq);
   return seq === undefined ? undefined : BigInt(seq);
+}
+
+/** Which of these events still wait to be routed. */
+async function waitingSeqs(appId: string, seqs: bigint[]): Promise<Set<bigint>> {
+  if (seqs.length === 0) return new Set();
+  const rows = await db.unroutedEvent.findMany({ where: { appId, seq: { in: seqs } }, select: { seq: true } });
+  return new Set(rows.map((row) => row.seq));
 }
 
 export async function listEvents(appId: string, query: EventsQuery): Promise<Page<EventView>> {
@@ -51,8 +59,9 @@ export async function listEvents(appId: string, query: EventsQuery): Promise<Pag
   });
   const hasMore = rows.length > query.limit;
   const page = hasMore ? rows.slice(0, query.limit) : rows;
+  const waiting = await waitingSeqs(appId, page.map((event) => event.seq));
   return {
-    data: page.map(presentEvent),
+    data: page.map((event) => presentEvent(event, waiting.has(event.seq))),
     nextCursor: hasMore ? encodeCursor(page.at(-1)!.seq.toString()) : null,
   };
 }
@@ -61,11 +70,14 @@ export async function listEvents(appId: string, query: EventsQuery): Promise<Pag
 export async function getEvent(appId: string, eventId: string) {
   const event = await db.event.findUnique({ where: { appId_id: { appId, id: eventId } } });
   if (!event) throw notFound("Event", eventId);
-  const deliveries = await db.delivery.findMany({
-    where: { appId, eventIds: { has: eventId } },
-    omit: { body: true },
-    orderBy: { id: "asc" },
-    take: MAX_DELIVERIES_PER_EVENT,
-  });
-  return { ...presentEvent(event), deliveries: deliveries.map((delivery) => presentDelivery(delivery)) };
+  const [deliveries, waiting] = await Promise.all([
+    db.delivery.findMany({
+      where: { appId, eventIds: { has: eventId } },
+      omit: { body: true },
+      orderBy: { id: "asc" },
+      take: MAX_DELIVERIES_PER_EVENT,
+    }),
+    waitingSeqs(appId, [event.seq]),
+  ]);
+  return { ...presentEvent(event, waiting.has(event.seq)), deliveries: deliveries.map((delivery) => presentDelivery(delivery)) };
 }

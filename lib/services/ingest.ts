@@ -142,24 +142,25 @@ type InsertedEvent = { id: string; seq: string; collapsed: boolean };
 type StoredEvents = { appEnabled: boolean | null; rows: InsertedEvent[] };
 
 /**
- * One multi-row insert, guarded by the app's state in the same statement (appEnabled is null for
- * an unknown app, and nothing is inserted unless it is enabled); existing ids are skipped
- * (duplicates) and not returned.
+ * One multi-row insert of the events and their routing-queue rows, guarded by the app's state in
+ * the same statement (appEnabled is null for an unknown app, and nothing is inserted unless it is
+ * enabled); existing ids are skipped (duplicates) and not returned.
  */
 async function insertEvents(client: HotClient | null, appId: string, events: PreparedEvent[]): Promise<StoredEvents> {
   // received_at is a UTC `timestamp` (Prisma's convention), hence AT TIME ZONE 'UTC'.
   const text = `WITH app AS (SELECT enabled FROM apps WHERE id = $1),
      inserted AS (
-       INSERT INTO events (app_id, id, name, channel, user_id, payload, time_ms, received_at, collapsed_into, routed_at)
-       SELECT $1, t.id, t.name, t.channel, t.user_id, t.payload::jsonb, t.time_ms, clock_timestamp() AT TIME ZONE 'UTC', t.collapsed_into,
-              CASE WHEN t.collapsed_into IS NULL THEN NULL ELSE clock_timestamp() AT TIME ZONE 'UTC' END
+       INSERT INTO events (app_id, id, name, channel, user_id, payload, time_ms, received_at, collapsed_into)
+       SELECT $1, t.id, t.name, t.channel, t.user_id, t.payload::jsonb, t.time_ms, clock_timestamp() AT TIME ZONE 'UTC', t.collapsed_into
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[])
          WITH ORDINALITY AS t(id, name, channel, user_id, payload, time_ms, collapsed_into, ord)
        WHERE (SELECT enabled FROM app)
        ORDER BY t.ord
        ON CONFLICT (app_id, id) DO NOTHING
        RETURNING id, seq, collapsed_into IS NOT NULL AS collapsed
-     )
+     ),
+     -- Routing's queue; a collapsed cache_miss is never routed (its primary is).
+     queued AS (INSERT INTO unrouted_events (app_id, seq) SELECT $1, seq FROM inserted WHERE NOT collapsed)
      SELECT (SELECT enabled FROM app) AS app_enabled, i.id, i.seq::text AS seq, i.collapsed
      FROM (SELECT 1) AS one LEFT JOIN inserted i ON true`;
   const values = [

@@ -20,8 +20,9 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
 
   // 1. Events stored but never routed (their routing job was lost).
   const unrouted = await db.$queryRaw<{ app_id: string; seq: bigint }[]>`
-    SELECT app_id, seq FROM events WHERE routed_at IS NULL AND received_at < now() - make_interval(secs => ${graceMs / 2000})
-    ORDER BY seq LIMIT ${BATCH_LIMIT * 5}`;
+    SELECT u.app_id, u.seq FROM unrouted_events u JOIN events e ON e.seq = u.seq
+    WHERE e.received_at < now() - make_interval(secs => ${graceMs / 2000})
+    ORDER BY u.seq LIMIT ${BATCH_LIMIT * 5}`;
   const byApp = new Map<string, string[]>();
   for (const row of unrouted) byApp.set(row.app_id, [...(byApp.get(row.app_id) ?? []), String(row.seq)]);
   const routeJobs: JobRequest<typeof QUEUES.route>[] = [];

@@ -28,7 +28,8 @@ export async function pruneOldRecords(now = new Date()): Promise<RetentionReport
     [
       "events",
       () => db.$executeRaw`DELETE FROM events WHERE seq IN (
-        SELECT seq FROM events e WHERE received_at < ${cutoff} AND routed_at IS NOT NULL
+        SELECT seq FROM events e WHERE received_at < ${cutoff}
+          AND NOT EXISTS (SELECT 1 FROM unrouted_events u WHERE u.app_id = e.app_id AND u.seq = e.seq)
           AND NOT EXISTS (SELECT 1 FROM batch_items b WHERE b.event_seq = e.seq) LIMIT ${BATCH})`,
     ],
   ];

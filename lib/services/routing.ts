@@ -6,7 +6,8 @@ import type { Batching } from "../validation/common";
 import type { DueDelivery } from "../jobs/queues";
 
 // Matching events to endpoints (SPEC sections 4 and 5). Runs in the worker; every event is routed
-// exactly once (FOR UPDATE SKIP LOCKED + routed_at in the same transaction). Plain node-postgres:
+// exactly once (its unrouted_events row is deleted in the transaction that writes its deliveries
+// and batch items). Plain node-postgres:
 // this runs for every ingest request, and a routing pass is four round trips.
 
 /** seq is a bigint, carried as its decimal string. */
@@ -117,7 +118,7 @@ export async function routeEvents(appId: string): Promise<RoutingResult> {
       // Another job holds the app: it routes what is committed, but may have taken its last page
       // before some events committed; come back shortly unless nothing is left.
       const [left] = await hotQuery<{ unrouted: boolean }>(
-        "SELECT EXISTS (SELECT 1 FROM events WHERE app_id = $1 AND routed_at IS NULL) AS unrouted",
+        "SELECT EXISTS (SELECT 1 FROM unrouted_events WHERE app_id = $1) AS unrouted",
         [appId],
       );
       result.busy = left?.unrouted ?? false;
@@ -144,18 +145,19 @@ type TakenPage = {
 /** One page in one transaction, or "busy" when another job holds the app (no connection is held waiting). */
 async function routePage(appId: string): Promise<RoutedPage | "busy"> {
   return hotTransaction(async (client) => {
-    // Lock, take the page (marking it routed) and read the config in one statement. The lock is a
-    // one-time filter: without it nothing is taken.
+    // Lock, take the page off the routing queue and read its events and the config in one
+    // statement. The lock is a one-time filter: without it nothing is taken.
     const { rows } = await client.query<TakenPage>(
       `WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(hashtextextended($2, 0)) AS locked),
        taken AS (
-         UPDATE events SET routed_at = now()
-         WHERE (SELECT locked FROM lock) AND seq IN (
-           SELECT seq FROM events WHERE app_id = $1 AND routed_at IS NULL ORDER BY seq LIMIT ${ROUTE_PAGE} FOR UPDATE SKIP LOCKED)
-         RETURNING seq, id, name, channel, payload
+         DELETE FROM unrouted_events u
+         WHERE (SELECT locked FROM lock) AND u.app_id = $1 AND u.seq IN (
+           SELECT seq FROM unrouted_events WHERE app_id = $1 ORDER BY seq LIMIT ${ROUTE_PAGE} FOR UPDATE SKIP LOCKED)
+         RETURNING u.seq
        )
        SELECT (SELECT locked FROM lock) AS locked,
-         (SELECT json_agg(json_build_object('seq', t.seq::text, 'id', t.id, 'name', t.name, 'channel', t.channel, 'payload', t.payload) ORDER BY t.seq) FROM taken t) AS events,
+         (SELECT json_agg(json_build_object('seq', e.seq::text, 'id', e.id, 'name', e.name, 'channel', e.channel, 'payload', e.payload) ORDER BY e.seq)
+            FROM taken t JOIN events e ON e.seq = t.seq) AS events,
          (SELECT ${APP_JSON} FROM apps a WHERE a.id = $1) AS app,
          (SELECT json_agg(${ENDPOINT_JSON} ORDER BY e.created_at, e.id) FROM endpoints e WHERE e.app_id = $1) AS endpoints,
          (SELECT json_object_agg(w.endpoint_id, w.items) FROM (

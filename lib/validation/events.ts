@@ -25,7 +25,7 @@ export const eventSchema = z
     payload: z.record(z.string(), z.unknown()).describe("The event object exactly as it goes into outgoing bodies"),
     timeMs: z.number().int(),
     receivedAt: z.string(),
-    routedAt: z.string().nullable().describe("When the event was matched to endpoints; null while waiting"),
+    routed: z.boolean().describe("false while the event waits to be matched to endpoints"),
     collapsedInto: z.string().nullable().describe("For a collapsed cache_miss: the id of the event that stands for it"),
     deliveries: z.array(deliverySchema).optional().describe("Only on the single-event read"),
   })

@@ -24,10 +24,14 @@ export async function makeEndpoint(appId: string, overrides: Partial<Endpoint> =
   });
 }
 
-export async function makeEvent(appId: string, overrides: Partial<Pick<Event, "id" | "name" | "channel" | "userId" | "receivedAt" | "routedAt" | "collapsedInto">> = {}): Promise<Event> {
+/** A stored event, already routed unless `waiting` (then it is in the routing queue too). */
+export async function makeEvent(
+  appId: string,
+  overrides: Partial<Pick<Event, "id" | "name" | "channel" | "userId" | "receivedAt" | "collapsedInto">> & { waiting?: boolean } = {},
+): Promise<Event> {
   const name = overrides.name ?? "channel_occupied";
   const channel = overrides.channel ?? "private-chat";
-  return db.event.create({
+  const event = await db.event.create({
     data: {
       appId,
       id: overrides.id ?? uniqueId("evt"),
@@ -37,10 +41,11 @@ export async function makeEvent(appId: string, overrides: Partial<Pick<Event, "i
       payload: { name, channel, ...(overrides.userId ? { user_id: overrides.userId } : {}) },
       timeMs: BigInt(Date.now()),
       receivedAt: overrides.receivedAt ?? new Date(),
-      routedAt: overrides.routedAt === undefined ? new Date() : overrides.routedAt,
       collapsedInto: overrides.collapsedInto ?? null,
     },
   });
+  if (overrides.waiting) await db.unroutedEvent.create({ data: { appId, seq: event.seq } });
+  return event;
 }
 
 /** A delivery of `events` to `endpoint`, with the body built the way the engine sends it. */

@@ -65,7 +65,7 @@ describe("durability", () => {
     expect(new Set(idsOf(batchedHook))).toEqual(new Set(ids));
     const unfinished = await db.delivery.count({ where: { appId: app.id, status: { not: "succeeded" } } });
     await eventually(async () => (await db.delivery.count({ where: { appId: app.id, status: { not: "succeeded" } } })) === 0, { timeoutMs: 20_000, what: `all deliveries succeeded (${unfinished} left)` });
-    expect(await db.event.count({ where: { appId: app.id, routedAt: null } })).toBe(0);
+    expect(await db.unroutedEvent.count({ where: { appId: app.id } })).toBe(0);
     expect(await db.batchItem.count({ where: { endpoint: { appId: app.id } } })).toBe(0);
   });
 

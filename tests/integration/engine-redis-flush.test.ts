@@ -50,7 +50,7 @@ describe("Redis data loss", () => {
       const idsAt = (path: string) => new Set(receivedEvents(receiver.at(path)).map((event) => String(event.data)));
       await eventually(() => idsAt(batchedHook).size === 200 && idsAt(retryHook).size === 200, { timeoutMs: 60_000, what: "every event after the flush" });
       await eventually(async () => (await db.delivery.count({ where: { appId: app.id, status: { not: "succeeded" } } })) === 0, { timeoutMs: 20_000 });
-      expect(await db.event.count({ where: { appId: app.id, routedAt: null } })).toBe(0);
+      expect(await db.unroutedEvent.count({ where: { appId: app.id } })).toBe(0);
     } finally {
       admin.disconnect();
       await worker.terminate();

@@ -39,7 +39,7 @@ describe("listEvents", () => {
 
   it("presents an event as stored", async () => {
     const app = await makeApp();
-    const event = await makeEvent(app.id, { name: "member_added", channel: "presence-room", userId: "u-1", routedAt: null });
+    const event = await makeEvent(app.id, { name: "member_added", channel: "presence-room", userId: "u-1", waiting: true });
     const page = await list(app.id);
     expect(page.data).toEqual([
       {
@@ -50,7 +50,7 @@ describe("listEvents", () => {
         payload: { name: "member_added", channel: "presence-room", user_id: "u-1" },
         timeMs: Number(event.timeMs),
         receivedAt: event.receivedAt.toISOString(),
-        routedAt: null,
+        routed: false,
         collapsedInto: null,
       },
     ]);

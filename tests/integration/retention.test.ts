@@ -46,10 +46,12 @@ async function makeDelivery(appId: string, endpointId: string, status: DeliveryS
   return delivery;
 }
 
-async function makeEvent(appId: string, receivedAt: Date, routedAt: Date | null) {
-  return db.event.create({
-    data: { appId, id: uniqueId("evt"), name: "client_event", channel: "private-retention", payload: { name: "client_event", channel: "private-retention" }, timeMs: BigInt(receivedAt.getTime()), receivedAt, routedAt },
+async function makeEvent(appId: string, receivedAt: Date, routed: boolean) {
+  const event = await db.event.create({
+    data: { appId, id: uniqueId("evt"), name: "client_event", channel: "private-retention", payload: { name: "client_event", channel: "private-retention" }, timeMs: BigInt(receivedAt.getTime()), receivedAt },
   });
+  if (!routed) await db.unroutedEvent.create({ data: { appId, seq: event.seq } });
+  return event;
 }
 
 const exists = {
@@ -97,13 +99,13 @@ describe("retention", () => {
   it("deletes old routed events and keeps unrouted ones, ones waiting in a batch window and newer ones", async () => {
     const { app, endpoint } = await setup();
     const old = daysAgo(env.HERALD_RETENTION_DAYS + 1);
-    const oldRouted = await makeEvent(app.id, old, old);
-    const recentRouted = await makeEvent(app.id, daysAgo(env.HERALD_RETENTION_DAYS - 1), daysAgo(env.HERALD_RETENTION_DAYS - 1));
-    const oldWaiting = await makeEvent(app.id, old, old);
+    const oldRouted = await makeEvent(app.id, old, true);
+    const recentRouted = await makeEvent(app.id, daysAgo(env.HERALD_RETENTION_DAYS - 1), true);
+    const oldWaiting = await makeEvent(app.id, old, true);
     // created_at now: a fresh window, so no reconciler flushes it during the test.
     await db.batchItem.create({ data: { endpointId: endpoint.id, eventSeq: oldWaiting.seq } });
     // Last, right before pruning: a reconciler elsewhere would route it (the queue lost its job).
-    const oldUnrouted = await makeEvent(app.id, old, null);
+    const oldUnrouted = await makeEvent(app.id, old, false);
 
     await pruneOldRecords();
 
@@ -121,8 +123,8 @@ describe("retention", () => {
       INSERT INTO attempts (id, delivery_id, number, request_headers, duration_ms, response_status, started_at)
       SELECT gen_random_uuid(), ${delivery.id}::uuid, n, '{}'::jsonb, 5, 500, ${old} FROM generate_series(1, 2500) AS n`;
     await db.$executeRaw`
-      INSERT INTO events (app_id, id, name, channel, payload, time_ms, received_at, routed_at)
-      SELECT ${app.id}, 'bulk-' || n, 'client_event', 'private-retention', '{}'::jsonb, 0, ${old}, ${old} FROM generate_series(1, 2100) AS n`;
+      INSERT INTO events (app_id, id, name, channel, payload, time_ms, received_at)
+      SELECT ${app.id}, 'bulk-' || n, 'client_event', 'private-retention', '{}'::jsonb, 0, ${old} FROM generate_series(1, 2100) AS n`;
 
     await pruneOldRecords();
 

@@ -55,7 +55,7 @@ describe("routing job collapse", () => {
     expect((await ingest(app.id, [event("second")])).status).toBe(202);
     release();
 
-    await eventually(async () => (await db.event.count({ where: { appId: app.id, routedAt: null } })) === 0, {
+    await eventually(async () => (await db.unroutedEvent.count({ where: { appId: app.id } })) === 0, {
       timeoutMs: 10_000,
       what: "the second request's event routed by a follow-up job",
     });
