@@ -6,6 +6,7 @@ import { judge } from "../../lib/delivery/policy";
 import { endpointConfig } from "../../lib/delivery/config-cache";
 import { claimDeliveries, claimNextDue, failUndeliverableMany, recordOutcomes, updateEndpointHealth, type ClaimedRow, type Outcome } from "../../lib/delivery/bulk";
 import { disabledReason, nextState, sendWithConfig } from "../../lib/services/attempts";
+import { refusedJobDelayMs } from "../../lib/delivery/limiter";
 import { endpointLimits, inFlightDeliveries, requestSlots, shutdown } from "./state";
 
 /** Claims per deliver job: its own deliveries, then up to this many more chunks of its endpoint's. */
@@ -24,7 +25,7 @@ const RECORD_EVERY = 50;
 export async function processDeliver(job: Job, token?: string): Promise<void> {
   const { endpointId, deliveryIds } = jobSchemas[QUEUES.deliver].parse(job.data);
   if (!endpointLimits.admit(endpointId)) {
-    await job.moveToDelayed(Date.now() + 100 + Math.floor(Math.random() * 400), token);
+    await job.moveToDelayed(Date.now() + refusedJobDelayMs(job.attemptsStarted), token);
     throw new DelayedError();
   }
   try {
