@@ -1,4 +1,4 @@
-import { hotQuery, hotTransaction } from "../delivery/pg";
+import { hotQuery, hotTransaction, QUEUE_HEAD_PLAN } from "../delivery/pg";
 import type { DueDelivery } from "../jobs/queues";
 import {
   APP_JSON,
@@ -64,7 +64,7 @@ export async function flushEndpointBatch(endpointId: string, options: { final?: 
       [endpoint.appId, JSON.stringify(rows), itemIds, endpointId],
     );
     return { deliveries: dueDeliveries(rows), taken: itemIds.length, remaining: left[0]?.count ?? 0, windowMs: batching.durationMs, maxBatchSize };
-  });
+  }, QUEUE_HEAD_PLAN);
 }
 
 /** Waiting items per endpoint (counted up to 1,000), to decide between a windowed flush and an immediate one. */

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
-import { hotQuery, hotTransaction, type HotClient } from "../delivery/pg";
+import { hotQuery, hotTransaction, QUEUE_HEAD_PLAN, type HotClient } from "../delivery/pg";
 import { channelMatchesFilter, type ChannelFilter } from "../matching";
 import { deliveryBody } from "../delivery/body";
 import type { Batching } from "../validation/common";
@@ -200,7 +200,7 @@ async function routePage(appId: string): Promise<RoutedPage | "busy"> {
     deliveries.sort((a, b) => compareSeq(a.events[0]!.seq, b.events[0]!.seq));
     const created = await writeRouted(client, appId, deliveries, batchItems);
     return { taken: events.length, deliveries: dueDeliveries(created), batchedEndpoints };
-  });
+  }, QUEUE_HEAD_PLAN);
 }
 
 /** Deliveries and batch items of one page in one statement. */
