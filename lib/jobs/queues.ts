@@ -21,10 +21,10 @@ export const QUEUES = {
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 /** Bigint sequence numbers travel as decimal strings. */
-const seqString = z.string().regex(/^\d+$/);
 
 export const jobSchemas = {
-  [QUEUES.route]: z.object({ appId: z.string().min(1), eventSeqs: z.array(seqString).min(1).max(1000) }),
+  // A routing pass takes every waiting event of the app (unrouted_events), so the app is all it needs.
+  [QUEUES.route]: z.object({ appId: z.string().min(1) }),
   [QUEUES.flush]: z.object({ endpointId: z.uuid() }),
   // Up to DELIVER_CHUNK deliveries of one endpoint; retries are single-delivery jobs.
   [QUEUES.deliver]: z.object({ endpointId: z.uuid(), deliveryIds: z.array(z.uuid()).min(1).max(100) }),

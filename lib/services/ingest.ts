@@ -79,8 +79,8 @@ export async function ingestEvents(appId: string, events: IngestEvent[], options
   if (stored.appEnabled === null) throw notFound("App", appId);
   if (!stored.appEnabled) throw new AppError("app_disabled", `App '${appId}' is disabled; enable it to ingest events`);
 
-  const routable = stored.rows.filter((row) => !row.collapsed).map((row) => row.seq);
-  if (routable.length > 0) await enqueueRouting(appId, routable);
+  const firstRoutable = stored.rows.find((row) => !row.collapsed);
+  if (firstRoutable) await enqueueRouting(appId, firstRoutable.seq);
   const insertedIds = new Set(stored.rows.map((row) => row.id));
   return {
     accepted: prepared.filter((event) => insertedIds.has(event.id)).map((event) => event.id),
@@ -93,8 +93,8 @@ export async function ingestEvents(appId: string, events: IngestEvent[], options
  * waits at a time (later requests collapse into it). If Redis fails right here the events are
  * still durable and acknowledged: the reconciler routes events left unrouted.
  */
-async function enqueueRouting(appId: string, seqs: string[]): Promise<void> {
-  await enqueue(QUEUES.route, [{ jobId: routeJobId(appId, seqs[0]!), data: { appId, eventSeqs: seqs }, collapseKey: `route-${appId}` }]).catch(
+async function enqueueRouting(appId: string, firstSeq: string): Promise<void> {
+  await enqueue(QUEUES.route, [{ jobId: routeJobId(appId, firstSeq), data: { appId }, collapseKey: `route-${appId}` }]).catch(
     (error: Error) => logger.warn({ err: error, appId }, "routing job not queued; the reconciler will route these events"),
   );
 }

@@ -1,7 +1,6 @@
 import { db } from "../db";
 import { env } from "../env";
-import { deliverJobs, enqueue, QUEUES, type JobRequest } from "../jobs/queues";
-import { chunk } from "./routing";
+import { deliverJobs, enqueue, QUEUES } from "../jobs/queues";
 import { getRedis } from "../redis";
 
 // Postgres is the source of truth and the queue can be rebuilt from it. Run every few seconds by
@@ -11,26 +10,29 @@ import { getRedis } from "../redis";
 
 const BATCH_LIMIT = 1000;
 
-export type ReconcileReport = { unroutedEvents: number; staleBatches: number; overdueDeliveries: number; interruptedAttempts: number; recoveries: number };
+export type ReconcileReport = { appsWithUnroutedEvents: number; staleBatches: number; overdueDeliveries: number; interruptedAttempts: number; recoveries: number };
 
 export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   const graceMs = env.HERALD_RECONCILE_GRACE_MS;
   const slot = Math.floor(now / env.HERALD_RECONCILE_INTERVAL_MS);
-  const report: ReconcileReport = { unroutedEvents: 0, staleBatches: 0, overdueDeliveries: 0, interruptedAttempts: 0, recoveries: 0 };
+  const report: ReconcileReport = { appsWithUnroutedEvents: 0, staleBatches: 0, overdueDeliveries: 0, interruptedAttempts: 0, recoveries: 0 };
 
-  // 1. Events stored but never routed (their routing job was lost).
-  const unrouted = await db.$queryRaw<{ app_id: string; seq: bigint }[]>`
-    SELECT u.app_id, u.seq FROM unrouted_events u JOIN events e ON e.seq = u.seq
+  // 1. Apps whose oldest waiting event was stored long ago (its routing job was lost). A routing
+  // pass takes all of an app's waiting events, so one job per app. The oldest waiting event of
+  // each app is found by skipping through the queue's primary key (app_id, seq) one app at a time,
+  // so a backlog of any size costs one index probe per app.
+  const waiting = await db.$queryRaw<{ app_id: string; seq: bigint }[]>`
+    WITH RECURSIVE oldest AS (
+      (SELECT app_id, seq FROM unrouted_events ORDER BY app_id, seq LIMIT 1)
+      UNION ALL
+      SELECT next.app_id, next.seq FROM oldest
+      CROSS JOIN LATERAL (SELECT app_id, seq FROM unrouted_events WHERE app_id > oldest.app_id ORDER BY app_id, seq LIMIT 1) AS next
+    )
+    SELECT o.app_id, o.seq FROM oldest o JOIN events e ON e.seq = o.seq
     WHERE e.received_at < now() - make_interval(secs => ${graceMs / 2000})
-    ORDER BY u.seq LIMIT ${BATCH_LIMIT * 5}`;
-  const byApp = new Map<string, string[]>();
-  for (const row of unrouted) byApp.set(row.app_id, [...(byApp.get(row.app_id) ?? []), String(row.seq)]);
-  const routeJobs: JobRequest<typeof QUEUES.route>[] = [];
-  for (const [appId, seqs] of byApp) {
-    for (const part of chunk(seqs, 1000)) routeJobs.push({ jobId: `reroute-${appId}-${part[0]}-${slot}`, data: { appId, eventSeqs: part } });
-  }
-  await enqueue(QUEUES.route, routeJobs);
-  report.unroutedEvents = unrouted.length;
+    LIMIT ${BATCH_LIMIT}`;
+  await enqueue(QUEUES.route, waiting.map((row) => ({ jobId: `reroute-${row.app_id}-${row.seq}-${slot}`, data: { appId: row.app_id } })));
+  report.appsWithUnroutedEvents = waiting.length;
 
   // 2. Batch windows that should have closed long ago (their flush job was lost).
   const stale = await db.$queryRaw<{ endpoint_id: string }[]>`
