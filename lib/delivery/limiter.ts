@@ -73,8 +73,8 @@ export class EndpointLimits {
  * How long a job turned away by the endpoint limit waits before it asks again: 100 ms, doubling
  * with every refusal up to 1.5 s, plus up to as much again of jitter. The endpoint's admitted jobs
  * drain its new deliveries meanwhile, so waiting longer costs no latency, while every refusal
- * costs a round of Redis scripts and worker CPU (with a fixed 100-500 ms, the jobs queued behind
- * a busy endpoint cost 15% of the unbatched throughput in refusals).
+ * costs a round of Redis scripts and worker CPU (with a fixed 100-500 ms, the refusals of the jobs
+ * queued behind a busy endpoint cost ~20 % of the unbatched throughput).
  */
 export function refusedJobDelayMs(timesStarted: number, random = Math.random()): number {
   const base = Math.min(1500, 100 * 2 ** Math.max(0, timesStarted - 1));

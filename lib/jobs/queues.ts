@@ -20,8 +20,6 @@ export const QUEUES = {
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
-/** Bigint sequence numbers travel as decimal strings. */
-
 export const jobSchemas = {
   // A routing pass takes every waiting event of the app (unrouted_events), so the app is all it needs.
   [QUEUES.route]: z.object({ appId: z.string().min(1) }),

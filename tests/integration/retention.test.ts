@@ -5,6 +5,7 @@ import type { DeliveryStatus } from "@/lib/generated/prisma/client";
 import { pruneOldRecords } from "@/lib/services/retention";
 import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
+import { makeEvent } from "../helpers/delivery-log-fixtures";
 
 // Retention (lib/services/retention.ts pruneOldRecords, run daily by the worker): attempts, finished
 // deliveries and routed events older than HERALD_RETENTION_DAYS go, in batches of 1,000; newer rows,
@@ -44,14 +45,6 @@ async function makeDelivery(appId: string, endpointId: string, status: DeliveryS
     await db.attempt.create({ data: { deliveryId: delivery.id, number: index + 1, requestHeaders: {}, durationMs: 5, responseStatus: 200, startedAt } });
   }
   return delivery;
-}
-
-async function makeEvent(appId: string, receivedAt: Date, routed: boolean) {
-  const event = await db.event.create({
-    data: { appId, id: uniqueId("evt"), name: "client_event", channel: "private-retention", payload: { name: "client_event", channel: "private-retention" }, timeMs: BigInt(receivedAt.getTime()), receivedAt },
-  });
-  if (!routed) await db.unroutedEvent.create({ data: { appId, seq: event.seq } });
-  return event;
 }
 
 const exists = {
@@ -99,13 +92,13 @@ describe("retention", () => {
   it("deletes old routed events and keeps unrouted ones, ones waiting in a batch window and newer ones", async () => {
     const { app, endpoint } = await setup();
     const old = daysAgo(env.HERALD_RETENTION_DAYS + 1);
-    const oldRouted = await makeEvent(app.id, old, true);
-    const recentRouted = await makeEvent(app.id, daysAgo(env.HERALD_RETENTION_DAYS - 1), true);
-    const oldWaiting = await makeEvent(app.id, old, true);
+    const oldRouted = await makeEvent(app.id, { receivedAt: old });
+    const recentRouted = await makeEvent(app.id, { receivedAt: daysAgo(env.HERALD_RETENTION_DAYS - 1) });
+    const oldWaiting = await makeEvent(app.id, { receivedAt: old });
     // created_at now: a fresh window, so no reconciler flushes it during the test.
     await db.batchItem.create({ data: { endpointId: endpoint.id, eventSeq: oldWaiting.seq } });
     // Last, right before pruning: a reconciler elsewhere would route it (the queue lost its job).
-    const oldUnrouted = await makeEvent(app.id, old, false);
+    const oldUnrouted = await makeEvent(app.id, { receivedAt: old, waiting: true });
 
     await pruneOldRecords();
 
