@@ -1,6 +1,9 @@
+"use client";
+
 import { Slot } from "@radix-ui/react-slot";
 import { Loader2 } from "lucide-react";
 import { forwardRef, type ButtonHTMLAttributes } from "react";
+import { useHydrated } from "@/lib/client/use-hydrated";
 import { cn } from "./cn";
 
 const variants = {
@@ -28,11 +31,13 @@ export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button
   { variant = "secondary", size = "md", loading, asChild, className, children, disabled, ...props },
   ref,
 ) {
+  const hydrated = useHydrated();
   const Component = asChild ? Slot : "button";
   return (
     <Component
       ref={ref}
-      disabled={disabled || loading}
+      // A link (asChild) works before hydration; a button does nothing until React has hydrated it.
+      disabled={disabled || loading || (!asChild && !hydrated)}
       className={cn(
         "inline-flex shrink-0 items-center rounded-md font-medium whitespace-nowrap transition-colors focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:opacity-70",
         variants[variant],

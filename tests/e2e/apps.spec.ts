@@ -1,11 +1,13 @@
-import { apiCall, bearer, expect, openDialog, screenshot, test, uniqueId } from "./fixtures";
+import { apiCall, bearer, expect, screenshot, test, uniqueId } from "./fixtures";
 
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
 test("creates an app, shows its secret once with reveal and copy, rotates it and saves batching", async ({ page, request }) => {
   const appId = uniqueId("shop");
   await page.goto("/");
-  const dialog = await openDialog(page, () => page.getByRole("button", { name: "New app" }).first().click());
+  // A plain click: the button stays disabled until hydrated, and Playwright waits for it to be enabled.
+  await page.getByRole("button", { name: "New app" }).first().click();
+  const dialog = page.getByRole("dialog");
   await dialog.getByRole("button", { name: "Create app" }).click();
   await expect(dialog.getByText("Give the app a name")).toBeVisible();
 
@@ -90,10 +92,10 @@ test("works from the keyboard: open the dialog, type, submit, close", async ({ p
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
   const newApp = page.getByRole("button", { name: "New app" }).first();
-  const dialog = await openDialog(page, async () => {
-    await newApp.focus();
-    await page.keyboard.press("Enter");
-  });
+  await expect(newApp).toBeEnabled();
+  await newApp.focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog");
   await expect(dialog.getByLabel("Name")).toBeFocused();
   await page.keyboard.type("Keyboard app");
   await page.keyboard.press("Enter");
@@ -101,4 +103,19 @@ test("works from the keyboard: open the dialog, type, submit, close", async ({ p
   await page.keyboard.press("Escape");
   await expect(dialog).toBeHidden();
   await expect(page.getByRole("link", { name: "Keyboard app" }).first()).toBeVisible();
+});
+
+test.describe("before React has hydrated the page", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("buttons are disabled (a click would do nothing yet) and links already work", async ({ browser }) => {
+    // The fixture's page waits for hydration, which never comes without JavaScript: use a raw one.
+    const context = await browser.newContext({ javaScriptEnabled: false, storageState: "test-results/.auth/admin.json" });
+    const page = await context.newPage();
+    await page.goto("/");
+    await expect(page.getByRole("button", { name: "New app" }).first()).toBeDisabled();
+    await page.getByRole("link", { name: "Event types" }).first().click();
+    await expect(page).toHaveURL(/\/event-types$/);
+    await context.close();
+  });
 });

@@ -44,20 +44,6 @@ export async function ingest(request: APIRequestContext, appId: string, events: 
   return apiCall<{ accepted: string[]; duplicates: string[] }>(request, "POST", `/apps/${appId}/events`, { events });
 }
 
-/**
- * Opens a dialog with `open` (a click, or focus + Enter), again if the first try was lost: the apps
- * page's content is a Suspense boundary that can still be hydrating after the page reports itself
- * hydrated, and an input that reaches it before then does nothing.
- */
-export async function openDialog(page: Page, open: () => Promise<void>) {
-  const dialog = page.getByRole("dialog");
-  await expect(async () => {
-    if (!(await dialog.isVisible())) await open();
-    await expect(dialog).toBeVisible({ timeout: 2_000 });
-  }).toPass({ timeout: 20_000 });
-  return dialog;
-}
-
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}) {
   // Let charts and toasts settle so the artifact shows the page as a user sees it.
   await page.waitForTimeout(300);
