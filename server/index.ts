@@ -1,4 +1,4 @@
-import { createServer, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import next from "next";
 
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   const { directIntakeRoute, serveDirectIntake } = await import("../lib/api/direct-intake");
   const server = createServer((req, res) => {
     if (hasMalformedApiPath(req.url)) return answerMalformedPath(res);
+    if (req.url?.startsWith("/api/")) explainMethodNotAllowed(req, res);
     const direct = directIntakeRoute(req);
     const served = direct ? serveDirectIntake(req, res, direct) : handle(req, res);
     served.catch((error: unknown) => {
@@ -53,6 +54,34 @@ function answerMalformedPath(res: ServerResponse): void {
   const body = JSON.stringify({ error: { code: "bad_request", message: "The URL path has a malformed percent-encoding", details: [] } });
   res.writeHead(400, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
   res.end(body);
+}
+
+/**
+ * Next answers a method a route handler does not export with an empty 405: give it the same JSON
+ * error body as every other API error, naming the method and the path.
+ */
+function explainMethodNotAllowed(req: IncomingMessage, res: ServerResponse): void {
+  if (req.method === "HEAD") return;
+  const path = req.url!.split("?", 1)[0];
+  const body = JSON.stringify({ error: { code: "method_not_allowed", message: `${req.method} is not supported on ${path}`, details: [] } });
+  let explained = false;
+  // Next sends the headers before ending the body, so both steps are wrapped: the headers get the
+  // JSON type and length, the (empty) end gets the body.
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((statusCode: number, ...rest: unknown[]) => {
+    // Only Next's own empty answer: it has no content type; a route's 405 with a body would.
+    if (statusCode === 405 && res.getHeader("content-type") === undefined) {
+      explained = true;
+      res.setHeader("content-type", "application/json");
+      res.setHeader("content-length", Buffer.byteLength(body));
+    }
+    return writeHead(statusCode, ...rest);
+  }) as typeof res.writeHead;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((...args: unknown[]) => {
+    const empty = args[0] === undefined || typeof args[0] === "function";
+    return explained && empty ? end(body) : end(...args);
+  }) as typeof res.end;
 }
 
 main().catch((error: unknown) => {

@@ -93,3 +93,12 @@ test("an API path with a broken percent-encoding gets a JSON 400", async ({ base
   expect(answer.status).toBe(400);
   expect(answer.body.error.message).toContain("malformed percent-encoding");
 });
+
+test("a method a route does not support gets a JSON 405 naming it", async ({ request }) => {
+  const response = await request.fetch("/api/v1/apps", { method: "PUT", headers: bearer, data: {} });
+  expect(response.status()).toBe(405);
+  expect(response.headers()["content-type"]).toContain("application/json");
+  expect((await response.json()).error).toMatchObject({ code: "method_not_allowed", message: "PUT is not supported on /api/v1/apps" });
+  // The methods it does support are untouched.
+  expect((await request.get("/api/v1/apps", { headers: bearer })).status()).toBe(200);
+});
