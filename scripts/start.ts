@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import concurrently from "concurrently";
 import { EnvError, loadEnv } from "../lib/env";
 import { prepareDatabase } from "../lib/migrations";
 import { assertEncryptionKeyMatches } from "../lib/services/encryption-check";
+import { build, buildIsCurrent } from "./build";
 
-// `npm start`: write .env on first run, create + migrate the database, build if there is no
-// build, then run web + worker in the foreground (Ctrl-C stops both). `--web` runs web alone.
+// `npm start`: write .env on first run, create + migrate the database, build if there is no build
+// or the sources changed since it, then run web + worker in the foreground (Ctrl-C stops both).
+// `--web` runs web alone.
 
 const webOnly = process.argv.includes("--web");
 
@@ -58,10 +59,10 @@ try {
   process.exit(1);
 }
 
-if (!existsSync(".next/BUILD_ID")) {
-  console.log("No build found: running next build (once)…");
-  const build = spawnSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+if (!buildIsCurrent()) {
+  console.log(existsSync(".next/BUILD_ID") ? "The sources changed since the last build: running next build…" : "No build found: running next build (once)…");
+  const status = build();
+  if (status !== 0) process.exit(status);
 }
 
 // Telemetry off: Next.js would otherwise try to reach its servers from a self-hosted install.

@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 npx vitest run
-npx next build
+npm run build
 npx playwright test
