@@ -3,11 +3,14 @@
 import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { useHydrated } from "@/lib/client/use-hydrated";
 
 export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
   const router = useRouter();
   const [error, setError] = useState(initialError);
   const [pending, setPending] = useState(false);
+  // Before hydration a submit would post the form to the page itself and fail without a word.
+  const hydrated = useHydrated();
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -41,7 +44,7 @@ export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string; 
           className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30" />
       </label>
       {error ? <p role="alert" className="text-sm text-red-600">{error}</p> : null}
-      <button type="submit" disabled={pending}
+      <button type="submit" disabled={pending || !hydrated}
         className="w-full rounded-md bg-indigo-600 px-3 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/50 disabled:opacity-60">
         {pending ? "Signing in…" : "Sign in"}
       </button>
