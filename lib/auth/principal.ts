@@ -3,7 +3,7 @@ import { env } from "../env";
 import { safeEqual } from "../crypto";
 import { findActiveToken } from "../services/api-tokens";
 
-import { SCOPES, type Scope } from "./scopes";
+import { hasScope, SCOPES, type Scope } from "./scopes";
 
 export { SCOPES, type Scope };
 
@@ -45,9 +45,7 @@ async function authenticateToken(token: string): Promise<Principal> {
 }
 
 export function requireScope(principal: Principal, scope: Scope): void {
-  // write implies read: a token that can change configuration can also see it.
-  const granted = principal.scopes.has(scope) || (scope === "read" && principal.scopes.has("write"));
-  if (!granted) throw new AppError("forbidden", `This token lacks the '${scope}' scope`);
+  if (!hasScope(principal.scopes, scope)) throw new AppError("forbidden", `This token lacks the '${scope}' scope`);
 }
 
 export function requireAppAccess(principal: Principal, appId: string): void {

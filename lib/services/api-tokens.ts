@@ -3,6 +3,7 @@ import { hotQuery } from "../delivery/pg";
 import { AppError, notFound } from "../errors";
 import { randomToken, sha256Hex } from "../crypto";
 import type { Principal } from "../auth/principal";
+import { hasScope } from "../auth/scopes";
 import type { CreateApiTokenInput } from "../validation/api-tokens";
 import { recordAudit } from "./audit";
 import { pageArgs, toPage, type PageRequest } from "./pagination";
@@ -27,6 +28,11 @@ export function presentApiToken(token: ApiToken, plaintext?: string) {
 
 /** Creates a token; the plaintext is returned once and only its SHA-256 is stored. */
 export async function createApiToken(principal: Principal, input: CreateApiTokenInput) {
+  // A token can hand on only what it has itself: a write token minting an ingest token would escalate.
+  const missing = input.scopes.filter((scope) => !hasScope(principal.scopes, scope));
+  if (missing.length > 0) {
+    throw new AppError("forbidden", `A token can only grant scopes it has itself; this one lacks ${missing.map((scope) => `'${scope}'`).join(", ")}`);
+  }
   if (input.appId && !(await db.app.findUnique({ where: { id: input.appId }, select: { id: true } }))) {
     throw new AppError("validation_failed", `appId: app '${input.appId}' does not exist`, [{ field: "appId", issue: "app does not exist" }]);
   }

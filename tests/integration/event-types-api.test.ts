@@ -151,4 +151,15 @@ describe("event types API", () => {
     const readOnly = (await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "reader", scopes: ["read"] } })).body.token;
     expect((await call(eventTypesRoute.POST, "POST", "/api/v1/event-types", { body: { name: typeName() }, token: readOnly })).status).toBe(403);
   });
+
+  it("a token grants only scopes it has itself", async () => {
+    const writer = (await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "writer", scopes: ["write"] } })).body.token;
+    const escalate = await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "escalated", scopes: ["read", "write", "ingest"] }, token: writer });
+    expect(escalate.status).toBe(403);
+    expect(escalate.body.error.message).toContain("lacks 'ingest'");
+    expect(await db.apiToken.count({ where: { name: "escalated" } })).toBe(0);
+    // read comes with write, so a write token may mint a read-only one.
+    const reader = await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "reader from writer", scopes: ["read"] }, token: writer });
+    expect(reader.status).toBe(201);
+  });
 });
