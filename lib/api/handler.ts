@@ -4,9 +4,9 @@ import { AppError, type ErrorDetail } from "../errors";
 import { logger } from "../logger";
 import { authenticate, requireScope, type Principal, type Scope } from "../auth/principal";
 import { withIdempotency } from "./idempotency";
-import { parseJson } from "../validation/json";
+import { decodeUtf8Body, parseJson } from "../validation/json";
 
-export { parseJson };
+export { decodeUtf8Body, parseJson };
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -73,12 +73,33 @@ function toResponse(result: unknown): Response {
   return json(result);
 }
 
-export async function readBody(req: Request, maxBytes: number): Promise<string> {
+/**
+ * The body's bytes, read only up to `maxBytes`: a chunked body (no Content-Length) that goes past
+ * the limit is refused as soon as it does, never buffered whole.
+ */
+export async function readBodyBytes(req: Request, maxBytes: number): Promise<Buffer> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  const buffer = Buffer.from(await req.arrayBuffer());
-  if (buffer.length > maxBytes) throw tooLarge(maxBytes);
-  return buffer.toString("utf8");
+  if (!req.body) return Buffer.alloc(0);
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+/** The body as text: at most `maxBytes`, and valid UTF-8. */
+export async function readBody(req: Request, maxBytes: number): Promise<string> {
+  return decodeUtf8Body(await readBodyBytes(req, maxBytes));
 }
 
 const tooLarge = (maxBytes: number) =>

@@ -1,7 +1,7 @@
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
 import { safeEqual } from "../crypto";
-import { parseJson } from "../api/handler";
+import { decodeUtf8Body, parseJson } from "../validation/json";
 import { verifyPusherSignature } from "../signing/pusher";
 import { pusherWebhookSchema } from "../validation/ingest";
 import { appVerificationSecrets } from "./apps";
@@ -12,7 +12,7 @@ import { ingestEvents, type IngestResult } from "./ingest";
  * anything is parsed; then the events are ingested exactly like the native API's, each with the
  * body's time_ms.
  */
-export async function ingestPusherWebhook(appId: string, rawBody: string, headers: Headers): Promise<IngestResult> {
+export async function ingestPusherWebhook(appId: string, rawBody: Buffer, headers: Headers): Promise<IngestResult> {
   const app = await db.app.findUnique({ where: { id: appId } });
   if (!app) throw notFound("App", appId);
   const key = headers.get("x-pusher-key");
@@ -23,7 +23,7 @@ export async function ingestPusherWebhook(appId: string, rawBody: string, header
     throw new AppError("unauthorized", "X-Pusher-Signature does not match the body signed with this app's secret");
   }
   if (!app.enabled) throw new AppError("app_disabled", `App '${appId}' is disabled; enable it to ingest events`);
-  const body = pusherWebhookSchema.parse(parseJson(rawBody));
+  const body = pusherWebhookSchema.parse(parseJson(decodeUtf8Body(rawBody)));
   if (body.events.length === 0) return { accepted: [], duplicates: [] };
   return ingestEvents(appId, body.events, { timeMs: body.time_ms });
 }

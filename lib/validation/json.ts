@@ -1,9 +1,21 @@
 import { AppError } from "../errors";
 
-// Untrusted JSON is parsed here once. Postgres text cannot hold NUL characters and very deep
-// nesting overflows the stack when re-serialised, so both are refused up front with a 4xx.
+// Untrusted JSON is parsed here once. Postgres text cannot hold NUL characters, jsonb cannot hold
+// an unpaired UTF-16 surrogate ("\ud800"), and very deep nesting overflows the stack when
+// re-serialised, so all three are refused up front with a 4xx.
 
 export const MAX_JSON_DEPTH = 32;
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Request bytes as text; bytes that are not UTF-8 are a 400, not silently replaced. */
+export function decodeUtf8Body(bytes: Uint8Array): string {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new AppError("bad_request", "Request body is not valid UTF-8");
+  }
+}
 
 export function parseJson(raw: string): unknown {
   if (raw.trim() === "") throw new AppError("bad_request", "Request body is empty; expected JSON");
@@ -26,7 +38,8 @@ type Problem = { field: string; issue: string };
 
 function findProblem(value: unknown, path: (string | number)[], depth: number): Problem | null {
   if (typeof value === "string") {
-    return value.includes("\u0000") ? { field: fieldName(path), issue: "must not contain NUL (\\u0000) characters" } : null;
+    const bad = unstorable(value);
+    return bad ? { field: fieldName(path), issue: `must not contain ${bad}` } : null;
   }
   if (value === null || typeof value !== "object") return null;
   if (depth >= MAX_JSON_DEPTH) return { field: fieldName(path), issue: `is nested deeper than ${MAX_JSON_DEPTH} levels` };
@@ -38,10 +51,18 @@ function findProblem(value: unknown, path: (string | number)[], depth: number): 
     return null;
   }
   for (const [key, child] of Object.entries(value)) {
-    if (key.includes("\u0000")) return { field: fieldName(path), issue: "has a key containing a NUL (\\u0000) character" };
+    const bad = unstorable(key);
+    if (bad) return { field: fieldName(path), issue: `has a key containing ${bad}` };
     const problem = findProblem(child, [...path, key], depth + 1);
     if (problem) return problem;
   }
+  return null;
+}
+
+/** What in `text` Postgres cannot store, if anything. */
+function unstorable(text: string): string | null {
+  if (text.includes("\u0000")) return "NUL (\\u0000) characters";
+  if (!text.isWellFormed()) return "an unpaired UTF-16 surrogate (\\ud800-\\udfff)";
   return null;
 }
 

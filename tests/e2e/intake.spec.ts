@@ -102,3 +102,28 @@ test("a method a route does not support gets a JSON 405 naming it", async ({ req
   // The methods it does support are untouched.
   expect((await request.get("/api/v1/apps", { headers: bearer })).status()).toBe(200);
 });
+
+test("a chunked intake body past the limit is refused while it is still being sent", async ({ baseURL }) => {
+  // Chunks keep coming until the server answers: a server that buffered the whole body first would never answer.
+  const chunk = Buffer.alloc(64 * 1024, 0x20);
+  const answer = await new Promise<{ status: number; sentBytes: number }>((resolve, reject) => {
+    let sentBytes = 0;
+    let answered = false;
+    const req = http.request(new URL("/api/intake/pusher/no-such-app", baseURL), { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+      answered = true;
+      resolve({ status: res.statusCode ?? 0, sentBytes });
+      req.destroy(); // stop sending
+    });
+    req.on("error", (error) => (answered ? undefined : reject(error)));
+    const send = () => {
+      while (!answered && sentBytes < 256 * 1024 * 1024) {
+        sentBytes += chunk.length;
+        if (!req.write(chunk)) return req.once("drain", send);
+      }
+      if (!answered) req.end();
+    };
+    send();
+  });
+  expect(answer.status).toBe(413);
+  expect(answer.sentBytes).toBeLessThan(64 * 1024 * 1024);
+});

@@ -8,7 +8,8 @@ export type CallOptions = {
   params?: Record<string, string>;
   body?: unknown;
   /** Sent as-is (for malformed JSON tests). */
-  rawBody?: string;
+  /** Sent as is: text, bytes, or a stream (sent without a Content-Length, like a chunked request). */
+  rawBody?: string | Uint8Array | ReadableStream<Uint8Array>;
   token?: string | null;
   headers?: Record<string, string>;
   query?: Record<string, string>;
@@ -25,7 +26,7 @@ export async function call<T = any>(handler: RouteHandler, method: string, path:
   if (token) headers.set("authorization", `Bearer ${token}`);
   const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (payload !== undefined) headers.set("content-type", "application/json");
-  const req = new NextRequest(url, { method, headers, body: payload });
+  const req = new NextRequest(url, { method, headers, body: payload as BodyInit | undefined, ...(payload instanceof ReadableStream ? { duplex: "half" } : {}) });
   const res = await handler(req, { params: Promise.resolve(options.params ?? {}) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };

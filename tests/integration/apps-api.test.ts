@@ -169,6 +169,10 @@ describe("hostile input", () => {
     const nul = await call(appsRoute.POST, "POST", "/api/v1/apps", { rawBody: '{"name":"a\\u0000b"}' });
     expect(nul.status).toBe(422);
     expect(nul.body.error.details).toEqual([{ field: "name", issue: expect.stringContaining("NUL") }]);
+    // JSON can escape an unpaired surrogate, which Postgres cannot store: a 422, not a 500 or a 404.
+    const surrogate = await call(appsRoute.POST, "POST", "/api/v1/apps", { rawBody: '{"name":"x\\ud800y"}' });
+    expect(surrogate.status).toBe(422);
+    expect(surrogate.body.error.details).toEqual([{ field: "name", issue: expect.stringContaining("unpaired UTF-16 surrogate") }]);
 
     const deep = '{"name":"x","batching":' + '{"a":'.repeat(5000) + "1" + "}".repeat(5000) + "}";
     const nested = await call(appsRoute.POST, "POST", "/api/v1/apps", { rawBody: deep });

@@ -18,7 +18,7 @@ afterAll(() => closeQueues());
 
 const ingest = (appId: string, body: unknown) => call(eventsRoute.POST, "POST", `/api/v1/apps/${appId}/events`, { params: { appId }, body });
 
-function pusherPost(appId: string, rawBody: string, headers: Record<string, string>) {
+function pusherPost(appId: string, rawBody: string | Buffer | ReadableStream<Uint8Array>, headers: Record<string, string>) {
   return call(intakeRoute.POST, "POST", `/api/intake/pusher/${appId}`, { params: { appId }, rawBody, headers, token: null });
 }
 
@@ -134,6 +134,49 @@ describe("Pusher-compatible intake", () => {
     expect((await pusherPost(app.id, notJson, { "x-pusher-key": app.key, "x-pusher-signature": pusherSignature("wrong", notJson) })).status).toBe(401);
     expect((await pusherPost(app.id, notJson, { "x-pusher-key": app.key, "x-pusher-signature": pusherSignature("intake-secret-value", notJson) })).status).toBe(400);
     expect(await db.event.count({ where: { appId: app.id } })).toBe(0);
+  });
+
+  it("checks the signature over the bytes received: a signed body that is not UTF-8 is a 400, not a 401", async () => {
+    const app = await makeApp({ secret: "intake-secret-value" });
+    const raw = Buffer.concat([Buffer.from(body([{ name: "channel_vacated", channel: "c", data: "x" }]).replace('"x"', '"')), Buffer.from([0xff]), Buffer.from('"}]}')]);
+    const result = await pusherPost(app.id, raw, { "x-pusher-key": app.key, "x-pusher-signature": pusherSignature("intake-secret-value", raw) });
+    expect(result.status).toBe(400);
+    expect(result.body.error.message).toBe("Request body is not valid UTF-8");
+    expect(await db.event.count({ where: { appId: app.id } })).toBe(0);
+  });
+
+  it("refuses an unpaired surrogate with a 422 naming the field (Postgres jsonb cannot hold it)", async () => {
+    const app = await makeApp({ secret: "intake-secret-value" });
+    const raw = body([{ name: "channel_vacated", channel: "c", data: "PLACEHOLDER" }]).replace("PLACEHOLDER", "\\udc00");
+    const signed = await pusherPost(app.id, raw, { "x-pusher-key": app.key, "x-pusher-signature": pusherSignature("intake-secret-value", raw) });
+    expect(signed.status).toBe(422);
+    expect(signed.body.error.details).toEqual([{ field: "events.0.data", issue: expect.stringContaining("unpaired UTF-16 surrogate") }]);
+    const native = await call(eventsRoute.POST, "POST", `/api/v1/apps/${app.id}/events`, {
+      params: { appId: app.id },
+      rawBody: '{"events":[{"name":"channel_vacated","channel":"c1","data":"\\ud800"}]}',
+    });
+    expect(native.status).toBe(422);
+    expect(await db.event.count({ where: { appId: app.id } })).toBe(0);
+  });
+
+  it("refuses a body without a length as soon as it passes the limit, without reading the rest", async () => {
+    const app = await makeApp({ secret: "intake-secret-value" });
+    let sent = 0;
+    let cancelled = false;
+    // Endless: a handler that read the whole body would never answer.
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += 64 * 1024;
+        controller.enqueue(new Uint8Array(64 * 1024).fill(0x20));
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const result = await pusherPost(app.id, endless, { "x-pusher-key": app.key, "x-pusher-signature": "0".repeat(64) });
+    expect(result.status).toBe(413);
+    expect(cancelled).toBe(true);
+    expect(sent).toBeLessThan(4 * 1024 * 1024);
   });
 
   it("accepts the previous secret during a rotation grace period", async () => {

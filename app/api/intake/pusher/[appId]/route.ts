@@ -1,9 +1,10 @@
-import { json, readBody, route } from "@/lib/api/handler";
+import { json, readBodyBytes, route } from "@/lib/api/handler";
 import { ingestPusherWebhook } from "@/lib/services/intake";
 import { MAX_INGEST_BODY_BYTES } from "@/lib/validation/ingest";
 
 // Point a Pusher-compatible server's webhook URL here; authenticated by its Pusher signature.
 export const POST = route<{ appId: string }>({ scope: null }, async ({ req, params }) => {
-  const rawBody = await readBody(req, MAX_INGEST_BODY_BYTES);
+  // Bytes, not text: the signature is over exactly what was received.
+  const rawBody = await readBodyBytes(req, MAX_INGEST_BODY_BYTES);
   return json(await ingestPusherWebhook(params.appId, rawBody, req.headers), 202);
 });
