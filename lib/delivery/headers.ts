@@ -1,19 +1,14 @@
 import { MASK } from "../crypto";
 import { pusherSignature } from "../signing/pusher";
 import { standardWebhookHeaders } from "../signing/standard-webhooks";
+import { isReservedHeader } from "../validation/endpoints";
 
 // Outgoing request headers (SPEC section 3). Custom headers go in first and can never replace
-// the content type, the Pusher or Standard Webhooks headers, or Herald's own.
+// the content type, the Pusher or Standard Webhooks headers, or Herald's own (validation refuses
+// them on save; this skip covers rows stored before a name was reserved).
 
 export const USER_AGENT = "Herald-Webhooks/1.0";
 
-const RESERVED = new Set(["content-type", "content-length", "host", "connection", "transfer-encoding", "keep-alive", "upgrade", "te", "trailer"]);
-const RESERVED_PREFIXES = ["x-pusher-", "webhook-", "x-herald-"];
-
-export function isReservedHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return RESERVED.has(lower) || RESERVED_PREFIXES.some((prefix) => lower.startsWith(prefix));
-}
 
 export type SigningInput = {
   body: string;

@@ -13,30 +13,28 @@ export const MAX_HEADERS = 50;
  */
 const orNull = <Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>) => z.object(schema.shape).strict().nullable();
 
-/** Headers Herald sets itself; a custom header may never replace them (case-insensitive). */
-const RESERVED_HEADERS = new Set([
-  "content-type",
-  "content-length",
-  "host",
-  "connection",
-  "transfer-encoding",
-  "x-pusher-key",
-  "x-pusher-signature",
-  "webhook-id",
-  "webhook-timestamp",
-  "webhook-signature",
-]);
-const RESERVED_HEADER_PREFIX = "x-herald-";
+/**
+ * Headers a custom header may never set (case-insensitive): the ones Herald sets itself (content,
+ * Pusher signatures, Standard Webhooks, its own), and the connection-level ones the HTTP client
+ * manages or refuses (undici rejects Expect and invalid values outright, failing every delivery).
+ */
+const RESERVED_HEADERS = new Set(["content-type", "content-length", "host", "connection", "transfer-encoding", "keep-alive", "upgrade", "te", "trailer", "expect"]);
+const RESERVED_HEADER_PREFIXES = ["x-pusher-", "webhook-", "x-herald-"];
 // RFC 7230 token characters.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
+// RFC 7230 field-value characters: tab, visible ASCII, space and obs-text (Latin-1 bytes).
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const MAX_HEADER_VALUE_LENGTH = 8192;
+
+/** Whether Herald sets (or the HTTP client owns) this header, so a custom header cannot. */
+export function isReservedHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return RESERVED_HEADERS.has(lower) || RESERVED_HEADER_PREFIXES.some((prefix) => lower.startsWith(prefix));
+}
 
 export function headerNameIssue(name: string): string | null {
   if (!HEADER_NAME.test(name)) return "is not a valid header name (letters, digits and !#$%&'*+.^_`|~-, at most 256)";
-  const lower = name.toLowerCase();
-  if (RESERVED_HEADERS.has(lower) || lower.startsWith(RESERVED_HEADER_PREFIX)) {
-    return "is reserved: Herald sets it for content, Pusher signatures or Standard Webhooks";
-  }
+  if (isReservedHeader(name)) return "is reserved: Herald sets it (content, Pusher signatures, Standard Webhooks, X-Herald-*) or the HTTP connection does";
   return null;
 }
 
@@ -53,6 +51,9 @@ export const headersSchema = z
       seen.add(name.toLowerCase());
       const value = headers[name]!;
       if (/[\r\n\0]/.test(value)) ctx.addIssue({ code: "custom", path: [name], message: "must not contain CR, LF or NUL characters" });
+      else if (!HEADER_VALUE.test(value)) {
+        ctx.addIssue({ code: "custom", path: [name], message: "must hold only visible ASCII or Latin-1 characters, spaces and tabs (an HTTP header cannot carry others)" });
+      }
       if (value.length > MAX_HEADER_VALUE_LENGTH) ctx.addIssue({ code: "custom", path: [name], message: `must be at most ${MAX_HEADER_VALUE_LENGTH} characters` });
     }
   })

@@ -20,13 +20,16 @@ describe("delivery", () => {
   it("sends a request the official pusher and standardwebhooks packages accept", async () => {
     const app = await makeApp({ secret: "delivery-app-secret" });
     const hook = path();
-    const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["client_event"], batching: unbatched, headers: { "X-Tenant": "acme", "Content-Type": "text/plain" } });
+    const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["client_event"], batching: unbatched, headers: { "X-Tenant": "acme", "Content-Type": "text/plain", "X-Latin": "café", "X-Tab": "a\tb" } });
     const result = await ingest(app.id, [{ name: "client_event", channel: "private-chat", event: "client-typing", data: { typing: true }, socket_id: "1.2", user_id: "42" }]);
     expect(result.status).toBe(202);
 
     const [request] = await eventually(() => engine.receiver.at(hook).length === 1 && engine.receiver.at(hook), { what: "one request" });
     expect(request!.headers["content-type"]).toBe("application/json");
     expect(request!.headers["x-tenant"]).toBe("acme");
+    // Every value validation accepts is one the HTTP client sends: Latin-1 and tabs included.
+    expect(request!.headers["x-latin"]).toBe("café");
+    expect(request!.headers["x-tab"]).toBe("a\tb");
     const pusher = new Pusher({ appId: app.id, key: app.key, secret: "delivery-app-secret", cluster: "mt1" });
     expect(pusher.webhook({ headers: request!.headers, rawBody: request!.body }).isValid()).toBe(true);
     expect(new Webhook(endpoint.standardWebhooks.secret).verify(request!.body, request!.headers)).toBeTruthy();

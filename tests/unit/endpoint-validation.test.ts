@@ -24,7 +24,7 @@ describe("endpoint URLs", () => {
 });
 
 describe("custom headers", () => {
-  it.each(["Content-Type", "content-length", "HOST", "Connection", "Transfer-Encoding", "X-Pusher-Key", "x-pusher-signature", "Webhook-Id", "webhook-timestamp", "webhook-signature", "X-Herald-Delivery-Id", "x-herald-anything"])(
+  it.each(["Content-Type", "content-length", "HOST", "Connection", "Transfer-Encoding", "X-Pusher-Key", "x-pusher-signature", "Webhook-Id", "webhook-timestamp", "webhook-signature", "X-Herald-Delivery-Id", "x-herald-anything", "X-Pusher-Extra", "Webhook-Extra", "Keep-Alive", "TE", "Upgrade", "Trailer", "Expect"])(
     "reserves %s",
     (name) => {
       expect(headerNameIssue(name)).toMatch(/reserved/);
@@ -40,6 +40,11 @@ describe("custom headers", () => {
   it("rejects names that are not RFC 7230 tokens and values with line breaks", () => {
     const result = headersSchema.safeParse({ "Bad Name": "x", "X:Colon": "y", "X-Ok": "line\nbreak", "X-Nul": "a\0b" });
     expect(fields(result).sort()).toEqual(["Bad Name", "X-Nul", "X-Ok", "X:Colon"]);
+  });
+
+  it("accepts only values an HTTP header can carry: visible ASCII, Latin-1, spaces and tabs", () => {
+    const result = headersSchema.safeParse({ "X-Cjk": "東京", "X-Control": "\u0001", "X-Emoji": "ok 👍", "X-Latin": "café", "X-Tab": "a\tb", "X-Plain": "Bearer abc=" });
+    expect(fields(result).sort()).toEqual(["X-Cjk", "X-Control", "X-Emoji"]);
   });
 
   it("rejects names repeated in another case and more than 50 headers", () => {
