@@ -41,7 +41,10 @@ export function DeliveriesLog({ appId }: { appId: string }) {
       }),
       column.accessor("endpointId", {
         header: "Endpoint",
-        cell: (info) => <EndpointCell endpoint={endpointsById.get(info.getValue())} id={info.getValue()} />,
+        cell: (info) => {
+          const id = info.getValue();
+          return <EndpointCell endpoint={id ? endpointsById.get(id) : undefined} id={id} />;
+        },
       }),
       column.accessor("attemptCount", { header: "Attempts", cell: (info) => <span className="tabular-nums text-slate-700">{info.getValue()}</span> }),
       column.accessor("lastResponseStatus", {
@@ -168,6 +171,7 @@ function EventsCell({ delivery }: { delivery: Delivery }) {
   );
 }
 
-function EndpointCell({ endpoint, id }: { endpoint: Endpoint | undefined; id: string }) {
+function EndpointCell({ endpoint, id }: { endpoint: Endpoint | undefined; id: string | null }) {
+  if (!id) return <span className="text-xs text-slate-400 italic">Deleted endpoint</span>;
   return <span className="block max-w-56 truncate font-mono text-xs text-slate-600" title={endpoint ? endpointTarget(endpoint) : id}>{endpoint ? endpointTarget(endpoint) : id.slice(-8)}</span>;
 }

@@ -26,7 +26,7 @@ export function DeliveryDrawer({ appId, deliveryId, endpointsById, onClose }: { 
             // A failed background refresh keeps the detail (and its Redeliver button) on screen.
             <div className="space-y-3">
               {delivery.isError ? <RefreshFailed error={delivery.error} /> : null}
-              <DeliveryDetail appId={appId} delivery={delivery.data} endpoint={endpointsById.get(delivery.data.endpointId)} />
+              <DeliveryDetail appId={appId} delivery={delivery.data} endpoint={delivery.data.endpointId ? endpointsById.get(delivery.data.endpointId) : undefined} />
             </div>
           ) : delivery.isError ? (
             <ErrorState error={delivery.error} retry={() => void delivery.refetch()} />
@@ -54,7 +54,7 @@ function DeliveryDetail({ appId, delivery, endpoint }: { appId: string; delivery
           <dd className="max-w-72 truncate font-mono text-xs">
             {endpoint ? (
               <Link className="text-indigo-700 hover:underline" href={`/apps/${encodeURIComponent(appId)}/endpoints/${endpoint.id}`}>{endpointTarget(endpoint)}</Link>
-            ) : delivery.endpointId}
+            ) : (delivery.endpointId ?? <span className="font-sans text-slate-400 italic">Deleted endpoint</span>)}
           </dd>
           <dt className="text-slate-500">Created</dt>
           <dd><RelativeTime value={delivery.createdAt} /></dd>
@@ -70,6 +70,8 @@ function DeliveryDetail({ appId, delivery, endpoint }: { appId: string; delivery
         <Button
           variant="primary"
           loading={redeliver.isPending}
+          disabled={!delivery.endpointId}
+          title={delivery.endpointId ? undefined : "Its endpoint was deleted"}
           onClick={async () => {
             try {
               await redeliver.mutateAsync(delivery.id);

@@ -14,7 +14,7 @@ import { endpointTarget } from "@/components/endpoints/endpoint-status";
 
 const toLocalInput = (date: Date) => new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 
-/** Re-sends every failed delivery of an endpoint in a time range, as a job with visible progress. */
+/** Re-sends every failed delivery of an endpoint (or of all of them) in a time range, as a job with visible progress. */
 export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: string; endpoints: Endpoint[]; defaultEndpointId?: string }) {
   const [open, setOpen] = useState(false);
   const [endpointId, setEndpointId] = useState(defaultEndpointId ?? "");
@@ -25,13 +25,14 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
   const [jobId, setJobId] = useState<string | null>(null);
   const recover = useRecover(appId);
   const job = useJob(jobId);
-  const chosen = endpointId || endpoints[0]?.id || "";
+  // "" = all the app's endpoints (those enabled: a disabled one's deliveries would only fail again).
+  const chosen = endpoints.some((endpoint) => endpoint.id === endpointId) ? endpointId : "";
 
   async function start() {
     setErrors({});
     try {
       const result = await recover.mutateAsync({
-        endpointId: chosen,
+        endpointId: chosen || null,
         since: new Date(since).toISOString(),
         until: new Date(until).toISOString(),
         eventTypes: eventTypes.trim() ? eventTypes.split(/[\s,]+/).filter(Boolean) : undefined,
@@ -61,7 +62,7 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
           <LifeBuoy className="h-4 w-4" aria-hidden /> Recover failed deliveries
         </Button>
       </DialogTrigger>
-      <DialogContent title="Recover failed deliveries" description="Sends every failed delivery of the endpoint in the time range again, as manual attempts.">
+      <DialogContent title="Recover failed deliveries" description="Sends every failed delivery in the time range again, as manual attempts.">
         {jobId ? (
           <div className="space-y-4" aria-live="polite">
             <div className="flex items-center justify-between text-sm">
@@ -84,6 +85,7 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
           <div className="space-y-4">
             <Field label="Endpoint" htmlFor="recover-endpoint" error={errors.endpointId}>
               <Select id="recover-endpoint" value={chosen} onChange={(event) => setEndpointId(event.target.value)}>
+                <option value="">All enabled endpoints</option>
                 {endpoints.map((endpoint) => (
                   <option key={endpoint.id} value={endpoint.id}>{endpointTarget(endpoint)}</option>
                 ))}

@@ -107,12 +107,12 @@ function Loaded({ endpoint }: { endpoint: Endpoint }) {
       />
 
       <Card className="border-red-200">
-        <CardHeader title="Delete endpoint" description="Removes the endpoint and its delivery log. Events already received stay in the app." />
+        <CardHeader title="Delete endpoint" description="Removes the endpoint. Its deliveries stay in the delivery log (those not yet sent are cancelled), and events already received stay in the app." />
         <CardBody>
           <ConfirmDialog
             trigger={<Button variant="danger">Delete endpoint</Button>}
             title="Delete this endpoint?"
-            description={<>Herald stops sending to <span className="font-mono">{endpointTarget(endpoint)}</span> and deletes its delivery log. This cannot be undone.</>}
+            description={<>Herald stops sending to <span className="font-mono">{endpointTarget(endpoint)}</span> and cancels its deliveries not yet sent; the delivery log keeps its history. This cannot be undone.</>}
             confirmLabel="Delete endpoint"
             onConfirm={async () => {
               await remove.mutateAsync(endpoint.id);

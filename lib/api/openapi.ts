@@ -139,6 +139,13 @@ function registerEndpointActions(registry: Registry) {
   });
   path(registry, {
     method: "post",
+    path: "/api/v1/apps/{appId}/recover",
+    summary: "Redeliver the failed deliveries of all the app's enabled endpoints in a time range, as a background job",
+    request: { params: appParams, ...body(recoverSchema) },
+    responses: ok("Started; follow it at /api/v1/jobs/{jobId}", z.object({ jobId: z.string() }), 202),
+  });
+  path(registry, {
+    method: "post",
     path: "/api/v1/apps/{appId}/deliveries/{deliveryId}/redeliver",
     summary: "Send one delivery again now (recorded as a manual attempt)",
     request: { params: appParams.extend({ deliveryId: z.uuid() }) },

@@ -70,8 +70,9 @@ export function useTestEndpoint(appId: string, endpointId: string) {
 
 export function useRecover(appId: string) {
   return useMutation({
-    mutationFn: ({ endpointId, ...input }: { endpointId: string; since: string; until: string; eventTypes?: string[] }) =>
-      api<{ jobId: string }>(`${base(appId)}/${endpointId}/recover`, { method: "POST", body: input }),
+    /** endpointId null: every enabled endpoint of the app. */
+    mutationFn: ({ endpointId, ...input }: { endpointId: string | null; since: string; until: string; eventTypes?: string[] }) =>
+      api<{ jobId: string }>(endpointId ? `${base(appId)}/${endpointId}/recover` : `/apps/${encodeURIComponent(appId)}/recover`, { method: "POST", body: input }),
   });
 }
 

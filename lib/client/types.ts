@@ -86,7 +86,8 @@ export type Attempt = {
 export type Delivery = {
   id: string;
   appId: string;
-  endpointId: string;
+  /** null once the endpoint was deleted (its deliveries stay in the log). */
+  endpointId: string | null;
   eventIds: string[];
   eventNames?: string[];
   channels?: string[];

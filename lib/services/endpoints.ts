@@ -200,11 +200,19 @@ export async function updateEndpoint(principal: Principal, appId: string, endpoi
   return presentEndpoint(endpoint);
 }
 
+/**
+ * Deletes the endpoint but not its history: deliveries not yet sent become `cancelled`, and every
+ * delivery stays in the log with its attempts (endpoint_id is cleared by the foreign key).
+ */
 export async function deleteEndpoint(principal: Principal, appId: string, endpointId: string) {
   await getEndpointRecord(appId, endpointId);
   await db.$transaction(async (tx) => {
+    const cancelled = await tx.delivery.updateMany({
+      where: { endpointId, status: { in: ["pending", "retrying", "delivering"] } },
+      data: { status: "cancelled", nextAttemptAt: null, claimJobId: null, lastError: `Cancelled: the endpoint was deleted on ${new Date().toISOString()}` },
+    });
     await tx.endpoint.delete({ where: { id: endpointId } });
-    await recordAudit(tx, principal, { action: "endpoint.deleted", resourceType: "endpoint", resourceId: endpointId, appId });
+    await recordAudit(tx, principal, { action: "endpoint.deleted", resourceType: "endpoint", resourceId: endpointId, appId, changes: { cancelledDeliveries: cancelled.count } });
   });
 }
 

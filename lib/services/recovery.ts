@@ -7,27 +7,35 @@ import { logger } from "../logger";
 import type { RecoverInput } from "../validation/delivery-actions";
 import { recordAudit } from "./audit";
 
-// Recover: every failed delivery of an endpoint in a time range (optionally only some event
-// types) is sent again, one manual try each, by a background job whose progress the API shows.
+// Recover: every failed delivery of an endpoint, or of a whole app, in a time range (optionally
+// only some event types) is sent again, one manual try each, by a background job whose progress
+// the API shows.
 
-type RecoverParams = { endpointId: string; since: string; until: string; eventTypes: string[] | null };
+/** endpointId null = the whole app: the failed deliveries of its endpoints that are enabled now. */
+type RecoverParams = { endpointId: string | null; since: string; until: string; eventTypes: string[] | null };
 
 function failedInRange(appId: string, params: RecoverParams): Prisma.DeliveryWhereInput {
   return {
     appId,
-    endpointId: params.endpointId,
+    ...(params.endpointId ? { endpointId: params.endpointId } : { endpoint: { is: { enabled: true } } }),
     status: "failed",
     createdAt: { gte: new Date(params.since), lt: new Date(params.until) },
     ...(params.eventTypes ? { eventNames: { hasSome: params.eventTypes } } : {}),
   };
 }
 
-export async function startRecovery(principal: Principal, appId: string, endpointId: string, input: RecoverInput): Promise<{ jobId: string }> {
-  // Loaded on demand: the worker runs runRecovery and need not load the endpoint API's validators.
-  const { getEndpointRecord } = await import("./endpoints");
-  const endpoint = await getEndpointRecord(appId, endpointId);
-  if (!endpoint.enabled) {
-    throw new AppError("conflict", `Endpoint ${endpointId} is disabled (${endpoint.disabledReason ?? "by an operator"}); enable it before recovering`);
+/** Starts a recovery of one endpoint's failed deliveries, or (endpointId null) of the app's. */
+export async function startRecovery(principal: Principal, appId: string, endpointId: string | null, input: RecoverInput): Promise<{ jobId: string }> {
+  if (endpointId) {
+    // Loaded on demand: the worker runs runRecovery and need not load the endpoint API's validators.
+    const { getEndpointRecord } = await import("./endpoints");
+    const endpoint = await getEndpointRecord(appId, endpointId);
+    if (!endpoint.enabled) {
+      throw new AppError("conflict", `Endpoint ${endpointId} is disabled (${endpoint.disabledReason ?? "by an operator"}); enable it before recovering`);
+    }
+  } else {
+    const { getAppRecord } = await import("./apps");
+    await getAppRecord(appId);
   }
   const params: RecoverParams = {
     endpointId,
@@ -38,7 +46,13 @@ export async function startRecovery(principal: Principal, appId: string, endpoin
   const total = await db.delivery.count({ where: failedInRange(appId, params) });
   const job = await db.$transaction(async (tx) => {
     const created = await tx.backgroundJob.create({ data: { type: "recover", appId, params, total, createdBy: principal.id } });
-    await recordAudit(tx, principal, { action: "endpoint.recover_started", resourceType: "endpoint", resourceId: endpointId, appId, changes: { ...params, total } });
+    await recordAudit(tx, principal, {
+      action: endpointId ? "endpoint.recover_started" : "app.recover_started",
+      resourceType: endpointId ? "endpoint" : "app",
+      resourceId: endpointId ?? appId,
+      appId,
+      changes: { ...params, total },
+    });
     return created;
   });
   // After commit so the worker finds the row; if Redis fails here the reconciler starts it.
@@ -73,7 +87,9 @@ export async function runRecovery(backgroundJobId: string): Promise<void> {
         where: { id: { in: ids }, status: "failed" },
         data: { status: "pending", nextAttemptAt: new Date(), nextAttemptTrigger: "manual" },
       });
-      await enqueue(QUEUES.deliver, deliverJobs(page.map((delivery) => ({ id: delivery.id, endpointId: delivery.endpointId, attemptNumber: delivery.attemptCount + 1 }))));
+      // failedInRange only matches deliveries whose endpoint still exists.
+      const due = page.flatMap(({ id, endpointId, attemptCount }) => (endpointId ? [{ id, endpointId, attemptNumber: attemptCount + 1 }] : []));
+      await enqueue(QUEUES.deliver, deliverJobs(due));
       processed += page.length;
       await db.backgroundJob.update({ where: { id: job.id }, data: { processed, total: Math.max(job.total, processed) } });
     }

@@ -230,6 +230,13 @@ test("an endpoint answering 410 is disabled automatically and the operator sees 
   await expect(page).toHaveURL(new RegExp(`/apps/${app.id}/endpoints$`));
   await expect(page.getByTestId("endpoint-row")).toHaveCount(1);
   await screenshot(page, "endpoints-list");
+  // Its delivery (the 410) stays in the log, under "Deleted endpoint", and cannot be redelivered.
+  await page.goto(`/apps/${app.id}/deliveries?channel=presence-gone`);
+  const row = page.getByTestId("delivery-row").first();
+  await expect(row).toContainText("Deleted endpoint");
+  await row.click();
+  await expect(page.getByRole("dialog").getByRole("button", { name: "Redeliver" })).toBeDisabled();
+  await page.keyboard.press("Escape");
 });
 
 test("pages through a long delivery log with Load more", async ({ page, request }) => {

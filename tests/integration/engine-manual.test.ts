@@ -2,6 +2,9 @@ import Pusher from "pusher";
 import { describe, expect, it } from "vitest";
 import * as redeliverRoute from "@/app/api/v1/apps/[appId]/deliveries/[deliveryId]/redeliver/route";
 import * as recoverRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/recover/route";
+import * as appRecoverRoute from "@/app/api/v1/apps/[appId]/recover/route";
+import * as endpointRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/route";
+import * as deliveryRoute from "@/app/api/v1/apps/[appId]/deliveries/[deliveryId]/route";
 import * as testRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/test/route";
 import { db } from "@/lib/db";
 import { makeApp, uniqueId } from "../factories";
@@ -70,6 +73,58 @@ describe("recover", () => {
     await eventually(async () => (await db.delivery.count({ where: { endpointId: endpoint.id, status: "succeeded" } })) === 2);
     expect(await db.delivery.count({ where: { endpointId: endpoint.id, status: "failed" } })).toBe(1);
     expect(engine.receiver.at(hook)).toHaveLength(5);
+  });
+});
+
+describe("recover across an app", () => {
+  it("re-sends the failed deliveries of every enabled endpoint, and skips a disabled one", async () => {
+    const app = await makeApp();
+    const [hookA, hookB, hookOff] = [`/${uniqueId("a")}`, `/${uniqueId("b")}`, `/${uniqueId("off")}`];
+    let healthy = false;
+    for (const hook of [hookA, hookB, hookOff]) engine.receiver.script(hook, () => ({ status: healthy ? 200 : 400 }));
+    const make = (hook: string) => makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["channel_occupied"], batching: unbatched });
+    const [a, b, off] = [await make(hookA), await make(hookB), await make(hookOff)];
+    const since = new Date(Date.now() - 1000).toISOString();
+    await ingest(app.id, [{ name: "channel_occupied", channel: "x" }]);
+    await eventually(async () => (await db.delivery.count({ where: { appId: app.id, status: "failed" } })) === 3);
+    await db.endpoint.update({ where: { id: off.id }, data: { enabled: false } });
+    healthy = true;
+
+    expect((await call(appRecoverRoute.POST, "POST", "/", { params: { appId: "no-such-app" }, body: { since } })).status).toBe(404);
+    const started = await call(appRecoverRoute.POST, "POST", "/", { params: { appId: app.id }, body: { since } });
+    expect(started.status).toBe(202);
+    const job = await eventually(() => db.backgroundJob.findFirst({ where: { id: started.body.jobId, status: "succeeded" } }));
+    expect(job).toMatchObject({ type: "recover", total: 2, processed: 2 });
+    for (const endpoint of [a, b]) await eventually(async () => (await db.delivery.count({ where: { endpointId: endpoint.id, status: "succeeded" } })) === 1);
+    expect(await db.delivery.count({ where: { endpointId: off.id, status: "failed" } })).toBe(1);
+    expect(engine.receiver.at(hookOff)).toHaveLength(1);
+  });
+});
+
+describe("deleting an endpoint", () => {
+  it("keeps its deliveries and attempts in the log, cancels the unsent ones, and refuses to redeliver them", async () => {
+    const app = await makeApp();
+    const hook = `/${uniqueId("hook")}`;
+    engine.receiver.script(hook, () => ({ status: 400 }));
+    const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["channel_occupied"], batching: unbatched });
+    await ingest(app.id, [{ name: "channel_occupied", channel: "x" }]);
+    const failed = await eventually(() => db.delivery.findFirst({ where: { endpointId: endpoint.id, status: "failed" } }));
+    const waiting = await db.delivery.create({
+      data: { appId: app.id, endpointId: endpoint.id, eventIds: ["later"], eventNames: ["channel_occupied"], channels: ["y"], body: "{}", status: "retrying", nextAttemptAt: new Date(Date.now() + 3_600_000) },
+    });
+
+    expect((await call(endpointRoute.DELETE, "DELETE", "/", { params: { appId: app.id, endpointId: endpoint.id } })).status).toBe(204);
+
+    const kept = await call(deliveryRoute.GET, "GET", "/", { params: { appId: app.id, deliveryId: failed.id } });
+    expect(kept.status).toBe(200);
+    expect(kept.body).toMatchObject({ id: failed.id, endpointId: null, status: "failed" });
+    expect(kept.body.attempts).toHaveLength(1);
+    const cancelled = await db.delivery.findUniqueOrThrow({ where: { id: waiting.id } });
+    expect(cancelled).toMatchObject({ status: "cancelled", endpointId: null, nextAttemptAt: null });
+    expect(cancelled.lastError).toContain("endpoint was deleted");
+    const again = await call(redeliverRoute.POST, "POST", "/", { params: { appId: app.id, deliveryId: failed.id } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.message).toContain("was deleted");
   });
 });
 
