@@ -76,7 +76,7 @@ export const deliverySchema = z
   .object({
     id: z.string(),
     appId: z.string(),
-    endpointId: z.string(),
+    endpointId: z.string().nullable().describe("null once the endpoint was deleted: its deliveries stay in the log"),
     eventIds: z.array(z.string()),
     eventNames: z.array(z.string()),
     channels: z.array(z.string()),
