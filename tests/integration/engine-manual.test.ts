@@ -7,6 +7,7 @@ import * as endpointRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]
 import * as deliveryRoute from "@/app/api/v1/apps/[appId]/deliveries/[deliveryId]/route";
 import * as testRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/test/route";
 import { db } from "@/lib/db";
+import { deliverySchema } from "@/lib/validation/deliveries";
 import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
 import { call } from "../helpers/api";
@@ -119,6 +120,7 @@ describe("deleting an endpoint", () => {
     expect(kept.status).toBe(200);
     expect(kept.body).toMatchObject({ id: failed.id, endpointId: null, status: "failed" });
     expect(kept.body.attempts).toHaveLength(1);
+    expect(deliverySchema.strict().parse(kept.body)).toBeTruthy(); // the documented shape allows the null
     const cancelled = await db.delivery.findUniqueOrThrow({ where: { id: waiting.id } });
     expect(cancelled).toMatchObject({ status: "cancelled", endpointId: null, nextAttemptAt: null });
     expect(cancelled.lastError).toContain("endpoint was deleted");
