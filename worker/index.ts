@@ -12,6 +12,16 @@ try {
   throw error;
 }
 
+// A worker started on its own (npm run worker, on any host) checks its key too: with the wrong one
+// every signature would fail.
+const { assertEncryptionKeyMatches } = await import("../lib/services/encryption-check");
+try {
+  await assertEncryptionKeyMatches();
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+
 const { startWorker } = await import("./runtime");
 const runtime = await startWorker();
 

@@ -29,7 +29,7 @@ function startQueueWorker(name: QueueName, processor: Processor, concurrency: nu
     maxStalledCount: 5,
   });
   worker.on("error", (error) => logger.warn({ err: error, queue: name }, "worker error"));
-  worker.on("failed", (job, error) => logger.debug({ err: error, queue: name, jobId: job?.id }, "job failed"));
+  worker.on("failed", (job, error) => logger.error({ err: error, queue: name, jobId: job?.id }, "job failed"));
   return worker;
 }
 

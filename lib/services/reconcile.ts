@@ -2,6 +2,7 @@ import { db } from "../db";
 import { env } from "../env";
 import { deliverJobs, enqueue, QUEUES } from "../jobs/queues";
 import { getRedis } from "../redis";
+import { logger } from "../logger";
 
 // Postgres is the source of truth and the queue can be rebuilt from it. Run every few seconds by
 // one worker at a time (a BullMQ job scheduler); every step is idempotent (deterministic job ids,
@@ -82,9 +83,12 @@ export async function takeBackInterrupted(graceMs: number, scope: { appId?: stri
   const orphaned = candidates.filter((row) => !row.claim_job_id || !held.has(row.claim_job_id));
   if (orphaned.length === 0) return [];
   // Still the same attempt (id + attempt_count): a delivery that finished meanwhile is left alone.
-  return db.$queryRaw<{ id: string; endpoint_id: string; attempt_count: number }[]>`
+  // The interrupted attempt counts like any other: past the endpoint's retry schedule or maximum
+  // age (or a manual single try) the delivery ends failed, so a delivery that kills or breaks its
+  // worker every time cannot go round for ever.
+  const rows = await db.$queryRaw<{ id: string; endpoint_id: string; attempt_count: number; status: string }[]>`
     WITH stuck AS (
-      SELECT d.id, d.attempt_count, d.next_attempt_trigger, d.last_attempt_at FROM deliveries d
+      SELECT d.id, d.endpoint_id, d.attempt_count, d.next_attempt_trigger, d.last_attempt_at, d.created_at FROM deliveries d
       JOIN unnest(${orphaned.map((row) => row.id)}::uuid[], ${orphaned.map((row) => row.attempt_count)}::int[]) AS o(id, attempt_count)
         ON o.id = d.id AND o.attempt_count = d.attempt_count
       WHERE d.status = 'delivering'
@@ -92,14 +96,30 @@ export async function takeBackInterrupted(graceMs: number, scope: { appId?: stri
     ), logged AS (
       INSERT INTO attempts (id, delivery_id, number, trigger, request_headers, duration_ms, error, started_at)
       SELECT gen_random_uuid(), stuck.id, stuck.attempt_count, stuck.next_attempt_trigger, '{}'::jsonb, 0,
-             'interrupted: the worker stopped during this attempt; the outcome is unknown', coalesce(stuck.last_attempt_at, now())
+             ${INTERRUPTED}, coalesce(stuck.last_attempt_at, now())
       FROM stuck WHERE stuck.attempt_count > 0
       ON CONFLICT (delivery_id, number) DO NOTHING
+    ), decided AS (
+      SELECT stuck.id,
+        stuck.next_attempt_trigger = 'manual'
+          OR stuck.attempt_count > coalesce(CASE WHEN jsonb_typeof(e.retry_schedule_seconds) = 'array' THEN jsonb_array_length(e.retry_schedule_seconds) END, ${env.HERALD_RETRY_SCHEDULE_SECONDS.length})
+          OR stuck.created_at < now() - make_interval(secs => coalesce(e.retry_max_age_seconds, ${env.HERALD_MAX_DELIVERY_AGE_SECONDS})) AS give_up
+      FROM stuck JOIN endpoints e ON e.id = stuck.endpoint_id
     )
-    UPDATE deliveries d SET status = 'retrying', next_attempt_at = now(), claim_job_id = NULL, updated_at = now()
-    FROM stuck WHERE d.id = stuck.id
-    RETURNING d.id::text, d.endpoint_id::text, d.attempt_count`;
+    UPDATE deliveries d SET
+      status = CASE WHEN decided.give_up THEN 'failed'::"DeliveryStatus" ELSE 'retrying'::"DeliveryStatus" END,
+      next_attempt_at = CASE WHEN decided.give_up THEN NULL ELSE now() END,
+      next_attempt_trigger = CASE WHEN decided.give_up THEN 'auto'::"AttemptTrigger" ELSE d.next_attempt_trigger END,
+      last_error = CASE WHEN decided.give_up THEN 'gave up after ' || d.attempt_count || ' attempts; last: ' || ${INTERRUPTED} ELSE ${INTERRUPTED} END,
+      last_response_status = NULL, claim_job_id = NULL, updated_at = now()
+    FROM decided WHERE d.id = decided.id
+    RETURNING d.id::text, d.endpoint_id::text, d.attempt_count, d.status::text`;
+  const failed = rows.filter((row) => row.status === "failed");
+  if (failed.length > 0) logger.warn({ deliveryIds: failed.map((row) => row.id) }, "interrupted deliveries out of attempts: failed");
+  return rows.filter((row) => row.status === "retrying");
 }
+
+const INTERRUPTED = "interrupted: the worker stopped during this attempt; the outcome is unknown";
 
 /** Deliver jobs (by Redis key, as claims record them) whose lock is held: a live worker runs them. */
 async function heldJobs(jobKeys: string[]): Promise<Set<string>> {

@@ -132,6 +132,20 @@ describe("retries and failures", () => {
     expect(delivery.attempts[0]!.responseBody).toBe("boom");
   });
 
+  it("logs a request Herald cannot prepare as a failed attempt and runs the schedule out (the job never throws it back)", async () => {
+    const app = await makeApp();
+    const hook = path();
+    const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [1] }, headers: { "X-Tenant": "acme" } });
+    // As if encrypted with another HERALD_ENCRYPTION_KEY: decrypting it throws.
+    await db.endpoint.update({ where: { id: endpoint.id }, data: { headersEncrypted: "v1:not-a-ciphertext" } });
+    await ingest(app.id, [{ name: "channel_occupied", channel: "x" }]);
+    const failed = await eventually(() => db.delivery.findFirst({ where: { endpointId: endpoint.id, status: "failed" }, include: { attempts: { orderBy: { number: "asc" } } } }), { timeoutMs: 20_000 });
+    expect(failed.lastError).toMatch(/^gave up after 2 attempts; last: Herald could not prepare the request/);
+    expect(failed.attempts.map((attempt) => [attempt.number, attempt.responseStatus])).toEqual([[1, null], [2, null]]);
+    expect(failed.attempts[0]!.error).toMatch(/^Herald could not prepare the request: /);
+    expect(engine.receiver.at(hook)).toHaveLength(0);
+  });
+
   it("honours Retry-After", async () => {
     const app = await makeApp();
     const hook = path();

@@ -1,6 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { closeQueues, getQueue, QUEUES } from "@/lib/jobs/queues";
-import { reconcile } from "@/lib/services/reconcile";
+import { db } from "@/lib/db";
+import { reconcile, takeBackInterrupted } from "@/lib/services/reconcile";
+import { makeEndpoint } from "../factories/endpoints";
 import { makeApp } from "../factories";
 import { makeEvent } from "../helpers/delivery-log-fixtures";
 import { uniquePrefix } from "../helpers/worker-process";
@@ -35,5 +37,33 @@ describe("reconciler", () => {
     expect(appsQueued(fresh.id)).toBe(0);
     expect(appsQueued(routed.id)).toBe(0);
     expect(report.appsWithUnroutedEvents).toBeGreaterThanOrEqual(2);
+  });
+
+  it("counts an interrupted attempt: past the endpoint's schedule the delivery ends failed instead of going round again", async () => {
+    const app = await makeApp();
+    // Two attempts in all: the first, and one retry after 1 s.
+    const endpoint = await makeEndpoint(app.id, { url: "http://127.0.0.1:9/never", eventTypes: ["client_event"], retry: { scheduleSeconds: [1] } });
+    const stuck = (attemptCount: number, trigger: "auto" | "manual" = "auto") =>
+      db.delivery.create({
+        data: {
+          appId: app.id, endpointId: endpoint.id, eventIds: [`e-${attemptCount}-${trigger}`], eventNames: ["client_event"], channels: ["c"], body: "{}",
+          status: "delivering", attemptCount, nextAttemptTrigger: trigger, lastAttemptAt: new Date(Date.now() - 3_600_000),
+        },
+      });
+    const first = await stuck(1);
+    const last = await stuck(2);
+    const manual = await stuck(1, "manual");
+
+    const again = await takeBackInterrupted(1000, { appId: app.id });
+
+    expect(again.map((row) => row.id)).toEqual([first.id]);
+    const after = async (id: string) => db.delivery.findUniqueOrThrow({ where: { id }, include: { attempts: true } });
+    expect(await after(first.id)).toMatchObject({ status: "retrying", claimJobId: null });
+    for (const id of [last.id, manual.id]) {
+      const delivery = await after(id);
+      expect(delivery).toMatchObject({ status: "failed", nextAttemptAt: null, nextAttemptTrigger: "auto" });
+      expect(delivery.lastError).toMatch(/^gave up after \d attempts; last: interrupted/);
+      expect(delivery.attempts.map((attempt) => attempt.error)).toEqual([expect.stringContaining("interrupted")]);
+    }
   });
 });

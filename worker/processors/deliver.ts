@@ -3,9 +3,10 @@ import { logger } from "../../lib/logger";
 import { DELIVER_CHUNK, enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
 import { deliverJobId } from "../../lib/jobs/ids";
 import { judge } from "../../lib/delivery/policy";
-import { endpointConfig } from "../../lib/delivery/config-cache";
+import { db } from "../../lib/db";
+import { endpointConfig, type EndpointConfig, type EndpointWithApp } from "../../lib/delivery/config-cache";
 import { claimDeliveries, claimNextDue, failUndeliverableMany, recordOutcomes, updateEndpointHealth, type ClaimedRow, type Outcome } from "../../lib/delivery/bulk";
-import { disabledReason, nextState, sendWithConfig } from "../../lib/services/attempts";
+import { disabledReason, nextState, sendWithConfig, type SentAttempt } from "../../lib/services/attempts";
 import { refusedJobDelayMs } from "../../lib/delivery/limiter";
 import { endpointLimits, inFlightDeliveries, requestSlots, shutdown } from "./state";
 
@@ -55,20 +56,30 @@ const newestCreatedAt = (rows: ClaimedRow[]) => new Date(Math.max(...rows.map((r
 async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promise<void> {
   const first = claimed[0];
   if (!first) return;
-  const config = await endpointConfig(first.endpointId, first.version);
-  if (!config) return; // deleted: its deliveries went with it
-  const disabled = disabledReason(config.endpoint);
+  const prepared = await prepareEndpoint(first);
+  if (!prepared) return; // deleted: its deliveries went with it
+  const { endpoint, config } = prepared;
+  const disabled = disabledReason(endpoint);
   if (disabled) return failUndeliverableMany(claimed, disabled);
 
   const recorder = new OutcomeRecorder(first.endpointId, first.consecutiveFailures);
+  let sendError = false;
+  const send = (delivery: ClaimedRow): Promise<SentAttempt> => {
+    if (!config) return Promise.resolve(unsent(prepared.problem));
+    return sendWithConfig(config, delivery.id, delivery.body, delivery.attemptNumber).catch((error: Error) => {
+      if (!sendError) logger.error({ err: error, endpointId }, "could not send a request to this endpoint");
+      sendError = true;
+      return unsent(`Herald could not send the request: ${error.message}`);
+    });
+  };
   const sends = await Promise.allSettled(
     claimed.map(async (delivery) => {
       const sentAttempt = await endpointLimits.run(endpointId, () =>
-        requestSlots.run(async () => (shutdown.handedBack ? null : sendWithConfig(config, delivery.id, delivery.body, delivery.attemptNumber))),
+        requestSlots.run(async () => (shutdown.handedBack ? null : send(delivery))),
       );
       if (!sentAttempt) return;
       const verdict = judge(sentAttempt.result);
-      const next = nextState(delivery, config.endpoint, verdict, sentAttempt.result, "engine");
+      const next = nextState(delivery, endpoint, verdict, sentAttempt.result, "engine");
       recorder.add({ delivery, sent: sentAttempt, verdict, status: next.status, nextAttemptAt: next.nextAttemptAt, lastError: verdict.outcome === "success" ? null : next.error });
     }),
   );
@@ -76,6 +87,32 @@ async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promis
   const failed = sends.find((result) => result.status === "rejected");
   if (failed) throw failed.reason;
 }
+
+type Prepared = { endpoint: EndpointWithApp; config: EndpointConfig; problem?: undefined } | { endpoint: EndpointWithApp; config: null; problem: string };
+
+/**
+ * The endpoint's configuration with its secrets decrypted. When that fails (a secret the
+ * HERALD_ENCRYPTION_KEY cannot decrypt, say) the deliveries still get a failed attempt each, saying
+ * why, and the retry schedule runs its course: a job that threw would leave them for the
+ * reconciler to take back, round and round.
+ */
+async function prepareEndpoint(first: ClaimedRow): Promise<Prepared | null> {
+  try {
+    const config = await endpointConfig(first.endpointId, first.version);
+    return config ? { endpoint: config.endpoint, config } : null;
+  } catch (error) {
+    logger.error({ err: error, endpointId: first.endpointId }, "could not prepare requests for this endpoint");
+    const endpoint = await db.endpoint.findUnique({ where: { id: first.endpointId }, include: { app: true } });
+    return endpoint ? { endpoint, config: null, problem: `Herald could not prepare the request: ${(error as Error).message}` } : null;
+  }
+}
+
+/** An attempt that never left Herald: no response, the reason as its error. */
+const unsent = (error: string): SentAttempt => ({
+  result: { status: null, headers: null, body: null, error, durationMs: 0 },
+  requestHeaders: {},
+  startedAt: new Date(),
+});
 
 /** Buffers outcomes and writes them in order, a statement per RECORD_EVERY, then schedules retries. */
 class OutcomeRecorder {
