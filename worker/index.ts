@@ -25,10 +25,22 @@ try {
 const { startWorker } = await import("./runtime");
 const runtime = await startWorker();
 
+/** Time after the hand-back deadline for closing connections. */
+const SHUTDOWN_MARGIN_MS = 10_000;
+
 let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
+  // Closing waits on Redis and Postgres; when one of them is down that could last for ever. Past
+  // the hand-back deadline plus a margin, exit anyway: what is still `delivering` is taken back by
+  // the reconciler of a running worker, as after a crash.
+  const { env } = await import("../lib/env");
+  const { logger } = await import("../lib/logger");
+  setTimeout(() => {
+    logger.error({ signal }, "shutdown did not finish in time (is Redis or Postgres down?); exiting");
+    process.exit(1);
+  }, env.HERALD_SHUTDOWN_TIMEOUT_MS + SHUTDOWN_MARGIN_MS).unref();
   await runtime.stop(signal);
   process.exit(0);
 }

@@ -1,3 +1,4 @@
+import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { closeQueues } from "@/lib/jobs/queues";
@@ -5,6 +6,7 @@ import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
 import { ingest } from "../helpers/engine";
 import { eventually, receivedEvents, startReceiver, type Receiver } from "../helpers/receiver";
+import { testEnv } from "../helpers/test-env";
 import { fastEngineEnv, startWorkerProcess, uniquePrefix, type WorkerProcess } from "../helpers/worker-process";
 
 // Graceful shutdown of a real worker process (SIGTERM): open batch windows are flushed at once,
@@ -15,6 +17,7 @@ const prefix = uniquePrefix("shutdown");
 process.env.HERALD_QUEUE_PREFIX = prefix;
 
 const SHUTDOWN_TIMEOUT_MS = Number(fastEngineEnv.HERALD_SHUTDOWN_TIMEOUT_MS);
+const redisUrl = new URL(testEnv.REDIS_URL ?? "redis://127.0.0.1:6379");
 let receiver: Receiver;
 const running: WorkerProcess[] = [];
 
@@ -144,5 +147,30 @@ describe("graceful shutdown", () => {
     const attempts = await db.attempt.findMany({ where: { deliveryId: handedBack.id }, orderBy: { number: "asc" } });
     expect(attempts.at(-1)).toMatchObject({ responseStatus: 200, error: null });
     expect(attempts.map((attempt) => attempt.number)).toEqual(attempts.map((_, index) => index + 1));
+  });
+
+  it("exits within its deadline even when Redis is gone", async () => {
+    // The worker reaches Redis through a proxy this test can cut: Redis is "down" for it alone.
+    const sockets = new Set<net.Socket>();
+    const proxy = net.createServer((client) => {
+      const upstream = net.connect(Number(redisUrl.port || 6379), redisUrl.hostname);
+      for (const socket of [client, upstream]) {
+        sockets.add(socket);
+        socket.on("error", () => undefined);
+        socket.on("close", () => sockets.delete(socket));
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    const port = (proxy.address() as net.AddressInfo).port;
+    const worker = await startWorker({ REDIS_URL: `redis://127.0.0.1:${port}${redisUrl.pathname}` });
+    const closed = new Promise<void>((resolve) => proxy.close(() => resolve()));
+    for (const socket of sockets) socket.destroy();
+    await closed;
+
+    const { code, tookMs } = await terminate(worker, SHUTDOWN_TIMEOUT_MS + 20_000);
+    expect(code).toBe(1);
+    expect(tookMs).toBeGreaterThanOrEqual(SHUTDOWN_TIMEOUT_MS);
+    expect(worker.output()).toContain("shutdown did not finish in time");
   });
 });
