@@ -53,7 +53,12 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
       open={open}
       onOpenChange={(next) => {
         setOpen(next);
-        if (next) setEndpointId(defaultEndpointId ?? endpointId);
+        if (next) {
+          setEndpointId(defaultEndpointId ?? endpointId);
+          // The default range ends now, when the dialog opens (not when the page loaded).
+          setSince(toLocalInput(new Date(Date.now() - 24 * 3600_000)));
+          setUntil(toLocalInput(new Date(Date.now() + 60_000)));
+        }
         else setJobId(null);
       }}
     >

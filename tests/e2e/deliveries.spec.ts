@@ -189,6 +189,20 @@ test("recovers failed deliveries of an endpoint and shows the job's progress", a
   await screenshot(page, "deliveries-log");
 });
 
+test("the Recover dialog's default range ends when it is opened, not when the page loaded", async ({ page }) => {
+  await deliveriesPage(page);
+  const recover = page.getByRole("button", { name: "Recover failed deliveries" });
+  await expect(recover).toBeEnabled(); // the endpoints have loaded
+  // The page has been open for two hours.
+  await page.clock.install();
+  await page.clock.fastForward("02:00:00");
+  await recover.click();
+  const until = await page.getByRole("dialog").getByLabel("To").inputValue();
+  // Both clocks are this machine's; the page's is two hours ahead now.
+  expect(new Date(until).getTime()).toBeGreaterThan(Date.now() + 3600_000);
+  await page.keyboard.press("Escape");
+});
+
 test("shows the endpoint's health: success rate, latency percentiles and recent failures", async ({ page }) => {
   await page.goto(`/apps/${app.id}/health`);
   await page.getByLabel("Window").selectOption("1h");
