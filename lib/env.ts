@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { isIP } from "node:net";
 import { z } from "zod";
 
 // The one place that reads process.env. Validated lazily so `next build` can import modules
@@ -14,31 +15,55 @@ const csv = z
       .filter(Boolean),
   );
 
+/** Why an allow-list entry (an IP address, a CIDR range or a host name) is not one, or null. */
+function allowListEntryIssue(entry: string): string | null {
+  const [network = "", prefix, ...rest] = entry.split("/");
+  const family = isIP(network);
+  if (prefix !== undefined || rest.length) {
+    const max = family === 6 ? 128 : 32;
+    if (!family || rest.length || !/^\d{1,3}$/.test(prefix ?? "") || Number(prefix) > max) return `is not an IP address, a CIDR range (prefix 0-${max}) or a host name`;
+    return null;
+  }
+  if (family) return null;
+  return /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i.test(entry) ? null : "is not an IP address, a CIDR range or a host name";
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  DATABASE_URL: z.url({ message: "must be a postgresql:// URL" }).refine((url) => /^postgres(ql)?:\/\//.test(url), {
-    message: "must be a postgresql:// URL",
-  }),
+  DATABASE_URL: z
+    .string({ message: "is required, e.g. postgresql://postgres@127.0.0.1:5432/herald" })
+    .refine((url) => URL.canParse(url) && /^postgres(ql)?:\/\//.test(url), { message: "must be a postgresql:// URL" }),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** BullMQ key prefix; lets several deployments (or test runs) share one Redis. */
   HERALD_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "must be letters, digits, - or _").default("herald"),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").default("redis://127.0.0.1:6379"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Read by server/index.ts before anything else loads; listed here so it is validated too. */
+  HERALD_WEB_HOST: z.string().refine((host) => isIP(host) !== 0 || /^[A-Za-z0-9.-]+$/.test(host), { message: "must be an IP address or a host name" }).optional(),
+  /** Read by worker/start.mjs before the bundle loads. */
+  HERALD_WORKER_PREBUILT: z.enum(["0", "1"], { message: "must be 1 (or empty)" }).optional(),
   HERALD_API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   HERALD_ADMIN_EMAIL: z.email({ message: "must be an email address" }).optional(),
   HERALD_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   HERALD_ENCRYPTION_KEY: z
     .string({ message: "is required (32 random bytes, base64: openssl rand -base64 32)" })
-    .refine((value) => Buffer.from(value, "base64").length === 32, {
+    // Strict: Buffer.from(…, "base64") skips characters it does not know, so junk would pass.
+    .refine((value) => /^[A-Za-z0-9+/]{43}=?$/.test(value), {
       message: "must be 32 bytes encoded as base64 (openssl rand -base64 32)",
     }),
-  HERALD_ALLOWED_DESTINATIONS: csv,
+  HERALD_ALLOWED_DESTINATIONS: csv.superRefine((entries, ctx) => {
+    for (const entry of entries) {
+      const issue = allowListEntryIssue(entry);
+      if (issue) ctx.addIssue({ code: "custom", message: `entry '${entry}' ${issue}` });
+    }
+  }),
   HERALD_RETRY_SCHEDULE_SECONDS: z
     .string()
     .default("5,30,120,600,1800,3600,7200,14400")
     .transform((value, ctx) => {
-      const delays = value.split(",").map((part) => Number(part.trim()));
-      if (delays.some((delay) => !Number.isInteger(delay) || delay < 0)) {
+      const parts = value.split(",").map((part) => part.trim());
+      const delays = parts.map(Number);
+      if (parts.some((part) => part === "") || delays.some((delay) => !Number.isInteger(delay) || delay < 0)) {
         ctx.addIssue({ code: "custom", message: "must be comma-separated whole seconds" });
         return z.NEVER;
       }
@@ -64,7 +89,7 @@ const envSchema = z.object({
   HERALD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
   HERALD_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
-  NEXTAUTH_URL: z.url().optional(),
+  NEXTAUTH_URL: z.url({ protocol: /^https?$/, message: "must be the dashboard's http:// or https:// URL" }).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -79,18 +104,29 @@ export function loadEnv(): Env {
     // Fills only variables that are not set, so the real environment always wins.
     process.loadEnvFile(".env");
   }
-  // An empty assignment in .env (`NAME=`) means "not set", so defaults apply.
-  const present = Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== ""));
+  cached = parseEnv(process.env);
+  return cached;
+}
+
+/** Validates variables (empty = not set, so defaults apply); throws an EnvError naming each problem. */
+export function parseEnv(variables: Record<string, string | undefined>): Env {
+  const present = Object.fromEntries(Object.entries(variables).filter(([, value]) => value !== ""));
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
     throw new EnvError(`Invalid environment: ${lines.join("; ")}`);
   }
-  cached = parsed.data;
-  return cached;
+  return parsed.data;
 }
 
 /** Lazily validated environment: reading any field validates everything once. */
 export const env: Env = new Proxy({} as Env, {
   get: (_target, property) => loadEnv()[property as keyof Env],
 });
+
+/** What the web process needs on top of the shared variables: one line per problem. */
+export function webEnvProblems(env: Env): string[] {
+  const problems: string[] = [];
+  if (!env.NEXTAUTH_SECRET) problems.push("NEXTAUTH_SECRET is required by the web process (dashboard sessions): openssl rand -base64 32");
+  return problems;
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import concurrently from "concurrently";
-import { EnvError, loadEnv } from "../lib/env";
+import { EnvError, loadEnv, webEnvProblems } from "../lib/env";
 import { prepareDatabase } from "../lib/migrations";
 import { assertEncryptionKeyMatches } from "../lib/services/encryption-check";
 import { build, buildIsCurrent } from "./build";
@@ -35,6 +35,8 @@ if (!existsSync(".env") && !process.env.HERALD_ENCRYPTION_KEY) writeFirstRunEnv(
 let env;
 try {
   env = loadEnv();
+  const problems = webEnvProblems(env);
+  if (problems.length) throw new EnvError(problems.join("\n"));
 } catch (error) {
   if (error instanceof EnvError) {
     console.error(error.message);

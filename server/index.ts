@@ -12,7 +12,23 @@ const hostname = process.env.HERALD_WEB_HOST || undefined;
 // The project root: this file runs as server/dist/index.cjs.
 const dir = path.resolve(__dirname, "..", "..");
 
+/** One line per missing or invalid variable, and exit: before Next starts answering 500s. */
+async function checkEnvironment(): Promise<void> {
+  const { EnvError, loadEnv, webEnvProblems } = await import("../lib/env");
+  try {
+    const env = loadEnv();
+    const problems = webEnvProblems(env);
+    if (problems.length) throw new EnvError(problems.join("\n"));
+    if (!env.HERALD_ADMIN_PASSWORD) console.warn("HERALD_ADMIN_PASSWORD is not set: nobody can sign in to the dashboard (API tokens still work)");
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
 async function main(): Promise<void> {
+  await checkEnvironment();
   const app = next({ dev: false, dir, hostname, port });
   const handle = app.getRequestHandler();
   await app.prepare();
