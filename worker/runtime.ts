@@ -14,6 +14,7 @@ import { processRecover } from "./processors/recover";
 import { processRouteEvents } from "./processors/route-events";
 import { inFlightDeliveries, openBatches, shutdown } from "./processors/state";
 import { TimeoutError, withTimeout } from "../lib/timeout";
+import { interruptAttempts } from "../lib/services/reconcile";
 
 const RETENTION_EVERY_MS = 24 * 3600 * 1000;
 const DELIVER_LOCK_MS = 10_000;
@@ -44,15 +45,21 @@ async function finishesWithin(promise: Promise<unknown>, ms: number): Promise<bo
   }
 }
 
-/** Deliveries still in flight when shutdown times out go back to the queue for another worker. */
+/**
+ * Deliveries still in flight when shutdown times out go back to the queue for another worker. Their
+ * requests are aborted, but may have reached the endpoint: each is logged as an interrupted attempt
+ * and counts like one (the next try is the next attempt number).
+ */
 async function handBack(deliveryIds: string[]): Promise<void> {
   if (deliveryIds.length === 0) return;
   shutdown.handedBack = true;
-  const rows = await db.$queryRaw<{ id: string; endpoint_id: string; attempt_count: number }[]>`
-    UPDATE deliveries SET status = 'retrying', attempt_count = attempt_count - 1, next_attempt_at = now(), updated_at = now()
-    WHERE id = ANY(${deliveryIds}::uuid[]) AND status = 'delivering' RETURNING id::text, endpoint_id::text, attempt_count`;
-  await enqueue(QUEUES.deliver, deliverJobs(rows.map((row) => ({ id: row.id, endpointId: row.endpoint_id, attemptNumber: row.attempt_count + 1 })), `handback-${Date.now()}-`));
+  const inFlight = await db.$queryRaw<{ id: string; attempt_count: number }[]>`
+    SELECT id::text, attempt_count FROM deliveries WHERE id = ANY(${deliveryIds}::uuid[]) AND status = 'delivering'`;
+  const again = await interruptAttempts(inFlight, HANDED_BACK);
+  await enqueue(QUEUES.deliver, deliverJobs(again.map((row) => ({ id: row.id, endpointId: row.endpoint_id, attemptNumber: row.attempt_count + 1 })), `handback-${Date.now()}-`));
 }
+
+const HANDED_BACK = "interrupted: the worker shut down during this attempt and handed it back; the outcome is unknown";
 
 /** Starts the worker's processors and the reconciler schedule; stop() shuts down gracefully. */
 export async function startWorker() {

@@ -82,21 +82,29 @@ export async function takeBackInterrupted(graceMs: number, scope: { appId?: stri
   const held = await heldJobs([...new Set(candidates.flatMap((row) => (row.claim_job_id ? [row.claim_job_id] : [])))]);
   const orphaned = candidates.filter((row) => !row.claim_job_id || !held.has(row.claim_job_id));
   if (orphaned.length === 0) return [];
-  // Still the same attempt (id + attempt_count): a delivery that finished meanwhile is left alone.
-  // The interrupted attempt counts like any other: past the endpoint's retry schedule or maximum
-  // age (or a manual single try) the delivery ends failed, so a delivery that kills or breaks its
-  // worker every time cannot go round for ever.
+  return interruptAttempts(orphaned, INTERRUPTED);
+}
+
+/**
+ * Ends attempts whose outcome is unknown (their worker died, or shut down and aborted them): each
+ * is logged as an attempt with `reason` as its error, and its delivery retried now, unless that
+ * was its last attempt (past the endpoint's schedule or maximum age, or a manual single try):
+ * then it ends failed, so a delivery that kills or breaks its worker every time cannot go round
+ * for ever. Only deliveries still in that same attempt (id + attempt_count) are touched. Returns
+ * the ones to send again.
+ */
+export async function interruptAttempts(attempts: { id: string; attempt_count: number }[], reason: string): Promise<{ id: string; endpoint_id: string; attempt_count: number }[]> {
+  if (attempts.length === 0) return [];
   const rows = await db.$queryRaw<{ id: string; endpoint_id: string; attempt_count: number; status: string }[]>`
     WITH stuck AS (
       SELECT d.id, d.endpoint_id, d.attempt_count, d.next_attempt_trigger, d.last_attempt_at, d.created_at FROM deliveries d
-      JOIN unnest(${orphaned.map((row) => row.id)}::uuid[], ${orphaned.map((row) => row.attempt_count)}::int[]) AS o(id, attempt_count)
+      JOIN unnest(${attempts.map((row) => row.id)}::uuid[], ${attempts.map((row) => row.attempt_count)}::int[]) AS o(id, attempt_count)
         ON o.id = d.id AND o.attempt_count = d.attempt_count
       WHERE d.status = 'delivering'
       FOR UPDATE OF d SKIP LOCKED
     ), logged AS (
       INSERT INTO attempts (id, delivery_id, number, trigger, request_headers, duration_ms, error, started_at)
-      SELECT gen_random_uuid(), stuck.id, stuck.attempt_count, stuck.next_attempt_trigger, '{}'::jsonb, 0,
-             ${INTERRUPTED}, coalesce(stuck.last_attempt_at, now())
+      SELECT gen_random_uuid(), stuck.id, stuck.attempt_count, stuck.next_attempt_trigger, '{}'::jsonb, 0, ${reason}, coalesce(stuck.last_attempt_at, now())
       FROM stuck WHERE stuck.attempt_count > 0
       ON CONFLICT (delivery_id, number) DO NOTHING
     ), decided AS (
@@ -110,7 +118,7 @@ export async function takeBackInterrupted(graceMs: number, scope: { appId?: stri
       status = CASE WHEN decided.give_up THEN 'failed'::"DeliveryStatus" ELSE 'retrying'::"DeliveryStatus" END,
       next_attempt_at = CASE WHEN decided.give_up THEN NULL ELSE now() END,
       next_attempt_trigger = CASE WHEN decided.give_up THEN 'auto'::"AttemptTrigger" ELSE d.next_attempt_trigger END,
-      last_error = CASE WHEN decided.give_up THEN 'gave up after ' || d.attempt_count || ' attempts; last: ' || ${INTERRUPTED} ELSE ${INTERRUPTED} END,
+      last_error = CASE WHEN decided.give_up THEN 'gave up after ' || d.attempt_count || ' attempts; last: ' || ${reason} ELSE ${reason} END,
       last_response_status = NULL, claim_job_id = NULL, updated_at = now()
     FROM decided WHERE d.id = decided.id
     RETURNING d.id::text, d.endpoint_id::text, d.attempt_count, d.status::text`;

@@ -136,9 +136,10 @@ describe("graceful shutdown", () => {
     // The timeout bounds the wait: the process must not sit out the 6 s request.
     expect.soft(tookMs, "shutdown waited for the in-flight request despite HERALD_SHUTDOWN_TIMEOUT_MS=500").toBeLessThan(3000);
 
-    // Handed back: due again now, the lost attempt not counted.
-    const handedBack = await db.delivery.findFirstOrThrow({ where: { endpointId: endpoint.id } });
-    expect.soft(handedBack).toMatchObject({ status: "retrying", attemptCount: 0 });
+    // Handed back: due again now; the aborted request may have reached the endpoint, so it is logged.
+    const handedBack = await db.delivery.findFirstOrThrow({ where: { endpointId: endpoint.id }, include: { attempts: true } });
+    expect.soft(handedBack).toMatchObject({ status: "retrying", attemptCount: 1 });
+    expect(handedBack.attempts.map((attempt) => [attempt.number, attempt.error])).toEqual([[1, expect.stringContaining("handed it back")]]);
 
     await startWorker();
     await eventually(async () => (await db.delivery.findUniqueOrThrow({ where: { id: handedBack.id } })).status === "succeeded", { what: "delivered by the next worker" });
@@ -147,6 +148,8 @@ describe("graceful shutdown", () => {
     const attempts = await db.attempt.findMany({ where: { deliveryId: handedBack.id }, orderBy: { number: "asc" } });
     expect(attempts.at(-1)).toMatchObject({ responseStatus: 200, error: null });
     expect(attempts.map((attempt) => attempt.number)).toEqual(attempts.map((_, index) => index + 1));
+    // Each request carried its own attempt number.
+    expect(requests.map((request) => request.headers["x-herald-attempt"])).toEqual(["1", "2"]);
   });
 
   it("exits within its deadline even when Redis is gone", async () => {
