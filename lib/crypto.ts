@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { env } from "./env";
+import { AppError } from "./errors";
 
 // Secrets at rest: AES-256-GCM with HERALD_ENCRYPTION_KEY, stored as "v1.<iv>.<tag>.<ciphertext>".
 const VERSION = "v1";
@@ -46,4 +47,13 @@ export function safeEqual(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
   return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** Decrypts a stored secret to show it, or explains (409) that HERALD_ENCRYPTION_KEY cannot. */
+export function decryptStored(stored: string, owner: string): string {
+  try {
+    return decryptSecret(stored);
+  } catch {
+    throw new AppError("conflict", `The secret of ${owner} was encrypted with another HERALD_ENCRYPTION_KEY and cannot be revealed; rotate it`);
+  }
 }

@@ -7,7 +7,7 @@ import { useEffect, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
-import { useApp, useDeleteApp, useOverview, useRotateAppSecret, useUpdateApp } from "@/lib/client/apps";
+import { revealAppSecret, useApp, useDeleteApp, useOverview, useRotateAppSecret, useUpdateApp } from "@/lib/client/apps";
 import { applyApiErrors, intakeUrl } from "@/lib/client/forms";
 import type { App } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";
@@ -85,8 +85,8 @@ function Credentials({ app }: { app: App }) {
         <Field label="Key">
           <CopyField value={app.key} label="key" testId="app-key" />
         </Field>
-        <Field label="Secret" hint={graceActive ? <>Previous secret still accepted until <RelativeTime value={app.previousSecretExpiresAt} />.</> : "Shown in full only when created or rotated."}>
-          <SecretField value={app.secret} label="secret" testId="app-secret" />
+        <Field label="Secret" hint={graceActive ? <>Previous secret still accepted until <RelativeTime value={app.previousSecretExpiresAt} />.</> : "Reveal shows it in full; every reveal is in the audit log."}>
+          <SecretField value={app.secret} label="secret" testId="app-secret" reveal={() => revealAppSecret(app.id)} />
         </Field>
         <Field label="Intake URL" hint="Set this as the webhook URL of your realtime server (Sockudo, Soketi, Pusher).">
           <CopyField value={intakeUrl(app.id)} label="intake URL" testId="intake-url" />

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { toast } from "sonner";
-import { useDeleteEndpoint, useEndpoint, useRotateEndpointSecret, useUpdateEndpoint } from "@/lib/client/endpoints";
+import { revealEndpointSecret, useDeleteEndpoint, useEndpoint, useRotateEndpointSecret, useUpdateEndpoint } from "@/lib/client/endpoints";
 import { takeOver } from "@/lib/client/reveal-once";
 import type { Endpoint } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";
@@ -138,8 +138,8 @@ function SigningSecretCard({ endpoint }: { endpoint: Endpoint }) {
         actions={<RotateSecretDialog what="signing secret" rotate={async (grace) => (await rotate.mutateAsync(grace)).standardWebhooks.secret} />}
       />
       <CardBody className="space-y-3">
-        <Field label="Secret" hint={fresh ? "Shown once, right after creating the endpoint: copy it now." : "Shown in full only when created or rotated."}>
-          <SecretField value={fresh ?? endpoint.standardWebhooks.secret} label="signing secret" testId="endpoint-signing-secret" />
+        <Field label="Secret" hint={fresh ? "Shown once, right after creating the endpoint: copy it now." : "Reveal shows it in full; every reveal is in the audit log."}>
+          <SecretField value={fresh ?? endpoint.standardWebhooks.secret} label="signing secret" testId="endpoint-signing-secret" reveal={() => revealEndpointSecret(endpoint.appId, endpoint.id)} />
         </Field>
         <p className="text-xs text-slate-500">
           Standard Webhooks signatures are {endpoint.standardWebhooks.enabled ? <strong className="text-emerald-700">on</strong> : <strong>off</strong>}. Pusher signatures (X-Pusher-Signature with the app secret) are always sent.

@@ -74,6 +74,13 @@ function registerApps(registry: Registry) {
     request: { params: appParams, ...body(rotateSecretSchema) },
     responses: ok("The app with its new secret in full", appSchema),
   });
+  path(registry, {
+    method: "post",
+    path: "/api/v1/apps/{appId}/reveal-secret",
+    summary: "The app secret in full (write scope; audited)",
+    request: { params: appParams },
+    responses: ok("The app with its secret in full", appSchema),
+  });
 }
 
 function registerApiTokens(registry: Registry) {
@@ -108,6 +115,13 @@ function registerEndpoints(registry: Registry) {
     summary: "Rotate the Standard Webhooks secret; both sign during graceSeconds",
     request: { params: endpointParams, ...body(rotateEndpointSecretSchema) },
     responses: ok("The endpoint with its new whsec_ secret in full", endpointSchema),
+  });
+  path(registry, {
+    method: "post",
+    path: `${base}/{endpointId}/reveal-secret`,
+    summary: "The Standard Webhooks signing secret in full (write scope; audited)",
+    request: { params: endpointParams },
+    responses: ok("The endpoint with its whsec_ secret in full", endpointSchema),
   });
 }
 

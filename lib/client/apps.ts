@@ -70,3 +70,6 @@ export function useDeleteApp(appId: string) {
 function maskLocally(secret: string): string {
   return secret.length >= 16 ? `********${secret.slice(-4)}` : "********";
 }
+
+/** The app secret in full, asked for on demand (audited on the server). */
+export const revealAppSecret = async (appId: string) => (await api<App>(`/apps/${encodeURIComponent(appId)}/reveal-secret`, { method: "POST" })).secret;

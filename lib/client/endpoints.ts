@@ -95,3 +95,7 @@ export function useEndpointStats(appId: string, endpointId: string, window: stri
     refetchInterval: 10_000,
   });
 }
+
+/** The endpoint's whsec_ signing secret in full, asked for on demand (audited on the server). */
+export const revealEndpointSecret = async (appId: string, endpointId: string) =>
+  (await api<Endpoint>(`${base(appId)}/${endpointId}/reveal-secret`, { method: "POST" })).standardWebhooks.secret;

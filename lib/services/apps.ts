@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
-import { decryptSecret, encryptSecret, MASK, maskSecret } from "../crypto";
+import { decryptSecret, decryptStored, encryptSecret, MASK, maskSecret } from "../crypto";
 import type { Principal } from "../auth/principal";
 import type { App } from "../generated/prisma/client";
 import type { CreateAppInput, UpdateAppInput } from "../validation/apps";
@@ -126,6 +126,17 @@ export async function rotateAppSecret(principal: Principal, appId: string, grace
     await recordAudit(tx, principal, { action: "app.secret_rotated", resourceType: "app", resourceId: appId, appId, changes: { graceSeconds } });
     return updated;
   });
+  return presentApp(app, { revealSecret: secret });
+}
+
+/**
+ * The app with its current secret in full, for an operator connecting another realtime server.
+ * Every reveal is in the audit log. A secret another key encrypted is a 409, not a 500.
+ */
+export async function revealAppSecret(principal: Principal, appId: string) {
+  const app = await getAppRecord(appId);
+  const secret = decryptStored(app.secretEncrypted, `app '${appId}'`);
+  await recordAudit(db, principal, { action: "app.secret_revealed", resourceType: "app", resourceId: appId, appId });
   return presentApp(app, { revealSecret: secret });
 }
 

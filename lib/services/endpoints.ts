@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { db, type Tx } from "../db";
 import { AppError, notFound, validationError } from "../errors";
-import { decryptSecret, encryptSecret, isMasked, MASK, maskSecret } from "../crypto";
+import { decryptSecret, decryptStored, encryptSecret, isMasked, MASK, maskSecret } from "../crypto";
 import type { Principal } from "../auth/principal";
 import { Prisma, type Endpoint } from "../generated/prisma/client";
 import type { ChannelFilter } from "../matching";
@@ -214,6 +214,14 @@ export async function deleteEndpoint(principal: Principal, appId: string, endpoi
     await tx.endpoint.delete({ where: { id: endpointId } });
     await recordAudit(tx, principal, { action: "endpoint.deleted", resourceType: "endpoint", resourceId: endpointId, appId, changes: { cancelledDeliveries: cancelled.count } });
   });
+}
+
+/** The endpoint with its current whsec_ signing secret in full; every reveal is audited. */
+export async function revealEndpointSecret(principal: Principal, appId: string, endpointId: string) {
+  const endpoint = await getEndpointRecord(appId, endpointId);
+  const signingSecret = decryptStored(endpoint.standardWebhooksSecretEncrypted, `endpoint ${endpointId}`);
+  await recordAudit(db, principal, { action: "endpoint.secret_revealed", resourceType: "endpoint", resourceId: endpointId, appId });
+  return presentEndpoint(endpoint, { revealSigningSecret: signingSecret });
 }
 
 /** New whsec_ secret now; during the grace period deliveries are signed with both. */

@@ -35,8 +35,14 @@ test("creates an app, shows its secret once with reveal and copy, rotates it and
   await dialog.getByRole("link", { name: "Open app" }).click();
   await expect(page).toHaveURL(new RegExp(`/apps/${appId}$`));
   await expect(page.getByRole("heading", { name: "Shop realtime" })).toBeVisible();
-  // Elsewhere the secret is masked and cannot be revealed.
+  // Elsewhere the secret is masked until the operator reveals it (the API call is audited).
   await expect(page.getByTestId("app-secret")).toHaveText(`********${secret.slice(-4)}`);
+  await page.getByRole("button", { name: "Reveal secret" }).click();
+  await expect(page.getByTestId("app-secret")).toHaveText(secret);
+  await page.getByRole("button", { name: "Copy secret" }).click();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+  await page.getByRole("button", { name: "Hide secret" }).click();
+  await expect(page.getByTestId("app-secret")).not.toHaveText(secret);
   await expect(page.getByTestId("intake-url")).toHaveText(new RegExp(`/api/intake/pusher/${appId}$`));
 
   // Rotate with a grace period: a new secret is shown once and the old one stays valid for a while.

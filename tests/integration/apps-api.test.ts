@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as appsRoute from "@/app/api/v1/apps/route";
 import * as appRoute from "@/app/api/v1/apps/[appId]/route";
 import * as rotateRoute from "@/app/api/v1/apps/[appId]/rotate-secret/route";
+import * as revealRoute from "@/app/api/v1/apps/[appId]/reveal-secret/route";
 import * as tokensRoute from "@/app/api/v1/api-tokens/route";
 import * as tokenRoute from "@/app/api/v1/api-tokens/[tokenId]/route";
 import { db } from "@/lib/db";
@@ -77,6 +78,20 @@ describe("apps API", () => {
     expect(await db.app.findUnique({ where: { id: app.id } })).toBeNull();
     const audit = await db.auditLog.findMany({ where: { appId: app.id }, orderBy: { createdAt: "asc" } });
     expect(audit.map((entry) => entry.action)).toEqual(["app.created", "app.updated", "app.deleted"]);
+  });
+
+  it("reveals the secret on demand to a write token of that app only, and audits each reveal", async () => {
+    const app = await makeApp({ secret: "revealed-secret-value-1234" });
+    const reveal = (appId: string, token?: string) => call(revealRoute.POST, "POST", `/api/v1/apps/${appId}/reveal-secret`, { params: { appId }, token });
+    const revealed = await reveal(app.id);
+    expect(revealed.status).toBe(200);
+    expect(revealed.body.secret).toBe("revealed-secret-value-1234");
+    const token = async (scopes: string[], appId?: string) => (await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "t", scopes, appId } })).body.token;
+    expect((await reveal(app.id, await token(["read"]))).status).toBe(403);
+    const other = await makeApp();
+    expect((await reveal(app.id, await token(["write"], other.id))).status).toBe(403);
+    expect((await reveal(app.id, await token(["write"], app.id))).status).toBe(200);
+    expect(await db.auditLog.count({ where: { appId: app.id, action: "app.secret_revealed" } })).toBe(2);
   });
 
   it("rotates the secret and keeps the previous one for the grace period", async () => {

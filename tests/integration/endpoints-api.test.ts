@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as endpointsRoute from "@/app/api/v1/apps/[appId]/endpoints/route";
 import * as endpointRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/route";
 import * as rotateRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/rotate-secret/route";
+import * as revealRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/reveal-secret/route";
 import * as tokensRoute from "@/app/api/v1/api-tokens/route";
 import * as auditLogRoute from "@/app/api/v1/audit-log/route";
 import { db } from "@/lib/db";
@@ -286,6 +287,19 @@ describe("endpoints API: update, rotate, delete", () => {
     const badGrace = await call(rotateRoute.POST, "POST", "/x", { params: { appId: app.id, endpointId: endpoint.id }, body: { graceSeconds: -1 } });
     expect(badGrace.status).toBe(422);
     expect(badGrace.body.error.details[0].field).toBe("graceSeconds");
+  });
+
+  it("reveals the signing secret on demand to a write token only, and audits each reveal", async () => {
+    const { app, endpoint } = await makeAppWithEndpoint();
+    const params = { appId: app.id, endpointId: endpoint.id };
+    const revealed = await call(revealRoute.POST, "POST", "/x", { params });
+    expect(revealed.status).toBe(200);
+    expect(revealed.body.standardWebhooks.secret).toBe(endpoint.standardWebhooks.secret);
+    const reader = (await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "reader", scopes: ["read"] } })).body.token;
+    expect((await call(revealRoute.POST, "POST", "/x", { params, token: reader })).status).toBe(403);
+    expect((await call(revealRoute.POST, "POST", "/x", { params: { appId: app.id, endpointId: "0190a0b0-0000-7000-8000-000000000001" } })).status).toBe(404);
+    const log = await call(auditLogRoute.GET, "GET", "/api/v1/audit-log", { query: { appId: app.id } });
+    expect(log.body.data.filter((entry: { action: string }) => entry.action === "endpoint.secret_revealed")).toHaveLength(1);
   });
 
   it("deletes and records every change in the audit log with secrets masked", async () => {

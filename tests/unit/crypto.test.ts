@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decryptSecret, encryptSecret, maskSecret } from "@/lib/crypto";
+import { decryptSecret, decryptStored, encryptSecret, maskSecret } from "@/lib/crypto";
 
 describe("secret encryption", () => {
   it("round-trips and never stores the plaintext", () => {
@@ -19,5 +19,10 @@ describe("secret encryption", () => {
   it("masks short secrets entirely and long ones but the last four characters", () => {
     expect(maskSecret("tofu")).toBe("********");
     expect(maskSecret("0123456789abcdef-last")).toBe("********last");
+  });
+
+  it("explains a secret another key encrypted as a 409 when it is to be shown", () => {
+    expect(decryptStored(encryptSecret("shown"), "app 'a'")).toBe("shown");
+    expect(() => decryptStored("v1:not-a-ciphertext", "app 'a'")).toThrow(expect.objectContaining({ status: 409, message: expect.stringContaining("another HERALD_ENCRYPTION_KEY") }));
   });
 });
