@@ -207,6 +207,9 @@ export async function updateEndpoint(principal: Principal, appId: string, endpoi
 export async function deleteEndpoint(principal: Principal, appId: string, endpointId: string) {
   await getEndpointRecord(appId, endpointId);
   await db.$transaction(async (tx) => {
+    // Locked first: routing's insert of a new delivery for it (a foreign-key check) now waits for
+    // this transaction, so none can slip in between the cancel and the delete as a pending orphan.
+    await tx.$queryRaw`SELECT 1 FROM endpoints WHERE id = ${endpointId}::uuid FOR UPDATE`;
     const cancelled = await tx.delivery.updateMany({
       where: { endpointId, status: { in: ["pending", "retrying", "delivering"] } },
       data: { status: "cancelled", nextAttemptAt: null, claimJobId: null, lastError: `Cancelled: the endpoint was deleted on ${new Date().toISOString()}` },

@@ -48,7 +48,7 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   // 4. Deliveries due long ago that no job is carrying (lost with Redis, or never enqueued).
   const overdue = await db.$queryRaw<{ id: string; endpoint_id: string; attempt_count: number }[]>`
     SELECT id::text, endpoint_id::text, attempt_count FROM deliveries
-    WHERE status IN ('pending', 'retrying') AND next_attempt_at < now() - make_interval(secs => ${graceMs / 1000})
+    WHERE status IN ('pending', 'retrying') AND endpoint_id IS NOT NULL AND next_attempt_at < now() - make_interval(secs => ${graceMs / 1000})
     ORDER BY next_attempt_at LIMIT ${BATCH_LIMIT}`;
   const due = [...interrupted, ...overdue];
   await enqueue(QUEUES.deliver, deliverJobs(due.map((row) => ({ id: row.id, endpointId: row.endpoint_id, attemptNumber: row.attempt_count + 1 })), `re${slot}-`));
