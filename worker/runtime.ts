@@ -12,7 +12,7 @@ import { flushEndpoint, processFlushBatches } from "./processors/flush-batches";
 import { processMaintenance } from "./processors/maintenance";
 import { processRecover } from "./processors/recover";
 import { processRouteEvents } from "./processors/route-events";
-import { inFlightDeliveries, openBatches, shutdown } from "./processors/state";
+import { inFlightDeliveries, openBatches, sendingDeliveries, shutdown } from "./processors/state";
 import { TimeoutError, withTimeout } from "../lib/timeout";
 import { interruptAttempts } from "../lib/services/reconcile";
 
@@ -46,16 +46,25 @@ async function finishesWithin(promise: Promise<unknown>, ms: number): Promise<bo
 }
 
 /**
- * Deliveries still in flight when shutdown times out go back to the queue for another worker. Their
- * requests are aborted, but may have reached the endpoint: each is logged as an interrupted attempt
- * and counts like one (the next try is the next attempt number).
+ * Deliveries still in flight when shutdown times out go back to the queue for another worker.
+ * Those whose request had started may have reached the endpoint: each is logged as an interrupted
+ * attempt and counts like one. Those still waiting for a request slot were never sent: their claim
+ * is undone (attempt count back, no attempt row).
  */
-async function handBack(deliveryIds: string[]): Promise<void> {
+async function handBack(deliveryIds: string[], sending: Set<string>): Promise<void> {
   if (deliveryIds.length === 0) return;
   shutdown.handedBack = true;
-  const inFlight = await db.$queryRaw<{ id: string; attempt_count: number }[]>`
+  const claimed = await db.$queryRaw<{ id: string; attempt_count: number }[]>`
     SELECT id::text, attempt_count FROM deliveries WHERE id = ANY(${deliveryIds}::uuid[]) AND status = 'delivering'`;
-  const again = await interruptAttempts(inFlight, HANDED_BACK);
+  const interrupted = await interruptAttempts(claimed.filter((row) => sending.has(row.id)), HANDED_BACK);
+  const unsent = claimed.filter((row) => !sending.has(row.id));
+  const released = unsent.length === 0 ? [] : await db.$queryRaw<{ id: string; endpoint_id: string; attempt_count: number }[]>`
+    UPDATE deliveries d SET status = 'retrying', attempt_count = d.attempt_count - 1, next_attempt_at = now(), claim_job_id = NULL, updated_at = now()
+    FROM unnest(${unsent.map((row) => row.id)}::uuid[], ${unsent.map((row) => row.attempt_count)}::int[]) AS u(id, attempt_count)
+    WHERE d.id = u.id AND d.attempt_count = u.attempt_count AND d.status = 'delivering'
+    RETURNING d.id::text, d.endpoint_id::text, d.attempt_count`;
+  // An endpoint deleted meanwhile has nothing left to send them to (the reconciler cancels them).
+  const again = [...interrupted, ...released].filter((row) => row.endpoint_id);
   await enqueue(QUEUES.deliver, deliverJobs(again.map((row) => ({ id: row.id, endpointId: row.endpoint_id, attemptNumber: row.attempt_count + 1 })), `handback-${Date.now()}-`));
 }
 
@@ -105,7 +114,7 @@ export async function startWorker() {
       // 3. Let in-flight deliveries finish (bounded), then hand back whatever is still running.
       const finished = await finishesWithin(workers.deliver.close(), env.HERALD_SHUTDOWN_TIMEOUT_MS);
       if (!finished) {
-        await handBack([...inFlightDeliveries]).catch((error) => logger.warn({ err: error }, "hand-back failed; the reconciler will retry"));
+        await handBack([...inFlightDeliveries], new Set(sendingDeliveries)).catch((error) => logger.warn({ err: error }, "hand-back failed; the reconciler will retry"));
         // Their requests must not hold the exit: abort them (closing the pool would wait for them).
         await destroyHttpAgent();
         await workers.deliver.close(true).catch(() => undefined);

@@ -124,32 +124,40 @@ describe("graceful shutdown", () => {
   it("hands back requests still running when the shutdown timeout ends; another worker delivers them", async () => {
     const app = await makeApp();
     const hook = `/${uniqueId("stuck")}`;
-    // The first request far outlives the 500 ms shutdown timeout (and is within its 20 s request timeout).
+    // The first request far outlives the 500 ms shutdown timeout (and is within its 20 s request
+    // timeout); with one request at a time per endpoint, the second delivery waits for it, unsent.
     receiver.script(hook, (_request, index) => ({ delayMs: index === 0 ? 6000 : 0 }));
     const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["client_event"], batching: { enabled: false, durationMs: 50, maxBatchSize: 100 } });
-    const worker = await startWorker({ HERALD_SHUTDOWN_TIMEOUT_MS: "500", HERALD_REQUEST_TIMEOUT_MS: "20000" });
+    const worker = await startWorker({ HERALD_SHUTDOWN_TIMEOUT_MS: "500", HERALD_REQUEST_TIMEOUT_MS: "20000", HERALD_ENDPOINT_CONCURRENCY: "1" });
 
-    expect((await ingest(app.id, [event(uniqueId("h"))])).status).toBe(202);
+    expect((await ingest(app.id, [event(uniqueId("h")), event(uniqueId("h"))])).status).toBe(202);
     await eventually(() => receiver.at(hook).length === 1, { what: "the request in flight" });
     const { code, tookMs } = await terminate(worker, 10_000);
     expect(code, worker.output()).toBe(0);
     // The timeout bounds the wait: the process must not sit out the 6 s request.
     expect.soft(tookMs, "shutdown waited for the in-flight request despite HERALD_SHUTDOWN_TIMEOUT_MS=500").toBeLessThan(3000);
 
-    // Handed back: due again now; the aborted request may have reached the endpoint, so it is logged.
-    const handedBack = await db.delivery.findFirstOrThrow({ where: { endpointId: endpoint.id }, include: { attempts: true } });
-    expect.soft(handedBack).toMatchObject({ status: "retrying", attemptCount: 1 });
-    expect(handedBack.attempts.map((attempt) => [attempt.number, attempt.error])).toEqual([[1, expect.stringContaining("handed it back")]]);
+    // Handed back, both due again now. The aborted request may have reached the endpoint, so it is
+    // logged and counted; the one never sent leaves no attempt and its claim is undone.
+    const deliveries = await db.delivery.findMany({ where: { endpointId: endpoint.id }, include: { attempts: true }, orderBy: { attemptCount: "desc" } });
+    const [sent, unsent] = deliveries;
+    expect(deliveries).toHaveLength(2);
+    expect.soft(sent).toMatchObject({ status: "retrying", attemptCount: 1 });
+    expect(sent!.attempts.map((attempt) => [attempt.number, attempt.error])).toEqual([[1, expect.stringContaining("handed it back")]]);
+    expect.soft(unsent).toMatchObject({ status: "retrying", attemptCount: 0 });
+    expect(unsent!.attempts).toEqual([]);
 
     await startWorker();
-    await eventually(async () => (await db.delivery.findUniqueOrThrow({ where: { id: handedBack.id } })).status === "succeeded", { what: "delivered by the next worker" });
+    for (const delivery of deliveries) {
+      await eventually(async () => (await db.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).status === "succeeded", { what: "delivered by the next worker" });
+    }
     const requests = receiver.at(hook);
-    expect(requests.map((request) => request.headers["x-herald-delivery-id"])).toEqual([handedBack.id, handedBack.id]);
-    const attempts = await db.attempt.findMany({ where: { deliveryId: handedBack.id }, orderBy: { number: "asc" } });
-    expect(attempts.at(-1)).toMatchObject({ responseStatus: 200, error: null });
-    expect(attempts.map((attempt) => attempt.number)).toEqual(attempts.map((_, index) => index + 1));
+    const attemptsSent = (deliveryId: string) => requests.filter((request) => request.headers["x-herald-delivery-id"] === deliveryId).map((request) => request.headers["x-herald-attempt"]);
     // Each request carried its own attempt number.
-    expect(requests.map((request) => request.headers["x-herald-attempt"])).toEqual(["1", "2"]);
+    expect(attemptsSent(sent!.id)).toEqual(["1", "2"]);
+    expect(attemptsSent(unsent!.id)).toEqual(["1"]);
+    const attempts = await db.attempt.findMany({ where: { deliveryId: sent!.id }, orderBy: { number: "asc" } });
+    expect(attempts.map((attempt) => [attempt.number, attempt.responseStatus])).toEqual([[1, null], [2, 200]]);
   });
 
   it("exits within its deadline even when Redis is gone", async () => {

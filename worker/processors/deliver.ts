@@ -8,7 +8,7 @@ import { endpointConfig, type EndpointConfig, type EndpointWithApp } from "../..
 import { claimDeliveries, claimNextDue, failUndeliverableMany, recordOutcomes, updateEndpointHealth, type ClaimedRow, type Outcome } from "../../lib/delivery/bulk";
 import { disabledReason, nextState, sendWithConfig, type SentAttempt } from "../../lib/services/attempts";
 import { refusedJobDelayMs } from "../../lib/delivery/limiter";
-import { endpointLimits, inFlightDeliveries, requestSlots, shutdown } from "./state";
+import { endpointLimits, inFlightDeliveries, requestSlots, sendingDeliveries, shutdown } from "./state";
 
 /** Claims per deliver job: its own deliveries, then up to this many more chunks of its endpoint's. */
 const MAX_DRAIN_ROUNDS = 20;
@@ -57,7 +57,7 @@ async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promis
   const first = claimed[0];
   if (!first) return;
   const prepared = await prepareEndpoint(first);
-  if (!prepared) return; // deleted: its deliveries went with it
+  if (!prepared) return; // deleted meanwhile: its unsent deliveries were cancelled
   const { endpoint, config } = prepared;
   const disabled = disabledReason(endpoint);
   if (disabled) return failUndeliverableMany(claimed, disabled);
@@ -66,11 +66,14 @@ async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promis
   let sendError = false;
   const send = (delivery: ClaimedRow): Promise<SentAttempt> => {
     if (!config) return Promise.resolve(unsent(prepared.problem));
-    return sendWithConfig(config, delivery.id, delivery.body, delivery.attemptNumber).catch((error: Error) => {
-      if (!sendError) logger.error({ err: error, endpointId }, "could not send a request to this endpoint");
-      sendError = true;
-      return unsent(`Herald could not send the request: ${error.message}`);
-    });
+    sendingDeliveries.add(delivery.id);
+    return sendWithConfig(config, delivery.id, delivery.body, delivery.attemptNumber)
+      .catch((error: Error) => {
+        if (!sendError) logger.error({ err: error, endpointId }, "could not send a request to this endpoint");
+        sendError = true;
+        return unsent(`Herald could not send the request: ${error.message}`);
+      })
+      .finally(() => sendingDeliveries.delete(delivery.id));
   };
   const sends = await Promise.allSettled(
     claimed.map(async (delivery) => {
