@@ -201,8 +201,9 @@ export async function updateEndpoint(principal: Principal, appId: string, endpoi
 }
 
 /**
- * Deletes the endpoint but not its history: deliveries not yet sent become `cancelled`, and every
- * delivery stays in the log with its attempts (endpoint_id is cleared by the foreign key).
+ * Deletes the endpoint but not its history: deliveries waiting to be sent become `cancelled`, and
+ * every delivery stays in the log with its attempts (endpoint_id is cleared by the foreign key).
+ * Events waiting in its open batch window go with it (they stay in the events list).
  */
 export async function deleteEndpoint(principal: Principal, appId: string, endpointId: string) {
   await getEndpointRecord(appId, endpointId);
@@ -210,8 +211,10 @@ export async function deleteEndpoint(principal: Principal, appId: string, endpoi
     // Locked first: routing's insert of a new delivery for it (a foreign-key check) now waits for
     // this transaction, so none can slip in between the cancel and the delete as a pending orphan.
     await tx.$queryRaw`SELECT 1 FROM endpoints WHERE id = ${endpointId}::uuid FOR UPDATE`;
+    // A request in flight (`delivering`) is left to finish: its outcome and attempt are still
+    // recorded, and if it must be retried the reconciler cancels it then, as it has no endpoint.
     const cancelled = await tx.delivery.updateMany({
-      where: { endpointId, status: { in: ["pending", "retrying", "delivering"] } },
+      where: { endpointId, status: { in: ["pending", "retrying"] } },
       data: { status: "cancelled", nextAttemptAt: null, claimJobId: null, lastError: `Cancelled: the endpoint was deleted on ${new Date().toISOString()}` },
     });
     await tx.endpoint.delete({ where: { id: endpointId } });

@@ -11,12 +11,22 @@ import { logger } from "../logger";
 
 const BATCH_LIMIT = 1000;
 
-export type ReconcileReport = { appsWithUnroutedEvents: number; staleBatches: number; overdueDeliveries: number; interruptedAttempts: number; recoveries: number };
+export type ReconcileReport = {
+  appsWithUnroutedEvents: number;
+  staleBatches: number;
+  overdueDeliveries: number;
+  interruptedAttempts: number;
+  orphansCancelled: number;
+  recoveries: number;
+};
+
+/** Longest request an endpoint may configure (lib/validation/endpoints.ts) or the default allows. */
+const LONGEST_REQUEST_MS = 120_000;
 
 export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   const graceMs = env.HERALD_RECONCILE_GRACE_MS;
   const slot = Math.floor(now / env.HERALD_RECONCILE_INTERVAL_MS);
-  const report: ReconcileReport = { appsWithUnroutedEvents: 0, staleBatches: 0, overdueDeliveries: 0, interruptedAttempts: 0, recoveries: 0 };
+  const report: ReconcileReport = { appsWithUnroutedEvents: 0, staleBatches: 0, overdueDeliveries: 0, interruptedAttempts: 0, orphansCancelled: 0, recoveries: 0 };
 
   // 1. Apps whose oldest waiting event was stored long ago (its routing job was lost). A routing
   // pass takes all of an app's waiting events, so one job per app. The oldest waiting event of
@@ -44,6 +54,16 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   // 3. Attempts whose worker died mid-request: log them as interrupted and schedule the next try.
   const interrupted = await takeBackInterrupted(graceMs);
   report.interruptedAttempts = interrupted.length;
+
+  // 3b. Deliveries whose endpoint was deleted while they were in flight (or just redelivered):
+  // nothing to send them to any more. A request still running is given its longest timeout first.
+  report.orphansCancelled = await db.$executeRaw`
+    UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, claim_job_id = NULL, updated_at = now(),
+      last_error = coalesce(last_error || '; ', '') || 'cancelled: its endpoint was deleted'
+    WHERE id IN (
+      SELECT id FROM deliveries WHERE endpoint_id IS NULL
+        AND (status IN ('pending', 'retrying') OR (status = 'delivering' AND last_attempt_at < now() - make_interval(secs => ${(LONGEST_REQUEST_MS + graceMs) / 1000})))
+      LIMIT ${BATCH_LIMIT})`;
 
   // 4. Deliveries due long ago that no job is carrying (lost with Redis, or never enqueued).
   const overdue = await db.$queryRaw<{ id: string; endpoint_id: string; attempt_count: number }[]>`

@@ -84,7 +84,7 @@ export async function runRecovery(backgroundJobId: string): Promise<void> {
       afterId = page.at(-1)!.id;
       const ids = page.map((delivery) => delivery.id);
       await db.delivery.updateMany({
-        where: { id: { in: ids }, status: "failed" },
+        where: { id: { in: ids }, status: "failed", endpointId: { not: null } }, // not if deleted since the read
         data: { status: "pending", nextAttemptAt: new Date(), nextAttemptTrigger: "manual" },
       });
       // failedInRange only matches deliveries whose endpoint still exists.

@@ -22,10 +22,11 @@ export async function redeliver(principal: Principal, appId: string, deliveryId:
   }
   const updated = await db.$transaction(async (tx) => {
     const changed = await tx.delivery.updateMany({
-      where: { id: deliveryId, status: { in: ["succeeded", "failed", "cancelled"] } },
+      // Its endpoint may be deleted since the read above: then it stays as it is.
+      where: { id: deliveryId, status: { in: ["succeeded", "failed", "cancelled"] }, endpointId: { not: null } },
       data: { status: "pending", nextAttemptAt: new Date(), nextAttemptTrigger: "manual" },
     });
-    if (changed.count === 0) throw new AppError("conflict", `Delivery ${deliveryId} is ${delivery.status}: it is already scheduled or being sent`);
+    if (changed.count === 0) throw new AppError("conflict", `Delivery ${deliveryId} is ${delivery.status} or its endpoint was just deleted: it cannot be sent again now`);
     await recordAudit(tx, principal, { action: "delivery.redelivered", resourceType: "delivery", resourceId: deliveryId, appId });
     return tx.delivery.findUniqueOrThrow({ where: { id: deliveryId }, omit: { body: true } });
   });

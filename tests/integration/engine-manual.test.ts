@@ -114,7 +114,13 @@ describe("deleting an endpoint", () => {
       data: { appId: app.id, endpointId: endpoint.id, eventIds: ["later"], eventNames: ["channel_occupied"], channels: ["y"], body: "{}", status: "retrying", nextAttemptAt: new Date(Date.now() + 3_600_000) },
     });
 
+    const inFlight = await db.delivery.create({
+      data: { appId: app.id, endpointId: endpoint.id, eventIds: ["now"], eventNames: ["channel_occupied"], channels: ["z"], body: "{}", status: "delivering", attemptCount: 1, lastAttemptAt: new Date() },
+    });
+
     expect((await call(endpointRoute.DELETE, "DELETE", "/", { params: { appId: app.id, endpointId: endpoint.id } })).status).toBe(204);
+    // The request in flight is left to finish, so its attempt is still logged.
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: inFlight.id } })).toMatchObject({ status: "delivering", endpointId: null });
 
     const kept = await call(deliveryRoute.GET, "GET", "/", { params: { appId: app.id, deliveryId: failed.id } });
     expect(kept.status).toBe(200);

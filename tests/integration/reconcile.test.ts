@@ -66,4 +66,24 @@ describe("reconciler", () => {
       expect(delivery.attempts.map((attempt) => attempt.error)).toEqual([expect.stringContaining("interrupted")]);
     }
   });
+
+  it("cancels deliveries left without an endpoint once nothing can still be sending them", async () => {
+    const app = await makeApp();
+    const endpoint = await makeEndpoint(app.id, { url: "http://127.0.0.1:9/never", eventTypes: ["client_event"] });
+    const make = (status: "retrying" | "delivering", eventId: string) =>
+      db.delivery.create({
+        data: { appId: app.id, endpointId: endpoint.id, eventIds: [eventId], eventNames: ["client_event"], channels: ["c"], body: "{}", status, attemptCount: 1, lastAttemptAt: new Date(), nextAttemptAt: new Date() },
+      });
+    const retrying = await make("retrying", "r");
+    const inFlight = await make("delivering", "d");
+    // As when a retry was scheduled (or a redeliver raced) just as the endpoint was deleted.
+    await db.endpoint.delete({ where: { id: endpoint.id } });
+
+    const report = await reconcile();
+
+    expect(report.orphansCancelled).toBeGreaterThanOrEqual(1);
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: retrying.id } })).toMatchObject({ status: "cancelled", endpointId: null, nextAttemptAt: null });
+    // Its request may still be running (up to the longest timeout): its outcome is still recorded.
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: inFlight.id } })).toMatchObject({ status: "delivering" });
+  });
 });
