@@ -151,6 +151,11 @@ export function toAppError(error: unknown): AppError {
   // A malformed id in the URL (e.g. not a UUID) names nothing that exists.
   if (prismaCode === "P2007" || prismaCode === "P2023") return new AppError("not_found", "The resource was not found (malformed id)");
   const message = error instanceof Error ? `${error.name} ${error.message} ${String((error as { cause?: unknown }).cause ?? "")}` : String(error);
+  // Postgres aborted the transaction to break a deadlock or a serialization conflict: all of it was rolled back.
+  if (prismaCode === "P2034" || /deadlock detected|could not serialize access|40P01|40001/.test(message)) {
+    logger.warn({ err: error }, "transaction aborted by a conflict with concurrent work");
+    return new AppError("conflict", "The change collided with concurrent work and was rolled back; nothing was changed. Retry it.");
+  }
   if (CONNECTION_ERROR.test(message)) {
     logger.warn({ err: error }, "dependency unavailable");
     return new AppError("service_unavailable", "A backing service (Postgres or Redis) is unavailable; nothing was stored. Retry later.");

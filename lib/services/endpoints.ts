@@ -208,7 +208,10 @@ export async function updateEndpoint(principal: Principal, appId: string, endpoi
 export async function deleteEndpoint(principal: Principal, appId: string, endpointId: string) {
   await getEndpointRecord(appId, endpointId);
   await db.$transaction(async (tx) => {
-    // Locked first: routing's insert of a new delivery for it (a foreign-key check) now waits for
+    // Its open batch window first, before the endpoint row is locked: a flush holds these rows while
+    // it inserts a delivery (which needs the endpoint row), so the other order can deadlock.
+    await tx.batchItem.deleteMany({ where: { endpointId } });
+    // Locked next: routing's insert of a new delivery for it (a foreign-key check) now waits for
     // this transaction, so none can slip in between the cancel and the delete as a pending orphan.
     await tx.$queryRaw`SELECT 1 FROM endpoints WHERE id = ${endpointId}::uuid FOR UPDATE`;
     // A request in flight (`delivering`) is left to finish: its outcome and attempt are still
