@@ -9,9 +9,10 @@ function key(): Buffer {
   return Buffer.from(env.HERALD_ENCRYPTION_KEY, "base64");
 }
 
-export function encryptSecret(plaintext: string): string {
+/** `withKey` (base64, default HERALD_ENCRYPTION_KEY): another key, as a database from another install has. */
+export function encryptSecret(plaintext: string, withKey?: string): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key(), iv);
+  const cipher = createCipheriv("aes-256-gcm", withKey ? Buffer.from(withKey, "base64") : key(), iv);
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
   return [VERSION, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ciphertext.toString("base64url")].join(".");
 }

@@ -47,7 +47,9 @@ const envSchema = z.object({
   HERALD_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").optional(),
   HERALD_ENCRYPTION_KEY: z
     .string({ message: "is required (32 random bytes, base64: openssl rand -base64 32)" })
-    // Strict: Buffer.from(…, "base64") skips characters it does not know, so junk would pass.
+    // Base64 or base64url, padded or not, around spaces (a key that worked before must still work);
+    // then strict: Buffer.from(…, "base64") skips characters it does not know, so junk would pass.
+    .transform((value) => value.trim().replaceAll("-", "+").replaceAll("_", "/"))
     .refine((value) => /^[A-Za-z0-9+/]{43}=?$/.test(value), {
       message: "must be 32 bytes encoded as base64 (openssl rand -base64 32)",
     }),

@@ -26,7 +26,9 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
   const recover = useRecover(appId);
   const job = useJob(jobId);
   // "" = all the app's endpoints (those enabled: a disabled one's deliveries would only fail again).
-  const chosen = endpoints.some((endpoint) => endpoint.id === endpointId) ? endpointId : "";
+  // An endpoint chosen before (the log's filter) stays chosen even if the list does not hold it.
+  const chosen = endpointId;
+  const listed = chosen === "" || endpoints.some((endpoint) => endpoint.id === chosen);
 
   async function start() {
     setErrors({});
@@ -91,6 +93,7 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
             <Field label="Endpoint" htmlFor="recover-endpoint" error={errors.endpointId}>
               <Select id="recover-endpoint" value={chosen} onChange={(event) => setEndpointId(event.target.value)}>
                 <option value="">All enabled endpoints</option>
+                {listed ? null : <option value={chosen}>{chosen}</option>}
                 {endpoints.map((endpoint) => (
                   <option key={endpoint.id} value={endpoint.id}>{endpointTarget(endpoint)}</option>
                 ))}

@@ -14,6 +14,8 @@ export type Principal = {
   scopes: Set<Scope>;
   /** When set, only this app is reachable. */
   appId: string | null;
+  /** A token's own expiry: the tokens it creates may not outlive it. */
+  expiresAt?: Date | null;
 };
 
 const ALL_SCOPES = new Set<Scope>(SCOPES);
@@ -41,7 +43,7 @@ async function authenticateToken(token: string): Promise<Principal> {
   }
   const stored = await findActiveToken(token);
   if (!stored) throw new AppError("unauthorized", "The API token is invalid, expired or revoked");
-  return { kind: "token", id: `token:${stored.id}`, scopes: new Set(stored.scopes as Scope[]), appId: stored.appId };
+  return { kind: "token", id: `token:${stored.id}`, scopes: new Set(stored.scopes as Scope[]), appId: stored.appId, expiresAt: stored.expiresAt };
 }
 
 export function requireScope(principal: Principal, scope: Scope): void {

@@ -33,6 +33,11 @@ export async function createApiToken(principal: Principal, input: CreateApiToken
   if (missing.length > 0) {
     throw new AppError("forbidden", `A token can only grant scopes it has itself; this one lacks ${missing.map((scope) => `'${scope}'`).join(", ")}`);
   }
+  // Nor outlive itself: an expiring token minting a token that never expires would escape its expiry.
+  const requestedExpiry = input.expiresAt ? new Date(input.expiresAt) : null;
+  if (principal.expiresAt && (!requestedExpiry || requestedExpiry > principal.expiresAt)) {
+    throw new AppError("forbidden", `This token expires at ${principal.expiresAt.toISOString()}; the tokens it creates must set expiresAt no later than that`);
+  }
   if (input.appId && !(await db.app.findUnique({ where: { id: input.appId }, select: { id: true } }))) {
     throw new AppError("validation_failed", `appId: app '${input.appId}' does not exist`, [{ field: "appId", issue: "app does not exist" }]);
   }
@@ -79,13 +84,13 @@ export async function revokeApiToken(principal: Principal, id: string) {
 }
 
 /** The stored token for a presented bearer token, if it is active. */
-export type ActiveToken = { id: string; scopes: string[]; appId: string | null };
+export type ActiveToken = { id: string; scopes: string[]; appId: string | null; expiresAt: Date | null };
 
 /** Every API request with a token comes here: one indexed query through the hot-path pool. */
 export async function findActiveToken(plaintext: string): Promise<ActiveToken | null> {
   if (!plaintext.startsWith(TOKEN_PREFIX)) return null;
   const [token] = await hotQuery<ActiveToken & { lastUsedAt: Date | null }>(
-    `SELECT id::text, scopes, app_id AS "appId", last_used_at AS "lastUsedAt" FROM api_tokens
+    `SELECT id::text, scopes, app_id AS "appId", expires_at AS "expiresAt", last_used_at AS "lastUsedAt" FROM api_tokens
      WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`,
     [sha256Hex(plaintext)],
   );
@@ -94,5 +99,5 @@ export async function findActiveToken(plaintext: string): Promise<ActiveToken | 
   if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
     void hotQuery("UPDATE api_tokens SET last_used_at = now() WHERE id = $1::uuid", [token.id]).catch(() => undefined);
   }
-  return { id: token.id, scopes: token.scopes, appId: token.appId };
+  return { id: token.id, scopes: token.scopes, appId: token.appId, expiresAt: token.expiresAt };
 }

@@ -1,6 +1,7 @@
 import Pusher from "pusher";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
+import { encryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
@@ -136,8 +137,9 @@ describe("retries and failures", () => {
     const app = await makeApp();
     const hook = path();
     const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [1] }, headers: { "X-Tenant": "acme" } });
-    // As if encrypted with another HERALD_ENCRYPTION_KEY: decrypting it throws.
-    await db.endpoint.update({ where: { id: endpoint.id }, data: { headersEncrypted: "v1:not-a-ciphertext" } });
+    // Encrypted with another HERALD_ENCRYPTION_KEY: decrypting it fails the AES-GCM tag check.
+    const otherKey = Buffer.alloc(32, 9).toString("base64");
+    await db.endpoint.update({ where: { id: endpoint.id }, data: { headersEncrypted: encryptSecret(JSON.stringify({ "X-Tenant": "acme" }), otherKey) } });
     await ingest(app.id, [{ name: "channel_occupied", channel: "x" }]);
     const failed = await eventually(() => db.delivery.findFirst({ where: { endpointId: endpoint.id, status: "failed" }, include: { attempts: { orderBy: { number: "asc" } } } }), { timeoutMs: 20_000 });
     expect(failed.lastError).toMatch(/^gave up after 2 attempts; last: Herald could not prepare the request/);

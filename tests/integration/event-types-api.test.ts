@@ -162,4 +162,13 @@ describe("event types API", () => {
     const reader = await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "reader from writer", scopes: ["read"] }, token: writer });
     expect(reader.status).toBe(201);
   });
+
+  it("a token cannot create a token that outlives it", async () => {
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    const expiring = (await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "hour", scopes: ["write"], expiresAt: expiresAt.toISOString() } })).body.token;
+    const create = (body: Record<string, unknown>) => call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "child", scopes: ["read"], ...body }, token: expiring });
+    expect((await create({})).status).toBe(403);
+    expect((await create({ expiresAt: new Date(expiresAt.getTime() + 60_000).toISOString() })).status).toBe(403);
+    expect((await create({ expiresAt: new Date(expiresAt.getTime() - 60_000).toISOString() })).status).toBe(201);
+  });
 });

@@ -23,6 +23,7 @@ describe("secret encryption", () => {
 
   it("explains a secret another key encrypted as a 409 when it is to be shown", () => {
     expect(decryptStored(encryptSecret("shown"), "app 'a'")).toBe("shown");
-    expect(() => decryptStored("v1:not-a-ciphertext", "app 'a'")).toThrow(expect.objectContaining({ status: 409, message: expect.stringContaining("another HERALD_ENCRYPTION_KEY") }));
+    const otherKey = Buffer.alloc(32, 9).toString("base64");
+    expect(() => decryptStored(encryptSecret("shown", otherKey), "app 'a'")).toThrow(expect.objectContaining({ status: 409, message: expect.stringContaining("another HERALD_ENCRYPTION_KEY") }));
   });
 });

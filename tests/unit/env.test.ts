@@ -31,6 +31,11 @@ describe("environment", () => {
   it("refuses an encryption key with junk around valid base64", () => {
     expect(problem({ HERALD_ENCRYPTION_KEY: `${valid.HERALD_ENCRYPTION_KEY}!!!junk***` })).toContain("HERALD_ENCRYPTION_KEY must be 32 bytes");
     expect(problem({ HERALD_ENCRYPTION_KEY: Buffer.alloc(16).toString("base64") })).toContain("HERALD_ENCRYPTION_KEY");
+    // The same 32 bytes written as base64url, unpadded or with a trailing newline still work.
+    const bytes = Buffer.alloc(32, 251);
+    for (const written of [bytes.toString("base64url"), `${bytes.toString("base64")}\n`]) {
+      expect(Buffer.from(parseEnv({ ...valid, HERALD_ENCRYPTION_KEY: written }).HERALD_ENCRYPTION_KEY, "base64")).toEqual(bytes);
+    }
   });
 
   it("checks every allow-list entry: IP, CIDR with a valid prefix, or host name", () => {
