@@ -6,7 +6,7 @@ import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { useApps } from "@/lib/client/apps";
 import { useApiTokens, useCreateApiToken, useRevokeApiToken } from "@/lib/client/catalog";
-import { applyApiErrors } from "@/lib/client/forms";
+import { applyApiErrors, submitClearingErrors } from "@/lib/client/forms";
 import type { ApiToken } from "@/lib/client/types";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -107,7 +107,7 @@ function CreateTokenDialog() {
   const errors = form.formState.errors;
   const scopes = form.watch("scopes");
 
-  const submit = form.handleSubmit(async (values) => {
+  const submit = submitClearingErrors(form, async (values) => {
     try {
       const token = await create.mutateAsync({
         name: values.name.trim(),

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { useCreateEventType, useDeleteEventType, useEventTypes, useUpdateEventType } from "@/lib/client/catalog";
-import { applyApiErrors } from "@/lib/client/forms";
+import { applyApiErrors, submitClearingErrors } from "@/lib/client/forms";
 import type { EventType } from "@/lib/client/types";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -98,7 +98,7 @@ function EventTypeDialog({ existing }: { existing?: EventType }) {
   const form = useForm<Values>({ defaultValues: defaults });
   const errors = form.formState.errors;
 
-  const submit = form.handleSubmit(async (values) => {
+  const submit = submitClearingErrors(form, async (values) => {
     let schema: unknown;
     if (values.schema.trim()) {
       try {

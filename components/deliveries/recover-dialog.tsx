@@ -32,6 +32,8 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
 
   async function start() {
     setErrors({});
+    const missing = { since: since ? null : "Choose when the range starts", until: until ? null : "Choose when the range ends" };
+    if (missing.since || missing.until) return setErrors(Object.fromEntries(Object.entries(missing).filter(([, issue]) => issue)) as Record<string, string>);
     try {
       const result = await recover.mutateAsync({
         endpointId: chosen || null,
@@ -85,7 +87,16 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
             {job.data?.error ? <p className="text-sm text-red-700">{job.data.error}</p> : null}
             <p className="font-mono text-xs text-slate-400">{jobId}</p>
             <DialogFooter>
-              <Button variant="primary" onClick={() => setOpen(false)}>Close</Button>
+              <Button
+                variant="primary"
+                onClick={() => {
+                  // Like closing with Escape: the next open shows the form for a new recovery.
+                  setOpen(false);
+                  setJobId(null);
+                }}
+              >
+                Close
+              </Button>
             </DialogFooter>
           </div>
         ) : (

@@ -37,6 +37,7 @@ export function EndpointDetail({ appId, endpointId }: { appId: string; endpointI
 
 function Loaded({ endpoint }: { endpoint: Endpoint }) {
   const update = useUpdateEndpoint(endpoint.appId, endpoint.id);
+  const [saves, setSaves] = useState(0);
   const remove = useDeleteEndpoint(endpoint.appId);
   const router = useRouter();
   const listPath = `/apps/${encodeURIComponent(endpoint.appId)}/endpoints`;
@@ -96,12 +97,15 @@ function Loaded({ endpoint }: { endpoint: Endpoint }) {
       </div>
 
       <EndpointForm
-        key={endpoint.updatedAt}
+        // Rebuilt from the saved endpoint after its own save only: a status change (the switch, an
+        // auto-disable seen by the refresh) must not throw away edits in progress.
+        key={`${endpoint.id}-${saves}`}
         mode="edit"
         defaultValues={formFromEndpoint(endpoint)}
         submitLabel="Save changes"
         onSubmit={async (input) => {
           await update.mutateAsync(input);
+          setSaves((count) => count + 1);
           toast.success("Endpoint saved");
         }}
       />
@@ -135,7 +139,16 @@ function SigningSecretCard({ endpoint }: { endpoint: Endpoint }) {
       <CardHeader
         title="Signing secret"
         description="Standard Webhooks whsec_ secret for webhook-signature."
-        actions={<RotateSecretDialog what="signing secret" rotate={async (grace) => (await rotate.mutateAsync(grace)).standardWebhooks.secret} />}
+        actions={
+          <RotateSecretDialog
+            what="signing secret"
+            rotate={async (grace) => {
+              const rotated = await rotate.mutateAsync(grace);
+              setFresh(null); // the creation-time secret is void now
+              return rotated.standardWebhooks.secret;
+            }}
+          />
+        }
       />
       <CardBody className="space-y-3">
         <Field label="Secret" hint={fresh ? "Shown once, right after creating the endpoint: copy it now." : "Reveal shows it in full; every reveal is in the audit log."}>

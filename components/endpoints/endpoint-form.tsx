@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import { Controller, useForm, type Path } from "react-hook-form";
 import { toast } from "sonner";
 import { ApiError, errorMessage } from "@/lib/client/api";
+import { submitClearingErrors } from "@/lib/client/forms";
 import type { EndpointInput } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -39,9 +40,10 @@ export function EndpointForm({
   const kind = watch("kind");
   const batchingMode = watch("batchingMode");
 
-  const submit = form.handleSubmit(async (values) => {
+  const submit = submitClearingErrors(form, async (values) => {
     if (values.kind === "http" && !values.url.trim()) return form.setError("url", { message: "Enter the URL Herald should POST to" });
     if (values.eventTypes.length === 0) return form.setError("eventTypes", { message: "Select at least one event type" });
+    if (values.retryMaxAge.trim() && !values.retrySchedule.trim()) return form.setError("retryMaxAge", { message: "Set a retry schedule too: the two go together" });
     try {
       await onSubmit(inputFromForm(values, mode));
     } catch (error) {
@@ -112,6 +114,9 @@ export function EndpointForm({
           </Field>
           <Field label="Retry schedule (seconds)" htmlFor="endpoint-retry" hint="Delays after each failed attempt, e.g. 5, 30, 120. Empty = default." error={errors.retrySchedule?.message}>
             <Input id="endpoint-retry" className="font-mono" placeholder="5, 30, 120, 600" aria-invalid={Boolean(errors.retrySchedule)} {...register("retrySchedule")} />
+          </Field>
+          <Field label="Give up after (seconds)" htmlFor="endpoint-retry-max-age" hint="Retries stop once a delivery is this old. Needs a retry schedule; empty = default (1 day)." error={errors.retryMaxAge?.message}>
+            <Input id="endpoint-retry-max-age" inputMode="numeric" placeholder="86400" aria-invalid={Boolean(errors.retryMaxAge)} {...register("retryMaxAge")} />
           </Field>
         </div>
         <Field label="Batching" htmlFor="endpoint-batching-mode">

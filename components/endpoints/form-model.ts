@@ -14,6 +14,8 @@ export type EndpointFormValues = {
   headers: HeaderRow[];
   timeoutMs: string;
   retrySchedule: string;
+  /** Seconds; only with a retry schedule (the API's retry override carries both). */
+  retryMaxAge: string;
   batchingMode: "inherit" | "custom";
   batching: { enabled: boolean; durationMs: string; maxBatchSize: string };
   standardWebhooksEnabled: boolean;
@@ -32,6 +34,7 @@ export const emptyEndpointForm: EndpointFormValues = {
   headers: [],
   timeoutMs: "",
   retrySchedule: "",
+  retryMaxAge: "",
   batchingMode: "inherit",
   batching: { enabled: true, durationMs: "50", maxBatchSize: "100" },
   standardWebhooksEnabled: true,
@@ -60,6 +63,7 @@ export function formFromEndpoint(endpoint: Endpoint): EndpointFormValues {
     headers: Object.entries(endpoint.headers).map(([name, value]) => ({ name, value, stored: true })),
     timeoutMs: endpoint.timeoutMs ? String(endpoint.timeoutMs) : "",
     retrySchedule: endpoint.retry ? endpoint.retry.scheduleSeconds.join(", ") : "",
+    retryMaxAge: endpoint.retry?.maxAgeSeconds ? String(endpoint.retry.maxAgeSeconds) : "",
     batchingMode: endpoint.batching ? "custom" : "inherit",
     batching: endpoint.batching
       ? { enabled: endpoint.batching.enabled, durationMs: String(endpoint.batching.durationMs), maxBatchSize: String(endpoint.batching.maxBatchSize) }
@@ -76,7 +80,10 @@ const numberOrText = (value: string) => (/^\d+$/.test(value.trim()) ? Number(val
 export function inputFromForm(values: EndpointFormValues, mode: "create" | "edit"): EndpointInput {
   const filter = Object.fromEntries(Object.entries(values.filter).filter(([, value]) => value !== "")) as EndpointInput["filter"];
   const retry = values.retrySchedule.trim()
-    ? { scheduleSeconds: values.retrySchedule.split(/[\s,]+/).filter(Boolean).map(numberOrText) as number[] }
+    ? {
+        scheduleSeconds: values.retrySchedule.split(/[\s,]+/).filter(Boolean).map(numberOrText) as number[],
+        maxAgeSeconds: values.retryMaxAge.trim() ? (numberOrText(values.retryMaxAge) as number) : null,
+      }
     : null;
   const target =
     values.kind === "http"
@@ -96,7 +103,9 @@ export function inputFromForm(values: EndpointFormValues, mode: "create" | "edit
     eventTypes: values.eventTypes,
     filter,
     headers: Object.fromEntries(values.headers.filter((row) => row.name.trim() !== "").map((row) => [row.name.trim(), row.value])),
-    enabled: values.enabled,
+    // Only on create: the switch on the endpoint page owns it after that, and a form opened before
+    // Herald disabled the endpoint must not turn it back on.
+    ...(mode === "create" ? { enabled: values.enabled } : {}),
     timeoutMs: values.timeoutMs.trim() ? (numberOrText(values.timeoutMs) as number) : mode === "edit" ? null : undefined,
     retry: retry ?? (mode === "edit" ? null : undefined),
     batching:
@@ -117,6 +126,7 @@ export function formFieldFor(apiField: string): string | null {
   if (apiField === "lambda") return "lambda.functionName";
   if (apiField.startsWith("filter.")) return apiField;
   if (apiField.startsWith("headers")) return "headersError";
+  if (apiField === "retry.maxAgeSeconds") return "retryMaxAge";
   if (apiField.startsWith("retry")) return "retrySchedule";
   if (apiField.startsWith("batching.")) return apiField;
   return null;

@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, type Page } from "./api";
+import { api, maskLocally, type Page } from "./api";
 import { keys } from "./query-keys";
 import type { App, AppOverview, Batching } from "./types";
 
@@ -64,11 +64,6 @@ export function useDeleteApp(appId: string) {
       void client.invalidateQueries({ queryKey: keys.overview });
     },
   });
-}
-
-/** Keeps a just-revealed secret out of the cache once its dialog closes. */
-function maskLocally(secret: string): string {
-  return secret.length >= 16 ? `********${secret.slice(-4)}` : "********";
 }
 
 /** The app secret in full, asked for on demand (audited on the server). */

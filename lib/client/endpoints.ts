@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, type Page } from "./api";
+import { api, maskLocally, type Page } from "./api";
 import { keys } from "./query-keys";
 import type { BackgroundJob, Endpoint, EndpointInput, EndpointStats, TestResult } from "./types";
 
@@ -16,6 +16,8 @@ export function useEndpoint(appId: string, endpointId: string) {
     queryKey: keys.endpoint(appId, endpointId),
     queryFn: () => api<Endpoint>(`${base(appId)}/${endpointId}`),
     enabled: Boolean(endpointId),
+    // Herald may disable it meanwhile (410, too many failures): the page shows it within seconds.
+    refetchInterval: 5000,
   });
 }
 
@@ -53,9 +55,13 @@ export function useDeleteEndpoint(appId: string) {
 }
 
 export function useRotateEndpointSecret(appId: string, endpointId: string) {
+  const client = useQueryClient();
   return useMutation({
     mutationFn: (graceSeconds: number) =>
       api<Endpoint>(`${base(appId)}/${endpointId}/rotate-secret`, { method: "POST", body: { graceSeconds } }),
+    // The page shows the new secret's masked form at once (the full one only in the rotate dialog).
+    onSuccess: (endpoint) =>
+      client.setQueryData(keys.endpoint(appId, endpointId), { ...endpoint, standardWebhooks: { ...endpoint.standardWebhooks, secret: maskLocally(endpoint.standardWebhooks.secret) } }),
   });
 }
 

@@ -1,6 +1,7 @@
 "use client";
 
-import type { FieldValues, Path, UseFormSetError } from "react-hook-form";
+import type { BaseSyntheticEvent } from "react";
+import type { FieldValues, Path, SubmitHandler, UseFormReturn, UseFormSetError } from "react-hook-form";
 import { toast } from "sonner";
 import { ApiError, errorMessage } from "./api";
 
@@ -20,6 +21,19 @@ export function applyApiErrors<Values extends FieldValues>(error: unknown, setEr
     else unmatched.push(`${detail.field}: ${detail.issue}`);
   }
   if (unmatched.length) toast.error(unmatched.join("; "));
+}
+
+/**
+ * form.handleSubmit, with every error cleared first. Errors set by hand (from the API, or from checks
+ * in the submit handler) can sit on fields react-hook-form does not validate itself (a checkbox
+ * group, a header list), and there they would block every later submit, even once fixed.
+ */
+export function submitClearingErrors<Values extends FieldValues>(form: UseFormReturn<Values>, onValid: SubmitHandler<Values>) {
+  const submit = form.handleSubmit(onValid);
+  return (event?: BaseSyntheticEvent) => {
+    form.clearErrors();
+    return submit(event);
+  };
 }
 
 export function intakeUrl(appId: string): string {

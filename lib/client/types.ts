@@ -47,7 +47,7 @@ export type Endpoint = {
   disabledReason?: string | null;
   disabledAt?: string | null;
   timeoutMs?: number | null;
-  retry?: { scheduleSeconds: number[] } | null;
+  retry?: { scheduleSeconds: number[]; maxAgeSeconds?: number | null } | null;
   batching?: Batching | null;
   standardWebhooks: { enabled: boolean; secret: string; previousSecretExpiresAt?: string | null };
   createdAt: string;
@@ -63,7 +63,7 @@ export type EndpointInput = {
   headers?: Record<string, string>;
   enabled?: boolean;
   timeoutMs?: number | null;
-  retry?: { scheduleSeconds: number[] } | null;
+  retry?: { scheduleSeconds: number[]; maxAgeSeconds?: number | null } | null;
   batching?: Batching | null;
   standardWebhooks?: { enabled: boolean };
 };

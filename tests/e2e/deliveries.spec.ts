@@ -46,7 +46,7 @@ test("adds an endpoint with event types, a channel filter, a header and a short 
   // A catastrophic-backtracking pattern is refused by the API, on the field.
   await page.getByLabel("Channel pattern").fill("^(a+)+$");
   await page.getByRole("button", { name: "Add header" }).click();
-  await page.getByLabel("Header 1 name").fill("X-Team");
+  await page.getByLabel("Header 1 name").fill("Content-Type");
   await page.getByLabel("Header 1 value", { exact: true }).fill("blue-secret-value");
   await page.getByLabel("Retry schedule (seconds)").fill("1, 1");
   await page.getByLabel("Batching", { exact: true }).selectOption("custom");
@@ -54,7 +54,10 @@ test("adds an endpoint with event types, a channel filter, a header and a short 
   await screenshot(page, "endpoint-form");
   await page.getByRole("button", { name: "Save endpoint" }).click();
   await expect(page.getByText(/catastrophic backtracking/)).toBeVisible();
+  await expect(page.getByText(/Content-Type is reserved/)).toBeVisible();
+  // Once both are fixed the form saves (errors on the header list used to block every later submit).
   await page.getByLabel("Channel pattern").fill("");
+  await page.getByLabel("Header 1 name").fill("X-Team");
   await page.getByRole("button", { name: "Save endpoint" }).click();
 
   await expect(page).toHaveURL(/\/endpoints\/[0-9a-f-]{36}$/);
