@@ -139,7 +139,7 @@ function EventTypeDialog({ existing }: { existing?: EventType }) {
           <Field label="Description" htmlFor="event-type-description" error={errors.description?.message}>
             <Input id="event-type-description" placeholder="An order was paid" {...form.register("description")} />
           </Field>
-          <Field label="JSON Schema" htmlFor="event-type-schema" hint="Optional. Incoming events of this type must satisfy it." error={errors.schema?.message}>
+          <Field label="JSON Schema" htmlFor="event-type-schema" hint="Optional. Incoming events of this type must satisfy it; data is checked decoded (the object, not its JSON string)." error={errors.schema?.message}>
             <Textarea id="event-type-schema" rows={8} placeholder={'{\n  "type": "object",\n  "required": ["data"]\n}'} aria-invalid={Boolean(errors.schema)} {...form.register("schema")} />
           </Field>
           <DialogFooter>

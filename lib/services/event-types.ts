@@ -157,8 +157,9 @@ function compileStored(name: string, schema: JsonSchema): ValidateFunction | nul
 }
 
 /** null when the event is valid or its type has no schema; otherwise readable ajv errors. */
+/** `event` may be a function making it: then it is made only for a type that has a schema. */
 export async function validateEventAgainstType(name: string, event: unknown): Promise<string[] | null> {
   const validate = await validatorFor(name);
-  if (!validate || validate(event)) return null;
+  if (!validate || validate(typeof event === "function" ? (event as () => unknown)() : event)) return null;
   return (validate.errors ?? []).map((error) => `${error.instancePath || "(event)"} ${error.message ?? "is invalid"}`.trim());
 }

@@ -81,6 +81,16 @@ describe("native ingest", () => {
     expect(await db.event.count({ where: { appId: app.id } })).toBe(0);
   });
 
+  it("checks data decoded against the schema, whether it came as an object or as a JSON string", async () => {
+    const app = await makeApp();
+    const type = await makeEventType({ schema: { type: "object", properties: { data: { type: "object", required: ["orderId"] } } } });
+    const good = await ingest(app.id, { events: [{ name: type.name, channel: "c", data: { orderId: "o1" } }, { name: type.name, channel: "c", data: '{"orderId":"o2"}' }] });
+    expect(good.status).toBe(202);
+    const bad = await ingest(app.id, { events: [{ name: type.name, channel: "c", data: { order: "o3" } }] });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details[0].issue).toContain("orderId");
+  });
+
   it("collapses identical cache_miss events for one channel within the window", async () => {
     const app = await makeApp();
     const [first, second] = await Promise.all([
