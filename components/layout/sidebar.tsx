@@ -1,9 +1,11 @@
 "use client";
 
-import { BookOpen, Boxes, KeyRound, LogOut, ScrollText } from "lucide-react";
+import * as DialogPrimitive from "@radix-ui/react-dialog";
+import { BookOpen, Boxes, KeyRound, LogOut, Menu, ScrollText, X } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { signOut } from "next-auth/react";
+import { useEffect, useState } from "react";
 import { cn } from "@/components/ui/cn";
 import { AppSwitcher } from "./app-switcher";
 
@@ -14,14 +16,56 @@ const nav = [
   { href: "/audit-log", label: "Audit log", icon: ScrollText, match: (path: string) => path.startsWith("/audit-log") },
 ];
 
+/** The navigation: a fixed sidebar from the md breakpoint up, a top bar with a menu drawer below it. */
 export function Sidebar({ email }: { email: string }) {
   const pathname = usePathname() ?? "/";
+  const [menuOpen, setMenuOpen] = useState(false);
+  // A link followed from the drawer closes it.
+  useEffect(() => setMenuOpen(false), [pathname]);
   return (
-    <aside className="sticky top-0 z-30 flex h-screen w-60 shrink-0 flex-col border-r border-slate-200 bg-white">
-      <div className="flex h-14 items-center gap-2.5 border-b border-slate-100 px-4">
-        <div className="flex h-7 w-7 items-center justify-center rounded-lg bg-indigo-600 text-sm font-bold text-white">H</div>
-        <span className="text-[15px] font-semibold tracking-tight">Herald</span>
-      </div>
+    <>
+      <aside className="sticky top-0 z-30 hidden h-screen w-60 shrink-0 flex-col border-r border-slate-200 bg-white md:flex">
+        <Brand />
+        <Navigation email={email} pathname={pathname} />
+      </aside>
+      <header className="sticky top-0 z-30 flex h-14 items-center justify-between border-b border-slate-200 bg-white pr-2 md:hidden">
+        <Brand />
+        <DialogPrimitive.Root open={menuOpen} onOpenChange={setMenuOpen}>
+          <DialogPrimitive.Trigger className="rounded-md p-2 text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-indigo-600" aria-label="Open menu">
+            <Menu className="h-5 w-5" aria-hidden />
+          </DialogPrimitive.Trigger>
+          <DialogPrimitive.Portal>
+            <DialogPrimitive.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
+            <DialogPrimitive.Content className="fixed inset-y-0 left-0 z-50 flex w-72 max-w-[85vw] flex-col bg-white shadow-xl focus:outline-none">
+              <DialogPrimitive.Title className="sr-only">Menu</DialogPrimitive.Title>
+              <DialogPrimitive.Description className="sr-only">Apps, event types, API tokens and the audit log</DialogPrimitive.Description>
+              <div className="flex items-center justify-between pr-2">
+                <Brand />
+                <DialogPrimitive.Close className="rounded-md p-2 text-slate-500 hover:bg-slate-100" aria-label="Close menu">
+                  <X className="h-4 w-4" aria-hidden />
+                </DialogPrimitive.Close>
+              </div>
+              <Navigation email={email} pathname={pathname} />
+            </DialogPrimitive.Content>
+          </DialogPrimitive.Portal>
+        </DialogPrimitive.Root>
+      </header>
+    </>
+  );
+}
+
+function Brand() {
+  return (
+    <div className="flex h-14 items-center gap-2.5 border-b border-slate-100 px-4">
+      <div className="flex h-7 w-7 items-center justify-center rounded-lg bg-indigo-600 text-sm font-bold text-white">H</div>
+      <span className="text-[15px] font-semibold tracking-tight">Herald</span>
+    </div>
+  );
+}
+
+function Navigation({ email, pathname }: { email: string; pathname: string }) {
+  return (
+    <>
       <div className="px-3 pt-3">
         <AppSwitcher />
       </div>
@@ -59,6 +103,6 @@ export function Sidebar({ email }: { email: string }) {
           </button>
         </div>
       </div>
-    </aside>
+    </>
   );
 }
