@@ -2,7 +2,8 @@
 
 import { Boxes, ChevronRight, Plus } from "lucide-react";
 import Link from "next/link";
-import { useSearchParams } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
+import { useEffect } from "react";
 import { useApps, useOverview } from "@/lib/client/apps";
 import type { AppOverview } from "@/lib/client/types";
 import { Badge } from "@/components/ui/badge";
@@ -18,6 +19,12 @@ export function AppsList() {
   const apps = useApps();
   const overview = useOverview();
   const searchParams = useSearchParams();
+  const router = useRouter();
+  const askedToCreate = searchParams?.get("create") === "1";
+  // ?create=1 (the app switcher's "New app") opens the dialog once; a reload must not open it again.
+  useEffect(() => {
+    if (askedToCreate) router.replace("/", { scroll: false });
+  }, [askedToCreate, router]);
   const countsByApp = new Map((overview.data?.data ?? []).map((row) => [row.appId, row]));
   const createButton = (
     <Button variant="primary">
@@ -27,7 +34,7 @@ export function AppsList() {
 
   return (
     <>
-      <PageHeader title="Apps" description="Each app is one realtime application whose events Herald delivers to your endpoints." actions={<CreateAppDialog trigger={createButton} defaultOpen={searchParams?.get("create") === "1"} />} />
+      <PageHeader title="Apps" description="Each app is one realtime application whose events Herald delivers to your endpoints." actions={<CreateAppDialog trigger={createButton} openWhen={askedToCreate} />} />
       <Card>
         {apps.isPending ? (
           <SkeletonRows rows={4} />

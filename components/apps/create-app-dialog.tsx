@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { CheckCircle2, ChevronRight } from "lucide-react";
 import Link from "next/link";
-import { useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { useCreateApp } from "@/lib/client/apps";
@@ -25,8 +25,12 @@ const schema = z.object({
 type Values = z.infer<typeof schema>;
 const FIELDS = ["name", "id", "key", "secret"] as const;
 
-export function CreateAppDialog({ trigger, defaultOpen = false }: { trigger: ReactNode; defaultOpen?: boolean }) {
-  const [open, setOpen] = useState(defaultOpen);
+/** openWhen: opens the dialog whenever it turns true (a link asking for it), even on this page already. */
+export function CreateAppDialog({ trigger, openWhen = false }: { trigger: ReactNode; openWhen?: boolean }) {
+  const [open, setOpen] = useState(openWhen);
+  useEffect(() => {
+    if (openWhen) setOpen(true);
+  }, [openWhen]);
   const [created, setCreated] = useState<App | null>(null);
   const [advanced, setAdvanced] = useState(false);
   const createApp = useCreateApp();

@@ -125,7 +125,14 @@ function EventTypeDialog({ existing }: { existing?: EventType }) {
   });
 
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
+    <Dialog
+      open={open}
+      onOpenChange={(next) => {
+        // Opened afresh from what is stored: input typed and then cancelled is not kept.
+        if (next) form.reset(defaults);
+        setOpen(next);
+      }}
+    >
       <DialogTrigger asChild>
         {existing ? (
           <Button variant="ghost" size="icon" aria-label={`Edit ${existing.name}`}><Pencil className="h-4 w-4" aria-hidden /></Button>

@@ -112,6 +112,7 @@ export function DeliveriesLog({ appId }: { appId: string }) {
                       tabIndex={0}
                       data-clickable="true"
                       data-testid="delivery-row"
+                      data-delivery-id={row.original.id}
                       data-status={row.original.status}
                       aria-label={`Delivery ${row.original.id}, ${row.original.status}`}
                       onClick={() => open(row.original.id)}

@@ -21,7 +21,18 @@ export function DeliveryDrawer({ appId, deliveryId, endpointsById, onClose }: { 
   return (
     <Dialog open={Boolean(deliveryId)} onOpenChange={(open) => (open ? undefined : onClose())}>
       {deliveryId ? (
-        <DialogContent side="right" title="Delivery" description={<span className="font-mono text-xs">{deliveryId}</span>}>
+        <DialogContent
+          side="right"
+          title="Delivery"
+          description={<span className="font-mono text-xs">{deliveryId}</span>}
+          // Opened from a row of the log, not a trigger: give focus back to that row.
+          onCloseAutoFocus={(event) => {
+            const row = document.querySelector<HTMLElement>(`[data-delivery-id="${deliveryId}"]`);
+            if (!row) return;
+            event.preventDefault();
+            row.focus();
+          }}
+        >
           {delivery.data ? (
             // A failed background refresh keeps the detail (and its Redeliver button) on screen.
             <div className="space-y-3">

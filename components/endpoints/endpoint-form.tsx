@@ -41,8 +41,16 @@ export function EndpointForm({
   const batchingMode = watch("batchingMode");
 
   const submit = submitClearingErrors(form, async (values) => {
-    if (values.kind === "http" && !values.url.trim()) return form.setError("url", { message: "Enter the URL Herald should POST to" });
-    if (values.eventTypes.length === 0) return form.setError("eventTypes", { message: "Select at least one event type" });
+    if (values.kind === "http" && !values.url.trim()) return form.setError("url", { message: "Enter the URL Herald should POST to" }, { shouldFocus: true });
+    if (values.kind === "lambda" && !values.lambda.functionName.trim()) {
+      return form.setError("lambda.functionName", { message: "Enter the Lambda function's name or ARN" }, { shouldFocus: true });
+    }
+    if (values.eventTypes.length === 0) {
+      form.setError("eventTypes", { message: "Select at least one event type" });
+      // The checkbox list is not an input react-hook-form can focus: bring its error into view.
+      requestAnimationFrame(() => document.getElementById("endpoint-event-types-error")?.scrollIntoView({ block: "center", behavior: "smooth" }));
+      return;
+    }
     if (values.retryMaxAge.trim() && !values.retrySchedule.trim()) return form.setError("retryMaxAge", { message: "Set a retry schedule too: the two go together" });
     try {
       await onSubmit(inputFromForm(values, mode));
@@ -96,7 +104,7 @@ export function EndpointForm({
           name="eventTypes"
           render={({ field }) => <EventTypePicker value={field.value} onChange={field.onChange} invalid={Boolean(errors.eventTypes)} />}
         />
-        {errors.eventTypes ? <p role="alert" className="text-xs font-medium text-red-600">{errors.eventTypes.message}</p> : null}
+        {errors.eventTypes ? <p id="endpoint-event-types-error" role="alert" className="text-xs font-medium text-red-600">{errors.eventTypes.message}</p> : null}
       </Section>
 
       <Section title="Channel filter" description="Optional. Every field you set must match (AND).">

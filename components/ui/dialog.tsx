@@ -15,6 +15,7 @@ export function DialogContent({
   children,
   className,
   side,
+  onCloseAutoFocus,
 }: {
   title: ReactNode;
   description?: ReactNode;
@@ -22,11 +23,14 @@ export function DialogContent({
   className?: string;
   /** "right" renders a drawer. */
   side?: "right";
+  /** Where focus goes on close, when the dialog was not opened by a trigger (which gets it back by default). */
+  onCloseAutoFocus?: (event: Event) => void;
 }) {
   return (
     <DialogPrimitive.Portal>
       <DialogPrimitive.Overlay className="fixed inset-0 z-40 bg-slate-900/40 backdrop-blur-[1px]" />
       <DialogPrimitive.Content
+        onCloseAutoFocus={onCloseAutoFocus}
         aria-describedby={description ? undefined : undefined}
         className={cn(
           "fixed z-50 flex flex-col bg-white shadow-xl focus:outline-none",

@@ -254,6 +254,7 @@ test("an endpoint answering 410 is disabled automatically and the operator sees 
   await row.click();
   await expect(page.getByRole("dialog").getByRole("button", { name: "Redeliver" })).toBeDisabled();
   await page.keyboard.press("Escape");
+  await expect(row).toBeFocused(); // keyboard users continue from the row they opened
 });
 
 test("pages through a long delivery log with Load more", async ({ page, request }) => {
