@@ -8,6 +8,7 @@ import { useApps, useOverview } from "@/lib/client/apps";
 import type { AppOverview } from "@/lib/client/types";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { ScrollTable, TableHeader } from "@/components/ui/table";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -48,53 +49,49 @@ export function AppsList() {
             action={<CreateAppDialog trigger={<Button variant="primary"><Plus className="h-4 w-4" aria-hidden /> Create your first app</Button>} />}
           />
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm">
-              <thead>
-                <tr className="border-b border-slate-100 text-left text-xs font-medium tracking-wide text-slate-500 uppercase">
-                  <th className="px-5 py-3 font-medium">App</th>
-                  <th className="px-5 py-3 text-right font-medium">Endpoints</th>
-                  <th className="px-5 py-3 text-right font-medium">Deliveries today</th>
-                  <th className="px-5 py-3 text-right font-medium">Failure rate</th>
-                  <th className="px-5 py-3 font-medium">Created</th>
-                  <th className="w-10" />
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {apps.data.data.map((app) => {
-                  const counts = countsByApp.get(app.id);
-                  return (
-                    <tr key={app.id} className="group hover:bg-slate-50/80" data-testid={`app-row-${app.id}`}>
-                      <td className="px-5 py-3.5">
-                        <Link href={`/apps/${encodeURIComponent(app.id)}`} className="font-medium text-slate-900 group-hover:text-indigo-700">
-                          {app.name}
-                        </Link>
-                        <div className="mt-0.5 flex items-center gap-2">
-                          <span className="font-mono text-xs text-slate-500">{app.id}</span>
-                          {app.enabled ? null : <Badge tone="amber">disabled</Badge>}
-                        </div>
-                      </td>
-                      <td className="px-5 py-3.5 text-right tabular-nums" data-testid="app-endpoints">
-                        <Count value={counts?.endpoints} loading={overview.isPending} />
-                      </td>
-                      <td className="px-5 py-3.5 text-right tabular-nums" data-testid="app-deliveries-today">
-                        <Count value={counts?.deliveriesToday} loading={overview.isPending} />
-                      </td>
-                      <td className="px-5 py-3.5 text-right" data-testid="app-failure-rate">
-                        <FailureRate counts={counts} loading={overview.isPending} />
-                      </td>
-                      <td className="px-5 py-3.5 text-slate-500">
-                        <RelativeTime value={app.createdAt} />
-                      </td>
-                      <td className="pr-4 text-slate-300">
-                        <ChevronRight className="h-4 w-4" aria-hidden />
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable>
+            <TableHeader>
+              <th className="px-5 py-3 font-medium">App</th>
+              <th className="px-5 py-3 text-right font-medium">Endpoints</th>
+              <th className="px-5 py-3 text-right font-medium">Deliveries today</th>
+              <th className="px-5 py-3 text-right font-medium">Failure rate</th>
+              <th className="px-5 py-3 font-medium">Created</th>
+              <th className="w-10" />
+            </TableHeader>
+            <tbody className="divide-y divide-slate-100">
+              {apps.data.data.map((app) => {
+                const counts = countsByApp.get(app.id);
+                return (
+                  <tr key={app.id} className="group hover:bg-slate-50/80" data-testid={`app-row-${app.id}`}>
+                    <td className="px-5 py-3.5">
+                      <Link href={`/apps/${encodeURIComponent(app.id)}`} className="font-medium text-slate-900 group-hover:text-indigo-700">
+                        {app.name}
+                      </Link>
+                      <div className="mt-0.5 flex items-center gap-2">
+                        <span className="font-mono text-xs text-slate-500">{app.id}</span>
+                        {app.enabled ? null : <Badge tone="amber">disabled</Badge>}
+                      </div>
+                    </td>
+                    <td className="px-5 py-3.5 text-right tabular-nums" data-testid="app-endpoints">
+                      <Count value={counts?.endpoints} loading={overview.isPending} />
+                    </td>
+                    <td className="px-5 py-3.5 text-right tabular-nums" data-testid="app-deliveries-today">
+                      <Count value={counts?.deliveriesToday} loading={overview.isPending} />
+                    </td>
+                    <td className="px-5 py-3.5 text-right" data-testid="app-failure-rate">
+                      <FailureRate counts={counts} loading={overview.isPending} />
+                    </td>
+                    <td className="px-5 py-3.5 text-slate-500">
+                      <RelativeTime value={app.createdAt} />
+                    </td>
+                    <td className="pr-4 text-slate-300">
+                      <ChevronRight className="h-4 w-4" aria-hidden />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </ScrollTable>
         )}
       </Card>
     </>

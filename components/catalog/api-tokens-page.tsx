@@ -10,6 +10,7 @@ import { applyApiErrors, submitClearingErrors } from "@/lib/client/forms";
 import type { ApiToken } from "@/lib/client/types";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { ScrollTable, TableHeader } from "@/components/ui/table";
 import { Card } from "@/components/ui/card";
 import { Checkbox } from "@/components/ui/checkbox";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -36,25 +37,21 @@ export function ApiTokensPage() {
         ) : tokens.data.data.length === 0 ? (
           <EmptyState icon={KeyRound} title="No API tokens" description="Create a token for automation or for producers that send events to Herald." action={<CreateTokenDialog />} />
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm">
-              <thead>
-                <tr className="border-b border-slate-100 text-left text-xs font-medium tracking-wide text-slate-500 uppercase">
-                  <th className="px-5 py-3 font-medium">Name</th>
-                  <th className="px-5 py-3 font-medium">Scopes</th>
-                  <th className="px-5 py-3 font-medium">App</th>
-                  <th className="px-5 py-3 font-medium">Last used</th>
-                  <th className="px-5 py-3 font-medium">Created</th>
-                  <th className="px-5 py-3" />
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {tokens.data.data.map((token) => (
-                  <TokenRow key={token.id} token={token} onRevoke={async () => { await revoke.mutateAsync(token.id); toast.success(`Revoked ${token.name}`); }} />
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ScrollTable>
+            <TableHeader>
+              <th className="px-5 py-3 font-medium">Name</th>
+              <th className="px-5 py-3 font-medium">Scopes</th>
+              <th className="px-5 py-3 font-medium">App</th>
+              <th className="px-5 py-3 font-medium">Last used</th>
+              <th className="px-5 py-3 font-medium">Created</th>
+              <th className="px-5 py-3" />
+            </TableHeader>
+            <tbody className="divide-y divide-slate-100">
+              {tokens.data.data.map((token) => (
+                <TokenRow key={token.id} token={token} onRevoke={async () => { await revoke.mutateAsync(token.id); toast.success(`Revoked ${token.name}`); }} />
+              ))}
+            </tbody>
+          </ScrollTable>
         )}
       </Card>
     </>

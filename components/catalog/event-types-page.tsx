@@ -9,6 +9,7 @@ import { applyApiErrors, submitClearingErrors } from "@/lib/client/forms";
 import type { EventType } from "@/lib/client/types";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { ScrollTable } from "@/components/ui/table";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
@@ -54,39 +55,37 @@ export function EventTypesPage() {
 
 function EventTypeTable({ rows, onDelete }: { rows: EventType[]; onDelete?: (name: string) => Promise<void> }) {
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-sm">
-        <tbody className="divide-y divide-slate-100">
-          {rows.map((row) => (
-            <tr key={row.name} data-testid={`event-type-${row.name}`}>
-              <td className="w-72 px-5 py-3 align-top font-mono text-xs font-medium text-slate-900">{row.name}</td>
-              <td className="px-5 py-3 align-top text-slate-600">
-                {row.description || <span className="text-slate-400">No description</span>}
-                {row.schema ? (
-                  <details className="mt-1.5">
-                    <summary className="cursor-pointer text-xs font-medium text-indigo-600">JSON Schema</summary>
-                    <pre className="mt-1.5 max-h-56 overflow-auto rounded-md bg-slate-50 px-3 py-2 font-mono text-xs text-slate-700 ring-1 ring-slate-200">{JSON.stringify(row.schema, null, 2)}</pre>
-                  </details>
-                ) : null}
-              </td>
-              <td className="w-48 px-5 py-3 text-right align-top whitespace-nowrap">
-                {row.schema ? <Badge tone="indigo">schema</Badge> : null}
-                {onDelete ? <EventTypeDialog existing={row} /> : null}
-                {onDelete ? (
-                  <ConfirmDialog
-                    trigger={<Button variant="ghost" size="icon" aria-label={`Delete ${row.name}`}><Trash2 className="h-4 w-4" aria-hidden /></Button>}
-                    title={`Delete ${row.name}?`}
-                    description="Endpoints subscribed to it must be changed first; the API refuses otherwise."
-                    confirmLabel="Delete event type"
-                    onConfirm={() => onDelete(row.name)}
-                  />
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ScrollTable>
+      <tbody className="divide-y divide-slate-100">
+        {rows.map((row) => (
+          <tr key={row.name} data-testid={`event-type-${row.name}`}>
+            <td className="w-72 px-5 py-3 align-top font-mono text-xs font-medium text-slate-900">{row.name}</td>
+            <td className="px-5 py-3 align-top text-slate-600">
+              {row.description || <span className="text-slate-400">No description</span>}
+              {row.schema ? (
+                <details className="mt-1.5">
+                  <summary className="cursor-pointer text-xs font-medium text-indigo-600">JSON Schema</summary>
+                  <pre className="mt-1.5 max-h-56 overflow-auto rounded-md bg-slate-50 px-3 py-2 font-mono text-xs text-slate-700 ring-1 ring-slate-200">{JSON.stringify(row.schema, null, 2)}</pre>
+                </details>
+              ) : null}
+            </td>
+            <td className="w-48 px-5 py-3 text-right align-top whitespace-nowrap">
+              {row.schema ? <Badge tone="indigo">schema</Badge> : null}
+              {onDelete ? <EventTypeDialog existing={row} /> : null}
+              {onDelete ? (
+                <ConfirmDialog
+                  trigger={<Button variant="ghost" size="icon" aria-label={`Delete ${row.name}`}><Trash2 className="h-4 w-4" aria-hidden /></Button>}
+                  title={`Delete ${row.name}?`}
+                  description="Endpoints subscribed to it must be changed first; the API refuses otherwise."
+                  confirmLabel="Delete event type"
+                  onConfirm={() => onDelete(row.name)}
+                />
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </ScrollTable>
   );
 }
 

@@ -14,6 +14,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { EmptyState, ErrorState, RefreshFailed } from "@/components/ui/states";
 import { endpointTarget } from "@/components/endpoints/endpoint-status";
+import { ScrollTable } from "@/components/ui/table";
 import { DeliveryDrawer } from "./delivery-drawer";
 import { FiltersBar } from "./filters-bar";
 import { RecoverDialog } from "./recover-dialog";
@@ -92,48 +93,46 @@ export function DeliveriesLog({ appId }: { appId: string }) {
           />
         ) : (
           <>
-            <div className="overflow-x-auto">
-              <table className="w-full text-sm" aria-label="Deliveries">
-                <thead>
-                  {table.getHeaderGroups().map((group) => (
-                    <tr key={group.id} className="border-b border-slate-100 bg-slate-50/60 text-left text-xs font-medium tracking-wide text-slate-500 uppercase">
-                      {group.headers.map((header) => (
-                        <th key={header.id} className="px-4 py-2.5 font-medium">
-                          {flexRender(header.column.columnDef.header, header.getContext())}
-                        </th>
-                      ))}
-                    </tr>
-                  ))}
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {table.getRowModel().rows.map((row) => (
-                    <tr
-                      key={row.id}
-                      tabIndex={0}
-                      data-clickable="true"
-                      data-testid="delivery-row"
-                      data-delivery-id={row.original.id}
-                      data-status={row.original.status}
-                      aria-label={`Delivery ${row.original.id}, ${row.original.status}`}
-                      onClick={() => open(row.original.id)}
-                      onKeyDown={(event) => {
-                        if (event.key === "Enter" || event.key === " ") {
-                          event.preventDefault();
-                          open(row.original.id);
-                        }
-                      }}
-                      className={cn("cursor-pointer hover:bg-slate-50", selectedDelivery === row.original.id && "bg-indigo-50/60")}
-                    >
-                      {row.getVisibleCells().map((cell) => (
-                        <td key={cell.id} className="px-4 py-2.5 align-middle">
-                          {flexRender(cell.column.columnDef.cell, cell.getContext())}
-                        </td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <ScrollTable label="Deliveries">
+              <thead>
+                {table.getHeaderGroups().map((group) => (
+                  <tr key={group.id} className="border-b border-slate-100 bg-slate-50/60 text-left text-xs font-medium tracking-wide text-slate-500 uppercase">
+                    {group.headers.map((header) => (
+                      <th key={header.id} className="px-4 py-2.5 font-medium">
+                        {flexRender(header.column.columnDef.header, header.getContext())}
+                      </th>
+                    ))}
+                  </tr>
+                ))}
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {table.getRowModel().rows.map((row) => (
+                  <tr
+                    key={row.id}
+                    tabIndex={0}
+                    data-clickable="true"
+                    data-testid="delivery-row"
+                    data-delivery-id={row.original.id}
+                    data-status={row.original.status}
+                    aria-label={`Delivery ${row.original.id}, ${row.original.status}`}
+                    onClick={() => open(row.original.id)}
+                    onKeyDown={(event) => {
+                      if (event.key === "Enter" || event.key === " ") {
+                        event.preventDefault();
+                        open(row.original.id);
+                      }
+                    }}
+                    className={cn("cursor-pointer hover:bg-slate-50", selectedDelivery === row.original.id && "bg-indigo-50/60")}
+                  >
+                    {row.getVisibleCells().map((cell) => (
+                      <td key={cell.id} className="px-4 py-2.5 align-middle">
+                        {flexRender(cell.column.columnDef.cell, cell.getContext())}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </ScrollTable>
             <div className="flex items-center justify-between border-t border-slate-100 px-4 py-3 text-xs text-slate-500">
               <span>{rows.length.toLocaleString()} shown</span>
               {deliveries.hasNextPage ? (
