@@ -61,8 +61,9 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
     UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, claim_job_id = NULL, updated_at = now(),
       last_error = coalesce(last_error || '; ', '') || 'cancelled: its endpoint was deleted'
     WHERE id IN (
-      SELECT id FROM deliveries WHERE endpoint_id IS NULL
-        AND (status IN ('pending', 'retrying') OR (status = 'delivering' AND last_attempt_at < now() - make_interval(secs => ${(LONGEST_REQUEST_MS + graceMs) / 1000})))
+      -- Unfinished first (the status index): finished deliveries of deleted endpoints pile up over time.
+      SELECT id FROM deliveries WHERE status IN ('pending', 'retrying', 'delivering') AND endpoint_id IS NULL
+        AND (status <> 'delivering' OR last_attempt_at < now() - make_interval(secs => ${(LONGEST_REQUEST_MS + graceMs) / 1000}))
       LIMIT ${BATCH_LIMIT})`;
 
   // 4. Deliveries due long ago that no job is carrying (lost with Redis, or never enqueued).
