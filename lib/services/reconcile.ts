@@ -56,15 +56,25 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   report.interruptedAttempts = interrupted.length;
 
   // 3b. Deliveries whose endpoint was deleted while they were in flight (or just redelivered):
-  // nothing to send them to any more. A request still running is given its longest timeout first.
+  // nothing to send them to any more. A request still running is given its longest timeout first;
+  // past that its worker is gone, and the attempt is logged as interrupted like any other.
   report.orphansCancelled = await db.$executeRaw`
-    UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, claim_job_id = NULL, updated_at = now(),
-      last_error = coalesce(last_error || '; ', '') || 'cancelled: its endpoint was deleted'
-    WHERE id IN (
+    WITH orphans AS (
       -- Unfinished first (the status index): finished deliveries of deleted endpoints pile up over time.
-      SELECT id FROM deliveries WHERE status IN ('pending', 'retrying', 'delivering') AND endpoint_id IS NULL
+      SELECT id, status, attempt_count, next_attempt_trigger, last_attempt_at FROM deliveries
+      WHERE status IN ('pending', 'retrying', 'delivering') AND endpoint_id IS NULL
         AND (status <> 'delivering' OR last_attempt_at < now() - make_interval(secs => ${(LONGEST_REQUEST_MS + graceMs) / 1000}))
-      LIMIT ${BATCH_LIMIT})`;
+      LIMIT ${BATCH_LIMIT}
+      FOR UPDATE SKIP LOCKED
+    ), logged AS (
+      INSERT INTO attempts (id, delivery_id, number, trigger, request_headers, duration_ms, error, started_at)
+      SELECT gen_random_uuid(), id, attempt_count, next_attempt_trigger, '{}'::jsonb, 0, ${INTERRUPTED}, coalesce(last_attempt_at, now())
+      FROM orphans WHERE status = 'delivering' AND attempt_count > 0
+      ON CONFLICT (delivery_id, number) DO NOTHING
+    )
+    UPDATE deliveries d SET status = 'cancelled', next_attempt_at = NULL, claim_job_id = NULL, updated_at = now(),
+      last_error = coalesce(d.last_error || '; ', '') || 'cancelled: its endpoint was deleted'
+    FROM orphans WHERE d.id = orphans.id`;
 
   // 4. Deliveries due long ago that no job is carrying (lost with Redis, or never enqueued).
   const overdue = await db.$queryRaw<{ id: string; endpoint_id: string; attempt_count: number }[]>`

@@ -76,6 +76,8 @@ describe("reconciler", () => {
       });
     const retrying = await make("retrying", "r");
     const inFlight = await make("delivering", "d");
+    const workerGone = await make("delivering", "gone");
+    await db.delivery.update({ where: { id: workerGone.id }, data: { lastAttemptAt: new Date(Date.now() - 3_600_000) } });
     // As when a retry was scheduled (or a redeliver raced) just as the endpoint was deleted.
     await db.endpoint.delete({ where: { id: endpoint.id } });
 
@@ -85,5 +87,9 @@ describe("reconciler", () => {
     expect(await db.delivery.findUniqueOrThrow({ where: { id: retrying.id } })).toMatchObject({ status: "cancelled", endpointId: null, nextAttemptAt: null });
     // Its request may still be running (up to the longest timeout): its outcome is still recorded.
     expect(await db.delivery.findUniqueOrThrow({ where: { id: inFlight.id } })).toMatchObject({ status: "delivering" });
+    // Past that, its worker is gone: cancelled, and the attempt it was making is logged as interrupted.
+    const gone = await db.delivery.findUniqueOrThrow({ where: { id: workerGone.id }, include: { attempts: true } });
+    expect(gone).toMatchObject({ status: "cancelled" });
+    expect(gone.attempts.map((attempt) => [attempt.number, attempt.error])).toEqual([[1, expect.stringContaining("interrupted")]]);
   });
 });
