@@ -25,16 +25,7 @@ export function decryptSecret(stored: string): string {
   return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
 }
 
-export const MASK = "********";
-
-/** Shows the last four characters of long secrets only, so short ones are never revealed. */
-export function maskSecret(secret: string): string {
-  return secret.length >= 16 ? `${MASK}${secret.slice(-4)}` : MASK;
-}
-
-export function isMasked(value: string): boolean {
-  return value.startsWith(MASK);
-}
+export { isMasked, MASK, maskSecret } from "./mask";
 
 export function sha256Hex(value: string): string {
   return createHash("sha256").update(value).digest("hex");

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { isIP } from "node:net";
 import { z } from "zod";
+import { allowListEntryIssue } from "./delivery/allow-list";
 
 // The one place that reads process.env. Validated lazily so `next build` can import modules
 // without a configured environment; the first real use fails with one line per problem.
@@ -14,19 +15,6 @@ const csv = z
       .map((part) => part.trim())
       .filter(Boolean),
   );
-
-/** Why an allow-list entry (an IP address, a CIDR range or a host name) is not one, or null. */
-function allowListEntryIssue(entry: string): string | null {
-  const [network = "", prefix, ...rest] = entry.split("/");
-  const family = isIP(network);
-  if (prefix !== undefined || rest.length) {
-    const max = family === 6 ? 128 : 32;
-    if (!family || rest.length || !/^\d{1,3}$/.test(prefix ?? "") || Number(prefix) > max) return `is not an IP address, a CIDR range (prefix 0-${max}) or a host name`;
-    return null;
-  }
-  if (family) return null;
-  return /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i.test(entry) ? null : "is not an IP address, a CIDR range or a host name";
-}
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),

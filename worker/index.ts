@@ -1,4 +1,4 @@
-import { loadEnv, EnvError } from "../lib/env";
+import { env, loadEnv, EnvError } from "../lib/env";
 
 process.env.HERALD_PROCESS = "worker";
 
@@ -35,7 +35,6 @@ async function shutdown(signal: string) {
   // Closing waits on Redis and Postgres; when one of them is down that could last for ever. Past
   // the hand-back deadline plus a margin, exit anyway: what is still `delivering` is taken back by
   // the reconciler of a running worker, as after a crash.
-  const { env } = await import("../lib/env");
   const { logger } = await import("../lib/logger");
   setTimeout(() => {
     logger.error({ signal }, "shutdown did not finish in time (is Redis or Postgres down?); exiting");

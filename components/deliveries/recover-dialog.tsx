@@ -18,8 +18,9 @@ const toLocalInput = (date: Date) => new Date(date.getTime() - date.getTimezoneO
 export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: string; endpoints: Endpoint[]; defaultEndpointId?: string }) {
   const [open, setOpen] = useState(false);
   const [endpointId, setEndpointId] = useState(defaultEndpointId ?? "");
-  const [since, setSince] = useState(() => toLocalInput(new Date(Date.now() - 24 * 3600_000)));
-  const [until, setUntil] = useState(() => toLocalInput(new Date(Date.now() + 60_000)));
+  // Set each time the dialog opens (changeOpen): the default range ends then, not at page load.
+  const [since, setSince] = useState("");
+  const [until, setUntil] = useState("");
   const [eventTypes, setEventTypes] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [jobId, setJobId] = useState<string | null>(null);
@@ -27,16 +28,25 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
   const job = useJob(jobId);
   // "" = all the app's endpoints (those enabled: a disabled one's deliveries would only fail again).
   // An endpoint chosen before (the log's filter) stays chosen even if the list does not hold it.
-  const chosen = endpointId;
-  const listed = chosen === "" || endpoints.some((endpoint) => endpoint.id === chosen);
+  const listed = endpointId === "" || endpoints.some((endpoint) => endpoint.id === endpointId);
+
+  function changeOpen(next: boolean) {
+    setOpen(next);
+    if (!next) return setJobId(null); // the next open shows the form for a new recovery
+    setEndpointId(defaultEndpointId ?? endpointId);
+    setSince(toLocalInput(new Date(Date.now() - 24 * 3600_000)));
+    setUntil(toLocalInput(new Date(Date.now() + 60_000)));
+  }
 
   async function start() {
     setErrors({});
-    const missing = { since: since ? null : "Choose when the range starts", until: until ? null : "Choose when the range ends" };
-    if (missing.since || missing.until) return setErrors(Object.fromEntries(Object.entries(missing).filter(([, issue]) => issue)) as Record<string, string>);
+    const missing: Record<string, string> = {};
+    if (!since) missing.since = "Choose when the range starts";
+    if (!until) missing.until = "Choose when the range ends";
+    if (Object.keys(missing).length) return setErrors(missing);
     try {
       const result = await recover.mutateAsync({
-        endpointId: chosen || null,
+        endpointId: endpointId || null,
         since: new Date(since).toISOString(),
         until: new Date(until).toISOString(),
         eventTypes: eventTypes.trim() ? eventTypes.split(/[\s,]+/).filter(Boolean) : undefined,
@@ -53,19 +63,7 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
 
   const progress = job.data ? Math.round((job.data.progress ?? (job.data.total ? job.data.processed / job.data.total : 0)) * 100) : 0;
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        if (next) {
-          setEndpointId(defaultEndpointId ?? endpointId);
-          // The default range ends now, when the dialog opens (not when the page loaded).
-          setSince(toLocalInput(new Date(Date.now() - 24 * 3600_000)));
-          setUntil(toLocalInput(new Date(Date.now() + 60_000)));
-        }
-        else setJobId(null);
-      }}
-    >
+    <Dialog open={open} onOpenChange={changeOpen}>
       <DialogTrigger asChild>
         <Button disabled={endpoints.length === 0}>
           <LifeBuoy className="h-4 w-4" aria-hidden /> Recover failed deliveries
@@ -87,24 +85,15 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
             {job.data?.error ? <p className="text-sm text-red-700">{job.data.error}</p> : null}
             <p className="font-mono text-xs text-slate-400">{jobId}</p>
             <DialogFooter>
-              <Button
-                variant="primary"
-                onClick={() => {
-                  // Like closing with Escape: the next open shows the form for a new recovery.
-                  setOpen(false);
-                  setJobId(null);
-                }}
-              >
-                Close
-              </Button>
+              <Button variant="primary" onClick={() => changeOpen(false)}>Close</Button>
             </DialogFooter>
           </div>
         ) : (
           <div className="space-y-4">
             <Field label="Endpoint" htmlFor="recover-endpoint" error={errors.endpointId}>
-              <Select id="recover-endpoint" value={chosen} onChange={(event) => setEndpointId(event.target.value)}>
+              <Select id="recover-endpoint" value={endpointId} onChange={(event) => setEndpointId(event.target.value)}>
                 <option value="">All enabled endpoints</option>
-                {listed ? null : <option value={chosen}>{chosen}</option>}
+                {listed ? null : <option value={endpointId}>{endpointId}</option>}
                 {endpoints.map((endpoint) => (
                   <option key={endpoint.id} value={endpoint.id}>{endpointTarget(endpoint)}</option>
                 ))}

@@ -22,8 +22,6 @@ export type EndpointFormValues = {
   enabled: boolean;
 };
 
-export const MASKED = "********";
-
 export const emptyEndpointForm: EndpointFormValues = {
   kind: "http",
   url: "",

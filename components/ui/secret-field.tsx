@@ -4,6 +4,7 @@ import { Eye, EyeOff, Loader2 } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
 import { errorMessage } from "@/lib/client/api";
+import { isMasked } from "@/lib/mask";
 import { CopyButton } from "./copy-button";
 
 /**
@@ -16,7 +17,7 @@ export function SecretField({ value, label, testId, reveal }: { value: string; l
   const [revealed, setRevealed] = useState(false);
   const [loading, setLoading] = useState(false);
   // A fetched secret belongs to the masked value it was fetched for (a rotation replaces both).
-  const full = value.startsWith("********") ? (fetched?.from === value ? fetched.secret : null) : value;
+  const full = isMasked(value) ? (fetched?.from === value ? fetched.secret : null) : value;
   const shown = revealed && full ? full : full ? "•".repeat(Math.min(full.length, 32)) : value;
 
   async function toggle() {

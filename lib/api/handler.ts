@@ -6,7 +6,7 @@ import { authenticate, requireScope, type Principal, type Scope } from "../auth/
 import { withIdempotency } from "./idempotency";
 import { decodeUtf8Body, parseJson } from "../validation/json";
 
-export { decodeUtf8Body, parseJson };
+export { parseJson };
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 

@@ -58,8 +58,3 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return "Something went wrong";
 }
-
-/** The masked form of a secret the API just returned in full, to keep it out of the query cache. */
-export function maskLocally(secret: string): string {
-  return secret.length >= 16 ? `********${secret.slice(-4)}` : "********";
-}

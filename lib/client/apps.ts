@@ -1,7 +1,8 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, maskLocally, type Page } from "./api";
+import { maskSecret } from "../mask";
+import { api, type Page } from "./api";
 import { keys } from "./query-keys";
 import type { App, AppOverview, Batching } from "./types";
 
@@ -50,7 +51,7 @@ export function useRotateAppSecret(appId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (graceSeconds: number) => api<App>(`/apps/${encodeURIComponent(appId)}/rotate-secret`, { method: "POST", body: { graceSeconds } }),
-    onSuccess: (app) => client.setQueryData(keys.app(appId), { ...app, secret: maskLocally(app.secret) }),
+    onSuccess: (app) => client.setQueryData(keys.app(appId), { ...app, secret: maskSecret(app.secret) }),
   });
 }
 

@@ -1,7 +1,8 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, maskLocally, type Page } from "./api";
+import { maskSecret } from "../mask";
+import { api, type Page } from "./api";
 import { keys } from "./query-keys";
 import type { BackgroundJob, Endpoint, EndpointInput, EndpointStats, TestResult } from "./types";
 
@@ -61,7 +62,7 @@ export function useRotateEndpointSecret(appId: string, endpointId: string) {
       api<Endpoint>(`${base(appId)}/${endpointId}/rotate-secret`, { method: "POST", body: { graceSeconds } }),
     // The page shows the new secret's masked form at once (the full one only in the rotate dialog).
     onSuccess: (endpoint) =>
-      client.setQueryData(keys.endpoint(appId, endpointId), { ...endpoint, standardWebhooks: { ...endpoint.standardWebhooks, secret: maskLocally(endpoint.standardWebhooks.secret) } }),
+      client.setQueryData(keys.endpoint(appId, endpointId), { ...endpoint, standardWebhooks: { ...endpoint.standardWebhooks, secret: maskSecret(endpoint.standardWebhooks.secret) } }),
   });
 }
 

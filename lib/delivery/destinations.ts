@@ -1,6 +1,9 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
 import { BlockList, isIP } from "node:net";
 import { env } from "../env";
+import { parseAllowList, type AllowList } from "./allow-list";
+
+export { parseAllowList, type AllowList };
 
 // The private-address guard. Checked on the address a connection is actually made to (a custom
 // DNS lookup for names, a direct check for IP literals), so DNS rebinding cannot slip past it.
@@ -14,21 +17,6 @@ for (const [network, prefix] of [
 for (const [network, prefix] of [
   ["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8], ["64:ff9b::", 96], ["2001:db8::", 32], ["100::", 64],
 ] as const) blocked.addSubnet(network, prefix, "ipv6");
-
-export type AllowList = { hosts: Set<string>; addresses: BlockList };
-
-export function parseAllowList(entries: string[]): AllowList {
-  const hosts = new Set<string>();
-  const addresses = new BlockList();
-  for (const entry of entries.map((value) => value.trim().toLowerCase()).filter(Boolean)) {
-    const [network, prefix] = entry.split("/");
-    const family = isIP(network ?? "");
-    if (family && prefix !== undefined) addresses.addSubnet(network!, Number(prefix), family === 4 ? "ipv4" : "ipv6");
-    else if (family) addresses.addAddress(network!, family === 4 ? "ipv4" : "ipv6");
-    else hosts.add(entry);
-  }
-  return { hosts, addresses };
-}
 
 let configured: AllowList | undefined;
 export function configuredAllowList(): AllowList {

@@ -157,9 +157,21 @@ function compileStored(name: string, schema: JsonSchema): ValidateFunction | nul
 }
 
 /** null when the event is valid or its type has no schema; otherwise readable ajv errors. */
-/** `event` may be a function making it: then it is made only for a type that has a schema. */
-export async function validateEventAgainstType(name: string, event: unknown): Promise<string[] | null> {
+/**
+ * The event's problems against its type's JSON Schema, or null. `data` is checked decoded: on the
+ * wire it is a JSON string (Pusher's format), so a schema could otherwise say nothing about its fields.
+ */
+export async function validateEventAgainstType(name: string, event: Record<string, unknown>): Promise<string[] | null> {
   const validate = await validatorFor(name);
-  if (!validate || validate(typeof event === "function" ? (event as () => unknown)() : event)) return null;
+  if (!validate || validate(withDataDecoded(event))) return null;
   return (validate.errors ?? []).map((error) => `${error.instancePath || "(event)"} ${error.message ?? "is invalid"}`.trim());
+}
+
+function withDataDecoded(event: Record<string, unknown>): Record<string, unknown> {
+  if (typeof event.data !== "string") return event;
+  try {
+    return { ...event, data: JSON.parse(event.data) as unknown };
+  } catch {
+    return event; // plain text data stays a string
+  }
 }

@@ -99,25 +99,10 @@ async function enqueueRouting(appId: string, firstSeq: string): Promise<void> {
   );
 }
 
-/**
- * What an event type's JSON Schema checks: the event as sent, but with `data` decoded. On the wire
- * `data` is a JSON string (Pusher's format), so a schema could otherwise say nothing about its fields.
- */
-function schemaView(event: IngestEvent): Record<string, unknown> {
-  const view = toPayload(event);
-  if (typeof view.data !== "string") return view;
-  try {
-    return { ...view, data: JSON.parse(view.data) as unknown };
-  } catch {
-    return view; // plain text data stays a string
-  }
-}
-
 async function validateCustomTypes(events: IngestEvent[]): Promise<void> {
   const details: ErrorDetail[] = [];
   for (const [index, event] of events.entries()) {
-    // Built only for types with a schema: most events have none, and this is the ingest hot path.
-    const issues = await validateEventAgainstType(event.name, () => schemaView(event));
+    const issues = await validateEventAgainstType(event.name, toPayload(event));
     for (const issue of issues ?? []) details.push({ field: `events.${index}`, issue });
   }
   if (details.length === 0) return;

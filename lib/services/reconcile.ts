@@ -20,9 +20,6 @@ export type ReconcileReport = {
   recoveries: number;
 };
 
-/** Longest request an endpoint may configure (lib/validation/endpoints.ts) or the default allows. */
-const LONGEST_REQUEST_MS = 120_000;
-
 export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   const graceMs = env.HERALD_RECONCILE_GRACE_MS;
   const slot = Math.floor(now / env.HERALD_RECONCILE_INTERVAL_MS);
@@ -55,26 +52,13 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   const interrupted = await takeBackInterrupted(graceMs);
   report.interruptedAttempts = interrupted.length;
 
-  // 3b. Deliveries whose endpoint was deleted while they were in flight (or just redelivered):
-  // nothing to send them to any more. A request still running is given its longest timeout first;
-  // past that its worker is gone, and the attempt is logged as interrupted like any other.
+  // 3b. Deliveries whose endpoint was deleted after they were scheduled (a retry, or a redeliver
+  // racing the delete): nothing to send them to. (One in flight is taken back by step 3 and
+  // cancelled there, its attempt logged as interrupted.)
   report.orphansCancelled = await db.$executeRaw`
-    WITH orphans AS (
-      -- Unfinished first (the status index): finished deliveries of deleted endpoints pile up over time.
-      SELECT id, status, attempt_count, next_attempt_trigger, last_attempt_at FROM deliveries
-      WHERE status IN ('pending', 'retrying', 'delivering') AND endpoint_id IS NULL
-        AND (status <> 'delivering' OR last_attempt_at < now() - make_interval(secs => ${(LONGEST_REQUEST_MS + graceMs) / 1000}))
-      LIMIT ${BATCH_LIMIT}
-      FOR UPDATE SKIP LOCKED
-    ), logged AS (
-      INSERT INTO attempts (id, delivery_id, number, trigger, request_headers, duration_ms, error, started_at)
-      SELECT gen_random_uuid(), id, attempt_count, next_attempt_trigger, '{}'::jsonb, 0, ${INTERRUPTED}, coalesce(last_attempt_at, now())
-      FROM orphans WHERE status = 'delivering' AND attempt_count > 0
-      ON CONFLICT (delivery_id, number) DO NOTHING
-    )
-    UPDATE deliveries d SET status = 'cancelled', next_attempt_at = NULL, claim_job_id = NULL, updated_at = now(),
-      last_error = coalesce(d.last_error || '; ', '') || 'cancelled: its endpoint was deleted'
-    FROM orphans WHERE d.id = orphans.id`;
+    UPDATE deliveries SET status = 'cancelled', next_attempt_at = NULL, updated_at = now(),
+      last_error = coalesce(last_error || '; ', '') || 'cancelled: its endpoint was deleted'
+    WHERE id IN (SELECT id FROM deliveries WHERE status IN ('pending', 'retrying') AND endpoint_id IS NULL LIMIT ${BATCH_LIMIT})`;
 
   // 4. Deliveries due long ago that no job is carrying (lost with Redis, or never enqueued).
   const overdue = await db.$queryRaw<{ id: string; endpoint_id: string; attempt_count: number }[]>`
@@ -105,7 +89,7 @@ type Stuck = { id: string; attempt_count: number; claim_job_id: string | null };
  */
 export async function takeBackInterrupted(graceMs: number, scope: { appId?: string } = {}): Promise<{ id: string; endpoint_id: string; attempt_count: number }[]> {
   const candidates = await db.$queryRaw<Stuck[]>`
-    SELECT d.id::text, d.attempt_count, d.claim_job_id FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+    SELECT d.id::text, d.attempt_count, d.claim_job_id FROM deliveries d LEFT JOIN endpoints e ON e.id = d.endpoint_id
     WHERE d.status = 'delivering' AND (${scope.appId ?? null}::text IS NULL OR d.app_id = ${scope.appId ?? null})
       AND d.last_attempt_at < now() - make_interval(secs => (coalesce(e.timeout_ms, ${env.HERALD_REQUEST_TIMEOUT_MS}) + ${graceMs}) / 1000.0)
     LIMIT ${BATCH_LIMIT}`;
@@ -121,7 +105,7 @@ export async function takeBackInterrupted(graceMs: number, scope: { appId?: stri
  * is logged as an attempt with `reason` as its error, and its delivery retried now, unless that
  * was its last attempt (past the endpoint's schedule or maximum age, or a manual single try):
  * then it ends failed, so a delivery that kills or breaks its worker every time cannot go round
- * for ever. Only deliveries still in that same attempt (id + attempt_count) are touched. Returns
+ * for ever. One whose endpoint was deleted meanwhile ends cancelled. Only deliveries still in that same attempt (id + attempt_count) are touched. Returns
  * the ones to send again.
  */
 export async function interruptAttempts(attempts: { id: string; attempt_count: number }[], reason: string): Promise<{ id: string; endpoint_id: string; attempt_count: number }[]> {
@@ -140,16 +124,23 @@ export async function interruptAttempts(attempts: { id: string; attempt_count: n
       ON CONFLICT (delivery_id, number) DO NOTHING
     ), decided AS (
       SELECT stuck.id,
-        stuck.next_attempt_trigger = 'manual'
-          OR stuck.attempt_count > coalesce(CASE WHEN jsonb_typeof(e.retry_schedule_seconds) = 'array' THEN jsonb_array_length(e.retry_schedule_seconds) END, ${env.HERALD_RETRY_SCHEDULE_SECONDS.length})
-          OR stuck.created_at < now() - make_interval(secs => coalesce(e.retry_max_age_seconds, ${env.HERALD_MAX_DELIVERY_AGE_SECONDS})) AS give_up
-      FROM stuck JOIN endpoints e ON e.id = stuck.endpoint_id
+        CASE
+          WHEN e.id IS NULL THEN 'cancelled'
+          WHEN stuck.next_attempt_trigger = 'manual'
+            OR stuck.attempt_count > coalesce(CASE WHEN jsonb_typeof(e.retry_schedule_seconds) = 'array' THEN jsonb_array_length(e.retry_schedule_seconds) END, ${env.HERALD_RETRY_SCHEDULE_SECONDS.length})
+            OR stuck.created_at < now() - make_interval(secs => coalesce(e.retry_max_age_seconds, ${env.HERALD_MAX_DELIVERY_AGE_SECONDS})) THEN 'failed'
+          ELSE 'retrying'
+        END AS next_status
+      FROM stuck LEFT JOIN endpoints e ON e.id = stuck.endpoint_id
     )
     UPDATE deliveries d SET
-      status = CASE WHEN decided.give_up THEN 'failed'::"DeliveryStatus" ELSE 'retrying'::"DeliveryStatus" END,
-      next_attempt_at = CASE WHEN decided.give_up THEN NULL ELSE now() END,
-      next_attempt_trigger = CASE WHEN decided.give_up THEN 'auto'::"AttemptTrigger" ELSE d.next_attempt_trigger END,
-      last_error = CASE WHEN decided.give_up THEN 'gave up after ' || d.attempt_count || ' attempts; last: ' || ${reason} ELSE ${reason} END,
+      status = decided.next_status::"DeliveryStatus",
+      next_attempt_at = CASE WHEN decided.next_status = 'retrying' THEN now() END,
+      next_attempt_trigger = CASE WHEN decided.next_status = 'retrying' THEN d.next_attempt_trigger ELSE 'auto'::"AttemptTrigger" END,
+      last_error = CASE decided.next_status
+        WHEN 'retrying' THEN ${reason}
+        WHEN 'failed' THEN 'gave up after ' || d.attempt_count || ' attempts; last: ' || ${reason}
+        ELSE ${reason} || '; cancelled: its endpoint was deleted' END,
       last_response_status = NULL, claim_job_id = NULL, updated_at = now()
     FROM decided WHERE d.id = decided.id
     RETURNING d.id::text, d.endpoint_id::text, d.attempt_count, d.status::text`;

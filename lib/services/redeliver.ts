@@ -13,8 +13,7 @@ import { isUuid, presentDelivery } from "./deliveries";
 export async function redeliver(principal: Principal, appId: string, deliveryId: string) {
   const delivery = isUuid(deliveryId) ? await db.delivery.findUnique({ where: { id: deliveryId }, include: { endpoint: true } }) : null;
   if (!delivery || delivery.appId !== appId) throw notFound("Delivery", deliveryId);
-  const endpointId = delivery.endpointId;
-  if (!delivery.endpoint || !endpointId) {
+  if (!delivery.endpoint) {
     throw new AppError("conflict", `The endpoint of delivery ${deliveryId} was deleted; it cannot be sent again`);
   }
   if (!delivery.endpoint.enabled) {
@@ -32,7 +31,7 @@ export async function redeliver(principal: Principal, appId: string, deliveryId:
   });
   // After commit, so the worker sees the pending row; should Redis fail here, the delivery is
   // already pending in Postgres and the reconciler sends it.
-  await enqueue(QUEUES.deliver, [{ jobId: deliverJobId(deliveryId, delivery.attemptCount + 1), data: { endpointId, deliveryIds: [deliveryId] } }]).catch((error) =>
+  await enqueue(QUEUES.deliver, [{ jobId: deliverJobId(deliveryId, delivery.attemptCount + 1), data: { endpointId: delivery.endpoint.id, deliveryIds: [deliveryId] } }]).catch((error) =>
     logger.warn({ err: error, deliveryId }, "redeliver job not enqueued; the reconciler will send it"),
   );
   return { delivery: presentDelivery(updated) };
