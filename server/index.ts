@@ -34,9 +34,10 @@ async function main(): Promise<void> {
   await app.prepare();
   // After prepare(): the route handlers load next/server, which needs the environment Next sets up.
   const { directIntakeRoute, serveDirectIntake } = await import("../lib/api/direct-intake");
+  const { allowedMethods } = await import("../lib/api/allowed-methods");
   const server = createServer((req, res) => {
     if (hasMalformedApiPath(req.url)) return answerMalformedPath(res);
-    if (req.url?.startsWith("/api/")) explainMethodNotAllowed(req, res);
+    if (req.url?.startsWith("/api/")) explainMethodNotAllowed(req, res, allowedMethods);
     const direct = directIntakeRoute(req);
     const served = direct ? serveDirectIntake(req, res, direct) : handle(req, res);
     served.catch((error: unknown) => {
@@ -73,12 +74,12 @@ function answerMalformedPath(res: ServerResponse): void {
 }
 
 /**
- * Next answers a method a route handler does not export with an empty 405: give it the same JSON
- * error body as every other API error, naming the method and the path.
+ * Next answers a method a route handler does not export with an empty 405 and no Allow header:
+ * give it the same JSON error body as every other API error, naming the method and the path, and
+ * the Allow header RFC 9110 asks for.
  */
-function explainMethodNotAllowed(req: IncomingMessage, res: ServerResponse): void {
-  if (req.method === "HEAD") return;
-  const path = req.url!.split("?", 1)[0];
+function explainMethodNotAllowed(req: IncomingMessage, res: ServerResponse, allowedMethods: (path: string) => string | null): void {
+  const path = req.url!.split("?", 1)[0]!;
   const body = JSON.stringify({ error: { code: "method_not_allowed", message: `${req.method} is not supported on ${path}`, details: [] } });
   let explained = false;
   // Next sends the headers before ending the body, so both steps are wrapped: the headers get the
@@ -90,6 +91,8 @@ function explainMethodNotAllowed(req: IncomingMessage, res: ServerResponse): voi
       explained = true;
       res.setHeader("content-type", "application/json");
       res.setHeader("content-length", Buffer.byteLength(body));
+      const allow = allowedMethods(path);
+      if (allow) res.setHeader("allow", allow);
     }
     return writeHead(statusCode, ...rest);
   }) as typeof res.writeHead;

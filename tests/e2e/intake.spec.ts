@@ -99,8 +99,26 @@ test("a method a route does not support gets a JSON 405 naming it", async ({ req
   expect(response.status()).toBe(405);
   expect(response.headers()["content-type"]).toContain("application/json");
   expect((await response.json()).error).toMatchObject({ code: "method_not_allowed", message: "PUT is not supported on /api/v1/apps" });
+  expect(response.headers()["allow"]).toBe("GET, HEAD, OPTIONS, POST");
   // The methods it does support are untouched.
   expect((await request.get("/api/v1/apps", { headers: bearer })).status()).toBe(200);
+});
+
+test("every API route's 405 names the methods Next itself answers OPTIONS with", async ({ request }) => {
+  const doc = await (await request.get("/api/v1/openapi.json", { headers: bearer })).json();
+  const paths = Object.keys(doc.paths as Record<string, unknown>);
+  expect(paths.length).toBeGreaterThan(20);
+  for (const template of paths) {
+    const path = template.replace(/\{[^}]+\}/g, "00000000-0000-7000-8000-000000000000");
+    const options = await request.fetch(path, { method: "OPTIONS" });
+    expect(options.status(), template).toBe(204);
+    const allow = options.headers()["allow"]!;
+    const unsupported = ["PUT", "PATCH", "DELETE", "POST", "GET"].find((method) => !allow.split(", ").includes(method));
+    if (!unsupported) continue;
+    const refused = await request.fetch(path, { method: unsupported, headers: bearer });
+    expect(refused.status(), `${unsupported} ${template}`).toBe(405);
+    expect(refused.headers()["allow"], `${unsupported} ${template}`).toBe(allow);
+  }
 });
 
 test("a chunked intake body past the limit is refused while it is still being sent", async ({ baseURL }) => {

@@ -91,6 +91,15 @@ describe("OpenAPI document", () => {
     expect(missing).toEqual([]);
   });
 
+  it("documents no route or method that does not exist (405 answers take their Allow header from it)", async () => {
+    const doc = await fetchDocument();
+    const onDisk = new Map(routesOnDisk().map((route) => [route.path, route.methods]));
+    const extra = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item).filter((method) => ["get", "post", "put", "patch", "delete"].includes(method) && !onDisk.get(path)?.includes(method)).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(extra).toEqual([]);
+  });
+
   it("lists zod's required fields as required", async () => {
     const doc = await fetchDocument();
     expect(doc.components.schemas.CreateEndpoint?.required).toEqual(["eventTypes"]);

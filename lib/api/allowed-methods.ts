@@ -1,0 +1,33 @@
+import { buildOpenApiDocument } from "./openapi";
+
+// The `Allow` header of a 405 (RFC 9110 section 15.5.6 requires one). Next answers a method a route
+// does not export before any Herald code runs and does not say which methods the route has, so
+// they come from the OpenAPI document, which tests keep equal to the route files' exports.
+
+type PathMethods = { pattern: RegExp; dynamicSegments: number; allow: string };
+
+let table: PathMethods[] | undefined;
+
+function pathTable(): PathMethods[] {
+  table ??= Object.entries(buildOpenApiDocument().paths ?? {})
+    .map(([template, item]) => {
+      const methods = Object.keys(item ?? {})
+        .filter((key) => ["get", "post", "put", "patch", "delete"].includes(key))
+        .map((method) => method.toUpperCase());
+      // Next implements OPTIONS for every route and HEAD for every route with GET.
+      const allow = [...methods, "OPTIONS", ...(methods.includes("GET") ? ["HEAD"] : [])].sort().join(", ");
+      const segments = template.split("/");
+      const pattern = new RegExp(`^${segments.map((segment) => (/^\{.+\}$/.test(segment) ? "[^/]+" : escape(segment))).join("/")}/?$`);
+      return { pattern, dynamicSegments: segments.filter((segment) => segment.startsWith("{")).length, allow };
+    })
+    // A literal segment wins over a parameter, as in Next's routing.
+    .sort((a, b) => a.dynamicSegments - b.dynamicSegments);
+  return table;
+}
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** "GET, HEAD, OPTIONS, POST" for a documented API path, or null for one the document does not list. */
+export function allowedMethods(pathname: string): string | null {
+  return pathTable().find((entry) => entry.pattern.test(pathname))?.allow ?? null;
+}
