@@ -46,6 +46,12 @@ export function destinationRefusal(hostname: string, address: string, allow: All
   return `destination ${hostname} resolves to private, loopback or link-local address ${address}; add it to HERALD_ALLOWED_DESTINATIONS to allow it`;
 }
 
+/** IP literals are connected to without a DNS lookup, so the guard checks them before the request. */
+export function literalDestinationRefusal(hostname: string): string | null {
+  const literal = hostname.replace(/^\[|\]$/g, "");
+  return isIP(literal) ? destinationRefusal(literal, literal) : null;
+}
+
 export class DestinationRefusedError extends Error {
   readonly code = "EDESTINATIONREFUSED";
 }

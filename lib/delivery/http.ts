@@ -1,6 +1,5 @@
-import { isIP } from "node:net";
 import { Agent, request } from "undici";
-import { configuredAllowList, destinationRefusal, guardedLookup } from "./destinations";
+import { configuredAllowList, guardedLookup, literalDestinationRefusal } from "./destinations";
 import { RESPONSE_BODY_LIMIT, type TransportRequest, type TransportResult } from "./types";
 
 // HTTP transport: one keep-alive pool per process, no redirects followed (undici's request() never
@@ -61,11 +60,8 @@ export async function sendHttp(url: string, transport: TransportRequest): Promis
   }
   if (target.protocol !== "http:" && target.protocol !== "https:") return fail(`unsupported protocol ${target.protocol}`);
   // Names are checked inside the connection's DNS lookup; IP literals never reach a lookup.
-  const literal = target.hostname.replace(/^\[|\]$/g, "");
-  if (isIP(literal)) {
-    const refusal = destinationRefusal(literal, literal);
-    if (refusal) return fail(`EDESTINATIONREFUSED: ${refusal}`);
-  }
+  const refusal = literalDestinationRefusal(target.hostname);
+  if (refusal) return fail(`EDESTINATIONREFUSED: ${refusal}`);
   const signal = AbortSignal.timeout(transport.timeoutMs);
   try {
     const response = await request(target, {

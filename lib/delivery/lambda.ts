@@ -1,4 +1,7 @@
+import http from "node:http";
+import https from "node:https";
 import type { LambdaClient, LambdaServiceException } from "@aws-sdk/client-lambda";
+import { configuredAllowList, guardedLookup, literalDestinationRefusal } from "./destinations";
 import { RESPONSE_BODY_LIMIT, type LambdaConfig, type TransportRequest, type TransportResult } from "./types";
 
 // AWS Lambda transport. The payload is exactly the signed Pusher body ({time_ms, events}); our HTTP
@@ -68,7 +71,13 @@ async function clientFor(lambda: LambdaSdk, config: LambdaConfig): Promise<Lambd
   let client = clients.get(key);
   if (!client) {
     // maxAttempts 1: retries are the delivery engine's durable jobs, never SDK-internal loops.
-    client = new lambda.LambdaClient({ region, endpoint: config.endpointUrl, maxAttempts: 1 });
+    // A custom endpointUrl goes through the private-address guard like any HTTP endpoint (an API
+    // user could otherwise point it at an internal service and read the answer back).
+    const lookup = guardedLookup(configuredAllowList());
+    const requestHandler = config.endpointUrl
+      ? { httpAgent: new http.Agent({ keepAlive: true, lookup }), httpsAgent: new https.Agent({ keepAlive: true, lookup }) }
+      : undefined;
+    client = new lambda.LambdaClient({ region, endpoint: config.endpointUrl, maxAttempts: 1, requestHandler });
     clients.set(key, client);
   }
   return client;
@@ -78,6 +87,9 @@ export async function invokeLambda(config: LambdaConfig, request: TransportReque
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const signal = AbortSignal.timeout(request.timeoutMs);
+  // A custom endpoint named by IP literal never reaches the guarded lookup.
+  const refusal = config.endpointUrl ? literalDestinationRefusal(new URL(config.endpointUrl).hostname) : null;
+  if (refusal) return failure(null, `EDESTINATIONREFUSED: ${refusal}`, 0);
   try {
     const lambda = await loadSdk();
     const client = await clientFor(lambda, config);
