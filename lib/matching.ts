@@ -1,4 +1,4 @@
-import { checkSync } from "recheck";
+import { check } from "recheck";
 import { channelTypesOf, type ChannelFilter } from "./channels";
 
 export { CHANNEL_TYPES, channelTypesOf, type ChannelFilter, type ChannelType } from "./channels";
@@ -10,16 +10,21 @@ export type PatternCheck = { ok: true; regex: RegExp } | { ok: false; issue: str
 
 const MAX_PATTERN_LENGTH = 500;
 
-/** Compiles a channelPattern, refusing invalid ones and ones prone to catastrophic backtracking. */
-export function checkChannelPattern(pattern: string): PatternCheck {
+/**
+ * Compiles a pattern, refusing invalid ones and ones prone to catastrophic backtracking under the
+ * flags it will run with (a JSON Schema `pattern` runs with `u`, which changes what is safe). The
+ * check runs in recheck's own process (its async API), never on this event loop: a pattern that
+ * takes the checker seconds must not stall every other request.
+ */
+export async function checkChannelPattern(pattern: string, flags: "" | "u" = ""): Promise<PatternCheck> {
   if (pattern.length > MAX_PATTERN_LENGTH) return { ok: false, issue: `must be at most ${MAX_PATTERN_LENGTH} characters` };
   let regex: RegExp;
   try {
-    regex = new RegExp(pattern);
+    regex = new RegExp(pattern, flags);
   } catch (error) {
     return { ok: false, issue: `is not a valid regular expression: ${(error as Error).message}` };
   }
-  const diagnostics = checkSync(pattern, "", { timeout: 2000 });
+  const diagnostics = await check(pattern, flags, { timeout: 2000 });
   if (diagnostics.status === "vulnerable") {
     return { ok: false, issue: `is prone to catastrophic backtracking (${diagnostics.complexity.type} time); simplify nested quantifiers` };
   }

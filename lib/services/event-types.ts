@@ -34,27 +34,30 @@ function ajvFor(schema: JsonSchema): Ajv {
   return ajv;
 }
 
-/** Regexes inside a schema run on every incoming event, so they get the same ReDoS check as filters. */
-function unsafePatternIssue(node: unknown, path: string): string | null {
+/**
+ * Regexes inside a schema run on every incoming event, so they get the same ReDoS check as filters,
+ * under the `u` flag Ajv compiles them with.
+ */
+async function unsafePatternIssue(node: unknown, path: string): Promise<string | null> {
   if (!node || typeof node !== "object") return null;
   for (const [key, value] of Object.entries(node)) {
     const patterns = key === "pattern" && typeof value === "string" ? [value] : key === "patternProperties" && value && typeof value === "object" ? Object.keys(value) : [];
     for (const pattern of patterns) {
-      const check = checkChannelPattern(pattern);
+      const check = await checkChannelPattern(pattern, "u");
       if (!check.ok) return `${path}/${key}: pattern '${pattern}' ${check.issue}`;
     }
-    const nested = unsafePatternIssue(value, `${path}/${key}`);
+    const nested = await unsafePatternIssue(value, `${path}/${key}`);
     if (nested) return nested;
   }
   return null;
 }
 
 /** Compiles the schema at save time so a broken schema is a 422, never a failure at intake. */
-function compileOrReject(schema: JsonSchema): ValidateFunction {
-  const patternIssue = unsafePatternIssue(schema, "#");
+async function compileOrReject(schema: JsonSchema): Promise<void> {
+  const patternIssue = await unsafePatternIssue(schema, "#");
   if (patternIssue) throw validationError("schema", patternIssue);
   try {
-    return ajvFor(schema).compile(schema);
+    ajvFor(schema).compile(schema);
   } catch (error) {
     throw validationError("schema", `is not a valid JSON Schema: ${(error as Error).message}`);
   }
@@ -82,7 +85,7 @@ export async function getEventType(name: string) {
 }
 
 export async function createEventType(principal: Principal, input: CreateEventTypeInput) {
-  if (input.schema) compileOrReject(input.schema);
+  if (input.schema) await compileOrReject(input.schema);
   const existing = await db.eventType.findUnique({ where: { name: input.name }, select: { name: true } });
   if (existing) throw new AppError("conflict", `Event type '${input.name}' already exists`, [{ field: "name", issue: "already exists" }]);
   const eventType = await db.$transaction(async (tx) => {
@@ -101,7 +104,7 @@ export async function updateEventType(principal: Principal, name: string, input:
   if (current.builtIn && input.schema !== undefined) {
     throw new AppError("forbidden", `Event type '${name}' is built in: only its description can be changed`, [{ field: "schema", issue: "cannot be set on a built-in event type" }]);
   }
-  if (input.schema) compileOrReject(input.schema);
+  if (input.schema) await compileOrReject(input.schema);
   const schema = input.schema === undefined ? undefined : input.schema === null ? Prisma.DbNull : (input.schema as Prisma.InputJsonValue);
   const eventType = await db.$transaction(async (tx) => {
     const updated = await tx.eventType.update({ where: { name }, data: { description: input.description, schema } });

@@ -69,32 +69,33 @@ function soketiEndpoint(webhook: SoketiWebhook): Record<string, unknown> {
 const dropUndefined = (value: Record<string, unknown>) => JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 
 /** Validates everything before writing anything; every problem is reported with its path in the file. */
-function planImport(body: unknown, known: Set<string>) {
+async function planImport(body: unknown, known: Set<string>) {
   const parsed = parseImportConfig(body);
   const appsPath = parsed.format === "sockudo" ? "app_manager.array.apps" : "appManager.array.apps";
   const apps = parsed.format === "sockudo" ? parsed.config.app_manager.array.apps : parsed.config.appManager.array.apps;
   const details: ErrorDetail[] = [];
   const planned: PlannedApp[] = [];
-  apps.forEach((app, appIndex) => {
+  for (const [appIndex, app] of apps.entries()) {
     const appPath = `${appsPath}.${appIndex}`;
     const appInput = createAppSchema.safeParse({ id: app.id, name: app.name ?? app.id, key: app.key, secret: app.secret, enabled: app.enabled ?? true });
     if (!appInput.success) appInput.error.issues.forEach((issue) => details.push({ field: [appPath, ...issue.path].join("."), issue: issue.message }));
     const endpoints: CreateEndpointInput[] = [];
-    (app.webhooks ?? []).forEach((webhook: SockudoWebhook | SoketiWebhook, webhookIndex) => {
+    const webhooks: (SockudoWebhook | SoketiWebhook)[] = app.webhooks ?? [];
+    for (const [webhookIndex, webhook] of webhooks.entries()) {
       const webhookPath = `${appPath}.webhooks.${webhookIndex}`;
       const mapped = parsed.format === "sockudo" ? sockudoEndpoint(webhook as SockudoWebhook) : soketiEndpoint(webhook as SoketiWebhook);
-      const endpoint = createEndpointSchema.safeParse({ description: `Imported from ${parsed.format} config`, ...dropUndefined(mapped) });
+      const endpoint = await createEndpointSchema.safeParseAsync({ description: `Imported from ${parsed.format} config`, ...dropUndefined(mapped) });
       if (!endpoint.success) {
         endpoint.error.issues.forEach((issue) => details.push({ field: [webhookPath, ...issue.path].join("."), issue: issue.message }));
-        return;
+        continue;
       }
       endpoint.data.eventTypes.forEach((name, index) => {
         if (!known.has(name)) details.push({ field: `${webhookPath}.event_types.${index}`, issue: `'${name}' is not in the event type catalog` });
       });
       endpoints.push(endpoint.data);
-    });
+    }
     if (appInput.success) planned.push({ id: appInput.data.id!, name: appInput.data.name, key: appInput.data.key!, secret: appInput.data.secret!, enabled: appInput.data.enabled, endpoints });
-  });
+  }
   const ids = planned.map((app) => app.id);
   const keys = planned.map((app) => app.key);
   planned.forEach((app, index) => {
@@ -110,7 +111,7 @@ function planImport(body: unknown, known: Set<string>) {
 }
 
 export async function importConfig(principal: Principal, body: unknown): Promise<ImportResult> {
-  const plan = planImport(body, await knownEventTypeNames());
+  const plan = await planImport(body, await knownEventTypeNames());
   const existing = await db.app.findMany({
     where: { OR: [{ id: { in: plan.apps.map((app) => app.id) } }, { key: { in: plan.apps.map((app) => app.key) } }] },
     select: { id: true, key: true },

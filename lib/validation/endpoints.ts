@@ -90,8 +90,9 @@ export const lambdaSchema = z
   .strict()
   .meta({ id: "LambdaConfig" });
 
-export const channelPatternSchema = z.string().superRefine((pattern, ctx) => {
-  const check = checkChannelPattern(pattern);
+/** Async: the ReDoS check runs outside the event loop, so endpoint bodies are parsed with parseAsync. */
+export const channelPatternSchema = z.string().superRefine(async (pattern, ctx) => {
+  const check = await checkChannelPattern(pattern);
   if (!check.ok) ctx.addIssue({ code: "custom", message: check.issue });
 });
 

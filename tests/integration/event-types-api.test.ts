@@ -87,6 +87,12 @@ describe("event types API", () => {
     });
     expect(redos.status).toBe(422);
     expect(redos.body.error.message).toMatch(/catastrophic backtracking/);
+    // Safe as a plain regex, exponential under the u flag Ajv runs schema patterns with.
+    const unicodeRedos = await call(eventTypesRoute.POST, "POST", "/api/v1/event-types", {
+      body: { name: typeName(), schema: { type: "object", properties: { channel: { type: "string", pattern: "^(\\p{L}+)+$" } } } },
+    });
+    expect(unicodeRedos.status).toBe(422);
+    expect(unicodeRedos.body.error.message).toMatch(/catastrophic backtracking/);
     const malformed = await call(eventTypesRoute.POST, "POST", "/api/v1/event-types", { rawBody: "{" });
     expect(malformed.status).toBe(400);
   });

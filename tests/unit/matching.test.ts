@@ -34,9 +34,28 @@ describe("filters", () => {
 });
 
 describe("channel patterns", () => {
-  it("rejects catastrophic backtracking and invalid syntax", () => {
-    expect(checkChannelPattern("^(a+)+$")).toMatchObject({ ok: false, issue: expect.stringContaining("catastrophic") });
-    expect(checkChannelPattern("(unclosed")).toMatchObject({ ok: false, issue: expect.stringContaining("not a valid") });
-    expect(checkChannelPattern("^private-[a-z]+$").ok).toBe(true);
+  it("rejects catastrophic backtracking and invalid syntax", async () => {
+    expect(await checkChannelPattern("^(a+)+$")).toMatchObject({ ok: false, issue: expect.stringContaining("catastrophic") });
+    expect(await checkChannelPattern("(unclosed")).toMatchObject({ ok: false, issue: expect.stringContaining("not a valid") });
+    expect((await checkChannelPattern("^private-[a-z]+$")).ok).toBe(true);
   });
+
+  it("judges a pattern under the flags it runs with (JSON Schema patterns run with u)", async () => {
+    // \p{L} is a plain "p" without u, a Unicode class with it: only then is the nesting exponential.
+    expect((await checkChannelPattern("^(\\p{L}+)+$", "")).ok).toBe(true);
+    expect(await checkChannelPattern("^(\\p{L}+)+$", "u")).toMatchObject({ ok: false, issue: expect.stringContaining("catastrophic") });
+    expect(await checkChannelPattern("\\p{Nope}", "u")).toMatchObject({ ok: false, issue: expect.stringContaining("not a valid") });
+  });
+
+  it("checks outside the event loop: a pattern that takes the checker seconds stalls nothing else", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 20);
+    const started = Date.now();
+    const result = await checkChannelPattern("((a{1,30}){1,30}){1,30}b");
+    const elapsed = Date.now() - started;
+    clearInterval(timer);
+    expect(result).toMatchObject({ ok: false });
+    expect(elapsed).toBeGreaterThan(500); // the checker really was busy...
+    expect(ticks).toBeGreaterThan(elapsed / 20 / 2); // ...and timers kept firing meanwhile
+  }, 15_000);
 });
