@@ -42,7 +42,8 @@ export async function serveDirectIntake(req: IncomingMessage, res: ServerRespons
     if (Array.isArray(value)) for (const item of value) headers.append(name, item);
     else if (value !== undefined) headers.set(name, value);
   }
-  const request = new NextRequest(`http://${req.headers.host ?? "localhost"}${req.url}`, { method: "POST", headers, body: Buffer.concat(chunks) });
+  // The host part is never read; a malformed Host header must not make the URL invalid.
+  const request = new NextRequest(new URL(req.url!, "http://localhost"), { method: "POST", headers, body: Buffer.concat(chunks) });
   const response = await route.handler(request, { params: Promise.resolve({ appId: route.appId }) });
   const body = Buffer.from(await response.arrayBuffer());
   res.writeHead(response.status, { ...Object.fromEntries(response.headers), "content-length": body.length });

@@ -32,9 +32,39 @@ export async function authenticate(req: Request): Promise<Principal> {
   const [{ getServerSession }, { authOptions }] = await Promise.all([import("next-auth"), import("./options")]);
   const session = await getServerSession(authOptions).catch(() => null);
   if (session?.user?.email) {
+    refuseCrossSiteWrite(req);
     return { kind: "session", id: `user:${session.user.email}`, scopes: ALL_SCOPES, appId: null };
   }
   throw new AppError("unauthorized", "Authentication required: send 'Authorization: Bearer <token>'");
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * CSRF: the session cookie is SameSite=Lax, which still lets a page on a sibling subdomain or
+ * another port of the same host send it with a POST. A browser says where a request comes from
+ * (Sec-Fetch-Site, Origin), so a session may only change things from the dashboard's own origin.
+ * Requests that carry neither header do not come from a browser page.
+ */
+function refuseCrossSiteWrite(req: Request): void {
+  if (SAFE_METHODS.has(req.method)) return;
+  const fetchSite = req.headers.get("sec-fetch-site");
+  const origin = req.headers.get("origin");
+  const sameOrigin = fetchSite ? fetchSite === "same-origin" || fetchSite === "none" : origin === null || isOwnOrigin(req, origin);
+  if (!sameOrigin) {
+    throw new AppError("forbidden", "Cross-site request refused: the dashboard session can only change things from Herald's own pages (use an API token)");
+  }
+}
+
+function isOwnOrigin(req: Request, origin: string): boolean {
+  let host: string;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    return false;
+  }
+  const own = [req.headers.get("x-forwarded-host"), req.headers.get("host"), env.NEXTAUTH_URL ? new URL(env.NEXTAUTH_URL).host : null];
+  return own.some((candidate) => candidate !== null && candidate.toLowerCase() === host.toLowerCase());
 }
 
 async function authenticateToken(token: string): Promise<Principal> {

@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import http from "node:http";
-import { apiCall, bearer, createAppViaApi, expect, test } from "./fixtures";
+import type { AddressInfo } from "node:net";
+import { apiCall, bearer, createAppViaApi, expect, test, uniqueId } from "./fixtures";
 
 // The web server (server/index.ts) hands well-formed intake POSTs straight to their route handlers
 // and everything else to Next. Both paths must answer the same, so each case is sent both ways: with
@@ -69,8 +70,21 @@ for (const chunked of [false, true]) {
     const forged = await post(baseURL!, path, { "content-type": "application/json", "x-pusher-key": app.key, "x-pusher-signature": "0".repeat(64) }, body, chunked);
     expect(forged.status).toBe(401);
     expect(forged.body.error.code).toBe("unauthorized");
+
+    const oddHost = await post(baseURL!, path, { "content-type": "application/json", "x-pusher-key": app.key, "x-pusher-signature": signature, host: "[zz" }, body, chunked);
+    expect(oddHost.status, "a malformed Host header is not the intake's business").toBeLessThan(500);
   });
 }
+
+test("pages and API answers carry the anti-framing and no-sniff headers", async ({ request }) => {
+  for (const path of ["/login", "/api/health"]) {
+    const headers = (await request.get(path)).headers();
+    expect(headers["content-security-policy"], path).toBe("frame-ancestors 'none'");
+    expect(headers["x-frame-options"], path).toBe("DENY");
+    expect(headers["x-content-type-options"], path).toBe("nosniff");
+    expect(headers["referrer-policy"], path).toBe("same-origin");
+  }
+});
 
 test("an oversized intake body is refused with 413 before it is read", async ({ request, baseURL }) => {
   const app = await createAppViaApi(request, "Oversized intake");
@@ -86,6 +100,32 @@ test("the dashboard's session can ingest without a token (served by Next)", asyn
   const response = await request.post(`/api/v1/apps/${app.id}/events`, { data: { events: [event("from-session")] } });
   expect(response.status()).toBe(202);
   expect(await response.json()).toEqual({ accepted: ["from-session"], duplicates: [] });
+});
+
+test("a page on another origin of the same site cannot use the dashboard session to change anything", async ({ page, request, baseURL }) => {
+  const csrfId = uniqueId("csrf");
+  const ownId = uniqueId("same-origin");
+  const createApp = (id: string) => ({ method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ id, name: id }) });
+  // Another port on the same host: same site, so the SameSite=Lax session cookie goes along.
+  const attacker = http.createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "text/html" });
+    res.end(`<script>fetch(${JSON.stringify(`${baseURL}/api/v1/apps`)}, { ...${JSON.stringify(createApp(csrfId))}, mode: "no-cors", credentials: "include" })
+      .then(() => { document.title = "sent"; }, () => { document.title = "failed"; });</script>`);
+  });
+  await new Promise<void>((resolve) => attacker.listen(0, "127.0.0.1", resolve));
+  try {
+    const other = await page.context().newPage();
+    await other.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
+    await expect(other).toHaveTitle("sent");
+    await other.close();
+  } finally {
+    attacker.close();
+  }
+  expect((await request.get(`/api/v1/apps/${csrfId}`, { headers: bearer })).status()).toBe(404);
+  // The dashboard's own pages still can.
+  await page.goto("/");
+  const status = await page.evaluate(async (init) => (await fetch("/api/v1/apps", init)).status, createApp(ownId));
+  expect(status).toBe(201);
 });
 
 test("an API path with a broken percent-encoding gets a JSON 400", async ({ baseURL }) => {

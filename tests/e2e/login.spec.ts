@@ -1,4 +1,4 @@
-import { ADMIN_EMAIL } from "./env";
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from "./env";
 import { expect, test } from "./fixtures";
 
 test.describe("login", () => {
@@ -12,6 +12,24 @@ test.describe("login", () => {
     await expect(page.getByText("Wrong email or password.")).toBeVisible();
     await expect(page).toHaveURL(/\/login/);
     await page.screenshot({ path: "test-results/screenshots/login.png" });
+  });
+
+  test("signing in never redirects to another site, whatever callbackUrl says", async ({ page, baseURL }) => {
+    for (const callbackUrl of ["//example.com/pwned", "/\\example.com/pwned", "https://example.com/pwned"]) {
+      await page.context().clearCookies();
+      await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+      await page.getByLabel("Email").fill(ADMIN_EMAIL);
+      await page.getByLabel("Password").fill(ADMIN_PASSWORD);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page, callbackUrl).toHaveURL(`${baseURL}/`);
+    }
+    // A path on this site is still where the user lands.
+    await page.context().clearCookies();
+    await page.goto(`/login?callbackUrl=${encodeURIComponent("/event-types?from=login")}`);
+    await page.getByLabel("Email").fill(ADMIN_EMAIL);
+    await page.getByLabel("Password").fill(ADMIN_PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(`${baseURL}/event-types?from=login`);
   });
 
   test("sends a signed-out visitor to the login page and the API answers 401", async ({ page, request }) => {

@@ -17,8 +17,23 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <h1 className="text-2xl font-semibold tracking-tight">Sign in to Herald</h1>
           <p className="mt-1 text-sm text-slate-500">Webhooks for your realtime apps</p>
         </div>
-        <LoginForm callbackUrl={callbackUrl?.startsWith("/") ? callbackUrl : "/"} initialError={error ? "Wrong email or password." : undefined} />
+        <LoginForm callbackUrl={pathOnThisSite(callbackUrl)} initialError={error ? "Wrong email or password." : undefined} />
       </div>
     </main>
   );
+}
+
+/**
+ * Where to go after signing in: only a path on this site. "//host/x" and "/\\host/x" start with a
+ * slash too, but a browser reads them as another site (an open redirect).
+ */
+function pathOnThisSite(callbackUrl: string | undefined): string {
+  const base = "http://herald.invalid";
+  try {
+    const url = new URL(callbackUrl ?? "/", base);
+    if (url.origin === base && callbackUrl?.startsWith("/")) return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    // not a URL at all
+  }
+  return "/";
 }
