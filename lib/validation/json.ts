@@ -2,7 +2,9 @@ import { AppError } from "../errors";
 
 // Untrusted JSON is parsed here once. Postgres text cannot hold NUL characters, jsonb cannot hold
 // an unpaired UTF-16 surrogate ("\ud800"), and very deep nesting overflows the stack when
-// re-serialised, so all three are refused up front with a 4xx.
+// re-serialised, so all three are refused up front with a 4xx. So is what JavaScript would change
+// without a word: numbers past what a double holds exactly (1e999 became null, a 20-digit id lost
+// its last digits) and `__proto__` keys (dropped when the object is copied).
 
 export const MAX_JSON_DEPTH = 32;
 
@@ -41,6 +43,13 @@ function findProblem(value: unknown, path: (string | number)[], depth: number): 
     const bad = unstorable(value);
     return bad ? { field: fieldName(path), issue: `must not contain ${bad}` } : null;
   }
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return { field: fieldName(path), issue: "is a number too large for JSON to carry" };
+    if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      return { field: fieldName(path), issue: "is an integer beyond ±9007199254740991, which JSON numbers cannot carry exactly; send it as a string" };
+    }
+    return null;
+  }
   if (value === null || typeof value !== "object") return null;
   if (depth >= MAX_JSON_DEPTH) return { field: fieldName(path), issue: `is nested deeper than ${MAX_JSON_DEPTH} levels` };
   if (Array.isArray(value)) {
@@ -53,6 +62,7 @@ function findProblem(value: unknown, path: (string | number)[], depth: number): 
   for (const [key, child] of Object.entries(value)) {
     const bad = unstorable(key);
     if (bad) return { field: fieldName(path), issue: `has a key containing ${bad}` };
+    if (key === "__proto__") return { field: fieldName(path), issue: "has a __proto__ key, which JavaScript cannot keep as a field" };
     const problem = findProblem(child, [...path, key], depth + 1);
     if (problem) return problem;
   }

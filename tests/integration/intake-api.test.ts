@@ -169,6 +169,33 @@ describe("Pusher-compatible intake", () => {
     expect(await db.event.count({ where: { appId: app.id } })).toBe(0);
   });
 
+  it("refuses what JavaScript would change silently: numbers a double cannot hold exactly and __proto__ keys", async () => {
+    const app = await makeApp({ secret: "intake-secret-value" });
+    const cases: Array<[string, string, string]> = [
+      ['{"events":[{"name":"client_event","channel":"c","data":1e999}]}', "events.0.data", "too large"],
+      ['{"events":[{"name":"client_event","channel":"c","data":{"n":-1e999}}]}', "events.0.data.n", "too large"],
+      ['{"events":[{"name":"client_event","channel":"c","order_id":12345678901234567890}]}', "events.0.order_id", "send it as a string"],
+      ['{"events":[{"name":"client_event","channel":"c","__proto__":{"polluted":1}}]}', "events.0", "__proto__"],
+    ];
+    for (const [rawBody, field, issue] of cases) {
+      const native = await call(eventsRoute.POST, "POST", `/api/v1/apps/${app.id}/events`, { params: { appId: app.id }, rawBody });
+      expect(native.status, rawBody).toBe(422);
+      expect(native.body.error.details, rawBody).toEqual([{ field, issue: expect.stringContaining(issue) }]);
+    }
+    const raw = body([{ name: "channel_vacated", channel: "c", data: "x" }]).replace('"data":"x"', '"data":"x","seq":1e400');
+    const signed = await pusherPost(app.id, raw, { "x-pusher-key": app.key, "x-pusher-signature": pusherSignature("intake-secret-value", raw) });
+    expect(signed.status).toBe(422);
+    expect(await db.event.count({ where: { appId: app.id } })).toBe(0);
+    // The largest exact integer and ordinary floats still go through unchanged.
+    const fine = await call(eventsRoute.POST, "POST", `/api/v1/apps/${app.id}/events`, {
+      params: { appId: app.id },
+      rawBody: '{"events":[{"id":"fine","name":"client_event","channel":"c","big":9007199254740991,"ratio":0.1,"data":{"n":-9007199254740991}}]}',
+    });
+    expect(fine.status).toBe(202);
+    const stored = await db.event.findFirstOrThrow({ where: { appId: app.id, id: "fine" } });
+    expect(stored.payload).toMatchObject({ big: 9007199254740991, ratio: 0.1, data: '{"n":-9007199254740991}' });
+  });
+
   it("refuses a body without a length as soon as it passes the limit, without reading the rest", async () => {
     const app = await makeApp({ secret: "intake-secret-value" });
     let sent = 0;
