@@ -20,14 +20,18 @@ function writeFirstRunEnv(): void {
     NEXTAUTH_SECRET: randomBytes(32).toString("base64url"),
   };
   // Values already exported in the shell (e.g. PORT=3300 npm start) are kept in the file.
-  const text = readFileSync(".env.example", "utf8").replace(/^([A-Z_]+)=(.*)$/gm, (line, name: string) => {
+  const written: Record<string, string> = {};
+  const text = readFileSync(".env.example", "utf8").replace(/^([A-Z_]+)=(.*)$/gm, (line, name: string, example: string) => {
     const value = process.env[name] || generated[name];
+    written[name] = value || example;
     return value ? `${name}=${value}` : line;
   });
   writeFileSync(".env", text, { mode: 0o600 });
+  // Print what the file holds; a value exported in the shell is the operator's own, not repeated.
+  const shown = (name: string) => (process.env[name] ? `(your exported ${name})` : written[name]);
   console.log("Wrote .env with fresh secrets (first run).");
-  console.log(`  Dashboard login: admin@example.com / ${generated.HERALD_ADMIN_PASSWORD}`);
-  console.log(`  API token:       ${generated.HERALD_API_TOKEN}`);
+  console.log(`  Dashboard login: ${written.HERALD_ADMIN_EMAIL} / ${shown("HERALD_ADMIN_PASSWORD")}`);
+  console.log(`  API token:       ${shown("HERALD_API_TOKEN")}`);
 }
 
 if (!existsSync(".env") && !process.env.HERALD_ENCRYPTION_KEY) writeFirstRunEnv();
