@@ -36,6 +36,8 @@ async function main(): Promise<void> {
   const { directIntakeRoute, serveDirectIntake } = await import("../lib/api/direct-intake");
   const { allowedMethods } = await import("../lib/api/allowed-methods");
   const server = createServer((req, res) => {
+    // Set here, so a client cannot choose it: sign-in throttling counts failures per address.
+    req.headers["x-herald-client-address"] = req.socket.remoteAddress ?? "unknown";
     if (hasMalformedApiPath(req.url)) return answerMalformedPath(res);
     if (req.url?.startsWith("/api/")) explainMethodNotAllowed(req, res, allowedMethods);
     const direct = directIntakeRoute(req);

@@ -24,7 +24,8 @@ export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string; 
     });
     setPending(false);
     if (!result || result.error) {
-      setError("Wrong email or password.");
+      // "CredentialsSignin" is next-auth's word for a wrong password; anything else (throttling) is said as is.
+      setError(!result?.error || result.error === "CredentialsSignin" ? "Wrong email or password." : result.error);
       return;
     }
     router.replace(callbackUrl);

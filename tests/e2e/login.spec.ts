@@ -32,6 +32,23 @@ test.describe("login", () => {
     await expect(page).toHaveURL(`${baseURL}/event-types?from=login`);
   });
 
+  test("after ten failed sign-ins from one address that email is refused for a while", async ({ page }) => {
+    // Not the admin's email: the other tests still sign in as the admin from this address.
+    const email = `guess-${Date.now()}@example.com`;
+    await page.goto("/login");
+    const signIn = async (password: string) => {
+      await page.getByLabel("Email").fill(email);
+      await page.getByLabel("Password").fill(password);
+      await Promise.all([page.waitForResponse((response) => response.url().includes("/api/auth/callback/credentials")), page.getByRole("button", { name: "Sign in" }).click()]);
+    };
+    for (let attempt = 1; attempt <= 10; attempt++) {
+      await signIn(`wrong-${attempt}`);
+      await expect(page.getByText("Wrong email or password.")).toBeVisible();
+    }
+    await signIn("wrong-11");
+    await expect(page.getByText(/Too many failed sign-ins\. Try again in 15 minutes\./)).toBeVisible();
+  });
+
   test("sends a signed-out visitor to the login page and the API answers 401", async ({ page, request }) => {
     await page.goto("/apps/anything/deliveries");
     await expect(page).toHaveURL(/\/login/);

@@ -1,0 +1,36 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { authOptions, CLIENT_ADDRESS_HEADER } from "@/lib/auth/options";
+import { LOGIN_FAILURES_ALLOWED } from "@/lib/auth/login-throttle";
+import { disconnectRedis } from "@/lib/redis";
+import { testEnv } from "../helpers/test-env";
+
+// The credentials provider's authorize() against the real Redis: failed sign-ins are counted per
+// email and address, and past the limit even the right password is refused from that address.
+
+type Authorize = (credentials: Record<string, string>, req: { headers: Record<string, string> }) => Promise<unknown>;
+const provider = authOptions.providers[0] as unknown as { options: { authorize: Authorize } };
+const authorize = (password: string, address: string) =>
+  provider.options.authorize({ email: testEnv.HERALD_ADMIN_EMAIL!, password }, { headers: { [CLIENT_ADDRESS_HEADER]: address } });
+
+// A fresh address per run: the counts live in Redis for 15 minutes.
+const address = () => `203.0.113.${randomBytes(1)[0]}-${randomBytes(4).toString("hex")}`;
+
+afterAll(() => disconnectRedis());
+
+describe("sign-in throttling", () => {
+  it("refuses the right password from an address that used up its failures, and only there", async () => {
+    const attacker = address();
+    for (let attempt = 0; attempt < LOGIN_FAILURES_ALLOWED; attempt++) expect(await authorize(`wrong-${attempt}`, attacker)).toBeNull();
+    await expect(authorize(testEnv.HERALD_ADMIN_PASSWORD!, attacker)).rejects.toThrow(/Too many failed sign-ins\. Try again in 15 minutes\./);
+    expect(await authorize(testEnv.HERALD_ADMIN_PASSWORD!, address())).toMatchObject({ email: testEnv.HERALD_ADMIN_EMAIL });
+  });
+
+  it("forgets earlier failures after a successful sign-in", async () => {
+    const admin = address();
+    for (let attempt = 0; attempt < LOGIN_FAILURES_ALLOWED - 1; attempt++) await authorize(`typo-${attempt}`, admin);
+    expect(await authorize(testEnv.HERALD_ADMIN_PASSWORD!, admin)).toMatchObject({ email: testEnv.HERALD_ADMIN_EMAIL });
+    for (let attempt = 0; attempt < LOGIN_FAILURES_ALLOWED - 1; attempt++) expect(await authorize(`typo-${attempt}`, admin)).toBeNull();
+    expect(await authorize(testEnv.HERALD_ADMIN_PASSWORD!, admin)).toMatchObject({ email: testEnv.HERALD_ADMIN_EMAIL });
+  });
+});
