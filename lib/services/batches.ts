@@ -51,7 +51,7 @@ export async function flushEndpointBatch(endpointId: string, options: { final?: 
     );
     if (items.length === 0) return { deliveries: [], taken: 0, remaining: 0, windowMs: batching.durationMs, maxBatchSize };
     const batches = chunk(items, maxBatchSize).filter((batch, index) => index === 0 || batch.length === maxBatchSize || options.final);
-    const failedReason = disabledDeliveryReason(endpoint) ?? (app.enabled ? null : `app disabled: ${endpoint.appId}`);
+    const failedReason = disabledDeliveryReason(endpoint, app);
     const rows = deliveryRows(batches.map((events) => ({ endpoint, events, failedReason })));
     const itemIds = batches.flat().map((item) => item.itemId);
     // Insert the deliveries, delete their items and count what still waits, in one statement (the

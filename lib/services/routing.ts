@@ -80,9 +80,13 @@ export function dueDeliveries(rows: DeliveryRow[]): DueDelivery[] {
   return rows.filter((row) => row.status === "pending").map((row) => ({ id: row.id, endpointId: row.endpoint_id, attemptNumber: 1 }));
 }
 
-/** Events for a disabled endpoint are kept as failed deliveries, so Recover can send them later. */
-export function disabledDeliveryReason(endpoint: RoutingEndpoint): string | null {
-  return endpoint.enabled ? null : `endpoint disabled: ${endpoint.disabledReason ?? "disabled by an operator"}`;
+/**
+ * Events for a disabled endpoint, or acknowledged before their app was disabled, are kept as failed
+ * deliveries, so Recover can send them later.
+ */
+export function disabledDeliveryReason(endpoint: RoutingEndpoint, app: RoutingApp): string | null {
+  if (!endpoint.enabled) return `endpoint disabled: ${endpoint.disabledReason ?? "disabled by an operator"}`;
+  return app.enabled ? null : `app disabled: ${endpoint.appId}`;
 }
 
 export function chunk<T>(items: T[], size: number): T[][] {
@@ -170,7 +174,8 @@ async function routePage(appId: string): Promise<RoutedPage | "busy"> {
     const events = taken.events ?? [];
     if (events.length === 0) return { taken: 0, deliveries: [], batchedEndpoints: [] };
     const app = taken.app;
-    const endpoints = app?.enabled ? (taken.endpoints ?? []) : [];
+    // A deleted app's events go with it; a disabled app's still become (failed) deliveries.
+    const endpoints = app ? (taken.endpoints ?? []) : [];
     const deliveries: NewDelivery[] = [];
     const batchItems: { endpointId: string; eventSeq: string }[] = [];
     const batchedEndpoints: RoutingResult["batchedEndpoints"] = [];
@@ -179,7 +184,7 @@ async function routePage(appId: string): Promise<RoutedPage | "busy"> {
       const matched = events.filter((event) => endpoint.eventTypes.includes(event.name) && channelMatchesFilter(filter, event.channel));
       if (matched.length === 0) continue;
       const batching = effectiveBatching(endpoint, app!);
-      const failedReason = disabledDeliveryReason(endpoint);
+      const failedReason = disabledDeliveryReason(endpoint, app!);
       if (failedReason) {
         for (const group of chunk(matched, batching.enabled ? batching.maxBatchSize : 1)) deliveries.push({ endpoint, events: group, failedReason });
       } else if (batching.enabled) {

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { closeQueues, getQueue, QUEUES } from "@/lib/jobs/queues";
 import { db } from "@/lib/db";
 import { reconcile, takeBackInterrupted } from "@/lib/services/reconcile";
+import { routeEvents } from "@/lib/services/routing";
 import { makeEndpoint } from "../factories/endpoints";
 import { makeApp } from "../factories";
 import { makeEvent } from "../helpers/delivery-log-fixtures";
@@ -15,6 +16,24 @@ process.env.HERALD_QUEUE_PREFIX = uniquePrefix("reconcile");
 
 afterAll(async () => {
   await closeQueues();
+});
+
+describe("routing after the app was disabled", () => {
+  it("keeps events acknowledged before the app was disabled as failed deliveries, for Recover", async () => {
+    const app = await makeApp({ batching: { enabled: false, durationMs: 50, maxBatchSize: 100 } });
+    const endpoint = await makeEndpoint(app.id, { url: "http://127.0.0.1:9/never", eventTypes: ["channel_occupied"] });
+    const events = [await makeEvent(app.id, { waiting: true }), await makeEvent(app.id, { waiting: true })];
+    await db.app.update({ where: { id: app.id }, data: { enabled: false } });
+
+    const routed = await routeEvents(app.id);
+
+    expect(routed.deliveries).toEqual([]); // nothing to send now
+    const deliveries = await db.delivery.findMany({ where: { endpointId: endpoint.id }, orderBy: { id: "asc" } });
+    expect(deliveries.map((delivery) => [delivery.eventIds, delivery.status, delivery.lastError])).toEqual(
+      events.map((event) => [[event.id], "failed", `app disabled: ${app.id}`]),
+    );
+    expect(await db.unroutedEvent.count({ where: { appId: app.id } })).toBe(0);
+  });
 });
 
 describe("reconciler", () => {
