@@ -1,14 +1,24 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { env } from "./env";
+import { logger } from "./logger";
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 const globalForPrisma = globalThis as unknown as { heraldPrisma?: PrismaClient };
 
+/** Session settings of every Herald connection: see lib/delivery/pg.ts. */
+export const SESSION_OPTIONS = "-c TimeZone=UTC";
+
 function createClient(): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE });
+  // Columns are `timestamp` holding UTC. Raw SQL compares and sets them with now(), which Postgres
+  // converts in the session's time zone: in a database whose default zone is not UTC (Debian sets
+  // it from the system's) the reconciler saw every stuck delivery as hours in the future.
+  const adapter = new PrismaPg(
+    { connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE, options: SESSION_OPTIONS },
+    { onPoolError: (error) => logger.warn({ err: error }, "an idle Postgres connection was lost; the pool reconnects") },
+  );
   return new PrismaClient({ adapter });
 }
 

@@ -1,5 +1,7 @@
 import pg from "pg";
 import { env } from "../env";
+import { logger } from "../logger";
+import { SESSION_OPTIONS } from "../db";
 
 // A small node-postgres pool for the hot paths (ingest's insert transaction; the deliver job's claim
 // and record statements): plain parameterised SQL without Prisma's per-query compile and result
@@ -11,15 +13,24 @@ const TIMESTAMP_OID = 1114;
 const parseUtcTimestamp = (value: string) => new Date(`${value.replace(" ", "T")}Z`);
 
 function pool(): pg.Pool {
-  globalForPg.heraldDeliveryPool ??= new pg.Pool({
+  globalForPg.heraldDeliveryPool ??= createPool();
+  return globalForPg.heraldDeliveryPool;
+}
+
+function createPool(): pg.Pool {
+  const created = new pg.Pool({
     connectionString: env.DATABASE_URL,
     max: Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 2)),
     // Columns are `timestamp` holding UTC (Prisma's convention): read and write them as UTC
     // whatever the server's or this process's time zone.
-    options: "-c TimeZone=UTC",
+    options: SESSION_OPTIONS,
     types: { getTypeParser: ((oid: number, format?: string) => (oid === TIMESTAMP_OID ? parseUtcTimestamp : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser },
   });
-  return globalForPg.heraldDeliveryPool;
+  // An idle connection that Postgres drops (restart, failover, pg_terminate_backend, a proxy's
+  // timeout) emits 'error' on the pool; unhandled, that event killed the process. The pool
+  // replaces the connection on next use; queries in flight fail and are retried by their callers.
+  created.on("error", (error) => logger.warn({ err: error }, "an idle Postgres connection was lost; the pool reconnects"));
+  return created;
 }
 
 export async function hotQuery<Row extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<Row[]> {
