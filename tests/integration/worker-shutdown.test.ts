@@ -160,6 +160,32 @@ describe("graceful shutdown", () => {
     expect(attempts.map((attempt) => [attempt.number, attempt.responseStatus])).toEqual([[1, null], [2, 200]]);
   });
 
+  it("never takes an answered request for an unsent one: no attempt number is sent twice", async () => {
+    const app = await makeApp();
+    const hook = `/${uniqueId("answered")}`;
+    // Two requests at a time: the first is answered at once while the other two outlive the
+    // shutdown timeout, so the job is still running when the worker hands back.
+    receiver.script(hook, (_request, index) => ({ delayMs: index === 1 || index === 2 ? 6000 : 0 }));
+    const endpoint = await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["client_event"], batching: { enabled: false, durationMs: 50, maxBatchSize: 100 } });
+    const worker = await startWorker({ HERALD_SHUTDOWN_TIMEOUT_MS: "1000", HERALD_REQUEST_TIMEOUT_MS: "20000", HERALD_ENDPOINT_CONCURRENCY: "2" });
+
+    expect((await ingest(app.id, [event(uniqueId("a")), event(uniqueId("a")), event(uniqueId("a"))])).status).toBe(202);
+    await eventually(() => receiver.at(hook).length === 3, { what: "one request answered, two in flight" });
+    expect((await terminate(worker, 10_000)).code, worker.output()).toBe(0);
+
+    await startWorker();
+    await eventually(async () => (await db.delivery.count({ where: { endpointId: endpoint.id, status: "succeeded" } })) === 3, { what: "all three delivered" });
+    const sentPairs = receiver.at(hook).map((request) => `${request.headers["x-herald-delivery-id"]}#${request.headers["x-herald-attempt"]}`);
+    expect(sentPairs.length, "an (id, attempt) pair was sent twice").toBe(new Set(sentPairs).size);
+    const deliveries = await db.delivery.findMany({ where: { endpointId: endpoint.id }, include: { attempts: { orderBy: { number: "asc" } } } });
+    for (const delivery of deliveries) {
+      expect(delivery.attempts.map((attempt) => attempt.number)).toEqual(Array.from({ length: delivery.attemptCount }, (_, index) => index + 1));
+    }
+    // The answered one was recorded as it was answered: one attempt, 200.
+    const answered = deliveries.filter((delivery) => delivery.attempts.length === 1);
+    expect(answered.map((delivery) => delivery.attempts[0]!.responseStatus)).toEqual([200]);
+  });
+
   it("exits within its deadline even when Redis is gone", async () => {
     // The worker reaches Redis through a proxy this test can cut: Redis is "down" for it alone.
     const sockets = new Set<net.Socket>();

@@ -13,8 +13,9 @@ import { endpointLimits, inFlightDeliveries, requestSlots, sendingDeliveries, sh
 /** Claims per deliver job: its own deliveries, then up to this many more chunks of its endpoint's. */
 const MAX_DRAIN_ROUNDS = 20;
 
-/** Outcomes are written every this many finished requests (and when the job ends). */
+/** Outcomes are written every this many finished requests, at most RECORD_WITHIN_MS after one finished, and when the job ends. */
 const RECORD_EVERY = 50;
+const RECORD_WITHIN_MS = 100;
 
 /**
  * One deliver job: up to 100 deliveries of one endpoint, claimed with one statement, sent
@@ -41,7 +42,10 @@ export async function processDeliver(job: Job, token?: string): Promise<void> {
       try {
         await deliverClaimed(endpointId, claimed);
       } finally {
-        for (const delivery of claimed) inFlightDeliveries.delete(delivery.id);
+        for (const delivery of claimed) {
+          inFlightDeliveries.delete(delivery.id);
+          sendingDeliveries.delete(delivery.id);
+        }
       }
       if (round >= MAX_DRAIN_ROUNDS || shutdown.stopping) break;
       claimed = await claimNextDue(endpointId, jobKey, DELIVER_CHUNK, newestCreatedAt(claimed));
@@ -66,14 +70,14 @@ async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promis
   let sendError = false;
   const send = (delivery: ClaimedRow): Promise<SentAttempt> => {
     if (!config) return Promise.resolve(unsent(prepared.problem));
+    // Until its outcome is recorded: a shutdown hand-back must not take a request that was
+    // answered (or may have arrived) for one never sent.
     sendingDeliveries.add(delivery.id);
-    return sendWithConfig(config, delivery.id, delivery.body, delivery.attemptNumber)
-      .catch((error: Error) => {
-        if (!sendError) logger.error({ err: error, endpointId }, "could not send a request to this endpoint");
-        sendError = true;
-        return unsent(`Herald could not send the request: ${error.message}`);
-      })
-      .finally(() => sendingDeliveries.delete(delivery.id));
+    return sendWithConfig(config, delivery.id, delivery.body, delivery.attemptNumber).catch((error: Error) => {
+      if (!sendError) logger.error({ err: error, endpointId }, "could not send a request to this endpoint");
+      sendError = true;
+      return unsent(`Herald could not send the request: ${error.message}`);
+    });
   };
   const sends = await Promise.allSettled(
     claimed.map(async (delivery) => {
@@ -117,17 +121,23 @@ const unsent = (error: string): SentAttempt => ({
   startedAt: new Date(),
 });
 
-/** Buffers outcomes and writes them in order, a statement per RECORD_EVERY, then schedules retries. */
+/**
+ * Buffers outcomes and writes them in order, a statement per RECORD_EVERY, then schedules retries.
+ * The timer bounds how long an answered request stays unrecorded while slower ones hold the job
+ * (the log shows it, and a shutdown hand-back finds it recorded rather than in doubt).
+ */
 class OutcomeRecorder {
   private buffer: Outcome[] = [];
   private writing: Promise<void> = Promise.resolve();
   private failure: unknown = null;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly endpointId: string, private knownFailures: number) {}
 
   add(outcome: Outcome): void {
     this.buffer.push(outcome);
     if (this.buffer.length >= RECORD_EVERY) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), RECORD_WITHIN_MS);
   }
 
   async close(): Promise<void> {
@@ -139,6 +149,8 @@ class OutcomeRecorder {
   }
 
   private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
     const batch = this.buffer;
     this.buffer = [];
     if (batch.length === 0) return;
@@ -149,6 +161,8 @@ class OutcomeRecorder {
 
   private async write(batch: Outcome[]): Promise<void> {
     const written = await withRetries(() => recordOutcomes(batch));
+    // Settled either way: written now, or taken over by the reconciler, which logged the attempt.
+    for (const outcome of batch) sendingDeliveries.delete(outcome.delivery.id);
     const recorded = batch.filter((outcome) => written.has(outcome.delivery.id));
     await updateEndpointHealth(this.endpointId, recorded, this.knownFailures).catch((error) =>
       logger.warn({ err: error, endpointId: this.endpointId }, "endpoint health not updated"),

@@ -9,7 +9,7 @@ export const openBatches = new Set<string>();
 /** Deliveries this worker has claimed and not yet recorded (handed back if shutdown times out). */
 export const inFlightDeliveries = new Set<string>();
 
-/** Of those, the ones whose request has started: a hand-back logs them as interrupted attempts. */
+/** Of those, the ones whose request has started and whose outcome is not yet recorded: a hand-back logs them as interrupted attempts. */
 export const sendingDeliveries = new Set<string>();
 
 /** Requests open per worker, and per endpoint. */
