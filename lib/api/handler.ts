@@ -135,6 +135,8 @@ function summarize(details: ErrorDetail[]): string {
 }
 
 const CONNECTION_ERROR = /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|Connection is closed|Stream isn't writeable|max retries per request|Can't reach database|Connection terminated|connect ECONN|timeout exceeded when trying to connect/i;
+/** The connection broke while a statement (maybe the COMMIT) was on its way: the outcome is unknown. */
+const CONNECTION_LOST_MIDWAY = /Connection terminated unexpectedly|ECONNRESET|terminating connection|server closed the connection unexpectedly/i;
 
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
@@ -156,6 +158,13 @@ export function toAppError(error: unknown): AppError {
   if (prismaCode === "P2034" || /deadlock detected|could not serialize access|40P01|40001/.test(message)) {
     logger.warn({ err: error }, "transaction aborted by a conflict with concurrent work");
     return new AppError("conflict", "The change collided with concurrent work and was rolled back; nothing was changed. Retry it.");
+  }
+  if (CONNECTION_LOST_MIDWAY.test(message)) {
+    logger.warn({ err: error }, "connection to a dependency lost during the request");
+    return new AppError(
+      "service_unavailable",
+      "The connection to Postgres broke during the request, so it may or may not have been stored. Retry later; for events, send the same event ids again (ones already stored come back as duplicates).",
+    );
   }
   if (CONNECTION_ERROR.test(message)) {
     logger.warn({ err: error }, "dependency unavailable");

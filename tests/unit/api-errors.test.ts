@@ -12,6 +12,23 @@ describe("toAppError", () => {
     }
   });
 
+  it("answers a dependency that cannot be reached with a 503 saying nothing was stored", () => {
+    for (const error of [new Error("connect ECONNREFUSED 127.0.0.1:5432"), new Error("Connection terminated due to connection timeout")]) {
+      const mapped = toAppError(error);
+      expect(mapped.status).toBe(503);
+      expect(mapped.message).toContain("nothing was stored");
+    }
+  });
+
+  it("does not claim nothing was stored when the connection broke mid-request (the COMMIT may have landed)", () => {
+    for (const error of [new Error("Connection terminated unexpectedly"), Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" })]) {
+      const mapped = toAppError(error);
+      expect(mapped.status).toBe(503);
+      expect(mapped.message).toContain("may or may not have been stored");
+      expect(mapped.message).not.toContain("nothing was stored");
+    }
+  });
+
   it("keeps unknown errors a 500 without their message", () => {
     const mapped = toAppError(new Error("secret internals"));
     expect(mapped.status).toBe(500);
