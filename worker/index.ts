@@ -23,7 +23,9 @@ try {
 }
 
 const { startWorker } = await import("./runtime");
-const runtime = await startWorker();
+// The signal handlers go in before the start finishes: a SIGTERM while it is starting (a deploy
+// that changes its mind) waits for the start, then stops gracefully instead of killing it.
+const started = startWorker();
 
 /** Time after the hand-back deadline for closing connections. */
 const SHUTDOWN_MARGIN_MS = 10_000;
@@ -40,8 +42,10 @@ async function shutdown(signal: string) {
     logger.error({ signal }, "shutdown did not finish in time (is Redis or Postgres down?); exiting");
     process.exit(1);
   }, env.HERALD_SHUTDOWN_TIMEOUT_MS + SHUTDOWN_MARGIN_MS).unref();
+  const runtime = await started;
   await runtime.stop(signal);
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
+await started;

@@ -206,7 +206,7 @@ describe("graceful shutdown", () => {
     await closed;
 
     const { code, tookMs } = await terminate(worker, SHUTDOWN_TIMEOUT_MS + 20_000);
-    expect(code).toBe(1);
+    expect(code, worker.output()).toBe(1);
     expect(tookMs).toBeGreaterThanOrEqual(SHUTDOWN_TIMEOUT_MS);
     expect(worker.output()).toContain("shutdown did not finish in time");
   });
