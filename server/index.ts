@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import path from "node:path";
 import next from "next";
+import { CLIENT_ADDRESS_HEADER } from "../lib/auth/client-address";
 
 // Herald's web process: Next.js (dashboard + REST API) behind a plain node:http server that hands
 // intake POSTs to their route handlers directly (lib/api/direct-intake.ts). Runs from the esbuild
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   const { allowedMethods } = await import("../lib/api/allowed-methods");
   const server = createServer((req, res) => {
     // Set here, so a client cannot choose it: sign-in throttling counts failures per address.
-    req.headers["x-herald-client-address"] = req.socket.remoteAddress ?? "unknown";
+    req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
     if (hasMalformedApiPath(req.url)) return answerMalformedPath(res);
     if (req.url?.startsWith("/api/")) explainMethodNotAllowed(req, res, allowedMethods);
     const direct = directIntakeRoute(req);

@@ -24,8 +24,8 @@ export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string; 
     });
     setPending(false);
     if (!result || result.error) {
-      // "CredentialsSignin" is next-auth's word for a wrong password; anything else (throttling) is said as is.
-      setError(!result?.error || result.error === "CredentialsSignin" ? "Wrong email or password." : result.error);
+      // Throttling says when to try again; every other failure reads the same.
+      setError(result?.error?.startsWith("Too many failed sign-ins") ? result.error : "Wrong email or password.");
       return;
     }
     router.replace(callbackUrl);

@@ -1,22 +1,26 @@
-import { RateLimiterRedis } from "rate-limiter-flexible";
+import { createHash } from "node:crypto";
+import { isIPv6 } from "node:net";
+import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "../env";
 import { logger } from "../logger";
 import { getRedis } from "../redis";
 
-// Failed dashboard sign-ins are counted per email and client address, in Redis so every web
-// process shares the count. Past the limit the pair is refused, right password or not, until the
-// window ends: guessing a password at network speed becomes guessing ten an hour. Keyed by address
-// too, so someone else's failures cannot lock the admin out from everywhere.
+// Sign-in attempts are counted per email and client address, in Redis so every web process shares
+// the count. Each attempt is counted before the password is compared (one atomic increment), so a
+// burst of parallel guesses gets no more tries than a sequence; a successful sign-in clears the
+// count. Past the limit the pair is refused, right password or not, until the window ends. Keyed
+// by address too, so failures from elsewhere do not lock the admin out (behind a reverse proxy
+// every client has the proxy's address: see README).
 
-export const LOGIN_FAILURES_ALLOWED = 10;
+export const LOGIN_ATTEMPTS_ALLOWED = 10;
 const WINDOW_SECONDS = 15 * 60;
 
 let limiter: RateLimiterRedis | undefined;
-function failures(): RateLimiterRedis {
+function attempts(): RateLimiterRedis {
   limiter ??= new RateLimiterRedis({
     storeClient: getRedis(),
-    keyPrefix: `${env.HERALD_QUEUE_PREFIX}:login-failures`,
-    points: LOGIN_FAILURES_ALLOWED,
+    keyPrefix: `${env.HERALD_QUEUE_PREFIX}:login-attempts`,
+    points: LOGIN_ATTEMPTS_ALLOWED,
     duration: WINDOW_SECONDS,
   });
   return limiter;
@@ -24,31 +28,38 @@ function failures(): RateLimiterRedis {
 
 export class LoginThrottledError extends Error {}
 
-const keyOf = (email: string, address: string) => `${email}|${address}`;
+/** A fixed-size key whatever the client sends; IPv6 clients count per /64 (one host's usual share). */
+function keyOf(email: string, address: string): string {
+  const client = isIPv6(address) ? expandIPv6(address).slice(0, 4).join(":") : address;
+  return createHash("sha256").update(`${email}\0${client}`).digest("base64url");
+}
 
-/** Throws LoginThrottledError when this email and address have used up their failures. */
-export async function assertLoginAllowed(email: string, address: string): Promise<void> {
-  const state = await failures()
-    .get(keyOf(email, address))
-    .catch((error: unknown) => {
-      // Redis down: signing in must not depend on it (it is a guard, not a record).
-      logger.warn({ err: error }, "sign-in failures could not be read; not throttling");
-      return null;
-    });
-  if (state && state.consumedPoints >= LOGIN_FAILURES_ALLOWED) {
-    const minutes = Math.max(1, Math.ceil(state.msBeforeNext / 60_000));
+function expandIPv6(address: string): string[] {
+  const [head = "", tail = ""] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = address.includes("::") ? (tail ? tail.split(":") : []) : [];
+  return [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+}
+
+/**
+ * Counts one sign-in attempt for this email and address; throws LoginThrottledError when they have
+ * used up the window's attempts. Redis down: signing in must not depend on it (a guard, not a record).
+ */
+export async function countLoginAttempt(email: string, address: string): Promise<void> {
+  try {
+    await attempts().consume(keyOf(email, address));
+  } catch (error) {
+    if (!(error instanceof RateLimiterRes)) {
+      logger.warn({ err: error }, "sign-in attempts could not be counted; not throttling");
+      return;
+    }
+    const minutes = Math.max(1, Math.ceil(error.msBeforeNext / 60_000));
     throw new LoginThrottledError(`Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
   }
 }
 
-export async function recordLoginFailure(email: string, address: string): Promise<void> {
-  await failures()
-    .penalty(keyOf(email, address), 1)
-    .catch((error: unknown) => logger.warn({ err: error }, "sign-in failure not counted"));
-}
-
-export async function clearLoginFailures(email: string, address: string): Promise<void> {
-  await failures()
+export async function clearLoginAttempts(email: string, address: string): Promise<void> {
+  await attempts()
     .delete(keyOf(email, address))
-    .catch((error: unknown) => logger.warn({ err: error }, "sign-in failures not cleared"));
+    .catch((error: unknown) => logger.warn({ err: error }, "sign-in attempts not cleared"));
 }

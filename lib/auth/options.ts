@@ -2,7 +2,8 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { env } from "../env";
 import { safeEqual } from "../crypto";
-import { assertLoginAllowed, clearLoginFailures, recordLoginFailure } from "./login-throttle";
+import { clientAddress } from "./client-address";
+import { clearLoginAttempts, countLoginAttempt } from "./login-throttle";
 
 // The dashboard's login: the bootstrap admin from HERALD_ADMIN_EMAIL / HERALD_ADMIN_PASSWORD,
 // with a JWT session (no session table to keep).
@@ -27,22 +28,12 @@ export const authOptions: NextAuthOptions = {
         if (!adminEmail || !adminPassword) return null;
         const address = clientAddress(req.headers);
         // Thrown, its message reaches the sign-in form (a null return reads "CredentialsSignin").
-        await assertLoginAllowed(email, address);
-        if (!safeEqual(email, adminEmail) || !safeEqual(password, adminPassword)) {
-          await recordLoginFailure(email, address);
-          return null;
-        }
-        await clearLoginFailures(email, address);
+        await countLoginAttempt(email, address);
+        if (!safeEqual(email, adminEmail) || !safeEqual(password, adminPassword)) return null;
+        await clearLoginAttempts(email, address);
         return { id: "admin", email: adminEmail, name: "Admin" };
       },
     }),
   ],
 };
 
-/** The connecting address, as the web server (server/index.ts) records it on every request. */
-export const CLIENT_ADDRESS_HEADER = "x-herald-client-address";
-
-function clientAddress(headers: Record<string, unknown> | undefined): string {
-  const value = headers?.[CLIENT_ADDRESS_HEADER];
-  return typeof value === "string" && value ? value : "unknown";
-}

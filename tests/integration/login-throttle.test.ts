@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { authOptions, CLIENT_ADDRESS_HEADER } from "@/lib/auth/options";
-import { LOGIN_FAILURES_ALLOWED } from "@/lib/auth/login-throttle";
+import { authOptions } from "@/lib/auth/options";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
+import { LOGIN_ATTEMPTS_ALLOWED } from "@/lib/auth/login-throttle";
 import { disconnectRedis } from "@/lib/redis";
 import { testEnv } from "../helpers/test-env";
 
@@ -21,16 +22,33 @@ afterAll(() => disconnectRedis());
 describe("sign-in throttling", () => {
   it("refuses the right password from an address that used up its failures, and only there", async () => {
     const attacker = address();
-    for (let attempt = 0; attempt < LOGIN_FAILURES_ALLOWED; attempt++) expect(await authorize(`wrong-${attempt}`, attacker)).toBeNull();
+    for (let attempt = 0; attempt < LOGIN_ATTEMPTS_ALLOWED; attempt++) expect(await authorize(`wrong-${attempt}`, attacker)).toBeNull();
     await expect(authorize(testEnv.HERALD_ADMIN_PASSWORD!, attacker)).rejects.toThrow(/Too many failed sign-ins\. Try again in 15 minutes\./);
     expect(await authorize(testEnv.HERALD_ADMIN_PASSWORD!, address())).toMatchObject({ email: testEnv.HERALD_ADMIN_EMAIL });
   });
 
+  it("counts parallel guesses like sequential ones: a burst gets no more tries", async () => {
+    const attacker = address();
+    const burst = await Promise.allSettled(Array.from({ length: 30 }, (_, index) => authorize(`burst-${index}`, attacker)));
+    expect(burst.filter((result) => result.status === "fulfilled")).toHaveLength(LOGIN_ATTEMPTS_ALLOWED);
+    expect(burst.filter((result) => result.status === "rejected")).toHaveLength(30 - LOGIN_ATTEMPTS_ALLOWED);
+    await expect(authorize(testEnv.HERALD_ADMIN_PASSWORD!, attacker)).rejects.toThrow(/Too many failed sign-ins/);
+  });
+
+  it("counts IPv6 clients per /64, and keys stay small whatever the email", async () => {
+    const network = `2001:db8:${randomBytes(2).toString("hex")}:${randomBytes(2).toString("hex")}`;
+    for (let attempt = 0; attempt < LOGIN_ATTEMPTS_ALLOWED; attempt++) await authorize(`v6-${attempt}`, `${network}::${attempt + 1}`);
+    await expect(authorize(testEnv.HERALD_ADMIN_PASSWORD!, `${network}:0:0:0:ffff`)).rejects.toThrow(/Too many failed sign-ins/);
+    expect(await authorize(testEnv.HERALD_ADMIN_PASSWORD!, `2001:db8:${randomBytes(2).toString("hex")}::1`)).toMatchObject({ email: testEnv.HERALD_ADMIN_EMAIL });
+    const huge = provider.options.authorize({ email: `${"x".repeat(100_000)}@example.com`, password: "nope" }, { headers: { [CLIENT_ADDRESS_HEADER]: address() } });
+    expect(await huge).toBeNull();
+  });
+
   it("forgets earlier failures after a successful sign-in", async () => {
     const admin = address();
-    for (let attempt = 0; attempt < LOGIN_FAILURES_ALLOWED - 1; attempt++) await authorize(`typo-${attempt}`, admin);
+    for (let attempt = 0; attempt < LOGIN_ATTEMPTS_ALLOWED - 1; attempt++) await authorize(`typo-${attempt}`, admin);
     expect(await authorize(testEnv.HERALD_ADMIN_PASSWORD!, admin)).toMatchObject({ email: testEnv.HERALD_ADMIN_EMAIL });
-    for (let attempt = 0; attempt < LOGIN_FAILURES_ALLOWED - 1; attempt++) expect(await authorize(`typo-${attempt}`, admin)).toBeNull();
+    for (let attempt = 0; attempt < LOGIN_ATTEMPTS_ALLOWED - 1; attempt++) expect(await authorize(`typo-${attempt}`, admin)).toBeNull();
     expect(await authorize(testEnv.HERALD_ADMIN_PASSWORD!, admin)).toMatchObject({ email: testEnv.HERALD_ADMIN_EMAIL });
   });
 });
