@@ -10,26 +10,47 @@ export type PatternCheck = { ok: true; regex: RegExp } | { ok: false; issue: str
 
 const MAX_PATTERN_LENGTH = 500;
 
+// recheck's worker-thread backend: a check that overruns is cancelled by terminating its thread,
+// and the next check gets a fresh one. (Its default, a native helper process, is faster but a
+// helper that dies leaves every later check pending for ever.) Read by recheck on each check.
+process.env.RECHECK_BACKEND ??= "worker";
+
+const CHECK_TIMEOUT_MS = 2000;
+/** recheck's own timeout is soft: past this the check is abandoned (and its thread terminated). */
+const CHECK_DEADLINE_MS = CHECK_TIMEOUT_MS + 2000;
+
+const verdicts = new Map<string, PatternCheck>();
+
 /**
  * Compiles a pattern, refusing invalid ones and ones prone to catastrophic backtracking under the
  * flags it will run with (a JSON Schema `pattern` runs with `u`, which changes what is safe). The
- * check runs in recheck's own process (its async API), never on this event loop: a pattern that
- * takes the checker seconds must not stall every other request.
+ * check runs off this event loop (recheck's async API): a pattern that takes the checker seconds
+ * must not stall every other request. Verdicts are remembered: saving the same filter again is free.
  */
-export async function checkChannelPattern(pattern: string, flags: "" | "u" = ""): Promise<PatternCheck> {
+export async function checkPattern(pattern: string, flags: "" | "u" = ""): Promise<PatternCheck> {
   if (pattern.length > MAX_PATTERN_LENGTH) return { ok: false, issue: `must be at most ${MAX_PATTERN_LENGTH} characters` };
+  const key = `${flags}/${pattern}`;
+  const known = verdicts.get(key);
+  if (known) return known;
   let regex: RegExp;
   try {
     regex = new RegExp(pattern, flags);
   } catch (error) {
     return { ok: false, issue: `is not a valid regular expression: ${(error as Error).message}` };
   }
-  const diagnostics = await check(pattern, flags, { timeout: 2000 });
-  if (diagnostics.status === "vulnerable") {
-    return { ok: false, issue: `is prone to catastrophic backtracking (${diagnostics.complexity.type} time); simplify nested quantifiers` };
+  const diagnostics = await check(pattern, flags, { timeout: CHECK_TIMEOUT_MS, signal: AbortSignal.timeout(CHECK_DEADLINE_MS) });
+  const verdict: PatternCheck =
+    diagnostics.status === "vulnerable"
+      ? { ok: false, issue: `is prone to catastrophic backtracking (${diagnostics.complexity.type} time); simplify nested quantifiers` }
+      : diagnostics.status === "unknown"
+        ? { ok: false, issue: "is too complex to prove safe from catastrophic backtracking" }
+        : { ok: true, regex };
+  // An overrun is not remembered: it may pass on a less busy machine.
+  if (diagnostics.status !== "unknown") {
+    if (verdicts.size >= 1000) verdicts.clear();
+    verdicts.set(key, verdict);
   }
-  if (diagnostics.status === "unknown") return { ok: false, issue: "is too complex to prove safe from catastrophic backtracking" };
-  return { ok: true, regex };
+  return verdict;
 }
 
 const compiled = new Map<string, RegExp>();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CHANNEL_TYPES, checkChannelPattern } from "../matching";
+import { CHANNEL_TYPES, checkPattern } from "../matching";
 import { batchingSchema } from "./common";
 
 // Endpoint schemas: used by the API, the import and the dashboard forms. Checks that need the
@@ -92,7 +92,7 @@ export const lambdaSchema = z
 
 /** Async: the ReDoS check runs outside the event loop, so endpoint bodies are parsed with parseAsync. */
 export const channelPatternSchema = z.string().superRefine(async (pattern, ctx) => {
-  const check = await checkChannelPattern(pattern);
+  const check = await checkPattern(pattern);
   if (!check.ok) ctx.addIssue({ code: "custom", message: check.issue });
 });
 

@@ -93,6 +93,10 @@ describe("event types API", () => {
     });
     expect(unicodeRedos.status).toBe(422);
     expect(unicodeRedos.body.error.message).toMatch(/catastrophic backtracking/);
+    const manyPatterns = Object.fromEntries(Array.from({ length: 21 }, (_, index) => [`f${index}`, { type: "string", pattern: `^a${index}$` }]));
+    const tooMany = await call(eventTypesRoute.POST, "POST", "/api/v1/event-types", { body: { name: typeName(), schema: { type: "object", properties: manyPatterns } } });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.error.message).toMatch(/21 regular expressions.*at most 20/);
     const malformed = await call(eventTypesRoute.POST, "POST", "/api/v1/event-types", { rawBody: "{" });
     expect(malformed.status).toBe(400);
   });
