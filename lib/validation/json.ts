@@ -1,10 +1,12 @@
+import { isLosslessNumber, parse as parseLossless } from "lossless-json";
 import { AppError } from "../errors";
 
 // Untrusted JSON is parsed here once. Postgres text cannot hold NUL characters, jsonb cannot hold
 // an unpaired UTF-16 surrogate ("\ud800"), and very deep nesting overflows the stack when
 // re-serialised, so all three are refused up front with a 4xx. So is what JavaScript would change
-// without a word: numbers past what a double holds exactly (1e999 became null, a 20-digit id lost
-// its last digits) and `__proto__` keys (dropped when the object is copied).
+// without a word: a number that overflows (1e999 became null) or underflows (1e-400 became 0), an
+// integer written out past 2^53 (a 20-digit id came out with other digits), and `__proto__` keys
+// (dropped when the object is copied). Floats keep ordinary double precision (0.1, 6.022e23).
 
 export const MAX_JSON_DEPTH = 32;
 
@@ -27,8 +29,42 @@ export function parseJson(raw: string): unknown {
   } catch (error) {
     throw new AppError("bad_request", `Request body is not valid JSON: ${(error as Error).message}`);
   }
+  if (MAYBE_INEXACT_NUMBER.test(raw)) {
+    const problem = findInexactNumber(parseLossless(raw), []);
+    if (problem) throw new AppError("validation_failed", `${problem.field}: ${problem.issue}`, [problem]);
+  }
   assertStorableJson(value);
   return value;
+}
+
+/**
+ * Only text with a run of 16 digits or a 3-digit exponent can hold such a number; the rest (nearly
+ * every body) is not parsed a second time.
+ */
+const MAYBE_INEXACT_NUMBER = /\d{16}|[eE][+-]?\d{3}/;
+
+/** The first number JavaScript would change, from a parse that kept each number's text. */
+function findInexactNumber(value: unknown, path: (string | number)[]): Problem | null {
+  if (isLosslessNumber(value)) {
+    const issue = inexactNumberIssue(value.value);
+    return issue ? { field: fieldName(path), issue } : null;
+  }
+  if (value === null || typeof value !== "object") return null;
+  for (const [key, child] of Object.entries(value)) {
+    const problem = findInexactNumber(child, [...path, Array.isArray(value) ? Number(key) : key]);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function inexactNumberIssue(text: string): string | null {
+  const value = Number(text);
+  if (!Number.isFinite(value)) return "is a number too large for JSON to carry";
+  if (value === 0 && /[1-9]/.test(text.split(/[eE]/)[0]!)) return "is a number too small for JSON to carry (it would become 0)";
+  if (/^-?\d+$/.test(text) && !Number.isSafeInteger(value)) {
+    return "is an integer beyond ±9007199254740991, which would arrive with other digits; send it as a string";
+  }
+  return null;
 }
 
 export function assertStorableJson(value: unknown): void {
@@ -42,13 +78,6 @@ function findProblem(value: unknown, path: (string | number)[], depth: number): 
   if (typeof value === "string") {
     const bad = unstorable(value);
     return bad ? { field: fieldName(path), issue: `must not contain ${bad}` } : null;
-  }
-  if (typeof value === "number") {
-    if (!Number.isFinite(value)) return { field: fieldName(path), issue: "is a number too large for JSON to carry" };
-    if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
-      return { field: fieldName(path), issue: "is an integer beyond ±9007199254740991, which JSON numbers cannot carry exactly; send it as a string" };
-    }
-    return null;
   }
   if (value === null || typeof value !== "object") return null;
   if (depth >= MAX_JSON_DEPTH) return { field: fieldName(path), issue: `is nested deeper than ${MAX_JSON_DEPTH} levels` };

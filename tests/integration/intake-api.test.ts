@@ -175,6 +175,7 @@ describe("Pusher-compatible intake", () => {
       ['{"events":[{"name":"client_event","channel":"c","data":1e999}]}', "events.0.data", "too large"],
       ['{"events":[{"name":"client_event","channel":"c","data":{"n":-1e999}}]}', "events.0.data.n", "too large"],
       ['{"events":[{"name":"client_event","channel":"c","order_id":12345678901234567890}]}', "events.0.order_id", "send it as a string"],
+      ['{"events":[{"name":"client_event","channel":"c","data":[0,1e-400]}]}', "events.0.data.1", "too small"],
       ['{"events":[{"name":"client_event","channel":"c","__proto__":{"polluted":1}}]}', "events.0", "__proto__"],
     ];
     for (const [rawBody, field, issue] of cases) {
@@ -186,14 +187,14 @@ describe("Pusher-compatible intake", () => {
     const signed = await pusherPost(app.id, raw, { "x-pusher-key": app.key, "x-pusher-signature": pusherSignature("intake-secret-value", raw) });
     expect(signed.status).toBe(422);
     expect(await db.event.count({ where: { appId: app.id } })).toBe(0);
-    // The largest exact integer and ordinary floats still go through unchanged.
+    // The largest exact integer, floats at double precision and long digit strings go through.
     const fine = await call(eventsRoute.POST, "POST", `/api/v1/apps/${app.id}/events`, {
       params: { appId: app.id },
-      rawBody: '{"events":[{"id":"fine","name":"client_event","channel":"c","big":9007199254740991,"ratio":0.1,"data":{"n":-9007199254740991}}]}',
+      rawBody: '{"events":[{"id":"fine","name":"client_event","channel":"c","big":9007199254740991,"ratio":0.1,"avogadro":6.022e23,"pi":3.14159265358979323846,"data":{"n":-9007199254740991,"id":"12345678901234567890"}}]}',
     });
     expect(fine.status).toBe(202);
     const stored = await db.event.findFirstOrThrow({ where: { appId: app.id, id: "fine" } });
-    expect(stored.payload).toMatchObject({ big: 9007199254740991, ratio: 0.1, data: '{"n":-9007199254740991}' });
+    expect(stored.payload).toMatchObject({ big: 9007199254740991, ratio: 0.1, avogadro: 6.022e23, pi: Math.PI, data: '{"n":-9007199254740991,"id":"12345678901234567890"}' });
   });
 
   it("refuses a body without a length as soon as it passes the limit, without reading the rest", async () => {
