@@ -8,15 +8,22 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 const globalForPrisma = globalThis as unknown as { heraldPrisma?: PrismaClient };
 
-/** Session settings of every Herald connection: see lib/delivery/pg.ts. */
-export const SESSION_OPTIONS = "-c TimeZone=UTC";
+/**
+ * DATABASE_URL with `-c TimeZone=UTC` added to the options it may already carry: node-postgres lets
+ * an `options` in the URL replace one given beside it, which would drop the time zone silently.
+ */
+export function utcConnectionString(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  url.searchParams.set("options", [url.searchParams.get("options"), "-c TimeZone=UTC"].filter(Boolean).join(" "));
+  return url.toString();
+}
 
 function createClient(): PrismaClient {
   // Columns are `timestamp` holding UTC. Raw SQL compares and sets them with now(), which Postgres
   // converts in the session's time zone: in a database whose default zone is not UTC (Debian sets
   // it from the system's) the reconciler saw every stuck delivery as hours in the future.
   const adapter = new PrismaPg(
-    { connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE, options: SESSION_OPTIONS },
+    { connectionString: utcConnectionString(env.DATABASE_URL), max: env.DATABASE_POOL_SIZE },
     { onPoolError: (error) => logger.warn({ err: error }, "an idle Postgres connection was lost; the pool reconnects") },
   );
   return new PrismaClient({ adapter });

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { env } from "../env";
 import { logger } from "../logger";
-import { SESSION_OPTIONS } from "../db";
+import { utcConnectionString } from "../db";
 
 // A small node-postgres pool for the hot paths (ingest's insert transaction; the deliver job's claim
 // and record statements): plain parameterised SQL without Prisma's per-query compile and result
@@ -19,11 +19,10 @@ function pool(): pg.Pool {
 
 function createPool(): pg.Pool {
   const created = new pg.Pool({
-    connectionString: env.DATABASE_URL,
+    connectionString: utcConnectionString(env.DATABASE_URL),
     max: Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 2)),
     // Columns are `timestamp` holding UTC (Prisma's convention): read and write them as UTC
     // whatever the server's or this process's time zone.
-    options: SESSION_OPTIONS,
     types: { getTypeParser: ((oid: number, format?: string) => (oid === TIMESTAMP_OID ? parseUtcTimestamp : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser },
   });
   // An idle connection that Postgres drops (restart, failover, pg_terminate_backend, a proxy's
@@ -53,6 +52,10 @@ export const QUEUE_HEAD_PLAN = "SET LOCAL enable_bitmapscan = off; SET LOCAL ena
 export async function hotTransaction<T>(work: (client: HotClient) => Promise<T>, settings?: typeof QUEUE_HEAD_PLAN): Promise<T> {
   const client = await pool().connect();
   let broken: Error | undefined;
+  // A checked-out client has no pool listener: a connection lost between two statements would
+  // be an unhandled 'error'. The next statement fails and the transaction is abandoned.
+  const lost = (error: Error) => (broken = error);
+  client.on("error", lost);
   try {
     await client.query(settings ? `BEGIN; ${settings}` : "BEGIN");
     const result = await work(client);
@@ -62,6 +65,7 @@ export async function hotTransaction<T>(work: (client: HotClient) => Promise<T>,
     await client.query("ROLLBACK").catch((rollbackError: Error) => (broken = rollbackError));
     throw error;
   } finally {
+    client.removeListener("error", lost);
     client.release(broken);
   }
 }

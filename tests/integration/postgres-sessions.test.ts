@@ -16,6 +16,8 @@ import { uniquePrefix } from "../helpers/worker-process";
 
 const url = new URL(testEnv.DATABASE_URL!);
 url.pathname = "/herald_test_sessions";
+// Options of its own in the URL must not displace Herald's time zone.
+url.searchParams.set("options", "-c application_name=herald-sessions-test");
 const databaseUrl = url.toString();
 process.env.DATABASE_URL = databaseUrl;
 process.env.HERALD_QUEUE_PREFIX = uniquePrefix("sessions");
@@ -47,6 +49,7 @@ describe("Postgres sessions", () => {
     expect(await admin(async (client) => (await client.query("SHOW TimeZone")).rows[0].TimeZone)).toBe("America/New_York");
     expect((await db.$queryRaw<{ TimeZone: string }[]>`SHOW TimeZone`)[0]!.TimeZone).toBe("UTC");
     expect((await hotQuery<{ TimeZone: string }>("SHOW TimeZone", []))[0]!.TimeZone).toBe("UTC");
+    expect((await hotQuery<{ application_name: string }>("SHOW application_name", []))[0]!.application_name).toBe("herald-sessions-test");
 
     // What it is for: the reconciler finds events stuck past the grace (it compares with now()).
     const app = await makeApp();
