@@ -7,7 +7,7 @@ import { closeQueues, deliverJobs, enqueue, getQueue, QUEUES, type QueueName } f
 import { closeHttpAgent, destroyHttpAgent } from "../lib/delivery/http";
 import { closeLambdaClients } from "../lib/delivery/lambda";
 import { closeHotPool } from "../lib/delivery/pg";
-import { processDeliver } from "./processors/deliver";
+import { processDeliver, recordBufferedOutcomes } from "./processors/deliver";
 import { flushEndpoint, processFlushBatches } from "./processors/flush-batches";
 import { processMaintenance } from "./processors/maintenance";
 import { processRecover } from "./processors/recover";
@@ -103,6 +103,7 @@ export async function startWorker() {
     async stop(signal: string) {
       logger.info({ signal }, "worker stopping");
       shutdown.stopping = true;
+      recordBufferedOutcomes();
       clearInterval(scheduleKeeper);
       // 1. Stop taking new work everywhere; let routing and flushing finish what they hold.
       await Promise.all(Object.values(workers).map((worker) => worker.pause(true).catch(() => undefined)));

@@ -13,9 +13,12 @@ import { endpointLimits, inFlightDeliveries, requestSlots, sendingDeliveries, sh
 /** Claims per deliver job: its own deliveries, then up to this many more chunks of its endpoint's. */
 const MAX_DRAIN_ROUNDS = 20;
 
-/** Outcomes are written every this many finished requests, at most RECORD_WITHIN_MS after one finished, and when the job ends. */
+/**
+ * Outcomes are written every this many finished requests, at most RECORD_WITHIN_MS after one
+ * finished, when the job ends, and at once while the worker is stopping.
+ */
 const RECORD_EVERY = 50;
-const RECORD_WITHIN_MS = 100;
+const RECORD_WITHIN_MS = 1000;
 
 /**
  * One deliver job: up to 100 deliveries of one endpoint, claimed with one statement, sent
@@ -121,10 +124,16 @@ const unsent = (error: string): SentAttempt => ({
   startedAt: new Date(),
 });
 
+const liveRecorders = new Set<OutcomeRecorder>();
+
+/** Shutdown: write every buffered outcome now, so a hand-back finds answered requests recorded. */
+export function recordBufferedOutcomes(): void {
+  for (const recorder of liveRecorders) recorder.flush();
+}
+
 /**
  * Buffers outcomes and writes them in order, a statement per RECORD_EVERY, then schedules retries.
- * The timer bounds how long an answered request stays unrecorded while slower ones hold the job
- * (the log shows it, and a shutdown hand-back finds it recorded rather than in doubt).
+ * The timer bounds how long an answered request stays unrecorded while slower ones hold the job.
  */
 class OutcomeRecorder {
   private buffer: Outcome[] = [];
@@ -132,23 +141,26 @@ class OutcomeRecorder {
   private failure: unknown = null;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly endpointId: string, private knownFailures: number) {}
+  constructor(private readonly endpointId: string, private knownFailures: number) {
+    liveRecorders.add(this);
+  }
 
   add(outcome: Outcome): void {
     this.buffer.push(outcome);
-    if (this.buffer.length >= RECORD_EVERY) this.flush();
+    if (this.buffer.length >= RECORD_EVERY || shutdown.stopping) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), RECORD_WITHIN_MS);
   }
 
   async close(): Promise<void> {
     this.flush();
+    liveRecorders.delete(this);
     await this.writing;
     // Unrecorded outcomes stay `delivering`: the job fails, its lock goes, and the reconciler
     // logs those attempts as interrupted and sends them again.
     if (this.failure) throw this.failure;
   }
 
-  private flush(): void {
+  flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.buffer;
