@@ -36,6 +36,7 @@ async function main(): Promise<void> {
   // After prepare(): the route handlers load next/server, which needs the environment Next sets up.
   const { directIntakeRoute, serveDirectIntake } = await import("../lib/api/direct-intake");
   const { allowedMethods } = await import("../lib/api/allowed-methods");
+  allowedMethods("/"); // builds the table now, not inside the first 405's writeHead
   const server = createServer((req, res) => {
     // Set here, so a client cannot choose it: sign-in throttling counts failures per address.
     req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";

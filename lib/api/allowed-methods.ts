@@ -17,15 +17,15 @@ function pathTable(): PathMethods[] {
       // Next implements OPTIONS for every route and HEAD for every route with GET.
       const allow = [...methods, "OPTIONS", ...(methods.includes("GET") ? ["HEAD"] : [])].sort().join(", ");
       const segments = template.split("/");
-      const pattern = new RegExp(`^${segments.map((segment) => (/^\{.+\}$/.test(segment) ? "[^/]+" : escape(segment))).join("/")}/?$`);
+      const pattern = new RegExp(`^${segments.map((segment) => (/^\{.+\}$/.test(segment) ? "[^/]+" : escapeRegExp(segment))).join("/")}/?$`);
       return { pattern, dynamicSegments: segments.filter((segment) => segment.startsWith("{")).length, allow };
     })
-    // A literal segment wins over a parameter, as in Next's routing.
+    // No two documented paths overlap today; should they, the one with fewer parameters is taken.
     .sort((a, b) => a.dynamicSegments - b.dynamicSegments);
   return table;
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** "GET, HEAD, OPTIONS, POST" for a documented API path, or null for one the document does not list. */
 export function allowedMethods(pathname: string): string | null {

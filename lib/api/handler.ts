@@ -163,7 +163,7 @@ export function toAppError(error: unknown): AppError {
     logger.warn({ err: error }, "connection to a dependency lost during the request");
     return new AppError(
       "service_unavailable",
-      "The connection to Postgres broke during the request, so it may or may not have been stored. Retry later; for events, send the same event ids again (ones already stored come back as duplicates).",
+      "The connection to a backing service (Postgres or Redis) broke during the request, so it may or may not have been stored. Retry later; for events, send the same event ids again (ones already stored come back as duplicates).",
     );
   }
   if (CONNECTION_ERROR.test(message)) {

@@ -160,8 +160,4 @@ export async function disableEndpoint(tx: Tx, endpointId: string, reason: string
   logger.warn({ endpointId, appId }, "endpoint disabled by the delivery engine");
 }
 
-export function disabledReason(endpoint: EndpointWithApp): string | null {
-  if (!endpoint.app.enabled) return `app disabled: ${endpoint.appId}`;
-  if (!endpoint.enabled) return `endpoint disabled: ${endpoint.disabledReason ?? "disabled by an operator"}`;
-  return null;
-}
+

@@ -81,12 +81,17 @@ export function dueDeliveries(rows: DeliveryRow[]): DueDelivery[] {
 }
 
 /**
- * Events for a disabled endpoint, or acknowledged before their app was disabled, are kept as failed
- * deliveries, so Recover can send them later.
+ * Why nothing may be sent to this endpoint now, if so. Routing and flushing keep such events as
+ * failed deliveries (events for a disabled endpoint, or acknowledged before their app was disabled),
+ * so Recover can send them later; the deliver job fails deliveries claimed meanwhile with it.
  */
-export function disabledDeliveryReason(endpoint: RoutingEndpoint, app: RoutingApp): string | null {
+export function disabledDeliveryReason(
+  endpoint: Pick<RoutingEndpoint, "enabled" | "disabledReason" | "appId">,
+  app: Pick<RoutingApp, "enabled">,
+): string | null {
+  if (!app.enabled) return `app disabled: ${endpoint.appId}`;
   if (!endpoint.enabled) return `endpoint disabled: ${endpoint.disabledReason ?? "disabled by an operator"}`;
-  return app.enabled ? null : `app disabled: ${endpoint.appId}`;
+  return null;
 }
 
 export function chunk<T>(items: T[], size: number): T[][] {

@@ -103,6 +103,13 @@ describe("invokeLambda", () => {
     expect(result.error).toMatch(/^timeout: no response from Lambda within 300 ms/);
   });
 
+  it("reaches a custom endpoint named by an allowed host name (through the guarded lookup)", async () => {
+    const target = config({ endpointUrl: lambda.endpointUrl.replace("127.0.0.1", "localhost") });
+    const result = await invokeLambda(target, request());
+    expect(result).toMatchObject({ status: 202, error: null });
+    expect(invocationsOf(target.functionName)).toHaveLength(1);
+  });
+
   it("reports a connection failure with no status", async () => {
     const closed = await startLambdaServer();
     await closed.close();

@@ -6,7 +6,8 @@ import { judge } from "../../lib/delivery/policy";
 import { db } from "../../lib/db";
 import { endpointConfig, type EndpointConfig, type EndpointWithApp } from "../../lib/delivery/config-cache";
 import { claimDeliveries, claimNextDue, failUndeliverableMany, recordOutcomes, updateEndpointHealth, type ClaimedRow, type Outcome } from "../../lib/delivery/bulk";
-import { disabledReason, nextState, sendWithConfig, type SentAttempt } from "../../lib/services/attempts";
+import { nextState, sendWithConfig, type SentAttempt } from "../../lib/services/attempts";
+import { disabledDeliveryReason } from "../../lib/services/routing";
 import { refusedJobDelayMs } from "../../lib/delivery/limiter";
 import { endpointLimits, inFlightDeliveries, requestSlots, sendingDeliveries, shutdown } from "./state";
 
@@ -66,7 +67,7 @@ async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promis
   const prepared = await prepareEndpoint(first);
   if (!prepared) return; // deleted meanwhile: its unsent deliveries were cancelled
   const { endpoint, config } = prepared;
-  const disabled = disabledReason(endpoint);
+  const disabled = disabledDeliveryReason(endpoint, endpoint.app);
   if (disabled) return failUndeliverableMany(claimed, disabled);
 
   const recorder = new OutcomeRecorder(first.endpointId, first.consecutiveFailures);

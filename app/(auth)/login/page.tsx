@@ -2,6 +2,7 @@ import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { authOptions } from "@/lib/auth/options";
 import { LoginForm } from "@/components/auth/login-form";
+import { pathOnThisSite } from "@/lib/auth/callback-url";
 
 export const metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
@@ -23,17 +24,3 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   );
 }
 
-/**
- * Where to go after signing in: only a path on this site. "//host/x" and "/\\host/x" start with a
- * slash too, but a browser reads them as another site (an open redirect).
- */
-function pathOnThisSite(callbackUrl: string | undefined): string {
-  const base = "http://herald.invalid";
-  try {
-    const url = new URL(callbackUrl ?? "/", base);
-    if (url.origin === base && callbackUrl?.startsWith("/")) return `${url.pathname}${url.search}${url.hash}`;
-  } catch {
-    // not a URL at all
-  }
-  return "/";
-}
