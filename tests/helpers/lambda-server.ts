@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll } from "vitest";
 
 // A real HTTP server on 127.0.0.1 that speaks the AWS Lambda Invoke API
 // (POST /2015-03-31/functions/{name}/invocations), for tests that use `endpointUrl`.
@@ -99,4 +100,23 @@ export async function startLambdaServer(): Promise<LambdaServer> {
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>) {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
+}
+
+/**
+ * For a test file: a Lambda server for its tests (read `.current` inside them), with the dummy
+ * credentials the SDK's chain needs, closed with the file's Lambda clients at the end.
+ */
+export function useLambdaServer(closeClients: () => void): { current: LambdaServer } {
+  const holder = {} as { current: LambdaServer };
+  beforeAll(async () => {
+    // The SDK's standard credential chain reads these; LocalStack-style dummy credentials.
+    process.env.AWS_ACCESS_KEY_ID = "test";
+    process.env.AWS_SECRET_ACCESS_KEY = "test";
+    holder.current = await startLambdaServer();
+  });
+  afterAll(async () => {
+    closeClients();
+    await holder.current?.close();
+  });
+  return holder;
 }

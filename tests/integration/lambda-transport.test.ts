@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { closeLambdaClients, invokeLambda } from "@/lib/delivery/lambda";
 import { RESPONSE_BODY_LIMIT, type LambdaConfig, type TransportRequest } from "@/lib/delivery/types";
-import { startLambdaServer, type LambdaServer } from "../helpers/lambda-server";
+import { startLambdaServer, useLambdaServer } from "../helpers/lambda-server";
 import { uniqueId } from "../factories";
 
 // invokeLambda against a local server speaking the Lambda Invoke API, via `endpointUrl`.
 
-let lambda: LambdaServer;
+const server = useLambdaServer(closeLambdaClients);
 
-beforeAll(async () => {
-  // The SDK's standard credential chain reads these; LocalStack-style dummy credentials.
-  process.env.AWS_ACCESS_KEY_ID = "test";
-  process.env.AWS_SECRET_ACCESS_KEY = "test";
-  lambda = await startLambdaServer();
-});
-
-afterAll(async () => {
-  closeLambdaClients();
-  await lambda.close();
-});
-
-beforeEach(() => lambda.respondWith({ kind: "ok" }));
+beforeEach(() => server.current.respondWith({ kind: "ok" }));
 
 const body = '{"time_ms":1700000000000,"events":[{"name":"client_event","channel":"presence-room","data":"{\\"é\\":\\"✓\\"}","user_id":"42"}]}';
 
@@ -29,10 +17,10 @@ function request(overrides: Partial<TransportRequest> = {}): TransportRequest {
 }
 
 function config(overrides: Partial<LambdaConfig> = {}): LambdaConfig {
-  return { functionName: uniqueId("fn"), region: "eu-west-1", invocationType: "Event", endpointUrl: lambda.endpointUrl, ...overrides };
+  return { functionName: uniqueId("fn"), region: "eu-west-1", invocationType: "Event", endpointUrl: server.current.endpointUrl, ...overrides };
 }
 
-const invocationsOf = (functionName: string) => lambda.invocations.filter((entry) => entry.functionName === functionName);
+const invocationsOf = (functionName: string) => server.current.invocations.filter((entry) => entry.functionName === functionName);
 
 describe("invokeLambda", () => {
   it("invokes asynchronously (Event) with the exact body bytes and reports 202", async () => {
@@ -48,7 +36,7 @@ describe("invokeLambda", () => {
   });
 
   it("invokes synchronously (RequestResponse) with a qualifier and returns the function's payload", async () => {
-    lambda.respondWith({ kind: "ok", payload: '{"ok":true}' });
+    server.current.respondWith({ kind: "ok", payload: '{"ok":true}' });
     const target = config({ invocationType: "RequestResponse", qualifier: "live" });
     const result = await invokeLambda(target, request());
     expect(result).toMatchObject({ status: 200, error: null, body: '{"ok":true}' });
@@ -57,7 +45,7 @@ describe("invokeLambda", () => {
   });
 
   it("reports a function error as an error even though Lambda answered 200", async () => {
-    lambda.respondWith({ kind: "functionError", errorType: "Unhandled", payload: '{"errorMessage":"boom","errorType":"Error"}' });
+    server.current.respondWith({ kind: "functionError", errorType: "Unhandled", payload: '{"errorMessage":"boom","errorType":"Error"}' });
     const result = await invokeLambda(config({ invocationType: "RequestResponse" }), request());
     expect(result.status).toBe(200);
     expect(result.error).toBe('function error: Unhandled: {"errorMessage":"boom","errorType":"Error"}');
@@ -65,14 +53,14 @@ describe("invokeLambda", () => {
   });
 
   it("truncates a large function response to the response body limit", async () => {
-    lambda.respondWith({ kind: "ok", payload: JSON.stringify("x".repeat(RESPONSE_BODY_LIMIT * 2)) });
+    server.current.respondWith({ kind: "ok", payload: JSON.stringify("x".repeat(RESPONSE_BODY_LIMIT * 2)) });
     const result = await invokeLambda(config({ invocationType: "RequestResponse" }), request());
     expect(result.status).toBe(200);
     expect(Buffer.byteLength(result.body!)).toBe(RESPONSE_BODY_LIMIT);
   });
 
   it("reports throttling (429) with Retry-After and does not retry inside the SDK", async () => {
-    lambda.respondWith({ kind: "serviceError", status: 429, errorType: "TooManyRequestsException", message: "Rate Exceeded.", retryAfterSeconds: 7 });
+    server.current.respondWith({ kind: "serviceError", status: 429, errorType: "TooManyRequestsException", message: "Rate Exceeded.", retryAfterSeconds: 7 });
     const target = config();
     const result = await invokeLambda(target, request());
     expect(result).toMatchObject({ status: 429, error: "TooManyRequestsException: Rate Exceeded.", retryAfterSeconds: 7 });
@@ -80,22 +68,22 @@ describe("invokeLambda", () => {
   });
 
   it("reports a Lambda service failure (5xx) and an unknown function (404) with their status", async () => {
-    lambda.respondWith({ kind: "serviceError", status: 500, errorType: "ServiceException", message: "internal" });
+    server.current.respondWith({ kind: "serviceError", status: 500, errorType: "ServiceException", message: "internal" });
     const failed = await invokeLambda(config(), request());
     expect(failed).toMatchObject({ status: 500, error: "ServiceException: internal", body: null });
 
-    lambda.respondWith({ kind: "serviceError", status: 404, errorType: "ResourceNotFoundException", message: "Function not found" });
+    server.current.respondWith({ kind: "serviceError", status: 404, errorType: "ResourceNotFoundException", message: "Function not found" });
     const missing = await invokeLambda(config(), request());
     expect(missing).toMatchObject({ status: 404, error: "ResourceNotFoundException: Function not found" });
 
     // A proxy or Lambda-compatible server answering with an error the SDK does not model.
-    lambda.respondWith({ kind: "serviceError", status: 502, errorType: "BadGateway", message: "upstream down" });
+    server.current.respondWith({ kind: "serviceError", status: 502, errorType: "BadGateway", message: "upstream down" });
     const proxied = await invokeLambda(config(), request());
     expect(proxied).toMatchObject({ status: 502, error: expect.stringContaining("upstream down") });
   });
 
   it("gives up after the request timeout with no status", async () => {
-    lambda.respondWith({ kind: "hang" });
+    server.current.respondWith({ kind: "hang" });
     const started = Date.now();
     const result = await invokeLambda(config(), request({ timeoutMs: 300 }));
     expect(Date.now() - started).toBeLessThan(3000);
@@ -104,7 +92,7 @@ describe("invokeLambda", () => {
   });
 
   it("reaches a custom endpoint named by an allowed host name (through the guarded lookup)", async () => {
-    const target = config({ endpointUrl: lambda.endpointUrl.replace("127.0.0.1", "localhost") });
+    const target = config({ endpointUrl: server.current.endpointUrl.replace("127.0.0.1", "localhost") });
     const result = await invokeLambda(target, request());
     expect(result).toMatchObject({ status: 202, error: null });
     expect(invocationsOf(target.functionName)).toHaveLength(1);
@@ -119,7 +107,7 @@ describe("invokeLambda", () => {
   });
 
   it("defaults the invocation type to Event and the region from the SDK chain or us-east-1", async () => {
-    const target = { functionName: uniqueId("fn"), endpointUrl: lambda.endpointUrl } as LambdaConfig;
+    const target = { functionName: uniqueId("fn"), endpointUrl: server.current.endpointUrl } as LambdaConfig;
     const result = await invokeLambda(target, request());
     expect(result.status).toBe(202);
     const [invocation] = invocationsOf(target.functionName);
