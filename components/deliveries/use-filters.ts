@@ -1,7 +1,8 @@
 "use client";
 
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useCallback, useMemo } from "react";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { QueryUpdates } from "@/lib/client/query-updates";
 import type { DeliveryFilters } from "@/lib/client/deliveries";
 
 const FILTER_NAMES = ["status", "endpointId", "eventName", "channel", "since", "until"] as const;
@@ -23,17 +24,16 @@ export function useDeliveryFilters() {
 
   const selectedDelivery = searchParams?.get("delivery") ?? null;
 
+  const current = searchParams?.toString() ?? "";
+  const [updates] = useState(() => new QueryUpdates());
+  useEffect(() => updates.committed(current), [updates, current]);
+
   const update = useCallback(
     (changes: Record<string, string | null | undefined>) => {
-      const next = new URLSearchParams(searchParams?.toString() ?? "");
-      for (const [name, value] of Object.entries(changes)) {
-        if (value) next.set(name, value);
-        else next.delete(name);
-      }
-      const query = next.toString();
+      const query = updates.next(current, changes);
       router.replace(query ? `${pathname}?${query}` : (pathname ?? ""), { scroll: false });
     },
-    [pathname, router, searchParams],
+    [current, pathname, router, updates],
   );
 
   return { filters, selectedDelivery, update };

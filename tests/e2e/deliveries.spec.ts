@@ -127,7 +127,8 @@ test("a failing receiver makes the delivery fail; Redeliver adds a manual attemp
   await deliveriesPage(page);
   await page.getByLabel("Status").selectOption("failed");
   await page.getByLabel("Channel").fill(channel);
-  const row = page.getByTestId("delivery-row").first();
+  // This delivery's row, not whichever failed one the list showed before the filter applied.
+  const row = page.getByTestId("delivery-row").filter({ hasText: channel });
   await expect(row).toHaveAttribute("data-status", "failed", { timeout: 30_000 });
   await row.click();
   const drawer = page.getByRole("dialog");
