@@ -11,6 +11,8 @@ function createLogger(): Logger {
       paths: ["secret", "*.secret", "token", "*.token", "password", "*.password", "authorization", "*.authorization", "*.headers"],
       censor: "[redacted]",
     },
+    // node-postgres puts the whole connection on its errors: kilobytes of client state per line.
+    serializers: { err: (error: Error) => ({ ...pino.stdSerializers.err(error), client: undefined }) },
   });
 }
 
