@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { env } from "../env";
@@ -7,8 +8,24 @@ import { clearLoginAttempts, countLoginAttempt } from "./login-throttle";
 
 // The dashboard's login: the bootstrap admin from HERALD_ADMIN_EMAIL / HERALD_ADMIN_PASSWORD,
 // with a JWT session (no session table to keep).
+
+/**
+ * Which admin credentials a session was signed in with (a keyed hash, so the token carries nothing
+ * of the password): a session from before the email or password changed is no longer one.
+ */
+function credentialsFingerprint(): string {
+  return createHmac("sha256", env.NEXTAUTH_SECRET ?? "").update(`${env.HERALD_ADMIN_EMAIL ?? ""}\0${env.HERALD_ADMIN_PASSWORD ?? ""}`).digest("base64url").slice(0, 22);
+}
+
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) return { ...token, credentials: credentialsFingerprint() };
+      // An empty token is a session without a user: pages send it to /login, the API answers 401.
+      return token.credentials === credentialsFingerprint() ? token : {};
+    },
+  },
   pages: { signIn: "/login" },
   get secret() {
     return env.NEXTAUTH_SECRET;

@@ -6,8 +6,8 @@ import { LOGIN_ATTEMPTS_ALLOWED } from "@/lib/auth/login-throttle";
 import { disconnectRedis } from "@/lib/redis";
 import { testEnv } from "../helpers/test-env";
 
-// The credentials provider's authorize() against the real Redis: failed sign-ins are counted per
-// email and address, and past the limit even the right password is refused from that address.
+// The dashboard's sign-in (lib/auth/options.ts): authorize() against the real Redis, where sign-in
+// attempts are counted per email and address, and the session token's check of the credentials.
 
 type Authorize = (credentials: Record<string, string>, req: { headers: Record<string, string> }) => Promise<unknown>;
 const provider = authOptions.providers[0] as unknown as { options: { authorize: Authorize } };
@@ -50,5 +50,21 @@ describe("sign-in throttling", () => {
     expect(await authorize(testEnv.HERALD_ADMIN_PASSWORD!, admin)).toMatchObject({ email: testEnv.HERALD_ADMIN_EMAIL });
     for (let attempt = 0; attempt < LOGIN_ATTEMPTS_ALLOWED - 1; attempt++) expect(await authorize(`typo-${attempt}`, admin)).toBeNull();
     expect(await authorize(testEnv.HERALD_ADMIN_PASSWORD!, admin)).toMatchObject({ email: testEnv.HERALD_ADMIN_EMAIL });
+  });
+});
+
+describe("dashboard sessions", () => {
+  type Token = Record<string, unknown>;
+  const jwt = authOptions.callbacks!.jwt as unknown as (params: { token: Token; user?: unknown }) => Promise<Token> | Token;
+  const admin = testEnv.HERALD_ADMIN_EMAIL!;
+
+  it("end when the admin's credentials change, and carry nothing of the password", async () => {
+    const signedIn = await jwt({ token: { email: admin, name: "Admin" }, user: { id: "admin", email: admin } });
+    expect(signedIn).toMatchObject({ email: admin, credentials: expect.any(String) });
+    expect(JSON.stringify(signedIn)).not.toContain(testEnv.HERALD_ADMIN_PASSWORD!);
+    expect(await jwt({ token: signedIn })).toEqual(signedIn);
+    // Signed in with an earlier password (or before sessions carried the check): no user any more.
+    expect(await jwt({ token: { ...signedIn, credentials: "an-earlier-password's" } })).toEqual({});
+    expect(await jwt({ token: { email: admin, name: "Admin" } })).toEqual({});
   });
 });
