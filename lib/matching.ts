@@ -19,6 +19,17 @@ const CHECK_TIMEOUT_MS = 2000;
 /** recheck's own timeout is soft: past this the check is abandoned (and its thread terminated). */
 const CHECK_DEADLINE_MS = CHECK_TIMEOUT_MS + 2000;
 
+/**
+ * Checks run one at a time (recheck has one thread), each deadline counted from its own start: a
+ * deadline counted while waiting in line refused safe patterns when several saves came at once.
+ */
+let checking: Promise<unknown> = Promise.resolve();
+function inTurn<T>(task: () => Promise<T>): Promise<T> {
+  const run = checking.then(task, task);
+  checking = run.catch(() => undefined);
+  return run;
+}
+
 const verdicts = new Map<string, PatternCheck>();
 
 /**
@@ -38,7 +49,7 @@ export async function checkPattern(pattern: string, flags: "" | "u" = ""): Promi
   } catch (error) {
     return { ok: false, issue: `is not a valid regular expression: ${(error as Error).message}` };
   }
-  const diagnostics = await check(pattern, flags, { timeout: CHECK_TIMEOUT_MS, signal: AbortSignal.timeout(CHECK_DEADLINE_MS) });
+  const diagnostics = await inTurn(() => check(pattern, flags, { timeout: CHECK_TIMEOUT_MS, signal: AbortSignal.timeout(CHECK_DEADLINE_MS) }));
   const verdict: PatternCheck =
     diagnostics.status === "vulnerable"
       ? { ok: false, issue: `is prone to catastrophic backtracking (${diagnostics.complexity.type} time); simplify nested quantifiers` }

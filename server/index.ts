@@ -35,12 +35,13 @@ async function main(): Promise<void> {
   await app.prepare();
   // After prepare(): the route handlers load next/server, which needs the environment Next sets up.
   const { directIntakeRoute, serveDirectIntake } = await import("../lib/api/direct-intake");
-  const { allowedMethods } = await import("../lib/api/allowed-methods");
+  const { allowedMethods, ROUTE_HANDLER_METHODS } = await import("../lib/api/allowed-methods");
   allowedMethods("/"); // builds the table now, not inside the first 405's writeHead
   const server = createServer((req, res) => {
     // Set here, so a client cannot choose it: sign-in throttling counts failures per address.
     req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
     if (hasMalformedApiPath(req.url)) return answerMalformedPath(res);
+    if (req.url?.startsWith("/api/") && !ROUTE_HANDLER_METHODS.has(req.method ?? "")) return refuseMethod(req, res, allowedMethods);
     if (req.url?.startsWith("/api/")) explainMethodNotAllowed(req, res, allowedMethods);
     const direct = directIntakeRoute(req);
     const served = direct ? serveDirectIntake(req, res, direct) : handle(req, res);
@@ -74,6 +75,15 @@ function hasMalformedApiPath(url: string | undefined): boolean {
 function answerMalformedPath(res: ServerResponse): void {
   const body = JSON.stringify({ error: { code: "bad_request", message: "The URL path has a malformed percent-encoding", details: [] } });
   res.writeHead(400, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** A method no route handler can have (TRACE, CONNECT...): Next would answer it with a text 500. */
+function refuseMethod(req: IncomingMessage, res: ServerResponse, allowedMethods: (path: string) => string | null): void {
+  const path = req.url!.split("?", 1)[0]!;
+  const body = JSON.stringify({ error: { code: "method_not_allowed", message: `${req.method} is not supported on ${path}`, details: [] } });
+  const allow = allowedMethods(path);
+  res.writeHead(405, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(allow ? { allow } : {}) });
   res.end(body);
 }
 

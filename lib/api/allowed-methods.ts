@@ -27,7 +27,14 @@ function pathTable(): PathMethods[] {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+/** next-auth's own routes (app/api/auth/[...nextauth]) export GET and POST; they are not in the document. */
+const AUTH_ROUTES = /^\/api\/auth\//;
+
 /** "GET, HEAD, OPTIONS, POST" for a documented API path, or null for one the document does not list. */
 export function allowedMethods(pathname: string): string | null {
+  if (AUTH_ROUTES.test(pathname)) return "GET, HEAD, OPTIONS, POST";
   return pathTable().find((entry) => entry.pattern.test(pathname))?.allow ?? null;
 }
+
+/** The methods Next's route handlers can answer at all; any other (TRACE, CONNECT...) Next fails with a 500. */
+export const ROUTE_HANDLER_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH"]);

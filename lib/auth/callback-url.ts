@@ -7,7 +7,8 @@ export function pathOnThisSite(callbackUrl: string | undefined): string {
   if (!callbackUrl?.startsWith("/")) return "/";
   try {
     const url = new URL(callbackUrl, base);
-    if (url.origin === base) return `${url.pathname}${url.search}${url.hash}`;
+    // Dot segments resolved ("/.//host" is "//host" now) it must still be a path, not a host.
+    if (url.origin === base && !url.pathname.startsWith("//")) return `${url.pathname}${url.search}${url.hash}`;
   } catch {
     // not a URL at all
   }

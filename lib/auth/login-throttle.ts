@@ -28,9 +28,13 @@ function attempts(): RateLimiterRedis {
 
 export class LoginThrottledError extends Error {}
 
-/** A fixed-size key whatever the client sends; IPv6 clients count per /64 (one host's usual share). */
+/**
+ * A fixed-size key whatever the client sends; IPv6 clients count per /64 (one host's usual share).
+ * A server listening on every interface sees IPv4 clients as ::ffff:a.b.c.d: those are IPv4.
+ */
 function keyOf(email: string, address: string): string {
-  const client = isIPv6(address) ? expandIPv6(address).slice(0, 4).join(":") : address;
+  const ipv4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  const client = ipv4 ?? (isIPv6(address) ? expandIPv6(address).slice(0, 4).join(":") : address);
   return createHash("sha256").update(`${email}\0${client}`).digest("base64url");
 }
 

@@ -17,13 +17,21 @@ function credentialsFingerprint(): string {
   return createHmac("sha256", env.NEXTAUTH_SECRET ?? "").update(`${env.HERALD_ADMIN_EMAIL ?? ""}\0${env.HERALD_ADMIN_PASSWORD ?? ""}`).digest("base64url").slice(0, 22);
 }
 
+const SESSION_SECONDS = 12 * 60 * 60;
+
 export const authOptions: NextAuthOptions = {
-  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  session: { strategy: "jwt", maxAge: SESSION_SECONDS },
+  // The token's own expiry too (next-auth's default is 30 days whatever the session's is).
+  jwt: { maxAge: SESSION_SECONDS },
   callbacks: {
     jwt({ token, user }) {
       if (user) return { ...token, credentials: credentialsFingerprint() };
-      // An empty token is a session without a user: pages send it to /login, the API answers 401.
       return token.credentials === credentialsFingerprint() ? token : {};
+    },
+    // next-auth fills session.user from the token as it arrived, before jwt() ran: a token jwt()
+    // emptied must not keep its user. Without one, pages send to /login and the API answers 401.
+    session({ session, token }) {
+      return token.credentials === credentialsFingerprint() ? session : { expires: session.expires };
     },
   },
   pages: { signIn: "/login" },

@@ -159,6 +159,15 @@ test("every API route's 405 names the methods Next itself answers OPTIONS with",
     expect(refused.status(), `${unsupported} ${template}`).toBe(405);
     expect(refused.headers()["allow"], `${unsupported} ${template}`).toBe(allow);
   }
+  // next-auth's routes, which the document leaves out, and a method no route handler can have.
+  const authOptions = await request.fetch("/api/auth/session", { method: "OPTIONS" });
+  const authPut = await request.fetch("/api/auth/session", { method: "PUT" });
+  expect(authPut.status()).toBe(405);
+  expect(authPut.headers()["allow"]).toBe(authOptions.headers()["allow"]);
+  const trace = await request.fetch("/api/v1/apps", { method: "TRACE", headers: bearer });
+  expect(trace.status()).toBe(405);
+  expect(trace.headers()["allow"]).toBe("GET, HEAD, OPTIONS, POST");
+  expect((await trace.json()).error.code).toBe("method_not_allowed");
 });
 
 test("a chunked intake body past the limit is refused while it is still being sent", async ({ baseURL }) => {

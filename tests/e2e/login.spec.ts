@@ -1,4 +1,5 @@
-import { ADMIN_EMAIL, ADMIN_PASSWORD } from "./env";
+import { encode } from "next-auth/jwt";
+import { ADMIN_EMAIL, ADMIN_PASSWORD, e2eEnv } from "./env";
 import { expect, test } from "./fixtures";
 
 test.describe("login", () => {
@@ -47,6 +48,18 @@ test.describe("login", () => {
     }
     await signIn("wrong-11");
     await expect(page.getByText(/Too many failed sign-ins\. Try again in \d+ minutes?\./)).toBeVisible();
+  });
+
+  test("a session signed in with other admin credentials (or before sessions carried them) is refused", async ({ page, request, baseURL }) => {
+    // What a cookie from before a password change looks like: validly signed, other credentials.
+    for (const credentials of ["fingerprint-of-an-earlier-password", undefined]) {
+      const value = await encode({ token: { email: ADMIN_EMAIL, name: "Admin", sub: "admin", credentials }, secret: e2eEnv.NEXTAUTH_SECRET!, maxAge: 3600 });
+      const cookie = `next-auth.session-token=${value}`;
+      expect((await request.get("/api/v1/apps", { headers: { cookie } })).status()).toBe(401);
+      await page.context().addCookies([{ name: "next-auth.session-token", value, url: baseURL! }]);
+      await page.goto("/");
+      await expect(page).toHaveURL(/\/login/);
+    }
   });
 
   test("sends a signed-out visitor to the login page and the API answers 401", async ({ page, request }) => {

@@ -44,6 +44,15 @@ describe("sign-in throttling", () => {
     expect(await huge).toBeNull();
   });
 
+  it("counts IPv4 clients seen as IPv4-mapped IPv6 (a dual-stack listener) one address each", async () => {
+    const mapped = (octet: number) => `::ffff:198.51.${randomBytes(1)[0]}.${octet}`;
+    const attacker = mapped(7);
+    for (let attempt = 0; attempt < LOGIN_ATTEMPTS_ALLOWED; attempt++) await authorize(`mapped-${attempt}`, attacker);
+    await expect(authorize(testEnv.HERALD_ADMIN_PASSWORD!, attacker)).rejects.toThrow(/Too many failed sign-ins/);
+    expect(await authorize(testEnv.HERALD_ADMIN_PASSWORD!, mapped(8))).toMatchObject({ email: testEnv.HERALD_ADMIN_EMAIL });
+    expect(await authorize(testEnv.HERALD_ADMIN_PASSWORD!, "::1")).toMatchObject({ email: testEnv.HERALD_ADMIN_EMAIL });
+  });
+
   it("forgets earlier failures after a successful sign-in", async () => {
     const admin = address();
     for (let attempt = 0; attempt < LOGIN_ATTEMPTS_ALLOWED - 1; attempt++) await authorize(`typo-${attempt}`, admin);
@@ -66,5 +75,15 @@ describe("dashboard sessions", () => {
     // Signed in with an earlier password (or before sessions carried the check): no user any more.
     expect(await jwt({ token: { ...signedIn, credentials: "an-earlier-password's" } })).toEqual({});
     expect(await jwt({ token: { email: admin, name: "Admin" } })).toEqual({});
+  });
+
+  it("lose their user in the session itself, which next-auth builds from the token as it arrived", async () => {
+    const sessionCallback = authOptions.callbacks!.session as unknown as (params: { session: Record<string, unknown>; token: Token }) => Promise<Record<string, unknown>> | Record<string, unknown>;
+    const current = await jwt({ token: { email: admin }, user: { id: "admin", email: admin } });
+    const asArrived = { user: { email: admin, name: "Admin" }, expires: "2099-01-01T00:00:00.000Z" };
+    expect(await sessionCallback({ session: asArrived, token: current })).toEqual(asArrived);
+    const stale = await jwt({ token: { ...current, credentials: "an-earlier-password's" } });
+    expect(await sessionCallback({ session: asArrived, token: stale })).toEqual({ expires: asArrived.expires });
+    expect(authOptions.jwt?.maxAge).toBe(authOptions.session?.maxAge);
   });
 });

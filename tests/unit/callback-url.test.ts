@@ -8,7 +8,7 @@ describe("pathOnThisSite", () => {
   });
 
   it("turns anything a browser would read as another site into /", () => {
-    for (const url of ["//evil.example/x", "/\\evil.example/x", "/\\/evil.example", "https://evil.example/", "javascript:alert(1)", "evil.example", " //evil.example"]) {
+    for (const url of ["//evil.example/x", "/\\evil.example/x", "/\\/evil.example", "https://evil.example/", "javascript:alert(1)", "evil.example", " //evil.example", "/.//evil.example/x", "/%2e%2e//evil.example", "/./\\evil.example/x", "/apps/..//\\evil.example/x"]) {
       expect(pathOnThisSite(url), url).toBe("/");
     }
   });

@@ -47,6 +47,13 @@ describe("channel patterns", () => {
     expect(await checkPattern("\\p{Nope}", "u")).toMatchObject({ ok: false, issue: expect.stringContaining("not a valid") });
   });
 
+  it("does not refuse a safe pattern for waiting behind slow ones", async () => {
+    const slow = Array.from({ length: 3 }, (_, index) => checkPattern(`((a{1,30}){1,30}){1,30}b${index}`));
+    const safe = checkPattern(`^queued-behind-slow-${Date.now()}$`);
+    expect((await safe).ok).toBe(true);
+    expect((await Promise.all(slow)).map((result) => result.ok)).toEqual([false, false, false]);
+  }, 30_000);
+
   it("checks outside the event loop: a pattern that takes the checker seconds stalls nothing else", async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 20);
