@@ -8,7 +8,8 @@ export const metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
-  if (await getServerSession(authOptions)) redirect("/");
+  // A session without a user (signed in with credentials that have since changed) is no session.
+  if ((await getServerSession(authOptions))?.user?.email) redirect("/");
   const { callbackUrl, error } = await searchParams;
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
