@@ -16,6 +16,10 @@ for (const [network, prefix] of [
 ] as const) blocked.addSubnet(network, prefix, "ipv4");
 for (const [network, prefix] of [
   ["::", 128], ["::1", 128], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8], ["64:ff9b::", 96], ["2001:db8::", 32], ["100::", 64],
+  // IPv4 written as IPv6 in the forms BlockList does not judge as the IPv4 address they carry (it
+  // does for IPv4-mapped ::ffff:a.b.c.d): IPv4-compatible (::7f00:1) and IPv4-translated
+  // (::ffff:0:7f00:1). Neither is a public destination.
+  ["::", 96], ["::ffff:0:0:0", 96],
 ] as const) blocked.addSubnet(network, prefix, "ipv6");
 
 let configured: AllowList | undefined;

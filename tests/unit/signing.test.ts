@@ -117,7 +117,7 @@ describe("retry policy", () => {
 describe("private destination guard", () => {
   const none = parseAllowList([]);
   it("refuses private, loopback, link-local, CGNAT and metadata addresses", () => {
-    for (const address of ["10.0.0.1", "127.0.0.1", "169.254.169.254", "172.16.5.4", "192.168.1.1", "100.64.0.1", "::1", "fe80::1", "fd00:ec2::254", "::ffff:10.0.0.1", "0.0.0.0"]) {
+    for (const address of ["10.0.0.1", "127.0.0.1", "169.254.169.254", "172.16.5.4", "192.168.1.1", "100.64.0.1", "::1", "fe80::1", "fd00:ec2::254", "::ffff:10.0.0.1", "0.0.0.0", "::ffff:7f00:1", "::7f00:1", "::ffff:0:7f00:1", "::ffff:0:a00:1"]) {
       expect(destinationRefusal("host", address, none), address).toMatch(/private/);
     }
     expect(destinationRefusal("example.com", "93.184.216.34", none)).toBeNull();
