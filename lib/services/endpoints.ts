@@ -12,6 +12,7 @@ import { getAppRecord } from "./apps";
 import { recordAudit } from "./audit";
 import { knownEventTypeNames } from "./event-types";
 import { pageArgs, toPage, type PageRequest } from "./pagination";
+import { chunk, compareSeq, deliveryRows, insertDeliveriesCte, type StoredEvent } from "./routing";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -206,11 +207,14 @@ export async function updateEndpoint(principal: Principal, appId: string, endpoi
  * Events waiting in its open batch window go with it (they stay in the events list).
  */
 export async function deleteEndpoint(principal: Principal, appId: string, endpointId: string) {
-  await getEndpointRecord(appId, endpointId);
+  const endpoint = await getEndpointRecord(appId, endpointId);
+  const reason = `Cancelled: the endpoint was deleted on ${new Date().toISOString()}`;
   await db.$transaction(async (tx) => {
     // Its open batch window first, before the endpoint row is locked: a flush holds these rows while
     // it inserts a delivery (which needs the endpoint row), so the other order can deadlock.
-    await tx.batchItem.deleteMany({ where: { endpointId } });
+    const waiting = await tx.$queryRaw<StoredEvent[]>`
+      DELETE FROM batch_items b USING events e WHERE b.endpoint_id = ${endpointId}::uuid AND e.seq = b.event_seq
+      RETURNING e.seq::text AS seq, e.id, e.name, e.channel, e.payload`;
     // Locked next: routing's insert of a new delivery for it (a foreign-key check) now waits for
     // this transaction, so none can slip in between the cancel and the delete as a pending orphan.
     await tx.$queryRaw`SELECT 1 FROM endpoints WHERE id = ${endpointId}::uuid FOR UPDATE`;
@@ -218,10 +222,14 @@ export async function deleteEndpoint(principal: Principal, appId: string, endpoi
     // recorded, and if it must be retried the reconciler cancels it then, as it has no endpoint.
     const cancelled = await tx.delivery.updateMany({
       where: { endpointId, status: { in: ["pending", "retrying"] } },
-      data: { status: "cancelled", nextAttemptAt: null, claimJobId: null, lastError: `Cancelled: the endpoint was deleted on ${new Date().toISOString()}` },
+      data: { status: "cancelled", nextAttemptAt: null, claimJobId: null, lastError: reason },
     });
+    // The events its window held stay in the log too, as cancelled deliveries (a batch each).
+    const batches = chunk(waiting.sort((a, b) => compareSeq(a.seq, b.seq)), (endpoint.batching as Batching | null)?.maxBatchSize ?? 100);
+    const rows = deliveryRows(batches.map((events) => ({ endpoint, events, failedReason: reason }))).map((row) => ({ ...row, status: "cancelled" }));
+    if (rows.length > 0) await tx.$executeRawUnsafe(`WITH ${insertDeliveriesCte("cancelled", "$1", "$2")} SELECT 1`, appId, JSON.stringify(rows));
     await tx.endpoint.delete({ where: { id: endpointId } });
-    await recordAudit(tx, principal, { action: "endpoint.deleted", resourceType: "endpoint", resourceId: endpointId, appId, changes: { cancelledDeliveries: cancelled.count } });
+    await recordAudit(tx, principal, { action: "endpoint.deleted", resourceType: "endpoint", resourceId: endpointId, appId, changes: { cancelledDeliveries: cancelled.count + rows.length } });
   });
 }
 

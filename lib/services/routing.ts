@@ -42,7 +42,7 @@ export type DeliveryRow = ReturnType<typeof deliveryRows>[number];
  * The deliveries' rows, body serialised once, now. Ids are uuid v7 made here in order, so they
  * follow the order given (arrival order).
  */
-export function deliveryRows(deliveries: NewDelivery[]) {
+export function deliveryRows(deliveries: Array<Omit<NewDelivery, "endpoint"> & { endpoint: Pick<RoutingEndpoint, "id"> }>) {
   const createdAt = Date.now();
   const createdAtIso = new Date(createdAt).toISOString();
   return deliveries.map(({ endpoint, events, failedReason }) => ({

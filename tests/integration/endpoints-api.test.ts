@@ -11,6 +11,7 @@ import { endpointFilter, endpointSecrets } from "@/lib/services/endpoints";
 import { call } from "../helpers/api";
 import { makeApp } from "../factories";
 import { makeAppWithEndpoint, makeEndpoint } from "../factories/endpoints";
+import { makeEvent } from "../helpers/delivery-log-fixtures";
 
 const endpointsPath = (appId: string) => `/api/v1/apps/${appId}/endpoints`;
 const create = (appId: string, body: unknown) => call(endpointsRoute.POST, "POST", endpointsPath(appId), { params: { appId }, body });
@@ -300,6 +301,22 @@ describe("endpoints API: update, rotate, delete", () => {
     expect((await call(revealRoute.POST, "POST", "/x", { params: { appId: app.id, endpointId: "0190a0b0-0000-7000-8000-000000000001" } })).status).toBe(404);
     const log = await call(auditLogRoute.GET, "GET", "/api/v1/audit-log", { query: { appId: app.id } });
     expect(log.body.data.filter((entry: { action: string }) => entry.action === "endpoint.secret_revealed")).toHaveLength(1);
+  });
+
+  it("keeps the events waiting in a deleted endpoint's batch window in the log, as a cancelled delivery", async () => {
+    const { app, endpoint } = await makeAppWithEndpoint();
+    const events = [await makeEvent(app.id), await makeEvent(app.id), await makeEvent(app.id)];
+    for (const event of events) await db.batchItem.create({ data: { endpointId: endpoint.id, eventSeq: event.seq } });
+
+    expect((await call(endpointRoute.DELETE, "DELETE", "/x", { params: { appId: app.id, endpointId: endpoint.id } })).status).toBe(204);
+
+    const kept = await db.delivery.findMany({ where: { appId: app.id } });
+    expect(kept.map((delivery) => [delivery.endpointId, delivery.status, delivery.eventIds, delivery.nextAttemptAt])).toEqual([
+      [null, "cancelled", events.map((event) => event.id), null],
+    ]);
+    expect(kept[0]!.lastError).toMatch(/^Cancelled: the endpoint was deleted/);
+    expect(JSON.parse(kept[0]!.body).events).toHaveLength(3);
+    expect(await db.batchItem.count({ where: { endpointId: endpoint.id } })).toBe(0);
   });
 
   it("deletes and records every change in the audit log with secrets masked", async () => {
