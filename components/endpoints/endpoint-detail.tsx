@@ -154,9 +154,15 @@ function SigningSecretCard({ endpoint }: { endpoint: Endpoint }) {
         <Field label="Secret" hint={fresh ? "Shown once, right after creating the endpoint: copy it now." : "Reveal shows it in full; every reveal is in the audit log."}>
           <SecretField value={fresh ?? endpoint.standardWebhooks.secret} label="signing secret" testId="endpoint-signing-secret" reveal={() => revealEndpointSecret(endpoint.appId, endpoint.id)} />
         </Field>
-        <p className="text-xs text-slate-500">
-          Standard Webhooks signatures are {endpoint.standardWebhooks.enabled ? <strong className="text-emerald-700">on</strong> : <strong>off</strong>}. Pusher signatures (X-Pusher-Signature with the app secret) are always sent.
-        </p>
+        {endpoint.lambda ? (
+          <p className="text-xs text-slate-500" data-testid="lambda-signatures-note">
+            A Lambda function receives the payload alone: no signature headers are sent (IAM authenticates the invocation). The secret applies if this endpoint is switched to a URL.
+          </p>
+        ) : (
+          <p className="text-xs text-slate-500">
+            Standard Webhooks signatures are {endpoint.standardWebhooks.enabled ? <strong className="text-emerald-700">on</strong> : <strong>off</strong>}. Pusher signatures (X-Pusher-Signature with the app secret) are always sent.
+          </p>
+        )}
       </CardBody>
     </Card>
   );

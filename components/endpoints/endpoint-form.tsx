@@ -111,7 +111,14 @@ export function EndpointForm({
         <FilterFields register={register} errors={errors} filter={watch("filter")} />
       </Section>
 
-      <Section title="Custom headers" description="Added to every request; cannot replace Content-Type, signature or Standard Webhooks headers.">
+      <Section
+        title="Custom headers"
+        description={
+          kind === "lambda"
+            ? "Sent only to URL endpoints: a Lambda function receives the payload alone. Kept here in case this endpoint is switched to a URL."
+            : "Added to every request; cannot replace Content-Type, signature or Standard Webhooks headers."
+        }
+      >
         <HeaderEditor control={control} register={register} error={errors.headersError?.message} />
       </Section>
 
@@ -150,7 +157,11 @@ export function EndpointForm({
         <label className="flex items-center justify-between gap-4 rounded-lg border border-slate-200 px-4 py-3">
           <span>
             <span className="block text-sm font-medium text-slate-700">Standard Webhooks signatures</span>
-            <span className="block text-xs text-slate-500">Also send webhook-id, webhook-timestamp and webhook-signature (whsec_ secret).</span>
+            <span className="block text-xs text-slate-500">
+              {kind === "lambda"
+                ? "For URL endpoints only: a Lambda invocation carries no HTTP headers (IAM authenticates it)."
+                : "Also send webhook-id, webhook-timestamp and webhook-signature (whsec_ secret)."}
+            </span>
           </span>
           <Controller control={control} name="standardWebhooksEnabled" render={({ field }) => <Switch checked={field.value} onCheckedChange={field.onChange} aria-label="Standard Webhooks signatures" />} />
         </label>

@@ -1,4 +1,4 @@
-import { apiCall, bearer, expect, screenshot, test, uniqueId } from "./fixtures";
+import { apiCall, bearer, createAppViaApi, expect, screenshot, test, uniqueId } from "./fixtures";
 
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
@@ -77,6 +77,15 @@ test("creates an app, shows its secret once with reveal and copy, rotates it and
   await expect(row.getByTestId("app-endpoints")).toHaveText("0");
   await expect(row.getByTestId("app-deliveries-today")).toHaveText("0");
   await screenshot(page, "apps-list");
+});
+
+test("a Lambda endpoint's page says its invocations carry no signature headers", async ({ page, request }) => {
+  const app = await createAppViaApi(request, "Lambda app");
+  const endpoint = await apiCall<{ id: string }>(request, "POST", `/apps/${app.id}/endpoints`, { lambda: { functionName: "chat-webhooks", region: "eu-west-1" }, eventTypes: ["member_added"] });
+  await page.goto(`/apps/${app.id}/endpoints/${endpoint.id}`);
+  await expect(page.getByTestId("lambda-signatures-note")).toContainText("no signature headers are sent");
+  await expect(page.getByText("are always sent")).toHaveCount(0);
+  await expect(page.getByText("Sent only to URL endpoints")).toBeVisible();
 });
 
 test("deletes an app only after typing its id", async ({ page, request }) => {
