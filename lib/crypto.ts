@@ -25,8 +25,6 @@ export function decryptSecret(stored: string): string {
   return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
 }
 
-export { isMasked, MASK, maskSecret } from "./mask";
-
 export function sha256Hex(value: string): string {
   return createHash("sha256").update(value).digest("hex");
 }

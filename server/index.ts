@@ -36,14 +36,14 @@ async function main(): Promise<void> {
   // After prepare(): the route handlers load next/server, which needs the environment Next sets up.
   const { directIntakeRoute, serveDirectIntake } = await import("../lib/api/direct-intake");
   const { allowedMethods, ROUTE_HANDLER_METHODS } = await import("../lib/api/allowed-methods");
-  allowedMethods("/"); // builds the table now, not inside the first 405's writeHead
   const server = createServer((req, res) => {
     // Set here, so a client cannot choose it: sign-in throttling counts failures per address.
     req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
     if (hasMalformedApiPath(req.url)) return answerMalformedPath(res);
     if (req.url?.startsWith("/api/") && !ROUTE_HANDLER_METHODS.has(req.method ?? "")) return refuseMethod(req, res, allowedMethods);
-    if (req.url?.startsWith("/api/")) explainMethodNotAllowed(req, res, allowedMethods);
     const direct = directIntakeRoute(req);
+    // Intake served directly always answers with a content type: only Next's answers need this.
+    if (!direct && req.url?.startsWith("/api/")) explainMethodNotAllowed(req, res, allowedMethods);
     const served = direct ? serveDirectIntake(req, res, direct) : handle(req, res);
     served.catch((error: unknown) => {
       console.error("request failed", error);
@@ -78,11 +78,18 @@ function answerMalformedPath(res: ServerResponse): void {
   res.end(body);
 }
 
-/** A method no route handler can have (TRACE, CONNECT...): Next would answer it with a text 500. */
-function refuseMethod(req: IncomingMessage, res: ServerResponse, allowedMethods: (path: string) => string | null): void {
+type AllowedMethods = (path: string) => string | null;
+
+/** The JSON 405 for this request, naming method and path, and the route's Allow header when known. */
+function methodNotAllowed(req: IncomingMessage, allowedMethods: AllowedMethods): { body: string; allow: string | null } {
   const path = req.url!.split("?", 1)[0]!;
   const body = JSON.stringify({ error: { code: "method_not_allowed", message: `${req.method} is not supported on ${path}`, details: [] } });
-  const allow = allowedMethods(path);
+  return { body, allow: allowedMethods(path) };
+}
+
+/** A method no route handler can have (TRACE, CONNECT...): Next would answer it with a text 500. */
+function refuseMethod(req: IncomingMessage, res: ServerResponse, allowedMethods: AllowedMethods): void {
+  const { body, allow } = methodNotAllowed(req, allowedMethods);
   res.writeHead(405, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(allow ? { allow } : {}) });
   res.end(body);
 }
@@ -92,20 +99,19 @@ function refuseMethod(req: IncomingMessage, res: ServerResponse, allowedMethods:
  * give it the same JSON error body as every other API error, naming the method and the path, and
  * the Allow header RFC 9110 asks for.
  */
-function explainMethodNotAllowed(req: IncomingMessage, res: ServerResponse, allowedMethods: (path: string) => string | null): void {
-  const path = req.url!.split("?", 1)[0]!;
-  const body = JSON.stringify({ error: { code: "method_not_allowed", message: `${req.method} is not supported on ${path}`, details: [] } });
-  let explained = false;
+function explainMethodNotAllowed(req: IncomingMessage, res: ServerResponse, allowedMethods: AllowedMethods): void {
+  let body: string | undefined;
   // Next sends the headers before ending the body, so both steps are wrapped: the headers get the
   // JSON type and length, the (empty) end gets the body.
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
   res.writeHead = ((statusCode: number, ...rest: unknown[]) => {
     // Only Next's own empty answer: it has no content type; a route's 405 with a body would.
     if (statusCode === 405 && res.getHeader("content-type") === undefined) {
-      explained = true;
+      const answer = methodNotAllowed(req, allowedMethods);
+      body = answer.body;
+      const allow = answer.allow;
       res.setHeader("content-type", "application/json");
       res.setHeader("content-length", Buffer.byteLength(body));
-      const allow = allowedMethods(path);
       if (allow) res.setHeader("allow", allow);
     }
     return writeHead(statusCode, ...rest);
@@ -113,7 +119,7 @@ function explainMethodNotAllowed(req: IncomingMessage, res: ServerResponse, allo
   const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
   res.end = ((...args: unknown[]) => {
     const empty = args[0] === undefined || typeof args[0] === "function";
-    return explained && empty ? end(body) : end(...args);
+    return body !== undefined && empty ? end(body) : end(...args);
   }) as typeof res.end;
 }
 

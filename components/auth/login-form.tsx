@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { useHydrated } from "@/lib/client/use-hydrated";
+import { THROTTLED_MESSAGE_PREFIX } from "@/lib/auth/throttled-message";
 
 export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string; initialError?: string }) {
   const router = useRouter();
@@ -25,7 +26,7 @@ export function LoginForm({ callbackUrl, initialError }: { callbackUrl: string; 
     setPending(false);
     if (!result || result.error) {
       // Throttling says when to try again; every other failure reads the same.
-      setError(result?.error?.startsWith("Too many failed sign-ins") ? result.error : "Wrong email or password.");
+      setError(result?.error?.startsWith(THROTTLED_MESSAGE_PREFIX) ? result.error : "Wrong email or password.");
       return;
     }
     router.replace(callbackUrl);

@@ -6,10 +6,8 @@ import { buildOpenApiDocument } from "./openapi";
 
 type PathMethods = { pattern: RegExp; dynamicSegments: number; allow: string };
 
-let table: PathMethods[] | undefined;
-
-function pathTable(): PathMethods[] {
-  table ??= Object.entries(buildOpenApiDocument().paths ?? {})
+function buildTable(): PathMethods[] {
+  return Object.entries(buildOpenApiDocument().paths ?? {})
     .map(([template, item]) => {
       const methods = Object.keys(item ?? {})
         .filter((key) => ["get", "post", "put", "patch", "delete"].includes(key))
@@ -22,10 +20,12 @@ function pathTable(): PathMethods[] {
     })
     // No two documented paths overlap today; should they, the one with fewer parameters is taken.
     .sort((a, b) => a.dynamicSegments - b.dynamicSegments);
-  return table;
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** Built when the web server loads this module, not inside the first 405's writeHead. */
+const table = buildTable();
 
 /** next-auth's own routes (app/api/auth/[...nextauth]) export GET and POST; they are not in the document. */
 const AUTH_ROUTES = /^\/api\/auth\//;
@@ -33,7 +33,7 @@ const AUTH_ROUTES = /^\/api\/auth\//;
 /** "GET, HEAD, OPTIONS, POST" for a documented API path, or null for one the document does not list. */
 export function allowedMethods(pathname: string): string | null {
   if (AUTH_ROUTES.test(pathname)) return "GET, HEAD, OPTIONS, POST";
-  return pathTable().find((entry) => entry.pattern.test(pathname))?.allow ?? null;
+  return table.find((entry) => entry.pattern.test(pathname))?.allow ?? null;
 }
 
 /** The methods Next's route handlers can answer at all; any other (TRACE, CONNECT...) Next fails with a 500. */

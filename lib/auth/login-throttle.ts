@@ -4,6 +4,8 @@ import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
 import { env } from "../env";
 import { logger } from "../logger";
 import { getRedis } from "../redis";
+import { ipv4FromMapped } from "../delivery/allow-list";
+import { THROTTLED_MESSAGE_PREFIX } from "./throttled-message";
 
 // Sign-in attempts are counted per email and client address, in Redis so every web process shares
 // the count. Each attempt is counted before the password is compared (one atomic increment), so a
@@ -26,15 +28,13 @@ function attempts(): RateLimiterRedis {
   return limiter;
 }
 
-export class LoginThrottledError extends Error {}
 
 /**
  * A fixed-size key whatever the client sends; IPv6 clients count per /64 (one host's usual share).
  * A server listening on every interface sees IPv4 clients as ::ffff:a.b.c.d: those are IPv4.
  */
 function keyOf(email: string, address: string): string {
-  const ipv4 = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
-  const client = ipv4 ?? (isIPv6(address) ? expandIPv6(address).slice(0, 4).join(":") : address);
+  const client = ipv4FromMapped(address) ?? (isIPv6(address) ? expandIPv6(address).slice(0, 4).join(":") : address);
   return createHash("sha256").update(`${email}\0${client}`).digest("base64url");
 }
 
@@ -46,7 +46,7 @@ function expandIPv6(address: string): string[] {
 }
 
 /**
- * Counts one sign-in attempt for this email and address; throws LoginThrottledError when they have
+ * Counts one sign-in attempt for this email and address; throws (THROTTLED_MESSAGE_PREFIX...) when they have
  * used up the window's attempts. Redis down: signing in must not depend on it (a guard, not a record).
  */
 export async function countLoginAttempt(email: string, address: string): Promise<void> {
@@ -58,7 +58,7 @@ export async function countLoginAttempt(email: string, address: string): Promise
       return;
     }
     const minutes = Math.max(1, Math.ceil(error.msBeforeNext / 60_000));
-    throw new LoginThrottledError(`Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
+    throw new Error(`${THROTTLED_MESSAGE_PREFIX} Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
   }
 }
 

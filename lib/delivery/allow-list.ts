@@ -48,3 +48,8 @@ export function parseAllowList(entries: string[]): AllowList {
   }
   return { hosts, addresses };
 }
+
+/** The IPv4 address an IPv4-mapped IPv6 address (::ffff:10.0.0.1) carries, or null. */
+export function ipv4FromMapped(address: string): string | null {
+  return /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1] ?? null;
+}

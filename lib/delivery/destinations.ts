@@ -1,9 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
 import { BlockList, isIP } from "node:net";
 import { env } from "../env";
-import { parseAllowList, type AllowList } from "./allow-list";
-
-export { parseAllowList, type AllowList };
+import { ipv4FromMapped, parseAllowList, type AllowList } from "./allow-list";
 
 // The private-address guard. Checked on the address a connection is actually made to (a custom
 // DNS lookup for names, a direct check for IP literals), so DNS rebinding cannot slip past it.
@@ -30,8 +28,8 @@ export function configuredAllowList(): AllowList {
 
 /** IPv4-mapped IPv6 (::ffff:10.0.0.1) is judged as the IPv4 address it carries. */
 function normalise(address: string): { address: string; type: "ipv4" | "ipv6" } {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return { address: mapped[1]!, type: "ipv4" };
+  const mapped = ipv4FromMapped(address);
+  if (mapped) return { address: mapped, type: "ipv4" };
   return { address, type: isIP(address) === 6 ? "ipv6" : "ipv4" };
 }
 

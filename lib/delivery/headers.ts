@@ -1,4 +1,4 @@
-import { MASK } from "../crypto";
+import { MASK } from "../mask";
 import { pusherSignature } from "../signing/pusher";
 import { standardWebhookHeaders } from "../signing/standard-webhooks";
 import { isReservedHeader } from "../validation/endpoints";
@@ -8,7 +8,6 @@ import { isReservedHeader } from "../validation/endpoints";
 // them on save; this skip covers rows stored before a name was reserved).
 
 export const USER_AGENT = "Herald-Webhooks/1.0";
-
 
 export type SigningInput = {
   body: string;

@@ -73,14 +73,16 @@ async function clientFor(lambda: LambdaSdk, config: LambdaConfig): Promise<Lambd
     // maxAttempts 1: retries are the delivery engine's durable jobs, never SDK-internal loops.
     // A custom endpointUrl goes through the private-address guard like any HTTP endpoint (an API
     // user could otherwise point it at an internal service and read the answer back).
-    const lookup = guardedLookup(configuredAllowList());
-    const requestHandler = config.endpointUrl
-      ? { httpAgent: new http.Agent({ keepAlive: true, lookup }), httpsAgent: new https.Agent({ keepAlive: true, lookup }) }
-      : undefined;
+    const requestHandler = config.endpointUrl ? guardedAgents() : undefined;
     client = new lambda.LambdaClient({ region, endpoint: config.endpointUrl, maxAttempts: 1, requestHandler });
     clients.set(key, client);
   }
   return client;
+}
+
+function guardedAgents() {
+  const lookup = guardedLookup(configuredAllowList());
+  return { httpAgent: new http.Agent({ keepAlive: true, lookup }), httpsAgent: new https.Agent({ keepAlive: true, lookup }) };
 }
 
 export async function invokeLambda(config: LambdaConfig, request: TransportRequest): Promise<TransportResult> {

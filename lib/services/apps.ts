@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
-import { decryptSecret, decryptStored, encryptSecret, MASK, maskSecret } from "../crypto";
+import { decryptSecret, decryptStored, encryptSecret } from "../crypto";
+import { MASK, maskSecret } from "../mask";
 import type { Principal } from "../auth/principal";
 import type { App } from "../generated/prisma/client";
 import type { CreateAppInput, UpdateAppInput } from "../validation/apps";

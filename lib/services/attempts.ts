@@ -50,12 +50,13 @@ export async function sendWithConfig(config: EndpointConfig, deliveryId: string,
   const request = { body, headers, timeoutMs: endpoint.timeoutMs ?? env.HERALD_REQUEST_TIMEOUT_MS };
   const result =
     endpoint.kind === "lambda"
-      ? await invokeLambda(endpoint.lambda as LambdaConfig, request).catch((error: Error) => failedResult(error))
+      ? await invokeLambda(endpoint.lambda as LambdaConfig, request).catch((error: Error) => failedResult(error.message))
       : await sendHttp(endpoint.url ?? "", request);
   return { result, requestHeaders: maskRequestHeaders(headers, config.customHeaders), startedAt };
 }
 
-const failedResult = (error: Error): TransportResult => ({ status: null, headers: null, body: null, error: error.message, durationMs: 0 });
+/** A request that got no response: the reason as its error. */
+export const failedResult = (error: string): TransportResult => ({ status: null, headers: null, body: null, error, durationMs: 0 });
 
 export type AttemptRecord = { verdict: Verdict; status: "succeeded" | "retrying" | "failed"; nextAttemptAt: Date | null } | { superseded: true };
 
@@ -159,5 +160,3 @@ export async function disableEndpoint(tx: Tx, endpointId: string, reason: string
   await recordAudit(tx, "system", { action: "endpoint.disabled", resourceType: "endpoint", resourceId: endpointId, appId, changes: { reason } });
   logger.warn({ endpointId, appId }, "endpoint disabled by the delivery engine");
 }
-
-

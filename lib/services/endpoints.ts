@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { db, type Tx } from "../db";
 import { AppError, notFound, validationError } from "../errors";
-import { decryptSecret, decryptStored, encryptSecret, isMasked, MASK, maskSecret } from "../crypto";
+import { decryptSecret, decryptStored, encryptSecret } from "../crypto";
+import { isMasked, MASK, maskSecret } from "../mask";
 import type { Principal } from "../auth/principal";
 import { Prisma, type Endpoint } from "../generated/prisma/client";
 import type { ChannelFilter } from "../matching";

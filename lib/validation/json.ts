@@ -41,7 +41,7 @@ export function parseJson(raw: string): unknown {
  * Only text with a run of 16 digits or a 3-digit exponent can hold such a number; the rest (nearly
  * every body) is not parsed a second time.
  */
-const MAYBE_INEXACT_NUMBER = /\d{16}|[eE][+-]?\d{3}/;
+const MAYBE_INEXACT_NUMBER = /\d{16}|\d[eE][+-]?\d{3}/;
 
 /** The first number JavaScript would change, from a parse that kept each number's text. */
 function findInexactNumber(value: unknown, path: (string | number)[]): Problem | null {

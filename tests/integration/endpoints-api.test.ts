@@ -6,7 +6,7 @@ import * as revealRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/r
 import * as tokensRoute from "@/app/api/v1/api-tokens/route";
 import * as auditLogRoute from "@/app/api/v1/audit-log/route";
 import { db } from "@/lib/db";
-import { MASK } from "@/lib/crypto";
+import { MASK } from "@/lib/mask";
 import { endpointFilter, endpointSecrets } from "@/lib/services/endpoints";
 import { call } from "../helpers/api";
 import { makeApp } from "../factories";

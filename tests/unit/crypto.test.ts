@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { decryptSecret, decryptStored, encryptSecret, maskSecret } from "@/lib/crypto";
+import { decryptSecret, decryptStored, encryptSecret } from "@/lib/crypto";
+import { maskSecret } from "@/lib/mask";
 
 describe("secret encryption", () => {
   it("round-trips and never stores the plaintext", () => {

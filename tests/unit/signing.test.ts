@@ -6,7 +6,8 @@ import { standardWebhookHeaders } from "@/lib/signing/standard-webhooks";
 import { buildRequestHeaders, maskRequestHeaders } from "@/lib/delivery/headers";
 import { deliveryBody } from "@/lib/delivery/body";
 import { judge, retryDelaySeconds } from "@/lib/delivery/policy";
-import { destinationRefusal, parseAllowList } from "@/lib/delivery/destinations";
+import { destinationRefusal } from "@/lib/delivery/destinations";
+import { parseAllowList } from "@/lib/delivery/allow-list";
 import { retryAfterSeconds } from "@/lib/delivery/http";
 
 describe("Pusher signature (SPEC section 3 test vectors)", () => {

@@ -6,7 +6,7 @@ import { judge } from "../../lib/delivery/policy";
 import { db } from "../../lib/db";
 import { endpointConfig, type EndpointConfig, type EndpointWithApp } from "../../lib/delivery/config-cache";
 import { claimDeliveries, claimNextDue, failUndeliverableMany, recordOutcomes, updateEndpointHealth, type ClaimedRow, type Outcome } from "../../lib/delivery/bulk";
-import { nextState, sendWithConfig, type SentAttempt } from "../../lib/services/attempts";
+import { failedResult, nextState, sendWithConfig, type SentAttempt } from "../../lib/services/attempts";
 import { disabledDeliveryReason } from "../../lib/services/routing";
 import { refusedJobDelayMs } from "../../lib/delivery/limiter";
 import { endpointLimits, inFlightDeliveries, requestSlots, sendingDeliveries, shutdown } from "./state";
@@ -120,7 +120,7 @@ async function prepareEndpoint(first: ClaimedRow): Promise<Prepared | null> {
 
 /** An attempt that never left Herald: no response, the reason as its error. */
 const unsent = (error: string): SentAttempt => ({
-  result: { status: null, headers: null, body: null, error, durationMs: 0 },
+  result: failedResult(error),
   requestHeaders: {},
   startedAt: new Date(),
 });
