@@ -13,7 +13,7 @@ import { getAppRecord } from "./apps";
 import { recordAudit } from "./audit";
 import { knownEventTypeNames } from "./event-types";
 import { pageArgs, toPage, type PageRequest } from "./pagination";
-import { chunk, compareSeq, deliveryRows, insertDeliveriesCte, type StoredEvent } from "./routing";
+import { chunk, compareSeq, deliveryRows, effectiveBatching, insertDeliveriesCte, type StoredEvent } from "./routing";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -226,7 +226,10 @@ export async function deleteEndpoint(principal: Principal, appId: string, endpoi
       data: { status: "cancelled", nextAttemptAt: null, claimJobId: null, lastError: reason },
     });
     // The events its window held stay in the log too, as cancelled deliveries (a batch each).
-    const batches = chunk(waiting.sort((a, b) => compareSeq(a.seq, b.seq)), (endpoint.batching as Batching | null)?.maxBatchSize ?? 100);
+    // Chunked as a flush would have: the endpoint's batch size, or the app's when it has none.
+    const app = await tx.app.findUniqueOrThrow({ where: { id: appId } });
+    const { maxBatchSize } = effectiveBatching({ batching: endpoint.batching as Batching | null }, app);
+    const batches = chunk(waiting.sort((a, b) => compareSeq(a.seq, b.seq)), maxBatchSize);
     const rows = deliveryRows(batches.map((events) => ({ endpoint, events, failedReason: reason }))).map((row) => ({ ...row, status: "cancelled" }));
     if (rows.length > 0) await tx.$executeRawUnsafe(`WITH ${insertDeliveriesCte("cancelled", "$1", "$2")} SELECT 1`, appId, JSON.stringify(rows));
     await tx.endpoint.delete({ where: { id: endpointId } });

@@ -31,7 +31,7 @@ export const APP_JSON = `json_build_object('id', a.id, 'enabled', a.enabled, 'ba
 export const ENDPOINT_JSON = `json_build_object('id', e.id, 'appId', e.app_id, 'enabled', e.enabled, 'disabledReason', e.disabled_reason,
   'eventTypes', e.event_types, 'filter', e.filter, 'batching', e.batching)`;
 
-export function effectiveBatching(endpoint: RoutingEndpoint, app: RoutingApp): Batching {
+export function effectiveBatching(endpoint: Pick<RoutingEndpoint, "batching">, app: Omit<RoutingApp, "id" | "enabled">): Batching {
   return endpoint.batching ?? { enabled: app.batchingEnabled, durationMs: app.batchingDurationMs, maxBatchSize: app.batchingMaxBatchSize };
 }
 

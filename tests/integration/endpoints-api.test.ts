@@ -319,6 +319,22 @@ describe("endpoints API: update, rotate, delete", () => {
     expect(await db.batchItem.count({ where: { endpointId: endpoint.id } })).toBe(0);
   });
 
+  it("chunks a deleted endpoint's waiting events by the app's batch size when the endpoint has none of its own", async () => {
+    const app = await makeApp({ batching: { enabled: true, durationMs: 60_000, maxBatchSize: 2 } });
+    const endpoint = await makeEndpoint(app.id);
+    expect(endpoint.batching).toBeNull();
+    const events = [await makeEvent(app.id), await makeEvent(app.id), await makeEvent(app.id)];
+    for (const event of events) await db.batchItem.create({ data: { endpointId: endpoint.id, eventSeq: event.seq } });
+
+    expect((await call(endpointRoute.DELETE, "DELETE", "/x", { params: { appId: app.id, endpointId: endpoint.id } })).status).toBe(204);
+
+    const kept = await db.delivery.findMany({ where: { appId: app.id }, orderBy: { id: "asc" } });
+    expect(kept.map((delivery) => [delivery.status, delivery.eventIds])).toEqual([
+      ["cancelled", events.slice(0, 2).map((event) => event.id)],
+      ["cancelled", [events[2]!.id]],
+    ]);
+  });
+
   it("deletes and records every change in the audit log with secrets masked", async () => {
     const { app, endpoint } = await makeAppWithEndpoint({ headers: { Authorization: "Bearer audit-secret" } });
     await patch(app.id, endpoint.id, { headers: { Authorization: "Bearer second-secret" } });
