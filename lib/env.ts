@@ -120,3 +120,17 @@ export function webEnvProblems(env: Env): string[] {
   if (!env.NEXTAUTH_SECRET) problems.push("NEXTAUTH_SECRET is required by the web process (dashboard sessions): openssl rand -base64 32");
   return problems;
 }
+
+/** The web process's environment; a missing or invalid variable prints one line each and exits. */
+export function loadWebEnvOrExit(): Env {
+  try {
+    const loaded = loadEnv();
+    const problems = webEnvProblems(loaded);
+    if (problems.length) throw new EnvError(problems.join("\n"));
+    return loaded;
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

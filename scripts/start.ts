@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import concurrently from "concurrently";
-import { EnvError, loadEnv, webEnvProblems } from "../lib/env";
+import { loadWebEnvOrExit } from "../lib/env";
 import { prepareDatabase } from "../lib/migrations";
 import { assertEncryptionKeyMatches } from "../lib/services/encryption-check";
 import { build, buildIsCurrent } from "./build";
@@ -36,18 +36,7 @@ function writeFirstRunEnv(): void {
 
 if (!existsSync(".env") && !process.env.HERALD_ENCRYPTION_KEY) writeFirstRunEnv();
 
-let env;
-try {
-  env = loadEnv();
-  const problems = webEnvProblems(env);
-  if (problems.length) throw new EnvError(problems.join("\n"));
-} catch (error) {
-  if (error instanceof EnvError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+const env = loadWebEnvOrExit();
 
 try {
   const { created, applied } = await prepareDatabase(env.DATABASE_URL);

@@ -7,29 +7,17 @@ import { CLIENT_ADDRESS_HEADER } from "../lib/auth/client-address";
 // intake POSTs to their route handlers directly (lib/api/direct-intake.ts). Runs from the esbuild
 // bundle server/dist/index.cjs (server/build.mjs), started by `npm start` / `npm run web`.
 
-const port = Number(process.env.PORT ?? 3000);
-// Unset: every interface, like `next start`. (Not HOSTNAME: shells and containers set that to the machine name.)
-const hostname = process.env.HERALD_WEB_HOST || undefined;
 // The project root: this file runs as server/dist/index.cjs.
 const dir = path.resolve(__dirname, "..", "..");
 
-/** One line per missing or invalid variable, and exit: before Next starts answering 500s. */
-async function checkEnvironment(): Promise<void> {
-  const { EnvError, loadEnv, webEnvProblems } = await import("../lib/env");
-  try {
-    const env = loadEnv();
-    const problems = webEnvProblems(env);
-    if (problems.length) throw new EnvError(problems.join("\n"));
-    if (!env.HERALD_ADMIN_PASSWORD) console.warn("HERALD_ADMIN_PASSWORD is not set: nobody can sign in to the dashboard (API tokens still work)");
-  } catch (error) {
-    if (!(error instanceof EnvError)) throw error;
-    console.error(error.message);
-    process.exit(1);
-  }
-}
-
 async function main(): Promise<void> {
-  await checkEnvironment();
+  // Before Next starts answering 500s: a missing or invalid variable is one line and an exit.
+  const { loadWebEnvOrExit } = await import("../lib/env");
+  const env = loadWebEnvOrExit();
+  if (!env.HERALD_ADMIN_PASSWORD) console.warn("HERALD_ADMIN_PASSWORD is not set: nobody can sign in to the dashboard (API tokens still work)");
+  const port = env.PORT;
+  // Unset: every interface, like `next start`. (Not HOSTNAME: shells and containers set that to the machine name.)
+  const hostname = env.HERALD_WEB_HOST;
   const app = next({ dev: false, dir, hostname, port });
   const handle = app.getRequestHandler();
   await app.prepare();

@@ -37,8 +37,16 @@ export function buildEndpointConfig(endpoint: EndpointWithApp, now: Date): Endpo
   };
 }
 
+/**
+ * What a deliver job sends with: the endpoint's configuration, or (when its secrets cannot be
+ * decrypted, say with a changed HERALD_ENCRYPTION_KEY) the endpoint and why no request can be built.
+ */
+export type PreparedEndpoint =
+  | { endpoint: EndpointWithApp; config: EndpointConfig; problem?: undefined }
+  | { endpoint: EndpointWithApp; config: null; problem: string };
+
 /** The endpoint's configuration at `version` (from the claim), or null when it was deleted. */
-export async function endpointConfig(endpointId: string, version: ConfigVersion): Promise<EndpointConfig | null> {
+export async function prepareEndpoint(endpointId: string, version: ConfigVersion): Promise<PreparedEndpoint | null> {
   const now = Date.now();
   const cached = cache.get(endpointId);
   if (
@@ -47,14 +55,20 @@ export async function endpointConfig(endpointId: string, version: ConfigVersion)
     cached.endpointUpdatedAt === version.endpointUpdatedAt.getTime() &&
     cached.appUpdatedAt === version.appUpdatedAt.getTime()
   ) {
-    return cached.config;
+    return { endpoint: cached.config.endpoint, config: cached.config };
   }
   const endpoint = await db.endpoint.findUnique({ where: { id: endpointId }, include: { app: true } });
   if (!endpoint) {
     cache.delete(endpointId);
     return null;
   }
-  const config = buildEndpointConfig(endpoint, new Date(now));
+  let config: EndpointConfig;
+  try {
+    config = buildEndpointConfig(endpoint, new Date(now));
+  } catch (error) {
+    cache.delete(endpointId);
+    return { endpoint, config: null, problem: `Herald could not prepare the request: ${(error as Error).message}` };
+  }
   // A previous signing secret stops being used when its grace period ends.
   const previousExpiry = endpoint.previousStandardWebhooksSecretExpiresAt?.getTime() ?? Infinity;
   cache.set(endpointId, {
@@ -64,7 +78,7 @@ export async function endpointConfig(endpointId: string, version: ConfigVersion)
     expiresAt: Math.min(now + TTL_MS, previousExpiry > now ? previousExpiry : now + TTL_MS),
   });
   if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
-  return config;
+  return { endpoint, config };
 }
 
 export function clearEndpointConfigCache(): void {

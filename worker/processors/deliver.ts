@@ -3,8 +3,7 @@ import { logger } from "../../lib/logger";
 import { DELIVER_CHUNK, enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
 import { deliverJobId } from "../../lib/jobs/ids";
 import { judge } from "../../lib/delivery/policy";
-import { db } from "../../lib/db";
-import { endpointConfig, type EndpointConfig, type EndpointWithApp } from "../../lib/delivery/config-cache";
+import { prepareEndpoint } from "../../lib/delivery/config-cache";
 import { claimDeliveries, claimNextDue, failUndeliverableMany, recordOutcomes, updateEndpointHealth, type ClaimedRow, type Outcome } from "../../lib/delivery/bulk";
 import { failedResult, nextState, sendWithConfig, type SentAttempt } from "../../lib/services/attempts";
 import { disabledDeliveryReason } from "../../lib/services/routing";
@@ -64,8 +63,12 @@ const newestCreatedAt = (rows: ClaimedRow[]) => new Date(Math.max(...rows.map((r
 async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promise<void> {
   const first = claimed[0];
   if (!first) return;
-  const prepared = await prepareEndpoint(first);
+  const prepared = await prepareEndpoint(first.endpointId, first.version);
   if (!prepared) return; // deleted meanwhile: its unsent deliveries were cancelled
+  // Secrets that cannot be decrypted: the deliveries still get a failed attempt each, saying why,
+  // and the retry schedule runs its course (a job that threw would leave them for the reconciler
+  // to take back, round and round).
+  if (prepared.problem) logger.error({ endpointId }, prepared.problem);
   const { endpoint, config } = prepared;
   const disabled = disabledDeliveryReason(endpoint, endpoint.app);
   if (disabled) return failUndeliverableMany(claimed, disabled);
@@ -97,25 +100,6 @@ async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promis
   await recorder.close();
   const failed = sends.find((result) => result.status === "rejected");
   if (failed) throw failed.reason;
-}
-
-type Prepared = { endpoint: EndpointWithApp; config: EndpointConfig; problem?: undefined } | { endpoint: EndpointWithApp; config: null; problem: string };
-
-/**
- * The endpoint's configuration with its secrets decrypted. When that fails (a secret the
- * HERALD_ENCRYPTION_KEY cannot decrypt, say) the deliveries still get a failed attempt each, saying
- * why, and the retry schedule runs its course: a job that threw would leave them for the
- * reconciler to take back, round and round.
- */
-async function prepareEndpoint(first: ClaimedRow): Promise<Prepared | null> {
-  try {
-    const config = await endpointConfig(first.endpointId, first.version);
-    return config ? { endpoint: config.endpoint, config } : null;
-  } catch (error) {
-    logger.error({ err: error, endpointId: first.endpointId }, "could not prepare requests for this endpoint");
-    const endpoint = await db.endpoint.findUnique({ where: { id: first.endpointId }, include: { app: true } });
-    return endpoint ? { endpoint, config: null, problem: `Herald could not prepare the request: ${(error as Error).message}` } : null;
-  }
 }
 
 /** An attempt that never left Herald: no response, the reason as its error. */
