@@ -149,7 +149,9 @@ export async function interruptAttempts(attempts: { id: string; attempt_count: n
   return rows.filter((row) => row.status === "retrying");
 }
 
-const INTERRUPTED = "interrupted: the worker stopped during this attempt; the outcome is unknown";
+// A job claims up to 100 deliveries and sends at most the endpoint's concurrency at a time, so some
+// of these were still waiting for a request slot: the message must not claim a request went out.
+const INTERRUPTED = "interrupted: the worker stopped while this attempt was claimed; the request may or may not have been sent";
 
 /** Deliver jobs (by Redis key, as claims record them) whose lock is held: a live worker runs them. */
 async function heldJobs(jobKeys: string[]): Promise<Set<string>> {
