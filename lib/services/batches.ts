@@ -8,6 +8,7 @@ import {
   dueDeliveries,
   effectiveBatching,
   ENDPOINT_JSON,
+  endpointMatcher,
   insertDeliveriesCte,
   type RoutingApp,
   type RoutingEndpoint,
@@ -50,10 +51,14 @@ export async function flushEndpointBatch(endpointId: string, options: { final?: 
       [endpointId],
     );
     if (items.length === 0) return { deliveries: [], taken: 0, remaining: 0, windowMs: batching.durationMs, maxBatchSize };
-    const batches = chunk(items, maxBatchSize).filter((batch, index) => index === 0 || batch.length === maxBatchSize || options.final);
+    // Matched again against the endpoint as it is now: an edit of its event types or filter while
+    // the window was open must not send events it no longer asks for (they stay in the events log).
+    const matches = endpointMatcher(endpoint);
+    const dropped = items.filter((item) => !matches(item)).map((item) => item.itemId);
+    const batches = chunk(items.filter(matches), maxBatchSize).filter((batch, index) => index === 0 || batch.length === maxBatchSize || options.final);
     const failedReason = disabledDeliveryReason(endpoint, app);
     const rows = deliveryRows(batches.map((events) => ({ endpoint, events, failedReason })));
-    const itemIds = batches.flat().map((item) => item.itemId);
+    const itemIds = [...batches.flat().map((item) => item.itemId), ...dropped];
     // Insert the deliveries, delete their items and count what still waits, in one statement (the
     // count cannot see the delete, hence the exclusion).
     const { rows: left } = await client.query<{ count: number }>(

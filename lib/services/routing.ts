@@ -31,6 +31,12 @@ export const APP_JSON = `json_build_object('id', a.id, 'enabled', a.enabled, 'ba
 export const ENDPOINT_JSON = `json_build_object('id', e.id, 'appId', e.app_id, 'enabled', e.enabled, 'disabledReason', e.disabled_reason,
   'eventTypes', e.event_types, 'filter', e.filter, 'batching', e.batching)`;
 
+/** Whether an event goes to the endpoint by its event types and filter (SPEC section 4). */
+export function endpointMatcher(endpoint: Pick<RoutingEndpoint, "eventTypes" | "filter">): (event: Pick<StoredEvent, "name" | "channel">) => boolean {
+  const filter = endpoint.filter ?? {};
+  return (event) => endpoint.eventTypes.includes(event.name) && channelMatchesFilter(filter, event.channel);
+}
+
 export function effectiveBatching(endpoint: Pick<RoutingEndpoint, "batching">, app: Omit<RoutingApp, "id" | "enabled">): Batching {
   return endpoint.batching ?? { enabled: app.batchingEnabled, durationMs: app.batchingDurationMs, maxBatchSize: app.batchingMaxBatchSize };
 }
@@ -185,8 +191,7 @@ async function routePage(appId: string): Promise<RoutedPage | "busy"> {
     const batchItems: { endpointId: string; eventSeq: string }[] = [];
     const batchedEndpoints: RoutingResult["batchedEndpoints"] = [];
     for (const endpoint of endpoints) {
-      const filter = endpoint.filter ?? {};
-      const matched = events.filter((event) => endpoint.eventTypes.includes(event.name) && channelMatchesFilter(filter, event.channel));
+      const matched = events.filter(endpointMatcher(endpoint));
       if (matched.length === 0) continue;
       const batching = effectiveBatching(endpoint, app!);
       const failedReason = disabledDeliveryReason(endpoint, app!);

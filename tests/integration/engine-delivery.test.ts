@@ -3,7 +3,8 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { encryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
-import { makeApp, uniqueId } from "../factories";
+import { makeApp, systemPrincipal, uniqueId } from "../factories";
+import { updateEndpoint } from "@/lib/services/endpoints";
 import { makeEndpoint } from "../factories/endpoints";
 import { ingest, engineUnderTest } from "../helpers/engine";
 import { eventually, receivedEvents } from "../helpers/receiver";
@@ -67,6 +68,26 @@ describe("delivery", () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(receivedEvents(engine.receiver.at(privateHook))).toEqual([{ name: "channel_occupied", channel: "private-a" }]);
     expect(receivedEvents(engine.receiver.at(presenceHook))).toEqual([{ name: "member_added", channel: "presence-c", user_id: "1" }]);
+  });
+
+  it("matches an open batch window again when it closes: an edit of event types or filter meanwhile is obeyed", async () => {
+    const app = await makeApp({ batching: { enabled: true, durationMs: 3000, maxBatchSize: 100 } });
+    const hook = path();
+    const endpoint = await makeEndpoint(app.id, { url: engine.receiver.url(hook), eventTypes: ["channel_occupied", "channel_vacated"] });
+    await ingest(app.id, [
+      { id: "w1", name: "channel_occupied", channel: "private-x1" },
+      { id: "w2", name: "channel_vacated", channel: "public-x2" },
+      { id: "w3", name: "channel_occupied", channel: "public-x3" },
+    ]);
+    await eventually(async () => (await db.batchItem.count({ where: { endpointId: endpoint.id } })) === 3, { what: "the events waiting in the window" });
+    await updateEndpoint(systemPrincipal, app.id, endpoint.id, { eventTypes: ["channel_occupied"], filter: { channelPrefix: "private-" } });
+
+    await eventually(() => engine.receiver.at(hook).length >= 1, { what: "the window's delivery" });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(engine.receiver.at(hook)).toHaveLength(1);
+    expect(receivedEvents(engine.receiver.at(hook))).toEqual([{ name: "channel_occupied", channel: "private-x1" }]);
+    expect(await db.batchItem.count({ where: { endpointId: endpoint.id } })).toBe(0);
+    expect((await db.delivery.findMany({ where: { endpointId: endpoint.id } })).map((delivery) => delivery.eventIds)).toEqual([["w1"]]);
   });
 
   it("batches a burst into few requests, in arrival order, never mixing apps", async () => {
