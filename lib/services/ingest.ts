@@ -41,7 +41,8 @@ export function toPayload(event: IngestEvent): Record<string, unknown> {
   return payload;
 }
 
-export async function ingestEvents(appId: string, events: IngestEvent[], options: { timeMs?: number } = {}): Promise<IngestResult> {
+/** `defaultTimeMs`: when an event has no time_ms of its own (a Pusher webhook's body time); else now. */
+export async function ingestEvents(appId: string, events: IngestEvent[], options: { defaultTimeMs?: number } = {}): Promise<IngestResult> {
   await validateCustomTypes(events);
 
   const now = Date.now();
@@ -61,7 +62,7 @@ export async function ingestEvents(appId: string, events: IngestEvent[], options
       channel: event.channel,
       userId: event.user_id ?? null,
       payload: toPayload(event),
-      timeMs: options.timeMs ?? event.time_ms ?? now,
+      timeMs: event.time_ms ?? options.defaultTimeMs ?? now,
       collapsedInto: null,
     });
   }

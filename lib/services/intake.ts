@@ -9,8 +9,8 @@ import { ingestEvents, type IngestResult } from "./ingest";
 
 /**
  * A Pusher-compatible server's webhook: key and HMAC are checked against the raw bytes before
- * anything is parsed; then the events are ingested exactly like the native API's, each with the
- * body's time_ms.
+ * anything is parsed; then the events are ingested exactly like the native API's, each with its own
+ * time_ms or else the body's.
  */
 export async function ingestPusherWebhook(appId: string, rawBody: Buffer, headers: Headers): Promise<IngestResult> {
   const app = await db.app.findUnique({ where: { id: appId } });
@@ -25,5 +25,5 @@ export async function ingestPusherWebhook(appId: string, rawBody: Buffer, header
   if (!app.enabled) throw new AppError("app_disabled", `App '${appId}' is disabled; enable it to ingest events`);
   const body = pusherWebhookSchema.parse(parseJson(decodeUtf8Body(rawBody)));
   if (body.events.length === 0) return { accepted: [], duplicates: [] };
-  return ingestEvents(appId, body.events, { timeMs: body.time_ms });
+  return ingestEvents(appId, body.events, { defaultTimeMs: body.time_ms });
 }

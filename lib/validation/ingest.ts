@@ -27,19 +27,36 @@ const eventList = z
   .min(1, "must contain at least one event")
   .max(MAX_EVENTS_PER_REQUEST, `must contain at most ${MAX_EVENTS_PER_REQUEST} events`);
 
-/** `{"events": [...]}`, or a single event object. */
-export const ingestBodySchema = z
-  .preprocess(
-    (body) => (body && typeof body === "object" && !Array.isArray(body) && !("events" in body) ? { events: [body] } : body),
-    z.object({ events: eventList }).strict(),
-  )
-  .meta({ id: "IngestEvents" });
+const isSingleEvent = (body: unknown): body is Record<string, unknown> =>
+  body !== null && typeof body === "object" && !Array.isArray(body) && !("events" in body);
 
-/** The body a Pusher-compatible server posts to its webhook URL. */
-export const pusherWebhookSchema = z.looseObject({
-  time_ms: z.number().int().nonnegative(),
-  events: z.array(ingestEventSchema).max(MAX_EVENTS_PER_REQUEST, `must contain at most ${MAX_EVENTS_PER_REQUEST} events`),
-});
+/**
+ * A single event object in place of an envelope becomes `wrap(event)`. Checked as an event first,
+ * so an error names the field as it was sent (`name`, not `events.0.name`).
+ */
+const singleEventOr = <T extends z.ZodType>(envelope: T, wrap: (event: Record<string, unknown>) => unknown) =>
+  z.preprocess((body, ctx) => {
+    if (!isSingleEvent(body)) return body;
+    const checked = ingestEventSchema.safeParse(body);
+    if (checked.success) return wrap(body);
+    for (const issue of checked.error.issues) ctx.addIssue({ ...issue });
+    return z.NEVER;
+  }, envelope);
+
+/** `{"events": [...]}`, or a single event object. */
+export const ingestBodySchema = singleEventOr(z.object({ events: eventList }).strict(), (event) => ({ events: [event] })).meta({ id: "IngestEvents" });
+
+/**
+ * The body a Pusher-compatible server posts to its webhook URL: `{time_ms, events}`, or one event
+ * object with its own time_ms (Sockudo documents both shapes).
+ */
+export const pusherWebhookSchema = singleEventOr(
+  z.looseObject({
+    time_ms: z.number().int().nonnegative(),
+    events: z.array(ingestEventSchema).max(MAX_EVENTS_PER_REQUEST, `must contain at most ${MAX_EVENTS_PER_REQUEST} events`),
+  }),
+  (event) => ({ time_ms: typeof event.time_ms === "number" ? event.time_ms : Date.now(), events: [event] }),
+);
 
 export const ingestResultSchema = z
   .object({

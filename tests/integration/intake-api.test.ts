@@ -46,6 +46,11 @@ describe("native ingest", () => {
     expect(result.status).toBe(202);
     expect(result.body.accepted).toHaveLength(1);
     expect(await db.event.count({ where: { appId: app.id } })).toBe(1);
+    // Its errors name the fields as sent, not as if it had come in an envelope.
+    const bad = await ingest(app.id, { channel: "presence-room" });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details).toEqual([{ field: "name", issue: expect.any(String) }]);
+    expect(await db.event.count({ where: { appId: app.id } })).toBe(1);
   });
 
   it("rejects bad input with the field named and stores nothing", async () => {
@@ -114,14 +119,28 @@ describe("native ingest", () => {
 describe("Pusher-compatible intake", () => {
   const body = (events: unknown[]) => JSON.stringify({ time_ms: 1700000000000, events });
 
-  it("accepts a correctly signed webhook and stamps events with the body's time_ms", async () => {
+  it("accepts a correctly signed webhook and stamps events with their own time_ms, else the body's", async () => {
     const app = await makeApp({ secret: "intake-secret-value" });
-    const raw = body([{ name: "channel_occupied", channel: "presence-1" }, { name: "member_added", channel: "presence-1", user_id: "7" }]);
+    const raw = body([{ name: "channel_occupied", channel: "presence-1" }, { name: "member_added", channel: "presence-1", user_id: "7", time_ms: 1699999999900 }]);
     const result = await pusherPost(app.id, raw, { "x-pusher-key": app.key, "x-pusher-signature": pusherSignature("intake-secret-value", raw), "content-type": "application/json" });
     expect(result.status).toBe(202);
     expect(result.body.accepted).toHaveLength(2);
-    const rows = await db.event.findMany({ where: { appId: app.id } });
-    expect(rows.map((row) => row.timeMs)).toEqual([1700000000000n, 1700000000000n]);
+    const rows = await db.event.findMany({ where: { appId: app.id }, orderBy: { seq: "asc" } });
+    expect(rows.map((row) => row.timeMs)).toEqual([1700000000000n, 1699999999900n]);
+  });
+
+  it("accepts a single event object, Sockudo's other documented shape", async () => {
+    const app = await makeApp({ secret: "intake-secret-value" });
+    const headers = (raw: string) => ({ "x-pusher-key": app.key, "x-pusher-signature": pusherSignature("intake-secret-value", raw) });
+    const raw = JSON.stringify({ name: "member_added", channel: "presence-globalchat", event: "pusher_internal:member_added", user_id: "user-123", time_ms: 1678886400000 });
+    const result = await pusherPost(app.id, raw, headers(raw));
+    expect(result.status).toBe(202);
+    const row = await db.event.findFirstOrThrow({ where: { appId: app.id } });
+    expect([row.name, row.channel, row.userId, row.timeMs]).toEqual(["member_added", "presence-globalchat", "user-123", 1678886400000n]);
+    const noChannel = JSON.stringify({ name: "member_added" });
+    const refused = await pusherPost(app.id, noChannel, headers(noChannel));
+    expect(refused.status).toBe(422);
+    expect(refused.body.error.details).toEqual([{ field: "channel", issue: expect.any(String) }]);
   });
 
   it("answers 401 to a bad or missing signature or key and stores nothing", async () => {
