@@ -165,6 +165,7 @@ function EventsCell({ delivery }: { delivery: Delivery }) {
         <span className="font-mono text-xs font-medium text-slate-900">{names[0] ?? "—"}</span>
         {names.length > 1 ? <span className="text-xs text-slate-500">+{names.length - 1}</span> : null}
         {delivery.eventIds.length > 1 ? <span className="rounded bg-slate-100 px-1.5 text-[10px] font-medium text-slate-600">{delivery.eventIds.length} events</span> : null}
+        {delivery.test ? <span className="rounded bg-sky-50 px-1.5 text-[10px] font-medium text-sky-700" title="Sent by the endpoint's Test button; Recover skips it">test</span> : null}
       </div>
       <div className="max-w-56 truncate font-mono text-[11px] text-slate-500">{channels.slice(0, 2).join(", ")}{channels.length > 2 ? ` +${channels.length - 2}` : ""}</div>
     </div>

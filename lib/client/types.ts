@@ -92,6 +92,8 @@ export type Delivery = {
   eventNames?: string[];
   channels?: string[];
   status: DeliveryStatus;
+  /** Sent by the endpoint's Test button; Recover skips it. */
+  test?: boolean;
   attemptCount: number;
   nextAttemptAt: string | null;
   lastAttemptAt?: string | null;

@@ -41,6 +41,7 @@ export function presentDelivery(delivery: DeliveryRow, options: { attempts?: Att
     eventNames: delivery.eventNames,
     channels: delivery.channels,
     status: delivery.status,
+    test: delivery.test,
     attemptCount: delivery.attemptCount,
     nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
     lastAttemptAt: delivery.lastAttemptAt?.toISOString() ?? null,

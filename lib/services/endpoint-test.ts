@@ -43,6 +43,7 @@ export async function sendTestEvent(principal: Principal, appId: string, endpoin
         attemptCount: 1,
         lastAttemptAt: createdAt,
         nextAttemptTrigger: "manual",
+        test: true,
         createdAt,
       },
     });

@@ -8,7 +8,7 @@ import type { RecoverInput } from "../validation/delivery-actions";
 import { recordAudit } from "./audit";
 
 // Recover: every failed delivery of an endpoint, or of a whole app, in a time range (optionally
-// only some event types) is sent again, one manual try each, by a background job whose progress
+// only some event types; never a Test button's sample) is sent again, one manual try each, by a background job whose progress
 // the API shows.
 
 /** endpointId null = the whole app: the failed deliveries of its endpoints that are enabled now. */
@@ -19,6 +19,7 @@ function failedInRange(appId: string, params: RecoverParams): Prisma.DeliveryWhe
     appId,
     ...(params.endpointId ? { endpointId: params.endpointId } : { endpoint: { is: { enabled: true } } }),
     status: "failed",
+    test: false,
     createdAt: { gte: new Date(params.since), lt: new Date(params.until) },
     ...(params.eventTypes ? { eventNames: { hasSome: params.eventTypes } } : {}),
   };
@@ -36,6 +37,11 @@ export async function startRecovery(principal: Principal, appId: string, endpoin
   } else {
     const { getAppRecord } = await import("./apps");
     await getAppRecord(appId);
+  }
+  if (input.eventTypes) {
+    // An event type nobody can have sent would recover nothing, silently: refuse it like endpoints do.
+    const { assertEventTypesKnown } = await import("./endpoints");
+    await assertEventTypesKnown(input.eventTypes);
   }
   const params: RecoverParams = {
     endpointId,

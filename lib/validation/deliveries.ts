@@ -81,6 +81,7 @@ export const deliverySchema = z
     eventNames: z.array(z.string()),
     channels: z.array(z.string()),
     status: z.enum(DELIVERY_STATUSES),
+    test: z.boolean().describe("Sent by the endpoint's Test button (a sample event); Recover skips it"),
     attemptCount: z.number().int(),
     nextAttemptAt: timestamp.nullable(),
     lastAttemptAt: timestamp.nullable(),

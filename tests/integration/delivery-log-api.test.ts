@@ -56,6 +56,7 @@ describe("GET /api/v1/apps/{appId}/deliveries", () => {
         eventNames: ["client_event"],
         channels: ["presence-room"],
         status: "retrying",
+        test: false,
         attemptCount: 2,
         nextAttemptAt: nextAttemptAt.toISOString(),
         lastAttemptAt: null,

@@ -66,6 +66,9 @@ describe("recover", () => {
     const bad = await call(recoverRoute.POST, "POST", "/", { params: { appId: app.id, endpointId: endpoint.id }, body: { since: "yesterday" } });
     expect(bad.status).toBe(422);
     expect(bad.body.error.details[0].field).toBe("since");
+    const unknownType = await call(recoverRoute.POST, "POST", "/", { params: { appId: app.id, endpointId: endpoint.id }, body: { since, eventTypes: ["channel_occupied", "nope"] } });
+    expect(unknownType.status).toBe(422);
+    expect(unknownType.body.error.details).toEqual([{ field: "eventTypes.1", issue: "'nope' is not in the event type catalog" }]);
 
     const started = await call(recoverRoute.POST, "POST", "/", { params: { appId: app.id, endpointId: endpoint.id }, body: { since, eventTypes: ["channel_occupied"] } });
     expect(started.status).toBe(202);
@@ -88,6 +91,9 @@ describe("recover across an app", () => {
     const since = new Date(Date.now() - 1000).toISOString();
     await ingest(app.id, [{ name: "channel_occupied", channel: "x" }]);
     await eventually(async () => (await db.delivery.count({ where: { appId: app.id, status: "failed" } })) === 3);
+    // A failed Test-button sample is never replayed to the receiver by Recover.
+    const sample = await call(testRoute.POST, "POST", "/", { params: { appId: app.id, endpointId: a.id } });
+    expect(sample.body.status).toBe("failed");
     await db.endpoint.update({ where: { id: off.id }, data: { enabled: false } });
     healthy = true;
 
@@ -99,6 +105,9 @@ describe("recover across an app", () => {
     for (const endpoint of [a, b]) await eventually(async () => (await db.delivery.count({ where: { endpointId: endpoint.id, status: "succeeded" } })) === 1);
     expect(await db.delivery.count({ where: { endpointId: off.id, status: "failed" } })).toBe(1);
     expect(engine.receiver.at(hookOff)).toHaveLength(1);
+    const kept = await call(deliveryRoute.GET, "GET", "/", { params: { appId: app.id, deliveryId: sample.body.deliveryId } });
+    expect(kept.body).toMatchObject({ test: true, status: "failed", attemptCount: 1 });
+    expect(engine.receiver.at(hookA)).toHaveLength(3); // the event, the sample, the recovered event
   });
 });
 
