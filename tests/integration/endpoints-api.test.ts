@@ -108,6 +108,10 @@ describe("endpoints API: bad input", () => {
     ["a non-http URL", { ...valid, url: "ftp://example.com/x" }, "url"],
     ["a javascript: URL", { ...valid, url: "javascript:alert(1)" }, "url"],
     ["credentials in the URL", { ...valid, url: "https://user:pw@example.com/x" }, "url"],
+    ["a private IP address not allowed", { ...valid, url: "http://10.1.2.3/x" }, "url"],
+    ["the cloud metadata address", { ...valid, url: "http://169.254.169.254/latest" }, "url"],
+    ["a private IPv6 address not allowed", { ...valid, url: "http://[fd00::1]/x" }, "url"],
+    ["a private Lambda endpointUrl not allowed", { eventTypes: ["channel_occupied"], lambda: { functionName: "f", endpointUrl: "http://10.0.0.5:4566" } }, "lambda.endpointUrl"],
     ["no url and no lambda", { eventTypes: ["channel_occupied"] }, "url"],
     ["both url and lambda", { ...valid, lambda: { functionName: "f" } }, "lambda"],
     ["empty event types", { ...valid, eventTypes: [] }, "eventTypes"],
@@ -167,6 +171,13 @@ describe("endpoints API: bad input", () => {
       expect(patched.status, JSON.stringify(body)).toBeLessThan(500);
     }
     expect(await db.endpoint.count({ where: { appId: app.id } })).toBe(1);
+  });
+
+  it("accepts a private address the allow-list names, and says how to allow one it does not", async () => {
+    const app = await makeApp();
+    expect((await create(app.id, { ...valid, url: "http://127.0.0.1:9/hook" })).status).toBe(201); // HERALD_ALLOWED_DESTINATIONS
+    const refused = await create(app.id, { ...valid, url: "http://10.1.2.3/x" });
+    expect(refused.body.error.details).toEqual([{ field: "url", issue: expect.stringContaining("add it to HERALD_ALLOWED_DESTINATIONS") }]);
   });
 
   it("rejects event types missing from the catalog, naming the index", async () => {

@@ -216,10 +216,13 @@ describe("retries and failures", () => {
 
   it("refuses private and metadata destinations that are not allowed", async () => {
     const app = await makeApp();
+    // Saved while they were allowed (the API now refuses such a URL): the worker still checks.
     const endpoints = await Promise.all(
-      ["http://10.0.0.1/hook", "http://169.254.169.254/latest/meta-data"].map((url) =>
-        makeEndpoint(app.id, { url, eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [] } }),
-      ),
+      ["http://10.0.0.1/hook", "http://169.254.169.254/latest/meta-data"].map(async (url) => {
+        const endpoint = await makeEndpoint(app.id, { eventTypes: ["channel_occupied"], batching: unbatched, retry: { scheduleSeconds: [] } });
+        await db.endpoint.update({ where: { id: endpoint.id }, data: { url } });
+        return endpoint;
+      }),
     );
     await ingest(app.id, [{ name: "channel_occupied", channel: "x" }]);
     for (const endpoint of endpoints) {
