@@ -10,6 +10,7 @@ import { eventsQuery, eventSchema } from "../validation/events";
 import { createEventTypeSchema, eventTypeSchema, updateEventTypeSchema } from "../validation/event-types";
 import { importConfigSchema, importResultSchema } from "../validation/import";
 import { ingestBodySchema, ingestResultSchema, pusherWebhookSchema } from "../validation/ingest";
+import { appOverviewSchema } from "../validation/overview";
 import { auditLogEntrySchema, auditLogQuery } from "../services/audit-log";
 
 // The OpenAPI 3.1 document served at /api/v1/openapi.json, generated from the same zod schemas
@@ -32,7 +33,9 @@ const errors = {
   403: errorResponse("The token lacks the scope or the app"),
   404: errorResponse("Not found"),
   422: errorResponse("Validation failed; details name each field"),
+  503: errorResponse("Postgres or Redis is unavailable; nothing was changed (retry later)"),
 };
+const idempotencyConflict = errorResponse("The Idempotency-Key was used before with a different request");
 const jsonContent = (schema: z.ZodType) => ({ "application/json": { schema } });
 const ok = (description: string, schema: z.ZodType, status = 200) => ({ [status]: { description, content: jsonContent(schema) } });
 const body = (schema: z.ZodType) => ({ body: { required: true, content: jsonContent(schema) } });
@@ -46,7 +49,11 @@ function path(registry: Registry, config: RouteConfig) {
   registry.registerPath({
     ...config,
     request: { ...headers, ...config.request },
-    responses: { ...(isPublic ? publicErrors : { ...publicErrors, 401: unauthorized, 403: forbidden }), ...config.responses },
+    responses: {
+      ...(isPublic ? publicErrors : { ...publicErrors, 401: unauthorized, 403: forbidden }),
+      ...(config.method === "post" && !isPublic ? { 409: idempotencyConflict } : {}),
+      ...config.responses,
+    },
   });
 }
 
@@ -63,7 +70,7 @@ function registerHealth(registry: Registry) {
 
 function registerApps(registry: Registry) {
   path(registry, { method: "get", path: "/api/v1/apps", summary: "List apps", request: { query: pageQuery }, responses: ok("A page of apps", pageOf(appSchema)) });
-  path(registry, { method: "post", path: "/api/v1/apps", summary: "Create an app (secret shown once)", request: body(createAppSchema), responses: ok("Created", appSchema, 201) });
+  path(registry, { method: "post", path: "/api/v1/apps", summary: "Create an app (secret shown once)", request: body(createAppSchema), responses: { ...ok("Created", appSchema, 201), 409: errorResponse("An app with this id or key already exists, or the Idempotency-Key was used with a different request") } });
   path(registry, { method: "get", path: "/api/v1/apps/{appId}", summary: "Read an app", request: { params: appParams }, responses: ok("The app", appSchema) });
   path(registry, { method: "patch", path: "/api/v1/apps/{appId}", summary: "Update an app", request: { params: appParams, ...body(updateAppSchema) }, responses: ok("Updated", appSchema) });
   path(registry, { method: "delete", path: "/api/v1/apps/{appId}", summary: "Delete an app and everything in it", request: { params: appParams }, responses: noContent });
@@ -149,7 +156,7 @@ function registerEndpointActions(registry: Registry) {
     path: `${base}/recover`,
     summary: "Redeliver the endpoint's failed deliveries in a time range, as a background job",
     request: { params: endpointParams, ...body(recoverSchema) },
-    responses: ok("Started; follow it at /api/v1/jobs/{jobId}", z.object({ jobId: z.string() }), 202),
+    responses: { ...ok("Started; follow it at /api/v1/jobs/{jobId}", z.object({ jobId: z.string() }), 202), 409: errorResponse("The endpoint is disabled, or the Idempotency-Key was used with a different request") },
   });
   path(registry, {
     method: "post",
@@ -163,14 +170,17 @@ function registerEndpointActions(registry: Registry) {
     path: "/api/v1/apps/{appId}/deliveries/{deliveryId}/redeliver",
     summary: "Send one delivery again now (recorded as a manual attempt)",
     request: { params: appParams.extend({ deliveryId: z.uuid() }) },
-    responses: ok("Queued", z.object({ delivery: deliverySchema }), 202),
+    responses: {
+      ...ok("Queued", z.object({ delivery: deliverySchema }), 202),
+      409: errorResponse("Its endpoint is disabled or deleted, or it is already scheduled, or the Idempotency-Key was used with a different request"),
+    },
   });
 }
 
 function registerEventTypes(registry: Registry) {
   const nameParams = z.object({ name: z.string() });
   path(registry, { method: "get", path: "/api/v1/event-types", summary: "The event type catalog (one page)", request: { query: pageQuery }, responses: ok("All event types", pageOf(eventTypeSchema)) });
-  path(registry, { method: "post", path: "/api/v1/event-types", summary: "Add a custom event type", request: body(createEventTypeSchema), responses: ok("Created", eventTypeSchema, 201) });
+  path(registry, { method: "post", path: "/api/v1/event-types", summary: "Add a custom event type", request: body(createEventTypeSchema), responses: { ...ok("Created", eventTypeSchema, 201), 409: errorResponse("An event type with this name exists, or the Idempotency-Key was used with a different request") } });
   path(registry, { method: "get", path: "/api/v1/event-types/{name}", summary: "Read an event type", request: { params: nameParams }, responses: ok("The event type", eventTypeSchema) });
   path(registry, {
     method: "patch",
@@ -196,7 +206,7 @@ function registerEvents(registry: Registry) {
     summary: "Ingest events (durable in Postgres before 202)",
     description: "Needs the ingest scope. Up to 1000 events and 1 MiB; a single event object is accepted too.",
     request: { params: appParams, ...body(ingestBodySchema) },
-    responses: { ...ok("Accepted", ingestResultSchema, 202), 409: errorResponse("The app is disabled"), 413: errorResponse("Body too large") },
+    responses: { ...ok("Accepted", ingestResultSchema, 202), 409: errorResponse("The app is disabled, or the Idempotency-Key was used with a different request"), 413: errorResponse("Body too large") },
   });
   path(registry, { method: "get", path: base, summary: "List received events", request: { params: appParams, query: eventsQuery }, responses: ok("A page of events", pageOf(eventSchema)) });
   path(registry, {
@@ -219,7 +229,12 @@ function registerIntake(registry: Registry) {
       headers: z.object({ "x-pusher-key": z.string(), "x-pusher-signature": z.string().describe("Hex HMAC-SHA256 of the body with the app secret") }),
       ...body(pusherWebhookSchema),
     },
-    responses: { ...ok("Accepted", ingestResultSchema, 202), 409: errorResponse("The app is disabled"), 413: errorResponse("Body too large") },
+    responses: {
+      ...ok("Accepted", ingestResultSchema, 202),
+      401: errorResponse("X-Pusher-Key or X-Pusher-Signature missing, or not this app's key or a signature of the body with its secret; nothing stored"),
+      409: errorResponse("The app is disabled"),
+      413: errorResponse("Body too large"),
+    },
   });
 }
 
@@ -264,9 +279,8 @@ function registerAuditLog(registry: Registry) {
   path(registry, { method: "get", path: "/api/v1/audit-log", summary: "Configuration changes, newest first", request: { query: auditLogQuery }, responses: ok("A page of entries", pageOf(auditLogEntrySchema)) });
 }
 
-/** Dashboard counts per app; its shape is the AppOverview type in lib/services/overview.ts. */
 function registerOverview(registry: Registry) {
-  path(registry, { method: "get", path: "/api/v1/overview", summary: "Per-app endpoint and delivery counts for the dashboard", responses: { 200: { description: "{data: AppOverview[]}" } } });
+  path(registry, { method: "get", path: "/api/v1/overview", summary: "Per-app endpoint and delivery counts for the dashboard", responses: ok("Counts per app", z.object({ data: z.array(appOverviewSchema) })) });
 }
 
 function registerOpenApi(registry: Registry) {

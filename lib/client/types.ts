@@ -16,7 +16,7 @@ export type App = {
 };
 
 // Shapes the server already defines are imported as types only (erased from the browser bundle).
-export type { AppOverview } from "../services/overview";
+export type { AppOverview } from "../validation/overview";
 export type { ChannelType };
 
 export type ChannelFilter = {

@@ -1,16 +1,6 @@
 import { db } from "../db";
 import type { Principal } from "../auth/principal";
-
-export type AppOverview = {
-  appId: string;
-  endpoints: number;
-  enabledEndpoints: number;
-  /** Deliveries created since midnight UTC. */
-  deliveriesToday: number;
-  failedToday: number;
-  /** failed / (succeeded + failed) today; null when nothing finished yet. */
-  failureRate: number | null;
-};
+import type { AppOverview } from "../validation/overview";
 
 const startOfTodayUtc = (now = new Date()) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 
