@@ -85,8 +85,31 @@ export function channelMatchesFilter(filter: ChannelFilter, channel: string): bo
   return true;
 }
 
-export type MatchableEndpoint = { enabled: boolean; eventTypes: string[]; filter: ChannelFilter };
+export type MatchableEndpoint = { eventTypes: string[]; filter: ChannelFilter | null };
 
-export function endpointMatchesEvent(endpoint: MatchableEndpoint, event: { name: string; channel: string }): boolean {
-  return endpoint.enabled && endpoint.eventTypes.includes(event.name) && channelMatchesFilter(endpoint.filter, event.channel);
+/**
+ * Whether an event goes to the endpoint, by its event types and filter. Enabled or not: events for
+ * a disabled endpoint (or app) still become deliveries, failed, kept for Recover.
+ */
+export function endpointMatcher(endpoint: MatchableEndpoint): (event: { name: string; channel: string }) => boolean {
+  const filter = endpoint.filter ?? {};
+  return (event) => endpoint.eventTypes.includes(event.name) && channelMatchesFilter(filter, event.channel);
+}
+
+/** Pusher channel prefixes, most specific type first; "" is a public channel. */
+const CHANNEL_PREFIXES = ["presence-", "private-encrypted-", "private-", "cache-", ""];
+
+/**
+ * A channel the endpoint's filter lets through, so the sample looks like an event it would really
+ * get (member events on a presence channel where the filter allows one). A pattern Herald cannot
+ * guess a match for leaves the plain "herald-test": the Test button sends whatever the filter says.
+ */
+export function sampleChannel(eventName: string, filter: ChannelFilter): string {
+  const prefixes = eventName.startsWith("member_") ? CHANNEL_PREFIXES : [...CHANNEL_PREFIXES].reverse();
+  for (const typePrefix of prefixes) {
+    const prefix = filter.channelPrefix ? (filter.channelPrefix.startsWith(typePrefix) ? filter.channelPrefix : typePrefix + filter.channelPrefix) : typePrefix;
+    const channel = `${prefix}herald-test${filter.channelSuffix ?? ""}`;
+    if (channelMatchesFilter(filter, channel)) return channel;
+  }
+  return "herald-test";
 }

@@ -1,4 +1,5 @@
 import { hotQuery, hotTransaction, QUEUE_HEAD_PLAN } from "../delivery/pg";
+import { endpointMatcher } from "../matching";
 import type { DueDelivery } from "../jobs/queues";
 import {
   APP_JSON,
@@ -8,7 +9,6 @@ import {
   dueDeliveries,
   effectiveBatching,
   ENDPOINT_JSON,
-  endpointMatcher,
   insertDeliveriesCte,
   type RoutingApp,
   type RoutingEndpoint,

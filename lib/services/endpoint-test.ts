@@ -7,6 +7,7 @@ import type { TestEventInput } from "../validation/delivery-actions";
 import { recordAudit } from "./audit";
 import { recordOutcome, sendToEndpoint, type EndpointWithApp } from "./attempts";
 import { getEndpointRecord } from "./endpoints";
+import { sampleChannel, type ChannelFilter } from "../matching";
 
 // Test: a sample event sent now, synchronously, to one endpoint (bypassing matching), signed like
 // every delivery and logged as a delivery with one manual attempt. Works on disabled endpoints
@@ -28,7 +29,7 @@ export async function sendTestEvent(principal: Principal, appId: string, endpoin
   const endpoint: EndpointWithApp | null = await db.endpoint.findUnique({ where: { id: endpointId }, include: { app: true } });
   if (!endpoint) throw notFound("Endpoint", endpointId);
   const name = input.eventName ?? endpoint.eventTypes[0] ?? "channel_occupied";
-  const channel = input.channel ?? "herald-test";
+  const channel = input.channel ?? sampleChannel(name, (endpoint.filter ?? {}) as ChannelFilter);
   const createdAt = new Date();
   const delivery = await db.$transaction(async (tx) => {
     const created = await tx.delivery.create({

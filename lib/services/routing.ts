@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from "uuid";
 import { hotQuery, hotTransaction, QUEUE_HEAD_PLAN, type HotClient } from "../delivery/pg";
-import { channelMatchesFilter, type ChannelFilter } from "../matching";
+import { endpointMatcher, type ChannelFilter } from "../matching";
 import { deliveryBody } from "../delivery/body";
 import type { Batching } from "../validation/common";
 import type { DueDelivery } from "../jobs/queues";
@@ -30,12 +30,6 @@ export const APP_JSON = `json_build_object('id', a.id, 'enabled', a.enabled, 'ba
   'batchingDurationMs', a.batching_duration_ms, 'batchingMaxBatchSize', a.batching_max_batch_size)`;
 export const ENDPOINT_JSON = `json_build_object('id', e.id, 'appId', e.app_id, 'enabled', e.enabled, 'disabledReason', e.disabled_reason,
   'eventTypes', e.event_types, 'filter', e.filter, 'batching', e.batching)`;
-
-/** Whether an event goes to the endpoint by its event types and filter (SPEC section 4). */
-export function endpointMatcher(endpoint: Pick<RoutingEndpoint, "eventTypes" | "filter">): (event: Pick<StoredEvent, "name" | "channel">) => boolean {
-  const filter = endpoint.filter ?? {};
-  return (event) => endpoint.eventTypes.includes(event.name) && channelMatchesFilter(filter, event.channel);
-}
 
 export function effectiveBatching(endpoint: Pick<RoutingEndpoint, "batching">, app: Omit<RoutingApp, "id" | "enabled">): Batching {
   return endpoint.batching ?? { enabled: app.batchingEnabled, durationMs: app.batchingDurationMs, maxBatchSize: app.batchingMaxBatchSize };

@@ -21,7 +21,7 @@ export const recoverSchema = z
 export const testEventSchema = z
   .object({
     eventName: z.string().min(1).max(200).optional().describe("Default: the endpoint's first event type"),
-    channel: z.string().min(1).max(200).optional().describe("Default: herald-test"),
+    channel: z.string().min(1).max(200).optional().describe("Default: a channel the endpoint's filter lets through (presence-herald-test for member events where allowed), else herald-test"),
   })
   .strict()
   .meta({ id: "TestEventRequest" });

@@ -165,5 +165,7 @@ describe("test event", () => {
     engine.receiver.script(hook, () => ({ status: 500, body: "down" }));
     const failing = await call(testRoute.POST, "POST", "/", { params: { appId: app.id, endpointId: endpoint.id } });
     expect(failing.body).toMatchObject({ status: "failed", responseStatus: 500, responseBody: "down" });
+    // Without a channel, the sample takes one like those the endpoint gets: presence, for a member event.
+    expect(JSON.parse(engine.receiver.at(hook)[1]!.body).events[0]).toMatchObject({ name: "member_added", channel: "presence-herald-test", user_id: "herald-test-user" });
   });
 });

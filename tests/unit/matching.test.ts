@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { channelMatchesFilter, channelTypesOf, checkPattern, endpointMatchesEvent } from "@/lib/matching";
+import { channelMatchesFilter, channelTypesOf, checkPattern, endpointMatcher, sampleChannel } from "@/lib/matching";
 
 describe("channel types", () => {
   it.each([
@@ -25,11 +25,12 @@ describe("filters", () => {
     expect(channelMatchesFilter({}, "anything")).toBe(true);
   });
 
-  it("matches an endpoint only when enabled, subscribed and filtered in", () => {
-    const endpoint = { enabled: true, eventTypes: ["member_added"], filter: { channelType: "presence" as const } };
-    expect(endpointMatchesEvent(endpoint, { name: "member_added", channel: "presence-a" })).toBe(true);
-    expect(endpointMatchesEvent(endpoint, { name: "member_removed", channel: "presence-a" })).toBe(false);
-    expect(endpointMatchesEvent({ ...endpoint, enabled: false }, { name: "member_added", channel: "presence-a" })).toBe(false);
+  it("matches an endpoint by its event types and filter", () => {
+    const matches = endpointMatcher({ eventTypes: ["member_added"], filter: { channelType: "presence" as const } });
+    expect(matches({ name: "member_added", channel: "presence-a" })).toBe(true);
+    expect(matches({ name: "member_removed", channel: "presence-a" })).toBe(false);
+    expect(matches({ name: "member_added", channel: "private-a" })).toBe(false);
+    expect(endpointMatcher({ eventTypes: ["member_added"], filter: null })({ name: "member_added", channel: "anything" })).toBe(true);
   });
 });
 
@@ -67,4 +68,19 @@ describe("channel patterns", () => {
     // The overrun was cancelled, not left holding the checker: the next pattern is checked as usual.
     expect((await checkPattern(`^after-overrun-${Date.now()}$`)).ok).toBe(true);
   }, 15_000);
+});
+
+describe("the Test button's sample channel", () => {
+  it("picks a channel the endpoint's filter lets through, presence for member events", () => {
+    expect(sampleChannel("channel_occupied", {})).toBe("herald-test");
+    expect(sampleChannel("member_added", {})).toBe("presence-herald-test");
+    expect(sampleChannel("channel_occupied", { channelType: "private" })).toBe("private-herald-test");
+    expect(sampleChannel("client_event", { channelType: "private-encrypted" })).toBe("private-encrypted-herald-test");
+    expect(sampleChannel("cache_miss", { channelType: "cache" })).toBe("cache-herald-test");
+    expect(sampleChannel("member_added", { channelPrefix: "presence-game-", channelSuffix: "-eu" })).toBe("presence-game-herald-test-eu");
+    expect(sampleChannel("channel_occupied", { channelType: "presence", channelPrefix: "presence-room-" })).toBe("presence-room-herald-test");
+    expect(sampleChannel("channel_occupied", { channelPattern: "^private-.*$" })).toBe("private-herald-test");
+    // No guess matches: the plain name, sent anyway (the operator asked for a test).
+    expect(sampleChannel("channel_occupied", { channelPattern: "^room-[0-9]+$" })).toBe("herald-test");
+  });
 });
