@@ -8,7 +8,7 @@ base.pathname = "/herald_e2e";
 export const e2eEnv: Record<string, string> = {
   ...testEnv,
   DATABASE_URL: process.env.E2E_DATABASE_URL ?? base.toString(),
-  HERALD_QUEUE_PREFIX: "herald-e2e",
+  HERALD_QUEUE_PREFIX: process.env.E2E_QUEUE_PREFIX ?? "herald-e2e",
 };
 
 export const BOOTSTRAP_TOKEN = e2eEnv.HERALD_API_TOKEN!;
