@@ -6,7 +6,7 @@ import { MASK, maskSecret } from "../mask";
 import type { Principal } from "../auth/principal";
 import type { App } from "../generated/prisma/client";
 import type { CreateAppInput, UpdateAppInput } from "../validation/apps";
-import { recordAudit } from "./audit";
+import { changedFields, recordAudit } from "./audit";
 import { pageArgs, toPage, type PageRequest } from "./pagination";
 
 export function presentApp(app: App, options: { revealSecret?: string } = {}) {
@@ -85,7 +85,7 @@ export async function listApps(principal: Principal, page: PageRequest) {
 }
 
 export async function updateApp(principal: Principal, appId: string, input: UpdateAppInput) {
-  await getAppRecord(appId);
+  const current = await getAppRecord(appId);
   const app = await db.$transaction(async (tx) => {
     const updated = await tx.app.update({
       where: { id: appId },
@@ -97,7 +97,7 @@ export async function updateApp(principal: Principal, appId: string, input: Upda
         batchingMaxBatchSize: input.batching?.maxBatchSize,
       },
     });
-    await recordAudit(tx, principal, { action: "app.updated", resourceType: "app", resourceId: appId, appId, changes: input });
+    await recordAudit(tx, principal, { action: "app.updated", resourceType: "app", resourceId: appId, appId, changes: changedFields(presentApp(current), presentApp(updated)) });
     return updated;
   });
   return presentApp(app);

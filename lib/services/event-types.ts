@@ -10,7 +10,7 @@ import { logger } from "../logger";
 import { checkPattern } from "../matching";
 import { Prisma, type EventType } from "../generated/prisma/client";
 import { EVENT_TYPE_NAME, type CreateEventTypeInput, type UpdateEventTypeInput } from "../validation/event-types";
-import { recordAudit } from "./audit";
+import { changedFields, recordAudit } from "./audit";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -118,7 +118,7 @@ export async function updateEventType(principal: Principal, name: string, input:
   const schema = input.schema === undefined ? undefined : input.schema === null ? Prisma.DbNull : (input.schema as Prisma.InputJsonValue);
   const eventType = await db.$transaction(async (tx) => {
     const updated = await tx.eventType.update({ where: { name }, data: { description: input.description, schema } });
-    await recordAudit(tx, principal, { action: "event_type.updated", resourceType: "event_type", resourceId: name, changes: input });
+    await recordAudit(tx, principal, { action: "event_type.updated", resourceType: "event_type", resourceId: name, changes: changedFields(presentEventType(current), presentEventType(updated)) });
     return updated;
   });
   return presentEventType(eventType);

@@ -78,6 +78,11 @@ describe("apps API", () => {
     expect(await db.app.findUnique({ where: { id: app.id } })).toBeNull();
     const audit = await db.auditLog.findMany({ where: { appId: app.id }, orderBy: { createdAt: "asc" } });
     expect(audit.map((entry) => entry.action)).toEqual(["app.created", "app.updated", "app.deleted"]);
+    // The update's entry says what changed, from what to what, and nothing else.
+    expect(audit[1]!.changes).toEqual({
+      enabled: { from: true, to: false },
+      batching: { from: { enabled: true, durationMs: 50, maxBatchSize: 100 }, to: { enabled: true, durationMs: 250, maxBatchSize: 100 } },
+    });
   });
 
   it("reveals the secret on demand to a write token of that app only, and audits each reveal", async () => {
