@@ -17,7 +17,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Banner, ErrorState } from "@/components/ui/states";
 import { RotateSecretDialog } from "@/components/apps/rotate-secret-dialog";
 import { EndpointForm } from "./endpoint-form";
-import { EndpointStatus, endpointTarget } from "./endpoint-status";
+import { EndpointStatus, endpointTarget, isAutoDisabled } from "./endpoint-status";
 import { formFromEndpoint } from "./form-model";
 import { TestEventCard } from "./test-event-card";
 
@@ -80,7 +80,7 @@ function Loaded({ endpoint }: { endpoint: Endpoint }) {
         </div>
       </div>
 
-      {!endpoint.enabled && endpoint.disabledReason ? (
+      {isAutoDisabled(endpoint) ? (
         <Banner
           tone="red"
           title="Herald disabled this endpoint automatically"
@@ -88,6 +88,14 @@ function Loaded({ endpoint }: { endpoint: Endpoint }) {
         >
           <span className="block">{endpoint.disabledReason}</span>
           <span className="mt-1 block">Events that arrived since are kept: after fixing the receiver, enable it and use Recover failed deliveries on the Deliveries tab.</span>
+        </Banner>
+      ) : !endpoint.enabled ? (
+        <Banner tone="amber" title="This endpoint is disabled" action={<Button size="sm" variant="primary" onClick={() => void setEnabled(true)}>Enable again</Button>}>
+          <span className="block" data-testid="endpoint-disabled-by">
+            {endpoint.disabledReason ?? "Disabled"}
+            {endpoint.disabledAt ? <> · <RelativeTime value={endpoint.disabledAt} /></> : null}
+          </span>
+          <span className="mt-1 block">Herald sends nothing to it meanwhile. Events that arrive are kept: enable it and use Recover failed deliveries to send them.</span>
         </Banner>
       ) : null}
 

@@ -45,6 +45,8 @@ export type Endpoint = {
   headers: Record<string, string>;
   enabled: boolean;
   disabledReason?: string | null;
+  /** Herald disabled it (410 Gone, failures in a row), not a person or token. */
+  disabledAutomatically?: boolean;
   disabledAt?: string | null;
   timeoutMs?: number | null;
   retry?: { scheduleSeconds: number[]; maxAgeSeconds?: number | null } | null;

@@ -153,7 +153,7 @@ async function updateEndpointHealth(tx: Tx, endpoint: Endpoint, delivery: Claime
 
 export async function disableEndpoint(tx: Tx, endpointId: string, reason: string): Promise<void> {
   const rows = await tx.$queryRaw<{ app_id: string }[]>`
-    UPDATE endpoints SET enabled = false, disabled_reason = ${reason}, disabled_at = now(), updated_at = now()
+    UPDATE endpoints SET enabled = false, disabled_reason = ${reason}, disabled_at = now(), disabled_automatically = true, updated_at = now()
     WHERE id = ${endpointId}::uuid AND enabled RETURNING app_id`;
   const appId = rows[0]?.app_id;
   if (!appId) return; // already disabled by another worker

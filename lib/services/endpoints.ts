@@ -51,6 +51,8 @@ export function presentEndpoint(endpoint: Endpoint, options: { revealSigningSecr
     headers: maskedHeaders,
     enabled: endpoint.enabled,
     disabledReason: endpoint.disabledReason,
+    disabledAutomatically: endpoint.disabledAutomatically,
+    disabledAt: endpoint.disabledAt?.toISOString() ?? null,
     timeoutMs: endpoint.timeoutMs,
     retry: retry ? { scheduleSeconds: retry, maxAgeSeconds: endpoint.retryMaxAgeSeconds } : null,
     batching: (endpoint.batching as Batching | null) ?? null,
@@ -173,8 +175,9 @@ function headerUpdate(current: Endpoint, input: UpdateEndpointInput): string | n
 function enabledUpdate(current: Endpoint, enabled: boolean | undefined, actor: string) {
   if (enabled === undefined || enabled === current.enabled) return {};
   // Re-enabling starts the failure count afresh so auto-disable does not trip again at once.
-  if (enabled) return { enabled, disabledReason: null, disabledAt: null, consecutiveFailures: 0 };
-  return { enabled, disabledReason: `Disabled by ${actor}`, disabledAt: new Date() };
+  if (enabled) return { enabled, disabledReason: null, disabledAt: null, disabledAutomatically: false, consecutiveFailures: 0 };
+  // A person's (or token's) choice, never shown as Herald's: only disableEndpoint sets the flag.
+  return { enabled, disabledReason: `Disabled by ${actor}`, disabledAt: new Date(), disabledAutomatically: false };
 }
 
 export async function updateEndpoint(principal: Principal, appId: string, endpointId: string, input: UpdateEndpointInput) {

@@ -225,6 +225,10 @@ export const endpointSchema = z
     headers: z.record(z.string(), z.string()).describe("Values masked"),
     enabled: z.boolean(),
     disabledReason: z.string().nullable(),
+    disabledAutomatically: z
+      .boolean()
+      .describe("True when Herald disabled it (410 Gone, or too many failed deliveries in a row); false when a person or token did"),
+    disabledAt: z.string().nullable(),
     timeoutMs: z.number().int().nullable(),
     retry: orNull(retrySchema),
     batching: orNull(batchingSchema),

@@ -230,14 +230,27 @@ test("an endpoint answering 410 is disabled automatically and the operator sees 
   await expect.poll(async () => (await apiCall(request, "GET", `/apps/${app.id}/endpoints/${gone.id}`)).enabled, { timeout: 20_000 }).toBe(false);
   await page.reload();
   await expect(page.getByText("Herald disabled this endpoint automatically")).toBeVisible();
+  await expect(page.getByText(/answered 410 Gone/)).toBeVisible();
+  await expect(page.getByText("auto-disabled", { exact: true })).toBeVisible();
   await screenshot(page, "endpoint-auto-disabled");
 
-  // Manual disable/enable of the healthy endpoint, with confirmation.
+  // Manual disable/enable of the healthy endpoint, with confirmation: a person's choice, not Herald's.
   await page.goto(`/apps/${app.id}/endpoints/${endpointId}`);
   await page.getByRole("switch", { name: "Endpoint enabled" }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Disable endpoint" }).click();
   await expect(page.getByText("Endpoint disabled")).toBeVisible();
   expect((await apiCall(request, "GET", `/apps/${app.id}/endpoints/${endpointId}`)).enabled).toBe(false);
+  await expect(page.getByText("This endpoint is disabled")).toBeVisible();
+  await expect(page.getByTestId("endpoint-disabled-by")).toContainText("Disabled by user:admin@example.com");
+  await expect(page.getByText("disabled", { exact: true })).toBeVisible();
+  await expect(page.getByText("auto-disabled", { exact: true })).toHaveCount(0);
+  await expect(page.getByText("Herald disabled this endpoint automatically")).toHaveCount(0);
+  // The endpoints list says the same.
+  await page.goto(`/apps/${app.id}/endpoints`);
+  const healthyRow = page.getByTestId("endpoint-row").filter({ hasText: receiver.url });
+  await expect(healthyRow.filter({ hasNotText: "/gone" }).getByText("disabled", { exact: true })).toBeVisible();
+  await expect(page.getByTestId("endpoint-row").filter({ hasText: "/gone" }).getByText("auto-disabled", { exact: true })).toBeVisible();
+  await page.goto(`/apps/${app.id}/endpoints/${endpointId}`);
   await page.getByRole("switch", { name: "Endpoint enabled" }).click();
   await expect(page.getByText("Endpoint enabled")).toBeVisible();
 

@@ -7,6 +7,7 @@ import * as tokensRoute from "@/app/api/v1/api-tokens/route";
 import * as auditLogRoute from "@/app/api/v1/audit-log/route";
 import { db } from "@/lib/db";
 import { MASK } from "@/lib/mask";
+import { disableEndpoint } from "@/lib/services/attempts";
 import { endpointFilter, endpointSecrets } from "@/lib/services/endpoints";
 import { call } from "../helpers/api";
 import { makeApp } from "../factories";
@@ -40,6 +41,8 @@ describe("endpoints API: create and read", () => {
       headers: { Authorization: MASK, "X-Source": MASK },
       enabled: true,
       disabledReason: null,
+      disabledAutomatically: false,
+      disabledAt: null,
       timeoutMs: 5000,
       retry: { scheduleSeconds: [1, 5, 30], maxAgeSeconds: 3600 },
       batching: { enabled: true, durationMs: 200, maxBatchSize: 10 },
@@ -279,6 +282,29 @@ describe("endpoints API: update, rotate, delete", () => {
     const row = await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
     expect(row.consecutiveFailures).toBe(0);
     expect(row.disabledAt).toBeNull();
+  });
+
+  it("tells a manual disable from Herald's own: disabledAutomatically, with when", async () => {
+    const { app, endpoint } = await makeAppWithEndpoint();
+    const before = Date.now();
+    const manual = await patch(app.id, endpoint.id, { enabled: false });
+    expect(manual.body).toMatchObject({ enabled: false, disabledAutomatically: false, disabledReason: expect.stringMatching(/Disabled by bootstrap/) });
+    expect(Date.parse(manual.body.disabledAt)).toBeGreaterThanOrEqual(before - 1000);
+    expect((await read(app.id, endpoint.id)).body.disabledAutomatically).toBe(false);
+
+    await patch(app.id, endpoint.id, { enabled: true });
+    // What the delivery engine does on 410 Gone or when the failure threshold is reached.
+    await db.$transaction((tx) => disableEndpoint(tx, endpoint.id, "The endpoint answered 410 Gone on a test day; Herald disabled it."));
+    const automatic = await read(app.id, endpoint.id);
+    expect(automatic.body).toMatchObject({ enabled: false, disabledAutomatically: true, disabledReason: expect.stringMatching(/410 Gone/) });
+    expect(automatic.body.disabledAt).toEqual(expect.any(String));
+
+    // Re-enabling and disabling by hand again is a manual disable once more.
+    expect((await patch(app.id, endpoint.id, { enabled: true })).body).toMatchObject({ enabled: true, disabledAutomatically: false, disabledAt: null });
+    expect((await patch(app.id, endpoint.id, { enabled: false })).body.disabledAutomatically).toBe(false);
+
+    const createdDisabled = await create(app.id, { url: "https://hooks.example.com/off", eventTypes: ["member_added"], enabled: false });
+    expect(createdDisabled.body).toMatchObject({ enabled: false, disabledAutomatically: false });
   });
 
   it("rotates the signing secret, keeping the previous one during the grace period", async () => {
