@@ -50,12 +50,7 @@ export function DeliveriesLog({ appId }: { appId: string }) {
       column.accessor("attemptCount", { header: "Attempts", cell: (info) => <span className="tabular-nums text-slate-700">{info.getValue()}</span> }),
       column.accessor("lastResponseStatus", {
         header: "Response",
-        cell: ({ row }) =>
-          row.original.lastResponseStatus == null && row.original.lastError ? (
-            <span className="block max-w-40 truncate text-xs text-red-700" title={row.original.lastError}>{row.original.lastError}</span>
-          ) : (
-            <HttpStatus status={row.original.lastResponseStatus} />
-          ),
+        cell: ({ row }) => <ResponseCell delivery={row.original} />,
       }),
       column.accessor("createdAt", { header: "Created", cell: (info) => <RelativeTime value={info.getValue()} className="text-slate-500" /> }),
     ],
@@ -169,6 +164,18 @@ function EventsCell({ delivery }: { delivery: Delivery }) {
       </div>
       <div className="max-w-56 truncate font-mono text-[11px] text-slate-500">{channels.slice(0, 2).join(", ")}{channels.length > 2 ? ` +${channels.length - 2}` : ""}</div>
     </div>
+  );
+}
+
+/** The last status code and, for a delivery that stopped, why (in full on hover and in the drawer). */
+function ResponseCell({ delivery }: { delivery: Delivery }) {
+  const stopped = delivery.status === "failed" || delivery.status === "cancelled";
+  const error = delivery.status === "succeeded" ? null : delivery.lastError;
+  return (
+    <span className="flex max-w-56 items-center gap-1.5" title={error ?? undefined} data-testid="delivery-response">
+      {delivery.lastResponseStatus != null || !error ? <HttpStatus status={delivery.lastResponseStatus} /> : null}
+      {error && (stopped || delivery.lastResponseStatus == null) ? <span className="truncate text-xs text-red-700">{error}</span> : null}
+    </span>
   );
 }
 

@@ -12,7 +12,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { RelativeTime, absoluteTime } from "@/components/ui/relative-time";
 import { SkeletonRows } from "@/components/ui/skeleton";
-import { ErrorState, RefreshFailed } from "@/components/ui/states";
+import { Banner, ErrorState, RefreshFailed } from "@/components/ui/states";
 import { endpointTarget } from "@/components/endpoints/endpoint-status";
 import { AttemptTimeline } from "./attempt-timeline";
 
@@ -96,6 +96,8 @@ function DeliveryDetail({ appId, delivery, endpoint }: { appId: string; delivery
         </Button>
       </div>
 
+      <StopReason delivery={delivery} />
+
       <section>
         <h3 className="mb-2 text-sm font-semibold text-slate-900">Events in this delivery ({events.length || delivery.eventIds.length})</h3>
         {events.length ? (
@@ -137,6 +139,19 @@ function DeliveryDetail({ appId, delivery, endpoint }: { appId: string; delivery
         <AttemptTimeline attempts={delivery.attempts ?? []} pending={!finished} />
       </section>
       <p className="text-xs text-slate-400">Created {absoluteTime(delivery.createdAt)}</p>
+    </div>
+  );
+}
+
+/** Why the delivery stopped (or is being retried): the status code alone does not say. */
+function StopReason({ delivery }: { delivery: Delivery }) {
+  if (!delivery.lastError || delivery.status === "succeeded") return null;
+  const title = delivery.status === "cancelled" ? "Why it was cancelled" : delivery.status === "failed" ? "Why it failed" : "Last error: retrying";
+  return (
+    <div data-testid="delivery-last-error">
+      <Banner tone={delivery.status === "failed" ? "red" : "amber"} title={title}>
+        <span className="font-mono text-xs break-words">{delivery.lastError}</span>
+      </Banner>
     </div>
   );
 }

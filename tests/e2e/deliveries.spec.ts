@@ -130,16 +130,22 @@ test("a failing receiver makes the delivery fail; Redeliver adds a manual attemp
   // This delivery's row, not whichever failed one the list showed before the filter applied.
   const row = page.getByTestId("delivery-row").filter({ hasText: channel });
   await expect(row).toHaveAttribute("data-status", "failed", { timeout: 30_000 });
+  // Why it stopped, not just the last status code: in short in the row, in full in the drawer.
+  await expect(row.getByTestId("delivery-response")).toContainText("500");
+  await expect(row.getByTestId("delivery-response")).toHaveAttribute("title", "gave up after 3 attempts; last: HTTP 500");
   await row.click();
   const drawer = page.getByRole("dialog");
   await expect(drawer.getByTestId("attempt")).toHaveCount(3);
   await expect(drawer.getByTestId("attempt").first()).toContainText("500");
+  await expect(drawer.getByTestId("delivery-last-error")).toContainText("Why it failed");
+  await expect(drawer.getByTestId("delivery-last-error")).toContainText("gave up after 3 attempts; last: HTTP 500");
 
   receiver.respondWith(200);
   await drawer.getByRole("button", { name: "Redeliver" }).click();
   await expect(drawer.locator('[data-testid="attempt"][data-trigger="manual"]')).toHaveCount(1, { timeout: 20_000 });
   await expect(drawer.locator('[data-testid="attempt"][data-trigger="manual"]')).toContainText("200");
   await expect(drawer.getByTestId("delivery-status")).toContainText("succeeded");
+  await expect(drawer.getByTestId("delivery-last-error")).toHaveCount(0);
   await expect.poll(() => receiver.eventsNamed("member_added", channel).length).toBeGreaterThanOrEqual(4);
 });
 
@@ -266,6 +272,7 @@ test("an endpoint answering 410 is disabled automatically and the operator sees 
   const row = page.getByTestId("delivery-row").first();
   await expect(row).toContainText("Deleted endpoint");
   await row.click();
+  await expect(page.getByRole("dialog").getByTestId("delivery-last-error")).toContainText("HTTP 410 Gone");
   await expect(page.getByRole("dialog").getByRole("button", { name: "Redeliver" })).toBeDisabled();
   await page.keyboard.press("Escape");
   await expect(row).toBeFocused(); // keyboard users continue from the row they opened
