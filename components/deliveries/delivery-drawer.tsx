@@ -54,6 +54,8 @@ function DeliveryDetail({ appId, delivery, endpoint }: { appId: string; delivery
   const redeliver = useRedeliver(appId);
   const events = parseEvents(delivery.body);
   const finished = delivery.status === "succeeded" || delivery.status === "failed" || delivery.status === "cancelled";
+  // The API refuses both (409); say so before the click.
+  const blocked = !delivery.endpointId ? "Its endpoint was deleted" : endpoint?.enabled === false ? "Enable the endpoint to redeliver" : null;
 
   return (
     <div className="space-y-6">
@@ -78,22 +80,26 @@ function DeliveryDetail({ appId, delivery, endpoint }: { appId: string; delivery
             </>
           ) : null}
         </dl>
-        <Button
-          variant="primary"
-          loading={redeliver.isPending}
-          disabled={!delivery.endpointId}
-          title={delivery.endpointId ? undefined : "Its endpoint was deleted"}
-          onClick={async () => {
-            try {
-              await redeliver.mutateAsync(delivery.id);
-              toast.success("Redelivery queued: the new attempt appears below");
-            } catch (error) {
-              toast.error(errorMessage(error));
-            }
-          }}
-        >
-          <RotateCw className="h-4 w-4" aria-hidden /> Redeliver
-        </Button>
+        <div className="flex max-w-56 flex-col items-end gap-1.5">
+          <Button
+            variant="primary"
+            loading={redeliver.isPending}
+            disabled={Boolean(blocked)}
+            title={blocked ?? undefined}
+            aria-describedby={blocked ? "redeliver-blocked" : undefined}
+            onClick={async () => {
+              try {
+                await redeliver.mutateAsync(delivery.id);
+                toast.success("Redelivery queued: the new attempt appears below");
+              } catch (error) {
+                toast.error(errorMessage(error));
+              }
+            }}
+          >
+            <RotateCw className="h-4 w-4" aria-hidden /> Redeliver
+          </Button>
+          {blocked ? <p id="redeliver-blocked" className="text-right text-xs text-slate-500">{blocked}</p> : null}
+        </div>
       </div>
 
       <StopReason delivery={delivery} />

@@ -49,5 +49,7 @@ export function useRedeliver(appId: string) {
       void client.invalidateQueries({ queryKey: keys.delivery(appId, deliveryId) });
       void client.invalidateQueries({ queryKey: keys.deliveries(appId) });
     },
+    // A 409 means its endpoint was disabled or deleted meanwhile: refresh them so the button says so.
+    onError: () => void client.invalidateQueries({ queryKey: keys.endpoints(appId) }),
   });
 }

@@ -256,6 +256,14 @@ test("an endpoint answering 410 is disabled automatically and the operator sees 
   const healthyRow = page.getByTestId("endpoint-row").filter({ hasText: receiver.url });
   await expect(healthyRow.filter({ hasNotText: "/gone" }).getByText("disabled", { exact: true })).toBeVisible();
   await expect(page.getByTestId("endpoint-row").filter({ hasText: "/gone" }).getByText("auto-disabled", { exact: true })).toBeVisible();
+  // Its deliveries cannot be redelivered meanwhile, and the drawer says why before any click.
+  await page.goto(`/apps/${app.id}/deliveries?endpointId=${endpointId}`);
+  await page.getByTestId("delivery-row").first().click();
+  const redeliver = page.getByRole("dialog").getByRole("button", { name: "Redeliver" });
+  await expect(redeliver).toBeDisabled();
+  await expect(redeliver).toHaveAccessibleDescription("Enable the endpoint to redeliver");
+  await expect(page.getByRole("dialog").getByText("Enable the endpoint to redeliver")).toBeVisible();
+  await page.keyboard.press("Escape");
   await page.goto(`/apps/${app.id}/endpoints/${endpointId}`);
   await page.getByRole("switch", { name: "Endpoint enabled" }).click();
   await expect(page.getByText("Endpoint enabled")).toBeVisible();
