@@ -15,7 +15,7 @@ import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { EventTypePicker } from "./event-type-picker";
 import { FilterFields } from "./filter-fields";
-import { formFieldFor, inputFromForm, type EndpointFormValues } from "./form-model";
+import { formFieldFor, formIssues, inputFromForm, type EndpointFormValues } from "./form-model";
 import { HeaderEditor } from "./header-editor";
 
 type FormValues = EndpointFormValues & { headersError?: string };
@@ -41,17 +41,16 @@ export function EndpointForm({
   const batchingMode = watch("batchingMode");
 
   const submit = submitClearingErrors(form, async (values) => {
-    if (values.kind === "http" && !values.url.trim()) return form.setError("url", { message: "Enter the URL Herald should POST to" }, { shouldFocus: true });
-    if (values.kind === "lambda" && !values.lambda.functionName.trim()) {
-      return form.setError("lambda.functionName", { message: "Enter the Lambda function's name or ARN" }, { shouldFocus: true });
-    }
-    if (values.eventTypes.length === 0) {
-      form.setError("eventTypes", { message: "Select at least one event type" });
+    // Every field the form can check, at once, before asking the API (which checks the rest).
+    const issues = formIssues(values);
+    if (issues.length) {
+      for (const issue of issues) form.setError(issue.field, { message: issue.message });
+      const first = issues[0]!.field;
       // The checkbox list is not an input react-hook-form can focus: bring its error into view.
-      requestAnimationFrame(() => document.getElementById("endpoint-event-types-error")?.scrollIntoView({ block: "center", behavior: "smooth" }));
+      if (first === "eventTypes") requestAnimationFrame(() => document.getElementById("endpoint-event-types-error")?.scrollIntoView({ block: "center", behavior: "smooth" }));
+      else form.setFocus(first);
       return;
     }
-    if (values.retryMaxAge.trim() && !values.retrySchedule.trim()) return form.setError("retryMaxAge", { message: "Set a retry schedule too: the two go together" });
     try {
       await onSubmit(inputFromForm(values, mode));
     } catch (error) {

@@ -71,6 +71,61 @@ export function formFromEndpoint(endpoint: Endpoint): EndpointFormValues {
   };
 }
 
+/**
+ * The API's limits (lib/validation/endpoints.ts and common.ts), checked here first so the form can
+ * name every wrong field at once in words; tests/unit/endpoint-form-model.test.ts keeps them in step.
+ */
+export const LIMITS = {
+  timeoutMs: { min: 100, max: 60_000 },
+  retryDelaySeconds: { min: 0, max: 86_400 },
+  retryDelays: 25,
+  retryMaxAgeSeconds: { min: 60, max: 30 * 86_400 },
+  batchDurationMs: { min: 1, max: 60_000 },
+  batchSize: { min: 1, max: 1000 },
+} as const;
+
+export type FormIssue = { field: "url" | "lambda.functionName" | "eventTypes" | "timeoutMs" | "retrySchedule" | "retryMaxAge" | "batching.durationMs" | "batching.maxBatchSize"; message: string };
+
+const wholeNumberIn = (text: string, range: { min: number; max: number }) => /^\d+$/.test(text) && Number(text) >= range.min && Number(text) <= range.max;
+
+/** Every problem the form can see without asking the API, in the order the fields appear. */
+export function formIssues(values: EndpointFormValues): FormIssue[] {
+  const issues: FormIssue[] = [];
+  if (values.kind === "http" && !values.url.trim()) issues.push({ field: "url", message: "Enter the URL Herald should POST to" });
+  if (values.kind === "lambda" && !values.lambda.functionName.trim()) issues.push({ field: "lambda.functionName", message: "Enter the Lambda function's name or ARN" });
+  if (values.eventTypes.length === 0) issues.push({ field: "eventTypes", message: "Select at least one event type" });
+
+  const timeout = values.timeoutMs.trim();
+  if (timeout && !wholeNumberIn(timeout, LIMITS.timeoutMs)) {
+    issues.push({ field: "timeoutMs", message: `Timeout must be a whole number of milliseconds from ${LIMITS.timeoutMs.min} to ${LIMITS.timeoutMs.max}` });
+  }
+  const delays = values.retrySchedule.split(/[\s,]+/).filter(Boolean);
+  const badDelay = delays.find((delay) => !wholeNumberIn(delay, LIMITS.retryDelaySeconds));
+  if (badDelay !== undefined) {
+    const { min, max } = LIMITS.retryDelaySeconds;
+    issues.push({ field: "retrySchedule", message: `Retry schedule must list delays in whole seconds from ${min} to ${max}, separated by commas ('${badDelay}' is not one)` });
+  } else if (delays.length > LIMITS.retryDelays) {
+    issues.push({ field: "retrySchedule", message: `Retry schedule can have at most ${LIMITS.retryDelays} delays (it has ${delays.length})` });
+  }
+  const maxAge = values.retryMaxAge.trim();
+  if (maxAge && !wholeNumberIn(maxAge, LIMITS.retryMaxAgeSeconds)) {
+    const { min, max } = LIMITS.retryMaxAgeSeconds;
+    issues.push({ field: "retryMaxAge", message: `Give up after must be a whole number of seconds from ${min} to ${max} (30 days)` });
+  } else if (maxAge && delays.length === 0) {
+    issues.push({ field: "retryMaxAge", message: "Set a retry schedule too: the two go together" });
+  }
+
+  if (values.batchingMode === "custom") {
+    if (!wholeNumberIn(values.batching.durationMs.trim(), LIMITS.batchDurationMs)) {
+      issues.push({ field: "batching.durationMs", message: `Batch window must be a whole number of milliseconds from ${LIMITS.batchDurationMs.min} to ${LIMITS.batchDurationMs.max}` });
+    }
+    if (!wholeNumberIn(values.batching.maxBatchSize.trim(), LIMITS.batchSize)) {
+      issues.push({ field: "batching.maxBatchSize", message: `Max batch size must be a whole number from ${LIMITS.batchSize.min} to ${LIMITS.batchSize.max}` });
+    }
+  }
+  return issues;
+}
+
 const optional = (value: string) => (value.trim() === "" ? undefined : value.trim());
 const numberOrText = (value: string) => (/^\d+$/.test(value.trim()) ? Number(value.trim()) : value.trim());
 

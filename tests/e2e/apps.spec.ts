@@ -88,6 +88,38 @@ test("a Lambda endpoint's page says its invocations carry no signature headers",
   await expect(page.getByText("Sent only to URL endpoints")).toBeVisible();
 });
 
+test("the endpoint form names every wrong field, with its allowed range, at once", async ({ page, request }) => {
+  const app = await createAppViaApi(request, "Form checks");
+  await page.goto(`/apps/${app.id}/endpoints/new`);
+  await page.getByLabel("Timeout (ms)").fill("abc");
+  await page.getByLabel("Retry schedule (seconds)").fill("1, x, 3");
+  await page.getByLabel("Batching", { exact: true }).selectOption("custom");
+  await page.getByLabel("Max batch size").fill("0");
+  await page.getByRole("button", { name: "Save endpoint" }).click();
+  await expect(page.getByText("Enter the URL Herald should POST to")).toBeVisible();
+  await expect(page.getByText("Select at least one event type")).toBeVisible();
+  await expect(page.getByText("Timeout must be a whole number of milliseconds from 100 to 60000")).toBeVisible();
+  await expect(page.getByText("Retry schedule must list delays in whole seconds from 0 to 86400, separated by commas ('x' is not one)")).toBeVisible();
+  await expect(page.getByText("Max batch size must be a whole number from 1 to 1000")).toBeVisible();
+  await expect(page.getByText(/Invalid input|Too small|expected number/)).toHaveCount(0);
+  await expect(page.getByLabel("Endpoint URL")).toBeFocused();
+
+  // Fixing some leaves the others in place; fixing all saves.
+  await page.getByLabel("Endpoint URL").fill("https://hooks.example.com/form-checks");
+  await page.getByRole("checkbox", { name: "member_added" }).click();
+  await page.getByRole("button", { name: "Save endpoint" }).click();
+  await expect(page.getByText("Enter the URL Herald should POST to")).toHaveCount(0);
+  await expect(page.getByText(/^Timeout must be/)).toBeVisible();
+  await expect(page.getByText(/^Max batch size must be/)).toBeVisible();
+  await page.getByLabel("Timeout (ms)").fill("5000");
+  await page.getByLabel("Retry schedule (seconds)").fill("1, 10, 3");
+  await page.getByLabel("Max batch size").fill("20");
+  await page.getByRole("button", { name: "Save endpoint" }).click();
+  await expect(page).toHaveURL(/\/endpoints\/[0-9a-f-]{36}$/);
+  const saved = await apiCall(request, "GET", `/apps/${app.id}/endpoints/${page.url().split("/").pop()}`);
+  expect(saved).toMatchObject({ timeoutMs: 5000, retry: { scheduleSeconds: [1, 10, 3] }, batching: { maxBatchSize: 20 } });
+});
+
 test("deletes an app only after typing its id", async ({ page, request }) => {
   const app = await apiCall(request, "POST", "/apps", { id: uniqueId("gone"), name: "Short-lived" });
   await page.goto(`/apps/${app.id}`);
