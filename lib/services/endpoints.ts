@@ -10,7 +10,7 @@ import type { LambdaConfig } from "../delivery/types";
 import type { Batching } from "../validation/common";
 import type { CreateEndpointInput, EndpointView, UpdateEndpointInput } from "../validation/endpoints";
 import { getAppRecord } from "./apps";
-import { recordAudit } from "./audit";
+import { changedFields, recordAudit } from "./audit";
 import { knownEventTypeNames } from "./event-types";
 import { pageArgs, toPage, type PageRequest } from "./pagination";
 import { chunk, compareSeq, deliveryRows, effectiveBatching, insertDeliveriesCte, type StoredEvent } from "./routing";
@@ -108,6 +108,21 @@ function auditChanges(input: Partial<CreateEndpointInput> | UpdateEndpointInput)
   };
 }
 
+/**
+ * An update's audit entry: each field that changed, {from, to}, as the API shows it (header values
+ * masked); headers whose value was replaced (invisible once masked) are named in `valuesChanged`.
+ */
+function changesMade(before: Endpoint, after: Endpoint): Record<string, unknown> {
+  const changes: Record<string, unknown> = changedFields(presentEndpoint(before), presentEndpoint(after));
+  const [oldHeaders, newHeaders] = [storedHeaders(before), storedHeaders(after)];
+  const valuesChanged = Object.keys(newHeaders).filter((name) => name in oldHeaders && oldHeaders[name] !== newHeaders[name]);
+  if (valuesChanged.length) {
+    const masked = (headers: Record<string, string>) => Object.fromEntries(Object.keys(headers).map((name) => [name, MASK]));
+    changes.headers = { from: masked(oldHeaders), to: masked(newHeaders), valuesChanged };
+  }
+  return changes;
+}
+
 const jsonOrDbNull = (value: unknown) => (value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
 
 /** Inserts a validated endpoint inside a caller's transaction (the API and the import share it). */
@@ -199,7 +214,7 @@ export async function updateEndpoint(principal: Principal, appId: string, endpoi
   };
   const endpoint = await db.$transaction(async (tx) => {
     const updated = await tx.endpoint.update({ where: { id: endpointId }, data });
-    await recordAudit(tx, principal, { action: "endpoint.updated", resourceType: "endpoint", resourceId: endpointId, appId, changes: auditChanges(input) });
+    await recordAudit(tx, principal, { action: "endpoint.updated", resourceType: "endpoint", resourceId: endpointId, appId, changes: changesMade(current, updated) });
     return updated;
   });
   return presentEndpoint(endpoint);

@@ -375,6 +375,8 @@ describe("endpoints API: update, rotate, delete", () => {
   it("deletes and records every change in the audit log with secrets masked", async () => {
     const { app, endpoint } = await makeAppWithEndpoint({ headers: { Authorization: "Bearer audit-secret" } });
     await patch(app.id, endpoint.id, { headers: { Authorization: "Bearer second-secret" } });
+    // The whole endpoint sent back with one field changed, as the dashboard's form does.
+    await patch(app.id, endpoint.id, { description: "Renamed", url: endpoint.url, eventTypes: endpoint.eventTypes, headers: { Authorization: MASK } });
     await call(rotateRoute.POST, "POST", "/x", { params: { appId: app.id, endpointId: endpoint.id }, body: {} });
     const deleted = await call(endpointRoute.DELETE, "DELETE", "/x", { params: { appId: app.id, endpointId: endpoint.id } });
     expect(deleted.status).toBe(204);
@@ -386,9 +388,14 @@ describe("endpoints API: update, rotate, delete", () => {
       "endpoint.deleted",
       "endpoint.secret_rotated",
       "endpoint.updated",
+      "endpoint.updated",
       "endpoint.created",
       "app.created",
     ]);
+    // Each update says what it changed: a replaced header value by name (values stay masked).
+    const [renamed, rekeyed] = log.body.data.filter((entry: { action: string }) => entry.action === "endpoint.updated");
+    expect(renamed.changes).toEqual({ description: { from: "Test endpoint", to: "Renamed" } });
+    expect(rekeyed.changes).toEqual({ headers: { from: { Authorization: MASK }, to: { Authorization: MASK }, valuesChanged: ["Authorization"] } });
     const serialized = JSON.stringify(log.body);
     expect(serialized).not.toContain("audit-secret");
     expect(serialized).not.toContain("second-secret");
@@ -396,6 +403,6 @@ describe("endpoints API: update, rotate, delete", () => {
     const paged = await call(auditLogRoute.GET, "GET", "/api/v1/audit-log", { query: { appId: app.id, limit: "2" } });
     expect(paged.body.data).toHaveLength(2);
     const rest = await call(auditLogRoute.GET, "GET", "/api/v1/audit-log", { query: { appId: app.id, limit: "10", cursor: paged.body.nextCursor } });
-    expect(rest.body.data.map((entry: { action: string }) => entry.action)).toEqual(["endpoint.updated", "endpoint.created", "app.created"]);
+    expect(rest.body.data.map((entry: { action: string }) => entry.action)).toEqual(["endpoint.updated", "endpoint.updated", "endpoint.created", "app.created"]);
   });
 });
