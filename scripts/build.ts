@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 // dashboard against the new API.
 
 /** What `next build` reads from the checkout. lib/generated is left out: prisma/schema.prisma decides it. */
-const BUILD_INPUTS = ["app", "components", "lib", "public", "prisma/schema.prisma", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+const BUILD_INPUTS = ["app", "components", "lib", "public", "proxy.ts", "prisma/schema.prisma", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
 const SKIPPED = new Set([path.join("lib", "generated")]);
 const STAMP = path.join(".next", "herald-sources.sha256");
 

@@ -14,3 +14,12 @@ export function pathOnThisSite(callbackUrl: string | undefined): string {
   }
   return "/";
 }
+
+/** Request header the proxy (proxy.ts) sets to the page's path, so server layouts know where a visitor was going. */
+export const PAGE_PATH_HEADER = "x-herald-page-path";
+
+/** The login page, with the way back to `path` (a path on this site, else none). */
+export function loginUrl(path: string | null | undefined): string {
+  const callbackUrl = pathOnThisSite(path ?? undefined);
+  return callbackUrl === "/" ? "/login" : `/login?callbackUrl=${encodeURIComponent(callbackUrl)}`;
+}

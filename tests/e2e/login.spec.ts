@@ -1,6 +1,15 @@
 import { encode } from "next-auth/jwt";
 import { ADMIN_EMAIL, ADMIN_PASSWORD, e2eEnv } from "./env";
-import { expect, test } from "./fixtures";
+import { createAppViaApi, expect, test } from "./fixtures";
+import type { Page } from "@playwright/test";
+
+async function signIn(page: Page) {
+  await page.getByLabel("Email").fill(ADMIN_EMAIL);
+  await page.getByLabel("Password").fill(ADMIN_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+const loginFor = (path: string) => `/login?callbackUrl=${encodeURIComponent(path)}`;
 
 test.describe("login", () => {
   test.use({ storageState: { cookies: [], origins: [] } });
@@ -68,6 +77,16 @@ test.describe("login", () => {
     const response = await request.get("/api/v1/apps");
     expect(response.status()).toBe(401);
   });
+
+  test("a deep link followed while signed out lands on that page after signing in", async ({ page, request, baseURL }) => {
+    const app = await createAppViaApi(request, "Deep link");
+    const path = `/apps/${app.id}/endpoints?from=link`;
+    await page.goto(path);
+    await expect(page).toHaveURL(`${baseURL}${loginFor(path)}`);
+    await signIn(page);
+    await expect(page).toHaveURL(`${baseURL}${path}`);
+    await expect(page.getByRole("heading", { name: "Deep link" })).toBeVisible();
+  });
 });
 
 test("a signed-in admin sees the dashboard shell and can sign out", async ({ page, browser }) => {
@@ -75,6 +94,9 @@ test("a signed-in admin sees the dashboard shell and can sign out", async ({ pag
   await expect(page).not.toHaveURL(/\/login/);
   await expect(page.getByText(ADMIN_EMAIL)).toBeVisible();
   await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Apps" })).toHaveAttribute("aria-current", "page");
+  // Already signed in, the login page sends on to where callbackUrl points.
+  await page.goto(loginFor("/event-types"));
+  await expect(page).toHaveURL(/\/event-types$/);
 
   // Sign out in a separate context so the saved session of the other tests stays valid.
   const context = await browser.newContext({ storageState: "test-results/.auth/admin.json" });

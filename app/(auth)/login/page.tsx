@@ -8,9 +8,9 @@ export const metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
 export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
-  // A session without a user (signed in with credentials that have since changed) is no session.
-  if ((await getServerSession(authOptions))?.user?.email) redirect("/");
   const { callbackUrl, error } = await searchParams;
+  // A session without a user (signed in with credentials that have since changed) is no session.
+  if ((await getServerSession(authOptions))?.user?.email) redirect(pathOnThisSite(callbackUrl));
   return (
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm">
