@@ -1,5 +1,8 @@
 // Typed fetch for /api/v1 from the browser: the session cookie authenticates; every non-2xx
-// becomes an ApiError carrying the API's {code, message, details}.
+// becomes an ApiError carrying the API's {code, message, details}. A 401 means the session has
+// ended, and sends the operator to sign in again.
+
+import { loginUrl } from "../auth/callback-url";
 
 export type ApiErrorDetail = { field: string; issue: string };
 
@@ -38,11 +41,34 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   });
   const text = await response.text();
   const payload = text ? safeJson(text) : undefined;
+  if (response.status === 401 && sendToSignIn()) {
+    throw new ApiError(401, "session_ended", "Your session has ended: taking you to the sign-in page");
+  }
   if (!response.ok) {
     const error = (payload as { error?: { code?: string; message?: string; details?: ApiErrorDetail[] } } | undefined)?.error;
     throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? `Request failed with status ${response.status}`, error?.details ?? []);
   }
   return payload as T;
+}
+
+const SIGN_IN_SENT_KEY = "herald:sent-to-sign-in";
+const SIGN_IN_LOOP_MS = 15_000;
+let sentToSignIn = false;
+
+/**
+ * The browser sends no token, so a 401 means the session cookie is gone or expired: go to /login,
+ * which brings the operator back here. Once per page (polling queries would ask again), and not
+ * again within seconds of the last time, so a server that keeps refusing cannot cause a loop.
+ */
+function sendToSignIn(): boolean {
+  if (typeof window === "undefined") return false;
+  if (sentToSignIn) return true;
+  const last = Number(window.sessionStorage.getItem(SIGN_IN_SENT_KEY) ?? 0);
+  if (Date.now() - last < SIGN_IN_LOOP_MS) return false;
+  sentToSignIn = true;
+  window.sessionStorage.setItem(SIGN_IN_SENT_KEY, String(Date.now()));
+  window.location.assign(loginUrl(`${window.location.pathname}${window.location.search}${window.location.hash}`));
+  return true;
 }
 
 function safeJson(text: string): unknown {

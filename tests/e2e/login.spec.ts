@@ -89,6 +89,39 @@ test.describe("login", () => {
   });
 });
 
+test.describe("when the session ends", () => {
+  test("a live page notices the 401, sends the operator to sign in once, and back afterwards", async ({ page, request, baseURL }) => {
+    const app = await createAppViaApi(request, "Session end");
+    const path = `/apps/${app.id}/deliveries`;
+    await page.goto(path);
+    await expect(page.getByText("Live: refreshes every 2 seconds")).toBeVisible();
+    const refused: string[] = [];
+    page.on("response", (response) => {
+      if (response.url().includes("/api/v1/") && response.status() === 401) refused.push(response.url());
+    });
+    // What the end of the 12 h session amounts to for the browser: no valid session cookie.
+    await page.context().clearCookies();
+    await expect(page).toHaveURL(`${baseURL}${loginFor(path)}`);
+    // Stays there: no reload loop, no storm of refused requests.
+    await page.waitForTimeout(3000);
+    await expect(page).toHaveURL(`${baseURL}${loginFor(path)}`);
+    expect(refused.length, refused.join("\n")).toBeLessThanOrEqual(3);
+    await signIn(page);
+    await expect(page).toHaveURL(`${baseURL}${path}`);
+    await expect(page.getByText("Live: refreshes every 2 seconds")).toBeVisible();
+  });
+
+  test("a change made after it ended sends the operator to sign in instead of failing", async ({ page, baseURL }) => {
+    await page.goto("/api-tokens");
+    await page.context().clearCookies();
+    await page.getByRole("button", { name: "New token" }).first().click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Name").fill("made-after-the-session");
+    await dialog.getByRole("button", { name: "Create token" }).click();
+    await expect(page).toHaveURL(`${baseURL}${loginFor("/api-tokens")}`);
+  });
+});
+
 test("a signed-in admin sees the dashboard shell and can sign out", async ({ page, browser }) => {
   await page.goto("/");
   await expect(page).not.toHaveURL(/\/login/);
