@@ -44,6 +44,7 @@ export function ApiTokensPage() {
               <th className="px-5 py-3 font-medium">App</th>
               <th className="px-5 py-3 font-medium">Last used</th>
               <th className="px-5 py-3 font-medium">Created</th>
+              <th className="px-5 py-3 font-medium">Expires</th>
               <th className="px-5 py-3" />
             </TableHeader>
             <tbody className="divide-y divide-slate-100">
@@ -60,8 +61,9 @@ export function ApiTokensPage() {
 
 function TokenRow({ token, onRevoke }: { token: ApiToken; onRevoke: () => Promise<void> }) {
   const revoked = Boolean(token.revokedAt);
+  const expired = token.expiresAt !== null && new Date(token.expiresAt).getTime() <= Date.now();
   return (
-    <tr className={revoked ? "text-slate-400" : undefined} data-testid="api-token-row">
+    <tr className={revoked || expired ? "text-slate-400" : undefined} data-testid="api-token-row">
       <td className="px-5 py-3">
         <div className="font-medium text-slate-900">{token.name}</div>
         <div className="font-mono text-xs text-slate-500">{token.prefix}…</div>
@@ -72,9 +74,15 @@ function TokenRow({ token, onRevoke }: { token: ApiToken; onRevoke: () => Promis
       <td className="px-5 py-3 font-mono text-xs">{token.appId ?? <span className="font-sans text-slate-500">All apps</span>}</td>
       <td className="px-5 py-3 text-slate-500"><RelativeTime value={token.lastUsedAt} /></td>
       <td className="px-5 py-3 text-slate-500"><RelativeTime value={token.createdAt} /></td>
+      <td className="px-5 py-3 text-slate-500" data-testid="api-token-expires">
+        {token.expiresAt ? <RelativeTime value={token.expiresAt} /> : "Never"}
+      </td>
       <td className="px-5 py-3 text-right">
         {revoked ? (
           <Badge tone="red">revoked</Badge>
+        ) : expired ? (
+          // Refused like a revoked one already; there is nothing left to revoke.
+          <Badge tone="amber">expired</Badge>
         ) : (
           <ConfirmDialog
             trigger={<Button size="sm" variant="danger-outline">Revoke</Button>}
@@ -180,7 +188,7 @@ function CreateTokenDialog() {
                 ))}
               </Select>
             </Field>
-            <Field label="Expires" htmlFor="token-expires" hint="Optional." error={errors.expiresAt?.message}>
+            <Field label="Expires" htmlFor="token-expires" hint="Optional; empty = never." error={errors.expiresAt?.message}>
               <Input id="token-expires" type="datetime-local" {...form.register("expiresAt")} />
             </Field>
             <DialogFooter>

@@ -6,7 +6,11 @@ export const createApiTokenSchema = z
     name: z.string().trim().min(1, "is required").max(100),
     scopes: z.array(z.enum(SCOPES)).min(1, "must name at least one scope (read, write, ingest)"),
     appId: z.string().min(1).max(100).nullish(),
-    expiresAt: z.iso.datetime({ message: "must be an ISO 8601 date-time" }).nullish(),
+    // A token that has expired already could never be used: refuse it instead of creating it.
+    expiresAt: z.iso
+      .datetime({ message: "must be an ISO 8601 date-time" })
+      .refine((value) => new Date(value).getTime() > Date.now(), "must be in the future")
+      .nullish(),
   })
   .strict()
   .meta({ id: "CreateApiToken" });

@@ -1,4 +1,4 @@
-import { expect, screenshot, test, uniqueId } from "./fixtures";
+import { apiCall, expect, screenshot, test, uniqueId } from "./fixtures";
 
 test("manages custom event types with a JSON Schema the API validates", async ({ page }) => {
   const name = `order.paid-${Date.now()}`;
@@ -48,7 +48,14 @@ test("creates an API token shown once, uses it, revokes it; the audit log shows 
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Name").fill(name);
   await dialog.getByRole("checkbox", { name: "write" }).click();
+  // An expiry in the past would make a token that is dead on arrival: the API refuses it.
+  await dialog.getByLabel("Expires").fill("2020-01-01T00:00");
   await dialog.getByRole("button", { name: "Create token" }).click();
+  await expect(dialog.getByText("must be in the future")).toBeVisible();
+  const inThreeDays = new Date(Date.now() + 74 * 3600_000);
+  const local = new Date(inThreeDays.getTime() - inThreeDays.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  await dialog.getByLabel("Expires").fill(local);
+  await dialog.getByLabel("Name").press("Enter");
   const tokenBox = dialog.getByTestId("created-token");
   await expect(tokenBox).toHaveText(/^hrld_/);
   const token = (await tokenBox.textContent())!;
@@ -61,6 +68,7 @@ test("creates an API token shown once, uses it, revokes it; the audit log shows 
   const row = page.getByTestId("api-token-row").filter({ hasText: name });
   await expect(row).toContainText("read");
   await expect(row).not.toContainText(token);
+  await expect(row.getByTestId("api-token-expires")).toHaveText("in 3 days");
   await row.getByRole("button", { name: "Revoke" }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Revoke token" }).click();
   await expect(row).toContainText("revoked");
@@ -74,4 +82,19 @@ test("creates an API token shown once, uses it, revokes it; the audit log shows 
   await expect(entries.filter({ hasText: "api_token.created" }).filter({ hasText: name }).first()).toBeVisible();
   await expect(entries.filter({ hasText: "event_type.created" }).first()).toBeVisible();
   await screenshot(page, "audit-log", { fullPage: false });
+});
+
+test("the token list shows when each token expires, and which have", async ({ page, request }) => {
+  const lasting = uniqueId("lasting");
+  const brief = uniqueId("brief");
+  await apiCall(request, "POST", "/api-tokens", { name: lasting, scopes: ["read"] });
+  await apiCall(request, "POST", "/api-tokens", { name: brief, scopes: ["read"], expiresAt: new Date(Date.now() + 1500).toISOString() });
+  await page.waitForTimeout(2000);
+  await page.goto("/api-tokens");
+  const lastingRow = page.getByTestId("api-token-row").filter({ hasText: lasting });
+  await expect(lastingRow.getByTestId("api-token-expires")).toHaveText("Never");
+  await expect(lastingRow).not.toContainText("expired");
+  const briefRow = page.getByTestId("api-token-row").filter({ hasText: brief });
+  await expect(briefRow).toContainText("expired");
+  await expect(briefRow.getByRole("button", { name: "Revoke" })).toHaveCount(0);
 });
