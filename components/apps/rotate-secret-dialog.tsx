@@ -4,7 +4,7 @@ import { RefreshCw } from "lucide-react";
 import { useState } from "react";
 import { errorMessage } from "@/lib/client/api";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogFooter, DialogForm, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
 import { SecretField } from "@/components/ui/secret-field";
@@ -29,6 +29,7 @@ export function RotateSecretDialog({ what, rotate, triggerLabel = "Rotate secret
   const [pending, setPending] = useState(false);
 
   async function submit() {
+    if (pending) return;
     setPending(true);
     setError(null);
     try {
@@ -64,7 +65,7 @@ export function RotateSecretDialog({ what, rotate, triggerLabel = "Rotate secret
             </DialogFooter>
           </div>
         ) : (
-          <div className="space-y-4">
+          <DialogForm onSubmit={() => void submit()} className="space-y-4">
             <Field label="Grace period" htmlFor="grace-period" error={error ?? undefined}>
               <Select id="grace-period" value={grace} onChange={(event) => setGrace(Number(event.target.value))}>
                 {GRACE_PERIODS.map((period) => (
@@ -73,10 +74,10 @@ export function RotateSecretDialog({ what, rotate, triggerLabel = "Rotate secret
               </Select>
             </Field>
             <DialogFooter>
-              <Button onClick={() => setOpen(false)}>Cancel</Button>
-              <Button variant="primary" loading={pending} onClick={() => void submit()}>Rotate now</Button>
+              <Button type="button" onClick={() => setOpen(false)}>Cancel</Button>
+              <Button type="submit" variant="primary" loading={pending}>Rotate now</Button>
             </DialogFooter>
-          </div>
+          </DialogForm>
         )}
       </DialogContent>
     </Dialog>

@@ -7,7 +7,7 @@ import { useJob, useRecover } from "@/lib/client/endpoints";
 import type { Endpoint } from "@/lib/client/types";
 import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogFooter, DialogForm, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { endpointTarget } from "@/components/endpoints/endpoint-status";
@@ -39,6 +39,7 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
   }
 
   async function start() {
+    if (recover.isPending) return;
     setErrors({});
     const missing: Record<string, string> = {};
     if (!since) missing.since = "Choose when the range starts";
@@ -89,7 +90,7 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
             </DialogFooter>
           </div>
         ) : (
-          <div className="space-y-4">
+          <DialogForm onSubmit={() => void start()} className="space-y-4">
             <Field label="Endpoint" htmlFor="recover-endpoint" error={errors.endpointId}>
               <Select id="recover-endpoint" value={endpointId} onChange={(event) => setEndpointId(event.target.value)}>
                 <option value="">All enabled endpoints</option>
@@ -112,10 +113,10 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
             </Field>
             {errors.form ? <p role="alert" className="text-sm text-red-700">{errors.form}</p> : null}
             <DialogFooter>
-              <Button onClick={() => setOpen(false)}>Cancel</Button>
-              <Button variant="primary" loading={recover.isPending} onClick={() => void start()}>Start recovery</Button>
+              <Button type="button" onClick={() => setOpen(false)}>Cancel</Button>
+              <Button type="submit" variant="primary" loading={recover.isPending}>Start recovery</Button>
             </DialogFooter>
-          </div>
+          </DialogForm>
         )}
       </DialogContent>
     </Dialog>

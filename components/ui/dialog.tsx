@@ -2,7 +2,7 @@
 
 import * as DialogPrimitive from "@radix-ui/react-dialog";
 import { X } from "lucide-react";
-import type { ReactNode } from "react";
+import { useRef, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
 import { cn } from "./cn";
 
 export const Dialog = DialogPrimitive.Root;
@@ -26,10 +26,19 @@ export function DialogContent({
   /** Where focus goes on close, when the dialog was not opened by a trigger (which gets it back by default). */
   onCloseAutoFocus?: (event: Event) => void;
 }) {
+  const body = useRef<HTMLDivElement>(null);
   return (
     <DialogPrimitive.Portal>
       <DialogPrimitive.Overlay className="fixed inset-0 z-40 bg-slate-900/40 backdrop-blur-[1px]" />
       <DialogPrimitive.Content
+        // Radix focuses the first focusable element, the header's close button: Enter would close the
+        // dialog. Start on the first field instead, where there is one.
+        onOpenAutoFocus={(event) => {
+          const field = body.current?.querySelector<HTMLElement>(FIRST_FIELD);
+          if (!field) return;
+          event.preventDefault();
+          field.focus();
+        }}
         onCloseAutoFocus={onCloseAutoFocus}
         aria-describedby={description ? undefined : undefined}
         className={cn(
@@ -53,9 +62,37 @@ export function DialogContent({
             <X className="h-4 w-4" />
           </DialogPrimitive.Close>
         </div>
-        <div className="min-h-0 flex-1 overflow-y-auto px-5 py-4">{children}</div>
+        <div ref={body} className="min-h-0 flex-1 overflow-y-auto px-5 py-4">
+          {children}
+        </div>
       </DialogPrimitive.Content>
     </DialogPrimitive.Portal>
+  );
+}
+
+const FIRST_FIELD = ["input", "select", "textarea"].map((tag) => `${tag}:not([disabled]):not([type="hidden"])`).join(", ");
+
+/**
+ * A dialog's form: submitted by its submit button or Enter. Browsers submit on Enter only from a
+ * text-like input; a select (the only field of some dialogs) is given the same.
+ */
+export function DialogForm({ onSubmit, children, className }: { onSubmit: () => void; children: ReactNode; className?: string }) {
+  return (
+    <form
+      noValidate
+      className={className}
+      onSubmit={(event: FormEvent<HTMLFormElement>) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+      onKeyDown={(event: KeyboardEvent<HTMLFormElement>) => {
+        if (event.key !== "Enter" || !(event.target instanceof HTMLSelectElement)) return;
+        event.preventDefault();
+        event.currentTarget.requestSubmit();
+      }}
+    >
+      {children}
+    </form>
   );
 }
 

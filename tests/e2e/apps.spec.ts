@@ -79,6 +79,18 @@ test("creates an app, shows its secret once with reveal and copy, rotates it and
   await screenshot(page, "apps-list");
 });
 
+test("the rotation dialog works from the keyboard: focus on the field, Enter rotates", async ({ page, request }) => {
+  const app = await createAppViaApi(request, "Keyboard rotation");
+  await page.goto(`/apps/${app.id}`);
+  await page.getByRole("button", { name: "Rotate secret" }).click();
+  const rotate = page.getByRole("dialog");
+  const grace = rotate.getByLabel("Grace period");
+  await expect(grace).toBeFocused();
+  await grace.selectOption({ label: "15 minutes" });
+  await page.keyboard.press("Enter");
+  await expect(rotate.getByTestId("rotated-secret")).toBeVisible();
+});
+
 test("a Lambda endpoint's page says its invocations carry no signature headers", async ({ page, request }) => {
   const app = await createAppViaApi(request, "Lambda app");
   const endpoint = await apiCall<{ id: string }>(request, "POST", `/apps/${app.id}/endpoints`, { lambda: { functionName: "chat-webhooks", region: "eu-west-1" }, eventTypes: ["member_added"] });
