@@ -20,7 +20,7 @@ import { Input } from "@/components/ui/input";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SecretField } from "@/components/ui/secret-field";
 import { Skeleton } from "@/components/ui/skeleton";
-import { RotateSecretDialog } from "./rotate-secret-dialog";
+import { APP_SECRET_ROTATION_EFFECTS, RotateSecretDialog } from "./rotate-secret-dialog";
 
 export function AppOverviewPanel({ appId }: { appId: string }) {
   const app = useApp(appId);
@@ -76,7 +76,7 @@ function Credentials({ app }: { app: App }) {
       <CardHeader
         title="Credentials"
         description="The Pusher key and secret sign intake requests and outgoing webhooks."
-        actions={<RotateSecretDialog what="app secret" rotate={async (grace) => (await rotate.mutateAsync(grace)).secret} />}
+        actions={<RotateSecretDialog what="app secret" effects={APP_SECRET_ROTATION_EFFECTS} rotate={async (grace) => (await rotate.mutateAsync(grace)).secret} />}
       />
       <CardBody className="space-y-4">
         <Field label="App id">

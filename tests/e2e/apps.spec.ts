@@ -79,6 +79,17 @@ test("creates an app, shows its secret once with reveal and copy, rotates it and
   await screenshot(page, "apps-list");
 });
 
+test("the rotation dialog says the grace period covers intake only: deliveries use the new secret at once", async ({ page, request }) => {
+  const app = await createAppViaApi(request, "Rotation effects");
+  await page.goto(`/apps/${app.id}`);
+  await page.getByRole("button", { name: "Rotate secret" }).click();
+  const effects = page.getByRole("dialog").getByTestId("rotation-effects");
+  await expect(effects).toContainText("signed with the old secret are still accepted during the grace period");
+  await expect(effects).toContainText("signs its webhooks (X-Pusher-Signature) with the new secret at once");
+  await expect(effects).toContainText("must switch to the new secret now");
+  await expect(page.getByRole("dialog")).not.toContainText("Signatures made with the old secret keep verifying");
+});
+
 test("the rotation dialog works from the keyboard: focus on the field, Enter rotates", async ({ page, request }) => {
   const app = await createAppViaApi(request, "Keyboard rotation");
   await page.goto(`/apps/${app.id}`);
