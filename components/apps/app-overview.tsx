@@ -85,7 +85,7 @@ function Credentials({ app }: { app: App }) {
         <Field label="Key">
           <CopyField value={app.key} label="key" testId="app-key" />
         </Field>
-        <Field label="Secret" hint={graceActive ? <>Previous secret still accepted until <RelativeTime value={app.previousSecretExpiresAt} />.</> : "Reveal shows it in full; every reveal is in the audit log."}>
+        <Field label="Secret" hint={graceActive ? <>The previous secret still verifies intake; it expires <RelativeTime value={app.previousSecretExpiresAt} />.</> : "Reveal shows it in full; every reveal is in the audit log."}>
           <SecretField value={app.secret} label="secret" testId="app-secret" reveal={() => revealAppSecret(app.id)} />
         </Field>
         <Field label="Intake URL" hint="Set this as the webhook URL of your realtime server (Sockudo, Soketi, Pusher).">

@@ -14,19 +14,21 @@ import { CopyButton } from "./copy-button";
  */
 export function SecretField({ value, label, testId, reveal }: { value: string; label: string; testId?: string; reveal?: () => Promise<string> }) {
   const [fetched, setFetched] = useState<{ from: string; secret: string } | null>(null);
-  const [revealed, setRevealed] = useState(false);
+  // Which value was revealed: a new one (a rotation) starts hidden, so one click reveals it.
+  const [revealedFor, setRevealedFor] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
   // A fetched secret belongs to the masked value it was fetched for (a rotation replaces both).
   const full = isMasked(value) ? (fetched?.from === value ? fetched.secret : null) : value;
-  const shown = revealed && full ? full : full ? "•".repeat(Math.min(full.length, 32)) : value;
+  const revealed = revealedFor === value && full !== null;
+  const shown = revealed ? full : full ? "•".repeat(Math.min(full.length, 32)) : value;
 
   async function toggle() {
-    if (revealed || full) return setRevealed(!revealed);
+    if (full) return setRevealedFor(revealed ? null : value);
     if (!reveal) return;
     setLoading(true);
     try {
       setFetched({ from: value, secret: await reveal() });
-      setRevealed(true);
+      setRevealedFor(value);
     } catch (error) {
       toast.error(`Could not reveal the ${label}: ${errorMessage(error)}`);
     } finally {

@@ -55,7 +55,8 @@ test("creates an app, shows its secret once with reveal and copy, rotates it and
   expect(rotated).toMatch(/^[0-9a-f]{32}$/);
   expect(rotated).not.toBe(secret);
   await rotate.getByRole("button", { name: "Done" }).click();
-  await expect(page.getByText(/Previous secret still accepted until/)).toBeVisible();
+  // A day from now reads "tomorrow" or "in 24 hours", depending on the milliseconds.
+  await expect(page.getByText(/^The previous secret still verifies intake; it expires (in 24 hours|tomorrow)\.$/)).toBeVisible();
   const stored = await apiCall(request, "GET", `/apps/${appId}`);
   expect(stored.secret).toBe(`********${rotated.slice(-4)}`);
 
@@ -100,6 +101,26 @@ test("the rotation dialog works from the keyboard: focus on the field, Enter rot
   await grace.selectOption({ label: "15 minutes" });
   await page.keyboard.press("Enter");
   await expect(rotate.getByTestId("rotated-secret")).toBeVisible();
+});
+
+test("a secret revealed before a rotation shows the new one masked, one click from revealed", async ({ page, request }) => {
+  const app = await createAppViaApi(request, "Reveal after rotation");
+  await page.goto(`/apps/${app.id}`);
+  const secretBox = page.getByTestId("app-secret");
+  await page.getByRole("button", { name: "Reveal secret" }).click();
+  await expect(secretBox).toHaveText(app.secret);
+  await page.getByRole("button", { name: "Rotate secret" }).click();
+  const rotate = page.getByRole("dialog");
+  await rotate.getByRole("button", { name: "Rotate now" }).click();
+  await rotate.getByRole("button", { name: "Reveal new secret" }).click();
+  const rotated = (await rotate.getByTestId("rotated-secret").textContent())!;
+  await rotate.getByRole("button", { name: "Done" }).click();
+  await expect(secretBox).toHaveText(`********${rotated.slice(-4)}`);
+  await expect(page.getByRole("button", { name: "Hide secret" })).toHaveCount(0);
+  await page.getByRole("button", { name: "Reveal secret" }).click();
+  await expect(secretBox).toHaveText(rotated);
+  // The default grace period is an hour; the hint reads as a sentence.
+  await expect(page.getByText("The previous secret still verifies intake; it expires in 1 hour.")).toBeVisible();
 });
 
 test("a Lambda endpoint's page says its invocations carry no signature headers", async ({ page, request }) => {
