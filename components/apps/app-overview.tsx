@@ -128,7 +128,9 @@ function BatchingCard({ app }: { app: App }) {
           <label className="flex items-center justify-between gap-4">
             <span>
               <span className="block text-sm font-medium text-slate-700">Batch events</span>
-              <span className="block text-xs text-slate-500">Off: every event is its own delivery (Pusher&apos;s default).</span>
+              <span className="block text-xs text-slate-500">
+                {enabled ? "On: events for one endpoint are collected into one request per window." : "Off: every event is its own delivery (Pusher's default)."}
+              </span>
             </span>
             <Controller control={form.control} name="enabled" render={({ field }) => <Switch checked={field.value} onCheckedChange={field.onChange} aria-label="Batch events" />} />
           </label>

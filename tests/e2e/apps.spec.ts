@@ -123,6 +123,22 @@ test("a secret revealed before a rotation shows the new one masked, one click fr
   await expect(page.getByText("The previous secret still verifies intake; it expires in 1 hour.")).toBeVisible();
 });
 
+test("the batching hint describes the switch as it is set", async ({ page, request }) => {
+  const app = await createAppViaApi(request, "Batching hint");
+  await page.goto(`/apps/${app.id}`);
+  const batchSwitch = page.getByRole("switch", { name: "Batch events" });
+  const offHint = page.getByText("Off: every event is its own delivery (Pusher's default).");
+  const onHint = page.getByText(/^On: events for one endpoint are collected/);
+  await expect(batchSwitch).toHaveAttribute("aria-checked", "true");
+  await expect(onHint).toBeVisible();
+  await expect(offHint).toBeHidden();
+  await batchSwitch.click();
+  await expect(offHint).toBeVisible();
+  await expect(onHint).toBeHidden();
+  await batchSwitch.click();
+  await expect(onHint).toBeVisible();
+});
+
 test("a Lambda endpoint's page says its invocations carry no signature headers", async ({ page, request }) => {
   const app = await createAppViaApi(request, "Lambda app");
   const endpoint = await apiCall<{ id: string }>(request, "POST", `/apps/${app.id}/endpoints`, { lambda: { functionName: "chat-webhooks", region: "eu-west-1" }, eventTypes: ["member_added"] });
