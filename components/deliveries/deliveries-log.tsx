@@ -13,7 +13,7 @@ import { cn } from "@/components/ui/cn";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { EmptyState, ErrorState, RefreshFailed } from "@/components/ui/states";
-import { endpointTarget } from "@/components/endpoints/endpoint-status";
+import { endpointTarget, shortTarget } from "@/components/endpoints/endpoint-status";
 import { ScrollTable } from "@/components/ui/table";
 import { DeliveryDrawer } from "./delivery-drawer";
 import { FiltersBar } from "./filters-bar";
@@ -181,5 +181,6 @@ function ResponseCell({ delivery }: { delivery: Delivery }) {
 
 function EndpointCell({ endpoint, id }: { endpoint: Endpoint | undefined; id: string | null }) {
   if (!id) return <span className="text-xs text-slate-400 italic">Deleted endpoint</span>;
-  return <span className="block max-w-56 truncate font-mono text-xs text-slate-600" title={endpoint ? endpointTarget(endpoint) : id}>{endpoint ? endpointTarget(endpoint) : id.slice(-8)}</span>;
+  // Cut in the middle: endpoints on one host differ at the end of their path.
+  return <span className="block max-w-56 truncate font-mono text-xs text-slate-600" title={endpoint ? endpointTarget(endpoint) : id}>{endpoint ? shortTarget(endpoint, 30) : id.slice(-8)}</span>;
 }

@@ -7,8 +7,10 @@ import { useEventTypes } from "@/lib/client/catalog";
 import type { Endpoint } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
-import { endpointTarget } from "@/components/endpoints/endpoint-status";
+import { endpointLabel, endpointTarget } from "@/components/endpoints/endpoint-status";
 
+/** What fits the endpoint picker (w-72, monospace text-xs) without being cut. */
+const ENDPOINT_LABEL_CHARACTERS = 32;
 const STATUSES = ["pending", "delivering", "succeeded", "retrying", "failed", "cancelled"];
 const RANGES = [
   { value: "", label: "Any time" },
@@ -29,6 +31,7 @@ const fromLocalInput = (value: string) => (value ? new Date(value).toISOString()
 
 export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFilters; update: (changes: Record<string, string | null>) => void; endpoints: Endpoint[] }) {
   const eventTypes = useEventTypes();
+  const selectedEndpoint = endpoints.find((endpoint) => endpoint.id === filters.endpointId);
   const [channel, setChannel] = useState(filters.channel ?? "");
   const [range, setRange] = useState(filters.since || filters.until ? "custom" : "");
 
@@ -58,10 +61,16 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
         </Select>
       </FilterLabel>
       <FilterLabel label="Endpoint">
-        <Select aria-label="Endpoint" value={filters.endpointId ?? ""} onChange={(event) => update({ endpointId: event.target.value || null })} className="w-52">
+        <Select
+          aria-label="Endpoint"
+          value={filters.endpointId ?? ""}
+          onChange={(event) => update({ endpointId: event.target.value || null })}
+          title={selectedEndpoint ? endpointTarget(selectedEndpoint) : undefined}
+          className="w-72 font-mono text-xs"
+        >
           <option value="">All endpoints</option>
           {endpoints.map((endpoint) => (
-            <option key={endpoint.id} value={endpoint.id}>{endpointTarget(endpoint)}</option>
+            <option key={endpoint.id} value={endpoint.id} title={endpointTarget(endpoint)}>{endpointLabel(endpoint, ENDPOINT_LABEL_CHARACTERS)}</option>
           ))}
         </Select>
       </FilterLabel>

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { startReceiver, type Receiver } from "../helpers/receiver-e2e";
 import { apiCall, createAppViaApi, expect, ingest, screenshot, test, uniqueId } from "./fixtures";
 
@@ -21,6 +21,16 @@ test.afterAll(async () => {
 });
 
 const deliveriesPage = (page: Page) => page.goto(`/apps/${app.id}/deliveries`);
+
+/** The options of a <select> whose text would be cut when chosen (the closed box shows it). */
+const cutOptions = (select: Locator) =>
+  select.evaluate((element: HTMLSelectElement) => {
+    const style = getComputedStyle(element);
+    const context = document.createElement("canvas").getContext("2d")!;
+    context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const room = element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return [...element.options].filter((option) => context.measureText(option.text).width > room).map((option) => option.text);
+  });
 
 test("adds an endpoint with event types, a channel filter, a header and a short retry schedule", async ({ page }) => {
   await page.goto(`/apps/${app.id}/endpoints`);
@@ -298,4 +308,22 @@ test("pages through a long delivery log with Load more", async ({ page, request 
   await expect(page.getByTestId("delivery-row")).toHaveCount(60);
   await expect(page.getByText("End of the log")).toBeVisible();
   await expect(page.getByText("60 shown")).toBeVisible();
+});
+
+test("the endpoint filter tells endpoints on one host apart and shows each whole", async ({ page, request }) => {
+  const other = await createAppViaApi(request, "Many endpoints");
+  const origin = new URL(receiver.url).origin;
+  for (const path of ["webhooks/production/chat-backend/receiver-a", "webhooks/production/chat-backend/receiver-b"]) {
+    await apiCall(request, "POST", `/apps/${other.id}/endpoints`, { url: `${origin}/${path}`, eventTypes: ["member_added"] });
+  }
+  await apiCall(request, "POST", `/apps/${other.id}/endpoints`, { url: `${origin}/hooks`, description: "Billing service", eventTypes: ["member_added"] });
+  await page.goto(`/apps/${other.id}/deliveries`);
+  const select = page.getByLabel("Endpoint");
+  await expect(select.locator("option")).toHaveCount(4);
+  const labels = await select.locator("option").allTextContents();
+  expect(new Set(labels).size).toBe(4);
+  expect(labels.some((label) => label.endsWith("receiver-a"))).toBe(true);
+  expect(labels.some((label) => label.endsWith("receiver-b"))).toBe(true);
+  expect(labels.some((label) => label.startsWith("Billing service"))).toBe(true);
+  expect(await cutOptions(select)).toEqual([]);
 });
