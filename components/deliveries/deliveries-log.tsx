@@ -84,7 +84,13 @@ export function DeliveriesLog({ appId }: { appId: string }) {
           <EmptyState
             icon={Inbox}
             title={Object.keys(filters).length ? "No deliveries match these filters" : "No deliveries yet"}
-            description={Object.keys(filters).length ? "Try a wider time range or clear the filters." : "Deliveries appear here as soon as events arrive for an endpoint. Use Send test event on an endpoint to try it."}
+            description={
+              filters.channel
+                ? `The channel filter matches whole channel names only ("${filters.channel}" does not find ${filters.channel}-1). Try the full name, a wider time range, or clear the filters.`
+                : Object.keys(filters).length
+                  ? "Try a wider time range or clear the filters."
+                  : "Deliveries appear here as soon as events arrive for an endpoint. Use Send test event on an endpoint to try it."
+            }
           />
         ) : (
           <>

@@ -82,8 +82,17 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
           ))}
         </Select>
       </FilterLabel>
-      <FilterLabel label="Channel">
-        <Input aria-label="Channel" placeholder="presence-room-1" value={channel} onChange={(event) => setChannel(event.target.value)} className="w-40 font-mono text-xs" />
+      {/* The API matches whole channel names (an index lookup); say so before an empty result does. */}
+      <FilterLabel label="Channel (exact name)">
+        <Input
+          aria-label="Channel"
+          aria-description="Matches the whole channel name, not a part of it"
+          placeholder="presence-room-1"
+          title="Matches the whole channel name, e.g. presence-room-1, not a part of it"
+          value={channel}
+          onChange={(event) => setChannel(event.target.value)}
+          className="w-44 font-mono text-xs"
+        />
       </FilterLabel>
       <FilterLabel label="Time">
         <Select aria-label="Time range" value={range} onChange={(event) => chooseRange(event.target.value)} className="w-36">

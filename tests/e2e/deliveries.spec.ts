@@ -182,6 +182,18 @@ test("an open delivery stays on screen, with a notice, while its refresh fails",
   await page.keyboard.press("Escape");
 });
 
+test("the channel filter says it matches exact names, before and after finding nothing", async ({ page }) => {
+  await deliveriesPage(page);
+  await expect(page.getByText("Channel (exact name)")).toBeVisible();
+  await expect(page.getByLabel("Channel")).toHaveAccessibleDescription(/whole channel name/);
+  await page.getByLabel("Channel").fill("presence-room");
+  await expect(page).toHaveURL(/channel=presence-room/);
+  await expect(page.getByText("No deliveries match these filters")).toBeVisible();
+  await expect(page.getByText(/matches whole channel names only/)).toBeVisible();
+  await page.getByLabel("Channel").fill("presence-room-1");
+  await expect(page.getByTestId("delivery-row").first()).toBeVisible();
+});
+
 test("recovers failed deliveries of an endpoint and shows the job's progress", async ({ page, request }) => {
   receiver.respondWith(503);
   const channels = [`presence-r1-${Date.now()}`, `presence-r2-${Date.now()}`];
