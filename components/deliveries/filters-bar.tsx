@@ -2,7 +2,7 @@
 
 import { X } from "lucide-react";
 import { useEffect, useState } from "react";
-import type { DeliveryFilters } from "@/lib/client/deliveries";
+import { rangeSince, timeRange, TIME_RANGES, type DeliveryFilters } from "@/lib/client/deliveries";
 import { useEventTypes } from "@/lib/client/catalog";
 import type { Endpoint } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";
@@ -12,14 +12,6 @@ import { endpointLabel, endpointTarget } from "@/components/endpoints/endpoint-s
 /** What fits the endpoint picker (w-72, monospace text-xs) without being cut. */
 const ENDPOINT_LABEL_CHARACTERS = 32;
 const STATUSES = ["pending", "delivering", "succeeded", "retrying", "failed", "cancelled"];
-const RANGES = [
-  { value: "", label: "Any time" },
-  { value: "15m", label: "Last 15 minutes", seconds: 900 },
-  { value: "1h", label: "Last hour", seconds: 3600 },
-  { value: "24h", label: "Last 24 hours", seconds: 86_400 },
-  { value: "7d", label: "Last 7 days", seconds: 7 * 86_400 },
-  { value: "custom", label: "Custom range…" },
-];
 
 /** ISO <-> the value of an <input type="datetime-local"> in the browser's time zone. */
 const toLocalInput = (iso: string | undefined) => {
@@ -33,7 +25,10 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
   const eventTypes = useEventTypes();
   const selectedEndpoint = endpoints.find((endpoint) => endpoint.id === filters.endpointId);
   const [channel, setChannel] = useState(filters.channel ?? "");
-  const [range, setRange] = useState(filters.since || filters.until ? "custom" : "");
+  // Custom chosen but no date picked yet: nothing in the URL says so.
+  const [customChosen, setCustomChosen] = useState(false);
+  const preset = timeRange(filters.range);
+  const range = preset ? preset.value : filters.since || filters.until || customChosen ? "custom" : "";
 
   // Typing in the channel box updates the URL once the user pauses.
   useEffect(() => {
@@ -43,10 +38,13 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
   }, [channel, filters.channel, update]);
 
   function chooseRange(value: string) {
-    setRange(value);
-    const preset = RANGES.find((option) => option.value === value);
-    if (preset?.seconds) update({ since: new Date(Date.now() - preset.seconds * 1000).toISOString(), until: null });
-    else if (value === "") update({ since: null, until: null });
+    setCustomChosen(value === "custom");
+    if (value === "custom") {
+      // From a preset: the custom range starts as the window it showed.
+      update({ range: null, ...(preset ? { since: rangeSince(preset.seconds), until: null } : {}) });
+    } else {
+      update({ range: value || null, since: null, until: null });
+    }
   }
 
   const active = Object.values(filters).some(Boolean);
@@ -95,10 +93,12 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
         />
       </FilterLabel>
       <FilterLabel label="Time">
-        <Select aria-label="Time range" value={range} onChange={(event) => chooseRange(event.target.value)} className="w-36">
-          {RANGES.map((option) => (
+        <Select aria-label="Time range" value={range} onChange={(event) => chooseRange(event.target.value)} className="w-48">
+          <option value="">Any time</option>
+          {TIME_RANGES.map((option) => (
             <option key={option.value} value={option.value}>{option.label}</option>
           ))}
+          <option value="custom">Custom range…</option>
         </Select>
       </FilterLabel>
       {range === "custom" ? (
@@ -118,8 +118,8 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
           className="mb-0.5"
           onClick={() => {
             setChannel("");
-            setRange("");
-            update({ status: null, endpointId: null, eventName: null, channel: null, since: null, until: null });
+            setCustomChosen(false);
+            update({ status: null, endpointId: null, eventName: null, channel: null, range: null, since: null, until: null });
           }}
         >
           <X className="h-3.5 w-3.5" aria-hidden /> Clear filters

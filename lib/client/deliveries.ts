@@ -10,9 +10,29 @@ export type DeliveryFilters = {
   endpointId?: string;
   eventName?: string;
   channel?: string;
+  /** A rolling preset (TIME_RANGES); wins over since/until. */
+  range?: string;
   since?: string;
   until?: string;
 };
+
+/** Kept in the URL by name and turned into `since` at each fetch, so "last 15 minutes" keeps rolling. */
+export const TIME_RANGES = [
+  { value: "15m", label: "Last 15 minutes", seconds: 900 },
+  { value: "1h", label: "Last hour", seconds: 3600 },
+  { value: "24h", label: "Last 24 hours", seconds: 86_400 },
+  { value: "7d", label: "Last 7 days", seconds: 7 * 86_400 },
+] as const;
+
+export const timeRange = (value: string | undefined) => TIME_RANGES.find((range) => range.value === value);
+
+export const rangeSince = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
+
+/** The API's query for these filters, now. */
+function deliveriesQuery({ range, ...filters }: DeliveryFilters) {
+  const preset = timeRange(range);
+  return preset ? { ...filters, since: rangeSince(preset.seconds), until: undefined } : filters;
+}
 
 const base = (appId: string) => `/apps/${encodeURIComponent(appId)}/deliveries`;
 
@@ -20,7 +40,7 @@ const base = (appId: string) => `/apps/${encodeURIComponent(appId)}/deliveries`;
 export function useDeliveries(appId: string, filters: DeliveryFilters, pageSize = 50) {
   return useInfiniteQuery({
     queryKey: [...keys.deliveries(appId), filters, pageSize],
-    queryFn: ({ pageParam }) => api<Page<Delivery>>(base(appId), { query: { ...filters, limit: pageSize, cursor: pageParam } }),
+    queryFn: ({ pageParam }) => api<Page<Delivery>>(base(appId), { query: { ...deliveriesQuery(filters), limit: pageSize, cursor: pageParam } }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
     placeholderData: keepPreviousData,

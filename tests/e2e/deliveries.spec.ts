@@ -182,6 +182,31 @@ test("an open delivery stays on screen, with a notice, while its refresh fails",
   await page.keyboard.press("Escape");
 });
 
+test("a time preset stays a rolling preset across reloads, and the time select shows it whole", async ({ page }) => {
+  await deliveriesPage(page);
+  await expect(page.getByTestId("delivery-row").first()).toBeVisible();
+  const time = page.getByLabel("Time range");
+  expect(await cutOptions(time)).toEqual([]);
+  await time.selectOption({ label: "Last 15 minutes" });
+  await expect(page).toHaveURL(/range=15m/);
+  expect(page.url()).not.toContain("since=");
+  await page.reload();
+  await expect(time).toHaveValue("15m");
+  await expect(page.getByLabel("From")).toHaveCount(0);
+  await expect(page.getByTestId("delivery-row").first()).toBeVisible();
+  // The window moves with the clock: an hour later these deliveries are out of it, with no reload.
+  await page.clock.install();
+  await page.clock.fastForward("01:00:00");
+  await expect(page.getByText("No deliveries match these filters")).toBeVisible({ timeout: 20_000 });
+  await expect(time).toHaveValue("15m");
+
+  // Custom keeps its fixed From and To, as before.
+  await time.selectOption({ label: "Custom range…" });
+  await expect(page.getByLabel("From")).not.toHaveValue("");
+  await expect(page).toHaveURL(/since=/);
+  expect(page.url()).not.toContain("range=");
+});
+
 test("the channel filter says it matches exact names, before and after finding nothing", async ({ page }) => {
   await deliveriesPage(page);
   await expect(page.getByText("Channel (exact name)")).toBeVisible();
