@@ -5,6 +5,7 @@ import { Inbox, RotateCcw } from "lucide-react";
 import { useMemo } from "react";
 import { useDeliveries } from "@/lib/client/deliveries";
 import { useEndpoints } from "@/lib/client/endpoints";
+import { useLoadError } from "@/lib/client/use-load-error";
 import type { Delivery, Endpoint } from "@/lib/client/types";
 import { HttpStatus, StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -28,6 +29,7 @@ export function DeliveriesLog({ appId }: { appId: string }) {
   const { filters, selectedDelivery, update } = useDeliveryFilters();
   const endpoints = useEndpoints(appId);
   const deliveries = useDeliveries(appId, filters);
+  const loadError = useLoadError(deliveries, JSON.stringify(filters));
   const endpointsById = useMemo(() => new Map((endpoints.data?.data ?? []).map((endpoint) => [endpoint.id, endpoint])), [endpoints.data]);
   const rows = useMemo(() => deliveries.data?.pages.flatMap((page) => page.data) ?? [], [deliveries.data]);
   const live = (deliveries.data?.pages.length ?? 0) <= LIVE_PAGE_LIMIT;
@@ -71,15 +73,20 @@ export function DeliveriesLog({ appId }: { appId: string }) {
       </div>
       <Card className="overflow-hidden">
         <FiltersBar filters={filters} update={update} endpoints={endpoints.data?.data ?? []} />
-        {deliveries.isError && deliveries.data ? (
+        {deliveries.isError && deliveries.data && !loadError ? (
           <div className="border-b border-slate-100 px-4 py-2">
             <RefreshFailed error={deliveries.error} />
           </div>
         ) : null}
-        {deliveries.isPending ? (
+        {loadError ? (
+          <div className="pb-8">
+            <ErrorState error={loadError} retry={() => void deliveries.refetch()} className="pb-4" />
+            <p role="status" data-testid="deliveries-retrying" className="text-center text-xs text-slate-500">
+              Retrying every few seconds: the log appears as soon as it loads.
+            </p>
+          </div>
+        ) : !deliveries.data ? (
           <SkeletonRows rows={8} />
-        ) : deliveries.isError && !deliveries.data ? (
-          <ErrorState error={deliveries.error} retry={() => void deliveries.refetch()} />
         ) : rows.length === 0 ? (
           <EmptyState
             icon={Inbox}

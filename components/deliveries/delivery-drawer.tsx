@@ -5,6 +5,7 @@ import Link from "next/link";
 import { toast } from "sonner";
 import { errorMessage } from "@/lib/client/api";
 import { useDelivery, useRedeliver } from "@/lib/client/deliveries";
+import { useLoadError } from "@/lib/client/use-load-error";
 import type { Delivery, Endpoint } from "@/lib/client/types";
 import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -18,6 +19,7 @@ import { AttemptTimeline } from "./attempt-timeline";
 
 export function DeliveryDrawer({ appId, deliveryId, endpointsById, onClose }: { appId: string; deliveryId: string | null; endpointsById: Map<string, Endpoint>; onClose: () => void }) {
   const delivery = useDelivery(appId, deliveryId);
+  const loadError = useLoadError(delivery, deliveryId ?? "");
   return (
     <Dialog open={Boolean(deliveryId)} onOpenChange={(open) => (open ? undefined : onClose())}>
       {deliveryId ? (
@@ -39,8 +41,8 @@ export function DeliveryDrawer({ appId, deliveryId, endpointsById, onClose }: { 
               {delivery.isError ? <RefreshFailed error={delivery.error} /> : null}
               <DeliveryDetail appId={appId} delivery={delivery.data} endpoint={delivery.data.endpointId ? endpointsById.get(delivery.data.endpointId) : undefined} />
             </div>
-          ) : delivery.isError ? (
-            <ErrorState error={delivery.error} retry={() => void delivery.refetch()} />
+          ) : loadError ? (
+            <ErrorState error={loadError} retry={() => void delivery.refetch()} />
           ) : (
             <SkeletonRows rows={6} />
           )}

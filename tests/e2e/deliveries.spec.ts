@@ -182,6 +182,37 @@ test("an open delivery stays on screen, with a notice, while its refresh fails",
   await page.keyboard.press("Escape");
 });
 
+test("while the log cannot load, the error stays on screen with a retry notice, then the log appears", async ({ page }) => {
+  let refused = 0;
+  const listUrl = (url: URL) => url.pathname === `/api/v1/apps/${app.id}/deliveries`;
+  await page.route(listUrl, (route) => {
+    refused += 1;
+    return route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: { code: "unavailable", message: "database restarting" } }) });
+  });
+  await deliveriesPage(page);
+  await expect(page.getByRole("alert").filter({ hasText: "Could not load this" })).toContainText("database restarting");
+  await expect(page.getByTestId("deliveries-retrying")).toBeVisible();
+  const refusedBefore = refused;
+  // Every animation frame for 7 s (retries and the 2 s refresh run meanwhile): never a skeleton instead.
+  const framesWithoutError = await page.evaluate(async () => {
+    let missing = 0;
+    const end = performance.now() + 7000;
+    while (performance.now() < end) {
+      await new Promise(requestAnimationFrame);
+      const alerts = [...document.querySelectorAll('[role="alert"]')];
+      if (!alerts.some((alert) => alert.textContent?.includes("Could not load this"))) missing += 1;
+    }
+    return missing;
+  });
+  expect(refused - refusedBefore).toBeGreaterThanOrEqual(2);
+  expect(framesWithoutError).toBe(0);
+
+  await page.unroute(listUrl);
+  await expect(page.getByTestId("delivery-row").first()).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByText("Could not load this")).toHaveCount(0);
+  await expect(page.getByTestId("deliveries-retrying")).toHaveCount(0);
+});
+
 test("a time preset stays a rolling preset across reloads, and the time select shows it whole", async ({ page }) => {
   await deliveriesPage(page);
   await expect(page.getByTestId("delivery-row").first()).toBeVisible();
