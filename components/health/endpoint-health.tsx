@@ -13,7 +13,7 @@ import { Select } from "@/components/ui/input";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton, SkeletonRows } from "@/components/ui/skeleton";
 import { Banner, EmptyState, ErrorState } from "@/components/ui/states";
-import { EndpointStatus, endpointTarget } from "@/components/endpoints/endpoint-status";
+import { EndpointStatus, endpointTarget, isAutoDisabled } from "@/components/endpoints/endpoint-status";
 import { LatencyChart, SuccessRateChart } from "./health-charts";
 
 const WINDOWS = [
@@ -73,7 +73,7 @@ function HealthPanel({ endpoint, window }: { endpoint: Endpoint; window: string 
   return (
     <div className="space-y-6">
       {!endpoint.enabled ? (
-        <Banner tone={endpoint.disabledReason ? "red" : "amber"} title={endpoint.disabledReason ? "Disabled automatically" : "Disabled"}>
+        <Banner tone={isAutoDisabled(endpoint) ? "red" : "amber"} title={isAutoDisabled(endpoint) ? "Disabled automatically" : "Disabled"}>
           {endpoint.disabledReason ?? "This endpoint is disabled; no deliveries are sent."}
         </Banner>
       ) : null}

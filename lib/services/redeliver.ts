@@ -17,7 +17,9 @@ export async function redeliver(principal: Principal, appId: string, deliveryId:
     throw new AppError("conflict", `The endpoint of delivery ${deliveryId} was deleted; it cannot be sent again`);
   }
   if (!delivery.endpoint.enabled) {
-    throw new AppError("conflict", `Endpoint ${delivery.endpointId} is disabled (${delivery.endpoint.disabledReason ?? "by an operator"}); enable it before redelivering`);
+    const name = delivery.endpoint.description ? `"${delivery.endpoint.description}"` : delivery.endpoint.id;
+    const why = delivery.endpoint.disabledReason ?? "by an operator";
+    throw new AppError("conflict", `Its endpoint ${name} is disabled (${why.replace(/\.$/, "")}). Enable the endpoint, then redeliver.`);
   }
   const updated = await db.$transaction(async (tx) => {
     const changed = await tx.delivery.updateMany({
