@@ -27,8 +27,9 @@ const eventList = z
   .min(1, "must contain at least one event")
   .max(MAX_EVENTS_PER_REQUEST, `must contain at most ${MAX_EVENTS_PER_REQUEST} events`);
 
+/** An event object sent bare: it has a name or a channel, and no `events` (else the envelope reports what is missing). */
 const isSingleEvent = (body: unknown): body is Record<string, unknown> =>
-  body !== null && typeof body === "object" && !Array.isArray(body) && !("events" in body);
+  body !== null && typeof body === "object" && !Array.isArray(body) && !("events" in body) && ("name" in body || "channel" in body);
 
 /**
  * A single event object in place of an envelope becomes `wrap(event)`. Checked as an event first,

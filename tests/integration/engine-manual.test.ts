@@ -68,7 +68,7 @@ describe("recover", () => {
     expect(bad.body.error.details[0].field).toBe("since");
     const unknownType = await call(recoverRoute.POST, "POST", "/", { params: { appId: app.id, endpointId: endpoint.id }, body: { since, eventTypes: ["channel_occupied", "nope"] } });
     expect(unknownType.status).toBe(422);
-    expect(unknownType.body.error.details).toEqual([{ field: "eventTypes.1", issue: "'nope' is not in the event type catalog" }]);
+    expect(unknownType.body.error.details).toEqual([{ field: "eventTypes.1", issue: "'nope' is not in the event type catalog, nor the event of any delivery of this app" }]);
 
     const started = await call(recoverRoute.POST, "POST", "/", { params: { appId: app.id, endpointId: endpoint.id }, body: { since, eventTypes: ["channel_occupied"] } });
     expect(started.status).toBe(202);
@@ -77,6 +77,14 @@ describe("recover", () => {
     await eventually(async () => (await db.delivery.count({ where: { endpointId: endpoint.id, status: "succeeded" } })) === 2);
     expect(await db.delivery.count({ where: { endpointId: endpoint.id, status: "failed" } })).toBe(1);
     expect(engine.receiver.at(hook)).toHaveLength(5);
+
+    // A type deleted from the catalog since still names the deliveries made of it.
+    await db.delivery.updateMany({ where: { endpointId: endpoint.id, status: "failed", eventNames: { has: "channel_vacated" } }, data: { eventNames: ["order.retired"] } });
+    const retired = await call(recoverRoute.POST, "POST", "/", { params: { appId: app.id, endpointId: endpoint.id }, body: { since, eventTypes: ["order.retired"] } });
+    expect(retired.status).toBe(202);
+    await eventually(() => db.backgroundJob.findFirst({ where: { id: retired.body.jobId, status: "succeeded" } }));
+    await eventually(async () => (await db.delivery.count({ where: { endpointId: endpoint.id, status: "succeeded" } })) === 3);
+    expect(engine.receiver.at(hook)).toHaveLength(6);
   });
 });
 

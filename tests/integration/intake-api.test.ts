@@ -50,6 +50,9 @@ describe("native ingest", () => {
     const bad = await ingest(app.id, { channel: "presence-room" });
     expect(bad.status).toBe(422);
     expect(bad.body.error.details).toEqual([{ field: "name", issue: expect.any(String) }]);
+    // Neither an envelope nor an event: what is missing is the events.
+    const empty = await ingest(app.id, {});
+    expect(empty.body.error.details).toEqual([{ field: "events", issue: expect.any(String) }]);
     expect(await db.event.count({ where: { appId: app.id } })).toBe(1);
   });
 
@@ -141,6 +144,10 @@ describe("Pusher-compatible intake", () => {
     const refused = await pusherPost(app.id, noChannel, headers(noChannel));
     expect(refused.status).toBe(422);
     expect(refused.body.error.details).toEqual([{ field: "channel", issue: expect.any(String) }]);
+    const noEvents = JSON.stringify({ time_ms: 1678886400000, event: [] });
+    const misnamed = await pusherPost(app.id, noEvents, headers(noEvents));
+    expect(misnamed.status).toBe(422);
+    expect(misnamed.body.error.details).toEqual([{ field: "events", issue: expect.any(String) }]);
   });
 
   it("answers 401 to a bad or missing signature or key and stores nothing", async () => {
