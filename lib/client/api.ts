@@ -54,21 +54,38 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
 const SIGN_IN_SENT_KEY = "herald:sent-to-sign-in";
 const SIGN_IN_LOOP_MS = 15_000;
 let sentToSignIn = false;
+let cameStraightBack = false;
 
 /**
  * The browser sends no token, so a 401 means the session cookie is gone or expired: go to /login,
- * which brings the operator back here. Once per page (polling queries would ask again), and not
- * again within seconds of the last time, so a server that keeps refusing cannot cause a loop.
+ * which brings the operator back here. Once per page (polling queries would ask again). A page
+ * that gets a 401 within seconds of such a trip came straight back (the sign-in page saw a session
+ * the API refuses): from then on this page shows the error instead, so nothing can loop. Storage
+ * the browser blocks counts as a trip just made.
  */
 function sendToSignIn(): boolean {
-  if (typeof window === "undefined") return false;
+  if (typeof window === "undefined" || cameStraightBack) return false;
   if (sentToSignIn) return true;
-  const last = Number(window.sessionStorage.getItem(SIGN_IN_SENT_KEY) ?? 0);
-  if (Date.now() - last < SIGN_IN_LOOP_MS) return false;
+  if (Date.now() - lastTripToSignIn() < SIGN_IN_LOOP_MS) {
+    cameStraightBack = true;
+    return false;
+  }
   sentToSignIn = true;
-  window.sessionStorage.setItem(SIGN_IN_SENT_KEY, String(Date.now()));
+  try {
+    window.sessionStorage.setItem(SIGN_IN_SENT_KEY, String(Date.now()));
+  } catch {
+    // storage blocked: the trip still happens, once
+  }
   window.location.assign(loginUrl(`${window.location.pathname}${window.location.search}${window.location.hash}`));
   return true;
+}
+
+function lastTripToSignIn(): number {
+  try {
+    return Number(window.sessionStorage.getItem(SIGN_IN_SENT_KEY) ?? 0);
+  } catch {
+    return Date.now();
+  }
 }
 
 function safeJson(text: string): unknown {

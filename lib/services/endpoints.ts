@@ -7,6 +7,7 @@ import type { Principal } from "../auth/principal";
 import { Prisma, type Endpoint } from "../generated/prisma/client";
 import type { ChannelFilter } from "../matching";
 import type { LambdaConfig } from "../delivery/types";
+import { literalDestinationRefusal } from "../delivery/destinations";
 import type { Batching } from "../validation/common";
 import type { CreateEndpointInput, EndpointView, UpdateEndpointInput } from "../validation/endpoints";
 import { getAppRecord } from "./apps";
@@ -126,8 +127,35 @@ function changesMade(before: Endpoint, after: Endpoint): Record<string, unknown>
 const jsonOrDbNull = (value: unknown) => (value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
 
 /** Inserts a validated endpoint inside a caller's transaction (the API and the import share it). */
+type Destinations = { url?: string | null; lambda?: { endpointUrl?: string } | null };
+
+/**
+ * URLs naming an IP address the private-address guard refuses: every delivery to them would fail
+ * through the whole retry schedule (the guard's answer for a literal cannot change), so they are
+ * refused when saved. A URL kept as stored is not judged again: an endpoint saved while its
+ * address was allowed can still be edited. Host names are judged at each delivery.
+ */
+export function destinationIssues(input: Destinations, stored: Destinations = {}): { field: string; issue: string }[] {
+  const checks: [string, string | null | undefined, string | null | undefined][] = [
+    ["url", input.url, stored.url],
+    ["lambda.endpointUrl", input.lambda?.endpointUrl, stored.lambda?.endpointUrl],
+  ];
+  return checks.flatMap(([field, url, kept]) => {
+    if (!url || url === kept || !URL.canParse(url)) return [];
+    const host = new URL(url).hostname;
+    if (!literalDestinationRefusal(host)) return [];
+    return [{ field, issue: `points at ${host}, a private, loopback or link-local address Herald does not deliver to; add it to HERALD_ALLOWED_DESTINATIONS to allow it` }];
+  });
+}
+
+function assertDestinationsAllowed(input: Destinations, stored?: Destinations): void {
+  const issues = destinationIssues(input, stored);
+  if (issues.length) throw new AppError("validation_failed", issues.map((entry) => `${entry.field} ${entry.issue}`).join("; "), issues);
+}
+
 export async function insertEndpoint(tx: Tx, principal: Principal | string, appId: string, input: CreateEndpointInput) {
   rejectMaskedHeaderValues(input.headers);
+  assertDestinationsAllowed(input);
   if (input.lambda && Object.keys(input.headers).length) {
     throw validationError("headers", "Lambda endpoints do not send HTTP headers; remove them");
   }
@@ -196,23 +224,27 @@ function enabledUpdate(current: Endpoint, enabled: boolean | undefined, actor: s
 }
 
 export async function updateEndpoint(principal: Principal, appId: string, endpointId: string, input: UpdateEndpointInput) {
-  const current = await getEndpointRecord(appId, endpointId);
+  await getEndpointRecord(appId, endpointId);
   if (input.eventTypes) await assertEventTypesKnown(input.eventTypes);
-  const data: Prisma.EndpointUpdateInput = {
-    description: input.description,
-    eventTypes: input.eventTypes,
-    filter: input.filter as Prisma.InputJsonValue | undefined,
-    headersEncrypted: headerUpdate(current, input),
-    timeoutMs: input.timeoutMs,
-    retryScheduleSeconds: input.retry === undefined ? undefined : jsonOrDbNull(input.retry?.scheduleSeconds ?? null),
-    retryMaxAgeSeconds: input.retry === undefined ? undefined : (input.retry?.maxAgeSeconds ?? null),
-    batching: input.batching === undefined ? undefined : jsonOrDbNull(input.batching),
-    standardWebhooksEnabled: input.standardWebhooks?.enabled,
-    ...enabledUpdate(current, input.enabled, principal.id),
-    ...(input.url !== undefined ? { kind: "http" as const, url: input.url, lambda: Prisma.DbNull } : {}),
-    ...(input.lambda !== undefined ? { kind: "lambda" as const, url: null, lambda: input.lambda as Prisma.InputJsonValue } : {}),
-  };
   const endpoint = await db.$transaction(async (tx) => {
+    // Read under the row lock: the header merge and the audit's "from" must see the row this write replaces.
+    await tx.$queryRaw`SELECT 1 FROM endpoints WHERE id = ${endpointId}::uuid FOR UPDATE`;
+    const current = await tx.endpoint.findUniqueOrThrow({ where: { id: endpointId } });
+    assertDestinationsAllowed(input, { url: current.url, lambda: current.lambda as LambdaConfig | null });
+    const data: Prisma.EndpointUpdateInput = {
+      description: input.description,
+      eventTypes: input.eventTypes,
+      filter: input.filter as Prisma.InputJsonValue | undefined,
+      headersEncrypted: headerUpdate(current, input),
+      timeoutMs: input.timeoutMs,
+      retryScheduleSeconds: input.retry === undefined ? undefined : jsonOrDbNull(input.retry?.scheduleSeconds ?? null),
+      retryMaxAgeSeconds: input.retry === undefined ? undefined : (input.retry?.maxAgeSeconds ?? null),
+      batching: input.batching === undefined ? undefined : jsonOrDbNull(input.batching),
+      standardWebhooksEnabled: input.standardWebhooks?.enabled,
+      ...enabledUpdate(current, input.enabled, principal.id),
+      ...(input.url !== undefined ? { kind: "http" as const, url: input.url, lambda: Prisma.DbNull } : {}),
+      ...(input.lambda !== undefined ? { kind: "lambda" as const, url: null, lambda: input.lambda as Prisma.InputJsonValue } : {}),
+    };
     const updated = await tx.endpoint.update({ where: { id: endpointId }, data });
     await recordAudit(tx, principal, { action: "endpoint.updated", resourceType: "endpoint", resourceId: endpointId, appId, changes: changesMade(current, updated) });
     return updated;

@@ -6,7 +6,7 @@ import { createAppSchema } from "../validation/apps";
 import { createEndpointSchema, type CreateEndpointInput } from "../validation/endpoints";
 import { parseImportConfig, type ImportResult, type SockudoWebhook, type SoketiWebhook } from "../validation/import";
 import { recordAudit } from "./audit";
-import { insertEndpoint } from "./endpoints";
+import { destinationIssues, insertEndpoint } from "./endpoints";
 import { knownEventTypeNames } from "./event-types";
 
 // POST /api/v1/import: apps and their webhooks from a Sockudo or Soketi config.json, created in
@@ -89,6 +89,7 @@ async function planImport(body: unknown, known: Set<string>) {
         endpoint.error.issues.forEach((issue) => details.push({ field: [webhookPath, ...issue.path].join("."), issue: issue.message }));
         continue;
       }
+      for (const { field, issue } of destinationIssues(endpoint.data)) details.push({ field: `${webhookPath}.${field}`, issue });
       endpoint.data.eventTypes.forEach((name, index) => {
         if (!known.has(name)) details.push({ field: `${webhookPath}.event_types.${index}`, issue: `'${name}' is not in the event type catalog` });
       });

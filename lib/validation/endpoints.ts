@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { literalDestinationRefusal } from "../delivery/destinations";
 import { CHANNEL_TYPES, checkPattern } from "../matching";
 import { batchingSchema } from "./common";
 
@@ -60,23 +59,15 @@ export const headersSchema = z
   })
   .meta({ id: "EndpointHeaders", description: "Header name to value; values are write-only and read back masked" });
 
-/**
- * http(s) only, no credentials in the URL (they would leak into logs), and not an IP address the
- * private-address guard refuses: its answer for a literal cannot change, so every delivery would
- * fail. (A host name is judged by the address it resolves to, at each delivery.)
- */
+/** http(s) only, no credentials in the URL (they would leak into logs). */
 export const httpUrlSchema = z
   .url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" })
   .max(2048, "must be at most 2048 characters")
-  .superRefine((value, ctx) => {
+  .refine((value) => {
     // Runs even when the format check failed, so it must not throw on a malformed URL.
     const url = URL.canParse(value) ? new URL(value) : null;
-    if (!url) return;
-    if (url.username || url.password) ctx.addIssue({ code: "custom", message: "must not contain a user name or password; use a header for credentials" });
-    if (literalDestinationRefusal(url.hostname)) {
-      ctx.addIssue({ code: "custom", message: `points at ${url.hostname}, a private, loopback or link-local address Herald does not deliver to; add it to HERALD_ALLOWED_DESTINATIONS to allow it` });
-    }
-  });
+    return !url?.username && !url?.password;
+  }, "must not contain a user name or password; use a header for credentials");
 
 export const lambdaSchema = z
   .object({

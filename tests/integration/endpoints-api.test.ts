@@ -183,6 +183,17 @@ describe("endpoints API: bad input", () => {
     expect(refused.body.error.details).toEqual([{ field: "url", issue: expect.stringContaining("add it to HERALD_ALLOWED_DESTINATIONS") }]);
   });
 
+  it("lets an endpoint saved while its private address was allowed be edited, but not moved to another", async () => {
+    const { app, endpoint } = await makeAppWithEndpoint();
+    await db.endpoint.update({ where: { id: endpoint.id }, data: { url: "http://10.1.2.3/x" } });
+    // The dashboard's form sends the whole endpoint back, URL included.
+    const edited = await patch(app.id, endpoint.id, { description: "Renamed", url: "http://10.1.2.3/x" });
+    expect(edited.status).toBe(200);
+    const moved = await patch(app.id, endpoint.id, { url: "http://10.9.9.9/x" });
+    expect(moved.status).toBe(422);
+    expect(moved.body.error.details).toEqual([{ field: "url", issue: expect.stringContaining("10.9.9.9") }]);
+  });
+
   it("rejects event types missing from the catalog, naming the index", async () => {
     const app = await makeApp();
     const result = await create(app.id, { ...valid, eventTypes: ["channel_occupied", "no_such_event"] });

@@ -147,11 +147,13 @@ describe("import API", () => {
     const webhooks = second.app_manager.array.apps[0]!.webhooks as Array<Record<string, unknown>>;
     webhooks[0] = { url: "https://x.example.com", event_types: ["channel_occupied", "not_a_known_event"], headers: { Host: "evil" } };
     webhooks[3] = { url: "https://y.example.com", event_types: ["channel_occupied"], filter: { channel_pattern: "^(a+)+$" } };
+    webhooks[1] = { url: "http://169.254.169.254/latest", event_types: ["channel_occupied"] };
     const result = await runImport(config);
     expect(result.status).toBe(422);
     const fields = result.body.error.details.map((detail: { field: string }) => detail.field);
     expect(fields).toContain("app_manager.array.apps.1.webhooks.0.headers.Host");
     expect(fields).toContain("app_manager.array.apps.1.webhooks.3.filter.channelPattern");
+    expect(fields).toContain("app_manager.array.apps.1.webhooks.1.url");
     const ids = config.app_manager.array.apps.map((app) => app.id);
     expect(await db.app.count({ where: { id: { in: ids } } })).toBe(0);
 

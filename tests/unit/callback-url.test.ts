@@ -5,6 +5,8 @@ describe("pathOnThisSite", () => {
   it("keeps a path on this site, with its query and fragment", () => {
     expect(pathOnThisSite("/apps/a1/deliveries?status=failed#top")).toBe("/apps/a1/deliveries?status=failed#top");
     expect(pathOnThisSite(undefined)).toBe("/");
+    // ?callbackUrl=/a&callbackUrl=/b: an array, not a path (it used to throw: a 500 on /login).
+    expect(pathOnThisSite(["/a", "/b"])).toBe("/");
   });
 
   it("turns anything a browser would read as another site into /", () => {

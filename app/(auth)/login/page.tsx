@@ -7,7 +7,7 @@ import { pathOnThisSite } from "@/lib/auth/callback-url";
 export const metadata = { title: "Sign in" };
 export const dynamic = "force-dynamic";
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string | string[]; error?: string | string[] }> }) {
   const { callbackUrl, error } = await searchParams;
   // A session without a user (signed in with credentials that have since changed) is no session.
   if ((await getServerSession(authOptions))?.user?.email) redirect(pathOnThisSite(callbackUrl));
