@@ -9,6 +9,7 @@ import { toast } from "sonner";
 import { z } from "zod";
 import { revealAppSecret, useApp, useDeleteApp, useOverview, useRotateAppSecret, useUpdateApp } from "@/lib/client/apps";
 import { applyApiErrors, intakeUrl } from "@/lib/client/forms";
+import { LIMITS } from "@/lib/validation/common";
 import type { App } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -96,10 +97,11 @@ function Credentials({ app }: { app: App }) {
   );
 }
 
+const { batchDurationMs, batchSize } = LIMITS;
 const batchingSchema = z.object({
   enabled: z.boolean(),
-  durationMs: z.coerce.number<number>().int("Whole milliseconds").min(1, "At least 1 ms").max(60_000, "At most 60000 ms"),
-  maxBatchSize: z.coerce.number<number>().int("Whole number").min(1, "At least 1").max(1000, "At most 1000"),
+  durationMs: z.coerce.number<number>().int("Whole milliseconds").min(batchDurationMs.min, `At least ${batchDurationMs.min} ms`).max(batchDurationMs.max, `At most ${batchDurationMs.max} ms`),
+  maxBatchSize: z.coerce.number<number>().int("Whole number").min(batchSize.min, `At least ${batchSize.min}`).max(batchSize.max, `At most ${batchSize.max}`),
 });
 type BatchingValues = z.infer<typeof batchingSchema>;
 

@@ -1,4 +1,5 @@
 import type { ChannelType, Endpoint, EndpointInput } from "@/lib/client/types";
+import { LIMITS } from "@/lib/validation/common";
 
 // What the endpoint form edits, and its conversion to and from the API's endpoint JSON.
 
@@ -70,19 +71,6 @@ export function formFromEndpoint(endpoint: Endpoint): EndpointFormValues {
     enabled: endpoint.enabled,
   };
 }
-
-/**
- * The API's limits (lib/validation/endpoints.ts and common.ts), checked here first so the form can
- * name every wrong field at once in words; tests/unit/endpoint-form-model.test.ts keeps them in step.
- */
-export const LIMITS = {
-  timeoutMs: { min: 100, max: 60_000 },
-  retryDelaySeconds: { min: 0, max: 86_400 },
-  retryDelays: 25,
-  retryMaxAgeSeconds: { min: 60, max: 30 * 86_400 },
-  batchDurationMs: { min: 1, max: 60_000 },
-  batchSize: { min: 1, max: 1000 },
-} as const;
 
 export type FormIssue = { field: "url" | "lambda.functionName" | "eventTypes" | "timeoutMs" | "retrySchedule" | "retryMaxAge" | "batching.durationMs" | "batching.maxBatchSize"; message: string };
 

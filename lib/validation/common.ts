@@ -1,10 +1,29 @@
 import { z } from "zod";
 
+/** Numeric limits of endpoint and batching settings: the API's schemas and the dashboard's forms check these. */
+export const LIMITS = {
+  timeoutMs: { min: 100, max: 60_000 },
+  retryDelaySeconds: { min: 0, max: 86_400 },
+  retryDelays: 25,
+  retryMaxAgeSeconds: { min: 60, max: 30 * 86_400 },
+  batchDurationMs: { min: 1, max: 60_000 },
+  batchSize: { min: 1, max: 1000 },
+} as const;
+
+/** A whole number in range, with one message for every way to miss it ("must be a whole number of ms from 1 to 60000"). */
+export function wholeNumber(range: { min: number; max: number }, unit = "") {
+  const message = `must be a whole number${unit ? ` of ${unit}` : ""} from ${range.min} to ${range.max}`;
+  return z.number({ error: message }).int(message).min(range.min, message).max(range.max, message);
+}
+
+const batchDurationMs = wholeNumber(LIMITS.batchDurationMs, "ms");
+const batchSize = wholeNumber(LIMITS.batchSize);
+
 export const batchingSchema = z
   .object({
     enabled: z.boolean().default(true),
-    durationMs: z.number().int().min(1, "must be at least 1 ms").max(60_000, "must be at most 60000 ms").default(50),
-    maxBatchSize: z.number().int().min(1).max(1000, "must be at most 1000").default(100),
+    durationMs: batchDurationMs.default(50),
+    maxBatchSize: batchSize.default(100),
   })
   .strict()
   .meta({ id: "Batching" });
@@ -15,8 +34,8 @@ export type Batching = z.infer<typeof batchingSchema>;
 export const batchingPatchSchema = z
   .object({
     enabled: z.boolean(),
-    durationMs: z.number().int().min(1, "must be at least 1 ms").max(60_000, "must be at most 60000 ms"),
-    maxBatchSize: z.number().int().min(1).max(1000, "must be at most 1000"),
+    durationMs: batchDurationMs,
+    maxBatchSize: batchSize,
   })
   .partial()
   .strict()

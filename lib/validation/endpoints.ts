@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CHANNEL_TYPES, checkPattern } from "../matching";
-import { batchingSchema } from "./common";
+import { batchingSchema, LIMITS, wholeNumber } from "./common";
 
 // Endpoint schemas: used by the API, the import and the dashboard forms. Checks that need the
 // database (event types in the catalog) run in lib/services/endpoints.ts.
@@ -109,14 +109,10 @@ export const filterSchema = z
 export const retrySchema = z
   .object({
     scheduleSeconds: z
-      .array(z.number().int().min(0).max(86_400, "must be at most 86400 seconds (1 day)"))
-      .max(25, "must have at most 25 delays")
+      .array(wholeNumber(LIMITS.retryDelaySeconds, "seconds"))
+      .max(LIMITS.retryDelays, `must have at most ${LIMITS.retryDelays} delays`)
       .describe("Delays after each failed attempt; attempts = length + 1"),
-    maxAgeSeconds: z
-      .number()
-      .int()
-      .min(60, "must be at least 60 seconds")
-      .max(30 * 86_400, "must be at most 2592000 seconds (30 days)")
+    maxAgeSeconds: wholeNumber(LIMITS.retryMaxAgeSeconds, "seconds")
       .nullable()
       .optional()
       .describe("Stop retrying deliveries older than this; null = the global HERALD_MAX_DELIVERY_AGE_SECONDS"),
@@ -143,7 +139,7 @@ const eventTypesSchema = z
     });
   });
 
-const timeoutSchema = z.number().int().min(100, "must be at least 100 ms").max(60_000, "must be at most 60000 ms");
+const timeoutSchema = wholeNumber(LIMITS.timeoutMs, "ms");
 
 function requireOneTarget(input: { url?: string; lambda?: unknown }, ctx: z.RefinementCtx, required: boolean) {
   if (input.url !== undefined && input.lambda !== undefined) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LIMITS, wholeNumber } from "./common";
 
 // The two config.json shapes POST /api/v1/import accepts. Apps carry many server settings Herald
 // does not use, so app objects are loose; webhook objects are strict so a typo is a clear 422.
@@ -10,8 +11,8 @@ const eventTypes = z.array(z.string()).min(1, "must name at least one event type
 const globalBatching = z
   .object({
     enabled: z.boolean().optional(),
-    duration: z.number().int().min(1).max(60_000, "must be at most 60000 ms").optional(),
-    max_batch_size: z.number().int().min(1).max(1000).optional(),
+    duration: wholeNumber(LIMITS.batchDurationMs, "ms").optional(),
+    max_batch_size: wholeNumber(LIMITS.batchSize).optional(),
   })
   .strict();
 

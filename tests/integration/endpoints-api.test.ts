@@ -183,6 +183,16 @@ describe("endpoints API: bad input", () => {
     expect(refused.body.error.details).toEqual([{ field: "url", issue: expect.stringContaining("add it to HERALD_ALLOWED_DESTINATIONS") }]);
   });
 
+  it("says what a number field takes, whatever was wrong with it", async () => {
+    const app = await makeApp();
+    for (const timeoutMs of ["abc", 1.5, 50, 70_000]) {
+      const result = await create(app.id, { ...valid, timeoutMs });
+      expect(result.body.error.details, String(timeoutMs)).toEqual([{ field: "timeoutMs", issue: "must be a whole number of ms from 100 to 60000" }]);
+    }
+    const batch = await create(app.id, { ...valid, batching: { enabled: true, durationMs: 50, maxBatchSize: 0 } });
+    expect(batch.body.error.details).toEqual([{ field: "batching.maxBatchSize", issue: "must be a whole number from 1 to 1000" }]);
+  });
+
   it("lets an endpoint saved while its private address was allowed be edited, but not moved to another", async () => {
     const { app, endpoint } = await makeAppWithEndpoint();
     await db.endpoint.update({ where: { id: endpoint.id }, data: { url: "http://10.1.2.3/x" } });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createEndpointSchema } from "@/lib/validation/endpoints";
-import { emptyEndpointForm, formIssues, inputFromForm, LIMITS, type EndpointFormValues } from "@/components/endpoints/form-model";
+import { emptyEndpointForm, formIssues, inputFromForm, type EndpointFormValues } from "@/components/endpoints/form-model";
+import { LIMITS } from "@/lib/validation/common";
 
 // The endpoint form checks numbers itself to name each field in words; it must agree with the API.
 
