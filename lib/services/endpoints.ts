@@ -12,7 +12,7 @@ import type { Batching } from "../validation/common";
 import type { CreateEndpointInput, EndpointView, UpdateEndpointInput } from "../validation/endpoints";
 import { getAppRecord } from "./apps";
 import { changedFields, recordAudit } from "./audit";
-import { knownEventTypeNames } from "./event-types";
+import { assertEventTypesKnown } from "./event-types";
 import { pageArgs, toPage, type PageRequest } from "./pagination";
 import { chunk, compareSeq, deliveryRows, effectiveBatching, insertDeliveriesCte, type StoredEvent } from "./routing";
 
@@ -83,14 +83,6 @@ export async function listEndpoints(appId: string, page: PageRequest) {
   return toPage(rows, page, (endpoint) => presentEndpoint(endpoint));
 }
 
-/** 422 naming eventTypes.<index> for every name missing from the catalog. */
-export async function assertEventTypesKnown(eventTypes: string[], field = "eventTypes"): Promise<void> {
-  const known = await knownEventTypeNames();
-  const details = eventTypes.flatMap((name, index) =>
-    known.has(name) ? [] : [{ field: `${field}.${index}`, issue: `'${name}' is not in the event type catalog` }],
-  );
-  if (details.length) throw new AppError("validation_failed", `Unknown event types: ${details.map((detail) => detail.issue).join("; ")}`, details);
-}
 
 function rejectMaskedHeaderValues(headers: Record<string, string>): void {
   const masked = Object.keys(headers).find((name) => isMasked(headers[name]!));
@@ -126,7 +118,6 @@ function changesMade(before: Endpoint, after: Endpoint): Record<string, unknown>
 
 const jsonOrDbNull = (value: unknown) => (value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
 
-/** Inserts a validated endpoint inside a caller's transaction (the API and the import share it). */
 type Destinations = { url?: string | null; lambda?: { endpointUrl?: string } | null };
 
 /**
@@ -153,6 +144,7 @@ function assertDestinationsAllowed(input: Destinations, stored?: Destinations): 
   if (issues.length) throw new AppError("validation_failed", issues.map((entry) => `${entry.field} ${entry.issue}`).join("; "), issues);
 }
 
+/** Inserts a validated endpoint inside a caller's transaction (the API and the import share it). */
 export async function insertEndpoint(tx: Tx, principal: Principal | string, appId: string, input: CreateEndpointInput) {
   rejectMaskedHeaderValues(input.headers);
   assertDestinationsAllowed(input);
@@ -277,11 +269,14 @@ export async function deleteEndpoint(principal: Principal, appId: string, endpoi
     });
     // The events its window held stay in the log too, as cancelled deliveries (a batch each).
     // Chunked as a flush would have: the endpoint's batch size, or the app's when it has none.
-    const app = await tx.app.findUniqueOrThrow({ where: { id: appId } });
-    const { maxBatchSize } = effectiveBatching({ batching: endpoint.batching as Batching | null }, app);
-    const batches = chunk(waiting.sort((a, b) => compareSeq(a.seq, b.seq)), maxBatchSize);
-    const rows = deliveryRows(batches.map((events) => ({ endpoint, events, failedReason: reason }))).map((row) => ({ ...row, status: "cancelled" }));
-    if (rows.length > 0) await tx.$executeRawUnsafe(`WITH ${insertDeliveriesCte("cancelled", "$1", "$2")} SELECT 1`, appId, JSON.stringify(rows));
+    let rows: unknown[] = [];
+    if (waiting.length > 0) {
+      const app = await tx.app.findUniqueOrThrow({ where: { id: appId } });
+      const { maxBatchSize } = effectiveBatching({ batching: endpoint.batching as Batching | null }, app);
+      const batches = chunk(waiting.sort((a, b) => compareSeq(a.seq, b.seq)), maxBatchSize);
+      rows = deliveryRows(batches.map((events) => ({ endpoint, events, failedReason: reason }))).map((row) => ({ ...row, status: "cancelled" }));
+      await tx.$executeRawUnsafe(`WITH ${insertDeliveriesCte("cancelled", "$1", "$2")} SELECT 1`, appId, JSON.stringify(rows));
+    }
     await tx.endpoint.delete({ where: { id: endpointId } });
     await recordAudit(tx, principal, { action: "endpoint.deleted", resourceType: "endpoint", resourceId: endpointId, appId, changes: { cancelledDeliveries: cancelled.count + rows.length } });
   });

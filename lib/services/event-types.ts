@@ -142,6 +142,24 @@ export async function knownEventTypeNames(): Promise<Set<string>> {
   return new Set(rows.map((row) => row.name));
 }
 
+/**
+ * 422 naming eventTypes.<index> for every name missing from the catalog. `stillNamed` may accept a
+ * name the catalog no longer has (Recover: a type deleted since still names its deliveries).
+ */
+export async function assertEventTypesKnown(
+  eventTypes: string[],
+  options: { stillNamed?: { test: (name: string) => Promise<boolean>; where: string } } = {},
+): Promise<void> {
+  const known = await knownEventTypeNames();
+  const details: { field: string; issue: string }[] = [];
+  for (const [index, name] of eventTypes.entries()) {
+    if (known.has(name) || (await options.stillNamed?.test(name))) continue;
+    const where = options.stillNamed ? `, nor ${options.stillNamed.where}` : "";
+    details.push({ field: `eventTypes.${index}`, issue: `'${name}' is not in the event type catalog${where}` });
+  }
+  if (details.length) throw new AppError("validation_failed", `Unknown event types: ${details.map((detail) => detail.issue).join("; ")}`, details);
+}
+
 type CachedValidator = { updatedAt: number; checkedAt: number; validate: ValidateFunction | null };
 const validators = new Map<string, CachedValidator>();
 const RECHECK_MS = 3000;

@@ -38,7 +38,13 @@ export async function startRecovery(principal: Principal, appId: string, endpoin
     const { getAppRecord } = await import("./apps");
     await getAppRecord(appId);
   }
-  if (input.eventTypes) await assertRecoverableEventTypes(appId, input.eventTypes);
+  if (input.eventTypes) {
+    // A name that matches nothing would recover nothing, silently (a typo, say): refused. A type
+    // deleted from the catalog since still names the deliveries made of it.
+    const { assertEventTypesKnown } = await import("./event-types");
+    const deliveryNamed = async (name: string) => (await db.delivery.findFirst({ where: { appId, eventNames: { has: name } }, select: { id: true } })) !== null;
+    await assertEventTypesKnown(input.eventTypes, { stillNamed: { test: deliveryNamed, where: "the event of any delivery of this app" } });
+  }
   const params: RecoverParams = {
     endpointId,
     since: input.since.toISOString(),
@@ -62,22 +68,6 @@ export async function startRecovery(principal: Principal, appId: string, endpoin
     logger.warn({ err: error, jobId: job.id }, "recover job not enqueued; the reconciler will start it"),
   );
   return { jobId: job.id };
-}
-
-/**
- * An event type that names nothing would recover nothing, silently (a typo, say): refused. A type
- * deleted from the catalog since still names the deliveries made of it, so those are accepted.
- */
-async function assertRecoverableEventTypes(appId: string, names: string[]): Promise<void> {
-  const { knownEventTypeNames } = await import("./event-types");
-  const known = await knownEventTypeNames();
-  const details: { field: string; issue: string }[] = [];
-  for (const [index, name] of names.entries()) {
-    if (known.has(name)) continue;
-    const used = await db.delivery.findFirst({ where: { appId, eventNames: { has: name } }, select: { id: true } });
-    if (!used) details.push({ field: `eventTypes.${index}`, issue: `'${name}' is not in the event type catalog, nor the event of any delivery of this app` });
-  }
-  if (details.length) throw new AppError("validation_failed", `Unknown event types: ${details.map((detail) => detail.issue).join("; ")}`, details);
 }
 
 const PAGE = 500;
