@@ -32,9 +32,13 @@ type WaitingItem = StoredEvent & { itemId: string };
  */
 export async function flushEndpointBatch(endpointId: string, options: { final?: boolean } = {}): Promise<FlushResult> {
   return hotTransaction(async (client) => {
+    // One flush of an endpoint at a time (across workers): two at once each took part of the
+    // waiting items (SKIP LOCKED) and could send a later part before an earlier one. The lock is
+    // taken in the config read; the items are read by the next statement, after a wait.
     const { rows: configRows } = await client.query<{ endpoint: RoutingEndpoint; app: RoutingApp }>(
-      `SELECT ${ENDPOINT_JSON} AS endpoint, ${APP_JSON} AS app FROM endpoints e JOIN apps a ON a.id = e.app_id WHERE e.id = $1::uuid`,
-      [endpointId],
+      `SELECT pg_advisory_xact_lock(hashtextextended($2, 0)), ${ENDPOINT_JSON} AS endpoint, ${APP_JSON} AS app
+       FROM endpoints e JOIN apps a ON a.id = e.app_id WHERE e.id = $1::uuid`,
+      [endpointId, `flush|${endpointId}`],
     );
     const config = configRows[0];
     if (!config) return { deliveries: [], taken: 0, remaining: 0, windowMs: 0, maxBatchSize: 0 };
