@@ -2,7 +2,15 @@ import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
   // Kept out of the server bundle: native/dynamic requires and the worker-only SDKs.
-  serverExternalPackages: ["pino", "bullmq", "ioredis", "pg", "@prisma/adapter-pg", "recheck", "@aws-sdk/client-lambda"],
+  serverExternalPackages: [
+    "pino",
+    "bullmq",
+    "ioredis",
+    "pg",
+    "@prisma/adapter-pg",
+    "recheck",
+    "@aws-sdk/client-lambda",
+  ],
   poweredByHeader: false,
   // No framing (clickjacking), no MIME sniffing, no full URLs in Referer to other sites. A script
   // CSP would need nonces on Next's inline scripts; frame-ancestors is the part that matters here.

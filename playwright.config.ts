@@ -22,12 +22,24 @@ export default defineConfig({
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     },
   },
   projects: [
     { name: "setup", testMatch: /auth\.setup\.ts/ },
-    { name: "dashboard", dependencies: ["setup"], use: { storageState: "test-results/.auth/admin.json" } },
+    {
+      name: "dashboard",
+      dependencies: ["setup"],
+      use: { storageState: "test-results/.auth/admin.json" },
+    },
   ],
   webServer: [
     {

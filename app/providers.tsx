@@ -14,7 +14,8 @@ export function Providers({ children }: { children: ReactNode }) {
           queries: {
             staleTime: 5_000,
             // 4xx answers will not change by asking again.
-            retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+            retry: (count, error) =>
+              !(error instanceof ApiError && error.status < 500) && count < 2,
             refetchOnWindowFocus: true,
           },
         },

@@ -27,14 +27,27 @@ export type ReceiverSnapshot = {
   lastArrivalMs: number | null;
 };
 
-export type ReceiverCommand = { id: number; command: "snapshot" | "latencies" | "reset"; path: string };
+export type ReceiverCommand = {
+  id: number;
+  command: "snapshot" | "latencies" | "reset";
+  path: string;
+};
 
 const statsByPath = new Map<string, PathStats>();
 
 function statsFor(path: string): PathStats {
   let stats = statsByPath.get(path);
   if (!stats) {
-    stats = { requests: 0, events: 0, distinct: new Set(), unparsable: 0, unsigned: 0, firstArrivalMs: null, lastArrivalMs: null, latenciesMs: [] };
+    stats = {
+      requests: 0,
+      events: 0,
+      distinct: new Set(),
+      unparsable: 0,
+      unsigned: 0,
+      firstArrivalMs: null,
+      lastArrivalMs: null,
+      latenciesMs: [],
+    };
     statsByPath.set(path, stats);
   }
   return stats;
@@ -58,7 +71,8 @@ function record(path: string, body: string, signed: boolean, arrivalMs: number):
   }
   stats.events += events.length;
   for (const event of events) {
-    // data arrives JSON-encoded as a string ({"s": sequence, "t": sent-at ms}), per the Pusher format.
+    // data arrives JSON-encoded as a string ({"s": sequence, "t": sent-at ms}), per the Pusher
+    // format.
     if (typeof event.data !== "string") continue;
     let marker: { s?: unknown; t?: unknown };
     try {
@@ -93,7 +107,12 @@ const server = createServer((req, res) => {
     res.writeHead(200, { "content-length": "0" });
     res.end();
     const path = (req.url ?? "/").split("?")[0]!;
-    record(path, Buffer.concat(chunks).toString("utf8"), typeof req.headers["x-pusher-signature"] === "string", arrivalMs);
+    record(
+      path,
+      Buffer.concat(chunks).toString("utf8"),
+      typeof req.headers["x-pusher-signature"] === "string",
+      arrivalMs,
+    );
   });
 });
 server.keepAliveTimeout = 60_000;
@@ -101,7 +120,11 @@ server.keepAliveTimeout = 60_000;
 process.on("message", (message: ReceiverCommand) => {
   if (message.command === "reset") statsByPath.delete(message.path);
   const reply =
-    message.command === "latencies" ? statsFor(message.path).latenciesMs : message.command === "snapshot" ? snapshot(message.path) : null;
+    message.command === "latencies"
+      ? statsFor(message.path).latenciesMs
+      : message.command === "snapshot"
+        ? snapshot(message.path)
+        : null;
   process.send?.({ id: message.id, reply });
 });
 process.on("disconnect", () => process.exit(0));

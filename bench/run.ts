@@ -1,9 +1,33 @@
 import path from "node:path";
 import { HeraldApi } from "./load/herald-api";
 import { ensureBuild } from "./load/build";
-import { BENCH_TOKEN, clearQueues, heraldEnv, resetDatabase, startWeb, startWorker, waitForHealth, workerConnections } from "./load/herald";
-import { measureBulkIngest, measureCeiling, measureLatency, measureThroughput, warmUp, type PhaseContext } from "./load/phases";
-import { killChildrenOnExit, freePort, sampleMemory, sleep, stopProcess, type Component, type Started } from "./load/processes";
+import {
+  BENCH_TOKEN,
+  clearQueues,
+  heraldEnv,
+  resetDatabase,
+  startWeb,
+  startWorker,
+  waitForHealth,
+  workerConnections,
+} from "./load/herald";
+import {
+  measureBulkIngest,
+  measureCeiling,
+  measureLatency,
+  measureThroughput,
+  warmUp,
+  type PhaseContext,
+} from "./load/phases";
+import {
+  killChildrenOnExit,
+  freePort,
+  sampleMemory,
+  sleep,
+  stopProcess,
+  type Component,
+  type Started,
+} from "./load/processes";
 import { busyMs, printProfile, summarizeProfiles } from "./load/profile-summary";
 import { startReceiver } from "./load/forked";
 import { buildRows, printBreakdownTable, printCpuTable, type Results } from "./load/summary";
@@ -17,7 +41,8 @@ const number = (name: string, fallback: number) => {
   const value = process.env[name];
   if (value === undefined || value === "") return fallback;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a positive number, got '${value}'`);
+  if (!Number.isFinite(parsed) || parsed <= 0)
+    throw new Error(`${name} must be a positive number, got '${value}'`);
   return parsed;
 };
 
@@ -35,20 +60,35 @@ const config = {
   twoWorkers: process.env.BENCH_TWO_WORKERS !== "0",
   profile: (process.env.BENCH_PROFILE ?? "").split(",").filter(Boolean) as ("worker" | "web")[],
   build: (process.env.BENCH_BUILD ?? "auto") as "auto" | "always" | "never",
-  databaseUrl: process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/herald_bench",
+  databaseUrl:
+    process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/herald_bench",
   redisUrl: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
 };
 
 // Tuning knobs (concurrency, pool size, ...) pass through; what the benchmark fixes does not.
-const FIXED = new Set(["HERALD_API_TOKEN", "HERALD_ENCRYPTION_KEY", "HERALD_QUEUE_PREFIX", "HERALD_SKIP_DOTENV", "HERALD_ALLOWED_DESTINATIONS"]);
+const FIXED = new Set([
+  "HERALD_API_TOKEN",
+  "HERALD_ENCRYPTION_KEY",
+  "HERALD_QUEUE_PREFIX",
+  "HERALD_SKIP_DOTENV",
+  "HERALD_ALLOWED_DESTINATIONS",
+]);
 const passThrough = Object.fromEntries(
-  Object.entries(process.env).filter(([name, value]) => /^(HERALD_|DATABASE_POOL_SIZE$)/.test(name) && !FIXED.has(name) && value !== undefined),
+  Object.entries(process.env).filter(
+    ([name, value]) =>
+      /^(HERALD_|DATABASE_POOL_SIZE$)/.test(name) && !FIXED.has(name) && value !== undefined,
+  ),
 ) as Record<string, string>;
 
 const startedAt = new Date();
 const QUEUE_PREFIX_FAMILY = "heraldbench";
 const queuePrefix = `${QUEUE_PREFIX_FAMILY}_${startedAt.getTime()}`;
-const profileDir = path.resolve("bench", "results", "profiles", startedAt.toISOString().replaceAll(":", "-"));
+const profileDir = path.resolve(
+  "bench",
+  "results",
+  "profiles",
+  startedAt.toISOString().replaceAll(":", "-"),
+);
 const errors: Record<string, string> = {};
 
 async function attempt<T>(name: string, run: () => Promise<T>): Promise<T | null> {
@@ -72,10 +112,19 @@ await resetDatabase(config.databaseUrl);
 await clearQueues(config.redisUrl, QUEUE_PREFIX_FAMILY);
 
 const webPort = await freePort();
-const env = heraldEnv({ databaseUrl: config.databaseUrl, redisUrl: config.redisUrl, queuePrefix, webPort, extraEnv: passThrough });
-const profileArgs = (what: "worker" | "web") => (config.profile.includes(what) ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}/${what}`] : []);
+const env = heraldEnv({
+  databaseUrl: config.databaseUrl,
+  redisUrl: config.redisUrl,
+  queuePrefix,
+  webPort,
+  extraEnv: passThrough,
+});
+const profileArgs = (what: "worker" | "web") =>
+  config.profile.includes(what) ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}/${what}`] : [];
 
-console.log(`bench: scale ${scale}; web on :${webPort}; database ${new URL(config.databaseUrl).pathname.slice(1)}; queue prefix ${queuePrefix}`);
+console.log(
+  `bench: scale ${scale}; web on :${webPort}; database ${new URL(config.databaseUrl).pathname.slice(1)}; queue prefix ${queuePrefix}`,
+);
 const receiver = await startReceiver();
 const web = startWeb(env, webPort, profileArgs("web"));
 const workers: Started[] = [startWorker(env, "worker-1", profileArgs("worker"))];
@@ -87,7 +136,11 @@ const components = (): Component[] => [
   ...workers.map((worker, index) => ({ name: `worker-${index + 1}`, pgid: worker.child.pid })),
   { name: "receiver", pgid: receiver.pid },
   // Backends serving the benchmark's database (their title names it), not other people's tests.
-  { name: "postgres", comm: "postgres", titleIncludes: ` ${new URL(config.databaseUrl).pathname.slice(1)} ` },
+  {
+    name: "postgres",
+    comm: "postgres",
+    titleIncludes: ` ${new URL(config.databaseUrl).pathname.slice(1)} `,
+  },
   { name: "redis", comm: "redis-server" },
 ];
 const ctx: PhaseContext = {
@@ -100,26 +153,49 @@ const ctx: PhaseContext = {
 const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
 const batched = { enabled: true, durationMs: 50, maxBatchSize: 100 };
 
-const results: Results = { startedAt: startedAt.toISOString(), machine: machineInfo(), config: { ...config, queuePrefix, passThrough }, build, errors };
+const results: Results = {
+  startedAt: startedAt.toISOString(),
+  machine: machineInfo(),
+  config: { ...config, queuePrefix, passThrough },
+  build,
+  errors,
+};
 try {
-  const healthy = await attempt("start web", () => waitForHealth(baseUrl, 90_000, web).then(() => true));
+  const healthy = await attempt("start web", () =>
+    waitForHealth(baseUrl, 90_000, web).then(() => true),
+  );
   // The ceiling and ingest need no delivery: they are measured even when the worker is broken.
-  results.ceiling = await attempt("1. ceiling (autocannon -> receiver)", () => measureCeiling(ctx, config.loadSeconds, config.ceilingConnections));
+  results.ceiling = await attempt("1. ceiling (autocannon -> receiver)", () =>
+    measureCeiling(ctx, config.loadSeconds, config.ceilingConnections),
+  );
   if (healthy) {
     results.bulkIngest = await attempt("4. bulk ingest (autocannon, 1000 events/request)", () =>
       measureBulkIngest(ctx, config.loadSeconds, config.ingestConnections),
     );
   }
-  const delivering = healthy && (await attempt("warm-up through the worker (200 events)", () => warmUp(ctx, 200, 60_000).then(() => true)));
+  const delivering =
+    healthy &&
+    (await attempt("warm-up through the worker (200 events)", () =>
+      warmUp(ctx, 200, 60_000).then(() => true),
+    ));
   if (delivering) {
-    results.unbatched = await attempt(`2. unbatched delivery (${config.unbatchedEvents} events)`, () =>
-      measureThroughput(ctx, "unbatched", unbatched, config.unbatchedEvents, config.ingestConnections),
+    results.unbatched = await attempt(
+      `2. unbatched delivery (${config.unbatchedEvents} events)`,
+      () =>
+        measureThroughput(
+          ctx,
+          "unbatched",
+          unbatched,
+          config.unbatchedEvents,
+          config.ingestConnections,
+        ),
     );
     results.batched = await attempt(`3. batched delivery (${config.batchedEvents} events)`, () =>
       measureThroughput(ctx, "batched", batched, config.batchedEvents, config.ingestConnections),
     );
-    results.latency = await attempt(`5. latency (${config.latencyRate}/s for ${config.latencySeconds} s, unbatched)`, () =>
-      measureLatency(ctx, config.latencyRate, config.latencySeconds),
+    results.latency = await attempt(
+      `5. latency (${config.latencyRate}/s for ${config.latencySeconds} s, unbatched)`,
+      () => measureLatency(ctx, config.latencyRate, config.latencySeconds),
     );
     if (config.twoWorkers) {
       const second = await attempt("7. start a second worker", async () => {
@@ -134,17 +210,35 @@ try {
         return true;
       });
       if (second) {
-        results.unbatchedTwoWorkers = await attempt(`7. unbatched delivery, 2 workers (${config.unbatchedEvents} events)`, () =>
-          measureThroughput(ctx, "unbatched-2w", unbatched, config.unbatchedEvents, config.ingestConnections),
+        results.unbatchedTwoWorkers = await attempt(
+          `7. unbatched delivery, 2 workers (${config.unbatchedEvents} events)`,
+          () =>
+            measureThroughput(
+              ctx,
+              "unbatched-2w",
+              unbatched,
+              config.unbatchedEvents,
+              config.ingestConnections,
+            ),
         );
-        results.batchedTwoWorkers = await attempt(`7. batched delivery, 2 workers (${config.batchedEvents} events)`, () =>
-          measureThroughput(ctx, "batched-2w", batched, config.batchedEvents, config.ingestConnections),
+        results.batchedTwoWorkers = await attempt(
+          `7. batched delivery, 2 workers (${config.batchedEvents} events)`,
+          () =>
+            measureThroughput(
+              ctx,
+              "batched-2w",
+              batched,
+              config.batchedEvents,
+              config.ingestConnections,
+            ),
         );
       }
     }
   }
 } finally {
-  results.memory = Object.fromEntries(memory.map((sampler, index) => [`worker-${index + 1}`, sampler.read()]));
+  results.memory = Object.fromEntries(
+    memory.map((sampler, index) => [`worker-${index + 1}`, sampler.read()]),
+  );
   await attempt("stop Herald", async () => {
     await Promise.all(workers.map((worker) => stopProcess(worker.child, 20_000)));
     await stopProcess(web.child, 10_000);
@@ -156,21 +250,32 @@ try {
 results.finishedAt = new Date().toISOString();
 results.durationSeconds = Math.round((Date.now() - startedAt.getTime()) / 1000);
 if (config.profile.length) {
-  results.profiles = config.profile.flatMap((what) => summarizeProfiles(path.join(profileDir, what)).map((summary) => ({ process: what, ...summary })));
+  results.profiles = config.profile.flatMap((what) =>
+    summarizeProfiles(path.join(profileDir, what)).map((summary) => ({
+      process: what,
+      ...summary,
+    })),
+  );
 }
 
 const { rows, ratios } = buildRows(results);
 results.ratios = ratios;
 results.table = rows;
 const m = results.machine;
-console.log(`\nMachine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, node ${m.node}; load average before the run ${m.loadAverage.join(" ")}`);
+console.log(
+  `\nMachine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, node ${m.node}; load average before the run ${m.loadAverage.join(" ")}`,
+);
 printTable(`Herald benchmark (scale ${scale}, ${results.durationSeconds} s)`, rows);
 printCpuTable(results);
 printBreakdownTable(results);
-for (const [name, message] of Object.entries(errors)) console.log(`\nERROR in ${name}: ${message.split("\n")[0]}`);
-// Each process writes one profile per thread (tsx's loader runs on its own); the busiest is the main one.
+for (const [name, message] of Object.entries(errors))
+  console.log(`\nERROR in ${name}: ${message.split("\n")[0]}`);
+// Each process writes one profile per thread (tsx's loader runs on its own); the busiest is the
+// main one.
 for (const what of config.profile) {
-  const busiest = (results.profiles ?? []).filter((profile) => profile.process === what).sort((a, b) => busyMs(b) - busyMs(a))[0];
+  const busiest = (results.profiles ?? [])
+    .filter((profile) => profile.process === what)
+    .sort((a, b) => busyMs(b) - busyMs(a))[0];
   if (busiest) printProfile(what, busiest);
 }
 console.log(`\nResults: ${writeResults(results, startedAt)} (and bench/results/latest.json)`);

@@ -1,7 +1,13 @@
 // Pusher channel naming, shared by the server (lib/matching.ts) and the dashboard's live
 // "would this channel match?" preview; no dependencies, so it is safe in the browser.
 
-export const CHANNEL_TYPES = ["public", "private", "presence", "private-encrypted", "cache"] as const;
+export const CHANNEL_TYPES = [
+  "public",
+  "private",
+  "presence",
+  "private-encrypted",
+  "cache",
+] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
 export type ChannelFilter = {
@@ -29,6 +35,7 @@ export function channelTypesOf(channel: string): Set<ChannelType> {
     rest = rest.slice("presence-".length);
   }
   if (rest.startsWith("cache-")) types.add("cache");
-  if (!types.has("private") && !types.has("presence") && !types.has("private-encrypted")) types.add("public");
+  if (!types.has("private") && !types.has("presence") && !types.has("private-encrypted"))
+    types.add("public");
   return types;
 }

@@ -1,4 +1,10 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  randomBytes,
+  timingSafeEqual,
+} from "node:crypto";
 import { env } from "./env";
 import { AppError } from "./errors";
 
@@ -9,20 +15,36 @@ function key(): Buffer {
   return Buffer.from(env.HERALD_ENCRYPTION_KEY, "base64");
 }
 
-/** `withKey` (base64, default HERALD_ENCRYPTION_KEY): another key, as a database from another install has. */
+/**
+ * `withKey` (base64, default HERALD_ENCRYPTION_KEY): another key, as a database from another
+ * install has.
+ */
 export function encryptSecret(plaintext: string, withKey?: string): string {
   const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", withKey ? Buffer.from(withKey, "base64") : key(), iv);
+  const cipher = createCipheriv(
+    "aes-256-gcm",
+    withKey ? Buffer.from(withKey, "base64") : key(),
+    iv,
+  );
   const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-  return [VERSION, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ciphertext.toString("base64url")].join(".");
+  return [
+    VERSION,
+    iv.toString("base64url"),
+    cipher.getAuthTag().toString("base64url"),
+    ciphertext.toString("base64url"),
+  ].join(".");
 }
 
 export function decryptSecret(stored: string): string {
   const [version, iv, tag, ciphertext] = stored.split(".");
-  if (version !== VERSION || !iv || !tag || ciphertext === undefined) throw new Error("Unreadable encrypted secret");
+  if (version !== VERSION || !iv || !tag || ciphertext === undefined)
+    throw new Error("Unreadable encrypted secret");
   const decipher = createDecipheriv("aes-256-gcm", key(), Buffer.from(iv, "base64url"));
   decipher.setAuthTag(Buffer.from(tag, "base64url"));
-  return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
+  return Buffer.concat([
+    decipher.update(Buffer.from(ciphertext, "base64url")),
+    decipher.final(),
+  ]).toString("utf8");
 }
 
 export function sha256Hex(value: string): string {
@@ -44,6 +66,9 @@ export function decryptStored(stored: string, owner: string): string {
   try {
     return decryptSecret(stored);
   } catch {
-    throw new AppError("conflict", `The secret of ${owner} was encrypted with another HERALD_ENCRYPTION_KEY and cannot be revealed; rotate it`);
+    throw new AppError(
+      "conflict",
+      `The secret of ${owner} was encrypted with another HERALD_ENCRYPTION_KEY and cannot be revealed; rotate it`,
+    );
   }
 }

@@ -14,7 +14,10 @@ const globalForPrisma = globalThis as unknown as { heraldPrisma?: PrismaClient }
  */
 export function utcConnectionString(databaseUrl: string): string {
   const url = new URL(databaseUrl);
-  url.searchParams.set("options", [url.searchParams.get("options"), "-c TimeZone=UTC"].filter(Boolean).join(" "));
+  url.searchParams.set(
+    "options",
+    [url.searchParams.get("options"), "-c TimeZone=UTC"].filter(Boolean).join(" "),
+  );
   return url.toString();
 }
 
@@ -24,7 +27,10 @@ function createClient(): PrismaClient {
   // it from the system's) the reconciler saw every stuck delivery as hours in the future.
   const adapter = new PrismaPg(
     { connectionString: utcConnectionString(env.DATABASE_URL), max: env.DATABASE_POOL_SIZE },
-    { onPoolError: (error) => logger.warn({ err: error }, "an idle Postgres connection was lost; the pool reconnects") },
+    {
+      onPoolError: (error) =>
+        logger.warn({ err: error }, "an idle Postgres connection was lost; the pool reconnects"),
+    },
   );
   return new PrismaClient({ adapter });
 }

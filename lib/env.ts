@@ -20,14 +20,27 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z
     .string({ message: "is required, e.g. postgresql://postgres@127.0.0.1:5432/herald" })
-    .refine((url) => URL.canParse(url) && /^postgres(ql)?:\/\//.test(url), { message: "must be a postgresql:// URL" }),
+    .refine((url) => URL.canParse(url) && /^postgres(ql)?:\/\//.test(url), {
+      message: "must be a postgresql:// URL",
+    }),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** BullMQ key prefix; lets several deployments (or test runs) share one Redis. */
-  HERALD_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, "must be letters, digits, - or _").default("herald"),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").default("redis://127.0.0.1:6379"),
+  HERALD_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, "must be letters, digits, - or _")
+    .default("herald"),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// URL")
+    .default("redis://127.0.0.1:6379"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Read by server/index.ts before anything else loads; listed here so it is validated too. */
-  HERALD_WEB_HOST: z.string().refine((host) => isIP(host) !== 0 || /^[A-Za-z0-9.-]+$/.test(host), { message: "must be an IP address or a host name" }).optional(),
+  HERALD_WEB_HOST: z
+    .string()
+    .refine((host) => isIP(host) !== 0 || /^[A-Za-z0-9.-]+$/.test(host), {
+      message: "must be an IP address or a host name",
+    })
+    .optional(),
   /** Read by worker/start.mjs before the bundle loads. */
   HERALD_WORKER_PREBUILT: z.enum(["0", "1"], { message: "must be 1 (or empty)" }).optional(),
   HERALD_API_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
@@ -53,7 +66,10 @@ const envSchema = z.object({
     .transform((value, ctx) => {
       const parts = value.split(",").map((part) => part.trim());
       const delays = parts.map(Number);
-      if (parts.some((part) => part === "") || delays.some((delay) => !Number.isInteger(delay) || delay < 0)) {
+      if (
+        parts.some((part) => part === "") ||
+        delays.some((delay) => !Number.isInteger(delay) || delay < 0)
+      ) {
         ctx.addIssue({ code: "custom", message: "must be comma-separated whole seconds" });
         return z.NEVER;
       }
@@ -67,7 +83,8 @@ const envSchema = z.object({
   /**
    * Requests (and deliver jobs) in flight per endpoint per worker. 20: a request's time in flight
    * is mostly the worker's busy event loop (~1.7 ms at 5k requests/s), and 10 left a fast receiver
-   * idle (benchmark: 4,300 -> 5,000 deliveries/s); a slow endpoint still holds at most 20 of the 50.
+   * idle (benchmark: 4,300 -> 5,000 deliveries/s); a slow endpoint still holds at most 20 of the
+   * 50.
    */
   HERALD_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   HERALD_CACHE_MISS_WINDOW_MS: z.coerce.number().int().min(0).default(1000),
@@ -77,9 +94,13 @@ const envSchema = z.object({
   HERALD_RECONCILE_GRACE_MS: z.coerce.number().int().min(500).default(10_000),
   /** How long graceful shutdown waits for in-flight deliveries before handing them back. */
   HERALD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
-  HERALD_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  HERALD_LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
+    .default("info"),
   NEXTAUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
-  NEXTAUTH_URL: z.url({ protocol: /^https?$/, message: "must be the dashboard's http:// or https:// URL" }).optional(),
+  NEXTAUTH_URL: z
+    .url({ protocol: /^https?$/, message: "must be the dashboard's http:// or https:// URL" })
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -98,7 +119,9 @@ export function loadEnv(): Env {
   return cached;
 }
 
-/** Validates variables (empty = not set, so defaults apply); throws an EnvError naming each problem. */
+/**
+ * Validates variables (empty = not set, so defaults apply); throws an EnvError naming each problem.
+ */
 export function parseEnv(variables: Record<string, string | undefined>): Env {
   const present = Object.fromEntries(Object.entries(variables).filter(([, value]) => value !== ""));
   const parsed = envSchema.safeParse(present);
@@ -117,7 +140,10 @@ export const env: Env = new Proxy({} as Env, {
 /** What the web process needs on top of the shared variables: one line per problem. */
 export function webEnvProblems(env: Env): string[] {
   const problems: string[] = [];
-  if (!env.NEXTAUTH_SECRET) problems.push("NEXTAUTH_SECRET is required by the web process (dashboard sessions): openssl rand -base64 32");
+  if (!env.NEXTAUTH_SECRET)
+    problems.push(
+      "NEXTAUTH_SECRET is required by the web process (dashboard sessions): openssl rand -base64 32",
+    );
   return problems;
 }
 

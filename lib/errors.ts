@@ -42,6 +42,7 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string, id: string) => new AppError("not_found", `${what} '${id}' was not found`);
+export const notFound = (what: string, id: string) =>
+  new AppError("not_found", `${what} '${id}' was not found`);
 export const validationError = (field: string, issue: string) =>
   new AppError("validation_failed", `${field}: ${issue}`, [{ field, issue }]);

@@ -8,15 +8,29 @@ function createLogger(): Logger {
     level: env.HERALD_LOG_LEVEL,
     // Secrets never reach logs: these keys are censored wherever they appear.
     redact: {
-      paths: ["secret", "*.secret", "token", "*.token", "password", "*.password", "authorization", "*.authorization", "*.headers"],
+      paths: [
+        "secret",
+        "*.secret",
+        "token",
+        "*.token",
+        "password",
+        "*.password",
+        "authorization",
+        "*.authorization",
+        "*.headers",
+      ],
       censor: "[redacted]",
     },
     // node-postgres puts the whole connection on its errors: kilobytes of client state per line.
-    serializers: { err: (error: Error) => ({ ...pino.stdSerializers.err(error), client: undefined }) },
+    serializers: {
+      err: (error: Error) => ({ ...pino.stdSerializers.err(error), client: undefined }),
+    },
   });
 }
 
-/** Created on first use so importing it never validates the environment (e.g. during next build). */
+/**
+ * Created on first use so importing it never validates the environment (e.g. during next build).
+ */
 export const logger: Logger = new Proxy({} as Logger, {
   get: (_target, property) => {
     instance ??= createLogger();

@@ -36,10 +36,12 @@ const verdicts = new Map<string, PatternCheck>();
  * Compiles a pattern, refusing invalid ones and ones prone to catastrophic backtracking under the
  * flags it will run with (a JSON Schema `pattern` runs with `u`, which changes what is safe). The
  * check runs off this event loop (recheck's async API): a pattern that takes the checker seconds
- * must not stall every other request. Verdicts are remembered: saving the same filter again is free.
+ * must not stall every other request. Verdicts are remembered: saving the same filter again is
+ * free.
  */
 export async function checkPattern(pattern: string, flags: "" | "u" = ""): Promise<PatternCheck> {
-  if (pattern.length > MAX_PATTERN_LENGTH) return { ok: false, issue: `must be at most ${MAX_PATTERN_LENGTH} characters` };
+  if (pattern.length > MAX_PATTERN_LENGTH)
+    return { ok: false, issue: `must be at most ${MAX_PATTERN_LENGTH} characters` };
   const key = `${flags}/${pattern}`;
   const known = verdicts.get(key);
   if (known) return known;
@@ -49,10 +51,18 @@ export async function checkPattern(pattern: string, flags: "" | "u" = ""): Promi
   } catch (error) {
     return { ok: false, issue: `is not a valid regular expression: ${(error as Error).message}` };
   }
-  const diagnostics = await inTurn(() => check(pattern, flags, { timeout: CHECK_TIMEOUT_MS, signal: AbortSignal.timeout(CHECK_DEADLINE_MS) }));
+  const diagnostics = await inTurn(() =>
+    check(pattern, flags, {
+      timeout: CHECK_TIMEOUT_MS,
+      signal: AbortSignal.timeout(CHECK_DEADLINE_MS),
+    }),
+  );
   const verdict: PatternCheck =
     diagnostics.status === "vulnerable"
-      ? { ok: false, issue: `is prone to catastrophic backtracking (${diagnostics.complexity.type} time); simplify nested quantifiers` }
+      ? {
+          ok: false,
+          issue: `is prone to catastrophic backtracking (${diagnostics.complexity.type} time); simplify nested quantifiers`,
+        }
       : diagnostics.status === "unknown"
         ? { ok: false, issue: "is too complex to prove safe from catastrophic backtracking" }
         : { ok: true, regex };
@@ -91,9 +101,12 @@ export type MatchableEndpoint = { eventTypes: string[]; filter: ChannelFilter | 
  * Whether an event goes to the endpoint, by its event types and filter. Enabled or not: events for
  * a disabled endpoint (or app) still become deliveries, failed, kept for Recover.
  */
-export function endpointMatcher(endpoint: MatchableEndpoint): (event: { name: string; channel: string }) => boolean {
+export function endpointMatcher(
+  endpoint: MatchableEndpoint,
+): (event: { name: string; channel: string }) => boolean {
   const filter = endpoint.filter ?? {};
-  return (event) => endpoint.eventTypes.includes(event.name) && channelMatchesFilter(filter, event.channel);
+  return (event) =>
+    endpoint.eventTypes.includes(event.name) && channelMatchesFilter(filter, event.channel);
 }
 
 /** Pusher channel prefixes, most specific type first; "" is a public channel. */
@@ -105,9 +118,15 @@ const CHANNEL_PREFIXES = ["presence-", "private-encrypted-", "private-", "cache-
  * guess a match for leaves the plain "herald-test": the Test button sends whatever the filter says.
  */
 export function sampleChannel(eventName: string, filter: ChannelFilter): string {
-  const prefixes = eventName.startsWith("member_") ? CHANNEL_PREFIXES : [...CHANNEL_PREFIXES].reverse();
+  const prefixes = eventName.startsWith("member_")
+    ? CHANNEL_PREFIXES
+    : [...CHANNEL_PREFIXES].reverse();
   for (const typePrefix of prefixes) {
-    const prefix = filter.channelPrefix ? (filter.channelPrefix.startsWith(typePrefix) ? filter.channelPrefix : typePrefix + filter.channelPrefix) : typePrefix;
+    const prefix = filter.channelPrefix
+      ? filter.channelPrefix.startsWith(typePrefix)
+        ? filter.channelPrefix
+        : typePrefix + filter.channelPrefix
+      : typePrefix;
     const channel = `${prefix}herald-test${filter.channelSuffix ?? ""}`;
     if (channelMatchesFilter(filter, channel)) return channel;
   }

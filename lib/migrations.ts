@@ -19,9 +19,11 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   try {
     const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (rowCount) return false;
-    await admin.query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`).catch((error: { code?: string }) => {
-      if (error.code !== "42P04") throw error; // created concurrently
-    });
+    await admin
+      .query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`)
+      .catch((error: { code?: string }) => {
+        if (error.code !== "42P04") throw error; // created concurrently
+      });
     return true;
   } finally {
     await admin.end();
@@ -57,7 +59,8 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
       const checksum = createHash("sha256").update(sql).digest("hex");
       const previous = applied.get(name);
       if (previous) {
-        if (previous !== checksum) throw new Error(`Migration ${name} was changed after it was applied`);
+        if (previous !== checksum)
+          throw new Error(`Migration ${name} was changed after it was applied`);
         continue;
       }
       await client.query("BEGIN");
@@ -81,7 +84,9 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
   }
 }
 
-export async function prepareDatabase(databaseUrl: string): Promise<{ created: boolean; applied: string[] }> {
+export async function prepareDatabase(
+  databaseUrl: string,
+): Promise<{ created: boolean; applied: string[] }> {
   const created = await ensureDatabase(databaseUrl);
   const applied = await applyMigrations(databaseUrl);
   return { created, applied };

@@ -1,8 +1,8 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { env } from "./env";
 
-// Producers (web) fail fast (one retry, 2 s timeouts) so a request answers 503 instead of hanging; BullMQ workers
-// need maxRetriesPerRequest: null to block on the queue across reconnects.
+// Producers (web) fail fast (one retry, 2 s timeouts) so a request answers 503 instead of hanging;
+// BullMQ workers need maxRetriesPerRequest: null to block on the queue across reconnects.
 export function createRedis(role: "producer" | "worker"): Redis {
   const options: RedisOptions =
     role === "worker"

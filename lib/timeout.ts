@@ -7,7 +7,11 @@ export class TimeoutError extends Error {
 }
 
 /** The promise's result, or a TimeoutError after `ms` (the timer is cleared either way). */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, message?: string): Promise<T> {
+export async function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  message?: string,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new TimeoutError(message)), ms);

@@ -9,7 +9,12 @@ import { createEndpoint } from "../lib/services/endpoints";
 // Safe to run again: an existing demo app is left as it is.
 
 const DEMO_APP_ID = "demo-app";
-const seedPrincipal: Principal = { kind: "bootstrap", id: "seed", scopes: new Set(["read", "write", "ingest"]), appId: null };
+const seedPrincipal: Principal = {
+  kind: "bootstrap",
+  id: "seed",
+  scopes: new Set(["read", "write", "ingest"]),
+  appId: null,
+};
 
 const env = loadEnv();
 await prepareDatabase(env.DATABASE_URL);
@@ -17,17 +22,32 @@ await prepareDatabase(env.DATABASE_URL);
 if (await db.app.findUnique({ where: { id: DEMO_APP_ID } })) {
   console.log(`The demo app '${DEMO_APP_ID}' already exists; nothing to do.`);
 } else {
-  const app = await createApp(seedPrincipal, { id: DEMO_APP_ID, name: "Demo app", enabled: true, batching: { enabled: true, durationMs: 50, maxBatchSize: 100 } });
+  const app = await createApp(seedPrincipal, {
+    id: DEMO_APP_ID,
+    name: "Demo app",
+    enabled: true,
+    batching: { enabled: true, durationMs: 50, maxBatchSize: 100 },
+  });
   const endpoint = await createEndpoint(seedPrincipal, app.id, {
     description: "Demo receiver on this machine",
     url: `http://127.0.0.1:${env.PORT + 1}/webhooks`,
-    eventTypes: ["channel_occupied", "channel_vacated", "member_added", "member_removed", "client_event"],
+    eventTypes: [
+      "channel_occupied",
+      "channel_vacated",
+      "member_added",
+      "member_removed",
+      "client_event",
+    ],
     filter: {},
     headers: {},
     enabled: true,
   });
   // Secrets stay out of terminal output (it ends up in CI logs); rotate to see them once.
-  console.log(`Created app '${app.id}' (key ${app.key}) and endpoint ${endpoint.id} -> ${endpoint.url}`);
-  console.log(`Get the app secret with POST /api/v1/apps/${app.id}/rotate-secret, the signing secret with .../endpoints/${endpoint.id}/rotate-secret`);
+  console.log(
+    `Created app '${app.id}' (key ${app.key}) and endpoint ${endpoint.id} -> ${endpoint.url}`,
+  );
+  console.log(
+    `Get the app secret with POST /api/v1/apps/${app.id}/rotate-secret, the signing secret with .../endpoints/${endpoint.id}/rotate-secret`,
+  );
 }
 await disconnectDb();

@@ -8,8 +8,22 @@ import { fileURLToPath } from "node:url";
 // of the sources it was built from, so a `git pull` followed by `npm start` never serves the old
 // dashboard against the new API.
 
-/** What `next build` reads from the checkout. lib/generated is left out: prisma/schema.prisma decides it. */
-const BUILD_INPUTS = ["app", "components", "lib", "public", "proxy.ts", "prisma/schema.prisma", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
+/**
+ * What `next build` reads from the checkout. lib/generated is left out: prisma/schema.prisma
+ * decides it.
+ */
+const BUILD_INPUTS = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "proxy.ts",
+  "prisma/schema.prisma",
+  "next.config.ts",
+  "postcss.config.mjs",
+  "tsconfig.json",
+  "package-lock.json",
+];
 const SKIPPED = new Set([path.join("lib", "generated")]);
 const STAMP = path.join(".next", "herald-sources.sha256");
 
@@ -29,7 +43,11 @@ export function sourcesFingerprint(root = "."): string {
   const files: string[] = [];
   for (const input of BUILD_INPUTS) listFiles(root, input, files);
   const hash = createHash("sha256");
-  for (const file of files.sort()) hash.update(`${file}\0`).update(readFileSync(path.join(root, file))).update("\0");
+  for (const file of files.sort())
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(path.join(root, file)))
+      .update("\0");
   return hash.digest("hex");
 }
 
@@ -43,10 +61,15 @@ export function buildIsCurrent(root = "."): boolean {
 /** Runs `next build` and stamps the result; returns the exit status. */
 export function build(root = "."): number {
   const fingerprint = sourcesFingerprint(root);
-  const result = spawnSync("npx", ["next", "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const result = spawnSync("npx", ["next", "build"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (result.status !== 0) return result.status ?? 1;
   writeFileSync(path.join(root, STAMP), `${fingerprint}\n`);
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) process.exit(build());
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  process.exit(build());

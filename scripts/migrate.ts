@@ -4,4 +4,6 @@ import { prepareDatabase } from "../lib/migrations";
 const env = loadEnv();
 const { created, applied } = await prepareDatabase(env.DATABASE_URL);
 if (created) console.log("Created the database");
-console.log(applied.length ? `Applied migrations: ${applied.join(", ")}` : "Database is up to date");
+console.log(
+  applied.length ? `Applied migrations: ${applied.join(", ")}` : "Database is up to date",
+);

@@ -14,9 +14,13 @@ async function main(): Promise<void> {
   // Before Next starts answering 500s: a missing or invalid variable is one line and an exit.
   const { loadWebEnvOrExit } = await import("../lib/env");
   const env = loadWebEnvOrExit();
-  if (!env.HERALD_ADMIN_PASSWORD) console.warn("HERALD_ADMIN_PASSWORD is not set: nobody can sign in to the dashboard (API tokens still work)");
+  if (!env.HERALD_ADMIN_PASSWORD)
+    console.warn(
+      "HERALD_ADMIN_PASSWORD is not set: nobody can sign in to the dashboard (API tokens still work)",
+    );
   const port = env.PORT;
-  // Unset: every interface, like `next start`. (Not HOSTNAME: shells and containers set that to the machine name.)
+  // Unset: every interface, like `next start`. (Not HOSTNAME: shells and containers set that to the
+  // machine name.)
   const hostname = env.HERALD_WEB_HOST;
   const app = next({ dev: false, dir, hostname, port });
   const handle = app.getRequestHandler();
@@ -28,7 +32,8 @@ async function main(): Promise<void> {
     // Set here, so a client cannot choose it: sign-in throttling counts failures per address.
     req.headers[CLIENT_ADDRESS_HEADER] = req.socket.remoteAddress ?? "unknown";
     if (hasMalformedApiPath(req.url)) return answerMalformedPath(res);
-    if (req.url?.startsWith("/api/") && !ROUTE_HANDLER_METHODS.has(req.method ?? "")) return refuseMethod(req, res, allowedMethods);
+    if (req.url?.startsWith("/api/") && !ROUTE_HANDLER_METHODS.has(req.method ?? ""))
+      return refuseMethod(req, res, allowedMethods);
     const direct = directIntakeRoute(req);
     // Intake served directly always answers with a content type: only Next's answers need this.
     if (!direct && req.url?.startsWith("/api/")) explainMethodNotAllowed(req, res, allowedMethods);
@@ -36,10 +41,16 @@ async function main(): Promise<void> {
     served.catch((error: unknown) => {
       console.error("request failed", error);
       if (!res.headersSent) res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify({ error: { code: "internal_error", message: "Internal error", details: [] } }));
+      res.end(
+        JSON.stringify({
+          error: { code: "internal_error", message: "Internal error", details: [] },
+        }),
+      );
     });
   });
-  server.listen(port, hostname, () => console.log(`herald web listening on port ${port} (${hostname ?? "all interfaces"})`));
+  server.listen(port, hostname, () =>
+    console.log(`herald web listening on port ${port} (${hostname ?? "all interfaces"})`),
+  );
   const stop = () => {
     server.close();
     void app.close().finally(() => process.exit(0));
@@ -49,7 +60,10 @@ async function main(): Promise<void> {
   process.once("SIGINT", stop);
 }
 
-/** Next answers an API path with a broken percent-encoding (e.g. %E0%A4%A) with a text 500 before any route runs. */
+/**
+ * Next answers an API path with a broken percent-encoding (e.g. %E0%A4%A) with a text 500 before
+ * any route runs.
+ */
 function hasMalformedApiPath(url: string | undefined): boolean {
   if (!url?.startsWith("/api/")) return false;
   try {
@@ -61,24 +75,52 @@ function hasMalformedApiPath(url: string | undefined): boolean {
 }
 
 function answerMalformedPath(res: ServerResponse): void {
-  const body = JSON.stringify({ error: { code: "bad_request", message: "The URL path has a malformed percent-encoding", details: [] } });
-  res.writeHead(400, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+  const body = JSON.stringify({
+    error: {
+      code: "bad_request",
+      message: "The URL path has a malformed percent-encoding",
+      details: [],
+    },
+  });
+  res.writeHead(400, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
 type AllowedMethods = (path: string) => string | null;
 
-/** The JSON 405 for this request, naming method and path, and the route's Allow header when known. */
-function methodNotAllowed(req: IncomingMessage, allowedMethods: AllowedMethods): { body: string; allow: string | null } {
+/**
+ * The JSON 405 for this request, naming method and path, and the route's Allow header when known.
+ */
+function methodNotAllowed(
+  req: IncomingMessage,
+  allowedMethods: AllowedMethods,
+): { body: string; allow: string | null } {
   const path = req.url!.split("?", 1)[0]!;
-  const body = JSON.stringify({ error: { code: "method_not_allowed", message: `${req.method} is not supported on ${path}`, details: [] } });
+  const body = JSON.stringify({
+    error: {
+      code: "method_not_allowed",
+      message: `${req.method} is not supported on ${path}`,
+      details: [],
+    },
+  });
   return { body, allow: allowedMethods(path) };
 }
 
 /** A method no route handler can have (TRACE, CONNECT...): Next would answer it with a text 500. */
-function refuseMethod(req: IncomingMessage, res: ServerResponse, allowedMethods: AllowedMethods): void {
+function refuseMethod(
+  req: IncomingMessage,
+  res: ServerResponse,
+  allowedMethods: AllowedMethods,
+): void {
   const { body, allow } = methodNotAllowed(req, allowedMethods);
-  res.writeHead(405, { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...(allow ? { allow } : {}) });
+  res.writeHead(405, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+    ...(allow ? { allow } : {}),
+  });
   res.end(body);
 }
 
@@ -87,7 +129,11 @@ function refuseMethod(req: IncomingMessage, res: ServerResponse, allowedMethods:
  * give it the same JSON error body as every other API error, naming the method and the path, and
  * the Allow header RFC 9110 asks for.
  */
-function explainMethodNotAllowed(req: IncomingMessage, res: ServerResponse, allowedMethods: AllowedMethods): void {
+function explainMethodNotAllowed(
+  req: IncomingMessage,
+  res: ServerResponse,
+  allowedMethods: AllowedMethods,
+): void {
   let body: string | undefined;
   // Next sends the headers before ending the body, so both steps are wrapped: the headers get the
   // JSON type and length, the (empty) end gets the body.

@@ -7,7 +7,10 @@ export const bundlePath = path.join(root, "worker", "dist", "index.mjs");
 
 export function buildWorker() {
   // Pattern checking (recheck) belongs to the API; see worker/recheck-stub.mjs.
-  return bundle("worker/index.ts", bundlePath, ["--format=esm", "--alias:recheck=./worker/recheck-stub.mjs"]);
+  return bundle("worker/index.ts", bundlePath, [
+    "--format=esm",
+    "--alias:recheck=./worker/recheck-stub.mjs",
+  ]);
 }
 
 if (isMain(import.meta.url)) {

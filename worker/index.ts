@@ -39,7 +39,10 @@ async function shutdown(signal: string) {
   // the reconciler of a running worker, as after a crash.
   const { logger } = await import("../lib/logger");
   setTimeout(() => {
-    logger.error({ signal }, "shutdown did not finish in time (is Redis or Postgres down?); exiting");
+    logger.error(
+      { signal },
+      "shutdown did not finish in time (is Redis or Postgres down?); exiting",
+    );
     process.exit(1);
   }, env.HERALD_SHUTDOWN_TIMEOUT_MS + SHUTDOWN_MARGIN_MS).unref();
   const runtime = await started;

@@ -3,7 +3,14 @@ import { db, disconnectDb } from "../lib/db";
 import { env } from "../lib/env";
 import { createRedis, disconnectRedis } from "../lib/redis";
 import { logger } from "../lib/logger";
-import { closeQueues, deliverJobs, enqueue, getQueue, QUEUES, type QueueName } from "../lib/jobs/queues";
+import {
+  closeQueues,
+  deliverJobs,
+  enqueue,
+  getQueue,
+  QUEUES,
+  type QueueName,
+} from "../lib/jobs/queues";
 import { closeHttpAgent, destroyHttpAgent } from "../lib/delivery/http";
 import { closeLambdaClients } from "../lib/delivery/lambda";
 import { closeHotPool } from "../lib/delivery/pg";
@@ -19,18 +26,26 @@ import { interruptAttempts } from "../lib/services/reconcile";
 const RETENTION_EVERY_MS = 24 * 3600 * 1000;
 const DELIVER_LOCK_MS = 10_000;
 
-function startQueueWorker(name: QueueName, processor: Processor, concurrency: number, lockDuration = 30_000): Worker {
+function startQueueWorker(
+  name: QueueName,
+  processor: Processor,
+  concurrency: number,
+  lockDuration = 30_000,
+): Worker {
   const worker = new Worker(name, processor, {
     connection: createRedis("worker"),
     prefix: env.HERALD_QUEUE_PREFIX,
     concurrency,
     lockDuration,
-    // A stalled job (its worker died) is handed to another worker quickly; Postgres claims keep it single.
+    // A stalled job (its worker died) is handed to another worker quickly; Postgres claims keep it
+    // single.
     stalledInterval: 5000,
     maxStalledCount: 5,
   });
   worker.on("error", (error) => logger.warn({ err: error, queue: name }, "worker error"));
-  worker.on("failed", (job, error) => logger.error({ err: error, queue: name, jobId: job?.id }, "job failed"));
+  worker.on("failed", (job, error) =>
+    logger.error({ err: error, queue: name, jobId: job?.id }, "job failed"),
+  );
   return worker;
 }
 
@@ -56,19 +71,36 @@ async function handBack(deliveryIds: string[], sending: Set<string>): Promise<vo
   shutdown.handedBack = true;
   const claimed = await db.$queryRaw<{ id: string; attempt_count: number }[]>`
     SELECT id::text, attempt_count FROM deliveries WHERE id = ANY(${deliveryIds}::uuid[]) AND status = 'delivering'`;
-  const interrupted = await interruptAttempts(claimed.filter((row) => sending.has(row.id)), HANDED_BACK);
+  const interrupted = await interruptAttempts(
+    claimed.filter((row) => sending.has(row.id)),
+    HANDED_BACK,
+  );
   const unsent = claimed.filter((row) => !sending.has(row.id));
-  const released = unsent.length === 0 ? [] : await db.$queryRaw<{ id: string; endpoint_id: string; attempt_count: number }[]>`
+  const released =
+    unsent.length === 0
+      ? []
+      : await db.$queryRaw<{ id: string; endpoint_id: string; attempt_count: number }[]>`
     UPDATE deliveries d SET status = 'retrying', attempt_count = d.attempt_count - 1, next_attempt_at = now(), claim_job_id = NULL, updated_at = now()
     FROM unnest(${unsent.map((row) => row.id)}::uuid[], ${unsent.map((row) => row.attempt_count)}::int[]) AS u(id, attempt_count)
     WHERE d.id = u.id AND d.attempt_count = u.attempt_count AND d.status = 'delivering'
     RETURNING d.id::text, d.endpoint_id::text, d.attempt_count`;
   // An endpoint deleted meanwhile has nothing left to send them to (the reconciler cancels them).
   const again = [...interrupted, ...released].filter((row) => row.endpoint_id);
-  await enqueue(QUEUES.deliver, deliverJobs(again.map((row) => ({ id: row.id, endpointId: row.endpoint_id, attemptNumber: row.attempt_count + 1 })), `handback-${Date.now()}-`));
+  await enqueue(
+    QUEUES.deliver,
+    deliverJobs(
+      again.map((row) => ({
+        id: row.id,
+        endpointId: row.endpoint_id,
+        attemptNumber: row.attempt_count + 1,
+      })),
+      `handback-${Date.now()}-`,
+    ),
+  );
 }
 
-const HANDED_BACK = "interrupted: the worker shut down during this attempt and handed it back; the outcome is unknown";
+const HANDED_BACK =
+  "interrupted: the worker shut down during this attempt and handed it back; the outcome is unknown";
 
 /** Starts the worker's processors and the reconciler schedule; stop() shuts down gracefully. */
 export async function startWorker() {
@@ -82,7 +114,12 @@ export async function startWorker() {
     flush: startQueueWorker(QUEUES.flush, processFlushBatches, 8),
     // A short lock: the reconciler treats a delivery whose job lock is gone as interrupted, so a
     // killed worker's deliveries are taken back about 10 s after it died.
-    deliver: startQueueWorker(QUEUES.deliver, processDeliver, env.HERALD_WORKER_CONCURRENCY, DELIVER_LOCK_MS),
+    deliver: startQueueWorker(
+      QUEUES.deliver,
+      processDeliver,
+      env.HERALD_WORKER_CONCURRENCY,
+      DELIVER_LOCK_MS,
+    ),
     recover: startQueueWorker(QUEUES.recover, processRecover, 1),
     maintenance: startQueueWorker(QUEUES.maintenance, processMaintenance, 1),
   };
@@ -90,14 +127,30 @@ export async function startWorker() {
   // now and then: a Redis that lost its data has lost the schedules too.
   const maintenance = getQueue(QUEUES.maintenance);
   const upsertSchedules = async () => {
-    await maintenance.upsertJobScheduler("reconcile", { every: env.HERALD_RECONCILE_INTERVAL_MS }, { name: "reconcile", data: { task: "reconcile" } });
-    await maintenance.upsertJobScheduler("retention", { every: RETENTION_EVERY_MS }, { name: "retention", data: { task: "retention" } });
+    await maintenance.upsertJobScheduler(
+      "reconcile",
+      { every: env.HERALD_RECONCILE_INTERVAL_MS },
+      { name: "reconcile", data: { task: "reconcile" } },
+    );
+    await maintenance.upsertJobScheduler(
+      "retention",
+      { every: RETENTION_EVERY_MS },
+      { name: "retention", data: { task: "retention" } },
+    );
   };
   await upsertSchedules();
-  const scheduleKeeper = setInterval(() => {
-    upsertSchedules().catch((error) => logger.warn({ err: error }, "could not refresh job schedules"));
-  }, Math.max(env.HERALD_RECONCILE_INTERVAL_MS * 4, 2000));
-  logger.info({ prefix: env.HERALD_QUEUE_PREFIX, concurrency: env.HERALD_WORKER_CONCURRENCY }, "worker ready");
+  const scheduleKeeper = setInterval(
+    () => {
+      upsertSchedules().catch((error) =>
+        logger.warn({ err: error }, "could not refresh job schedules"),
+      );
+    },
+    Math.max(env.HERALD_RECONCILE_INTERVAL_MS * 4, 2000),
+  );
+  logger.info(
+    { prefix: env.HERALD_QUEUE_PREFIX, concurrency: env.HERALD_WORKER_CONCURRENCY },
+    "worker ready",
+  );
 
   return {
     async stop(signal: string) {
@@ -106,16 +159,30 @@ export async function startWorker() {
       recordBufferedOutcomes();
       clearInterval(scheduleKeeper);
       // 1. Stop taking new work everywhere; let routing and flushing finish what they hold.
-      await Promise.all(Object.values(workers).map((worker) => worker.pause(true).catch(() => undefined)));
-      await Promise.all([workers.route.close(), workers.flush.close(), workers.recover.close(), workers.maintenance.close()]);
+      await Promise.all(
+        Object.values(workers).map((worker) => worker.pause(true).catch(() => undefined)),
+      );
+      await Promise.all([
+        workers.route.close(),
+        workers.flush.close(),
+        workers.recover.close(),
+        workers.maintenance.close(),
+      ]);
       // 2. Close the batch windows this worker opened, so no event waits for a worker that is gone.
       for (const endpointId of openBatches) {
-        await flushEndpoint(endpointId, { final: true }).catch((error) => logger.warn({ err: error, endpointId }, "flush on shutdown failed"));
+        await flushEndpoint(endpointId, { final: true }).catch((error) =>
+          logger.warn({ err: error, endpointId }, "flush on shutdown failed"),
+        );
       }
       // 3. Let in-flight deliveries finish (bounded), then hand back whatever is still running.
-      const finished = await finishesWithin(workers.deliver.close(), env.HERALD_SHUTDOWN_TIMEOUT_MS);
+      const finished = await finishesWithin(
+        workers.deliver.close(),
+        env.HERALD_SHUTDOWN_TIMEOUT_MS,
+      );
       if (!finished) {
-        await handBack([...inFlightDeliveries], new Set(sendingDeliveries)).catch((error) => logger.warn({ err: error }, "hand-back failed; the reconciler will retry"));
+        await handBack([...inFlightDeliveries], new Set(sendingDeliveries)).catch((error) =>
+          logger.warn({ err: error }, "hand-back failed; the reconciler will retry"),
+        );
         // Their requests must not hold the exit: abort them (closing the pool would wait for them).
         await destroyHttpAgent();
         await workers.deliver.close(true).catch(() => undefined);

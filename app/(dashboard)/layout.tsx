@@ -14,7 +14,10 @@ export default async function DashboardLayout({ children }: { children: React.Re
   if (!session?.user?.email) redirect(loginUrl((await headers()).get(PAGE_PATH_HEADER)));
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         Skip to content
       </a>
       <Sidebar email={session.user.email} />

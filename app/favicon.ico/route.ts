@@ -1,5 +1,8 @@
 // Browsers and tools that skip <link rel="icon"> still ask for /favicon.ico: send them to the
 // icon Next serves from app/icon.svg.
 export function GET(): Response {
-  return new Response(null, { status: 308, headers: { location: "/icon.svg", "cache-control": "public, max-age=86400" } });
+  return new Response(null, {
+    status: 308,
+    headers: { location: "/icon.svg", "cache-control": "public, max-age=86400" },
+  });
 }

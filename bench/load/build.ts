@@ -1,14 +1,38 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 
-// The benchmark serves its own production build from bench/results/.build/, a mirror of the sources, so
-// it never rebuilds (or half-breaks) the shared .next/ that other people's servers and browser
-// tests use, and always measures the sources as they are now.
+// The benchmark serves its own production build from bench/results/.build/, a mirror of the
+// sources, so it never rebuilds (or half-breaks) the shared .next/ that other people's servers and
+// browser tests use, and always measures the sources as they are now.
 
 // Under bench/results/ because tsconfig.json excludes it: the copies are never type-checked twice.
 export const BUILD_DIR = path.join("bench", "results", ".build");
-const MIRRORED = [".gitignore", "app", "lib", "components", "prisma", "public", "scripts", "server", "tsconfig.json", "tsconfig.build.json", "postcss.config.mjs", "package.json", "next-env.d.ts"];
+const MIRRORED = [
+  ".gitignore",
+  "app",
+  "lib",
+  "components",
+  "prisma",
+  "public",
+  "scripts",
+  "server",
+  "tsconfig.json",
+  "tsconfig.build.json",
+  "postcss.config.mjs",
+  "package.json",
+  "next-env.d.ts",
+];
 
 /** Copies what changed (size or mtime) and deletes what is gone; returns how many paths changed. */
 function mirror(source: string, target: string): number {
@@ -16,7 +40,8 @@ function mirror(source: string, target: string): number {
   if (!stat.isDirectory()) {
     const existing = existsSync(target) ? statSync(target) : null;
     // utimes keeps milliseconds only, so compare with a millisecond's tolerance.
-    if (existing && existing.size === stat.size && Math.abs(existing.mtimeMs - stat.mtimeMs) < 1) return 0;
+    if (existing && existing.size === stat.size && Math.abs(existing.mtimeMs - stat.mtimeMs) < 1)
+      return 0;
     copyFileSync(source, target);
     utimesSync(target, stat.atime, stat.mtime);
     return 1;
@@ -48,8 +73,10 @@ function syncSources(): number {
     'import type { NextConfig } from "next";\nimport base from "./next.config.base";\n\n' +
       "const config: NextConfig = { ...base, typescript: { ...base.typescript, ignoreBuildErrors: true } };\nexport default config;\n",
   );
-  // Inside the repository, so Turbopack's root (found from package-lock.json) still contains node_modules.
-  if (!existsSync(path.join(BUILD_DIR, "node_modules"))) symlinkSync("../../../node_modules", path.join(BUILD_DIR, "node_modules"), "dir");
+  // Inside the repository, so Turbopack's root (found from package-lock.json) still contains
+  // node_modules.
+  if (!existsSync(path.join(BUILD_DIR, "node_modules")))
+    symlinkSync("../../../node_modules", path.join(BUILD_DIR, "node_modules"), "dir");
   return changed;
 }
 
@@ -61,7 +88,14 @@ export function ensureBuild(mode: "auto" | "always" | "never"): string {
     return "existing build (BENCH_BUILD=never)";
   }
   const changed = syncSources();
-  const reason = mode === "always" ? "BENCH_BUILD=always" : !built ? "no build yet" : changed ? `${changed} source files changed` : null;
+  const reason =
+    mode === "always"
+      ? "BENCH_BUILD=always"
+      : !built
+        ? "no build yet"
+        : changed
+          ? `${changed} source files changed`
+          : null;
   if (!reason) return "existing build (sources unchanged)";
   console.log(`bench: building Next in ${BUILD_DIR} (${reason})…`);
   const started = Date.now();
@@ -70,6 +104,9 @@ export function ensureBuild(mode: "auto" | "always" | "never"): string {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
     encoding: "utf8",
   });
-  if (build.status !== 0) throw new Error(`next build failed (status ${build.status}):\n${(build.stdout + build.stderr).slice(-4000)}`);
+  if (build.status !== 0)
+    throw new Error(
+      `next build failed (status ${build.status}):\n${(build.stdout + build.stderr).slice(-4000)}`,
+    );
   return `built in ${Math.round((Date.now() - started) / 1000)} s (${reason})`;
 }

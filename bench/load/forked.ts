@@ -11,15 +11,27 @@ import { stopProcess, track } from "./processes";
 const benchDir = path.join(process.cwd(), "bench");
 
 function forkScript(relativePath: string): ChildProcess {
-  return track(fork(path.join(benchDir, relativePath), [], { detached: true, stdio: ["ignore", "inherit", "inherit", "ipc"] }));
+  return track(
+    fork(path.join(benchDir, relativePath), [], {
+      detached: true,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    }),
+  );
 }
 
 /** Forks a script, sends it one message, and resolves with its one reply ({result} or {error}). */
-async function runOnce<Options, Result>(relativePath: string, options: Options, timeoutMs: number): Promise<Result> {
+async function runOnce<Options, Result>(
+  relativePath: string,
+  options: Options,
+  timeoutMs: number,
+): Promise<Result> {
   const child = forkScript(relativePath);
   try {
     return await new Promise<Result>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${relativePath} did not finish within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`${relativePath} did not finish within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       child.once("message", (message: { result?: Result; error?: string }) => {
         clearTimeout(timer);
         if (message.error !== undefined) reject(new Error(`${relativePath}: ${message.error}`));
@@ -37,10 +49,18 @@ async function runOnce<Options, Result>(relativePath: string, options: Options, 
 }
 
 export const runAutocannon = (options: LoadOptions) =>
-  runOnce<LoadOptions, LoadResult>("load/autocannon-child.ts", options, (options.durationSeconds + 60) * 1000);
+  runOnce<LoadOptions, LoadResult>(
+    "load/autocannon-child.ts",
+    options,
+    (options.durationSeconds + 60) * 1000,
+  );
 
 export const runPacedSender = (options: PacedOptions) =>
-  runOnce<PacedOptions, PacedResult>("load/paced-sender.ts", options, (options.durationSeconds + 60) * 1000);
+  runOnce<PacedOptions, PacedResult>(
+    "load/paced-sender.ts",
+    options,
+    (options.durationSeconds + 60) * 1000,
+  );
 
 export type Receiver = {
   port: number;
@@ -54,7 +74,10 @@ export type Receiver = {
 export async function startReceiver(): Promise<Receiver> {
   const child = forkScript("receiver.ts");
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the receiver did not start within 20 s")), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error("the receiver did not start within 20 s")),
+      20_000,
+    );
     child.once("message", (message: { ready?: number }) => {
       clearTimeout(timer);
       resolve(message.ready ?? 0);

@@ -13,16 +13,24 @@ export class HeraldApi {
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      headers: {
+        authorization: `Bearer ${this.token}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
+    if (!response.ok)
+      throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 500)}`);
     return (text ? JSON.parse(text) : undefined) as T;
   }
 
   /** An app with one HTTP endpoint for client_event, pointing at the receiver. */
-  async createAppWithEndpoint(label: string, url: string | null, batching: Batching): Promise<{ appId: string; endpointId: string | null }> {
+  async createAppWithEndpoint(
+    label: string,
+    url: string | null,
+    batching: Batching,
+  ): Promise<{ appId: string; endpointId: string | null }> {
     const appId = `bench-${label}-${randomBytes(3).toString("hex")}`;
     await this.request("POST", "/api/v1/apps", { id: appId, name: `Benchmark ${label}`, batching });
     if (!url) return { appId, endpointId: null };
@@ -40,8 +48,15 @@ export class HeraldApi {
   }
 }
 
-/** A bulk ingest body; each event's data carries its sequence number and send time for the receiver. */
-export function bulkBody(channel: string, firstSequence: number, count: number, withSendTime: boolean): string {
+/**
+ * A bulk ingest body; each event's data carries its sequence number and send time for the receiver.
+ */
+export function bulkBody(
+  channel: string,
+  firstSequence: number,
+  count: number,
+  withSendTime: boolean,
+): string {
   const now = Date.now();
   const events = Array.from({ length: count }, (_, index) => ({
     name: "client_event",
@@ -54,7 +69,13 @@ export function bulkBody(channel: string, firstSequence: number, count: number, 
   return JSON.stringify({ events });
 }
 
-export type BulkIngestResult = { events: number; requests: number; firstSentAtMs: number; lastAcceptedAtMs: number; rejected: string[] };
+export type BulkIngestResult = {
+  events: number;
+  requests: number;
+  firstSentAtMs: number;
+  lastAcceptedAtMs: number;
+  rejected: string[];
+};
 
 /**
  * Posts `total` events in requests of `perRequest`, `concurrency` requests at a time, and resolves
@@ -63,7 +84,13 @@ export type BulkIngestResult = { events: number; requests: number; firstSentAtMs
 export async function ingestInBulk(
   api: HeraldApi,
   appId: string,
-  options: { total: number; perRequest: number; concurrency: number; channel: string; withSendTime?: boolean },
+  options: {
+    total: number;
+    perRequest: number;
+    concurrency: number;
+    channel: string;
+    withSendTime?: boolean;
+  },
 ): Promise<BulkIngestResult> {
   const url = `${api.baseUrl}${api.ingestPath(appId)}`;
   const batches = Math.ceil(options.total / options.perRequest);
@@ -87,5 +114,11 @@ export async function ingestInBulk(
     }
   }
   await Promise.all(Array.from({ length: options.concurrency }, lane));
-  return { events: accepted, requests: batches, firstSentAtMs, lastAcceptedAtMs: Date.now(), rejected };
+  return {
+    events: accepted,
+    requests: batches,
+    firstSentAtMs,
+    lastAcceptedAtMs: Date.now(),
+    rejected,
+  };
 }

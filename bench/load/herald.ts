@@ -5,11 +5,18 @@ import { BUILD_DIR } from "./build";
 import { sleep, startProcess, type Started } from "./processes";
 
 // Herald under test: its own database and queue prefix, the benchmark's own production build
-// (bench/load/build.ts) served by server/start.mjs (as `npm start` does), and worker processes, all with a fixed configuration.
+// (bench/load/build.ts) served by server/start.mjs (as `npm start` does), and worker processes, all
+// with a fixed configuration.
 
 export const BENCH_TOKEN = "herald-bench-bootstrap-token-0123456789";
 
-export type HeraldConfig = { databaseUrl: string; redisUrl: string; queuePrefix: string; webPort: number; extraEnv: Record<string, string> };
+export type HeraldConfig = {
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  webPort: number;
+  extraEnv: Record<string, string>;
+};
 
 export function heraldEnv(config: HeraldConfig): NodeJS.ProcessEnv {
   return {
@@ -63,7 +70,10 @@ export async function clearQueues(redisUrl: string, prefixFamily: string): Promi
   return deleted;
 }
 
-/** Herald's web server (server/start.mjs: Next plus the direct intake path) runs in this pid itself, so node flags (e.g. --cpu-prof) apply to it. */
+/**
+ * Herald's web server (server/start.mjs: Next plus the direct intake path) runs in this pid itself,
+ * so node flags (e.g. --cpu-prof) apply to it.
+ */
 export function startWeb(env: NodeJS.ProcessEnv, port: number, nodeArgs: string[] = []): Started {
   return startProcess("web", process.execPath, [...nodeArgs, "server/start.mjs"], {
     env: { ...env, PORT: String(port), HERALD_WEB_HOST: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1" },
@@ -71,16 +81,27 @@ export function startWeb(env: NodeJS.ProcessEnv, port: number, nodeArgs: string[
   });
 }
 
-/** The production worker (the esbuild bundle) runs in this pid itself, so its RSS is the worker's. */
-export function startWorker(env: NodeJS.ProcessEnv, name: string, nodeArgs: string[] = []): Started {
+/**
+ * The production worker (the esbuild bundle) runs in this pid itself, so its RSS is the worker's.
+ */
+export function startWorker(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  nodeArgs: string[] = [],
+): Started {
   return startProcess(name, process.execPath, [...nodeArgs, "worker/start.mjs"], { env });
 }
 
-export async function waitForHealth(baseUrl: string, timeoutMs: number, web: Started): Promise<void> {
+export async function waitForHealth(
+  baseUrl: string,
+  timeoutMs: number,
+  web: Started,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "";
   while (Date.now() < deadline) {
-    if (web.child.exitCode !== null) throw new Error(`the web process exited:\n${web.output().slice(-3000)}`);
+    if (web.child.exitCode !== null)
+      throw new Error(`the web process exited:\n${web.output().slice(-3000)}`);
     try {
       const response = await fetch(`${baseUrl}/api/health`);
       if (response.ok) return;
@@ -90,10 +111,14 @@ export async function waitForHealth(baseUrl: string, timeoutMs: number, web: Sta
     }
     await sleep(300);
   }
-  throw new Error(`Herald's web process was not healthy within ${timeoutMs} ms (last: ${last})\n${web.output().slice(-3000)}`);
+  throw new Error(
+    `Herald's web process was not healthy within ${timeoutMs} ms (last: ${last})\n${web.output().slice(-3000)}`,
+  );
 }
 
-/** Redis connections BullMQ workers of this run hold; a new worker is ready when this count grows. */
+/**
+ * Redis connections BullMQ workers of this run hold; a new worker is ready when this count grows.
+ */
 export async function workerConnections(redisUrl: string, queuePrefix: string): Promise<number> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   try {
@@ -118,7 +143,9 @@ export async function deliveryCounts(databaseUrl: string, endpointId: string) {
       [endpointId],
     );
     return {
-      deliveriesByStatus: Object.fromEntries(deliveries.rows.map((row) => [row.status, Number(row.count)])),
+      deliveriesByStatus: Object.fromEntries(
+        deliveries.rows.map((row) => [row.status, Number(row.count)]),
+      ),
       attempts: Number(attempts.rows[0]?.count ?? 0),
     };
   } finally {
@@ -126,7 +153,10 @@ export async function deliveryCounts(databaseUrl: string, endpointId: string) {
   }
 }
 
-export async function countEvents(databaseUrl: string, appId: string): Promise<{ stored: number; unrouted: number }> {
+export async function countEvents(
+  databaseUrl: string,
+  appId: string,
+): Promise<{ stored: number; unrouted: number }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -141,14 +171,23 @@ export async function countEvents(databaseUrl: string, appId: string): Promise<{
 }
 
 export type StageMs = { p50: number | null; p99: number | null };
-export type PipelineBreakdown = { routeMs: StageMs; queueMs: StageMs; httpMs: StageMs; recordMs: StageMs };
+export type PipelineBreakdown = {
+  routeMs: StageMs;
+  queueMs: StageMs;
+  httpMs: StageMs;
+  recordMs: StageMs;
+};
 
 /**
- * Where one event's time went, from the rows the engine wrote (first attempts only):
- * route = ingest stored -> delivery row created (includes the batch window when batching),
- * queue = delivery created -> attempt started, http = the request, record = response -> delivery updated.
+ * Where one event's time went, from the rows the engine wrote (first attempts only): route = ingest
+ * stored -> delivery row created (includes the batch window when batching), queue = delivery
+ * created -> attempt started, http = the request, record = response -> delivery updated.
  */
-export async function pipelineBreakdown(databaseUrl: string, appId: string, endpointId: string): Promise<PipelineBreakdown> {
+export async function pipelineBreakdown(
+  databaseUrl: string,
+  appId: string,
+  endpointId: string,
+): Promise<PipelineBreakdown> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -175,7 +214,12 @@ export async function pipelineBreakdown(databaseUrl: string, appId: string, endp
       p99: values?.[1] == null ? null : Math.round(values[1] * 10) / 10,
     });
     const row = rows[0] ?? {};
-    return { routeMs: stage(row.route), queueMs: stage(row.queue), httpMs: stage(row.http), recordMs: stage(row.record) };
+    return {
+      routeMs: stage(row.route),
+      queueMs: stage(row.queue),
+      httpMs: stage(row.http),
+      recordMs: stage(row.record),
+    };
   } finally {
     await client.end();
   }

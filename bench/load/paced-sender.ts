@@ -21,7 +21,10 @@ export type PacedResult = {
   failed: number;
   statusCodes: Record<string, number>;
   achievedRatePerSecond: number;
-  /** Requests answered per second until the last answer: below the sent rate, the server fell behind. */
+  /**
+   * Requests answered per second until the last answer: below the sent rate, the server fell
+   * behind.
+   */
   completedRatePerSecond: number;
   latencyMs: Percentiles;
 };
@@ -48,14 +51,25 @@ function postOne(options: PacedOptions, sequence: number): Promise<{ status: num
       {
         method: "POST",
         agent,
-        headers: { authorization: `Bearer ${options.token}`, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        headers: {
+          authorization: `Bearer ${options.token}`,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+        },
       },
       (res) => {
         res.resume();
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            ms: Number(process.hrtime.bigint() - started) / 1e6,
+          }),
+        );
       },
     );
-    req.on("error", () => resolve({ status: 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+    req.on("error", () =>
+      resolve({ status: 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }),
+    );
     req.end(body);
   });
 }
@@ -75,7 +89,8 @@ async function run(options: PacedOptions): Promise<PacedResult> {
   const responses = await Promise.all(inFlight);
   const answerSeconds = (performance.now() - startedAt) / 1000;
   const statusCodes: Record<string, number> = {};
-  for (const response of responses) statusCodes[response.status] = (statusCodes[response.status] ?? 0) + 1;
+  for (const response of responses)
+    statusCodes[response.status] = (statusCodes[response.status] ?? 0) + 1;
   const accepted = responses.filter((response) => response.status === 202).length;
   return {
     sent: total,
@@ -84,7 +99,9 @@ async function run(options: PacedOptions): Promise<PacedResult> {
     statusCodes,
     achievedRatePerSecond: total / sendSeconds,
     completedRatePerSecond: total / answerSeconds,
-    latencyMs: percentiles(responses.filter((response) => response.status === 202).map((response) => response.ms)),
+    latencyMs: percentiles(
+      responses.filter((response) => response.status === 202).map((response) => response.ms),
+    ),
   };
 }
 

@@ -24,14 +24,27 @@ async function measure<T>(ctx: PhaseContext, run: () => Promise<T>): Promise<Mea
   const cpuBefore = cpuSeconds(ctx.components());
   const started = Date.now();
   const result = await run();
-  return { ...result, wallSeconds: round((Date.now() - started) / 1000, 2), cpuSeconds: cpuDelta(cpuBefore, cpuSeconds(ctx.components())) };
+  return {
+    ...result,
+    wallSeconds: round((Date.now() - started) / 1000, 2),
+    cpuSeconds: cpuDelta(cpuBefore, cpuSeconds(ctx.components())),
+  };
 }
 
 /** A typical single-event webhook as Herald sends it (same size and headers), signed once. */
 function typicalWebhook(): { body: string; headers: Record<string, string> } {
   const body = JSON.stringify({
     time_ms: Date.now(),
-    events: [{ name: "client_event", channel: "private-bench", event: "client-bench", data: JSON.stringify({ s: 0 }), socket_id: "1234.5678", user_id: "bench-user" }],
+    events: [
+      {
+        name: "client_event",
+        channel: "private-bench",
+        event: "client-bench",
+        data: JSON.stringify({ s: 0 }),
+        socket_id: "1234.5678",
+        user_id: "bench-user",
+      },
+    ],
   });
   const timestamp = Math.floor(Date.now() / 1000);
   return {
@@ -50,10 +63,21 @@ function typicalWebhook(): { body: string; headers: Record<string, string> } {
 }
 
 /** 1. The ceiling: how many webhook POSTs per second the receiver takes from autocannon. */
-export async function measureCeiling(ctx: PhaseContext, durationSeconds: number, connections: number): Promise<Measured<LoadResult>> {
+export async function measureCeiling(
+  ctx: PhaseContext,
+  durationSeconds: number,
+  connections: number,
+): Promise<Measured<LoadResult>> {
   const webhook = typicalWebhook();
   return measure(ctx, () =>
-    runAutocannon({ url: ctx.receiver.url("/ceiling"), method: "POST", headers: webhook.headers, body: webhook.body, connections, durationSeconds }),
+    runAutocannon({
+      url: ctx.receiver.url("/ceiling"),
+      method: "POST",
+      headers: webhook.headers,
+      body: webhook.body,
+      connections,
+      durationSeconds,
+    }),
   );
 }
 
@@ -67,7 +91,11 @@ export type BulkIngestFigures = LoadResult & {
 };
 
 /** 4a. Bulk ingest: autocannon posting 1000-event requests to an app with no endpoints. */
-export async function measureBulkIngest(ctx: PhaseContext, durationSeconds: number, connections: number): Promise<Measured<BulkIngestFigures>> {
+export async function measureBulkIngest(
+  ctx: PhaseContext,
+  durationSeconds: number,
+  connections: number,
+): Promise<Measured<BulkIngestFigures>> {
   const disabled = { enabled: false, durationMs: 50, maxBatchSize: 100 };
   const { appId } = await ctx.api.createAppWithEndpoint("ingest", null, disabled);
   const eventsPerRequest = 1000;
@@ -84,7 +112,13 @@ export async function measureBulkIngest(ctx: PhaseContext, durationSeconds: numb
   );
   const acceptedEvents = (result.statusCodes["202"] ?? 0) * eventsPerRequest;
   const settled = await waitForRouting(ctx, appId);
-  return { ...result, eventsPerRequest, acceptedEvents, eventsPerSecond: round(acceptedEvents / result.durationSeconds), ...settled };
+  return {
+    ...result,
+    eventsPerRequest,
+    acceptedEvents,
+    eventsPerSecond: round(acceptedEvents / result.durationSeconds),
+    ...settled,
+  };
 }
 
 /**
@@ -101,7 +135,11 @@ async function waitForRouting(ctx: PhaseContext, appId: string) {
     if (next.unrouted < counts.unrouted) lastProgressAt = Date.now();
     counts = next;
   }
-  return { storedEvents: counts.stored, unroutedAfterWait: counts.unrouted, routingBacklogSeconds: round((Date.now() - started) / 1000, 1) };
+  return {
+    storedEvents: counts.stored,
+    unroutedAfterWait: counts.unrouted,
+    routingBacklogSeconds: round((Date.now() - started) / 1000, 1),
+  };
 }
 
 export type ThroughputFigures = {
@@ -121,7 +159,10 @@ export type ThroughputFigures = {
   breakdown: PipelineBreakdown | null;
 };
 
-/** Waits until the receiver has `expected` distinct events on `pathname`, no progress for 30 s, or the timeout. */
+/**
+ * Waits until the receiver has `expected` distinct events on `pathname`, no progress for 30 s, or
+ * the timeout.
+ */
 async function waitForArrivals(ctx: PhaseContext, pathname: string, expected: number) {
   const deadline = Date.now() + ctx.phaseTimeoutMs;
   let lastProgressAt = Date.now();
@@ -133,12 +174,15 @@ async function waitForArrivals(ctx: PhaseContext, pathname: string, expected: nu
       lastCount = snapshot.distinctEvents;
       lastProgressAt = Date.now();
     }
-    if (Date.now() > deadline || Date.now() - lastProgressAt > 30_000) return { snapshot, complete: false };
+    if (Date.now() > deadline || Date.now() - lastProgressAt > 30_000)
+      return { snapshot, complete: false };
     await sleep(100);
   }
 }
 
-/** 2, 3, 7. Delivered events/s, from the first ingest request to the last arrival at the receiver. */
+/**
+ * 2, 3, 7. Delivered events/s, from the first ingest request to the last arrival at the receiver.
+ */
 export async function measureThroughput(
   ctx: PhaseContext,
   label: string,
@@ -147,9 +191,18 @@ export async function measureThroughput(
   ingestConcurrency: number,
 ): Promise<Measured<ThroughputFigures>> {
   const pathname = `/${label}`;
-  const { appId, endpointId } = await ctx.api.createAppWithEndpoint(label, ctx.receiver.url(pathname), batching);
+  const { appId, endpointId } = await ctx.api.createAppWithEndpoint(
+    label,
+    ctx.receiver.url(pathname),
+    batching,
+  );
   const figures = await measure(ctx, async () => {
-    const ingest = await ingestInBulk(ctx.api, appId, { total, perRequest: 1000, concurrency: ingestConcurrency, channel: `private-bench-${label}` });
+    const ingest = await ingestInBulk(ctx.api, appId, {
+      total,
+      perRequest: 1000,
+      concurrency: ingestConcurrency,
+      channel: `private-bench-${label}`,
+    });
     const { snapshot, complete } = await waitForArrivals(ctx, pathname, ingest.events);
     const ingestSeconds = (ingest.lastAcceptedAtMs - ingest.firstSentAtMs) / 1000;
     const deliverySeconds = ((snapshot.lastArrivalMs ?? Date.now()) - ingest.firstSentAtMs) / 1000;
@@ -173,16 +226,38 @@ export async function measureThroughput(
   // Read again now, so requests seen and attempts logged cover the same moment.
   figures.requests = (await ctx.receiver.snapshot(pathname)).requests;
   const breakdown = await pipelineBreakdown(ctx.databaseUrl, appId, endpointId!).catch(() => null);
-  return { ...figures, deliveriesByStatus: counts.deliveriesByStatus, attemptsLogged: counts.attempts, breakdown };
+  return {
+    ...figures,
+    deliveriesByStatus: counts.deliveriesByStatus,
+    attemptsLogged: counts.attempts,
+    breakdown,
+  };
 }
 
-export type LatencyFigures = { ingest: PacedResult; endToEndMs: Percentiles; delivered: number; complete: boolean; breakdown: PipelineBreakdown | null };
+export type LatencyFigures = {
+  ingest: PacedResult;
+  endToEndMs: Percentiles;
+  delivered: number;
+  complete: boolean;
+  breakdown: PipelineBreakdown | null;
+};
 
-/** 4b + 5. Single-event ingest requests at a steady rate: request latency and ingest-to-arrival latency. */
-export async function measureLatency(ctx: PhaseContext, ratePerSecond: number, durationSeconds: number): Promise<Measured<LatencyFigures>> {
+/**
+ * 4b + 5. Single-event ingest requests at a steady rate: request latency and ingest-to-arrival
+ * latency.
+ */
+export async function measureLatency(
+  ctx: PhaseContext,
+  ratePerSecond: number,
+  durationSeconds: number,
+): Promise<Measured<LatencyFigures>> {
   const pathname = "/latency";
   const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
-  const { appId, endpointId } = await ctx.api.createAppWithEndpoint("latency", ctx.receiver.url(pathname), unbatched);
+  const { appId, endpointId } = await ctx.api.createAppWithEndpoint(
+    "latency",
+    ctx.receiver.url(pathname),
+    unbatched,
+  );
   const figures = await measure(ctx, async () => {
     const ingest = await runPacedSender({
       url: `${ctx.api.baseUrl}${ctx.api.ingestPath(appId)}`,
@@ -197,20 +272,34 @@ export async function measureLatency(ctx: PhaseContext, ratePerSecond: number, d
     return { ingest, endToEndMs, delivered: snapshot.distinctEvents, complete };
   });
   await sleep(500);
-  return { ...figures, breakdown: await pipelineBreakdown(ctx.databaseUrl, appId, endpointId!).catch(() => null) };
+  return {
+    ...figures,
+    breakdown: await pipelineBreakdown(ctx.databaseUrl, appId, endpointId!).catch(() => null),
+  };
 }
 
 /** A short run through the whole pipeline: proves the worker is up and warms pools and JIT. */
 export async function warmUp(ctx: PhaseContext, events: number, timeoutMs: number): Promise<void> {
   const pathname = "/warm-up";
   const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
-  const { appId } = await ctx.api.createAppWithEndpoint("warmup", ctx.receiver.url(pathname), unbatched);
-  await ingestInBulk(ctx.api, appId, { total: events, perRequest: 100, concurrency: 2, channel: "private-bench-warmup" });
+  const { appId } = await ctx.api.createAppWithEndpoint(
+    "warmup",
+    ctx.receiver.url(pathname),
+    unbatched,
+  );
+  await ingestInBulk(ctx.api, appId, {
+    total: events,
+    perRequest: 100,
+    concurrency: 2,
+    channel: "private-bench-warmup",
+  });
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if ((await ctx.receiver.snapshot(pathname)).distinctEvents >= events) return;
     await sleep(200);
   }
   const got = (await ctx.receiver.snapshot(pathname)).distinctEvents;
-  throw new Error(`warm-up: the receiver got ${got} of ${events} events within ${timeoutMs / 1000} s; is the worker delivering?`);
+  throw new Error(
+    `warm-up: the receiver got ${got} of ${events} events within ${timeoutMs / 1000} s; is the worker delivering?`,
+  );
 }

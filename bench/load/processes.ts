@@ -62,8 +62,15 @@ export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promis
 export type Started = { child: ChildProcess; output: () => string };
 
 /** Starts a command in its own process group, keeping the last 64 KiB of its output for errors. */
-export function startProcess(name: string, command: string, args: string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Started {
-  const child = track(spawn(command, args, { ...options, detached: true, stdio: ["ignore", "pipe", "pipe"] }));
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string },
+): Started {
+  const child = track(
+    spawn(command, args, { ...options, detached: true, stdio: ["ignore", "pipe", "pipe"] }),
+  );
   let output = "";
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString("utf8")).slice(-65_536);
@@ -71,7 +78,10 @@ export function startProcess(name: string, command: string, args: string[], opti
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   child.once("exit", (code, signal) => {
-    if (code && !stopping.has(child)) console.error(`bench: ${name} exited with code ${code}${signal ? ` (${signal})` : ""}\n${output.slice(-4000)}`);
+    if (code && !stopping.has(child))
+      console.error(
+        `bench: ${name} exited with code ${code}${signal ? ` (${signal})` : ""}\n${output.slice(-4000)}`,
+      );
   });
   return { child, output: () => output };
 }
@@ -111,7 +121,12 @@ function readProc(pid: number): ProcInfo | null {
     const comm = stat.slice(stat.indexOf("(") + 1, close);
     const fields = stat.slice(close + 2).split(" ");
     // fields[0] is state (field 3); pgrp is field 5, utime 14, stime 15.
-    return { pid, pgid: Number(fields[2]), comm, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS };
+    return {
+      pid,
+      pgid: Number(fields[2]),
+      comm,
+      cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
+    };
   } catch {
     return null;
   }
@@ -125,12 +140,16 @@ function allProcesses(): ProcInfo[] {
 }
 
 /**
- * A named set of processes whose CPU time is summed: a process group, or the processes of a
- * command name (optionally only those whose title contains a string, e.g. Postgres backends of one database).
+ * A named set of processes whose CPU time is summed: a process group, or the processes of a command
+ * name (optionally only those whose title contains a string, e.g. Postgres backends of one
+ * database).
  */
 export type Component = { name: string; pgid?: number; comm?: string; titleIncludes?: string };
 
-/** CPU seconds used by each component so far (exited processes no longer count, so diff short windows). */
+/**
+ * CPU seconds used by each component so far (exited processes no longer count, so diff short
+ * windows).
+ */
 export function cpuSeconds(components: Component[]): Record<string, number> {
   const processes = allProcesses();
   const totals: Record<string, number> = {};
@@ -139,30 +158,44 @@ export function cpuSeconds(components: Component[]): Record<string, number> {
       .filter((info) =>
         component.pgid
           ? info.pgid === component.pgid
-          : info.comm === component.comm && (!component.titleIncludes || cmdline(info.pid).includes(component.titleIncludes)),
+          : info.comm === component.comm &&
+            (!component.titleIncludes || cmdline(info.pid).includes(component.titleIncludes)),
       )
       .reduce((sum, info) => sum + info.cpuSeconds, 0);
   }
   return totals;
 }
 
-export function cpuDelta(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
-  // A process that exited between the readings takes its CPU time with it: never report less than 0.
-  return Object.fromEntries(Object.keys(after).map((name) => [name, Math.max(0, round(after[name]! - (before[name] ?? 0), 2))]));
+export function cpuDelta(
+  before: Record<string, number>,
+  after: Record<string, number>,
+): Record<string, number> {
+  // A process that exited between the readings takes its CPU time with it: never report less than
+  // 0.
+  return Object.fromEntries(
+    Object.keys(after).map((name) => [
+      name,
+      Math.max(0, round(after[name]! - (before[name] ?? 0), 2)),
+    ]),
+  );
 }
 
 /** Resident memory of one process in MiB: current (VmRSS) and peak so far (VmHWM). */
 export function memoryMiB(pid: number): { rss: number; peak: number } | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
+    const kib = (field: string) =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
     return { rss: round(kib("VmRSS") / 1024, 1), peak: round(kib("VmHWM") / 1024, 1) };
   } catch {
     return null;
   }
 }
 
-/** Samples a process's memory every intervalMs and remembers the peak (VmHWM covers spikes between samples). */
+/**
+ * Samples a process's memory every intervalMs and remembers the peak (VmHWM covers spikes between
+ * samples).
+ */
 export function sampleMemory(pid: number, intervalMs = 250) {
   let peak = 0;
   let last = 0;

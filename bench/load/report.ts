@@ -5,7 +5,13 @@ import { round } from "./processes";
 
 // Targets from the benchmark issue, the printed table and the JSON files under bench/results/.
 
-export type Row = { figure: string; value: number | null; unit: string; target?: { op: ">=" | "<="; value: number; unit?: string }; note?: string };
+export type Row = {
+  figure: string;
+  value: number | null;
+  unit: string;
+  target?: { op: ">=" | "<="; value: number; unit?: string };
+  note?: string;
+};
 
 export function machineInfo() {
   const cpus = os.cpus();
@@ -20,7 +26,8 @@ export function machineInfo() {
 }
 
 export function passes(row: Row): boolean | null {
-  if (!row.target || row.value === null || Number.isNaN(row.value)) return row.target ? false : null;
+  if (!row.target || row.value === null || Number.isNaN(row.value))
+    return row.target ? false : null;
   return row.target.op === ">=" ? row.value >= row.target.value : row.value <= row.target.value;
 }
 
@@ -42,8 +49,16 @@ export function printTable(title: string, rows: Row[]): void {
     ];
   });
   const header = ["Figure", "Value", "Target", "Result", "Note"];
-  const widths = header.map((name, column) => Math.max(name.length, ...cells.map((cell) => cell[column]!.length)));
-  const line = (cell: string[]) => cell.map((text, column) => (column === 1 ? text.padStart(widths[column]!) : text.padEnd(widths[column]!))).join("  ").trimEnd();
+  const widths = header.map((name, column) =>
+    Math.max(name.length, ...cells.map((cell) => cell[column]!.length)),
+  );
+  const line = (cell: string[]) =>
+    cell
+      .map((text, column) =>
+        column === 1 ? text.padStart(widths[column]!) : text.padEnd(widths[column]!),
+      )
+      .join("  ")
+      .trimEnd();
   console.log(`\n${title}`);
   console.log(line(header));
   console.log(widths.map((width) => "-".repeat(width)).join("  "));
@@ -53,7 +68,10 @@ export function printTable(title: string, rows: Row[]): void {
 export function writeResults(results: Record<string, unknown>, startedAt: Date): string {
   const dir = path.join(process.cwd(), "bench", "results");
   mkdirSync(dir, { recursive: true });
-  const stamp = startedAt.toISOString().replaceAll(":", "-").replace(/\.\d+Z$/, "Z");
+  const stamp = startedAt
+    .toISOString()
+    .replaceAll(":", "-")
+    .replace(/\.\d+Z$/, "Z");
   const file = path.join(dir, `${stamp}.json`);
   const text = `${JSON.stringify(results, null, 2)}\n`;
   writeFileSync(file, text);

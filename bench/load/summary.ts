@@ -32,7 +32,10 @@ const ratio = (numerator: number | undefined, denominator: number | undefined) =
 
 const throughputNote = (figures: ThroughputFigures | null | undefined) => {
   if (!figures) return "not measured";
-  const parts = [`${figures.delivered}/${figures.events} in ${figures.deliverySeconds} s`, `${figures.eventsPerRequest} ev/req`];
+  const parts = [
+    `${figures.delivered}/${figures.events} in ${figures.deliverySeconds} s`,
+    `${figures.eventsPerRequest} ev/req`,
+  ];
   parts.push(`ingest ${figures.ingestEventsPerSecond}/s`);
   if (!figures.complete) parts.push("INCOMPLETE (timeout)");
   if (figures.duplicates) parts.push(`${figures.duplicates} duplicates`);
@@ -40,7 +43,10 @@ const throughputNote = (figures: ThroughputFigures | null | undefined) => {
   return parts.join("; ");
 };
 
-export function buildRows(results: Results): { rows: Row[]; ratios: Record<string, number | null> } {
+export function buildRows(results: Results): {
+  rows: Row[];
+  ratios: Record<string, number | null>;
+} {
   const ceiling = results.ceiling?.requestsPerSecond;
   const unbatched = results.unbatched?.eventsPerSecond;
   const batched = results.batched?.eventsPerSecond;
@@ -51,19 +57,44 @@ export function buildRows(results: Results): { rows: Row[]; ratios: Record<strin
     twoWorkersOverOneBatched: ratio(results.batchedTwoWorkers?.eventsPerSecond, batched),
   };
   const latency = results.latency;
-  const workerPeak = Math.max(0, ...Object.values(results.memory ?? {}).map((memory) => memory.peakMiB)) || null;
-  const value = (figure: number | undefined | null) => (figure === undefined || figure === null ? null : figure);
+  const workerPeak =
+    Math.max(0, ...Object.values(results.memory ?? {}).map((memory) => memory.peakMiB)) || null;
+  const value = (figure: number | undefined | null) =>
+    figure === undefined || figure === null ? null : figure;
   const rows: Row[] = [
     {
       figure: "1. Ceiling: receiver, autocannon",
       value: value(ceiling),
       unit: "req/s",
-      note: results.ceiling ? `${results.ceiling.requests} requests, p99 ${results.ceiling.latencyMs.p99} ms, ${results.ceiling.non2xx + results.ceiling.errors} errors` : "not measured",
+      note: results.ceiling
+        ? `${results.ceiling.requests} requests, p99 ${results.ceiling.latencyMs.p99} ms, ${results.ceiling.non2xx + results.ceiling.errors} errors`
+        : "not measured",
     },
-    { figure: "2. Unbatched delivered", value: value(unbatched), unit: "events/s", target: ceiling ? { op: ">=", value: round(ceiling * 0.25) } : undefined, note: throughputNote(results.unbatched) },
-    { figure: "   ratio 2 / 1 (unbatched / ceiling)", value: ratios.unbatchedOverCeiling, unit: "", target: { op: ">=", value: 0.25 } },
-    { figure: "3. Batched delivered (50 ms, 100)", value: value(batched), unit: "events/s", target: { op: ">=", value: 20_000 }, note: throughputNote(results.batched) },
-    { figure: "   ratio 3 / 2 (batched / unbatched)", value: ratios.batchedOverUnbatched, unit: "x" },
+    {
+      figure: "2. Unbatched delivered",
+      value: value(unbatched),
+      unit: "events/s",
+      target: ceiling ? { op: ">=", value: round(ceiling * 0.25) } : undefined,
+      note: throughputNote(results.unbatched),
+    },
+    {
+      figure: "   ratio 2 / 1 (unbatched / ceiling)",
+      value: ratios.unbatchedOverCeiling,
+      unit: "",
+      target: { op: ">=", value: 0.25 },
+    },
+    {
+      figure: "3. Batched delivered (50 ms, 100)",
+      value: value(batched),
+      unit: "events/s",
+      target: { op: ">=", value: 20_000 },
+      note: throughputNote(results.batched),
+    },
+    {
+      figure: "   ratio 3 / 2 (batched / unbatched)",
+      value: ratios.batchedOverUnbatched,
+      unit: "x",
+    },
     {
       figure: "4. Bulk ingest accepted",
       value: value(results.bulkIngest?.eventsPerSecond),
@@ -73,61 +104,145 @@ export function buildRows(results: Results): { rows: Row[]; ratios: Record<strin
         ? `${results.bulkIngest.acceptedEvents} accepted (${results.bulkIngest.storedEvents} stored), request p50 ${results.bulkIngest.latencyMs.p50} ms, p99 ${results.bulkIngest.latencyMs.p99} ms, ${results.bulkIngest.non2xx} non-2xx; backlog routed ${results.bulkIngest.unroutedAfterWait ? "NOT all " : ""}after ${results.bulkIngest.routingBacklogSeconds} s`
         : "not measured",
     },
-    { figure: "4. Single-event ingest p50", value: value(latency?.ingest.latencyMs.p50), unit: "ms", note: latency ? `${latency.ingest.accepted}/${latency.ingest.sent} accepted; sent at ${round(latency.ingest.achievedRatePerSecond)}/s, answered at ${round(latency.ingest.completedRatePerSecond)}/s` : "not measured" },
-    { figure: "4. Single-event ingest p99", value: value(latency?.ingest.latencyMs.p99), unit: "ms", target: { op: "<=", value: 20 } },
-    { figure: "5. End-to-end p50 (200/s, unbatched)", value: value(latency?.endToEndMs.p50), unit: "ms" },
+    {
+      figure: "4. Single-event ingest p50",
+      value: value(latency?.ingest.latencyMs.p50),
+      unit: "ms",
+      note: latency
+        ? `${latency.ingest.accepted}/${latency.ingest.sent} accepted; sent at ${round(latency.ingest.achievedRatePerSecond)}/s, answered at ${round(latency.ingest.completedRatePerSecond)}/s`
+        : "not measured",
+    },
+    {
+      figure: "4. Single-event ingest p99",
+      value: value(latency?.ingest.latencyMs.p99),
+      unit: "ms",
+      target: { op: "<=", value: 20 },
+    },
+    {
+      figure: "5. End-to-end p50 (200/s, unbatched)",
+      value: value(latency?.endToEndMs.p50),
+      unit: "ms",
+    },
     { figure: "5. End-to-end p95", value: value(latency?.endToEndMs.p95), unit: "ms" },
     {
       figure: "5. End-to-end p99",
       value: value(latency?.endToEndMs.p99),
       unit: "ms",
       target: { op: "<=", value: 100 },
-      note: latency ? `${latency.delivered}/${latency.ingest.accepted} arrived, max ${latency.endToEndMs.max} ms${latency.complete ? "" : ", INCOMPLETE"}` : undefined,
+      note: latency
+        ? `${latency.delivered}/${latency.ingest.accepted} arrived, max ${latency.endToEndMs.max} ms${latency.complete ? "" : ", INCOMPLETE"}`
+        : undefined,
     },
     {
       figure: "6. Worker peak RSS",
       value: workerPeak,
       unit: "MiB",
       target: { op: "<=", value: 300 },
-      note: Object.entries(results.memory ?? {}).map(([name, memory]) => `${name} ${memory.peakMiB} MiB`).join(", "),
+      note: Object.entries(results.memory ?? {})
+        .map(([name, memory]) => `${name} ${memory.peakMiB} MiB`)
+        .join(", "),
     },
-    { figure: "7. Unbatched, 2 workers", value: value(results.unbatchedTwoWorkers?.eventsPerSecond), unit: "events/s", note: throughputNote(results.unbatchedTwoWorkers) },
-    { figure: "   ratio 2 workers / 1 (unbatched)", value: ratios.twoWorkersOverOneUnbatched, unit: "x" },
-    { figure: "7. Batched, 2 workers", value: value(results.batchedTwoWorkers?.eventsPerSecond), unit: "events/s", note: throughputNote(results.batchedTwoWorkers) },
-    { figure: "   ratio 2 workers / 1 (batched)", value: ratios.twoWorkersOverOneBatched, unit: "x" },
+    {
+      figure: "7. Unbatched, 2 workers",
+      value: value(results.unbatchedTwoWorkers?.eventsPerSecond),
+      unit: "events/s",
+      note: throughputNote(results.unbatchedTwoWorkers),
+    },
+    {
+      figure: "   ratio 2 workers / 1 (unbatched)",
+      value: ratios.twoWorkersOverOneUnbatched,
+      unit: "x",
+    },
+    {
+      figure: "7. Batched, 2 workers",
+      value: value(results.batchedTwoWorkers?.eventsPerSecond),
+      unit: "events/s",
+      note: throughputNote(results.batchedTwoWorkers),
+    },
+    {
+      figure: "   ratio 2 workers / 1 (batched)",
+      value: ratios.twoWorkersOverOneBatched,
+      unit: "x",
+    },
   ];
   return { rows, ratios };
 }
 
 /** Per-stage p50/p99 of each delivery phase, from the engine's own rows. */
 export function printBreakdownTable(results: Results): void {
-  const phases = (["unbatched", "batched", "latency", "unbatchedTwoWorkers", "batchedTwoWorkers"] as const).flatMap((name) => {
+  const phases = (
+    ["unbatched", "batched", "latency", "unbatchedTwoWorkers", "batchedTwoWorkers"] as const
+  ).flatMap((name) => {
     const breakdown = results[name]?.breakdown;
     return breakdown ? [[name, breakdown] as const] : [];
   });
   if (!phases.length) return;
   const stages = ["routeMs", "queueMs", "httpMs", "recordMs"] as const;
-  const cell = (stage: { p50: number | null; p99: number | null }) => `${stage.p50 ?? "-"} / ${stage.p99 ?? "-"}`;
-  const header = ["ms p50 / p99", "route (stored->delivery)", "queue (delivery->attempt)", "http", "record"];
-  const lines = phases.map(([name, breakdown]) => [name, ...stages.map((stage) => cell(breakdown[stage]))]);
-  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
-  console.log("\nWhere an event's time went (first attempts, from Postgres rows; route includes the batch window when batching)");
-  for (const line of [header, ...lines]) console.log(line.map((text, column) => (column ? text.padStart(widths[column]!) : text.padEnd(widths[column]!))).join("  "));
+  const cell = (stage: { p50: number | null; p99: number | null }) =>
+    `${stage.p50 ?? "-"} / ${stage.p99 ?? "-"}`;
+  const header = [
+    "ms p50 / p99",
+    "route (stored->delivery)",
+    "queue (delivery->attempt)",
+    "http",
+    "record",
+  ];
+  const lines = phases.map(([name, breakdown]) => [
+    name,
+    ...stages.map((stage) => cell(breakdown[stage])),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...lines.map((line) => line[column]!.length)),
+  );
+  console.log(
+    "\nWhere an event's time went (first attempts, from Postgres rows; route includes the batch window when batching)",
+  );
+  for (const line of [header, ...lines])
+    console.log(
+      line
+        .map((text, column) =>
+          column ? text.padStart(widths[column]!) : text.padEnd(widths[column]!),
+        )
+        .join("  "),
+    );
 }
 
 /** CPU seconds per component and phase: where the machine's two cores went. */
 export function printCpuTable(results: Results): void {
   type Timed = { wallSeconds: number; cpuSeconds: Record<string, number> };
   const phases: [string, Timed][] = [];
-  for (const name of ["ceiling", "bulkIngest", "unbatched", "batched", "latency", "unbatchedTwoWorkers", "batchedTwoWorkers"] as const) {
+  for (const name of [
+    "ceiling",
+    "bulkIngest",
+    "unbatched",
+    "batched",
+    "latency",
+    "unbatchedTwoWorkers",
+    "batchedTwoWorkers",
+  ] as const) {
     const phase = results[name];
     if (phase) phases.push([name, phase]);
   }
   if (!phases.length) return;
   const names = [...new Set(phases.flatMap(([, phase]) => Object.keys(phase.cpuSeconds)))];
   const header = ["CPU seconds", "wall s", ...names];
-  const lines = phases.map(([name, phase]) => [name, String(phase.wallSeconds), ...names.map((component) => String(phase.cpuSeconds[component] ?? ""))]);
-  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
-  console.log("\nWhere the CPU went (seconds per phase; 2 cores = 2 CPU-seconds per wall second; postgres = backends of the benchmark database)");
-  for (const line of [header, ...lines]) console.log(line.map((cell, column) => (column ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join("  "));
+  const lines = phases.map(([name, phase]) => [
+    name,
+    String(phase.wallSeconds),
+    ...names.map((component) => String(phase.cpuSeconds[component] ?? "")),
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...lines.map((line) => line[column]!.length)),
+  );
+  console.log(
+    "\nWhere the CPU went (seconds per phase; 2 cores = 2 CPU-seconds per wall second; postgres = backends of the benchmark database)",
+  );
+  for (const line of [header, ...lines])
+    console.log(
+      line
+        .map((cell, column) =>
+          column ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
+        )
+        .join("  "),
+    );
 }

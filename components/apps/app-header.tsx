@@ -14,8 +14,16 @@ export function AppHeader({ appId, children }: { appId: string; children: React.
   const base = `/apps/${encodeURIComponent(appId)}`;
   const tabs = [
     { href: base, label: "Overview", active: pathname === base },
-    { href: `${base}/endpoints`, label: "Endpoints", active: pathname.startsWith(`${base}/endpoints`) },
-    { href: `${base}/deliveries`, label: "Deliveries", active: pathname.startsWith(`${base}/deliveries`) },
+    {
+      href: `${base}/endpoints`,
+      label: "Endpoints",
+      active: pathname.startsWith(`${base}/endpoints`),
+    },
+    {
+      href: `${base}/deliveries`,
+      label: "Deliveries",
+      active: pathname.startsWith(`${base}/deliveries`),
+    },
     { href: `${base}/health`, label: "Health", active: pathname.startsWith(`${base}/health`) },
   ];
 
@@ -24,14 +32,27 @@ export function AppHeader({ appId, children }: { appId: string; children: React.
     <div>
       <div className="mb-5">
         <nav aria-label="Breadcrumb" className="mb-1 text-xs text-slate-500">
-          <Link href="/" className="hover:text-slate-800">Apps</Link> <span aria-hidden>/</span> <span className="font-mono">{appId}</span>
+          <Link href="/" className="hover:text-slate-800">
+            Apps
+          </Link>{" "}
+          <span aria-hidden>/</span> <span className="font-mono">{appId}</span>
         </nav>
         {app.isPending ? (
           <Skeleton className="h-8 w-64" />
         ) : (
           <div className="flex items-center gap-3">
-            <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{app.data.name}</h1>
-            {app.data.enabled ? <Badge tone="green" dot>enabled</Badge> : <Badge tone="amber" dot>disabled</Badge>}
+            <h1 className="text-2xl font-semibold tracking-tight text-slate-900">
+              {app.data.name}
+            </h1>
+            {app.data.enabled ? (
+              <Badge tone="green" dot>
+                enabled
+              </Badge>
+            ) : (
+              <Badge tone="amber" dot>
+                disabled
+              </Badge>
+            )}
           </div>
         )}
       </div>
@@ -43,7 +64,9 @@ export function AppHeader({ appId, children }: { appId: string; children: React.
             aria-current={tab.active ? "page" : undefined}
             className={cn(
               "-mb-px border-b-2 px-3 py-2 text-sm font-medium transition-colors",
-              tab.active ? "border-indigo-600 text-indigo-700" : "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-800",
+              tab.active
+                ? "border-indigo-600 text-indigo-700"
+                : "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-800",
             )}
           >
             {tab.label}

@@ -7,7 +7,14 @@ import { useEffect, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { z } from "zod";
-import { revealAppSecret, useApp, useDeleteApp, useOverview, useRotateAppSecret, useUpdateApp } from "@/lib/client/apps";
+import {
+  revealAppSecret,
+  useApp,
+  useDeleteApp,
+  useOverview,
+  useRotateAppSecret,
+  useUpdateApp,
+} from "@/lib/client/apps";
 import { applyApiErrors, intakeUrl } from "@/lib/client/forms";
 import { LIMITS } from "@/lib/validation/common";
 import type { App } from "@/lib/client/types";
@@ -50,10 +57,26 @@ function Stats({ appId }: { appId: string }) {
   const overview = useOverview();
   const counts = overview.data?.data.find((row) => row.appId === appId);
   const items = [
-    { label: "Endpoints", value: counts ? `${counts.enabledEndpoints} / ${counts.endpoints} enabled` : "—", icon: Webhook },
-    { label: "Deliveries today", value: counts ? counts.deliveriesToday.toLocaleString() : "—", icon: Send },
-    { label: "Failed today", value: counts ? counts.failedToday.toLocaleString() : "—", icon: AlertTriangle },
-    { label: "Failure rate today", value: counts?.failureRate == null ? "—" : `${(counts.failureRate * 100).toFixed(1)}%`, icon: Activity },
+    {
+      label: "Endpoints",
+      value: counts ? `${counts.enabledEndpoints} / ${counts.endpoints} enabled` : "—",
+      icon: Webhook,
+    },
+    {
+      label: "Deliveries today",
+      value: counts ? counts.deliveriesToday.toLocaleString() : "—",
+      icon: Send,
+    },
+    {
+      label: "Failed today",
+      value: counts ? counts.failedToday.toLocaleString() : "—",
+      icon: AlertTriangle,
+    },
+    {
+      label: "Failure rate today",
+      value: counts?.failureRate == null ? "—" : `${(counts.failureRate * 100).toFixed(1)}%`,
+      icon: Activity,
+    },
   ];
   return (
     <div className="grid grid-cols-2 gap-4 lg:grid-cols-4">
@@ -62,7 +85,9 @@ function Stats({ appId }: { appId: string }) {
           <div className="flex items-center gap-2 text-xs font-medium text-slate-500">
             <item.icon className="h-3.5 w-3.5" aria-hidden /> {item.label}
           </div>
-          <div className="mt-1 text-xl font-semibold tabular-nums text-slate-900">{overview.isPending ? <Skeleton className="mt-1 h-6 w-16" /> : item.value}</div>
+          <div className="mt-1 text-xl font-semibold tabular-nums text-slate-900">
+            {overview.isPending ? <Skeleton className="mt-1 h-6 w-16" /> : item.value}
+          </div>
         </Card>
       ))}
     </div>
@@ -71,13 +96,20 @@ function Stats({ appId }: { appId: string }) {
 
 function Credentials({ app }: { app: App }) {
   const rotate = useRotateAppSecret(app.id);
-  const graceActive = app.previousSecretExpiresAt && new Date(app.previousSecretExpiresAt) > new Date();
+  const graceActive =
+    app.previousSecretExpiresAt && new Date(app.previousSecretExpiresAt) > new Date();
   return (
     <Card>
       <CardHeader
         title="Credentials"
         description="The Pusher key and secret sign intake requests and outgoing webhooks."
-        actions={<RotateSecretDialog what="app secret" effects={APP_SECRET_ROTATION_EFFECTS} rotate={async (grace) => (await rotate.mutateAsync(grace)).secret} />}
+        actions={
+          <RotateSecretDialog
+            what="app secret"
+            effects={APP_SECRET_ROTATION_EFFECTS}
+            rotate={async (grace) => (await rotate.mutateAsync(grace)).secret}
+          />
+        }
       />
       <CardBody className="space-y-4">
         <Field label="App id">
@@ -86,10 +118,30 @@ function Credentials({ app }: { app: App }) {
         <Field label="Key">
           <CopyField value={app.key} label="key" testId="app-key" />
         </Field>
-        <Field label="Secret" hint={graceActive ? <>The previous secret still verifies intake; it expires <RelativeTime value={app.previousSecretExpiresAt} />.</> : "Reveal shows it in full; every reveal is in the audit log."}>
-          <SecretField value={app.secret} label="secret" testId="app-secret" reveal={() => revealAppSecret(app.id)} />
+        <Field
+          label="Secret"
+          hint={
+            graceActive ? (
+              <>
+                The previous secret still verifies intake; it expires{" "}
+                <RelativeTime value={app.previousSecretExpiresAt} />.
+              </>
+            ) : (
+              "Reveal shows it in full; every reveal is in the audit log."
+            )
+          }
+        >
+          <SecretField
+            value={app.secret}
+            label="secret"
+            testId="app-secret"
+            reveal={() => revealAppSecret(app.id)}
+          />
         </Field>
-        <Field label="Intake URL" hint="Set this as the webhook URL of your realtime server (Sockudo, Soketi, Pusher).">
+        <Field
+          label="Intake URL"
+          hint="Set this as the webhook URL of your realtime server (Sockudo, Soketi, Pusher)."
+        >
           <CopyField value={intakeUrl(app.id)} label="intake URL" testId="intake-url" />
         </Field>
       </CardBody>
@@ -100,14 +152,25 @@ function Credentials({ app }: { app: App }) {
 const { batchDurationMs, batchSize } = LIMITS;
 const batchingSchema = z.object({
   enabled: z.boolean(),
-  durationMs: z.coerce.number<number>().int("Whole milliseconds").min(batchDurationMs.min, `At least ${batchDurationMs.min} ms`).max(batchDurationMs.max, `At most ${batchDurationMs.max} ms`),
-  maxBatchSize: z.coerce.number<number>().int("Whole number").min(batchSize.min, `At least ${batchSize.min}`).max(batchSize.max, `At most ${batchSize.max}`),
+  durationMs: z.coerce
+    .number<number>()
+    .int("Whole milliseconds")
+    .min(batchDurationMs.min, `At least ${batchDurationMs.min} ms`)
+    .max(batchDurationMs.max, `At most ${batchDurationMs.max} ms`),
+  maxBatchSize: z.coerce
+    .number<number>()
+    .int("Whole number")
+    .min(batchSize.min, `At least ${batchSize.min}`)
+    .max(batchSize.max, `At most ${batchSize.max}`),
 });
 type BatchingValues = z.infer<typeof batchingSchema>;
 
 function BatchingCard({ app }: { app: App }) {
   const update = useUpdateApp(app.id);
-  const form = useForm<BatchingValues>({ resolver: zodResolver(batchingSchema), defaultValues: app.batching });
+  const form = useForm<BatchingValues>({
+    resolver: zodResolver(batchingSchema),
+    defaultValues: app.batching,
+  });
   useEffect(() => form.reset(app.batching), [app.batching, form]);
   const enabled = form.watch("enabled");
   const errors = form.formState.errors;
@@ -118,34 +181,74 @@ function BatchingCard({ app }: { app: App }) {
       toast.success("Batching saved");
     } catch (error) {
       // The API names fields "batching.x"; the form names them "x".
-      applyApiErrors(error, (field, message) => form.setError(field.replace(/^batching\./, "") as keyof BatchingValues, message), ["batching.durationMs", "batching.maxBatchSize", "batching.enabled"]);
+      applyApiErrors(
+        error,
+        (field, message) =>
+          form.setError(field.replace(/^batching\./, "") as keyof BatchingValues, message),
+        ["batching.durationMs", "batching.maxBatchSize", "batching.enabled"],
+      );
     }
   });
 
   return (
     <Card>
-      <CardHeader title="Batching" description="Events for one endpoint are collected into one request until the window closes or the batch is full." />
+      <CardHeader
+        title="Batching"
+        description="Events for one endpoint are collected into one request until the window closes or the batch is full."
+      />
       <form onSubmit={onSubmit} noValidate>
         <CardBody className="space-y-4">
           <label className="flex items-center justify-between gap-4">
             <span>
               <span className="block text-sm font-medium text-slate-700">Batch events</span>
               <span className="block text-xs text-slate-500">
-                {enabled ? "On: events for one endpoint are collected into one request per window." : "Off: every event is its own delivery (Pusher's default)."}
+                {enabled
+                  ? "On: events for one endpoint are collected into one request per window."
+                  : "Off: every event is its own delivery (Pusher's default)."}
               </span>
             </span>
-            <Controller control={form.control} name="enabled" render={({ field }) => <Switch checked={field.value} onCheckedChange={field.onChange} aria-label="Batch events" />} />
+            <Controller
+              control={form.control}
+              name="enabled"
+              render={({ field }) => (
+                <Switch
+                  checked={field.value}
+                  onCheckedChange={field.onChange}
+                  aria-label="Batch events"
+                />
+              )}
+            />
           </label>
           <div className="grid grid-cols-2 gap-4">
             <Field label="Window (ms)" htmlFor="batch-duration" error={errors.durationMs?.message}>
-              <Input id="batch-duration" type="number" inputMode="numeric" disabled={!enabled} aria-invalid={Boolean(errors.durationMs)} {...form.register("durationMs")} />
+              <Input
+                id="batch-duration"
+                type="number"
+                inputMode="numeric"
+                disabled={!enabled}
+                aria-invalid={Boolean(errors.durationMs)}
+                {...form.register("durationMs")}
+              />
             </Field>
             <Field label="Max batch size" htmlFor="batch-size" error={errors.maxBatchSize?.message}>
-              <Input id="batch-size" type="number" inputMode="numeric" disabled={!enabled} aria-invalid={Boolean(errors.maxBatchSize)} {...form.register("maxBatchSize")} />
+              <Input
+                id="batch-size"
+                type="number"
+                inputMode="numeric"
+                disabled={!enabled}
+                aria-invalid={Boolean(errors.maxBatchSize)}
+                {...form.register("maxBatchSize")}
+              />
             </Field>
           </div>
           <div className="flex justify-end">
-            <Button type="submit" variant="primary" size="sm" loading={update.isPending} disabled={!form.formState.isDirty}>
+            <Button
+              type="submit"
+              variant="primary"
+              size="sm"
+              loading={update.isPending}
+              disabled={!form.formState.isDirty}
+            >
               Save batching
             </Button>
           </div>
@@ -162,13 +265,22 @@ function DangerZone({ app }: { app: App }) {
   const [confirmName, setConfirmName] = useState("");
   return (
     <Card className="border-red-200">
-      <CardHeader title="Danger zone" description="Disabling stops intake and delivery for this app; deleting removes its endpoints, events and delivery log." />
+      <CardHeader
+        title="Danger zone"
+        description="Disabling stops intake and delivery for this app; deleting removes its endpoints, events and delivery log."
+      />
       <CardBody className="flex flex-wrap items-center justify-between gap-4">
         <ConfirmDialog
           tone={app.enabled ? "danger" : "primary"}
-          trigger={<Button variant="danger-outline">{app.enabled ? "Disable app" : "Enable app"}</Button>}
+          trigger={
+            <Button variant="danger-outline">{app.enabled ? "Disable app" : "Enable app"}</Button>
+          }
           title={app.enabled ? `Disable ${app.name}?` : `Enable ${app.name}?`}
-          description={app.enabled ? "Intake answers 409 and no webhooks are sent until you enable it again." : "Intake and delivery resume."}
+          description={
+            app.enabled
+              ? "Intake answers 409 and no webhooks are sent until you enable it again."
+              : "Intake and delivery resume."
+          }
           confirmLabel={app.enabled ? "Disable" : "Enable"}
           onConfirm={async () => {
             await update.mutateAsync({ enabled: !app.enabled });
@@ -180,8 +292,15 @@ function DangerZone({ app }: { app: App }) {
           title={`Delete ${app.name}?`}
           description={
             <span className="block space-y-3">
-              <span className="block">This deletes the app, its endpoints, events and delivery log. It cannot be undone.</span>
-              <Input aria-label="Type the app id to confirm" placeholder={`Type ${app.id} to confirm`} value={confirmName} onChange={(event) => setConfirmName(event.target.value)} />
+              <span className="block">
+                This deletes the app, its endpoints, events and delivery log. It cannot be undone.
+              </span>
+              <Input
+                aria-label="Type the app id to confirm"
+                placeholder={`Type ${app.id} to confirm`}
+                value={confirmName}
+                onChange={(event) => setConfirmName(event.target.value)}
+              />
             </span>
           }
           confirmLabel="Delete app"

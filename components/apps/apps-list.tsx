@@ -22,7 +22,8 @@ export function AppsList() {
   const searchParams = useSearchParams();
   const router = useRouter();
   const askedToCreate = searchParams?.get("create") === "1";
-  // ?create=1 (the app switcher's "New app") opens the dialog once; a reload must not open it again.
+  // ?create=1 (the app switcher's "New app") opens the dialog once; a reload must not open it
+  // again.
   useEffect(() => {
     if (askedToCreate) router.replace("/", { scroll: false });
   }, [askedToCreate, router]);
@@ -35,7 +36,11 @@ export function AppsList() {
 
   return (
     <>
-      <PageHeader title="Apps" description="Each app is one realtime application whose events Herald delivers to your endpoints." actions={<CreateAppDialog trigger={createButton} openWhen={askedToCreate} />} />
+      <PageHeader
+        title="Apps"
+        description="Each app is one realtime application whose events Herald delivers to your endpoints."
+        actions={<CreateAppDialog trigger={createButton} openWhen={askedToCreate} />}
+      />
       <Card>
         {apps.isPending ? (
           <SkeletonRows rows={4} />
@@ -46,7 +51,15 @@ export function AppsList() {
             icon={Boxes}
             title="No apps yet"
             description="Create an app for your Pusher-compatible realtime server, then point its webhook URL at Herald."
-            action={<CreateAppDialog trigger={<Button variant="primary"><Plus className="h-4 w-4" aria-hidden /> Create your first app</Button>} />}
+            action={
+              <CreateAppDialog
+                trigger={
+                  <Button variant="primary">
+                    <Plus className="h-4 w-4" aria-hidden /> Create your first app
+                  </Button>
+                }
+              />
+            }
           />
         ) : (
           <ScrollTable>
@@ -62,9 +75,16 @@ export function AppsList() {
               {apps.data.data.map((app) => {
                 const counts = countsByApp.get(app.id);
                 return (
-                  <tr key={app.id} className="group hover:bg-slate-50/80" data-testid={`app-row-${app.id}`}>
+                  <tr
+                    key={app.id}
+                    className="group hover:bg-slate-50/80"
+                    data-testid={`app-row-${app.id}`}
+                  >
                     <td className="px-5 py-3.5">
-                      <Link href={`/apps/${encodeURIComponent(app.id)}`} className="font-medium text-slate-900 group-hover:text-indigo-700">
+                      <Link
+                        href={`/apps/${encodeURIComponent(app.id)}`}
+                        className="font-medium text-slate-900 group-hover:text-indigo-700"
+                      >
                         {app.name}
                       </Link>
                       <div className="mt-0.5 flex items-center gap-2">
@@ -75,7 +95,10 @@ export function AppsList() {
                     <td className="px-5 py-3.5 text-right tabular-nums" data-testid="app-endpoints">
                       <Count value={counts?.endpoints} loading={overview.isPending} />
                     </td>
-                    <td className="px-5 py-3.5 text-right tabular-nums" data-testid="app-deliveries-today">
+                    <td
+                      className="px-5 py-3.5 text-right tabular-nums"
+                      data-testid="app-deliveries-today"
+                    >
                       <Count value={counts?.deliveriesToday} loading={overview.isPending} />
                     </td>
                     <td className="px-5 py-3.5 text-right" data-testid="app-failure-rate">
@@ -100,7 +123,9 @@ export function AppsList() {
 
 function Count({ value, loading }: { value: number | undefined; loading: boolean }) {
   if (loading) return <span className="inline-block h-3 w-8 animate-pulse rounded bg-slate-200" />;
-  return <span className="text-slate-700">{value === undefined ? "—" : value.toLocaleString()}</span>;
+  return (
+    <span className="text-slate-700">{value === undefined ? "—" : value.toLocaleString()}</span>
+  );
 }
 
 function FailureRate({ counts, loading }: { counts: AppOverview | undefined; loading: boolean }) {
@@ -108,5 +133,9 @@ function FailureRate({ counts, loading }: { counts: AppOverview | undefined; loa
   if (!counts || counts.failureRate === null) return <span className="text-slate-400">—</span>;
   const percent = counts.failureRate * 100;
   const tone = percent === 0 ? "green" : percent < 5 ? "amber" : "red";
-  return <Badge tone={tone}>{percent === 0 ? "0" : percent < 10 ? percent.toFixed(1) : Math.round(percent)}%</Badge>;
+  return (
+    <Badge tone={tone}>
+      {percent === 0 ? "0" : percent < 10 ? percent.toFixed(1) : Math.round(percent)}%
+    </Badge>
+  );
 }

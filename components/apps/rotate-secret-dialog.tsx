@@ -4,7 +4,13 @@ import { RefreshCw } from "lucide-react";
 import { useState, type ReactNode } from "react";
 import { errorMessage } from "@/lib/client/api";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogFooter, DialogForm, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogFooter,
+  DialogForm,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
 import { SecretField } from "@/components/ui/secret-field";
@@ -17,14 +23,20 @@ export const GRACE_PERIODS = [
   { seconds: 604_800, label: "7 days" },
 ];
 
-/** What rotating the app secret does: the grace period covers intake only (lib/services/apps.ts, lib/delivery/headers.ts). */
+/**
+ * What rotating the app secret does: the grace period covers intake only (lib/services/apps.ts,
+ * lib/delivery/headers.ts).
+ */
 export const APP_SECRET_ROTATION_EFFECTS = (
   <ul className="list-disc space-y-1.5 pl-4">
     <li>
-      <strong>Intake:</strong> webhooks from your realtime server signed with the old secret are still accepted during the grace period. Update the realtime server within it.
+      <strong>Intake:</strong> webhooks from your realtime server signed with the old secret are
+      still accepted during the grace period. Update the realtime server within it.
     </li>
     <li>
-      <strong>Deliveries:</strong> Herald signs its webhooks (X-Pusher-Signature) with the new secret at once. Receivers that verify it must switch to the new secret now, or accept either secret while they switch.
+      <strong>Deliveries:</strong> Herald signs its webhooks (X-Pusher-Signature) with the new
+      secret at once. Receivers that verify it must switch to the new secret now, or accept either
+      secret while they switch.
     </li>
   </ul>
 );
@@ -78,31 +90,53 @@ export function RotateSecretDialog({
           <RefreshCw className="h-3.5 w-3.5" aria-hidden /> {triggerLabel}
         </Button>
       </DialogTrigger>
-      <DialogContent title={secret ? "New secret" : `Rotate the ${what}`} description={secret ? "Copy it now: it is shown only once." : `A new ${what} replaces the current one now.`}>
+      <DialogContent
+        title={secret ? "New secret" : `Rotate the ${what}`}
+        description={
+          secret
+            ? "Copy it now: it is shown only once."
+            : `A new ${what} replaces the current one now.`
+        }
+      >
         {secret ? (
           <div className="space-y-4">
             <Field label="New secret">
               <SecretField value={secret} label="new secret" testId="rotated-secret" />
             </Field>
             <DialogFooter>
-              <Button variant="primary" onClick={() => setOpen(false)}>Done</Button>
+              <Button variant="primary" onClick={() => setOpen(false)}>
+                Done
+              </Button>
             </DialogFooter>
           </div>
         ) : (
           <DialogForm onSubmit={() => void submit()} className="space-y-4">
-            <div data-testid="rotation-effects" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+            <div
+              data-testid="rotation-effects"
+              className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+            >
               {effects}
             </div>
             <Field label="Grace period" htmlFor="grace-period" error={error ?? undefined}>
-              <Select id="grace-period" value={grace} onChange={(event) => setGrace(Number(event.target.value))}>
+              <Select
+                id="grace-period"
+                value={grace}
+                onChange={(event) => setGrace(Number(event.target.value))}
+              >
                 {GRACE_PERIODS.map((period) => (
-                  <option key={period.seconds} value={period.seconds}>{period.label}</option>
+                  <option key={period.seconds} value={period.seconds}>
+                    {period.label}
+                  </option>
                 ))}
               </Select>
             </Field>
             <DialogFooter>
-              <Button type="button" onClick={() => setOpen(false)}>Cancel</Button>
-              <Button type="submit" variant="primary" loading={pending}>Rotate now</Button>
+              <Button type="button" onClick={() => setOpen(false)}>
+                Cancel
+              </Button>
+              <Button type="submit" variant="primary" loading={pending}>
+                Rotate now
+              </Button>
             </DialogFooter>
           </DialogForm>
         )}

@@ -28,14 +28,23 @@ export function ApiTokensPage() {
   const revoke = useRevokeApiToken();
   return (
     <>
-      <PageHeader title="API tokens" description="Bearer tokens for the REST API and native ingest. A token is shown once; only its hash is stored." actions={<CreateTokenDialog />} />
+      <PageHeader
+        title="API tokens"
+        description="Bearer tokens for the REST API and native ingest. A token is shown once; only its hash is stored."
+        actions={<CreateTokenDialog />}
+      />
       <Card>
         {tokens.isPending ? (
           <SkeletonRows rows={4} />
         ) : tokens.isError ? (
           <ErrorState error={tokens.error} retry={() => void tokens.refetch()} />
         ) : tokens.data.data.length === 0 ? (
-          <EmptyState icon={KeyRound} title="No API tokens" description="Create a token for automation or for producers that send events to Herald." action={<CreateTokenDialog />} />
+          <EmptyState
+            icon={KeyRound}
+            title="No API tokens"
+            description="Create a token for automation or for producers that send events to Herald."
+            action={<CreateTokenDialog />}
+          />
         ) : (
           <ScrollTable>
             <TableHeader>
@@ -49,7 +58,14 @@ export function ApiTokensPage() {
             </TableHeader>
             <tbody className="divide-y divide-slate-100">
               {tokens.data.data.map((token) => (
-                <TokenRow key={token.id} token={token} onRevoke={async () => { await revoke.mutateAsync(token.id); toast.success(`Revoked ${token.name}`); }} />
+                <TokenRow
+                  key={token.id}
+                  token={token}
+                  onRevoke={async () => {
+                    await revoke.mutateAsync(token.id);
+                    toast.success(`Revoked ${token.name}`);
+                  }}
+                />
               ))}
             </tbody>
           </ScrollTable>
@@ -69,11 +85,23 @@ function TokenRow({ token, onRevoke }: { token: ApiToken; onRevoke: () => Promis
         <div className="font-mono text-xs text-slate-500">{token.prefix}…</div>
       </td>
       <td className="px-5 py-3">
-        <div className="flex gap-1">{token.scopes.map((scope) => <Badge key={scope} tone="indigo">{scope}</Badge>)}</div>
+        <div className="flex gap-1">
+          {token.scopes.map((scope) => (
+            <Badge key={scope} tone="indigo">
+              {scope}
+            </Badge>
+          ))}
+        </div>
       </td>
-      <td className="px-5 py-3 font-mono text-xs">{token.appId ?? <span className="font-sans text-slate-500">All apps</span>}</td>
-      <td className="px-5 py-3 text-slate-500"><RelativeTime value={token.lastUsedAt} /></td>
-      <td className="px-5 py-3 text-slate-500"><RelativeTime value={token.createdAt} /></td>
+      <td className="px-5 py-3 font-mono text-xs">
+        {token.appId ?? <span className="font-sans text-slate-500">All apps</span>}
+      </td>
+      <td className="px-5 py-3 text-slate-500">
+        <RelativeTime value={token.lastUsedAt} />
+      </td>
+      <td className="px-5 py-3 text-slate-500">
+        <RelativeTime value={token.createdAt} />
+      </td>
       <td className="px-5 py-3 text-slate-500" data-testid="api-token-expires">
         {token.expiresAt ? <RelativeTime value={token.expiresAt} /> : "Never"}
       </td>
@@ -85,7 +113,11 @@ function TokenRow({ token, onRevoke }: { token: ApiToken; onRevoke: () => Promis
           <Badge tone="amber">expired</Badge>
         ) : (
           <ConfirmDialog
-            trigger={<Button size="sm" variant="danger-outline">Revoke</Button>}
+            trigger={
+              <Button size="sm" variant="danger-outline">
+                Revoke
+              </Button>
+            }
             title={`Revoke ${token.name}?`}
             description="Requests with this token are refused from now on. This cannot be undone."
             confirmLabel="Revoke token"
@@ -110,7 +142,9 @@ function CreateTokenDialog() {
   const [created, setCreated] = useState<ApiToken | null>(null);
   const apps = useApps();
   const create = useCreateApiToken();
-  const form = useForm<Values>({ defaultValues: { name: "", scopes: ["read"], appId: "", expiresAt: "" } });
+  const form = useForm<Values>({
+    defaultValues: { name: "", scopes: ["read"], appId: "", expiresAt: "" },
+  });
   const errors = form.formState.errors;
   const scopes = form.watch("scopes");
 
@@ -140,23 +174,39 @@ function CreateTokenDialog() {
       }}
     >
       <DialogTrigger asChild>
-        <Button variant="primary"><Plus className="h-4 w-4" aria-hidden /> New token</Button>
+        <Button variant="primary">
+          <Plus className="h-4 w-4" aria-hidden /> New token
+        </Button>
       </DialogTrigger>
-      <DialogContent title={created ? "Token created" : "New API token"} description={created ? "Copy it now: Herald shows it only once." : "Give it only the scopes it needs."}>
+      <DialogContent
+        title={created ? "Token created" : "New API token"}
+        description={
+          created ? "Copy it now: Herald shows it only once." : "Give it only the scopes it needs."
+        }
+      >
         {created?.token ? (
           <div className="space-y-4">
             <Field label={created.name}>
               <CopyField value={created.token} label="token" testId="created-token" />
             </Field>
-            <p className="text-xs text-slate-500">Send it as <code className="font-mono">Authorization: Bearer …</code>.</p>
+            <p className="text-xs text-slate-500">
+              Send it as <code className="font-mono">Authorization: Bearer …</code>.
+            </p>
             <DialogFooter>
-              <Button variant="primary" onClick={() => setOpen(false)}>Done</Button>
+              <Button variant="primary" onClick={() => setOpen(false)}>
+                Done
+              </Button>
             </DialogFooter>
           </div>
         ) : (
           <form onSubmit={submit} noValidate className="space-y-4">
             <Field label="Name" htmlFor="token-name" error={errors.name?.message}>
-              <Input id="token-name" placeholder="ci-deploy" aria-invalid={Boolean(errors.name)} {...form.register("name", { required: "Give the token a name" })} />
+              <Input
+                id="token-name"
+                placeholder="ci-deploy"
+                aria-invalid={Boolean(errors.name)}
+                {...form.register("name", { required: "Give the token a name" })}
+              />
             </Field>
             <fieldset>
               <legend className="mb-1.5 text-sm font-medium text-slate-700">Scopes</legend>
@@ -168,7 +218,12 @@ function CreateTokenDialog() {
                       aria-label={scope.name}
                       checked={scopes.includes(scope.name)}
                       onCheckedChange={(checked) =>
-                        form.setValue("scopes", checked === true ? [...scopes, scope.name] : scopes.filter((item) => item !== scope.name))
+                        form.setValue(
+                          "scopes",
+                          checked === true
+                            ? [...scopes, scope.name]
+                            : scopes.filter((item) => item !== scope.name),
+                        )
                       }
                     />
                     <span>
@@ -178,22 +233,37 @@ function CreateTokenDialog() {
                   </label>
                 ))}
               </div>
-              {errors.scopes ? <p role="alert" className="mt-1 text-xs font-medium text-red-600">{errors.scopes.message}</p> : null}
+              {errors.scopes ? (
+                <p role="alert" className="mt-1 text-xs font-medium text-red-600">
+                  {errors.scopes.message}
+                </p>
+              ) : null}
             </fieldset>
             <Field label="Limit to app" htmlFor="token-app" error={errors.appId?.message}>
               <Select id="token-app" {...form.register("appId")}>
                 <option value="">All apps</option>
                 {(apps.data?.data ?? []).map((app) => (
-                  <option key={app.id} value={app.id}>{app.name} ({app.id})</option>
+                  <option key={app.id} value={app.id}>
+                    {app.name} ({app.id})
+                  </option>
                 ))}
               </Select>
             </Field>
-            <Field label="Expires" htmlFor="token-expires" hint="Optional; empty = never." error={errors.expiresAt?.message}>
+            <Field
+              label="Expires"
+              htmlFor="token-expires"
+              hint="Optional; empty = never."
+              error={errors.expiresAt?.message}
+            >
               <Input id="token-expires" type="datetime-local" {...form.register("expiresAt")} />
             </Field>
             <DialogFooter>
-              <Button type="button" onClick={() => setOpen(false)}>Cancel</Button>
-              <Button type="submit" variant="primary" loading={create.isPending}>Create token</Button>
+              <Button type="button" onClick={() => setOpen(false)}>
+                Cancel
+              </Button>
+              <Button type="submit" variant="primary" loading={create.isPending}>
+                Create token
+              </Button>
             </DialogFooter>
           </form>
         )}

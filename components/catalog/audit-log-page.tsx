@@ -16,7 +16,13 @@ import { SkeletonRows } from "@/components/ui/skeleton";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 
 const toneOf = (action: string): BadgeTone =>
-  /deleted|revoked|disabled/.test(action) ? "red" : /created/.test(action) ? "green" : /rotated/.test(action) ? "amber" : "slate";
+  /deleted|revoked|disabled/.test(action)
+    ? "red"
+    : /created/.test(action)
+      ? "green"
+      : /rotated/.test(action)
+        ? "amber"
+        : "slate";
 
 export function AuditLogPage() {
   const [appId, setAppId] = useState("");
@@ -30,10 +36,17 @@ export function AuditLogPage() {
         title="Audit log"
         description="Every configuration change: who made it, when, and what changed (secrets masked)."
         actions={
-          <Select aria-label="Filter by app" value={appId} onChange={(event) => setAppId(event.target.value)} className="w-56">
+          <Select
+            aria-label="Filter by app"
+            value={appId}
+            onChange={(event) => setAppId(event.target.value)}
+            className="w-56"
+          >
             <option value="">All apps</option>
             {(apps.data?.data ?? []).map((app) => (
-              <option key={app.id} value={app.id}>{app.name} ({app.id})</option>
+              <option key={app.id} value={app.id}>
+                {app.name} ({app.id})
+              </option>
             ))}
           </Select>
         }
@@ -44,15 +57,27 @@ export function AuditLogPage() {
         ) : log.isError ? (
           <ErrorState error={log.error} retry={() => void log.refetch()} />
         ) : entries.length === 0 ? (
-          <EmptyState icon={ScrollText} title="Nothing changed yet" description="Changes to apps, endpoints, event types and tokens are recorded here." />
+          <EmptyState
+            icon={ScrollText}
+            title="Nothing changed yet"
+            description="Changes to apps, endpoints, event types and tokens are recorded here."
+          />
         ) : (
           <>
             <ul className="divide-y divide-slate-100">
-              {entries.map((entry) => <AuditRow key={entry.id} entry={entry} />)}
+              {entries.map((entry) => (
+                <AuditRow key={entry.id} entry={entry} />
+              ))}
             </ul>
             {log.hasNextPage ? (
               <div className="border-t border-slate-100 px-5 py-3 text-center">
-                <Button size="sm" loading={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>Load more</Button>
+                <Button
+                  size="sm"
+                  loading={log.isFetchingNextPage}
+                  onClick={() => void log.fetchNextPage()}
+                >
+                  Load more
+                </Button>
               </div>
             ) : null}
           </>
@@ -72,19 +97,35 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
       <div className="min-w-0 flex-1">
         <div className="flex flex-wrap items-center gap-2 text-sm">
           <Badge tone={toneOf(entry.action)}>{entry.action}</Badge>
-          <span className="font-mono text-xs text-slate-600">{entry.resourceType}/{entry.resourceId}</span>
+          <span className="font-mono text-xs text-slate-600">
+            {entry.resourceType}/{entry.resourceId}
+          </span>
           {entry.appId ? (
-            <Link href={`/apps/${encodeURIComponent(entry.appId)}`} className="font-mono text-xs text-indigo-600 hover:underline">app {entry.appId}</Link>
+            <Link
+              href={`/apps/${encodeURIComponent(entry.appId)}`}
+              className="font-mono text-xs text-indigo-600 hover:underline"
+            >
+              app {entry.appId}
+            </Link>
           ) : null}
         </div>
         {changes ? (
           <details className="group mt-1">
-            <summary className="cursor-pointer list-none truncate font-mono text-[11px] text-slate-500 hover:text-slate-700">{summarize(changes)}</summary>
-            <pre className="mt-1.5 max-h-56 overflow-auto rounded-md bg-slate-50 px-3 py-2 font-mono text-[11px] text-slate-600 ring-1 ring-slate-100">{JSON.stringify(changes, null, 2)}</pre>
+            <summary className="cursor-pointer list-none truncate font-mono text-[11px] text-slate-500 hover:text-slate-700">
+              {summarize(changes)}
+            </summary>
+            <pre className="mt-1.5 max-h-56 overflow-auto rounded-md bg-slate-50 px-3 py-2 font-mono text-[11px] text-slate-600 ring-1 ring-slate-100">
+              {JSON.stringify(changes, null, 2)}
+            </pre>
           </details>
         ) : null}
       </div>
-      <div className="w-44 shrink-0 truncate text-right font-mono text-xs text-slate-500" title={entry.actor}>{entry.actor}</div>
+      <div
+        className="w-44 shrink-0 truncate text-right font-mono text-xs text-slate-500"
+        title={entry.actor}
+      >
+        {entry.actor}
+      </div>
     </li>
   );
 }

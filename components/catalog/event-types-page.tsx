@@ -4,7 +4,12 @@ import { BookOpen, Pencil, Plus, Trash2 } from "lucide-react";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { toast } from "sonner";
-import { useCreateEventType, useDeleteEventType, useEventTypes, useUpdateEventType } from "@/lib/client/catalog";
+import {
+  useCreateEventType,
+  useDeleteEventType,
+  useEventTypes,
+  useUpdateEventType,
+} from "@/lib/client/catalog";
 import { applyApiErrors, submitClearingErrors } from "@/lib/client/forms";
 import type { EventType } from "@/lib/client/types";
 import { Badge } from "@/components/ui/badge";
@@ -28,23 +33,46 @@ export function EventTypesPage() {
 
   return (
     <>
-      <PageHeader title="Event types" description="The catalog endpoints subscribe to. Custom types can carry a JSON Schema that incoming events are validated against." actions={<EventTypeDialog />} />
+      <PageHeader
+        title="Event types"
+        description="The catalog endpoints subscribe to. Custom types can carry a JSON Schema that incoming events are validated against."
+        actions={<EventTypeDialog />}
+      />
       {eventTypes.isPending ? (
-        <Card><SkeletonRows rows={6} /></Card>
+        <Card>
+          <SkeletonRows rows={6} />
+        </Card>
       ) : eventTypes.isError ? (
-        <Card><ErrorState error={eventTypes.error} retry={() => void eventTypes.refetch()} /></Card>
+        <Card>
+          <ErrorState error={eventTypes.error} retry={() => void eventTypes.refetch()} />
+        </Card>
       ) : (
         <div className="space-y-6">
           <Card>
-            <div className="border-b border-slate-100 px-5 py-3 text-sm font-semibold text-slate-900">Custom</div>
+            <div className="border-b border-slate-100 px-5 py-3 text-sm font-semibold text-slate-900">
+              Custom
+            </div>
             {custom.length === 0 ? (
-              <EmptyState icon={BookOpen} title="No custom event types" description="Add your own event names (e.g. order.paid) with an optional JSON Schema." action={<EventTypeDialog />} />
+              <EmptyState
+                icon={BookOpen}
+                title="No custom event types"
+                description="Add your own event names (e.g. order.paid) with an optional JSON Schema."
+                action={<EventTypeDialog />}
+              />
             ) : (
-              <EventTypeTable rows={custom} onDelete={async (name) => { await remove.mutateAsync(name); toast.success(`Deleted ${name}`); }} />
+              <EventTypeTable
+                rows={custom}
+                onDelete={async (name) => {
+                  await remove.mutateAsync(name);
+                  toast.success(`Deleted ${name}`);
+                }}
+              />
             )}
           </Card>
           <Card>
-            <div className="border-b border-slate-100 px-5 py-3 text-sm font-semibold text-slate-900">Built in</div>
+            <div className="border-b border-slate-100 px-5 py-3 text-sm font-semibold text-slate-900">
+              Built in
+            </div>
             <EventTypeTable rows={builtIn} />
           </Card>
         </div>
@@ -53,19 +81,31 @@ export function EventTypesPage() {
   );
 }
 
-function EventTypeTable({ rows, onDelete }: { rows: EventType[]; onDelete?: (name: string) => Promise<void> }) {
+function EventTypeTable({
+  rows,
+  onDelete,
+}: {
+  rows: EventType[];
+  onDelete?: (name: string) => Promise<void>;
+}) {
   return (
     <ScrollTable>
       <tbody className="divide-y divide-slate-100">
         {rows.map((row) => (
           <tr key={row.name} data-testid={`event-type-${row.name}`}>
-            <td className="w-72 px-5 py-3 align-top font-mono text-xs font-medium text-slate-900">{row.name}</td>
+            <td className="w-72 px-5 py-3 align-top font-mono text-xs font-medium text-slate-900">
+              {row.name}
+            </td>
             <td className="px-5 py-3 align-top text-slate-600">
               {row.description || <span className="text-slate-400">No description</span>}
               {row.schema ? (
                 <details className="mt-1.5">
-                  <summary className="cursor-pointer text-xs font-medium text-indigo-600">JSON Schema</summary>
-                  <pre className="mt-1.5 max-h-56 overflow-auto rounded-md bg-slate-50 px-3 py-2 font-mono text-xs text-slate-700 ring-1 ring-slate-200">{JSON.stringify(row.schema, null, 2)}</pre>
+                  <summary className="cursor-pointer text-xs font-medium text-indigo-600">
+                    JSON Schema
+                  </summary>
+                  <pre className="mt-1.5 max-h-56 overflow-auto rounded-md bg-slate-50 px-3 py-2 font-mono text-xs text-slate-700 ring-1 ring-slate-200">
+                    {JSON.stringify(row.schema, null, 2)}
+                  </pre>
                 </details>
               ) : null}
             </td>
@@ -74,7 +114,11 @@ function EventTypeTable({ rows, onDelete }: { rows: EventType[]; onDelete?: (nam
               {onDelete ? <EventTypeDialog existing={row} /> : null}
               {onDelete ? (
                 <ConfirmDialog
-                  trigger={<Button variant="ghost" size="icon" aria-label={`Delete ${row.name}`}><Trash2 className="h-4 w-4" aria-hidden /></Button>}
+                  trigger={
+                    <Button variant="ghost" size="icon" aria-label={`Delete ${row.name}`}>
+                      <Trash2 className="h-4 w-4" aria-hidden />
+                    </Button>
+                  }
                   title={`Delete ${row.name}?`}
                   description="Endpoints subscribed to it must be changed first; the API refuses otherwise."
                   confirmLabel="Delete event type"
@@ -95,7 +139,11 @@ function EventTypeDialog({ existing }: { existing?: EventType }) {
   const [open, setOpen] = useState(false);
   const create = useCreateEventType();
   const update = useUpdateEventType();
-  const defaults = { name: existing?.name ?? "", description: existing?.description ?? "", schema: existing?.schema ? JSON.stringify(existing.schema, null, 2) : "" };
+  const defaults = {
+    name: existing?.name ?? "",
+    description: existing?.description ?? "",
+    schema: existing?.schema ? JSON.stringify(existing.schema, null, 2) : "",
+  };
   const form = useForm<Values>({ defaultValues: defaults });
   const errors = form.formState.errors;
 
@@ -110,10 +158,18 @@ function EventTypeDialog({ existing }: { existing?: EventType }) {
     }
     try {
       if (existing) {
-        await update.mutateAsync({ name: existing.name, description: values.description, schema: schema ?? null });
+        await update.mutateAsync({
+          name: existing.name,
+          description: values.description,
+          schema: schema ?? null,
+        });
         toast.success(`Event type ${existing.name} saved`);
       } else {
-        await create.mutateAsync({ name: values.name.trim(), description: values.description, ...(schema === undefined ? {} : { schema }) });
+        await create.mutateAsync({
+          name: values.name.trim(),
+          description: values.description,
+          ...(schema === undefined ? {} : { schema }),
+        });
         toast.success(`Event type ${values.name} created`);
       }
       setOpen(false);
@@ -134,25 +190,67 @@ function EventTypeDialog({ existing }: { existing?: EventType }) {
     >
       <DialogTrigger asChild>
         {existing ? (
-          <Button variant="ghost" size="icon" aria-label={`Edit ${existing.name}`}><Pencil className="h-4 w-4" aria-hidden /></Button>
+          <Button variant="ghost" size="icon" aria-label={`Edit ${existing.name}`}>
+            <Pencil className="h-4 w-4" aria-hidden />
+          </Button>
         ) : (
-          <Button variant="primary"><Plus className="h-4 w-4" aria-hidden /> New event type</Button>
+          <Button variant="primary">
+            <Plus className="h-4 w-4" aria-hidden /> New event type
+          </Button>
         )}
       </DialogTrigger>
-      <DialogContent title={existing ? `Edit ${existing.name}` : "New event type"} description="A custom event name producers can send and endpoints can subscribe to.">
+      <DialogContent
+        title={existing ? `Edit ${existing.name}` : "New event type"}
+        description="A custom event name producers can send and endpoints can subscribe to."
+      >
         <form onSubmit={submit} noValidate className="space-y-4">
-          <Field label="Name" htmlFor="event-type-name" hint="Lowercase letters, digits and _ . : -" error={errors.name?.message}>
-            <Input id="event-type-name" className="font-mono" placeholder="order.paid" disabled={Boolean(existing)} aria-invalid={Boolean(errors.name)} {...form.register("name", { required: "Give the event type a name" })} />
+          <Field
+            label="Name"
+            htmlFor="event-type-name"
+            hint="Lowercase letters, digits and _ . : -"
+            error={errors.name?.message}
+          >
+            <Input
+              id="event-type-name"
+              className="font-mono"
+              placeholder="order.paid"
+              disabled={Boolean(existing)}
+              aria-invalid={Boolean(errors.name)}
+              {...form.register("name", { required: "Give the event type a name" })}
+            />
           </Field>
-          <Field label="Description" htmlFor="event-type-description" error={errors.description?.message}>
-            <Input id="event-type-description" placeholder="An order was paid" {...form.register("description")} />
+          <Field
+            label="Description"
+            htmlFor="event-type-description"
+            error={errors.description?.message}
+          >
+            <Input
+              id="event-type-description"
+              placeholder="An order was paid"
+              {...form.register("description")}
+            />
           </Field>
-          <Field label="JSON Schema" htmlFor="event-type-schema" hint="Optional. Incoming events of this type must satisfy it; data is checked decoded (the object, not its JSON string)." error={errors.schema?.message}>
-            <Textarea id="event-type-schema" rows={8} placeholder={'{\n  "type": "object",\n  "required": ["data"]\n}'} aria-invalid={Boolean(errors.schema)} {...form.register("schema")} />
+          <Field
+            label="JSON Schema"
+            htmlFor="event-type-schema"
+            hint="Optional. Incoming events of this type must satisfy it; data is checked decoded (the object, not its JSON string)."
+            error={errors.schema?.message}
+          >
+            <Textarea
+              id="event-type-schema"
+              rows={8}
+              placeholder={'{\n  "type": "object",\n  "required": ["data"]\n}'}
+              aria-invalid={Boolean(errors.schema)}
+              {...form.register("schema")}
+            />
           </Field>
           <DialogFooter>
-            <Button type="button" onClick={() => setOpen(false)}>Cancel</Button>
-            <Button type="submit" variant="primary" loading={create.isPending || update.isPending}>{existing ? "Save event type" : "Create event type"}</Button>
+            <Button type="button" onClick={() => setOpen(false)}>
+              Cancel
+            </Button>
+            <Button type="submit" variant="primary" loading={create.isPending || update.isPending}>
+              {existing ? "Save event type" : "Create event type"}
+            </Button>
           </DialogFooter>
         </form>
       </DialogContent>

@@ -1,6 +1,11 @@
 "use client";
 
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable } from "@tanstack/react-table";
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+} from "@tanstack/react-table";
 import { Inbox, RotateCcw } from "lucide-react";
 import { useMemo } from "react";
 import { useDeliveries } from "@/lib/client/deliveries";
@@ -30,13 +35,22 @@ export function DeliveriesLog({ appId }: { appId: string }) {
   const endpoints = useEndpoints(appId);
   const deliveries = useDeliveries(appId, filters);
   const loadError = useLoadError(deliveries, JSON.stringify(filters));
-  const endpointsById = useMemo(() => new Map((endpoints.data?.data ?? []).map((endpoint) => [endpoint.id, endpoint])), [endpoints.data]);
-  const rows = useMemo(() => deliveries.data?.pages.flatMap((page) => page.data) ?? [], [deliveries.data]);
+  const endpointsById = useMemo(
+    () => new Map((endpoints.data?.data ?? []).map((endpoint) => [endpoint.id, endpoint])),
+    [endpoints.data],
+  );
+  const rows = useMemo(
+    () => deliveries.data?.pages.flatMap((page) => page.data) ?? [],
+    [deliveries.data],
+  );
   const live = (deliveries.data?.pages.length ?? 0) <= LIVE_PAGE_LIMIT;
 
   const columns = useMemo(
     () => [
-      column.accessor("status", { header: "Status", cell: (info) => <StatusBadge status={info.getValue()} /> }),
+      column.accessor("status", {
+        header: "Status",
+        cell: (info) => <StatusBadge status={info.getValue()} />,
+      }),
       column.display({
         id: "events",
         header: "Events",
@@ -49,27 +63,48 @@ export function DeliveriesLog({ appId }: { appId: string }) {
           return <EndpointCell endpoint={id ? endpointsById.get(id) : undefined} id={id} />;
         },
       }),
-      column.accessor("attemptCount", { header: "Attempts", cell: (info) => <span className="tabular-nums text-slate-700">{info.getValue()}</span> }),
+      column.accessor("attemptCount", {
+        header: "Attempts",
+        cell: (info) => <span className="tabular-nums text-slate-700">{info.getValue()}</span>,
+      }),
       column.accessor("lastResponseStatus", {
         header: "Response",
         cell: ({ row }) => <ResponseCell delivery={row.original} />,
       }),
-      column.accessor("createdAt", { header: "Created", cell: (info) => <RelativeTime value={info.getValue()} className="text-slate-500" /> }),
+      column.accessor("createdAt", {
+        header: "Created",
+        cell: (info) => <RelativeTime value={info.getValue()} className="text-slate-500" />,
+      }),
     ],
     [endpointsById],
   );
 
-  const table = useReactTable({ data: rows, columns, getCoreRowModel: getCoreRowModel(), getRowId: (row) => row.id });
+  const table = useReactTable({
+    data: rows,
+    columns,
+    getCoreRowModel: getCoreRowModel(),
+    getRowId: (row) => row.id,
+  });
   const open = (deliveryId: string | null) => update({ delivery: deliveryId });
 
   return (
     <div className="space-y-4">
       <div className="flex items-center justify-between gap-4">
         <p className="flex items-center gap-2 text-sm text-slate-500">
-          <span className={cn("h-2 w-2 rounded-full", live && !deliveries.isError ? "animate-pulse bg-emerald-500" : "bg-slate-300")} aria-hidden />
+          <span
+            className={cn(
+              "h-2 w-2 rounded-full",
+              live && !deliveries.isError ? "animate-pulse bg-emerald-500" : "bg-slate-300",
+            )}
+            aria-hidden
+          />
           {live ? "Live: refreshes every 2 seconds" : "Live refresh paused while paging deep"}
         </p>
-        <RecoverDialog appId={appId} endpoints={endpoints.data?.data ?? []} defaultEndpointId={filters.endpointId} />
+        <RecoverDialog
+          appId={appId}
+          endpoints={endpoints.data?.data ?? []}
+          defaultEndpointId={filters.endpointId}
+        />
       </div>
       <Card className="overflow-hidden">
         <FiltersBar filters={filters} update={update} endpoints={endpoints.data?.data ?? []} />
@@ -80,8 +115,16 @@ export function DeliveriesLog({ appId }: { appId: string }) {
         ) : null}
         {loadError ? (
           <div className="pb-8">
-            <ErrorState error={loadError} retry={() => void deliveries.refetch()} className="pb-4" />
-            <p role="status" data-testid="deliveries-retrying" className="text-center text-xs text-slate-500">
+            <ErrorState
+              error={loadError}
+              retry={() => void deliveries.refetch()}
+              className="pb-4"
+            />
+            <p
+              role="status"
+              data-testid="deliveries-retrying"
+              className="text-center text-xs text-slate-500"
+            >
               Retrying every few seconds: the log appears as soon as it loads.
             </p>
           </div>
@@ -90,7 +133,11 @@ export function DeliveriesLog({ appId }: { appId: string }) {
         ) : rows.length === 0 ? (
           <EmptyState
             icon={Inbox}
-            title={Object.keys(filters).length ? "No deliveries match these filters" : "No deliveries yet"}
+            title={
+              Object.keys(filters).length
+                ? "No deliveries match these filters"
+                : "No deliveries yet"
+            }
             description={
               filters.channel
                 ? `The channel filter matches whole channel names only ("${filters.channel}" does not find ${filters.channel}-1). Try the full name, a wider time range, or clear the filters.`
@@ -104,7 +151,10 @@ export function DeliveriesLog({ appId }: { appId: string }) {
             <ScrollTable label="Deliveries">
               <thead>
                 {table.getHeaderGroups().map((group) => (
-                  <tr key={group.id} className="border-b border-slate-100 bg-slate-50/60 text-left text-xs font-medium tracking-wide text-slate-500 uppercase">
+                  <tr
+                    key={group.id}
+                    className="border-b border-slate-100 bg-slate-50/60 text-left text-xs font-medium tracking-wide text-slate-500 uppercase"
+                  >
                     {group.headers.map((header) => (
                       <th key={header.id} className="px-4 py-2.5 font-medium">
                         {flexRender(header.column.columnDef.header, header.getContext())}
@@ -130,7 +180,10 @@ export function DeliveriesLog({ appId }: { appId: string }) {
                         open(row.original.id);
                       }
                     }}
-                    className={cn("cursor-pointer hover:bg-slate-50", selectedDelivery === row.original.id && "bg-indigo-50/60")}
+                    className={cn(
+                      "cursor-pointer hover:bg-slate-50",
+                      selectedDelivery === row.original.id && "bg-indigo-50/60",
+                    )}
                   >
                     {row.getVisibleCells().map((cell) => (
                       <td key={cell.id} className="px-4 py-2.5 align-middle">
@@ -144,7 +197,11 @@ export function DeliveriesLog({ appId }: { appId: string }) {
             <div className="flex items-center justify-between border-t border-slate-100 px-4 py-3 text-xs text-slate-500">
               <span>{rows.length.toLocaleString()} shown</span>
               {deliveries.hasNextPage ? (
-                <Button size="sm" loading={deliveries.isFetchingNextPage} onClick={() => void deliveries.fetchNextPage()}>
+                <Button
+                  size="sm"
+                  loading={deliveries.isFetchingNextPage}
+                  onClick={() => void deliveries.fetchNextPage()}
+                >
                   Load more
                 </Button>
               ) : (
@@ -159,7 +216,12 @@ export function DeliveriesLog({ appId }: { appId: string }) {
           </>
         )}
       </Card>
-      <DeliveryDrawer appId={appId} deliveryId={selectedDelivery} endpointsById={endpointsById} onClose={() => open(null)} />
+      <DeliveryDrawer
+        appId={appId}
+        deliveryId={selectedDelivery}
+        endpointsById={endpointsById}
+        onClose={() => open(null)}
+      />
     </div>
   );
 }
@@ -171,23 +233,49 @@ function EventsCell({ delivery }: { delivery: Delivery }) {
     <div className="min-w-0">
       <div className="flex items-center gap-1.5">
         <span className="font-mono text-xs font-medium text-slate-900">{names[0] ?? "—"}</span>
-        {names.length > 1 ? <span className="text-xs text-slate-500">+{names.length - 1}</span> : null}
-        {delivery.eventIds.length > 1 ? <span className="rounded bg-slate-100 px-1.5 text-[10px] font-medium text-slate-600">{delivery.eventIds.length} events</span> : null}
-        {delivery.test ? <span className="rounded bg-sky-50 px-1.5 text-[10px] font-medium text-sky-700" title="Sent by the endpoint's Test button; Recover skips it">test</span> : null}
+        {names.length > 1 ? (
+          <span className="text-xs text-slate-500">+{names.length - 1}</span>
+        ) : null}
+        {delivery.eventIds.length > 1 ? (
+          <span className="rounded bg-slate-100 px-1.5 text-[10px] font-medium text-slate-600">
+            {delivery.eventIds.length} events
+          </span>
+        ) : null}
+        {delivery.test ? (
+          <span
+            className="rounded bg-sky-50 px-1.5 text-[10px] font-medium text-sky-700"
+            title="Sent by the endpoint's Test button; Recover skips it"
+          >
+            test
+          </span>
+        ) : null}
       </div>
-      <div className="max-w-56 truncate font-mono text-[11px] text-slate-500">{channels.slice(0, 2).join(", ")}{channels.length > 2 ? ` +${channels.length - 2}` : ""}</div>
+      <div className="max-w-56 truncate font-mono text-[11px] text-slate-500">
+        {channels.slice(0, 2).join(", ")}
+        {channels.length > 2 ? ` +${channels.length - 2}` : ""}
+      </div>
     </div>
   );
 }
 
-/** The last status code and, for a delivery that stopped, why (in full on hover and in the drawer). */
+/**
+ * The last status code and, for a delivery that stopped, why (in full on hover and in the drawer).
+ */
 function ResponseCell({ delivery }: { delivery: Delivery }) {
   const stopped = delivery.status === "failed" || delivery.status === "cancelled";
   const error = delivery.status === "succeeded" ? null : delivery.lastError;
   return (
-    <span className="flex max-w-56 items-center gap-1.5" title={error ?? undefined} data-testid="delivery-response">
-      {delivery.lastResponseStatus != null || !error ? <HttpStatus status={delivery.lastResponseStatus} /> : null}
-      {error && (stopped || delivery.lastResponseStatus == null) ? <span className="truncate text-xs text-red-700">{error}</span> : null}
+    <span
+      className="flex max-w-56 items-center gap-1.5"
+      title={error ?? undefined}
+      data-testid="delivery-response"
+    >
+      {delivery.lastResponseStatus != null || !error ? (
+        <HttpStatus status={delivery.lastResponseStatus} />
+      ) : null}
+      {error && (stopped || delivery.lastResponseStatus == null) ? (
+        <span className="truncate text-xs text-red-700">{error}</span>
+      ) : null}
     </span>
   );
 }
@@ -195,5 +283,12 @@ function ResponseCell({ delivery }: { delivery: Delivery }) {
 function EndpointCell({ endpoint, id }: { endpoint: Endpoint | undefined; id: string | null }) {
   if (!id) return <span className="text-xs text-slate-400 italic">Deleted endpoint</span>;
   // Cut in the middle: endpoints on one host differ at the end of their path.
-  return <span className="block max-w-56 truncate font-mono text-xs text-slate-600" title={endpoint ? endpointTarget(endpoint) : id}>{endpoint ? shortTarget(endpoint, 30) : id.slice(-8)}</span>;
+  return (
+    <span
+      className="block max-w-56 truncate font-mono text-xs text-slate-600"
+      title={endpoint ? endpointTarget(endpoint) : id}
+    >
+      {endpoint ? shortTarget(endpoint, 30) : id.slice(-8)}
+    </span>
+  );
 }

@@ -17,7 +17,17 @@ import { Banner, ErrorState, RefreshFailed } from "@/components/ui/states";
 import { endpointTarget } from "@/components/endpoints/endpoint-status";
 import { AttemptTimeline } from "./attempt-timeline";
 
-export function DeliveryDrawer({ appId, deliveryId, endpointsById, onClose }: { appId: string; deliveryId: string | null; endpointsById: Map<string, Endpoint>; onClose: () => void }) {
+export function DeliveryDrawer({
+  appId,
+  deliveryId,
+  endpointsById,
+  onClose,
+}: {
+  appId: string;
+  deliveryId: string | null;
+  endpointsById: Map<string, Endpoint>;
+  onClose: () => void;
+}) {
   const delivery = useDelivery(appId, deliveryId);
   const loadError = useLoadError(delivery, deliveryId ?? "");
   return (
@@ -39,7 +49,13 @@ export function DeliveryDrawer({ appId, deliveryId, endpointsById, onClose }: { 
             // A failed background refresh keeps the detail (and its Redeliver button) on screen.
             <div className="space-y-3">
               {delivery.isError ? <RefreshFailed error={delivery.error} /> : null}
-              <DeliveryDetail appId={appId} delivery={delivery.data} endpoint={delivery.data.endpointId ? endpointsById.get(delivery.data.endpointId) : undefined} />
+              <DeliveryDetail
+                appId={appId}
+                delivery={delivery.data}
+                endpoint={
+                  delivery.data.endpointId ? endpointsById.get(delivery.data.endpointId) : undefined
+                }
+              />
             </div>
           ) : loadError ? (
             <ErrorState error={loadError} retry={() => void delivery.refetch()} />
@@ -52,33 +68,63 @@ export function DeliveryDrawer({ appId, deliveryId, endpointsById, onClose }: { 
   );
 }
 
-function DeliveryDetail({ appId, delivery, endpoint }: { appId: string; delivery: Delivery; endpoint: Endpoint | undefined }) {
+function DeliveryDetail({
+  appId,
+  delivery,
+  endpoint,
+}: {
+  appId: string;
+  delivery: Delivery;
+  endpoint: Endpoint | undefined;
+}) {
   const redeliver = useRedeliver(appId);
   const events = parseEvents(delivery.body);
-  const finished = delivery.status === "succeeded" || delivery.status === "failed" || delivery.status === "cancelled";
+  const finished =
+    delivery.status === "succeeded" ||
+    delivery.status === "failed" ||
+    delivery.status === "cancelled";
   // The API refuses both (409); say so before the click.
-  const blocked = !delivery.endpointId ? "Its endpoint was deleted" : endpoint?.enabled === false ? "Enable the endpoint to redeliver" : null;
+  const blocked = !delivery.endpointId
+    ? "Its endpoint was deleted"
+    : endpoint?.enabled === false
+      ? "Enable the endpoint to redeliver"
+      : null;
 
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-start justify-between gap-4">
         <dl className="grid grid-cols-2 gap-x-8 gap-y-2 text-sm">
           <dt className="text-slate-500">Status</dt>
-          <dd data-testid="delivery-status"><StatusBadge status={delivery.status} /></dd>
+          <dd data-testid="delivery-status">
+            <StatusBadge status={delivery.status} />
+          </dd>
           <dt className="text-slate-500">Endpoint</dt>
           <dd className="max-w-72 truncate font-mono text-xs">
             {endpoint ? (
-              <Link className="text-indigo-700 hover:underline" href={`/apps/${encodeURIComponent(appId)}/endpoints/${endpoint.id}`}>{endpointTarget(endpoint)}</Link>
-            ) : (delivery.endpointId ?? <span className="font-sans text-slate-400 italic">Deleted endpoint</span>)}
+              <Link
+                className="text-indigo-700 hover:underline"
+                href={`/apps/${encodeURIComponent(appId)}/endpoints/${endpoint.id}`}
+              >
+                {endpointTarget(endpoint)}
+              </Link>
+            ) : (
+              (delivery.endpointId ?? (
+                <span className="font-sans text-slate-400 italic">Deleted endpoint</span>
+              ))
+            )}
           </dd>
           <dt className="text-slate-500">Created</dt>
-          <dd><RelativeTime value={delivery.createdAt} /></dd>
+          <dd>
+            <RelativeTime value={delivery.createdAt} />
+          </dd>
           <dt className="text-slate-500">Attempts</dt>
           <dd className="tabular-nums">{delivery.attemptCount}</dd>
           {delivery.nextAttemptAt && !finished ? (
             <>
               <dt className="text-slate-500">Next attempt</dt>
-              <dd><RelativeTime value={delivery.nextAttemptAt} /></dd>
+              <dd>
+                <RelativeTime value={delivery.nextAttemptAt} />
+              </dd>
             </>
           ) : null}
         </dl>
@@ -100,14 +146,20 @@ function DeliveryDetail({ appId, delivery, endpoint }: { appId: string; delivery
           >
             <RotateCw className="h-4 w-4" aria-hidden /> Redeliver
           </Button>
-          {blocked ? <p id="redeliver-blocked" className="text-right text-xs text-slate-500">{blocked}</p> : null}
+          {blocked ? (
+            <p id="redeliver-blocked" className="text-right text-xs text-slate-500">
+              {blocked}
+            </p>
+          ) : null}
         </div>
       </div>
 
       <StopReason delivery={delivery} />
 
       <section>
-        <h3 className="mb-2 text-sm font-semibold text-slate-900">Events in this delivery ({events.length || delivery.eventIds.length})</h3>
+        <h3 className="mb-2 text-sm font-semibold text-slate-900">
+          Events in this delivery ({events.length || delivery.eventIds.length})
+        </h3>
         {events.length ? (
           <div className="overflow-hidden rounded-lg border border-slate-200">
             <table className="w-full text-xs">
@@ -121,9 +173,18 @@ function DeliveryDetail({ appId, delivery, endpoint }: { appId: string; delivery
               <tbody className="divide-y divide-slate-100">
                 {events.map((event, index) => (
                   <tr key={index} data-testid="delivery-event">
-                    <td className="px-3 py-2 font-mono font-medium text-slate-900">{String(event.name ?? "")}</td>
-                    <td className="px-3 py-2 font-mono text-slate-700">{String(event.channel ?? "")}</td>
-                    <td className="max-w-80 truncate px-3 py-2 font-mono text-slate-500" title={detailText(event)}>{detailText(event)}</td>
+                    <td className="px-3 py-2 font-mono font-medium text-slate-900">
+                      {String(event.name ?? "")}
+                    </td>
+                    <td className="px-3 py-2 font-mono text-slate-700">
+                      {String(event.channel ?? "")}
+                    </td>
+                    <td
+                      className="max-w-80 truncate px-3 py-2 font-mono text-slate-500"
+                      title={detailText(event)}
+                    >
+                      {detailText(event)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -139,7 +200,9 @@ function DeliveryDetail({ appId, delivery, endpoint }: { appId: string; delivery
           <h3 className="text-sm font-semibold text-slate-900">Request body</h3>
           {delivery.body ? <CopyButton value={delivery.body} label="Copy request body" /> : null}
         </div>
-        <pre className="max-h-64 overflow-auto rounded-lg bg-slate-900 px-4 py-3 font-mono text-xs leading-relaxed text-slate-100">{pretty(delivery.body)}</pre>
+        <pre className="max-h-64 overflow-auto rounded-lg bg-slate-900 px-4 py-3 font-mono text-xs leading-relaxed text-slate-100">
+          {pretty(delivery.body)}
+        </pre>
       </section>
 
       <section>
@@ -154,7 +217,12 @@ function DeliveryDetail({ appId, delivery, endpoint }: { appId: string; delivery
 /** Why the delivery stopped (or is being retried): the status code alone does not say. */
 function StopReason({ delivery }: { delivery: Delivery }) {
   if (!delivery.lastError || delivery.status === "succeeded") return null;
-  const title = delivery.status === "cancelled" ? "Why it was cancelled" : delivery.status === "failed" ? "Why it failed" : "Last error: retrying";
+  const title =
+    delivery.status === "cancelled"
+      ? "Why it was cancelled"
+      : delivery.status === "failed"
+        ? "Why it failed"
+        : "Last error: retrying";
   return (
     <div data-testid="delivery-last-error">
       <Banner tone={delivery.status === "failed" ? "red" : "amber"} title={title}>
@@ -178,7 +246,9 @@ function parseEvents(body: string | undefined): WireEvent[] {
 
 function detailText(event: WireEvent): string {
   const { name: _name, channel: _channel, ...rest } = event;
-  return Object.entries(rest).map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`).join("  ");
+  return Object.entries(rest)
+    .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
+    .join("  ");
 }
 
 function pretty(body: string | undefined): string {

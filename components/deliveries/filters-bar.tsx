@@ -21,14 +21,26 @@ const toLocalInput = (iso: string | undefined) => {
 };
 const fromLocalInput = (value: string) => (value ? new Date(value).toISOString() : null);
 
-export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFilters; update: (changes: Record<string, string | null>) => void; endpoints: Endpoint[] }) {
+export function FiltersBar({
+  filters,
+  update,
+  endpoints,
+}: {
+  filters: DeliveryFilters;
+  update: (changes: Record<string, string | null>) => void;
+  endpoints: Endpoint[];
+}) {
   const eventTypes = useEventTypes();
   const selectedEndpoint = endpoints.find((endpoint) => endpoint.id === filters.endpointId);
   const [channel, setChannel] = useState(filters.channel ?? "");
   // Custom chosen but no date picked yet: nothing in the URL says so.
   const [customChosen, setCustomChosen] = useState(false);
   const preset = timeRange(filters.range);
-  const range = preset ? preset.value : filters.since || filters.until || customChosen ? "custom" : "";
+  const range = preset
+    ? preset.value
+    : filters.since || filters.until || customChosen
+      ? "custom"
+      : "";
 
   // Typing in the channel box updates the URL once the user pauses.
   useEffect(() => {
@@ -41,7 +53,10 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
     setCustomChosen(value === "custom");
     if (value === "custom") {
       // From a preset: the custom range starts as the window it showed.
-      update({ range: null, ...(preset ? { since: rangeSince(preset.seconds), until: null } : {}) });
+      update({
+        range: null,
+        ...(preset ? { since: rangeSince(preset.seconds), until: null } : {}),
+      });
     } else {
       update({ range: value || null, since: null, until: null });
     }
@@ -51,10 +66,17 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
   return (
     <div className="flex flex-wrap items-end gap-3 border-b border-slate-100 px-4 py-3">
       <FilterLabel label="Status">
-        <Select aria-label="Status" value={filters.status ?? ""} onChange={(event) => update({ status: event.target.value || null })} className="w-40">
+        <Select
+          aria-label="Status"
+          value={filters.status ?? ""}
+          onChange={(event) => update({ status: event.target.value || null })}
+          className="w-40"
+        >
           <option value="">All statuses</option>
           {STATUSES.map((status) => (
-            <option key={status} value={status}>{status}</option>
+            <option key={status} value={status}>
+              {status}
+            </option>
           ))}
         </Select>
       </FilterLabel>
@@ -68,15 +90,24 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
         >
           <option value="">All endpoints</option>
           {endpoints.map((endpoint) => (
-            <option key={endpoint.id} value={endpoint.id} title={endpointTarget(endpoint)}>{endpointLabel(endpoint, ENDPOINT_LABEL_CHARACTERS)}</option>
+            <option key={endpoint.id} value={endpoint.id} title={endpointTarget(endpoint)}>
+              {endpointLabel(endpoint, ENDPOINT_LABEL_CHARACTERS)}
+            </option>
           ))}
         </Select>
       </FilterLabel>
       <FilterLabel label="Event">
-        <Select aria-label="Event name" value={filters.eventName ?? ""} onChange={(event) => update({ eventName: event.target.value || null })} className="w-44">
+        <Select
+          aria-label="Event name"
+          value={filters.eventName ?? ""}
+          onChange={(event) => update({ eventName: event.target.value || null })}
+          className="w-44"
+        >
           <option value="">All events</option>
           {(eventTypes.data?.data ?? []).map((eventType) => (
-            <option key={eventType.name} value={eventType.name}>{eventType.name}</option>
+            <option key={eventType.name} value={eventType.name}>
+              {eventType.name}
+            </option>
           ))}
         </Select>
       </FilterLabel>
@@ -93,10 +124,17 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
         />
       </FilterLabel>
       <FilterLabel label="Time">
-        <Select aria-label="Time range" value={range} onChange={(event) => chooseRange(event.target.value)} className="w-48">
+        <Select
+          aria-label="Time range"
+          value={range}
+          onChange={(event) => chooseRange(event.target.value)}
+          className="w-48"
+        >
           <option value="">Any time</option>
           {TIME_RANGES.map((option) => (
-            <option key={option.value} value={option.value}>{option.label}</option>
+            <option key={option.value} value={option.value}>
+              {option.label}
+            </option>
           ))}
           <option value="custom">Custom range…</option>
         </Select>
@@ -104,10 +142,22 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
       {range === "custom" ? (
         <>
           <FilterLabel label="From">
-            <Input aria-label="From" type="datetime-local" value={toLocalInput(filters.since)} onChange={(event) => update({ since: fromLocalInput(event.target.value) })} className="w-48" />
+            <Input
+              aria-label="From"
+              type="datetime-local"
+              value={toLocalInput(filters.since)}
+              onChange={(event) => update({ since: fromLocalInput(event.target.value) })}
+              className="w-48"
+            />
           </FilterLabel>
           <FilterLabel label="To">
-            <Input aria-label="To" type="datetime-local" value={toLocalInput(filters.until)} onChange={(event) => update({ until: fromLocalInput(event.target.value) })} className="w-48" />
+            <Input
+              aria-label="To"
+              type="datetime-local"
+              value={toLocalInput(filters.until)}
+              onChange={(event) => update({ until: fromLocalInput(event.target.value) })}
+              className="w-48"
+            />
           </FilterLabel>
         </>
       ) : null}
@@ -119,7 +169,15 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
           onClick={() => {
             setChannel("");
             setCustomChosen(false);
-            update({ status: null, endpointId: null, eventName: null, channel: null, range: null, since: null, until: null });
+            update({
+              status: null,
+              endpointId: null,
+              eventName: null,
+              channel: null,
+              range: null,
+              since: null,
+              until: null,
+            });
           }}
         >
           <X className="h-3.5 w-3.5" aria-hidden /> Clear filters
@@ -132,7 +190,9 @@ export function FiltersBar({ filters, update, endpoints }: { filters: DeliveryFi
 function FilterLabel({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div>
-      <div className="mb-1 text-[11px] font-medium tracking-wide text-slate-500 uppercase">{label}</div>
+      <div className="mb-1 text-[11px] font-medium tracking-wide text-slate-500 uppercase">
+        {label}
+      </div>
       {children}
     </div>
   );

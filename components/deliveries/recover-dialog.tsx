@@ -7,15 +7,33 @@ import { useJob, useRecover } from "@/lib/client/endpoints";
 import type { Endpoint } from "@/lib/client/types";
 import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogFooter, DialogForm, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogFooter,
+  DialogForm,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { endpointTarget } from "@/components/endpoints/endpoint-status";
 
-const toLocalInput = (date: Date) => new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+const toLocalInput = (date: Date) =>
+  new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 
-/** Re-sends every failed delivery of an endpoint (or of all of them) in a time range, as a job with visible progress. */
-export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: string; endpoints: Endpoint[]; defaultEndpointId?: string }) {
+/**
+ * Re-sends every failed delivery of an endpoint (or of all of them) in a time range, as a job with
+ * visible progress.
+ */
+export function RecoverDialog({
+  appId,
+  endpoints,
+  defaultEndpointId,
+}: {
+  appId: string;
+  endpoints: Endpoint[];
+  defaultEndpointId?: string;
+}) {
   const [open, setOpen] = useState(false);
   const [endpointId, setEndpointId] = useState(defaultEndpointId ?? "");
   // Set each time the dialog opens (changeOpen): the default range ends then, not at page load.
@@ -26,8 +44,9 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
   const [jobId, setJobId] = useState<string | null>(null);
   const recover = useRecover(appId);
   const job = useJob(jobId);
-  // "" = all the app's endpoints (those enabled: a disabled one's deliveries would only fail again).
-  // An endpoint chosen before (the log's filter) stays chosen even if the list does not hold it.
+  // "" = all the app's endpoints (those enabled: a disabled one's deliveries would only fail
+  // again). An endpoint chosen before (the log's filter) stays chosen even if the list does not
+  // hold it.
   const listed = endpointId === "" || endpoints.some((endpoint) => endpoint.id === endpointId);
 
   function changeOpen(next: boolean) {
@@ -55,14 +74,22 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
       setJobId(result.jobId);
     } catch (error) {
       if (error instanceof ApiError && error.details.length) {
-        setErrors(Object.fromEntries(error.details.map((detail) => [detail.field.split(".")[0]!, detail.issue])));
+        setErrors(
+          Object.fromEntries(
+            error.details.map((detail) => [detail.field.split(".")[0]!, detail.issue]),
+          ),
+        );
       } else {
         setErrors({ form: errorMessage(error) });
       }
     }
   }
 
-  const progress = job.data ? Math.round((job.data.progress ?? (job.data.total ? job.data.processed / job.data.total : 0)) * 100) : 0;
+  const progress = job.data
+    ? Math.round(
+        (job.data.progress ?? (job.data.total ? job.data.processed / job.data.total : 0)) * 100,
+      )
+    : 0;
   return (
     <Dialog open={open} onOpenChange={changeOpen}>
       <DialogTrigger asChild>
@@ -70,15 +97,28 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
           <LifeBuoy className="h-4 w-4" aria-hidden /> Recover failed deliveries
         </Button>
       </DialogTrigger>
-      <DialogContent title="Recover failed deliveries" description="Sends every failed delivery in the time range again, as manual attempts.">
+      <DialogContent
+        title="Recover failed deliveries"
+        description="Sends every failed delivery in the time range again, as manual attempts."
+      >
         {jobId ? (
           <div className="space-y-4" aria-live="polite">
             <div className="flex items-center justify-between text-sm">
               <span className="font-medium text-slate-700">Recovery job</span>
               {job.data ? <StatusBadge status={job.data.status} /> : null}
             </div>
-            <div className="h-2.5 overflow-hidden rounded-full bg-slate-100" role="progressbar" aria-valuenow={progress} aria-valuemin={0} aria-valuemax={100} aria-label="Recovery progress">
-              <div className="h-full rounded-full bg-indigo-600 transition-all" style={{ width: `${progress}%` }} />
+            <div
+              className="h-2.5 overflow-hidden rounded-full bg-slate-100"
+              role="progressbar"
+              aria-valuenow={progress}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-label="Recovery progress"
+            >
+              <div
+                className="h-full rounded-full bg-indigo-600 transition-all"
+                style={{ width: `${progress}%` }}
+              />
             </div>
             <p className="text-sm text-slate-600" data-testid="recover-progress">
               {progress}% · {job.data?.processed ?? 0} of {job.data?.total ?? "?"} deliveries
@@ -86,35 +126,72 @@ export function RecoverDialog({ appId, endpoints, defaultEndpointId }: { appId: 
             {job.data?.error ? <p className="text-sm text-red-700">{job.data.error}</p> : null}
             <p className="font-mono text-xs text-slate-400">{jobId}</p>
             <DialogFooter>
-              <Button variant="primary" onClick={() => changeOpen(false)}>Close</Button>
+              <Button variant="primary" onClick={() => changeOpen(false)}>
+                Close
+              </Button>
             </DialogFooter>
           </div>
         ) : (
           <DialogForm onSubmit={() => void start()} className="space-y-4">
             <Field label="Endpoint" htmlFor="recover-endpoint" error={errors.endpointId}>
-              <Select id="recover-endpoint" value={endpointId} onChange={(event) => setEndpointId(event.target.value)}>
+              <Select
+                id="recover-endpoint"
+                value={endpointId}
+                onChange={(event) => setEndpointId(event.target.value)}
+              >
                 <option value="">All enabled endpoints</option>
                 {listed ? null : <option value={endpointId}>{endpointId}</option>}
                 {endpoints.map((endpoint) => (
-                  <option key={endpoint.id} value={endpoint.id}>{endpointTarget(endpoint)}</option>
+                  <option key={endpoint.id} value={endpoint.id}>
+                    {endpointTarget(endpoint)}
+                  </option>
                 ))}
               </Select>
             </Field>
             <div className="grid grid-cols-2 gap-3">
               <Field label="From" htmlFor="recover-since" error={errors.since}>
-                <Input id="recover-since" type="datetime-local" value={since} onChange={(event) => setSince(event.target.value)} />
+                <Input
+                  id="recover-since"
+                  type="datetime-local"
+                  value={since}
+                  onChange={(event) => setSince(event.target.value)}
+                />
               </Field>
               <Field label="To" htmlFor="recover-until" error={errors.until}>
-                <Input id="recover-until" type="datetime-local" value={until} onChange={(event) => setUntil(event.target.value)} />
+                <Input
+                  id="recover-until"
+                  type="datetime-local"
+                  value={until}
+                  onChange={(event) => setUntil(event.target.value)}
+                />
               </Field>
             </div>
-            <Field label="Event types" htmlFor="recover-event-types" hint="Optional, comma-separated. Empty = all." error={errors.eventTypes}>
-              <Input id="recover-event-types" className="font-mono text-xs" placeholder="member_added, client_event" value={eventTypes} onChange={(event) => setEventTypes(event.target.value)} />
+            <Field
+              label="Event types"
+              htmlFor="recover-event-types"
+              hint="Optional, comma-separated. Empty = all."
+              error={errors.eventTypes}
+            >
+              <Input
+                id="recover-event-types"
+                className="font-mono text-xs"
+                placeholder="member_added, client_event"
+                value={eventTypes}
+                onChange={(event) => setEventTypes(event.target.value)}
+              />
             </Field>
-            {errors.form ? <p role="alert" className="text-sm text-red-700">{errors.form}</p> : null}
+            {errors.form ? (
+              <p role="alert" className="text-sm text-red-700">
+                {errors.form}
+              </p>
+            ) : null}
             <DialogFooter>
-              <Button type="button" onClick={() => setOpen(false)}>Cancel</Button>
-              <Button type="submit" variant="primary" loading={recover.isPending}>Start recovery</Button>
+              <Button type="button" onClick={() => setOpen(false)}>
+                Cancel
+              </Button>
+              <Button type="submit" variant="primary" loading={recover.isPending}>
+                Start recovery
+              </Button>
             </DialogFooter>
           </DialogForm>
         )}

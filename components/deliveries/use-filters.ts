@@ -5,7 +5,15 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { QueryUpdates } from "@/lib/client/query-updates";
 import type { DeliveryFilters } from "@/lib/client/deliveries";
 
-const FILTER_NAMES = ["status", "endpointId", "eventName", "channel", "range", "since", "until"] as const;
+const FILTER_NAMES = [
+  "status",
+  "endpointId",
+  "eventName",
+  "channel",
+  "range",
+  "since",
+  "until",
+] as const;
 
 /** Delivery-log filters live in the URL so a filtered view can be shared and survives reloads. */
 export function useDeliveryFilters() {

@@ -3,7 +3,13 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { toast } from "sonner";
-import { revealEndpointSecret, useDeleteEndpoint, useEndpoint, useRotateEndpointSecret, useUpdateEndpoint } from "@/lib/client/endpoints";
+import {
+  revealEndpointSecret,
+  useDeleteEndpoint,
+  useEndpoint,
+  useRotateEndpointSecret,
+  useUpdateEndpoint,
+} from "@/lib/client/endpoints";
 import { takeOver } from "@/lib/client/reveal-once";
 import type { Endpoint } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";
@@ -31,7 +37,8 @@ export function EndpointDetail({ appId, endpointId }: { appId: string; endpointI
       </div>
     );
   }
-  if (endpoint.isError) return <ErrorState error={endpoint.error} retry={() => void endpoint.refetch()} />;
+  if (endpoint.isError)
+    return <ErrorState error={endpoint.error} retry={() => void endpoint.refetch()} />;
   return <Loaded endpoint={endpoint.data} />;
 }
 
@@ -52,11 +59,14 @@ function Loaded({ endpoint }: { endpoint: Endpoint }) {
       <div className="flex flex-wrap items-start justify-between gap-4">
         <div className="min-w-0">
           <div className="flex items-center gap-2">
-            <h2 className="truncate font-mono text-lg font-semibold text-slate-900">{endpointTarget(endpoint)}</h2>
+            <h2 className="truncate font-mono text-lg font-semibold text-slate-900">
+              {endpointTarget(endpoint)}
+            </h2>
             <EndpointStatus endpoint={endpoint} />
           </div>
           <p className="mt-1 text-xs text-slate-500">
-            <span className="font-mono">{endpoint.id}</span> · updated <RelativeTime value={endpoint.updatedAt} />
+            <span className="font-mono">{endpoint.id}</span> · updated{" "}
+            <RelativeTime value={endpoint.updatedAt} />
           </p>
         </div>
         <div className="flex items-center gap-3">
@@ -74,7 +84,12 @@ function Loaded({ endpoint }: { endpoint: Endpoint }) {
             />
           ) : (
             <label className="flex cursor-pointer items-center gap-2 text-sm font-medium text-slate-700">
-              <Switch checked={false} onCheckedChange={() => void setEnabled(true)} aria-label="Endpoint enabled" /> Disabled
+              <Switch
+                checked={false}
+                onCheckedChange={() => void setEnabled(true)}
+                aria-label="Endpoint enabled"
+              />{" "}
+              Disabled
             </label>
           )}
         </div>
@@ -84,18 +99,41 @@ function Loaded({ endpoint }: { endpoint: Endpoint }) {
         <Banner
           tone="red"
           title="Herald disabled this endpoint automatically"
-          action={<Button size="sm" variant="primary" onClick={() => void setEnabled(true)}>Enable again</Button>}
+          action={
+            <Button size="sm" variant="primary" onClick={() => void setEnabled(true)}>
+              Enable again
+            </Button>
+          }
         >
           <span className="block">{endpoint.disabledReason}</span>
-          <span className="mt-1 block">Events that arrived since are kept: after fixing the receiver, enable it and use Recover failed deliveries on the Deliveries tab.</span>
+          <span className="mt-1 block">
+            Events that arrived since are kept: after fixing the receiver, enable it and use Recover
+            failed deliveries on the Deliveries tab.
+          </span>
         </Banner>
       ) : !endpoint.enabled ? (
-        <Banner tone="amber" title="This endpoint is disabled" action={<Button size="sm" variant="primary" onClick={() => void setEnabled(true)}>Enable again</Button>}>
+        <Banner
+          tone="amber"
+          title="This endpoint is disabled"
+          action={
+            <Button size="sm" variant="primary" onClick={() => void setEnabled(true)}>
+              Enable again
+            </Button>
+          }
+        >
           <span className="block" data-testid="endpoint-disabled-by">
             {endpoint.disabledReason ?? "Disabled"}
-            {endpoint.disabledAt ? <> · <RelativeTime value={endpoint.disabledAt} /></> : null}
+            {endpoint.disabledAt ? (
+              <>
+                {" "}
+                · <RelativeTime value={endpoint.disabledAt} />
+              </>
+            ) : null}
           </span>
-          <span className="mt-1 block">Herald sends nothing to it meanwhile. Events that arrive are kept: enable it and use Recover failed deliveries to send them.</span>
+          <span className="mt-1 block">
+            Herald sends nothing to it meanwhile. Events that arrive are kept: enable it and use
+            Recover failed deliveries to send them.
+          </span>
         </Banner>
       ) : null}
 
@@ -119,12 +157,21 @@ function Loaded({ endpoint }: { endpoint: Endpoint }) {
       />
 
       <Card className="border-red-200">
-        <CardHeader title="Delete endpoint" description="Removes the endpoint. Its deliveries stay in the delivery log (those not yet sent are cancelled), and events already received stay in the app." />
+        <CardHeader
+          title="Delete endpoint"
+          description="Removes the endpoint. Its deliveries stay in the delivery log (those not yet sent are cancelled), and events already received stay in the app."
+        />
         <CardBody>
           <ConfirmDialog
             trigger={<Button variant="danger">Delete endpoint</Button>}
             title="Delete this endpoint?"
-            description={<>Herald stops sending to <span className="font-mono">{endpointTarget(endpoint)}</span> and cancels its deliveries not yet sent; the delivery log keeps its history. This cannot be undone.</>}
+            description={
+              <>
+                Herald stops sending to{" "}
+                <span className="font-mono">{endpointTarget(endpoint)}</span> and cancels its
+                deliveries not yet sent; the delivery log keeps its history. This cannot be undone.
+              </>
+            }
             confirmLabel="Delete endpoint"
             onConfirm={async () => {
               await remove.mutateAsync(endpoint.id);
@@ -159,16 +206,35 @@ function SigningSecretCard({ endpoint }: { endpoint: Endpoint }) {
         }
       />
       <CardBody className="space-y-3">
-        <Field label="Secret" hint={fresh ? "Shown once, right after creating the endpoint: copy it now." : "Reveal shows it in full; every reveal is in the audit log."}>
-          <SecretField value={fresh ?? endpoint.standardWebhooks.secret} label="signing secret" testId="endpoint-signing-secret" reveal={() => revealEndpointSecret(endpoint.appId, endpoint.id)} />
+        <Field
+          label="Secret"
+          hint={
+            fresh
+              ? "Shown once, right after creating the endpoint: copy it now."
+              : "Reveal shows it in full; every reveal is in the audit log."
+          }
+        >
+          <SecretField
+            value={fresh ?? endpoint.standardWebhooks.secret}
+            label="signing secret"
+            testId="endpoint-signing-secret"
+            reveal={() => revealEndpointSecret(endpoint.appId, endpoint.id)}
+          />
         </Field>
         {endpoint.lambda ? (
           <p className="text-xs text-slate-500" data-testid="lambda-signatures-note">
-            A Lambda function receives the payload alone: no signature headers are sent (IAM authenticates the invocation). The secret applies if this endpoint is switched to a URL.
+            A Lambda function receives the payload alone: no signature headers are sent (IAM
+            authenticates the invocation). The secret applies if this endpoint is switched to a URL.
           </p>
         ) : (
           <p className="text-xs text-slate-500">
-            Standard Webhooks signatures are {endpoint.standardWebhooks.enabled ? <strong className="text-emerald-700">on</strong> : <strong>off</strong>}. Pusher signatures (X-Pusher-Signature with the app secret) are always sent.
+            Standard Webhooks signatures are{" "}
+            {endpoint.standardWebhooks.enabled ? (
+              <strong className="text-emerald-700">on</strong>
+            ) : (
+              <strong>off</strong>
+            )}
+            . Pusher signatures (X-Pusher-Signature with the app secret) are always sent.
           </p>
         )}
       </CardBody>

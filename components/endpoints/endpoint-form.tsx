@@ -47,7 +47,12 @@ export function EndpointForm({
       for (const issue of issues) form.setError(issue.field, { message: issue.message });
       const first = issues[0]!.field;
       // The checkbox list is not an input react-hook-form can focus: bring its error into view.
-      if (first === "eventTypes") requestAnimationFrame(() => document.getElementById("endpoint-event-types-error")?.scrollIntoView({ block: "center", behavior: "smooth" }));
+      if (first === "eventTypes")
+        requestAnimationFrame(() =>
+          document
+            .getElementById("endpoint-event-types-error")
+            ?.scrollIntoView({ block: "center", behavior: "smooth" }),
+        );
       else form.setFocus(first);
       return;
     }
@@ -63,17 +68,45 @@ export function EndpointForm({
     <form onSubmit={submit} noValidate className="space-y-6">
       <Section title="Destination" description="Where Herald sends this app's events.">
         <div role="radiogroup" aria-label="Endpoint kind" className="grid gap-3 sm:grid-cols-2">
-          <KindOption checked={kind === "http"} onSelect={() => form.setValue("kind", "http")} icon={<Globe className="h-4 w-4" />} title="HTTPS URL" text="POST with Pusher signature headers" />
-          <KindOption checked={kind === "lambda"} onSelect={() => form.setValue("kind", "lambda")} icon={<Cloud className="h-4 w-4" />} title="AWS Lambda" text="Invoke a function with the same payload" />
+          <KindOption
+            checked={kind === "http"}
+            onSelect={() => form.setValue("kind", "http")}
+            icon={<Globe className="h-4 w-4" />}
+            title="HTTPS URL"
+            text="POST with Pusher signature headers"
+          />
+          <KindOption
+            checked={kind === "lambda"}
+            onSelect={() => form.setValue("kind", "lambda")}
+            icon={<Cloud className="h-4 w-4" />}
+            title="AWS Lambda"
+            text="Invoke a function with the same payload"
+          />
         </div>
         {kind === "http" ? (
           <Field label="Endpoint URL" htmlFor="endpoint-url" error={errors.url?.message}>
-            <Input id="endpoint-url" type="url" className="font-mono" placeholder="https://example.com/webhooks/pusher" aria-invalid={Boolean(errors.url)} {...register("url")} />
+            <Input
+              id="endpoint-url"
+              type="url"
+              className="font-mono"
+              placeholder="https://example.com/webhooks/pusher"
+              aria-invalid={Boolean(errors.url)}
+              {...register("url")}
+            />
           </Field>
         ) : (
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field label="Function name or ARN" htmlFor="lambda-function" error={errors.lambda?.functionName?.message}>
-              <Input id="lambda-function" className="font-mono" aria-invalid={Boolean(errors.lambda?.functionName)} {...register("lambda.functionName")} />
+            <Field
+              label="Function name or ARN"
+              htmlFor="lambda-function"
+              error={errors.lambda?.functionName?.message}
+            >
+              <Input
+                id="lambda-function"
+                className="font-mono"
+                aria-invalid={Boolean(errors.lambda?.functionName)}
+                {...register("lambda.functionName")}
+              />
             </Field>
             <Field label="Region" htmlFor="lambda-region" error={errors.lambda?.region?.message}>
               <Input id="lambda-region" placeholder="us-east-1" {...register("lambda.region")} />
@@ -84,26 +117,66 @@ export function EndpointForm({
                 <option value="RequestResponse">RequestResponse (wait for the result)</option>
               </Select>
             </Field>
-            <Field label="Qualifier" htmlFor="lambda-qualifier" hint="Version or alias (optional)." error={errors.lambda?.qualifier?.message}>
+            <Field
+              label="Qualifier"
+              htmlFor="lambda-qualifier"
+              hint="Version or alias (optional)."
+              error={errors.lambda?.qualifier?.message}
+            >
               <Input id="lambda-qualifier" {...register("lambda.qualifier")} />
             </Field>
-            <Field label="Endpoint URL override" htmlFor="lambda-endpoint" className="sm:col-span-2" hint="For LocalStack or another Lambda-compatible API (optional)." error={errors.lambda?.endpointUrl?.message}>
-              <Input id="lambda-endpoint" className="font-mono" {...register("lambda.endpointUrl")} />
+            <Field
+              label="Endpoint URL override"
+              htmlFor="lambda-endpoint"
+              className="sm:col-span-2"
+              hint="For LocalStack or another Lambda-compatible API (optional)."
+              error={errors.lambda?.endpointUrl?.message}
+            >
+              <Input
+                id="lambda-endpoint"
+                className="font-mono"
+                {...register("lambda.endpointUrl")}
+              />
             </Field>
           </div>
         )}
-        <Field label="Description" htmlFor="endpoint-description" error={errors.description?.message}>
-          <Input id="endpoint-description" placeholder="Presence events for the chat backend" {...register("description")} />
+        <Field
+          label="Description"
+          htmlFor="endpoint-description"
+          error={errors.description?.message}
+        >
+          <Input
+            id="endpoint-description"
+            placeholder="Presence events for the chat backend"
+            {...register("description")}
+          />
         </Field>
       </Section>
 
-      <Section title="Event types" description="Only events of the selected types are sent to this endpoint.">
+      <Section
+        title="Event types"
+        description="Only events of the selected types are sent to this endpoint."
+      >
         <Controller
           control={control}
           name="eventTypes"
-          render={({ field }) => <EventTypePicker value={field.value} onChange={field.onChange} invalid={Boolean(errors.eventTypes)} />}
+          render={({ field }) => (
+            <EventTypePicker
+              value={field.value}
+              onChange={field.onChange}
+              invalid={Boolean(errors.eventTypes)}
+            />
+          )}
         />
-        {errors.eventTypes ? <p id="endpoint-event-types-error" role="alert" className="text-xs font-medium text-red-600">{errors.eventTypes.message}</p> : null}
+        {errors.eventTypes ? (
+          <p
+            id="endpoint-event-types-error"
+            role="alert"
+            className="text-xs font-medium text-red-600"
+          >
+            {errors.eventTypes.message}
+          </p>
+        ) : null}
       </Section>
 
       <Section title="Channel filter" description="Optional. Every field you set must match (AND).">
@@ -121,16 +194,52 @@ export function EndpointForm({
         <HeaderEditor control={control} register={register} error={errors.headersError?.message} />
       </Section>
 
-      <Section title="Delivery settings" description="Overrides for this endpoint; leave empty to use the defaults.">
+      <Section
+        title="Delivery settings"
+        description="Overrides for this endpoint; leave empty to use the defaults."
+      >
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field label="Timeout (ms)" htmlFor="endpoint-timeout" hint="Default 10000." error={errors.timeoutMs?.message}>
-            <Input id="endpoint-timeout" inputMode="numeric" placeholder="10000" aria-invalid={Boolean(errors.timeoutMs)} {...register("timeoutMs")} />
+          <Field
+            label="Timeout (ms)"
+            htmlFor="endpoint-timeout"
+            hint="Default 10000."
+            error={errors.timeoutMs?.message}
+          >
+            <Input
+              id="endpoint-timeout"
+              inputMode="numeric"
+              placeholder="10000"
+              aria-invalid={Boolean(errors.timeoutMs)}
+              {...register("timeoutMs")}
+            />
           </Field>
-          <Field label="Retry schedule (seconds)" htmlFor="endpoint-retry" hint="Delays after each failed attempt, e.g. 5, 30, 120. Empty = default." error={errors.retrySchedule?.message}>
-            <Input id="endpoint-retry" className="font-mono" placeholder="5, 30, 120, 600" aria-invalid={Boolean(errors.retrySchedule)} {...register("retrySchedule")} />
+          <Field
+            label="Retry schedule (seconds)"
+            htmlFor="endpoint-retry"
+            hint="Delays after each failed attempt, e.g. 5, 30, 120. Empty = default."
+            error={errors.retrySchedule?.message}
+          >
+            <Input
+              id="endpoint-retry"
+              className="font-mono"
+              placeholder="5, 30, 120, 600"
+              aria-invalid={Boolean(errors.retrySchedule)}
+              {...register("retrySchedule")}
+            />
           </Field>
-          <Field label="Give up after (seconds)" htmlFor="endpoint-retry-max-age" hint="Retries stop once a delivery is this old. Needs a retry schedule; empty = default (1 day)." error={errors.retryMaxAge?.message}>
-            <Input id="endpoint-retry-max-age" inputMode="numeric" placeholder="86400" aria-invalid={Boolean(errors.retryMaxAge)} {...register("retryMaxAge")} />
+          <Field
+            label="Give up after (seconds)"
+            htmlFor="endpoint-retry-max-age"
+            hint="Retries stop once a delivery is this old. Needs a retry schedule; empty = default (1 day)."
+            error={errors.retryMaxAge?.message}
+          >
+            <Input
+              id="endpoint-retry-max-age"
+              inputMode="numeric"
+              placeholder="86400"
+              aria-invalid={Boolean(errors.retryMaxAge)}
+              {...register("retryMaxAge")}
+            />
           </Field>
         </div>
         <Field label="Batching" htmlFor="endpoint-batching-mode">
@@ -142,27 +251,65 @@ export function EndpointForm({
         {batchingMode === "custom" ? (
           <div className="grid items-end gap-4 rounded-lg border border-slate-200 bg-slate-50/60 p-4 sm:grid-cols-3">
             <label className="flex items-center gap-3 pb-2 text-sm font-medium text-slate-700">
-              <Controller control={control} name="batching.enabled" render={({ field }) => <Switch checked={field.value} onCheckedChange={field.onChange} aria-label="Batch events for this endpoint" />} />
+              <Controller
+                control={control}
+                name="batching.enabled"
+                render={({ field }) => (
+                  <Switch
+                    checked={field.value}
+                    onCheckedChange={field.onChange}
+                    aria-label="Batch events for this endpoint"
+                  />
+                )}
+              />
               Batch events
             </label>
-            <Field label="Window (ms)" htmlFor="endpoint-batch-duration" error={errors.batching?.durationMs?.message}>
-              <Input id="endpoint-batch-duration" inputMode="numeric" {...register("batching.durationMs")} />
+            <Field
+              label="Window (ms)"
+              htmlFor="endpoint-batch-duration"
+              error={errors.batching?.durationMs?.message}
+            >
+              <Input
+                id="endpoint-batch-duration"
+                inputMode="numeric"
+                {...register("batching.durationMs")}
+              />
             </Field>
-            <Field label="Max batch size" htmlFor="endpoint-batch-size" error={errors.batching?.maxBatchSize?.message}>
-              <Input id="endpoint-batch-size" inputMode="numeric" {...register("batching.maxBatchSize")} />
+            <Field
+              label="Max batch size"
+              htmlFor="endpoint-batch-size"
+              error={errors.batching?.maxBatchSize?.message}
+            >
+              <Input
+                id="endpoint-batch-size"
+                inputMode="numeric"
+                {...register("batching.maxBatchSize")}
+              />
             </Field>
           </div>
         ) : null}
         <label className="flex items-center justify-between gap-4 rounded-lg border border-slate-200 px-4 py-3">
           <span>
-            <span className="block text-sm font-medium text-slate-700">Standard Webhooks signatures</span>
+            <span className="block text-sm font-medium text-slate-700">
+              Standard Webhooks signatures
+            </span>
             <span className="block text-xs text-slate-500">
               {kind === "lambda"
                 ? "For URL endpoints only: a Lambda invocation carries no HTTP headers (IAM authenticates it)."
                 : "Also send webhook-id, webhook-timestamp and webhook-signature (whsec_ secret)."}
             </span>
           </span>
-          <Controller control={control} name="standardWebhooksEnabled" render={({ field }) => <Switch checked={field.value} onCheckedChange={field.onChange} aria-label="Standard Webhooks signatures" />} />
+          <Controller
+            control={control}
+            name="standardWebhooksEnabled"
+            render={({ field }) => (
+              <Switch
+                checked={field.value}
+                onCheckedChange={field.onChange}
+                aria-label="Standard Webhooks signatures"
+              />
+            )}
+          />
         </label>
       </Section>
 
@@ -176,7 +323,15 @@ export function EndpointForm({
   );
 }
 
-function Section({ title, description, children }: { title: string; description: string; children: ReactNode }) {
+function Section({
+  title,
+  description,
+  children,
+}: {
+  title: string;
+  description: string;
+  children: ReactNode;
+}) {
   return (
     <Card>
       <CardHeader title={title} description={description} />
@@ -185,7 +340,19 @@ function Section({ title, description, children }: { title: string; description:
   );
 }
 
-function KindOption({ checked, onSelect, icon, title, text }: { checked: boolean; onSelect: () => void; icon: ReactNode; title: string; text: string }) {
+function KindOption({
+  checked,
+  onSelect,
+  icon,
+  title,
+  text,
+}: {
+  checked: boolean;
+  onSelect: () => void;
+  icon: ReactNode;
+  title: string;
+  text: string;
+}) {
   return (
     <button
       type="button"
@@ -194,7 +361,9 @@ function KindOption({ checked, onSelect, icon, title, text }: { checked: boolean
       onClick={onSelect}
       className={cn(
         "flex items-start gap-3 rounded-lg border px-4 py-3 text-left transition-colors focus-visible:outline-2 focus-visible:outline-indigo-600",
-        checked ? "border-indigo-400 bg-indigo-50/60 ring-1 ring-indigo-400" : "border-slate-200 hover:border-slate-300",
+        checked
+          ? "border-indigo-400 bg-indigo-50/60 ring-1 ring-indigo-400"
+          : "border-slate-200 hover:border-slate-300",
       )}
     >
       <span className={cn("mt-0.5", checked ? "text-indigo-600" : "text-slate-400")}>{icon}</span>
@@ -207,12 +376,17 @@ function KindOption({ checked, onSelect, icon, title, text }: { checked: boolean
 }
 
 /** Puts API details on form fields; returns text for details with no field, if any. */
-function applyErrors(error: unknown, setError: (name: Path<FormValues>, error: { message: string }) => void): string | null {
+function applyErrors(
+  error: unknown,
+  setError: (name: Path<FormValues>, error: { message: string }) => void,
+): string | null {
   if (!(error instanceof ApiError) || error.details.length === 0) return errorMessage(error);
   const unmatched: string[] = [];
   for (const detail of error.details) {
     const field = formFieldFor(detail.field);
-    const issue = detail.field.startsWith("headers.") ? `${detail.field.slice("headers.".length)} ${detail.issue}` : detail.issue;
+    const issue = detail.field.startsWith("headers.")
+      ? `${detail.field.slice("headers.".length)} ${detail.issue}`
+      : detail.issue;
     if (field) setError(field as Path<FormValues>, { message: issue });
     else unmatched.push(`${detail.field}: ${detail.issue}`);
   }

@@ -2,20 +2,38 @@ import type { Endpoint } from "@/lib/client/types";
 import { Badge } from "@/components/ui/badge";
 
 /** Herald disabled it itself (410 Gone, failures in a row); a manual disable also has a reason. */
-export const isAutoDisabled = (endpoint: Endpoint) => !endpoint.enabled && endpoint.disabledAutomatically === true;
+export const isAutoDisabled = (endpoint: Endpoint) =>
+  !endpoint.enabled && endpoint.disabledAutomatically === true;
 
 export function EndpointStatus({ endpoint }: { endpoint: Endpoint }) {
-  if (endpoint.enabled) return <Badge tone="green" dot>enabled</Badge>;
-  if (isAutoDisabled(endpoint)) return <Badge tone="red" dot>auto-disabled</Badge>;
-  return <Badge tone="slate" dot>disabled</Badge>;
+  if (endpoint.enabled)
+    return (
+      <Badge tone="green" dot>
+        enabled
+      </Badge>
+    );
+  if (isAutoDisabled(endpoint))
+    return (
+      <Badge tone="red" dot>
+        auto-disabled
+      </Badge>
+    );
+  return (
+    <Badge tone="slate" dot>
+      disabled
+    </Badge>
+  );
 }
 
 export function endpointTarget(endpoint: Endpoint): string {
-  if (endpoint.lambda) return `lambda:${endpoint.lambda.functionName}${endpoint.lambda.qualifier ? `:${endpoint.lambda.qualifier}` : ""}`;
+  if (endpoint.lambda)
+    return `lambda:${endpoint.lambda.functionName}${endpoint.lambda.qualifier ? `:${endpoint.lambda.qualifier}` : ""}`;
   return endpoint.url ?? "";
 }
 
-/** The target in at most `max` characters: no scheme, and when cut, its start and its path end kept. */
+/**
+ * The target in at most `max` characters: no scheme, and when cut, its start and its path end kept.
+ */
 export function shortTarget(endpoint: Endpoint, max: number): string {
   const target = endpointTarget(endpoint).replace(/^https?:\/\//, "");
   if (target.length <= max) return target;
@@ -27,6 +45,9 @@ export function shortTarget(endpoint: Endpoint, max: number): string {
 export function endpointLabel(endpoint: Endpoint, max: number): string {
   const description = endpoint.description.trim();
   if (!description) return shortTarget(endpoint, max);
-  const shortDescription = description.length > max / 2 ? `${description.slice(0, Math.floor(max / 2) - 1)}…` : description;
+  const shortDescription =
+    description.length > max / 2
+      ? `${description.slice(0, Math.floor(max / 2) - 1)}…`
+      : description;
   return `${shortDescription} · ${shortTarget(endpoint, max - shortDescription.length - 3)}`;
 }

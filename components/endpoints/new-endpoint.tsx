@@ -20,7 +20,11 @@ export function NewEndpoint({ appId }: { appId: string }) {
         mode="create"
         defaultValues={emptyEndpointForm}
         submitLabel="Save endpoint"
-        footer={<Button asChild><Link href={base}>Cancel</Link></Button>}
+        footer={
+          <Button asChild>
+            <Link href={base}>Cancel</Link>
+          </Button>
+        }
         onSubmit={async (input) => {
           const endpoint = await create.mutateAsync(input);
           toast.success("Endpoint added");

@@ -38,7 +38,9 @@ export function TestEventCard({ endpoint }: { endpoint: Endpoint }) {
       />
       <CardBody>
         {error ? (
-          <p role="alert" className="text-sm text-red-700">{error}</p>
+          <p role="alert" className="text-sm text-red-700">
+            {error}
+          </p>
         ) : result ? (
           <div className="space-y-3" data-testid="test-result" aria-live="polite">
             <div className="flex flex-wrap items-center gap-x-4 gap-y-2 text-sm">
@@ -46,22 +48,35 @@ export function TestEventCard({ endpoint }: { endpoint: Endpoint }) {
               <span className="text-slate-500">
                 Response <HttpStatus status={result.responseStatus} />
               </span>
-              {result.durationMs !== null ? <span className="text-slate-500">{result.durationMs} ms</span> : null}
+              {result.durationMs !== null ? (
+                <span className="text-slate-500">{result.durationMs} ms</span>
+              ) : null}
               {result.deliveryId ? (
-                <Link className="text-xs font-medium text-indigo-600 hover:text-indigo-500" href={`/apps/${encodeURIComponent(endpoint.appId)}/deliveries?delivery=${result.deliveryId}`}>
+                <Link
+                  className="text-xs font-medium text-indigo-600 hover:text-indigo-500"
+                  href={`/apps/${encodeURIComponent(endpoint.appId)}/deliveries?delivery=${result.deliveryId}`}
+                >
                   View delivery
                 </Link>
               ) : null}
             </div>
-            {result.error ? <p className="rounded-md bg-red-50 px-3 py-2 font-mono text-xs text-red-800">{result.error}</p> : null}
+            {result.error ? (
+              <p className="rounded-md bg-red-50 px-3 py-2 font-mono text-xs text-red-800">
+                {result.error}
+              </p>
+            ) : null}
             {result.responseBody ? (
-              <pre className="max-h-48 overflow-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">{result.responseBody}</pre>
+              <pre className="max-h-48 overflow-auto rounded-md bg-slate-900 px-3 py-2 font-mono text-xs text-slate-100">
+                {result.responseBody}
+              </pre>
             ) : (
               <p className="text-xs text-slate-500">Empty response body.</p>
             )}
           </div>
         ) : (
-          <p className="text-sm text-slate-500">The response status, body and timing appear here.</p>
+          <p className="text-sm text-slate-500">
+            The response status, body and timing appear here.
+          </p>
         )}
       </CardBody>
     </Card>

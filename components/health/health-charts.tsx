@@ -1,6 +1,17 @@
 "use client";
 
-import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Area,
+  AreaChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from "recharts";
 import type { StatsBucket } from "@/lib/client/types";
 
 const timeLabel = (bucketSeconds: number) => (value: string) => {
@@ -10,10 +21,19 @@ const timeLabel = (bucketSeconds: number) => (value: string) => {
     : date.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
 };
 
-export function SuccessRateChart({ buckets, bucketSeconds }: { buckets: StatsBucket[]; bucketSeconds: number }) {
+export function SuccessRateChart({
+  buckets,
+  bucketSeconds,
+}: {
+  buckets: StatsBucket[];
+  bucketSeconds: number;
+}) {
   const data = buckets.map((bucket) => ({
     start: bucket.start,
-    rate: bucket.succeeded + bucket.failed === 0 ? null : Math.round((bucket.succeeded / (bucket.succeeded + bucket.failed)) * 1000) / 10,
+    rate:
+      bucket.succeeded + bucket.failed === 0
+        ? null
+        : Math.round((bucket.succeeded / (bucket.succeeded + bucket.failed)) * 1000) / 10,
     attempts: bucket.attempts,
   }));
   return (
@@ -26,27 +46,100 @@ export function SuccessRateChart({ buckets, bucketSeconds }: { buckets: StatsBuc
           </linearGradient>
         </defs>
         <CartesianGrid stroke="#f1f5f9" vertical={false} />
-        <XAxis dataKey="start" tickFormatter={timeLabel(bucketSeconds)} tick={{ fontSize: 11, fill: "#64748b" }} tickLine={false} axisLine={false} minTickGap={32} />
-        <YAxis domain={[0, 100]} unit="%" tick={{ fontSize: 11, fill: "#64748b" }} tickLine={false} axisLine={false} />
-        <Tooltip labelFormatter={(value) => new Date(String(value)).toLocaleString("en-GB")} formatter={(value) => [`${value}%`, "Success rate"]} />
-        <Area type="monotone" dataKey="rate" stroke="#10b981" strokeWidth={2} fill="url(#rate-fill)" dot={{ r: 3, fill: "#10b981" }} connectNulls isAnimationActive={false} />
+        <XAxis
+          dataKey="start"
+          tickFormatter={timeLabel(bucketSeconds)}
+          tick={{ fontSize: 11, fill: "#64748b" }}
+          tickLine={false}
+          axisLine={false}
+          minTickGap={32}
+        />
+        <YAxis
+          domain={[0, 100]}
+          unit="%"
+          tick={{ fontSize: 11, fill: "#64748b" }}
+          tickLine={false}
+          axisLine={false}
+        />
+        <Tooltip
+          labelFormatter={(value) => new Date(String(value)).toLocaleString("en-GB")}
+          formatter={(value) => [`${value}%`, "Success rate"]}
+        />
+        <Area
+          type="monotone"
+          dataKey="rate"
+          stroke="#10b981"
+          strokeWidth={2}
+          fill="url(#rate-fill)"
+          dot={{ r: 3, fill: "#10b981" }}
+          connectNulls
+          isAnimationActive={false}
+        />
       </AreaChart>
     </ResponsiveContainer>
   );
 }
 
-export function LatencyChart({ buckets, bucketSeconds }: { buckets: StatsBucket[]; bucketSeconds: number }) {
+export function LatencyChart({
+  buckets,
+  bucketSeconds,
+}: {
+  buckets: StatsBucket[];
+  bucketSeconds: number;
+}) {
   return (
     <ResponsiveContainer width="100%" height={220}>
       <LineChart data={buckets} margin={{ top: 8, right: 8, left: -8, bottom: 0 }}>
         <CartesianGrid stroke="#f1f5f9" vertical={false} />
-        <XAxis dataKey="start" tickFormatter={timeLabel(bucketSeconds)} tick={{ fontSize: 11, fill: "#64748b" }} tickLine={false} axisLine={false} minTickGap={32} />
-        <YAxis unit=" ms" tick={{ fontSize: 11, fill: "#64748b" }} tickLine={false} axisLine={false} />
-        <Tooltip labelFormatter={(value) => new Date(String(value)).toLocaleString("en-GB")} formatter={(value, name) => [`${value} ms`, name]} />
+        <XAxis
+          dataKey="start"
+          tickFormatter={timeLabel(bucketSeconds)}
+          tick={{ fontSize: 11, fill: "#64748b" }}
+          tickLine={false}
+          axisLine={false}
+          minTickGap={32}
+        />
+        <YAxis
+          unit=" ms"
+          tick={{ fontSize: 11, fill: "#64748b" }}
+          tickLine={false}
+          axisLine={false}
+        />
+        <Tooltip
+          labelFormatter={(value) => new Date(String(value)).toLocaleString("en-GB")}
+          formatter={(value, name) => [`${value} ms`, name]}
+        />
         <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
-        <Line type="monotone" dataKey="p50" name="p50" stroke="#6366f1" strokeWidth={2} dot={{ r: 3, fill: "#6366f1" }} connectNulls isAnimationActive={false} />
-        <Line type="monotone" dataKey="p95" name="p95" stroke="#f59e0b" strokeWidth={2} dot={{ r: 3, fill: "#f59e0b" }} connectNulls isAnimationActive={false} />
-        <Line type="monotone" dataKey="p99" name="p99" stroke="#ef4444" strokeWidth={2} dot={{ r: 3, fill: "#ef4444" }} connectNulls isAnimationActive={false} />
+        <Line
+          type="monotone"
+          dataKey="p50"
+          name="p50"
+          stroke="#6366f1"
+          strokeWidth={2}
+          dot={{ r: 3, fill: "#6366f1" }}
+          connectNulls
+          isAnimationActive={false}
+        />
+        <Line
+          type="monotone"
+          dataKey="p95"
+          name="p95"
+          stroke="#f59e0b"
+          strokeWidth={2}
+          dot={{ r: 3, fill: "#f59e0b" }}
+          connectNulls
+          isAnimationActive={false}
+        />
+        <Line
+          type="monotone"
+          dataKey="p99"
+          name="p99"
+          stroke="#ef4444"
+          strokeWidth={2}
+          dot={{ r: 3, fill: "#ef4444" }}
+          connectNulls
+          isAnimationActive={false}
+        />
       </LineChart>
     </ResponsiveContainer>
   );

@@ -12,9 +12,25 @@ const tones = {
 
 export type BadgeTone = keyof typeof tones;
 
-export function Badge({ tone = "slate", children, className, dot }: { tone?: BadgeTone; children: ReactNode; className?: string; dot?: boolean }) {
+export function Badge({
+  tone = "slate",
+  children,
+  className,
+  dot,
+}: {
+  tone?: BadgeTone;
+  children: ReactNode;
+  className?: string;
+  dot?: boolean;
+}) {
   return (
-    <span className={cn("inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset", tones[tone], className)}>
+    <span
+      className={cn(
+        "inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset",
+        tones[tone],
+        className,
+      )}
+    >
       {dot ? <span className="h-1.5 w-1.5 rounded-full bg-current" aria-hidden /> : null}
       {children}
     </span>
@@ -42,6 +58,11 @@ export function StatusBadge({ status }: { status: string }) {
 
 export function HttpStatus({ status }: { status: number | null | undefined }) {
   if (status === null || status === undefined) return <span className="text-slate-400">—</span>;
-  const tone = status >= 200 && status < 300 ? "text-emerald-700" : status >= 500 ? "text-red-700" : "text-amber-700";
+  const tone =
+    status >= 200 && status < 300
+      ? "text-emerald-700"
+      : status >= 500
+        ? "text-red-700"
+        : "text-amber-700";
   return <span className={cn("font-mono text-xs font-semibold", tone)}>{status}</span>;
 }

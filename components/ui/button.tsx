@@ -46,7 +46,9 @@ export const Button = forwardRef<HTMLButtonElement, ButtonProps>(function Button
       )}
       {...props}
     >
-      {asChild ? children : (
+      {asChild ? (
+        children
+      ) : (
         <>
           {loading ? <Loader2 className="h-4 w-4 animate-spin" aria-hidden /> : null}
           {children}

@@ -6,7 +6,10 @@ import { Check } from "lucide-react";
 import { forwardRef, type ComponentPropsWithoutRef } from "react";
 import { cn } from "./cn";
 
-export const Checkbox = forwardRef<HTMLButtonElement, ComponentPropsWithoutRef<typeof CheckboxPrimitive.Root>>(function Checkbox({ className, ...props }, ref) {
+export const Checkbox = forwardRef<
+  HTMLButtonElement,
+  ComponentPropsWithoutRef<typeof CheckboxPrimitive.Root>
+>(function Checkbox({ className, ...props }, ref) {
   return (
     <CheckboxPrimitive.Root
       ref={ref}
@@ -23,7 +26,10 @@ export const Checkbox = forwardRef<HTMLButtonElement, ComponentPropsWithoutRef<t
   );
 });
 
-export const Switch = forwardRef<HTMLButtonElement, ComponentPropsWithoutRef<typeof SwitchPrimitive.Root>>(function Switch({ className, ...props }, ref) {
+export const Switch = forwardRef<
+  HTMLButtonElement,
+  ComponentPropsWithoutRef<typeof SwitchPrimitive.Root>
+>(function Switch({ className, ...props }, ref) {
   return (
     <SwitchPrimitive.Root
       ref={ref}

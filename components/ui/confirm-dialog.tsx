@@ -43,13 +43,24 @@ export function ConfirmDialog({
       <AlertDialog.Portal>
         <AlertDialog.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
         <AlertDialog.Content className="fixed top-[20vh] left-1/2 z-50 w-[calc(100vw-2rem)] max-w-md -translate-x-1/2 rounded-xl border border-slate-200 bg-white p-5 shadow-xl focus:outline-none">
-          <AlertDialog.Title className="text-base font-semibold text-slate-900">{title}</AlertDialog.Title>
-          <AlertDialog.Description className="mt-2 text-sm text-slate-600">{description}</AlertDialog.Description>
+          <AlertDialog.Title className="text-base font-semibold text-slate-900">
+            {title}
+          </AlertDialog.Title>
+          <AlertDialog.Description className="mt-2 text-sm text-slate-600">
+            {description}
+          </AlertDialog.Description>
           <div className="mt-5 flex justify-end gap-2">
             <AlertDialog.Cancel asChild>
               <Button>Cancel</Button>
             </AlertDialog.Cancel>
-            <Button variant={tone} loading={pending} onClick={(event) => { event.preventDefault(); void confirm(); }}>
+            <Button
+              variant={tone}
+              loading={pending}
+              onClick={(event) => {
+                event.preventDefault();
+                void confirm();
+              }}
+            >
               {confirmLabel}
             </Button>
           </div>

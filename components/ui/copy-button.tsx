@@ -23,7 +23,15 @@ export async function copyText(text: string): Promise<boolean> {
   }
 }
 
-export function CopyButton({ value, label = "Copy", className }: { value: string; label?: string; className?: string }) {
+export function CopyButton({
+  value,
+  label = "Copy",
+  className,
+}: {
+  value: string;
+  label?: string;
+  className?: string;
+}) {
   const [copied, setCopied] = useState(false);
   return (
     <button
@@ -37,18 +45,36 @@ export function CopyButton({ value, label = "Copy", className }: { value: string
         toast.success("Copied to the clipboard");
         setTimeout(() => setCopied(false), 1500);
       }}
-      className={cn("inline-flex h-7 w-7 shrink-0 items-center justify-center rounded-md text-slate-500 hover:bg-slate-100 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-600", className)}
+      className={cn(
+        "inline-flex h-7 w-7 shrink-0 items-center justify-center rounded-md text-slate-500 hover:bg-slate-100 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-600",
+        className,
+      )}
     >
-      {copied ? <Check className="h-3.5 w-3.5 text-emerald-600" aria-hidden /> : <Copy className="h-3.5 w-3.5" aria-hidden />}
+      {copied ? (
+        <Check className="h-3.5 w-3.5 text-emerald-600" aria-hidden />
+      ) : (
+        <Copy className="h-3.5 w-3.5" aria-hidden />
+      )}
     </button>
   );
 }
 
 /** A read-only value in a monospaced box with a copy button. */
-export function CopyField({ value, label, testId }: { value: string; label: string; testId?: string }) {
+export function CopyField({
+  value,
+  label,
+  testId,
+}: {
+  value: string;
+  label: string;
+  testId?: string;
+}) {
   return (
     <div className="flex min-h-9 items-center gap-1 rounded-md border border-slate-200 bg-slate-50 py-1 pr-1 pl-3">
-      <code data-testid={testId} className="min-w-0 flex-1 truncate font-mono text-xs text-slate-800">
+      <code
+        data-testid={testId}
+        className="min-w-0 flex-1 truncate font-mono text-xs text-slate-800"
+      >
         {value}
       </code>
       <CopyButton value={value} label={`Copy ${label}`} />

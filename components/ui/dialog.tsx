@@ -23,7 +23,10 @@ export function DialogContent({
   className?: string;
   /** "right" renders a drawer. */
   side?: "right";
-  /** Where focus goes on close, when the dialog was not opened by a trigger (which gets it back by default). */
+  /**
+   * Where focus goes on close, when the dialog was not opened by a trigger (which gets it back by
+   * default).
+   */
   onCloseAutoFocus?: (event: Event) => void;
 }) {
   const body = useRef<HTMLDivElement>(null);
@@ -31,8 +34,8 @@ export function DialogContent({
     <DialogPrimitive.Portal>
       <DialogPrimitive.Overlay className="fixed inset-0 z-40 bg-slate-900/40 backdrop-blur-[1px]" />
       <DialogPrimitive.Content
-        // Radix focuses the first focusable element, the header's close button: Enter would close the
-        // dialog. Start on the first field instead, where there is one.
+        // Radix focuses the first focusable element, the header's close button: Enter would close
+        // the dialog. Start on the first field instead, where there is one.
         onOpenAutoFocus={(event) => {
           const field = body.current?.querySelector<HTMLElement>(FIRST_FIELD);
           if (!field) return;
@@ -51,14 +54,23 @@ export function DialogContent({
       >
         <div className="flex items-start justify-between gap-4 border-b border-slate-100 px-5 py-4">
           <div className="min-w-0">
-            <DialogPrimitive.Title className="text-base font-semibold text-slate-900">{title}</DialogPrimitive.Title>
+            <DialogPrimitive.Title className="text-base font-semibold text-slate-900">
+              {title}
+            </DialogPrimitive.Title>
             {description ? (
-              <DialogPrimitive.Description className="mt-0.5 text-sm text-slate-500">{description}</DialogPrimitive.Description>
+              <DialogPrimitive.Description className="mt-0.5 text-sm text-slate-500">
+                {description}
+              </DialogPrimitive.Description>
             ) : (
-              <DialogPrimitive.Description className="sr-only">{typeof title === "string" ? title : "Dialog"}</DialogPrimitive.Description>
+              <DialogPrimitive.Description className="sr-only">
+                {typeof title === "string" ? title : "Dialog"}
+              </DialogPrimitive.Description>
             )}
           </div>
-          <DialogPrimitive.Close className="rounded-md p-1 text-slate-400 hover:bg-slate-100 hover:text-slate-600 focus-visible:outline-2 focus-visible:outline-indigo-600" aria-label="Close">
+          <DialogPrimitive.Close
+            className="rounded-md p-1 text-slate-400 hover:bg-slate-100 hover:text-slate-600 focus-visible:outline-2 focus-visible:outline-indigo-600"
+            aria-label="Close"
+          >
             <X className="h-4 w-4" />
           </DialogPrimitive.Close>
         </div>
@@ -70,13 +82,23 @@ export function DialogContent({
   );
 }
 
-const FIRST_FIELD = ["input", "select", "textarea"].map((tag) => `${tag}:not([disabled]):not([type="hidden"])`).join(", ");
+const FIRST_FIELD = ["input", "select", "textarea"]
+  .map((tag) => `${tag}:not([disabled]):not([type="hidden"])`)
+  .join(", ");
 
 /**
  * A dialog's form: submitted by its submit button or Enter. Browsers submit on Enter only from a
  * text-like input; a select (the only field of some dialogs) is given the same.
  */
-export function DialogForm({ onSubmit, children, className }: { onSubmit: () => void; children: ReactNode; className?: string }) {
+export function DialogForm({
+  onSubmit,
+  children,
+  className,
+}: {
+  onSubmit: () => void;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <form
       noValidate
@@ -97,5 +119,7 @@ export function DialogForm({ onSubmit, children, className }: { onSubmit: () => 
 }
 
 export function DialogFooter({ children }: { children: ReactNode }) {
-  return <div className="mt-5 flex justify-end gap-2 border-t border-slate-100 pt-4">{children}</div>;
+  return (
+    <div className="mt-5 flex justify-end gap-2 border-t border-slate-100 pt-4">{children}</div>
+  );
 }

@@ -17,7 +17,8 @@ export function relativeTime(date: Date, now = Date.now()): string {
   const seconds = Math.round((date.getTime() - now) / 1000);
   if (Math.abs(seconds) < 5) return "just now";
   for (const [unit, size] of units) {
-    if (Math.abs(seconds) >= size || unit === "second") return formatter.format(Math.round(seconds / size), unit);
+    if (Math.abs(seconds) >= size || unit === "second")
+      return formatter.format(Math.round(seconds / size), unit);
   }
   return date.toISOString();
 }
@@ -28,7 +29,13 @@ export function absoluteTime(value: string | Date): string {
 }
 
 /** "3 minutes ago", with the exact time on hover; re-renders every 30 s. */
-export function RelativeTime({ value, className }: { value: string | null | undefined; className?: string }) {
+export function RelativeTime({
+  value,
+  className,
+}: {
+  value: string | null | undefined;
+  className?: string;
+}) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 30_000);
@@ -37,7 +44,12 @@ export function RelativeTime({ value, className }: { value: string | null | unde
   if (!value) return <span className="text-slate-400">—</span>;
   const date = new Date(value);
   return (
-    <time dateTime={date.toISOString()} title={absoluteTime(date)} className={className} suppressHydrationWarning>
+    <time
+      dateTime={date.toISOString()}
+      title={absoluteTime(date)}
+      className={className}
+      suppressHydrationWarning
+    >
       {relativeTime(date, now)}
     </time>
   );

@@ -12,7 +12,17 @@ import { CopyButton } from "./copy-button";
  * secret right after create/rotate, otherwise the masked form; then `reveal` (when given) asks the
  * API for the full secret, which is audited.
  */
-export function SecretField({ value, label, testId, reveal }: { value: string; label: string; testId?: string; reveal?: () => Promise<string> }) {
+export function SecretField({
+  value,
+  label,
+  testId,
+  reveal,
+}: {
+  value: string;
+  label: string;
+  testId?: string;
+  reveal?: () => Promise<string>;
+}) {
   const [fetched, setFetched] = useState<{ from: string; secret: string } | null>(null);
   // Which value was revealed: a new one (a rotation) starts hidden, so one click reveals it.
   const [revealedFor, setRevealedFor] = useState<string | null>(null);
@@ -38,7 +48,10 @@ export function SecretField({ value, label, testId, reveal }: { value: string; l
 
   return (
     <div className="flex min-h-9 items-center gap-1 rounded-md border border-slate-200 bg-slate-50 py-1 pr-1 pl-3">
-      <code data-testid={testId} className="min-w-0 flex-1 truncate font-mono text-xs text-slate-800">
+      <code
+        data-testid={testId}
+        className="min-w-0 flex-1 truncate font-mono text-xs text-slate-800"
+      >
         {shown}
       </code>
       {full || reveal ? (
@@ -50,7 +63,13 @@ export function SecretField({ value, label, testId, reveal }: { value: string; l
           onClick={() => void toggle()}
           className="inline-flex h-7 w-7 items-center justify-center rounded-md text-slate-500 hover:bg-slate-100 hover:text-slate-800 focus-visible:outline-2 focus-visible:outline-indigo-600"
         >
-          {loading ? <Loader2 className="h-3.5 w-3.5 animate-spin" aria-hidden /> : revealed ? <EyeOff className="h-3.5 w-3.5" aria-hidden /> : <Eye className="h-3.5 w-3.5" aria-hidden />}
+          {loading ? (
+            <Loader2 className="h-3.5 w-3.5 animate-spin" aria-hidden />
+          ) : revealed ? (
+            <EyeOff className="h-3.5 w-3.5" aria-hidden />
+          ) : (
+            <Eye className="h-3.5 w-3.5" aria-hidden />
+          )}
         </button>
       ) : null}
       {full ? <CopyButton value={full} label={`Copy ${label}`} /> : null}

@@ -4,9 +4,23 @@ import { errorMessage } from "@/lib/client/api";
 import { Button } from "./button";
 import { cn } from "./cn";
 
-export function EmptyState({ icon: Icon, title, description, action, className }: { icon: LucideIcon; title: string; description?: ReactNode; action?: ReactNode; className?: string }) {
+export function EmptyState({
+  icon: Icon,
+  title,
+  description,
+  action,
+  className,
+}: {
+  icon: LucideIcon;
+  title: string;
+  description?: ReactNode;
+  action?: ReactNode;
+  className?: string;
+}) {
   return (
-    <div className={cn("flex flex-col items-center justify-center px-6 py-14 text-center", className)}>
+    <div
+      className={cn("flex flex-col items-center justify-center px-6 py-14 text-center", className)}
+    >
       <div className="mb-4 flex h-12 w-12 items-center justify-center rounded-full bg-indigo-50 text-indigo-600">
         <Icon className="h-6 w-6" aria-hidden />
       </div>
@@ -17,9 +31,20 @@ export function EmptyState({ icon: Icon, title, description, action, className }
   );
 }
 
-export function ErrorState({ error, retry, className }: { error: unknown; retry?: () => void; className?: string }) {
+export function ErrorState({
+  error,
+  retry,
+  className,
+}: {
+  error: unknown;
+  retry?: () => void;
+  className?: string;
+}) {
   return (
-    <div role="alert" className={cn("flex flex-col items-center justify-center px-6 py-12 text-center", className)}>
+    <div
+      role="alert"
+      className={cn("flex flex-col items-center justify-center px-6 py-12 text-center", className)}
+    >
       <div className="mb-3 flex h-10 w-10 items-center justify-center rounded-full bg-red-50 text-red-600">
         <AlertTriangle className="h-5 w-5" aria-hidden />
       </div>
@@ -37,21 +62,40 @@ export function ErrorState({ error, retry, className }: { error: unknown; retry?
 /** A live view whose background refresh failed: the data shown stays, with this note above it. */
 export function RefreshFailed({ error }: { error: unknown }) {
   return (
-    <p role="status" className="flex items-center gap-2 rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900">
+    <p
+      role="status"
+      className="flex items-center gap-2 rounded-md bg-amber-50 px-3 py-2 text-xs text-amber-900"
+    >
       <AlertTriangle className="h-3.5 w-3.5 shrink-0" aria-hidden />
       Could not refresh ({errorMessage(error)}); showing the last data loaded, retrying.
     </p>
   );
 }
 
-export function Banner({ tone = "amber", title, children, action }: { tone?: "amber" | "red" | "indigo"; title: string; children?: ReactNode; action?: ReactNode }) {
+export function Banner({
+  tone = "amber",
+  title,
+  children,
+  action,
+}: {
+  tone?: "amber" | "red" | "indigo";
+  title: string;
+  children?: ReactNode;
+  action?: ReactNode;
+}) {
   const tones = {
     amber: "border-amber-200 bg-amber-50 text-amber-900",
     red: "border-red-200 bg-red-50 text-red-900",
     indigo: "border-indigo-200 bg-indigo-50 text-indigo-900",
   };
   return (
-    <div role="status" className={cn("flex items-start justify-between gap-4 rounded-lg border px-4 py-3", tones[tone])}>
+    <div
+      role="status"
+      className={cn(
+        "flex items-start justify-between gap-4 rounded-lg border px-4 py-3",
+        tones[tone],
+      )}
+    >
       <div className="flex gap-3">
         <AlertTriangle className="mt-0.5 h-4 w-4 shrink-0" aria-hidden />
         <div>

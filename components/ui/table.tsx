@@ -15,7 +15,9 @@ export function ScrollTable({ label, children }: { label?: string; children: Rea
 export function TableHeader({ children }: { children: ReactNode }) {
   return (
     <thead>
-      <tr className="border-b border-slate-100 text-left text-xs font-medium tracking-wide text-slate-500 uppercase">{children}</tr>
+      <tr className="border-b border-slate-100 text-left text-xs font-medium tracking-wide text-slate-500 uppercase">
+        {children}
+      </tr>
     </thead>
   );
 }

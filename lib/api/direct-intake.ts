@@ -10,17 +10,30 @@ import { MAX_INGEST_BODY_BYTES } from "@/lib/validation/ingest";
 // NextRequest built from the buffered body. Anything unusual (no Content-Length, an oversized
 // body, odd paths, dashboard sessions) goes through Next as usual, so behaviour never differs.
 
-type RouteHandler = (req: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type RouteHandler = (
+  req: NextRequest,
+  context: { params: Promise<Record<string, string>> },
+) => Promise<Response>;
 
 const ROUTES: { pattern: RegExp; handler: RouteHandler; needsAuthorization: boolean }[] = [
   // Native ingest authenticates with a Bearer token; without one it may be a dashboard session,
   // which needs Next's request scope.
-  { pattern: /^\/api\/v1\/apps\/([A-Za-z0-9._~-]+)\/events$/, handler: nativeIngest as RouteHandler, needsAuthorization: true },
-  { pattern: /^\/api\/intake\/pusher\/([A-Za-z0-9._~-]+)$/, handler: pusherIntake as RouteHandler, needsAuthorization: false },
+  {
+    pattern: /^\/api\/v1\/apps\/([A-Za-z0-9._~-]+)\/events$/,
+    handler: nativeIngest as RouteHandler,
+    needsAuthorization: true,
+  },
+  {
+    pattern: /^\/api\/intake\/pusher\/([A-Za-z0-9._~-]+)$/,
+    handler: pusherIntake as RouteHandler,
+    needsAuthorization: false,
+  },
 ];
 
 /** The handler and app id when this request can take the direct path; null sends it to Next. */
-export function directIntakeRoute(req: IncomingMessage): { handler: RouteHandler; appId: string } | null {
+export function directIntakeRoute(
+  req: IncomingMessage,
+): { handler: RouteHandler; appId: string } | null {
   if (req.method !== "POST" || !req.url) return null;
   const declared = Number(req.headers["content-length"]);
   if (!Number.isInteger(declared) || declared < 0 || declared > MAX_INGEST_BODY_BYTES) return null;
@@ -34,7 +47,11 @@ export function directIntakeRoute(req: IncomingMessage): { handler: RouteHandler
   return null;
 }
 
-export async function serveDirectIntake(req: IncomingMessage, res: ServerResponse, route: { handler: RouteHandler; appId: string }): Promise<void> {
+export async function serveDirectIntake(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: { handler: RouteHandler; appId: string },
+): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const headers = new Headers();
@@ -43,9 +60,18 @@ export async function serveDirectIntake(req: IncomingMessage, res: ServerRespons
     else if (value !== undefined) headers.set(name, value);
   }
   // The host part is never read; a malformed Host header must not make the URL invalid.
-  const request = new NextRequest(new URL(req.url!, "http://localhost"), { method: "POST", headers, body: Buffer.concat(chunks) });
-  const response = await route.handler(request, { params: Promise.resolve({ appId: route.appId }) });
+  const request = new NextRequest(new URL(req.url!, "http://localhost"), {
+    method: "POST",
+    headers,
+    body: Buffer.concat(chunks),
+  });
+  const response = await route.handler(request, {
+    params: Promise.resolve({ appId: route.appId }),
+  });
   const body = Buffer.from(await response.arrayBuffer());
-  res.writeHead(response.status, { ...Object.fromEntries(response.headers), "content-length": body.length });
+  res.writeHead(response.status, {
+    ...Object.fromEntries(response.headers),
+    "content-length": body.length,
+  });
   res.end(body);
 }

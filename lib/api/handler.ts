@@ -33,14 +33,21 @@ export function json(data: unknown, status = 200): NextResponse {
 }
 
 export function errorResponse(error: AppError): NextResponse {
-  return json({ error: { code: error.code, message: error.message, details: error.details } }, error.status);
+  return json(
+    { error: { code: error.code, message: error.message, details: error.details } },
+    error.status,
+  );
 }
 
 /**
  * The one wrapper every route handler goes through: auth -> parse -> handler -> respond,
  * with every failure mapped to {"error": {code, message, details}}.
  */
-export function route<Params extends Record<string, string> = Record<string, string>, Body = undefined, Query = undefined>(
+export function route<
+  Params extends Record<string, string> = Record<string, string>,
+  Body = undefined,
+  Query = undefined,
+>(
   options: RouteOptions<Body, Query>,
   handler: (ctx: RouteContext<Params, Body, Query>) => Promise<unknown>,
 ) {
@@ -48,11 +55,14 @@ export function route<Params extends Record<string, string> = Record<string, str
     try {
       const params = ((await context?.params) ?? {}) as Params;
       // An id with a NUL character cannot exist (Postgres text cannot hold one).
-      if (Object.values(params).some((value) => value.includes("\u0000"))) throw new AppError("not_found", "The resource was not found");
+      if (Object.values(params).some((value) => value.includes("\u0000")))
+        throw new AppError("not_found", "The resource was not found");
       const principal = options.scope ? await authenticate(req) : anonymous;
       if (options.scope) requireScope(principal, options.scope);
       const query = options.query ? parseQuery(req, options.query) : (undefined as Query);
-      const rawBody = options.body ? await readBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES) : "";
+      const rawBody = options.body
+        ? await readBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)
+        : "";
       const body = options.body ? await parseBody(rawBody, options.body) : (undefined as Body);
       const run = async () => toResponse(await handler({ req, params, body, query, principal }));
       if (req.method === "POST" && req.headers.get("idempotency-key") && options.scope) {
@@ -103,7 +113,10 @@ export async function readBody(req: Request, maxBytes: number): Promise<string> 
 }
 
 const tooLarge = (maxBytes: number) =>
-  new AppError("payload_too_large", `Request body is larger than ${Math.round(maxBytes / 1024)} KiB`);
+  new AppError(
+    "payload_too_large",
+    `Request body is larger than ${Math.round(maxBytes / 1024)} KiB`,
+  );
 
 /** parseAsync: some checks run outside the event loop (a channel pattern's ReDoS check). */
 function parseBody<Body>(raw: string, schema: ZodType<Body>): Promise<Body> {
@@ -113,7 +126,12 @@ function parseBody<Body>(raw: string, schema: ZodType<Body>): Promise<Body> {
 function parseQuery<Query>(req: NextRequest, schema: ZodType<Query>): Query {
   const raw = Object.fromEntries(req.nextUrl.searchParams);
   const withNul = Object.keys(raw).find((name) => raw[name]!.includes("\u0000"));
-  if (withNul) throw new AppError("bad_request", `Invalid query parameters: ${withNul}: must not contain NUL characters`, [{ field: withNul, issue: "must not contain NUL characters" }]);
+  if (withNul)
+    throw new AppError(
+      "bad_request",
+      `Invalid query parameters: ${withNul}: must not contain NUL characters`,
+      [{ field: withNul, issue: "must not contain NUL characters" }],
+    );
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const details = zodDetails(result.error);
@@ -124,7 +142,10 @@ export function zodDetails(error: ZodError): ErrorDetail[] {
   return error.issues.flatMap((issue) => {
     // Name each unknown key as its own field rather than blaming the enclosing object.
     if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => ({ field: [...issue.path, key].join("."), issue: "is not a known field" }));
+      return issue.keys.map((key) => ({
+        field: [...issue.path, key].join("."),
+        issue: "is not a known field",
+      }));
     }
     return [{ field: issue.path.join(".") || "(root)", issue: issue.message }];
   });
@@ -134,9 +155,13 @@ function summarize(details: ErrorDetail[]): string {
   return details.map((detail) => `${detail.field}: ${detail.issue}`).join("; ");
 }
 
-const CONNECTION_ERROR = /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|Connection is closed|Stream isn't writeable|max retries per request|Can't reach database|Connection terminated|connect ECONN|timeout exceeded when trying to connect/i;
-/** The connection broke while a statement (maybe the COMMIT) was on its way: the outcome is unknown. */
-const CONNECTION_LOST_MIDWAY = /Connection terminated unexpectedly|ECONNRESET|terminating connection|server closed the connection unexpectedly/i;
+const CONNECTION_ERROR =
+  /ECONNREFUSED|ETIMEDOUT|ENOTFOUND|Connection is closed|Stream isn't writeable|max retries per request|Can't reach database|Connection terminated|connect ECONN|timeout exceeded when trying to connect/i;
+/**
+ * The connection broke while a statement (maybe the COMMIT) was on its way: the outcome is unknown.
+ */
+const CONNECTION_LOST_MIDWAY =
+  /Connection terminated unexpectedly|ECONNRESET|terminating connection|server closed the connection unexpectedly/i;
 
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
@@ -146,18 +171,41 @@ export function toAppError(error: unknown): AppError {
   }
   const prismaCode = (error as { code?: unknown })?.code;
   if (prismaCode === "P2002") {
-    const target = (error as { meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } }).meta;
-    const fields = target?.driverAdapterError?.cause?.constraint?.fields ?? (Array.isArray(target?.target) ? (target?.target as string[]) : []);
-    return new AppError("conflict", `A resource with the same ${fields.join(", ") || "unique value"} already exists`);
+    const target = (
+      error as {
+        meta?: {
+          target?: unknown;
+          driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } };
+        };
+      }
+    ).meta;
+    const fields =
+      target?.driverAdapterError?.cause?.constraint?.fields ??
+      (Array.isArray(target?.target) ? (target?.target as string[]) : []);
+    return new AppError(
+      "conflict",
+      `A resource with the same ${fields.join(", ") || "unique value"} already exists`,
+    );
   }
   if (prismaCode === "P2025") return new AppError("not_found", "The resource was not found");
   // A malformed id in the URL (e.g. not a UUID) names nothing that exists.
-  if (prismaCode === "P2007" || prismaCode === "P2023") return new AppError("not_found", "The resource was not found (malformed id)");
-  const message = error instanceof Error ? `${error.name} ${error.message} ${String((error as { cause?: unknown }).cause ?? "")}` : String(error);
-  // Postgres aborted the transaction to break a deadlock or a serialization conflict: all of it was rolled back.
-  if (prismaCode === "P2034" || /deadlock detected|could not serialize access|40P01|40001/.test(message)) {
+  if (prismaCode === "P2007" || prismaCode === "P2023")
+    return new AppError("not_found", "The resource was not found (malformed id)");
+  const message =
+    error instanceof Error
+      ? `${error.name} ${error.message} ${String((error as { cause?: unknown }).cause ?? "")}`
+      : String(error);
+  // Postgres aborted the transaction to break a deadlock or a serialization conflict: all of it was
+  // rolled back.
+  if (
+    prismaCode === "P2034" ||
+    /deadlock detected|could not serialize access|40P01|40001/.test(message)
+  ) {
     logger.warn({ err: error }, "transaction aborted by a conflict with concurrent work");
-    return new AppError("conflict", "The change collided with concurrent work and was rolled back; nothing was changed. Retry it.");
+    return new AppError(
+      "conflict",
+      "The change collided with concurrent work and was rolled back; nothing was changed. Retry it.",
+    );
   }
   if (CONNECTION_LOST_MIDWAY.test(message)) {
     logger.warn({ err: error }, "connection to a dependency lost during the request");
@@ -168,7 +216,10 @@ export function toAppError(error: unknown): AppError {
   }
   if (CONNECTION_ERROR.test(message)) {
     logger.warn({ err: error }, "dependency unavailable");
-    return new AppError("service_unavailable", "A backing service (Postgres or Redis) is unavailable; nothing was stored. Retry later.");
+    return new AppError(
+      "service_unavailable",
+      "A backing service (Postgres or Redis) is unavailable; nothing was stored. Retry later.",
+    );
   }
   logger.error({ err: error }, "unhandled error in route");
   return new AppError("internal_error", "Internal error");

@@ -20,13 +20,28 @@ export async function withIdempotency(
   run: () => Promise<Response>,
 ): Promise<Response> {
   const key = req.headers.get("idempotency-key")!;
-  if (key.length > MAX_KEY_LENGTH) throw new AppError("bad_request", `Idempotency-Key is longer than ${MAX_KEY_LENGTH} characters`);
-  if (key.includes("\u0000")) throw new AppError("bad_request", "Idempotency-Key must not contain NUL characters");
+  if (key.length > MAX_KEY_LENGTH)
+    throw new AppError(
+      "bad_request",
+      `Idempotency-Key is longer than ${MAX_KEY_LENGTH} characters`,
+    );
+  if (key.includes("\u0000"))
+    throw new AppError("bad_request", "Idempotency-Key must not contain NUL characters");
   const path = new URL(req.url).pathname;
   const requestHash = sha256Hex(`${req.method} ${path}\n${rawBody}`);
 
   const reserved = await db.idempotencyKey.createMany({
-    data: [{ principal: principal.id, key, method: req.method, path, requestHash, responseStatus: IN_PROGRESS, responseBody: {} }],
+    data: [
+      {
+        principal: principal.id,
+        key,
+        method: req.method,
+        path,
+        requestHash,
+        responseStatus: IN_PROGRESS,
+        responseBody: {},
+      },
+    ],
     skipDuplicates: true,
   });
   if (reserved.count === 0) return replay(principal.id, key, requestHash);
@@ -45,25 +60,42 @@ export async function withIdempotency(
   const body = response.status === 204 ? null : await response.clone().text();
   await db.idempotencyKey.update({
     where: { principal_key: { principal: principal.id, key } },
-    data: { responseStatus: response.status, responseBody: { encrypted: body === null ? null : encryptSecret(body) } },
+    data: {
+      responseStatus: response.status,
+      responseBody: { encrypted: body === null ? null : encryptSecret(body) },
+    },
   });
   return response;
 }
 
 async function replay(principal: string, key: string, requestHash: string): Promise<Response> {
-  const stored = await db.idempotencyKey.findUnique({ where: { principal_key: { principal, key } } });
-  if (!stored) throw new AppError("conflict", "A request with this Idempotency-Key just failed; retry it");
+  const stored = await db.idempotencyKey.findUnique({
+    where: { principal_key: { principal, key } },
+  });
+  if (!stored)
+    throw new AppError("conflict", "A request with this Idempotency-Key just failed; retry it");
   if (stored.requestHash !== requestHash) {
-    throw new AppError("conflict", "This Idempotency-Key was already used with a different request");
+    throw new AppError(
+      "conflict",
+      "This Idempotency-Key was already used with a different request",
+    );
   }
   if (stored.responseStatus === IN_PROGRESS) {
-    throw new AppError("conflict", "A request with this Idempotency-Key is still being processed; retry it shortly");
+    throw new AppError(
+      "conflict",
+      "A request with this Idempotency-Key is still being processed; retry it shortly",
+    );
   }
   const encrypted = (stored.responseBody as { encrypted?: string | null }).encrypted;
   const headers = { "idempotent-replayed": "true", "content-type": "application/json" };
-  return new NextResponse(encrypted ? decryptSecret(encrypted) : null, { status: stored.responseStatus, headers });
+  return new NextResponse(encrypted ? decryptSecret(encrypted) : null, {
+    status: stored.responseStatus,
+    headers,
+  });
 }
 
 async function release(principal: string, key: string): Promise<void> {
-  await db.idempotencyKey.deleteMany({ where: { principal, key, responseStatus: IN_PROGRESS } }).catch(() => undefined);
+  await db.idempotencyKey
+    .deleteMany({ where: { principal, key, responseStatus: IN_PROGRESS } })
+    .catch(() => undefined);
 }

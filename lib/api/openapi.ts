@@ -1,13 +1,41 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  type RouteConfig,
+} from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 import { apiTokenSchema, createApiTokenSchema } from "../validation/api-tokens";
-import { appSchema, createAppSchema, rotateSecretSchema, updateAppSchema } from "../validation/apps";
+import {
+  appSchema,
+  createAppSchema,
+  rotateSecretSchema,
+  updateAppSchema,
+} from "../validation/apps";
 import { errorSchema, pageOf } from "../validation/common";
-import { backgroundJobSchema, deliveriesQuery, deliverySchema, endpointStatsQuery, endpointStatsSchema } from "../validation/deliveries";
-import { recoverSchema, testEventResultSchema, testEventSchema } from "../validation/delivery-actions";
-import { createEndpointSchema, endpointSchema, rotateEndpointSecretSchema, updateEndpointSchema } from "../validation/endpoints";
+import {
+  backgroundJobSchema,
+  deliveriesQuery,
+  deliverySchema,
+  endpointStatsQuery,
+  endpointStatsSchema,
+} from "../validation/deliveries";
+import {
+  recoverSchema,
+  testEventResultSchema,
+  testEventSchema,
+} from "../validation/delivery-actions";
+import {
+  createEndpointSchema,
+  endpointSchema,
+  rotateEndpointSecretSchema,
+  updateEndpointSchema,
+} from "../validation/endpoints";
 import { eventsQuery, eventSchema } from "../validation/events";
-import { createEventTypeSchema, eventTypeSchema, updateEventTypeSchema } from "../validation/event-types";
+import {
+  createEventTypeSchema,
+  eventTypeSchema,
+  updateEventTypeSchema,
+} from "../validation/event-types";
 import { importConfigSchema, importResultSchema } from "../validation/import";
 import { ingestBodySchema, ingestResultSchema, pusherWebhookSchema } from "../validation/ingest";
 import { appOverviewSchema } from "../validation/overview";
@@ -24,9 +52,18 @@ const pageQuery = z.object({
 });
 const appParams = z.object({ appId: z.string() });
 const endpointParams = appParams.extend({ endpointId: z.uuid() });
-const idempotencyHeader = z.object({ "idempotency-key": z.string().max(255).optional().describe("Repeat a POST safely: the first response is replayed") });
+const idempotencyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .max(255)
+    .optional()
+    .describe("Repeat a POST safely: the first response is replayed"),
+});
 
-const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: errorSchema } } });
+const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: errorSchema } },
+});
 const errors = {
   400: errorResponse("Malformed JSON or query parameters"),
   401: errorResponse("Missing or invalid token"),
@@ -35,9 +72,13 @@ const errors = {
   422: errorResponse("Validation failed; details name each field"),
   503: errorResponse("Postgres or Redis is unavailable; nothing was changed (retry later)"),
 };
-const idempotencyConflict = errorResponse("The Idempotency-Key was used before with a different request");
+const idempotencyConflict = errorResponse(
+  "The Idempotency-Key was used before with a different request",
+);
 const jsonContent = (schema: z.ZodType) => ({ "application/json": { schema } });
-const ok = (description: string, schema: z.ZodType, status = 200) => ({ [status]: { description, content: jsonContent(schema) } });
+const ok = (description: string, schema: z.ZodType, status = 200) => ({
+  [status]: { description, content: jsonContent(schema) },
+});
 const body = (schema: z.ZodType) => ({ body: { required: true, content: jsonContent(schema) } });
 const noContent = { 204: { description: "Done; no body" } };
 
@@ -58,22 +99,62 @@ function path(registry: Registry, config: RouteConfig) {
 }
 
 function registerHealth(registry: Registry) {
-  const health = z.object({ status: z.enum(["ok", "degraded"]), postgres: z.boolean(), redis: z.boolean() }).meta({ id: "Health" });
+  const health = z
+    .object({ status: z.enum(["ok", "degraded"]), postgres: z.boolean(), redis: z.boolean() })
+    .meta({ id: "Health" });
   path(registry, {
     method: "get",
     path: "/api/health",
     summary: "Web process, Postgres and Redis answer",
     security: [],
-    responses: { ...ok("Healthy", health), 503: { description: "Postgres or Redis is down", content: jsonContent(health) } },
+    responses: {
+      ...ok("Healthy", health),
+      503: { description: "Postgres or Redis is down", content: jsonContent(health) },
+    },
   });
 }
 
 function registerApps(registry: Registry) {
-  path(registry, { method: "get", path: "/api/v1/apps", summary: "List apps", request: { query: pageQuery }, responses: ok("A page of apps", pageOf(appSchema)) });
-  path(registry, { method: "post", path: "/api/v1/apps", summary: "Create an app (secret shown once)", request: body(createAppSchema), responses: { ...ok("Created", appSchema, 201), 409: errorResponse("An app with this id or key already exists, or the Idempotency-Key was used with a different request") } });
-  path(registry, { method: "get", path: "/api/v1/apps/{appId}", summary: "Read an app", request: { params: appParams }, responses: ok("The app", appSchema) });
-  path(registry, { method: "patch", path: "/api/v1/apps/{appId}", summary: "Update an app", request: { params: appParams, ...body(updateAppSchema) }, responses: ok("Updated", appSchema) });
-  path(registry, { method: "delete", path: "/api/v1/apps/{appId}", summary: "Delete an app and everything in it", request: { params: appParams }, responses: noContent });
+  path(registry, {
+    method: "get",
+    path: "/api/v1/apps",
+    summary: "List apps",
+    request: { query: pageQuery },
+    responses: ok("A page of apps", pageOf(appSchema)),
+  });
+  path(registry, {
+    method: "post",
+    path: "/api/v1/apps",
+    summary: "Create an app (secret shown once)",
+    request: body(createAppSchema),
+    responses: {
+      ...ok("Created", appSchema, 201),
+      409: errorResponse(
+        "An app with this id or key already exists, or the Idempotency-Key was used with a different request",
+      ),
+    },
+  });
+  path(registry, {
+    method: "get",
+    path: "/api/v1/apps/{appId}",
+    summary: "Read an app",
+    request: { params: appParams },
+    responses: ok("The app", appSchema),
+  });
+  path(registry, {
+    method: "patch",
+    path: "/api/v1/apps/{appId}",
+    summary: "Update an app",
+    request: { params: appParams, ...body(updateAppSchema) },
+    responses: ok("Updated", appSchema),
+  });
+  path(registry, {
+    method: "delete",
+    path: "/api/v1/apps/{appId}",
+    summary: "Delete an app and everything in it",
+    request: { params: appParams },
+    responses: noContent,
+  });
   path(registry, {
     method: "post",
     path: "/api/v1/apps/{appId}/rotate-secret",
@@ -92,14 +173,38 @@ function registerApps(registry: Registry) {
 
 function registerApiTokens(registry: Registry) {
   const tokenParams = z.object({ tokenId: z.uuid() });
-  path(registry, { method: "get", path: "/api/v1/api-tokens", summary: "List API tokens", request: { query: pageQuery }, responses: ok("A page of tokens", pageOf(apiTokenSchema)) });
-  path(registry, { method: "post", path: "/api/v1/api-tokens", summary: "Create a token (shown once)", request: body(createApiTokenSchema), responses: ok("Created", apiTokenSchema, 201) });
-  path(registry, { method: "delete", path: "/api/v1/api-tokens/{tokenId}", summary: "Revoke a token", request: { params: tokenParams }, responses: ok("Revoked", apiTokenSchema) });
+  path(registry, {
+    method: "get",
+    path: "/api/v1/api-tokens",
+    summary: "List API tokens",
+    request: { query: pageQuery },
+    responses: ok("A page of tokens", pageOf(apiTokenSchema)),
+  });
+  path(registry, {
+    method: "post",
+    path: "/api/v1/api-tokens",
+    summary: "Create a token (shown once)",
+    request: body(createApiTokenSchema),
+    responses: ok("Created", apiTokenSchema, 201),
+  });
+  path(registry, {
+    method: "delete",
+    path: "/api/v1/api-tokens/{tokenId}",
+    summary: "Revoke a token",
+    request: { params: tokenParams },
+    responses: ok("Revoked", apiTokenSchema),
+  });
 }
 
 function registerEndpoints(registry: Registry) {
   const base = "/api/v1/apps/{appId}/endpoints";
-  path(registry, { method: "get", path: base, summary: "List an app's endpoints", request: { params: appParams, query: pageQuery }, responses: ok("A page of endpoints", pageOf(endpointSchema)) });
+  path(registry, {
+    method: "get",
+    path: base,
+    summary: "List an app's endpoints",
+    request: { params: appParams, query: pageQuery },
+    responses: ok("A page of endpoints", pageOf(endpointSchema)),
+  });
   path(registry, {
     method: "post",
     path: base,
@@ -107,7 +212,13 @@ function registerEndpoints(registry: Registry) {
     request: { params: appParams, ...body(createEndpointSchema) },
     responses: ok("Created", endpointSchema, 201),
   });
-  path(registry, { method: "get", path: `${base}/{endpointId}`, summary: "Read an endpoint", request: { params: endpointParams }, responses: ok("The endpoint", endpointSchema) });
+  path(registry, {
+    method: "get",
+    path: `${base}/{endpointId}`,
+    summary: "Read an endpoint",
+    request: { params: endpointParams },
+    responses: ok("The endpoint", endpointSchema),
+  });
   path(registry, {
     method: "patch",
     path: `${base}/{endpointId}`,
@@ -115,7 +226,13 @@ function registerEndpoints(registry: Registry) {
     request: { params: endpointParams, ...body(updateEndpointSchema) },
     responses: ok("Updated", endpointSchema),
   });
-  path(registry, { method: "delete", path: `${base}/{endpointId}`, summary: "Delete an endpoint", request: { params: endpointParams }, responses: noContent });
+  path(registry, {
+    method: "delete",
+    path: `${base}/{endpointId}`,
+    summary: "Delete an endpoint",
+    request: { params: endpointParams },
+    responses: noContent,
+  });
   path(registry, {
     method: "post",
     path: `${base}/{endpointId}/rotate-secret`,
@@ -148,7 +265,10 @@ function registerEndpointActions(registry: Registry) {
     method: "post",
     path: `${base}/test`,
     summary: "Send a sample event to the endpoint now and show the response",
-    request: { params: endpointParams, body: { required: false, content: jsonContent(testEventSchema) } },
+    request: {
+      params: endpointParams,
+      body: { required: false, content: jsonContent(testEventSchema) },
+    },
     responses: ok("The test delivery's outcome", testEventResultSchema),
   });
   path(registry, {
@@ -156,14 +276,24 @@ function registerEndpointActions(registry: Registry) {
     path: `${base}/recover`,
     summary: "Redeliver the endpoint's failed deliveries in a time range, as a background job",
     request: { params: endpointParams, ...body(recoverSchema) },
-    responses: { ...ok("Started; follow it at /api/v1/jobs/{jobId}", z.object({ jobId: z.string() }), 202), 409: errorResponse("The endpoint is disabled, or the Idempotency-Key was used with a different request") },
+    responses: {
+      ...ok("Started; follow it at /api/v1/jobs/{jobId}", z.object({ jobId: z.string() }), 202),
+      409: errorResponse(
+        "The endpoint is disabled, or the Idempotency-Key was used with a different request",
+      ),
+    },
   });
   path(registry, {
     method: "post",
     path: "/api/v1/apps/{appId}/recover",
-    summary: "Redeliver the failed deliveries of all the app's enabled endpoints in a time range, as a background job",
+    summary:
+      "Redeliver the failed deliveries of all the app's enabled endpoints in a time range, as a background job",
     request: { params: appParams, ...body(recoverSchema) },
-    responses: ok("Started; follow it at /api/v1/jobs/{jobId}", z.object({ jobId: z.string() }), 202),
+    responses: ok(
+      "Started; follow it at /api/v1/jobs/{jobId}",
+      z.object({ jobId: z.string() }),
+      202,
+    ),
   });
   path(registry, {
     method: "post",
@@ -172,16 +302,41 @@ function registerEndpointActions(registry: Registry) {
     request: { params: appParams.extend({ deliveryId: z.uuid() }) },
     responses: {
       ...ok("Queued", z.object({ delivery: deliverySchema }), 202),
-      409: errorResponse("Its endpoint is disabled or deleted, or it is already scheduled, or the Idempotency-Key was used with a different request"),
+      409: errorResponse(
+        "Its endpoint is disabled or deleted, or it is already scheduled, or the Idempotency-Key was used with a different request",
+      ),
     },
   });
 }
 
 function registerEventTypes(registry: Registry) {
   const nameParams = z.object({ name: z.string() });
-  path(registry, { method: "get", path: "/api/v1/event-types", summary: "The event type catalog (one page)", request: { query: pageQuery }, responses: ok("All event types", pageOf(eventTypeSchema)) });
-  path(registry, { method: "post", path: "/api/v1/event-types", summary: "Add a custom event type", request: body(createEventTypeSchema), responses: { ...ok("Created", eventTypeSchema, 201), 409: errorResponse("An event type with this name exists, or the Idempotency-Key was used with a different request") } });
-  path(registry, { method: "get", path: "/api/v1/event-types/{name}", summary: "Read an event type", request: { params: nameParams }, responses: ok("The event type", eventTypeSchema) });
+  path(registry, {
+    method: "get",
+    path: "/api/v1/event-types",
+    summary: "The event type catalog (one page)",
+    request: { query: pageQuery },
+    responses: ok("All event types", pageOf(eventTypeSchema)),
+  });
+  path(registry, {
+    method: "post",
+    path: "/api/v1/event-types",
+    summary: "Add a custom event type",
+    request: body(createEventTypeSchema),
+    responses: {
+      ...ok("Created", eventTypeSchema, 201),
+      409: errorResponse(
+        "An event type with this name exists, or the Idempotency-Key was used with a different request",
+      ),
+    },
+  });
+  path(registry, {
+    method: "get",
+    path: "/api/v1/event-types/{name}",
+    summary: "Read an event type",
+    request: { params: nameParams },
+    responses: ok("The event type", eventTypeSchema),
+  });
   path(registry, {
     method: "patch",
     path: "/api/v1/event-types/{name}",
@@ -204,11 +359,24 @@ function registerEvents(registry: Registry) {
     method: "post",
     path: base,
     summary: "Ingest events (durable in Postgres before 202)",
-    description: "Needs the ingest scope. Up to 1000 events and 1 MiB; a single event object is accepted too.",
+    description:
+      "Needs the ingest scope. Up to 1000 events and 1 MiB; a single event object is accepted too.",
     request: { params: appParams, ...body(ingestBodySchema) },
-    responses: { ...ok("Accepted", ingestResultSchema, 202), 409: errorResponse("The app is disabled, or the Idempotency-Key was used with a different request"), 413: errorResponse("Body too large") },
+    responses: {
+      ...ok("Accepted", ingestResultSchema, 202),
+      409: errorResponse(
+        "The app is disabled, or the Idempotency-Key was used with a different request",
+      ),
+      413: errorResponse("Body too large"),
+    },
   });
-  path(registry, { method: "get", path: base, summary: "List received events", request: { params: appParams, query: eventsQuery }, responses: ok("A page of events", pageOf(eventSchema)) });
+  path(registry, {
+    method: "get",
+    path: base,
+    summary: "List received events",
+    request: { params: appParams, query: eventsQuery },
+    responses: ok("A page of events", pageOf(eventSchema)),
+  });
   path(registry, {
     method: "get",
     path: `${base}/{eventId}`,
@@ -222,16 +390,24 @@ function registerIntake(registry: Registry) {
   path(registry, {
     method: "post",
     path: "/api/intake/pusher/{appId}",
-    summary: "Pusher-compatible webhook intake, authenticated by X-Pusher-Key and X-Pusher-Signature",
+    summary:
+      "Pusher-compatible webhook intake, authenticated by X-Pusher-Key and X-Pusher-Signature",
     security: [],
     request: {
       params: appParams,
-      headers: z.object({ "x-pusher-key": z.string(), "x-pusher-signature": z.string().describe("Hex HMAC-SHA256 of the body with the app secret") }),
+      headers: z.object({
+        "x-pusher-key": z.string(),
+        "x-pusher-signature": z
+          .string()
+          .describe("Hex HMAC-SHA256 of the body with the app secret"),
+      }),
       ...body(pusherWebhookSchema),
     },
     responses: {
       ...ok("Accepted", ingestResultSchema, 202),
-      401: errorResponse("X-Pusher-Key or X-Pusher-Signature missing, or not this app's key or a signature of the body with its secret; nothing stored"),
+      401: errorResponse(
+        "X-Pusher-Key or X-Pusher-Signature missing, or not this app's key or a signature of the body with its secret; nothing stored",
+      ),
       409: errorResponse("The app is disabled"),
       413: errorResponse("Body too large"),
     },
@@ -276,15 +452,31 @@ function registerImport(registry: Registry) {
 }
 
 function registerAuditLog(registry: Registry) {
-  path(registry, { method: "get", path: "/api/v1/audit-log", summary: "Configuration changes, newest first", request: { query: auditLogQuery }, responses: ok("A page of entries", pageOf(auditLogEntrySchema)) });
+  path(registry, {
+    method: "get",
+    path: "/api/v1/audit-log",
+    summary: "Configuration changes, newest first",
+    request: { query: auditLogQuery },
+    responses: ok("A page of entries", pageOf(auditLogEntrySchema)),
+  });
 }
 
 function registerOverview(registry: Registry) {
-  path(registry, { method: "get", path: "/api/v1/overview", summary: "Per-app endpoint and delivery counts for the dashboard", responses: ok("Counts per app", z.object({ data: z.array(appOverviewSchema) })) });
+  path(registry, {
+    method: "get",
+    path: "/api/v1/overview",
+    summary: "Per-app endpoint and delivery counts for the dashboard",
+    responses: ok("Counts per app", z.object({ data: z.array(appOverviewSchema) })),
+  });
 }
 
 function registerOpenApi(registry: Registry) {
-  path(registry, { method: "get", path: "/api/v1/openapi.json", summary: "This document", responses: { 200: { description: "OpenAPI 3.1 document" } } });
+  path(registry, {
+    method: "get",
+    path: "/api/v1/openapi.json",
+    summary: "This document",
+    responses: { 200: { description: "OpenAPI 3.1 document" } },
+  });
 }
 
 let cached: ReturnType<OpenApiGeneratorV31["generateDocument"]> | undefined;
@@ -292,7 +484,11 @@ let cached: ReturnType<OpenApiGeneratorV31["generateDocument"]> | undefined;
 export function buildOpenApiDocument() {
   if (cached) return cached;
   const registry = new OpenAPIRegistry();
-  registry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer", description: "An API token or HERALD_API_TOKEN" });
+  registry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API token or HERALD_API_TOKEN",
+  });
   for (const register of [
     registerHealth,
     registerApps,
@@ -317,7 +513,8 @@ export function buildOpenApiDocument() {
     info: {
       title: "Herald API",
       version: "1.0.0",
-      description: "Webhook control plane for Pusher-compatible realtime servers. Errors are {error: {code, message, details: [{field, issue}]}}.",
+      description:
+        "Webhook control plane for Pusher-compatible realtime servers. Errors are {error: {code, message, details: [{field, issue}]}}.",
     },
     security: [{ bearerAuth: [] }],
   });

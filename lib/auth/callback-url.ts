@@ -9,14 +9,18 @@ export function pathOnThisSite(callbackUrl: string | string[] | undefined): stri
   try {
     const url = new URL(callbackUrl, base);
     // Dot segments resolved ("/.//host" is "//host" now) it must still be a path, not a host.
-    if (url.origin === base && !url.pathname.startsWith("//")) return `${url.pathname}${url.search}${url.hash}`;
+    if (url.origin === base && !url.pathname.startsWith("//"))
+      return `${url.pathname}${url.search}${url.hash}`;
   } catch {
     // not a URL at all
   }
   return "/";
 }
 
-/** Request header the proxy (proxy.ts) sets to the page's path, so server layouts know where a visitor was going. */
+/**
+ * Request header the proxy (proxy.ts) sets to the page's path, so server layouts know where a
+ * visitor was going.
+ */
 export const PAGE_PATH_HEADER = "x-herald-page-path";
 
 /** The login page, with the way back to `path` (a path on this site, else none). */

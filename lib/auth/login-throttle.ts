@@ -28,13 +28,14 @@ function attempts(): RateLimiterRedis {
   return limiter;
 }
 
-
 /**
  * A fixed-size key whatever the client sends; IPv6 clients count per /64 (one host's usual share).
  * A server listening on every interface sees IPv4 clients as ::ffff:a.b.c.d: those are IPv4.
  */
 function keyOf(email: string, address: string): string {
-  const client = ipv4FromMapped(address) ?? (isIPv6(address) ? expandIPv6(address).slice(0, 4).join(":") : address);
+  const client =
+    ipv4FromMapped(address) ??
+    (isIPv6(address) ? expandIPv6(address).slice(0, 4).join(":") : address);
   return createHash("sha256").update(`${email}\0${client}`).digest("base64url");
 }
 
@@ -46,8 +47,9 @@ function expandIPv6(address: string): string[] {
 }
 
 /**
- * Counts one sign-in attempt for this email and address; throws (THROTTLED_MESSAGE_PREFIX...) when they have
- * used up the window's attempts. Redis down: signing in must not depend on it (a guard, not a record).
+ * Counts one sign-in attempt for this email and address; throws (THROTTLED_MESSAGE_PREFIX...) when
+ * they have used up the window's attempts. Redis down: signing in must not depend on it (a guard,
+ * not a record).
  */
 export async function countLoginAttempt(email: string, address: string): Promise<void> {
   try {
@@ -58,7 +60,9 @@ export async function countLoginAttempt(email: string, address: string): Promise
       return;
     }
     const minutes = Math.max(1, Math.ceil(error.msBeforeNext / 60_000));
-    throw new Error(`${THROTTLED_MESSAGE_PREFIX} Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`);
+    throw new Error(
+      `${THROTTLED_MESSAGE_PREFIX} Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+    );
   }
 }
 

@@ -14,7 +14,10 @@ import { clearLoginAttempts, countLoginAttempt } from "./login-throttle";
  * of the password): a session from before the email or password changed is no longer one.
  */
 function credentialsFingerprint(): string {
-  return createHmac("sha256", env.NEXTAUTH_SECRET ?? "").update(`${env.HERALD_ADMIN_EMAIL ?? ""}\0${env.HERALD_ADMIN_PASSWORD ?? ""}`).digest("base64url").slice(0, 22);
+  return createHmac("sha256", env.NEXTAUTH_SECRET ?? "")
+    .update(`${env.HERALD_ADMIN_EMAIL ?? ""}\0${env.HERALD_ADMIN_PASSWORD ?? ""}`)
+    .digest("base64url")
+    .slice(0, 22);
 }
 
 const SESSION_SECONDS = 12 * 60 * 60;
@@ -31,7 +34,9 @@ export const authOptions: NextAuthOptions = {
     // next-auth fills session.user from the token as it arrived, before jwt() ran: a token jwt()
     // emptied must not keep its user. Without one, pages send to /login and the API answers 401.
     session({ session, token }) {
-      return token.credentials === credentialsFingerprint() ? session : { expires: session.expires };
+      return token.credentials === credentialsFingerprint()
+        ? session
+        : { expires: session.expires };
     },
   },
   pages: { signIn: "/login" },
@@ -61,4 +66,3 @@ export const authOptions: NextAuthOptions = {
     }),
   ],
 };
-

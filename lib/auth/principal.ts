@@ -7,7 +7,9 @@ import { hasScope, SCOPES, type Scope } from "./scopes";
 
 export { SCOPES, type Scope };
 
-/** Who is calling: a token (scoped, maybe to one app), the bootstrap token, or a dashboard session. */
+/**
+ * Who is calling: a token (scoped, maybe to one app), the bootstrap token, or a dashboard session.
+ */
 export type Principal = {
   kind: "token" | "bootstrap" | "session" | "anonymous";
   id: string;
@@ -29,13 +31,19 @@ export async function authenticate(req: Request): Promise<Principal> {
   }
   // Outside a Next request scope (scripts, tests) there is no session to read. next-auth is loaded
   // on first use: token requests (the direct intake path, server/index.ts) never need it.
-  const [{ getServerSession }, { authOptions }] = await Promise.all([import("next-auth"), import("./options")]);
+  const [{ getServerSession }, { authOptions }] = await Promise.all([
+    import("next-auth"),
+    import("./options"),
+  ]);
   const session = await getServerSession(authOptions).catch(() => null);
   if (session?.user?.email) {
     refuseCrossSiteWrite(req);
     return { kind: "session", id: `user:${session.user.email}`, scopes: ALL_SCOPES, appId: null };
   }
-  throw new AppError("unauthorized", "Authentication required: send 'Authorization: Bearer <token>'");
+  throw new AppError(
+    "unauthorized",
+    "Authentication required: send 'Authorization: Bearer <token>'",
+  );
 }
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -50,9 +58,14 @@ function refuseCrossSiteWrite(req: Request): void {
   if (SAFE_METHODS.has(req.method)) return;
   const fetchSite = req.headers.get("sec-fetch-site");
   const origin = req.headers.get("origin");
-  const sameOrigin = fetchSite ? fetchSite === "same-origin" || fetchSite === "none" : origin === null || isOwnOrigin(req, origin);
+  const sameOrigin = fetchSite
+    ? fetchSite === "same-origin" || fetchSite === "none"
+    : origin === null || isOwnOrigin(req, origin);
   if (!sameOrigin) {
-    throw new AppError("forbidden", "Cross-site request refused: the dashboard session can only change things from Herald's own pages (use an API token)");
+    throw new AppError(
+      "forbidden",
+      "Cross-site request refused: the dashboard session can only change things from Herald's own pages (use an API token)",
+    );
   }
 }
 
@@ -63,8 +76,14 @@ function isOwnOrigin(req: Request, origin: string): boolean {
   } catch {
     return false;
   }
-  const own = [req.headers.get("x-forwarded-host"), req.headers.get("host"), env.NEXTAUTH_URL ? new URL(env.NEXTAUTH_URL).host : null];
-  return own.some((candidate) => candidate !== null && candidate.toLowerCase() === host.toLowerCase());
+  const own = [
+    req.headers.get("x-forwarded-host"),
+    req.headers.get("host"),
+    env.NEXTAUTH_URL ? new URL(env.NEXTAUTH_URL).host : null,
+  ];
+  return own.some(
+    (candidate) => candidate !== null && candidate.toLowerCase() === host.toLowerCase(),
+  );
 }
 
 async function authenticateToken(token: string): Promise<Principal> {
@@ -73,11 +92,18 @@ async function authenticateToken(token: string): Promise<Principal> {
   }
   const stored = await findActiveToken(token);
   if (!stored) throw new AppError("unauthorized", "The API token is invalid, expired or revoked");
-  return { kind: "token", id: `token:${stored.id}`, scopes: new Set(stored.scopes as Scope[]), appId: stored.appId, expiresAt: stored.expiresAt };
+  return {
+    kind: "token",
+    id: `token:${stored.id}`,
+    scopes: new Set(stored.scopes as Scope[]),
+    appId: stored.appId,
+    expiresAt: stored.expiresAt,
+  };
 }
 
 export function requireScope(principal: Principal, scope: Scope): void {
-  if (!hasScope(principal.scopes, scope)) throw new AppError("forbidden", `This token lacks the '${scope}' scope`);
+  if (!hasScope(principal.scopes, scope))
+    throw new AppError("forbidden", `This token lacks the '${scope}' scope`);
 }
 
 export function requireAppAccess(principal: Principal, appId: string): void {
@@ -88,5 +114,9 @@ export function requireAppAccess(principal: Principal, appId: string): void {
 
 /** Deployment-wide resources (event types, tokens, import) need a token not limited to one app. */
 export function requireUnrestricted(principal: Principal): void {
-  if (principal.appId) throw new AppError("forbidden", "This token is limited to one app and cannot manage deployment-wide settings");
+  if (principal.appId)
+    throw new AppError(
+      "forbidden",
+      "This token is limited to one app and cannot manage deployment-wide settings",
+    );
 }

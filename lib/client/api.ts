@@ -31,7 +31,10 @@ export function withQuery(path: string, query: Query = {}): string {
   return text ? `${path}?${text}` : path;
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown; query?: Query } = {}): Promise<T> {
+export async function api<T>(
+  path: string,
+  init: { method?: string; body?: unknown; query?: Query } = {},
+): Promise<T> {
   const response = await fetch(withQuery(`/api/v1${path}`, init.query), {
     method: init.method ?? "GET",
     headers: init.body === undefined ? undefined : { "content-type": "application/json" },
@@ -42,11 +45,23 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   const text = await response.text();
   const payload = text ? safeJson(text) : undefined;
   if (response.status === 401 && sendToSignIn()) {
-    throw new ApiError(401, "session_ended", "Your session has ended: taking you to the sign-in page");
+    throw new ApiError(
+      401,
+      "session_ended",
+      "Your session has ended: taking you to the sign-in page",
+    );
   }
   if (!response.ok) {
-    const error = (payload as { error?: { code?: string; message?: string; details?: ApiErrorDetail[] } } | undefined)?.error;
-    throw new ApiError(response.status, error?.code ?? `http_${response.status}`, error?.message ?? `Request failed with status ${response.status}`, error?.details ?? []);
+    const error = (
+      payload as
+        { error?: { code?: string; message?: string; details?: ApiErrorDetail[] } } | undefined
+    )?.error;
+    throw new ApiError(
+      response.status,
+      error?.code ?? `http_${response.status}`,
+      error?.message ?? `Request failed with status ${response.status}`,
+      error?.details ?? [],
+    );
   }
   return payload as T;
 }
@@ -76,7 +91,9 @@ function sendToSignIn(): boolean {
   } catch {
     // storage blocked: the trip still happens, once
   }
-  window.location.assign(loginUrl(`${window.location.pathname}${window.location.search}${window.location.hash}`));
+  window.location.assign(
+    loginUrl(`${window.location.pathname}${window.location.search}${window.location.hash}`),
+  );
   return true;
 }
 

@@ -7,7 +7,10 @@ import { keys } from "./query-keys";
 import type { App, AppOverview, Batching } from "./types";
 
 export function useApps() {
-  return useQuery({ queryKey: keys.apps, queryFn: () => api<Page<App>>("/apps", { query: { limit: 250 } }) });
+  return useQuery({
+    queryKey: keys.apps,
+    queryFn: () => api<Page<App>>("/apps", { query: { limit: 250 } }),
+  });
 }
 
 export function useOverview() {
@@ -19,7 +22,10 @@ export function useOverview() {
 }
 
 export function useApp(appId: string) {
-  return useQuery({ queryKey: keys.app(appId), queryFn: () => api<App>(`/apps/${encodeURIComponent(appId)}`) });
+  return useQuery({
+    queryKey: keys.app(appId),
+    queryFn: () => api<App>(`/apps/${encodeURIComponent(appId)}`),
+  });
 }
 
 export type CreateAppValues = { name: string; id?: string; key?: string; secret?: string };
@@ -50,8 +56,13 @@ export function useUpdateApp(appId: string) {
 export function useRotateAppSecret(appId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (graceSeconds: number) => api<App>(`/apps/${encodeURIComponent(appId)}/rotate-secret`, { method: "POST", body: { graceSeconds } }),
-    onSuccess: (app) => client.setQueryData(keys.app(appId), { ...app, secret: maskSecret(app.secret) }),
+    mutationFn: (graceSeconds: number) =>
+      api<App>(`/apps/${encodeURIComponent(appId)}/rotate-secret`, {
+        method: "POST",
+        body: { graceSeconds },
+      }),
+    onSuccess: (app) =>
+      client.setQueryData(keys.app(appId), { ...app, secret: maskSecret(app.secret) }),
   });
 }
 
@@ -68,4 +79,5 @@ export function useDeleteApp(appId: string) {
 }
 
 /** The app secret in full, asked for on demand (audited on the server). */
-export const revealAppSecret = async (appId: string) => (await api<App>(`/apps/${encodeURIComponent(appId)}/reveal-secret`, { method: "POST" })).secret;
+export const revealAppSecret = async (appId: string) =>
+  (await api<App>(`/apps/${encodeURIComponent(appId)}/reveal-secret`, { method: "POST" })).secret;

@@ -6,13 +6,17 @@ import { keys } from "./query-keys";
 import type { ApiToken, AuditEntry, EventType } from "./types";
 
 export function useEventTypes() {
-  return useQuery({ queryKey: keys.eventTypes, queryFn: () => api<Page<EventType>>("/event-types", { query: { limit: 250 } }) });
+  return useQuery({
+    queryKey: keys.eventTypes,
+    queryFn: () => api<Page<EventType>>("/event-types", { query: { limit: 250 } }),
+  });
 }
 
 export function useCreateEventType() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; description: string; schema?: unknown }) => api<EventType>("/event-types", { method: "POST", body: input }),
+    mutationFn: (input: { name: string; description: string; schema?: unknown }) =>
+      api<EventType>("/event-types", { method: "POST", body: input }),
     onSuccess: () => void client.invalidateQueries({ queryKey: keys.eventTypes }),
   });
 }
@@ -29,20 +33,28 @@ export function useUpdateEventType() {
 export function useDeleteEventType() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => api<void>(`/event-types/${encodeURIComponent(name)}`, { method: "DELETE" }),
+    mutationFn: (name: string) =>
+      api<void>(`/event-types/${encodeURIComponent(name)}`, { method: "DELETE" }),
     onSuccess: () => void client.invalidateQueries({ queryKey: keys.eventTypes }),
   });
 }
 
 export function useApiTokens() {
-  return useQuery({ queryKey: keys.apiTokens, queryFn: () => api<Page<ApiToken>>("/api-tokens", { query: { limit: 250 } }) });
+  return useQuery({
+    queryKey: keys.apiTokens,
+    queryFn: () => api<Page<ApiToken>>("/api-tokens", { query: { limit: 250 } }),
+  });
 }
 
 export function useCreateApiToken() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: { name: string; scopes: string[]; appId?: string | null; expiresAt?: string | null }) =>
-      api<ApiToken>("/api-tokens", { method: "POST", body: input }),
+    mutationFn: (input: {
+      name: string;
+      scopes: string[];
+      appId?: string | null;
+      expiresAt?: string | null;
+    }) => api<ApiToken>("/api-tokens", { method: "POST", body: input }),
     onSuccess: () => void client.invalidateQueries({ queryKey: keys.apiTokens }),
   });
 }
@@ -58,7 +70,8 @@ export function useRevokeApiToken() {
 export function useAuditLog(filters: { appId?: string } = {}) {
   return useInfiniteQuery({
     queryKey: [...keys.auditLog, filters],
-    queryFn: ({ pageParam }) => api<Page<AuditEntry>>("/audit-log", { query: { ...filters, limit: 50, cursor: pageParam } }),
+    queryFn: ({ pageParam }) =>
+      api<Page<AuditEntry>>("/audit-log", { query: { ...filters, limit: 50, cursor: pageParam } }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   });

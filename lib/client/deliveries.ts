@@ -1,6 +1,12 @@
 "use client";
 
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  keepPreviousData,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import { api, type Page } from "./api";
 import { keys } from "./query-keys";
 import type { Delivery } from "./types";
@@ -16,7 +22,10 @@ export type DeliveryFilters = {
   until?: string;
 };
 
-/** Kept in the URL by name and turned into `since` at each fetch, so "last 15 minutes" keeps rolling. */
+/**
+ * Kept in the URL by name and turned into `since` at each fetch, so "last 15 minutes" keeps
+ * rolling.
+ */
 export const TIME_RANGES = [
   { value: "15m", label: "Last 15 minutes", seconds: 900 },
   { value: "1h", label: "Last hour", seconds: 3600 },
@@ -24,7 +33,8 @@ export const TIME_RANGES = [
   { value: "7d", label: "Last 7 days", seconds: 7 * 86_400 },
 ] as const;
 
-export const timeRange = (value: string | undefined) => TIME_RANGES.find((range) => range.value === value);
+export const timeRange = (value: string | undefined) =>
+  TIME_RANGES.find((range) => range.value === value);
 
 export const rangeSince = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
 
@@ -40,11 +50,15 @@ const base = (appId: string) => `/apps/${encodeURIComponent(appId)}/deliveries`;
 export function useDeliveries(appId: string, filters: DeliveryFilters, pageSize = 50) {
   return useInfiniteQuery({
     queryKey: [...keys.deliveries(appId), filters, pageSize],
-    queryFn: ({ pageParam }) => api<Page<Delivery>>(base(appId), { query: { ...deliveriesQuery(filters), limit: pageSize, cursor: pageParam } }),
+    queryFn: ({ pageParam }) =>
+      api<Page<Delivery>>(base(appId), {
+        query: { ...deliveriesQuery(filters), limit: pageSize, cursor: pageParam },
+      }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
     placeholderData: keepPreviousData,
-    // Live while only the first pages are loaded; refetching dozens of pages every 2 s would not be.
+    // Live while only the first pages are loaded; refetching dozens of pages every 2 s would not
+    // be.
     refetchInterval: (query) => ((query.state.data?.pages.length ?? 0) <= 3 ? 2000 : false),
   });
 }
@@ -64,12 +78,14 @@ export function useDelivery(appId: string, deliveryId: string | null) {
 export function useRedeliver(appId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (deliveryId: string) => api<unknown>(`${base(appId)}/${deliveryId}/redeliver`, { method: "POST", body: {} }),
+    mutationFn: (deliveryId: string) =>
+      api<unknown>(`${base(appId)}/${deliveryId}/redeliver`, { method: "POST", body: {} }),
     onSuccess: (_result, deliveryId) => {
       void client.invalidateQueries({ queryKey: keys.delivery(appId, deliveryId) });
       void client.invalidateQueries({ queryKey: keys.deliveries(appId) });
     },
-    // A 409 means its endpoint was disabled or deleted meanwhile: refresh them so the button says so.
+    // A 409 means its endpoint was disabled or deleted meanwhile: refresh them so the button says
+    // so.
     onError: () => void client.invalidateQueries({ queryKey: keys.endpoints(appId) }),
   });
 }

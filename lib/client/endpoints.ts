@@ -9,7 +9,10 @@ import type { BackgroundJob, Endpoint, EndpointInput, EndpointStats, TestResult 
 const base = (appId: string) => `/apps/${encodeURIComponent(appId)}/endpoints`;
 
 export function useEndpoints(appId: string) {
-  return useQuery({ queryKey: keys.endpoints(appId), queryFn: () => api<Page<Endpoint>>(base(appId), { query: { limit: 250 } }) });
+  return useQuery({
+    queryKey: keys.endpoints(appId),
+    queryFn: () => api<Page<Endpoint>>(base(appId), { query: { limit: 250 } }),
+  });
 }
 
 export function useEndpoint(appId: string, endpointId: string) {
@@ -25,7 +28,8 @@ export function useEndpoint(appId: string, endpointId: string) {
 export function useCreateEndpoint(appId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: EndpointInput) => api<Endpoint>(base(appId), { method: "POST", body: input }),
+    mutationFn: (input: EndpointInput) =>
+      api<Endpoint>(base(appId), { method: "POST", body: input }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: keys.endpoints(appId) });
       void client.invalidateQueries({ queryKey: keys.overview });
@@ -36,7 +40,8 @@ export function useCreateEndpoint(appId: string) {
 export function useUpdateEndpoint(appId: string, endpointId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: Partial<EndpointInput>) => api<Endpoint>(`${base(appId)}/${endpointId}`, { method: "PATCH", body: input }),
+    mutationFn: (input: Partial<EndpointInput>) =>
+      api<Endpoint>(`${base(appId)}/${endpointId}`, { method: "PATCH", body: input }),
     onSuccess: (endpoint) => {
       client.setQueryData(keys.endpoint(appId, endpointId), endpoint);
       void client.invalidateQueries({ queryKey: keys.endpoints(appId) });
@@ -47,7 +52,8 @@ export function useUpdateEndpoint(appId: string, endpointId: string) {
 export function useDeleteEndpoint(appId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (endpointId: string) => api<void>(`${base(appId)}/${endpointId}`, { method: "DELETE" }),
+    mutationFn: (endpointId: string) =>
+      api<void>(`${base(appId)}/${endpointId}`, { method: "DELETE" }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: keys.endpoints(appId) });
       void client.invalidateQueries({ queryKey: keys.overview });
@@ -59,10 +65,19 @@ export function useRotateEndpointSecret(appId: string, endpointId: string) {
   const client = useQueryClient();
   return useMutation({
     mutationFn: (graceSeconds: number) =>
-      api<Endpoint>(`${base(appId)}/${endpointId}/rotate-secret`, { method: "POST", body: { graceSeconds } }),
+      api<Endpoint>(`${base(appId)}/${endpointId}/rotate-secret`, {
+        method: "POST",
+        body: { graceSeconds },
+      }),
     // The page shows the new secret's masked form at once (the full one only in the rotate dialog).
     onSuccess: (endpoint) =>
-      client.setQueryData(keys.endpoint(appId, endpointId), { ...endpoint, standardWebhooks: { ...endpoint.standardWebhooks, secret: maskSecret(endpoint.standardWebhooks.secret) } }),
+      client.setQueryData(keys.endpoint(appId, endpointId), {
+        ...endpoint,
+        standardWebhooks: {
+          ...endpoint.standardWebhooks,
+          secret: maskSecret(endpoint.standardWebhooks.secret),
+        },
+      }),
   });
 }
 
@@ -78,8 +93,21 @@ export function useTestEndpoint(appId: string, endpointId: string) {
 export function useRecover(appId: string) {
   return useMutation({
     /** endpointId null: every enabled endpoint of the app. */
-    mutationFn: ({ endpointId, ...input }: { endpointId: string | null; since: string; until: string; eventTypes?: string[] }) =>
-      api<{ jobId: string }>(endpointId ? `${base(appId)}/${endpointId}/recover` : `/apps/${encodeURIComponent(appId)}/recover`, { method: "POST", body: input }),
+    mutationFn: ({
+      endpointId,
+      ...input
+    }: {
+      endpointId: string | null;
+      since: string;
+      until: string;
+      eventTypes?: string[];
+    }) =>
+      api<{ jobId: string }>(
+        endpointId
+          ? `${base(appId)}/${endpointId}/recover`
+          : `/apps/${encodeURIComponent(appId)}/recover`,
+        { method: "POST", body: input },
+      ),
   });
 }
 
@@ -105,4 +133,5 @@ export function useEndpointStats(appId: string, endpointId: string, window: stri
 
 /** The endpoint's whsec_ signing secret in full, asked for on demand (audited on the server). */
 export const revealEndpointSecret = async (appId: string, endpointId: string) =>
-  (await api<Endpoint>(`${base(appId)}/${endpointId}/reveal-secret`, { method: "POST" })).standardWebhooks.secret;
+  (await api<Endpoint>(`${base(appId)}/${endpointId}/reveal-secret`, { method: "POST" }))
+    .standardWebhooks.secret;

@@ -70,7 +70,8 @@ export type EndpointInput = {
   standardWebhooks?: { enabled: boolean };
 };
 
-export type DeliveryStatus = "pending" | "delivering" | "succeeded" | "retrying" | "failed" | "cancelled";
+export type DeliveryStatus =
+  "pending" | "delivering" | "succeeded" | "retrying" | "failed" | "cancelled";
 
 export type Attempt = {
   id?: string;
@@ -153,7 +154,15 @@ export type BackgroundJob = {
   finishedAt?: string | null;
 };
 
-export type StatsBucket = { start: string; attempts: number; succeeded: number; failed: number; p50: number | null; p95: number | null; p99: number | null };
+export type StatsBucket = {
+  start: string;
+  attempts: number;
+  succeeded: number;
+  failed: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+};
 
 export type EndpointStats = {
   endpointId: string;
@@ -166,7 +175,14 @@ export type EndpointStats = {
   attempts: { total: number; succeeded: number; failed: number };
   latencyMs: { p50: number | null; p95: number | null; p99: number | null };
   buckets: StatsBucket[];
-  recentFailures: Array<{ attemptId: string; deliveryId: string; number: number; responseStatus: number | null; error: string | null; startedAt: string }>;
+  recentFailures: Array<{
+    attemptId: string;
+    deliveryId: string;
+    number: number;
+    responseStatus: number | null;
+    error: string | null;
+    startedAt: string;
+  }>;
 };
 
 export type TestResult = {

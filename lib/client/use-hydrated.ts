@@ -10,5 +10,9 @@ const subscribe = () => () => {};
  * natively would put its fields, secrets included, in the URL).
  */
 export function useHydrated(): boolean {
-  return useSyncExternalStore(subscribe, () => true, () => false);
+  return useSyncExternalStore(
+    subscribe,
+    () => true,
+    () => false,
+  );
 }

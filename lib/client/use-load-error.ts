@@ -2,7 +2,12 @@
 
 import { useEffect, useState } from "react";
 
-type LoadingQuery = { data: unknown; isPlaceholderData: boolean; error: unknown; failureReason: unknown };
+type LoadingQuery = {
+  data: unknown;
+  isPlaceholderData: boolean;
+  error: unknown;
+  failureReason: unknown;
+};
 
 /**
  * The error to show for a query that has not loaded (yet), or null. React Query clears `error` and

@@ -1,8 +1,8 @@
 import { BlockList, isIP } from "node:net";
 
 // HERALD_ALLOWED_DESTINATIONS: IP addresses, CIDR ranges and host names the private-address guard
-// lets through. One reading of an entry serves both lib/env.ts (which refuses a bad one at start-up)
-// and the guard (destinations.ts). No env import here: lib/env.ts imports this.
+// lets through. One reading of an entry serves both lib/env.ts (which refuses a bad one at
+// start-up) and the guard (destinations.ts). No env import here: lib/env.ts imports this.
 
 export type AllowList = { hosts: Set<string>; addresses: BlockList };
 
@@ -11,7 +11,8 @@ type Entry =
   | { kind: "range"; network: string; prefix: number; type: "ipv4" | "ipv6" }
   | { kind: "host"; host: string };
 
-const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/;
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/;
 
 /** An entry read, or why it is not an IP address, a CIDR range or a host name. */
 function readEntry(raw: string): Entry | { issue: string } {
@@ -27,7 +28,9 @@ function readEntry(raw: string): Entry | { issue: string } {
     return { kind: "range", network, prefix: Number(prefix), type };
   }
   if (family) return { kind: "address", address: network, type };
-  return HOST_NAME.test(entry) ? { kind: "host", host: entry } : { issue: "is not an IP address, a CIDR range or a host name" };
+  return HOST_NAME.test(entry)
+    ? { kind: "host", host: entry }
+    : { issue: "is not an IP address, a CIDR range or a host name" };
 }
 
 export function allowListEntryIssue(raw: string): string | null {
@@ -35,7 +38,10 @@ export function allowListEntryIssue(raw: string): string | null {
   return "issue" in read ? read.issue : null;
 }
 
-/** The guard's allow list; entries that are not valid were refused at start-up (lib/env.ts) and are skipped. */
+/**
+ * The guard's allow list; entries that are not valid were refused at start-up (lib/env.ts) and are
+ * skipped.
+ */
 export function parseAllowList(entries: string[]): AllowList {
   const hosts = new Set<string>();
   const addresses = new BlockList();

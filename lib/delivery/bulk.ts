@@ -15,12 +15,23 @@ import { disableEndpoint } from "../services/attempts";
 export type ClaimedRow = ClaimedDelivery & { version: ConfigVersion; consecutiveFailures: number };
 
 type ClaimRow = {
-  id: string; endpoint_id: string; body: string; created_at: Date; attempt_count: number; trigger: AttemptTrigger;
-  endpoint_updated_at: Date; app_updated_at: Date; consecutive_failures: number;
+  id: string;
+  endpoint_id: string;
+  body: string;
+  created_at: Date;
+  attempt_count: number;
+  trigger: AttemptTrigger;
+  endpoint_updated_at: Date;
+  app_updated_at: Date;
+  consecutive_failures: number;
 };
 
 /** One claim statement: `which` selects the deliveries (d); $1 is the job key, $2… are `values`. */
-async function claim(which: string, jobKey: string | null, ...values: unknown[]): Promise<ClaimedRow[]> {
+async function claim(
+  which: string,
+  jobKey: string | null,
+  ...values: unknown[]
+): Promise<ClaimedRow[]> {
   const rows = await hotQuery<ClaimRow>(
     `UPDATE deliveries d SET status = 'delivering', attempt_count = d.attempt_count + 1, last_attempt_at = now(), claim_job_id = $1, updated_at = now()
      FROM endpoints e JOIN apps a ON a.id = e.app_id
@@ -43,8 +54,14 @@ async function claim(which: string, jobKey: string | null, ...values: unknown[])
     .sort((a, b) => (a.id < b.id ? -1 : 1)); // uuid v7: creation (arrival) order
 }
 
-/** Claims the deliveries that are still due, for the job at `jobKey` (the reconciler checks its lock). */
-export function claimDeliveries(deliveryIds: string[], jobKey: string | null): Promise<ClaimedRow[]> {
+/**
+ * Claims the deliveries that are still due, for the job at `jobKey` (the reconciler checks its
+ * lock).
+ */
+export function claimDeliveries(
+  deliveryIds: string[],
+  jobKey: string | null,
+): Promise<ClaimedRow[]> {
   return claim(
     `d.id = ANY($2::uuid[]) AND d.status IN ('pending', 'retrying')
      AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now() + interval '1 second')`,
@@ -65,7 +82,12 @@ export function claimDeliveries(deliveryIds: string[], jobKey: string | null): P
  * (status, next_attempt_at) starts at the newest entries instead of the not-yet-vacuumed ones of
  * deliveries already sent. The rows come back in index order, oldest first.
  */
-export function claimNextDue(endpointId: string, jobKey: string, limit: number, after: Date): Promise<ClaimedRow[]> {
+export function claimNextDue(
+  endpointId: string,
+  jobKey: string,
+  limit: number,
+  after: Date,
+): Promise<ClaimedRow[]> {
   return claim(
     `d.id IN (SELECT id FROM deliveries WHERE endpoint_id = $2::uuid AND status = 'pending'
                 AND created_at >= $3 AND next_attempt_at >= $3 AND next_attempt_at <= now()
@@ -76,8 +98,13 @@ export function claimNextDue(endpointId: string, jobKey: string, limit: number, 
   );
 }
 
-/** Deliveries whose endpoint or app was disabled after they were queued: failed, kept for Recover. */
-export async function failUndeliverableMany(deliveries: ClaimedDelivery[], reason: string): Promise<void> {
+/**
+ * Deliveries whose endpoint or app was disabled after they were queued: failed, kept for Recover.
+ */
+export async function failUndeliverableMany(
+  deliveries: ClaimedDelivery[],
+  reason: string,
+): Promise<void> {
   if (deliveries.length === 0) return;
   await db.$executeRaw`
     UPDATE deliveries d SET status = 'failed', attempt_count = d.attempt_count - 1, next_attempt_at = NULL, next_attempt_trigger = 'auto',
@@ -95,7 +122,8 @@ export type Outcome = {
   lastError: string | null;
 };
 
-const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+const json = (value: unknown) =>
+  value === null || value === undefined ? null : JSON.stringify(value);
 
 /**
  * Writes outcomes and attempt rows in ONE statement. Only deliveries still in the attempt this
@@ -135,7 +163,9 @@ export async function recordOutcomes(outcomes: Outcome[]): Promise<Set<string>> 
       column((o) => json(o.sent.result.headers)),
       column((o) => o.sent.result.body),
       column((o) => Math.round(o.sent.result.durationMs)),
-      column((o) => o.sent.result.error ?? (o.verdict.outcome === "success" ? null : o.verdict.reason)),
+      column(
+        (o) => o.sent.result.error ?? (o.verdict.outcome === "success" ? null : o.verdict.reason),
+      ),
       column((o) => o.sent.startedAt.toISOString()),
     ],
   );
@@ -146,15 +176,25 @@ export async function recordOutcomes(outcomes: Outcome[]): Promise<Set<string>> 
  * Auto-disable counts deliveries that END failed (not attempts), in completion order, with one
  * atomic UPDATE per endpoint: a success resets the count; 410 Gone disables at once.
  */
-export async function updateEndpointHealth(endpointId: string, outcomes: Outcome[], knownFailures: number): Promise<void> {
+export async function updateEndpointHealth(
+  endpointId: string,
+  outcomes: Outcome[],
+  knownFailures: number,
+): Promise<void> {
   if (outcomes.some((o) => o.verdict.outcome === "final" && o.verdict.gone)) {
     await db.$transaction((tx) =>
-      disableEndpoint(tx, endpointId, `The endpoint answered 410 Gone on ${new Date().toISOString()}; Herald disabled it. Re-enable it once it accepts webhooks again.`),
+      disableEndpoint(
+        tx,
+        endpointId,
+        `The endpoint answered 410 Gone on ${new Date().toISOString()}; Herald disabled it. Re-enable it once it accepts webhooks again.`,
+      ),
     );
     return;
   }
   const lastSuccess = outcomes.findLastIndex((o) => o.status === "succeeded");
-  const counted = outcomes.slice(lastSuccess + 1).filter((o) => o.status === "failed" && o.delivery.trigger !== "manual");
+  const counted = outcomes
+    .slice(lastSuccess + 1)
+    .filter((o) => o.status === "failed" && o.delivery.trigger !== "manual");
   if (counted.length === 0) {
     if (lastSuccess >= 0 && knownFailures !== 0) {
       await db.$executeRaw`UPDATE endpoints SET consecutive_failures = 0 WHERE id = ${endpointId}::uuid AND consecutive_failures <> 0`;
@@ -173,7 +213,11 @@ export async function updateEndpointHealth(endpointId: string, outcomes: Outcome
     const last = counted.at(-1)!;
     const reason = last.verdict.outcome === "success" ? "" : last.verdict.reason;
     await db.$transaction((tx) =>
-      disableEndpoint(tx, endpointId, `Disabled automatically after ${failures} failed deliveries in a row (last error: ${reason}). Failed deliveries are kept: re-enable the endpoint and use Recover.`),
+      disableEndpoint(
+        tx,
+        endpointId,
+        `Disabled automatically after ${failures} failed deliveries in a row (last error: ${reason}). Failed deliveries are kept: re-enable the endpoint and use Recover.`,
+      ),
     );
   }
 }

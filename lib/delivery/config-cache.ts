@@ -15,7 +15,12 @@ export type EndpointConfig = {
   standardWebhookSecrets: string[];
 };
 
-type Entry = { config: EndpointConfig; endpointUpdatedAt: number; appUpdatedAt: number; expiresAt: number };
+type Entry = {
+  config: EndpointConfig;
+  endpointUpdatedAt: number;
+  appUpdatedAt: number;
+  expiresAt: number;
+};
 
 const TTL_MS = 5000;
 const cache = new Map<string, Entry>();
@@ -27,8 +32,11 @@ export function buildEndpointConfig(endpoint: EndpointWithApp, now: Date): Endpo
   const standardWebhookSecrets = [decryptSecret(endpoint.standardWebhooksSecretEncrypted)];
   const previous = endpoint.previousStandardWebhooksSecretEncrypted;
   const expiresAt = endpoint.previousStandardWebhooksSecretExpiresAt;
-  if (previous && expiresAt && expiresAt > now) standardWebhookSecrets.push(decryptSecret(previous));
-  const headers = endpoint.headersEncrypted ? (JSON.parse(decryptSecret(endpoint.headersEncrypted)) as Record<string, string>) : {};
+  if (previous && expiresAt && expiresAt > now)
+    standardWebhookSecrets.push(decryptSecret(previous));
+  const headers = endpoint.headersEncrypted
+    ? (JSON.parse(decryptSecret(endpoint.headersEncrypted)) as Record<string, string>)
+    : {};
   return {
     endpoint,
     appSecret: decryptSecret(endpoint.app.secretEncrypted),
@@ -39,14 +47,18 @@ export function buildEndpointConfig(endpoint: EndpointWithApp, now: Date): Endpo
 
 /**
  * What a deliver job sends with: the endpoint's configuration, or (when its secrets cannot be
- * decrypted, say with a changed HERALD_ENCRYPTION_KEY) the endpoint and why no request can be built.
+ * decrypted, say with a changed HERALD_ENCRYPTION_KEY) the endpoint and why no request can be
+ * built.
  */
 export type PreparedEndpoint =
   | { endpoint: EndpointWithApp; config: EndpointConfig; problem?: undefined }
   | { endpoint: EndpointWithApp; config: null; problem: string };
 
 /** The endpoint's configuration at `version` (from the claim), or null when it was deleted. */
-export async function prepareEndpoint(endpointId: string, version: ConfigVersion): Promise<PreparedEndpoint | null> {
+export async function prepareEndpoint(
+  endpointId: string,
+  version: ConfigVersion,
+): Promise<PreparedEndpoint | null> {
   const now = Date.now();
   const cached = cache.get(endpointId);
   if (
@@ -57,7 +69,10 @@ export async function prepareEndpoint(endpointId: string, version: ConfigVersion
   ) {
     return { endpoint: cached.config.endpoint, config: cached.config };
   }
-  const endpoint = await db.endpoint.findUnique({ where: { id: endpointId }, include: { app: true } });
+  const endpoint = await db.endpoint.findUnique({
+    where: { id: endpointId },
+    include: { app: true },
+  });
   if (!endpoint) {
     cache.delete(endpointId);
     return null;
@@ -67,7 +82,11 @@ export async function prepareEndpoint(endpointId: string, version: ConfigVersion
     config = buildEndpointConfig(endpoint, new Date(now));
   } catch (error) {
     cache.delete(endpointId);
-    return { endpoint, config: null, problem: `Herald could not prepare the request: ${(error as Error).message}` };
+    return {
+      endpoint,
+      config: null,
+      problem: `Herald could not prepare the request: ${(error as Error).message}`,
+    };
   }
   // A previous signing secret stops being used when its grace period ends.
   const previousExpiry = endpoint.previousStandardWebhooksSecretExpiresAt?.getTime() ?? Infinity;

@@ -32,7 +32,10 @@ export function buildRequestHeaders(input: SigningInput): Record<string, string>
   headers["X-Pusher-Key"] = input.appKey;
   headers["X-Pusher-Signature"] = pusherSignature(input.appSecret, input.body);
   if (input.standardWebhookSecrets?.length) {
-    Object.assign(headers, standardWebhookHeaders(input.standardWebhookSecrets, input.deliveryId, input.body, input.now));
+    Object.assign(
+      headers,
+      standardWebhookHeaders(input.standardWebhookSecrets, input.deliveryId, input.body, input.now),
+    );
   }
   headers["X-Herald-Delivery-Id"] = input.deliveryId;
   headers["X-Herald-Attempt"] = String(input.attemptNumber);
@@ -40,12 +43,18 @@ export function buildRequestHeaders(input: SigningInput): Record<string, string>
 }
 
 /** What the attempt log keeps: signatures and every custom header value masked. */
-export function maskRequestHeaders(headers: Record<string, string>, customHeaders: Record<string, string>): Record<string, string> {
+export function maskRequestHeaders(
+  headers: Record<string, string>,
+  customHeaders: Record<string, string>,
+): Record<string, string> {
   const custom = new Set(Object.keys(customHeaders).map((name) => name.toLowerCase()));
   const masked: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
-    masked[name] = lower === "x-pusher-signature" || lower === "webhook-signature" || custom.has(lower) ? MASK : value;
+    masked[name] =
+      lower === "x-pusher-signature" || lower === "webhook-signature" || custom.has(lower)
+        ? MASK
+        : value;
   }
   return masked;
 }

@@ -39,8 +39,17 @@ export function retryAfterSeconds(value: string | undefined, now = Date.now()): 
 }
 
 function errorText(error: unknown, timeoutMs: number): string {
-  const err = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (err?.name === "TimeoutError" || err?.code === "UND_ERR_HEADERS_TIMEOUT" || err?.code === "UND_ERR_BODY_TIMEOUT") {
+  const err = error as {
+    name?: string;
+    code?: string;
+    message?: string;
+    cause?: { code?: string; message?: string };
+  };
+  if (
+    err?.name === "TimeoutError" ||
+    err?.code === "UND_ERR_HEADERS_TIMEOUT" ||
+    err?.code === "UND_ERR_BODY_TIMEOUT"
+  ) {
     return `timeout: no complete response within ${timeoutMs} ms`;
   }
   const code = err?.cause?.code ?? err?.code;
@@ -51,14 +60,21 @@ function errorText(error: unknown, timeoutMs: number): string {
 export async function sendHttp(url: string, transport: TransportRequest): Promise<TransportResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  const fail = (error: string): TransportResult => ({ status: null, headers: null, body: null, error, durationMs: elapsed() });
+  const fail = (error: string): TransportResult => ({
+    status: null,
+    headers: null,
+    body: null,
+    error,
+    durationMs: elapsed(),
+  });
   let target: URL;
   try {
     target = new URL(url);
   } catch {
     return fail(`invalid URL: ${url}`);
   }
-  if (target.protocol !== "http:" && target.protocol !== "https:") return fail(`unsupported protocol ${target.protocol}`);
+  if (target.protocol !== "http:" && target.protocol !== "https:")
+    return fail(`unsupported protocol ${target.protocol}`);
   // Names are checked inside the connection's DNS lookup; IP literals never reach a lookup.
   const refusal = literalDestinationRefusal(target.hostname);
   if (refusal) return fail(`EDESTINATIONREFUSED: ${refusal}`);

@@ -3,9 +3,9 @@ import { env } from "../env";
 import { logger } from "../logger";
 import { utcConnectionString } from "../db";
 
-// A small node-postgres pool for the hot paths (ingest's insert transaction; the deliver job's claim
-// and record statements): plain parameterised SQL without Prisma's per-query compile and result
-// mapping. Everything else goes through Prisma.
+// A small node-postgres pool for the hot paths (ingest's insert transaction; the deliver job's
+// claim and record statements): plain parameterised SQL without Prisma's per-query compile and
+// result mapping. Everything else goes through Prisma.
 
 const globalForPg = globalThis as unknown as { heraldDeliveryPool?: pg.Pool };
 
@@ -23,16 +23,26 @@ function createPool(): pg.Pool {
     max: Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 2)),
     // Columns are `timestamp` holding UTC (Prisma's convention): read and write them as UTC
     // whatever the server's or this process's time zone.
-    types: { getTypeParser: ((oid: number, format?: string) => (oid === TIMESTAMP_OID ? parseUtcTimestamp : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser },
+    types: {
+      getTypeParser: ((oid: number, format?: string) =>
+        oid === TIMESTAMP_OID
+          ? parseUtcTimestamp
+          : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+    },
   });
   // An idle connection that Postgres drops (restart, failover, pg_terminate_backend, a proxy's
   // timeout) emits 'error' on the pool; unhandled, that event killed the process. The pool
   // replaces the connection on next use; queries in flight fail and are retried by their callers.
-  created.on("error", (error) => logger.warn({ err: error }, "an idle Postgres connection was lost; the pool reconnects"));
+  created.on("error", (error) =>
+    logger.warn({ err: error }, "an idle Postgres connection was lost; the pool reconnects"),
+  );
   return created;
 }
 
-export async function hotQuery<Row extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<Row[]> {
+export async function hotQuery<Row extends pg.QueryResultRow>(
+  text: string,
+  values: unknown[],
+): Promise<Row[]> {
   const result = await pool().query<Row>(text, values);
   return result.rows;
 }
@@ -49,7 +59,10 @@ export type HotClient = pg.PoolClient;
 export const QUEUE_HEAD_PLAN = "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off";
 
 /** BEGIN ... COMMIT on one pooled connection; ROLLBACK (or a dropped connection) on any error. */
-export async function hotTransaction<T>(work: (client: HotClient) => Promise<T>, settings?: typeof QUEUE_HEAD_PLAN): Promise<T> {
+export async function hotTransaction<T>(
+  work: (client: HotClient) => Promise<T>,
+  settings?: typeof QUEUE_HEAD_PLAN,
+): Promise<T> {
   const client = await pool().connect();
   let broken: Error | undefined;
   // A checked-out client has no pool listener: a connection lost between two statements would

@@ -9,7 +9,8 @@ import { withTimeout } from "../timeout";
 import { deliverJobId } from "./ids";
 
 // Queue names, job payload schemas and producers. Payloads carry ids only: bodies and secrets are
-// read from Postgres when a job runs, so a flushed Redis loses nothing the reconciler cannot rebuild.
+// read from Postgres when a job runs, so a flushed Redis loses nothing the reconciler cannot
+// rebuild.
 
 export const QUEUES = {
   route: "route-events",
@@ -21,11 +22,15 @@ export const QUEUES = {
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const jobSchemas = {
-  // A routing pass takes every waiting event of the app (unrouted_events), so the app is all it needs.
+  // A routing pass takes every waiting event of the app (unrouted_events), so the app is all it
+  // needs.
   [QUEUES.route]: z.object({ appId: z.string().min(1) }),
   [QUEUES.flush]: z.object({ endpointId: z.uuid() }),
   // Up to DELIVER_CHUNK deliveries of one endpoint; retries are single-delivery jobs.
-  [QUEUES.deliver]: z.object({ endpointId: z.uuid(), deliveryIds: z.array(z.uuid()).min(1).max(100) }),
+  [QUEUES.deliver]: z.object({
+    endpointId: z.uuid(),
+    deliveryIds: z.array(z.uuid()).min(1).max(100),
+  }),
   [QUEUES.recover]: z.object({ backgroundJobId: z.uuid() }),
   [QUEUES.maintenance]: z.object({ task: z.enum(["reconcile", "retention"]) }),
 } as const;
@@ -49,7 +54,11 @@ export function getQueue(name: QueueName, connection?: Redis): Queue {
   const key = `${env.HERALD_QUEUE_PREFIX}|${name}`;
   let queue = globalForQueues.heraldQueues.get(key);
   if (!queue) {
-    queue = new Queue(name, { connection: connection ?? getRedis(), prefix: env.HERALD_QUEUE_PREFIX, defaultJobOptions });
+    queue = new Queue(name, {
+      connection: connection ?? getRedis(),
+      prefix: env.HERALD_QUEUE_PREFIX,
+      defaultJobOptions,
+    });
     queue.on("error", (error) => logger.warn({ err: error, queue: name }, "queue error"));
     globalForQueues.heraldQueues.set(key, queue);
   }
@@ -76,7 +85,10 @@ export type JobRequest<Name extends QueueName> = {
 const ENQUEUE_TIMEOUT_MS = 3000;
 
 /** Adds jobs (payloads validated); rejects within a few seconds when Redis is unreachable. */
-export async function enqueue<Name extends QueueName>(name: Name, jobs: JobRequest<Name>[]): Promise<void> {
+export async function enqueue<Name extends QueueName>(
+  name: Name,
+  jobs: JobRequest<Name>[],
+): Promise<void> {
   if (jobs.length === 0) return;
   const schema = jobSchemas[name];
   const bulk = jobs.map((job) => ({
@@ -90,9 +102,16 @@ export async function enqueue<Name extends QueueName>(name: Name, jobs: JobReque
   }));
   // One job (every ingest request) is a single script call; addBulk wraps it in MULTI/EXEC.
   const queue = getQueue(name);
-  const added: Promise<unknown> = bulk.length === 1 ? queue.add(bulk[0]!.name, bulk[0]!.data, bulk[0]!.opts) : queue.addBulk(bulk);
+  const added: Promise<unknown> =
+    bulk.length === 1
+      ? queue.add(bulk[0]!.name, bulk[0]!.data, bulk[0]!.opts)
+      : queue.addBulk(bulk);
   // The message matches the route wrapper's connection-error pattern, so it answers 503.
-  await withTimeout(added, ENQUEUE_TIMEOUT_MS, "Redis enqueue timeout exceeded when trying to connect");
+  await withTimeout(
+    added,
+    ENQUEUE_TIMEOUT_MS,
+    "Redis enqueue timeout exceeded when trying to connect",
+  );
 }
 
 /**
@@ -105,7 +124,10 @@ export async function ensureQueueReachable(): Promise<void> {
   try {
     await withTimeout(redis.ping(), ENQUEUE_TIMEOUT_MS);
   } catch {
-    throw new AppError("service_unavailable", "Redis is unavailable; nothing was stored. Retry later.");
+    throw new AppError(
+      "service_unavailable",
+      "Redis is unavailable; nothing was stored. Retry later.",
+    );
   }
 }
 
@@ -118,7 +140,10 @@ export type DueDelivery = { id: string; endpointId: string; attemptNumber: numbe
  * Deliver jobs for deliveries that are due now: grouped by endpoint, in chunks. A single delivery
  * keeps its per-attempt id `<deliveryId>-<attempt>`; a chunk is named after its first delivery.
  */
-export function deliverJobs(due: DueDelivery[], idPrefix = ""): JobRequest<typeof QUEUES.deliver>[] {
+export function deliverJobs(
+  due: DueDelivery[],
+  idPrefix = "",
+): JobRequest<typeof QUEUES.deliver>[] {
   const byEndpoint = new Map<string, DueDelivery[]>();
   for (const delivery of due) {
     const list = byEndpoint.get(delivery.endpointId);
@@ -130,8 +155,14 @@ export function deliverJobs(due: DueDelivery[], idPrefix = ""): JobRequest<typeo
     for (let start = 0; start < deliveries.length; start += DELIVER_CHUNK) {
       const part = deliveries.slice(start, start + DELIVER_CHUNK);
       const first = part[0]!;
-      const jobId = part.length === 1 ? deliverJobId(first.id, first.attemptNumber) : `chunk-${first.id}-${first.attemptNumber}`;
-      jobs.push({ jobId: `${idPrefix}${jobId}`, data: { endpointId, deliveryIds: part.map((delivery) => delivery.id) } });
+      const jobId =
+        part.length === 1
+          ? deliverJobId(first.id, first.attemptNumber)
+          : `chunk-${first.id}-${first.attemptNumber}`;
+      jobs.push({
+        jobId: `${idPrefix}${jobId}`,
+        data: { endpointId, deliveryIds: part.map((delivery) => delivery.id) },
+      });
     }
   }
   return jobs;

@@ -28,18 +28,31 @@ export function presentApiToken(token: ApiToken, plaintext?: string) {
 
 /** Creates a token; the plaintext is returned once and only its SHA-256 is stored. */
 export async function createApiToken(principal: Principal, input: CreateApiTokenInput) {
-  // A token can hand on only what it has itself: a write token minting an ingest token would escalate.
+  // A token can hand on only what it has itself: a write token minting an ingest token would
+  // escalate.
   const missing = input.scopes.filter((scope) => !hasScope(principal.scopes, scope));
   if (missing.length > 0) {
-    throw new AppError("forbidden", `A token can only grant scopes it has itself; this one lacks ${missing.map((scope) => `'${scope}'`).join(", ")}`);
+    throw new AppError(
+      "forbidden",
+      `A token can only grant scopes it has itself; this one lacks ${missing.map((scope) => `'${scope}'`).join(", ")}`,
+    );
   }
-  // Nor outlive itself: an expiring token minting a token that never expires would escape its expiry.
+  // Nor outlive itself: an expiring token minting a token that never expires would escape its
+  // expiry.
   const requestedExpiry = input.expiresAt ? new Date(input.expiresAt) : null;
   if (principal.expiresAt && (!requestedExpiry || requestedExpiry > principal.expiresAt)) {
-    throw new AppError("forbidden", `This token expires at ${principal.expiresAt.toISOString()}; the tokens it creates must set expiresAt no later than that`);
+    throw new AppError(
+      "forbidden",
+      `This token expires at ${principal.expiresAt.toISOString()}; the tokens it creates must set expiresAt no later than that`,
+    );
   }
-  if (input.appId && !(await db.app.findUnique({ where: { id: input.appId }, select: { id: true } }))) {
-    throw new AppError("validation_failed", `appId: app '${input.appId}' does not exist`, [{ field: "appId", issue: "app does not exist" }]);
+  if (
+    input.appId &&
+    !(await db.app.findUnique({ where: { id: input.appId }, select: { id: true } }))
+  ) {
+    throw new AppError("validation_failed", `appId: app '${input.appId}' does not exist`, [
+      { field: "appId", issue: "app does not exist" },
+    ]);
   }
   const plaintext = `${TOKEN_PREFIX}${randomToken(32)}`;
   const token = await db.$transaction(async (tx) => {
@@ -77,14 +90,24 @@ export async function revokeApiToken(principal: Principal, id: string) {
   if (existing.revokedAt) return presentApiToken(existing);
   const revoked = await db.$transaction(async (tx) => {
     const updated = await tx.apiToken.update({ where: { id }, data: { revokedAt: new Date() } });
-    await recordAudit(tx, principal, { action: "api_token.revoked", resourceType: "api_token", resourceId: id, appId: updated.appId });
+    await recordAudit(tx, principal, {
+      action: "api_token.revoked",
+      resourceType: "api_token",
+      resourceId: id,
+      appId: updated.appId,
+    });
     return updated;
   });
   return presentApiToken(revoked);
 }
 
 /** The stored token for a presented bearer token, if it is active. */
-export type ActiveToken = { id: string; scopes: string[]; appId: string | null; expiresAt: Date | null };
+export type ActiveToken = {
+  id: string;
+  scopes: string[];
+  appId: string | null;
+  expiresAt: Date | null;
+};
 
 /** Every API request with a token comes here: one indexed query through the hot-path pool. */
 export async function findActiveToken(plaintext: string): Promise<ActiveToken | null> {
@@ -97,7 +120,9 @@ export async function findActiveToken(plaintext: string): Promise<ActiveToken | 
   if (!token) return null;
   // lastUsedAt is advisory: at most one write a minute per token
   if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > 60_000) {
-    void hotQuery("UPDATE api_tokens SET last_used_at = now() WHERE id = $1::uuid", [token.id]).catch(() => undefined);
+    void hotQuery("UPDATE api_tokens SET last_used_at = now() WHERE id = $1::uuid", [
+      token.id,
+    ]).catch(() => undefined);
   }
   return { id: token.id, scopes: token.scopes, appId: token.appId, expiresAt: token.expiresAt };
 }

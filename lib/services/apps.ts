@@ -16,7 +16,11 @@ export function presentApp(app: App, options: { revealSecret?: string } = {}) {
     key: app.key,
     secret: options.revealSecret ?? maskStoredSecret(app.secretEncrypted),
     enabled: app.enabled,
-    batching: { enabled: app.batchingEnabled, durationMs: app.batchingDurationMs, maxBatchSize: app.batchingMaxBatchSize },
+    batching: {
+      enabled: app.batchingEnabled,
+      durationMs: app.batchingDurationMs,
+      maxBatchSize: app.batchingMaxBatchSize,
+    },
     previousSecretExpiresAt: app.previousSecretExpiresAt?.toISOString() ?? null,
     createdAt: app.createdAt.toISOString(),
     updatedAt: app.updatedAt.toISOString(),
@@ -25,7 +29,9 @@ export function presentApp(app: App, options: { revealSecret?: string } = {}) {
 
 export type AppView = ReturnType<typeof presentApp>;
 
-/** A secret that cannot be decrypted (another HERALD_ENCRYPTION_KEY) is still masked, never a 500. */
+/**
+ * A secret that cannot be decrypted (another HERALD_ENCRYPTION_KEY) is still masked, never a 500.
+ */
 function maskStoredSecret(stored: string): string {
   try {
     return maskSecret(decryptSecret(stored));
@@ -39,13 +45,23 @@ const generateKey = () => randomBytes(10).toString("hex");
 const generateSecret = () => randomBytes(16).toString("hex");
 
 export async function createApp(principal: Principal, input: CreateAppInput) {
-  if (principal.appId) throw new AppError("forbidden", "This token is limited to one app and cannot create apps");
+  if (principal.appId)
+    throw new AppError("forbidden", "This token is limited to one app and cannot create apps");
   const id = input.id ?? generateAppId();
   const key = input.key ?? generateKey();
   const secret = input.secret ?? generateSecret();
-  const existing = await db.app.findFirst({ where: { OR: [{ id }, { key }] }, select: { id: true, key: true } });
-  if (existing?.id === id) throw new AppError("conflict", `An app with id '${id}' already exists`, [{ field: "id", issue: "already exists" }]);
-  if (existing) throw new AppError("conflict", `An app with key '${key}' already exists`, [{ field: "key", issue: "already exists" }]);
+  const existing = await db.app.findFirst({
+    where: { OR: [{ id }, { key }] },
+    select: { id: true, key: true },
+  });
+  if (existing?.id === id)
+    throw new AppError("conflict", `An app with id '${id}' already exists`, [
+      { field: "id", issue: "already exists" },
+    ]);
+  if (existing)
+    throw new AppError("conflict", `An app with key '${key}' already exists`, [
+      { field: "key", issue: "already exists" },
+    ]);
   const app = await db.$transaction(async (tx) => {
     const created = await tx.app.create({
       data: {
@@ -59,7 +75,13 @@ export async function createApp(principal: Principal, input: CreateAppInput) {
         batchingMaxBatchSize: input.batching?.maxBatchSize ?? 100,
       },
     });
-    await recordAudit(tx, principal, { action: "app.created", resourceType: "app", resourceId: id, appId: id, changes: { name: input.name, key } });
+    await recordAudit(tx, principal, {
+      action: "app.created",
+      resourceType: "app",
+      resourceId: id,
+      appId: id,
+      changes: { name: input.name, key },
+    });
     return created;
   });
   return presentApp(app, { revealSecret: secret });
@@ -97,7 +119,13 @@ export async function updateApp(principal: Principal, appId: string, input: Upda
         batchingMaxBatchSize: input.batching?.maxBatchSize,
       },
     });
-    await recordAudit(tx, principal, { action: "app.updated", resourceType: "app", resourceId: appId, appId, changes: changedFields(presentApp(current), presentApp(updated)) });
+    await recordAudit(tx, principal, {
+      action: "app.updated",
+      resourceType: "app",
+      resourceId: appId,
+      appId,
+      changes: changedFields(presentApp(current), presentApp(updated)),
+    });
     return updated;
   });
   return presentApp(app);
@@ -107,7 +135,12 @@ export async function deleteApp(principal: Principal, appId: string) {
   await getAppRecord(appId);
   await db.$transaction(async (tx) => {
     await tx.app.delete({ where: { id: appId } });
-    await recordAudit(tx, principal, { action: "app.deleted", resourceType: "app", resourceId: appId, appId });
+    await recordAudit(tx, principal, {
+      action: "app.deleted",
+      resourceType: "app",
+      resourceId: appId,
+      appId,
+    });
   });
 }
 
@@ -121,10 +154,17 @@ export async function rotateAppSecret(principal: Principal, appId: string, grace
       data: {
         secretEncrypted: encryptSecret(secret),
         previousSecretEncrypted: graceSeconds > 0 ? current.secretEncrypted : null,
-        previousSecretExpiresAt: graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null,
+        previousSecretExpiresAt:
+          graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null,
       },
     });
-    await recordAudit(tx, principal, { action: "app.secret_rotated", resourceType: "app", resourceId: appId, appId, changes: { graceSeconds } });
+    await recordAudit(tx, principal, {
+      action: "app.secret_rotated",
+      resourceType: "app",
+      resourceId: appId,
+      appId,
+      changes: { graceSeconds },
+    });
     return updated;
   });
   return presentApp(app, { revealSecret: secret });
@@ -137,14 +177,26 @@ export async function rotateAppSecret(principal: Principal, appId: string, grace
 export async function revealAppSecret(principal: Principal, appId: string) {
   const app = await getAppRecord(appId);
   const secret = decryptStored(app.secretEncrypted, `app '${appId}'`);
-  await recordAudit(db, principal, { action: "app.secret_revealed", resourceType: "app", resourceId: appId, appId });
+  await recordAudit(db, principal, {
+    action: "app.secret_revealed",
+    resourceType: "app",
+    resourceId: appId,
+    appId,
+  });
   return presentApp(app, { revealSecret: secret });
 }
 
-/** Secrets that verify intake signatures now: the current one and, within the grace period, the previous. */
+/**
+ * Secrets that verify intake signatures now: the current one and, within the grace period, the
+ * previous.
+ */
 export function appVerificationSecrets(app: App, now = new Date()): string[] {
   const secrets = [decryptSecret(app.secretEncrypted)];
-  if (app.previousSecretEncrypted && app.previousSecretExpiresAt && app.previousSecretExpiresAt > now) {
+  if (
+    app.previousSecretEncrypted &&
+    app.previousSecretExpiresAt &&
+    app.previousSecretExpiresAt > now
+  ) {
     secrets.push(decryptSecret(app.previousSecretEncrypted));
   }
   return secrets;

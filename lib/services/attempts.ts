@@ -9,7 +9,11 @@ import { judge, retryDelaySeconds, type Verdict } from "../delivery/policy";
 import type { LambdaConfig, TransportResult } from "../delivery/types";
 import { enqueue, QUEUES } from "../jobs/queues";
 import { deliverJobId } from "../jobs/ids";
-import { buildEndpointConfig, type EndpointConfig, type EndpointWithApp } from "../delivery/config-cache";
+import {
+  buildEndpointConfig,
+  type EndpointConfig,
+  type EndpointWithApp,
+} from "../delivery/config-cache";
 import { recordAudit } from "./audit";
 
 // One attempt of one delivery: claim it in Postgres, sign and send with secrets read now, record
@@ -26,15 +30,31 @@ export type ClaimedDelivery = {
 
 export type { EndpointWithApp };
 
-export type SentAttempt = { result: TransportResult; requestHeaders: Record<string, string>; startedAt: Date };
+export type SentAttempt = {
+  result: TransportResult;
+  requestHeaders: Record<string, string>;
+  startedAt: Date;
+};
 
-/** Signs and sends one request; secrets are decrypted here and never leave this function unmasked. */
-export async function sendToEndpoint(endpoint: EndpointWithApp, deliveryId: string, body: string, attemptNumber: number): Promise<SentAttempt> {
+/**
+ * Signs and sends one request; secrets are decrypted here and never leave this function unmasked.
+ */
+export async function sendToEndpoint(
+  endpoint: EndpointWithApp,
+  deliveryId: string,
+  body: string,
+  attemptNumber: number,
+): Promise<SentAttempt> {
   return sendWithConfig(buildEndpointConfig(endpoint, new Date()), deliveryId, body, attemptNumber);
 }
 
 /** The same with the endpoint's secrets already decrypted (the worker's per-process cache). */
-export async function sendWithConfig(config: EndpointConfig, deliveryId: string, body: string, attemptNumber: number): Promise<SentAttempt> {
+export async function sendWithConfig(
+  config: EndpointConfig,
+  deliveryId: string,
+  body: string,
+  attemptNumber: number,
+): Promise<SentAttempt> {
   const { endpoint } = config;
   const startedAt = new Date();
   const headers = buildRequestHeaders({
@@ -50,20 +70,38 @@ export async function sendWithConfig(config: EndpointConfig, deliveryId: string,
   const request = { body, headers, timeoutMs: endpoint.timeoutMs ?? env.HERALD_REQUEST_TIMEOUT_MS };
   const result =
     endpoint.kind === "lambda"
-      ? await invokeLambda(endpoint.lambda as LambdaConfig, request).catch((error: Error) => failedResult(error.message))
+      ? await invokeLambda(endpoint.lambda as LambdaConfig, request).catch((error: Error) =>
+          failedResult(error.message),
+        )
       : await sendHttp(endpoint.url ?? "", request);
   return { result, requestHeaders: maskRequestHeaders(headers, config.customHeaders), startedAt };
 }
 
 /** A request that got no response: the reason as its error. */
-export const failedResult = (error: string): TransportResult => ({ status: null, headers: null, body: null, error, durationMs: 0 });
+export const failedResult = (error: string): TransportResult => ({
+  status: null,
+  headers: null,
+  body: null,
+  error,
+  durationMs: 0,
+});
 
-export type AttemptRecord = { verdict: Verdict; status: "succeeded" | "retrying" | "failed"; nextAttemptAt: Date | null } | { superseded: true };
+export type AttemptRecord =
+  | { verdict: Verdict; status: "succeeded" | "retrying" | "failed"; nextAttemptAt: Date | null }
+  | { superseded: true };
 
 type OutcomeMode = "engine" | "test";
 
-/** Writes the attempt and the delivery's new state in one transaction; schedules the retry after commit. */
-export async function recordOutcome(delivery: ClaimedDelivery, endpoint: EndpointWithApp, sent: SentAttempt, mode: OutcomeMode = "engine"): Promise<AttemptRecord> {
+/**
+ * Writes the attempt and the delivery's new state in one transaction; schedules the retry after
+ * commit.
+ */
+export async function recordOutcome(
+  delivery: ClaimedDelivery,
+  endpoint: EndpointWithApp,
+  sent: SentAttempt,
+  mode: OutcomeMode = "engine",
+): Promise<AttemptRecord> {
   const { result } = sent;
   const verdict = judge(result);
   const next = nextState(delivery, endpoint, verdict, result, mode);
@@ -100,27 +138,53 @@ export async function recordOutcome(delivery: ClaimedDelivery, endpoint: Endpoin
   });
   if ("verdict" in record && record.status === "retrying" && record.nextAttemptAt) {
     await enqueue(QUEUES.deliver, [
-      { jobId: deliverJobId(delivery.id, delivery.attemptNumber + 1), data: { endpointId: delivery.endpointId, deliveryIds: [delivery.id] }, delayMs: record.nextAttemptAt.getTime() - Date.now() },
-    ]).catch((error) => logger.warn({ err: error, deliveryId: delivery.id }, "retry not enqueued; the reconciler will schedule it"));
+      {
+        jobId: deliverJobId(delivery.id, delivery.attemptNumber + 1),
+        data: { endpointId: delivery.endpointId, deliveryIds: [delivery.id] },
+        delayMs: record.nextAttemptAt.getTime() - Date.now(),
+      },
+    ]).catch((error) =>
+      logger.warn(
+        { err: error, deliveryId: delivery.id },
+        "retry not enqueued; the reconciler will schedule it",
+      ),
+    );
   }
   return record;
 }
 
-export function nextState(delivery: ClaimedDelivery, endpoint: Endpoint, verdict: Verdict, result: TransportResult, mode: OutcomeMode) {
-  if (verdict.outcome === "success") return { status: "succeeded" as const, nextAttemptAt: null, error: null };
-  // Manual attempts (redeliver, recover, test) are single tries: a failure goes straight back to failed.
+export function nextState(
+  delivery: ClaimedDelivery,
+  endpoint: Endpoint,
+  verdict: Verdict,
+  result: TransportResult,
+  mode: OutcomeMode,
+) {
+  if (verdict.outcome === "success")
+    return { status: "succeeded" as const, nextAttemptAt: null, error: null };
+  // Manual attempts (redeliver, recover, test) are single tries: a failure goes straight back to
+  // failed.
   if (verdict.outcome === "final" || delivery.trigger === "manual" || mode === "test") {
     return { status: "failed" as const, nextAttemptAt: null, error: verdict.reason };
   }
-  const schedule = (endpoint.retryScheduleSeconds as number[] | null) ?? env.HERALD_RETRY_SCHEDULE_SECONDS;
+  const schedule =
+    (endpoint.retryScheduleSeconds as number[] | null) ?? env.HERALD_RETRY_SCHEDULE_SECONDS;
   const delay = retryDelaySeconds(schedule, delivery.attemptNumber, result.retryAfterSeconds);
   if (delay === null) {
-    return { status: "failed" as const, nextAttemptAt: null, error: `gave up after ${delivery.attemptNumber} attempts; last: ${verdict.reason}` };
+    return {
+      status: "failed" as const,
+      nextAttemptAt: null,
+      error: `gave up after ${delivery.attemptNumber} attempts; last: ${verdict.reason}`,
+    };
   }
   const nextAttemptAt = new Date(Date.now() + delay * 1000);
   const maxAgeSeconds = endpoint.retryMaxAgeSeconds ?? env.HERALD_MAX_DELIVERY_AGE_SECONDS;
   if (nextAttemptAt.getTime() - delivery.createdAt.getTime() > maxAgeSeconds * 1000) {
-    return { status: "failed" as const, nextAttemptAt: null, error: `gave up: older than ${maxAgeSeconds} s; last: ${verdict.reason}` };
+    return {
+      status: "failed" as const,
+      nextAttemptAt: null,
+      error: `gave up: older than ${maxAgeSeconds} s; last: ${verdict.reason}`,
+    };
   }
   return { status: "retrying" as const, nextAttemptAt, error: verdict.reason };
 }
@@ -131,13 +195,23 @@ type Tx = Prisma.TransactionClient;
  * Auto-disable counts deliveries that END failed (not attempts), atomically, so any number of
  * workers count right; a success resets the count. 410 Gone disables at once.
  */
-async function updateEndpointHealth(tx: Tx, endpoint: Endpoint, delivery: ClaimedDelivery, verdict: Verdict, status: string): Promise<void> {
+async function updateEndpointHealth(
+  tx: Tx,
+  endpoint: Endpoint,
+  delivery: ClaimedDelivery,
+  verdict: Verdict,
+  status: string,
+): Promise<void> {
   if (status === "succeeded") {
     await tx.$executeRaw`UPDATE endpoints SET consecutive_failures = 0 WHERE id = ${endpoint.id}::uuid AND consecutive_failures <> 0`;
     return;
   }
   if (verdict.outcome === "final" && verdict.gone) {
-    await disableEndpoint(tx, endpoint.id, `The endpoint answered 410 Gone on ${new Date().toISOString()}; Herald disabled it. Re-enable it once it accepts webhooks again.`);
+    await disableEndpoint(
+      tx,
+      endpoint.id,
+      `The endpoint answered 410 Gone on ${new Date().toISOString()}; Herald disabled it. Re-enable it once it accepts webhooks again.`,
+    );
     return;
   }
   if (status !== "failed" || delivery.trigger === "manual") return;
@@ -147,7 +221,11 @@ async function updateEndpointHealth(tx: Tx, endpoint: Endpoint, delivery: Claime
   const threshold = env.HERALD_AUTO_DISABLE_THRESHOLD;
   if (threshold > 0 && failures >= threshold) {
     const reason = verdict.outcome === "success" ? "" : verdict.reason;
-    await disableEndpoint(tx, endpoint.id, `Disabled automatically after ${failures} failed deliveries in a row (last error: ${reason}). Failed deliveries are kept: re-enable the endpoint and use Recover.`);
+    await disableEndpoint(
+      tx,
+      endpoint.id,
+      `Disabled automatically after ${failures} failed deliveries in a row (last error: ${reason}). Failed deliveries are kept: re-enable the endpoint and use Recover.`,
+    );
   }
 }
 
@@ -157,6 +235,12 @@ export async function disableEndpoint(tx: Tx, endpointId: string, reason: string
     WHERE id = ${endpointId}::uuid AND enabled RETURNING app_id`;
   const appId = rows[0]?.app_id;
   if (!appId) return; // already disabled by another worker
-  await recordAudit(tx, "system", { action: "endpoint.disabled", resourceType: "endpoint", resourceId: endpointId, appId, changes: { reason } });
+  await recordAudit(tx, "system", {
+    action: "endpoint.disabled",
+    resourceType: "endpoint",
+    resourceId: endpointId,
+    appId,
+    changes: { reason },
+  });
   logger.warn({ endpointId, appId }, "endpoint disabled by the delivery engine");
 }

@@ -7,7 +7,8 @@ import { isUuid } from "./deliveries";
 // Background jobs (recover, import) as the API shows them, with progress for the dashboard.
 
 export function presentBackgroundJob(job: BackgroundJob) {
-  const progress = job.status === "succeeded" ? 1 : job.total > 0 ? Math.min(1, job.processed / job.total) : 0;
+  const progress =
+    job.status === "succeeded" ? 1 : job.total > 0 ? Math.min(1, job.processed / job.total) : 0;
   return {
     id: job.id,
     type: job.type,
@@ -27,7 +28,9 @@ export function presentBackgroundJob(job: BackgroundJob) {
 
 export type BackgroundJobView = ReturnType<typeof presentBackgroundJob>;
 
-/** A token limited to one app sees only that app's jobs; others' jobs are 404 so ids leak nothing. */
+/**
+ * A token limited to one app sees only that app's jobs; others' jobs are 404 so ids leak nothing.
+ */
 export async function getBackgroundJob(principal: Principal, jobId: string) {
   if (!isUuid(jobId)) throw notFound("Job", jobId);
   const job = await db.backgroundJob.findUnique({ where: { id: jobId } });

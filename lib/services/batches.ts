@@ -18,7 +18,13 @@ import {
 // Closing a batch window: the endpoint's waiting items (in arrival order) become deliveries.
 // Items live in Postgres and are taken with SKIP LOCKED, so any number of workers can flush.
 
-export type FlushResult = { deliveries: DueDelivery[]; taken: number; remaining: number; windowMs: number; maxBatchSize: number };
+export type FlushResult = {
+  deliveries: DueDelivery[];
+  taken: number;
+  remaining: number;
+  windowMs: number;
+  maxBatchSize: number;
+};
 
 /** Full batches taken per transaction (a backlog drains in few statements). */
 const BATCHES_PER_FLUSH = 10;
@@ -28,9 +34,13 @@ type WaitingItem = StoredEvent & { itemId: string };
 /**
  * One flush transaction: the first batch goes out whatever its size (its window has closed), then
  * every further FULL batch (up to BATCHES_PER_FLUSH); a trailing partial batch waits for its own
- * window unless `final`. `remaining` is the number of items still waiting, counted up to maxBatchSize.
+ * window unless `final`. `remaining` is the number of items still waiting, counted up to
+ * maxBatchSize.
  */
-export async function flushEndpointBatch(endpointId: string, options: { final?: boolean } = {}): Promise<FlushResult> {
+export async function flushEndpointBatch(
+  endpointId: string,
+  options: { final?: boolean } = {},
+): Promise<FlushResult> {
   return hotTransaction(async (client) => {
     // One flush of an endpoint at a time (across workers): two at once each took part of the
     // waiting items (SKIP LOCKED) and could send a later part before an earlier one. The lock is
@@ -54,12 +64,21 @@ export async function flushEndpointBatch(endpointId: string, options: { final?: 
        FOR UPDATE OF b SKIP LOCKED`,
       [endpointId],
     );
-    if (items.length === 0) return { deliveries: [], taken: 0, remaining: 0, windowMs: batching.durationMs, maxBatchSize };
+    if (items.length === 0)
+      return {
+        deliveries: [],
+        taken: 0,
+        remaining: 0,
+        windowMs: batching.durationMs,
+        maxBatchSize,
+      };
     // Matched again against the endpoint as it is now: an edit of its event types or filter while
     // the window was open must not send events it no longer asks for (they stay in the events log).
     const matches = endpointMatcher(endpoint);
     const dropped = items.filter((item) => !matches(item)).map((item) => item.itemId);
-    const batches = chunk(items.filter(matches), maxBatchSize).filter((batch, index) => index === 0 || batch.length === maxBatchSize || options.final);
+    const batches = chunk(items.filter(matches), maxBatchSize).filter(
+      (batch, index) => index === 0 || batch.length === maxBatchSize || options.final,
+    );
     const failedReason = disabledDeliveryReason(endpoint, app);
     const rows = deliveryRows(batches.map((events) => ({ endpoint, events, failedReason })));
     const itemIds = [...batches.flat().map((item) => item.itemId), ...dropped];
@@ -72,12 +91,23 @@ export async function flushEndpointBatch(endpointId: string, options: { final?: 
          SELECT 1 FROM batch_items WHERE endpoint_id = $4::uuid AND id <> ALL($3::bigint[]) LIMIT ${maxBatchSize}) AS waiting`,
       [endpoint.appId, JSON.stringify(rows), itemIds, endpointId],
     );
-    return { deliveries: dueDeliveries(rows), taken: itemIds.length, remaining: left[0]?.count ?? 0, windowMs: batching.durationMs, maxBatchSize };
+    return {
+      deliveries: dueDeliveries(rows),
+      taken: itemIds.length,
+      remaining: left[0]?.count ?? 0,
+      windowMs: batching.durationMs,
+      maxBatchSize,
+    };
   }, QUEUE_HEAD_PLAN);
 }
 
-/** Waiting items per endpoint (counted up to 1,000), to decide between a windowed flush and an immediate one. */
-export async function waitingItems(endpointIds: string[]): Promise<Map<string, { count: number; firstSeq: string }>> {
+/**
+ * Waiting items per endpoint (counted up to 1,000), to decide between a windowed flush and an
+ * immediate one.
+ */
+export async function waitingItems(
+  endpointIds: string[],
+): Promise<Map<string, { count: number; firstSeq: string }>> {
   if (endpointIds.length === 0) return new Map();
   const rows = await hotQuery<{ endpoint_id: string; count: number; first_seq: string | null }>(
     `SELECT ep.id::text AS endpoint_id, w.count, w.first_seq FROM unnest($1::uuid[]) AS ep(id)
@@ -87,5 +117,9 @@ export async function waitingItems(endpointIds: string[]): Promise<Map<string, {
      ) AS w`,
     [endpointIds],
   );
-  return new Map(rows.filter((row) => row.first_seq !== null).map((row) => [row.endpoint_id, { count: row.count, firstSeq: row.first_seq! }]));
+  return new Map(
+    rows
+      .filter((row) => row.first_seq !== null)
+      .map((row) => [row.endpoint_id, { count: row.count, firstSeq: row.first_seq! }]),
+  );
 }

@@ -5,7 +5,8 @@ import type { DeliveriesQuery } from "../validation/deliveries";
 import { getAppRecord } from "./apps";
 import { decodeCursor, encodeCursor, type Page } from "./pagination";
 
-// The read side of the delivery log: newest first, cursor on the delivery id (UUID v7, time-ordered).
+// The read side of the delivery log: newest first, cursor on the delivery id (UUID v7,
+// time-ordered).
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,7 +33,10 @@ export function presentAttempt(attempt: Attempt) {
 
 export type AttemptView = ReturnType<typeof presentAttempt>;
 
-export function presentDelivery(delivery: DeliveryRow, options: { attempts?: Attempt[]; includeBody?: boolean } = {}) {
+export function presentDelivery(
+  delivery: DeliveryRow,
+  options: { attempts?: Attempt[]; includeBody?: boolean } = {},
+) {
   return {
     id: delivery.id,
     appId: delivery.appId,
@@ -56,7 +60,10 @@ export function presentDelivery(delivery: DeliveryRow, options: { attempts?: Att
 
 export type DeliveryView = ReturnType<typeof presentDelivery>;
 
-export async function listDeliveries(appId: string, query: DeliveriesQuery): Promise<Page<DeliveryView>> {
+export async function listDeliveries(
+  appId: string,
+  query: DeliveriesQuery,
+): Promise<Page<DeliveryView>> {
   await getAppRecord(appId);
   const before = decodeCursor(query.cursor, isUuid);
   const rows = await db.delivery.findMany({

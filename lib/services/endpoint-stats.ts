@@ -1,6 +1,10 @@
 import { db } from "../db";
 import { notFound } from "../errors";
-import { DELIVERY_STATUSES, type DeliveryStatusName, type StatsWindow } from "../validation/deliveries";
+import {
+  DELIVERY_STATUSES,
+  type DeliveryStatusName,
+  type StatsWindow,
+} from "../validation/deliveries";
 import { isUuid } from "./deliveries";
 
 // Endpoint health for the dashboard charts and GET .../endpoints/{endpointId}/stats.
@@ -14,18 +18,35 @@ const RECENT_FAILURES = 10;
 
 /** The smallest bucket that draws the window in at most MAX_BUCKETS points (24h -> 24 hourly). */
 export function bucketSecondsFor(windowSeconds: number): number {
-  return BUCKET_LADDER_SECONDS.find((size) => windowSeconds / size <= MAX_BUCKETS) ?? BUCKET_LADDER_SECONDS.at(-1)!;
+  return (
+    BUCKET_LADDER_SECONDS.find((size) => windowSeconds / size <= MAX_BUCKETS) ??
+    BUCKET_LADDER_SECONDS.at(-1)!
+  );
 }
 
 type StatusCountRow = { status: DeliveryStatusName; count: number };
-type AttemptSummaryRow = { total: number; succeeded: number; p50: number | null; p95: number | null; p99: number | null };
+type AttemptSummaryRow = {
+  total: number;
+  succeeded: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+};
 type BucketRow = AttemptSummaryRow & { start: Date };
 
-const round = (value: number | null) => (value === null ? null : Math.round(Number(value) * 10) / 10);
+const round = (value: number | null) =>
+  value === null ? null : Math.round(Number(value) * 10) / 10;
 
-export async function getEndpointStats(appId: string, endpointId: string, options: { window: StatsWindow }) {
+export async function getEndpointStats(
+  appId: string,
+  endpointId: string,
+  options: { window: StatsWindow },
+) {
   if (!isUuid(endpointId)) throw notFound("Endpoint", endpointId);
-  const endpoint = await db.endpoint.findFirst({ where: { id: endpointId, appId }, select: { id: true } });
+  const endpoint = await db.endpoint.findFirst({
+    where: { id: endpointId, appId },
+    select: { id: true },
+  });
   if (!endpoint) throw notFound("Endpoint", endpointId);
 
   const until = new Date();
@@ -72,14 +93,22 @@ export async function getEndpointStats(appId: string, endpointId: string, option
       where: {
         delivery: { endpointId },
         startedAt: { gte: since, lte: until },
-        OR: [{ error: { not: null } }, { responseStatus: null }, { responseStatus: { lt: 200 } }, { responseStatus: { gt: 299 } }],
+        OR: [
+          { error: { not: null } },
+          { responseStatus: null },
+          { responseStatus: { lt: 200 } },
+          { responseStatus: { gt: 299 } },
+        ],
       },
       orderBy: { startedAt: "desc" },
       take: RECENT_FAILURES,
     }),
   ]);
 
-  const deliveries = Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, 0])) as Record<DeliveryStatusName, number>;
+  const deliveries = Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, 0])) as Record<
+    DeliveryStatusName,
+    number
+  >;
   for (const row of statusRows) deliveries[row.status] = Number(row.count);
   const total = Object.values(deliveries).reduce((sum, count) => sum + count, 0);
   const finished = deliveries.succeeded + deliveries.failed;
@@ -94,8 +123,16 @@ export async function getEndpointStats(appId: string, endpointId: string, option
     bucketSeconds,
     deliveries: { total, ...deliveries },
     successRate: finished === 0 ? null : deliveries.succeeded / finished,
-    attempts: { total: attemptsTotal, succeeded: attemptsSucceeded, failed: attemptsTotal - attemptsSucceeded },
-    latencyMs: { p50: round(summary?.p50 ?? null), p95: round(summary?.p95 ?? null), p99: round(summary?.p99 ?? null) },
+    attempts: {
+      total: attemptsTotal,
+      succeeded: attemptsSucceeded,
+      failed: attemptsTotal - attemptsSucceeded,
+    },
+    latencyMs: {
+      p50: round(summary?.p50 ?? null),
+      p95: round(summary?.p95 ?? null),
+      p99: round(summary?.p99 ?? null),
+    },
     buckets: bucketRows.map((bucket) => ({
       start: new Date(bucket.start).toISOString(),
       attempts: Number(bucket.total),

@@ -15,18 +15,41 @@ import { sampleChannel, type ChannelFilter } from "../matching";
 
 function sampleEvent(name: string, channel: string): Record<string, unknown> {
   const event: Record<string, unknown> = { name, channel };
-  if (name === "client_event") Object.assign(event, { event: "client-herald-test", data: JSON.stringify({ test: true }), socket_id: "123.456" });
+  if (name === "client_event")
+    Object.assign(event, {
+      event: "client-herald-test",
+      data: JSON.stringify({ test: true }),
+      socket_id: "123.456",
+    });
   if (name.startsWith("member_")) event.user_id = "herald-test-user";
   if (name === "subscription_count") event.subscription_count = 1;
-  if (!["channel_occupied", "channel_vacated", "member_added", "member_removed", "cache_miss", "subscription_count", "client_event"].includes(name)) {
+  if (
+    ![
+      "channel_occupied",
+      "channel_vacated",
+      "member_added",
+      "member_removed",
+      "cache_miss",
+      "subscription_count",
+      "client_event",
+    ].includes(name)
+  ) {
     event.data = JSON.stringify({ test: true, sentBy: "Herald" });
   }
   return event;
 }
 
-export async function sendTestEvent(principal: Principal, appId: string, endpointId: string, input: TestEventInput) {
+export async function sendTestEvent(
+  principal: Principal,
+  appId: string,
+  endpointId: string,
+  input: TestEventInput,
+) {
   await getEndpointRecord(appId, endpointId);
-  const endpoint: EndpointWithApp | null = await db.endpoint.findUnique({ where: { id: endpointId }, include: { app: true } });
+  const endpoint: EndpointWithApp | null = await db.endpoint.findUnique({
+    where: { id: endpointId },
+    include: { app: true },
+  });
   if (!endpoint) throw notFound("Endpoint", endpointId);
   const name = input.eventName ?? endpoint.eventTypes[0] ?? "channel_occupied";
   const channel = input.channel ?? sampleChannel(name, (endpoint.filter ?? {}) as ChannelFilter);
@@ -48,18 +71,36 @@ export async function sendTestEvent(principal: Principal, appId: string, endpoin
         createdAt,
       },
     });
-    await recordAudit(tx, principal, { action: "endpoint.tested", resourceType: "endpoint", resourceId: endpointId, appId, changes: { eventName: name, channel } });
+    await recordAudit(tx, principal, {
+      action: "endpoint.tested",
+      resourceType: "endpoint",
+      resourceId: endpointId,
+      appId,
+      changes: { eventName: name, channel },
+    });
     return created;
   });
   const sent = await sendToEndpoint(endpoint, delivery.id, delivery.body, 1);
-  const claimed = { id: delivery.id, endpointId, body: delivery.body, createdAt, attemptNumber: 1, trigger: "manual" as const };
+  const claimed = {
+    id: delivery.id,
+    endpointId,
+    body: delivery.body,
+    createdAt,
+    attemptNumber: 1,
+    trigger: "manual" as const,
+  };
   const record = await recordOutcome(claimed, endpoint, sent, "test");
   return {
     deliveryId: delivery.id,
-    status: "status" in record && record.status === "succeeded" ? ("succeeded" as const) : ("failed" as const),
+    status:
+      "status" in record && record.status === "succeeded"
+        ? ("succeeded" as const)
+        : ("failed" as const),
     responseStatus: sent.result.status,
     responseBody: sent.result.body,
     durationMs: sent.result.durationMs,
-    error: sent.result.error ?? ("verdict" in record && record.verdict.outcome !== "success" ? record.verdict.reason : null),
+    error:
+      sent.result.error ??
+      ("verdict" in record && record.verdict.outcome !== "success" ? record.verdict.reason : null),
   };
 }

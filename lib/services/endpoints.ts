@@ -9,12 +9,23 @@ import type { ChannelFilter } from "../matching";
 import type { LambdaConfig } from "../delivery/types";
 import { literalDestinationRefusal } from "../delivery/destinations";
 import type { Batching } from "../validation/common";
-import type { CreateEndpointInput, EndpointView, UpdateEndpointInput } from "../validation/endpoints";
+import type {
+  CreateEndpointInput,
+  EndpointView,
+  UpdateEndpointInput,
+} from "../validation/endpoints";
 import { getAppRecord } from "./apps";
 import { changedFields, recordAudit } from "./audit";
 import { assertEventTypesKnown } from "./event-types";
 import { pageArgs, toPage, type PageRequest } from "./pagination";
-import { chunk, compareSeq, deliveryRows, effectiveBatching, insertDeliveriesCte, type StoredEvent } from "./routing";
+import {
+  chunk,
+  compareSeq,
+  deliveryRows,
+  effectiveBatching,
+  insertDeliveriesCte,
+  type StoredEvent,
+} from "./routing";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -26,21 +37,35 @@ export function endpointFilter(endpoint: Endpoint): ChannelFilter {
 }
 
 function storedHeaders(endpoint: Endpoint): Record<string, string> {
-  return endpoint.headersEncrypted ? (JSON.parse(decryptSecret(endpoint.headersEncrypted)) as Record<string, string>) : {};
+  return endpoint.headersEncrypted
+    ? (JSON.parse(decryptSecret(endpoint.headersEncrypted)) as Record<string, string>)
+    : {};
 }
 
 /** Decrypted secrets for the delivery engine; never put these in logs or job payloads. */
-export function endpointSecrets(endpoint: Endpoint, now: Date = new Date()): { headers: Record<string, string>; standardWebhookSecrets: string[] } {
+export function endpointSecrets(
+  endpoint: Endpoint,
+  now: Date = new Date(),
+): { headers: Record<string, string>; standardWebhookSecrets: string[] } {
   const standardWebhookSecrets = [decryptSecret(endpoint.standardWebhooksSecretEncrypted)];
   const previous = endpoint.previousStandardWebhooksSecretEncrypted;
   const expiresAt = endpoint.previousStandardWebhooksSecretExpiresAt;
-  if (previous && expiresAt && expiresAt > now) standardWebhookSecrets.push(decryptSecret(previous));
+  if (previous && expiresAt && expiresAt > now)
+    standardWebhookSecrets.push(decryptSecret(previous));
   return { headers: storedHeaders(endpoint), standardWebhookSecrets };
 }
 
-export function presentEndpoint(endpoint: Endpoint, options: { revealSigningSecret?: string } = {}): EndpointView {
-  const maskedHeaders = Object.fromEntries(Object.keys(storedHeaders(endpoint)).map((name) => [name, MASK]));
-  const target = endpoint.kind === "lambda" ? { lambda: endpoint.lambda as LambdaConfig } : { url: endpoint.url ?? "" };
+export function presentEndpoint(
+  endpoint: Endpoint,
+  options: { revealSigningSecret?: string } = {},
+): EndpointView {
+  const maskedHeaders = Object.fromEntries(
+    Object.keys(storedHeaders(endpoint)).map((name) => [name, MASK]),
+  );
+  const target =
+    endpoint.kind === "lambda"
+      ? { lambda: endpoint.lambda as LambdaConfig }
+      : { url: endpoint.url ?? "" };
   const retry = endpoint.retryScheduleSeconds as number[] | null;
   return {
     id: endpoint.id,
@@ -59,16 +84,22 @@ export function presentEndpoint(endpoint: Endpoint, options: { revealSigningSecr
     batching: (endpoint.batching as Batching | null) ?? null,
     standardWebhooks: {
       enabled: endpoint.standardWebhooksEnabled,
-      secret: options.revealSigningSecret ?? maskSecret(decryptSecret(endpoint.standardWebhooksSecretEncrypted)),
+      secret:
+        options.revealSigningSecret ??
+        maskSecret(decryptSecret(endpoint.standardWebhooksSecretEncrypted)),
     },
     createdAt: endpoint.createdAt.toISOString(),
     updatedAt: endpoint.updatedAt.toISOString(),
   };
 }
 
-/** The endpoint, only when it belongs to the app; anything else (including a non-UUID id) is 404. */
+/**
+ * The endpoint, only when it belongs to the app; anything else (including a non-UUID id) is 404.
+ */
 export async function getEndpointRecord(appId: string, endpointId: string): Promise<Endpoint> {
-  const endpoint = UUID.test(endpointId) ? await db.endpoint.findUnique({ where: { id: endpointId } }) : null;
+  const endpoint = UUID.test(endpointId)
+    ? await db.endpoint.findUnique({ where: { id: endpointId } })
+    : null;
   if (!endpoint || endpoint.appId !== appId) throw notFound("Endpoint", endpointId);
   return endpoint;
 }
@@ -79,24 +110,33 @@ export async function getEndpoint(appId: string, endpointId: string) {
 
 export async function listEndpoints(appId: string, page: PageRequest) {
   await getAppRecord(appId);
-  const rows = await db.endpoint.findMany({ where: { appId }, orderBy: { id: "asc" }, ...pageArgs(page) });
+  const rows = await db.endpoint.findMany({
+    where: { appId },
+    orderBy: { id: "asc" },
+    ...pageArgs(page),
+  });
   return toPage(rows, page, (endpoint) => presentEndpoint(endpoint));
 }
 
-
 function rejectMaskedHeaderValues(headers: Record<string, string>): void {
   const masked = Object.keys(headers).find((name) => isMasked(headers[name]!));
-  if (masked) throw validationError(`headers.${masked}`, "is the masked placeholder; send the real value");
+  if (masked)
+    throw validationError(`headers.${masked}`, "is the masked placeholder; send the real value");
 }
 
-const encryptHeaders = (headers: Record<string, string>) => (Object.keys(headers).length ? encryptSecret(JSON.stringify(headers)) : null);
+const encryptHeaders = (headers: Record<string, string>) =>
+  Object.keys(headers).length ? encryptSecret(JSON.stringify(headers)) : null;
 
 /** Audit entries describe the change with every header value and secret masked. */
-function auditChanges(input: Partial<CreateEndpointInput> | UpdateEndpointInput): Record<string, unknown> {
+function auditChanges(
+  input: Partial<CreateEndpointInput> | UpdateEndpointInput,
+): Record<string, unknown> {
   const { headers, standardWebhooks, ...rest } = input;
   return {
     ...rest,
-    ...(headers ? { headers: Object.fromEntries(Object.keys(headers).map((name) => [name, MASK])) } : {}),
+    ...(headers
+      ? { headers: Object.fromEntries(Object.keys(headers).map((name) => [name, MASK])) }
+      : {}),
     ...(standardWebhooks ? { standardWebhooks: { enabled: standardWebhooks.enabled } } : {}),
   };
 }
@@ -106,17 +146,24 @@ function auditChanges(input: Partial<CreateEndpointInput> | UpdateEndpointInput)
  * masked); headers whose value was replaced (invisible once masked) are named in `valuesChanged`.
  */
 function changesMade(before: Endpoint, after: Endpoint): Record<string, unknown> {
-  const changes: Record<string, unknown> = changedFields(presentEndpoint(before), presentEndpoint(after));
+  const changes: Record<string, unknown> = changedFields(
+    presentEndpoint(before),
+    presentEndpoint(after),
+  );
   const [oldHeaders, newHeaders] = [storedHeaders(before), storedHeaders(after)];
-  const valuesChanged = Object.keys(newHeaders).filter((name) => name in oldHeaders && oldHeaders[name] !== newHeaders[name]);
+  const valuesChanged = Object.keys(newHeaders).filter(
+    (name) => name in oldHeaders && oldHeaders[name] !== newHeaders[name],
+  );
   if (valuesChanged.length) {
-    const masked = (headers: Record<string, string>) => Object.fromEntries(Object.keys(headers).map((name) => [name, MASK]));
+    const masked = (headers: Record<string, string>) =>
+      Object.fromEntries(Object.keys(headers).map((name) => [name, MASK]));
     changes.headers = { from: masked(oldHeaders), to: masked(newHeaders), valuesChanged };
   }
   return changes;
 }
 
-const jsonOrDbNull = (value: unknown) => (value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue));
+const jsonOrDbNull = (value: unknown) =>
+  value === null ? Prisma.DbNull : (value as Prisma.InputJsonValue);
 
 type Destinations = { url?: string | null; lambda?: { endpointUrl?: string } | null };
 
@@ -126,7 +173,10 @@ type Destinations = { url?: string | null; lambda?: { endpointUrl?: string } | n
  * refused when saved. A URL kept as stored is not judged again: an endpoint saved while its
  * address was allowed can still be edited. Host names are judged at each delivery.
  */
-export function destinationIssues(input: Destinations, stored: Destinations = {}): { field: string; issue: string }[] {
+export function destinationIssues(
+  input: Destinations,
+  stored: Destinations = {},
+): { field: string; issue: string }[] {
   const checks: [string, string | null | undefined, string | null | undefined][] = [
     ["url", input.url, stored.url],
     ["lambda.endpointUrl", input.lambda?.endpointUrl, stored.lambda?.endpointUrl],
@@ -135,17 +185,32 @@ export function destinationIssues(input: Destinations, stored: Destinations = {}
     if (!url || url === kept || !URL.canParse(url)) return [];
     const host = new URL(url).hostname;
     if (!literalDestinationRefusal(host)) return [];
-    return [{ field, issue: `points at ${host}, a private, loopback or link-local address Herald does not deliver to; add it to HERALD_ALLOWED_DESTINATIONS to allow it` }];
+    return [
+      {
+        field,
+        issue: `points at ${host}, a private, loopback or link-local address Herald does not deliver to; add it to HERALD_ALLOWED_DESTINATIONS to allow it`,
+      },
+    ];
   });
 }
 
 function assertDestinationsAllowed(input: Destinations, stored?: Destinations): void {
   const issues = destinationIssues(input, stored);
-  if (issues.length) throw new AppError("validation_failed", issues.map((entry) => `${entry.field} ${entry.issue}`).join("; "), issues);
+  if (issues.length)
+    throw new AppError(
+      "validation_failed",
+      issues.map((entry) => `${entry.field} ${entry.issue}`).join("; "),
+      issues,
+    );
 }
 
 /** Inserts a validated endpoint inside a caller's transaction (the API and the import share it). */
-export async function insertEndpoint(tx: Tx, principal: Principal | string, appId: string, input: CreateEndpointInput) {
+export async function insertEndpoint(
+  tx: Tx,
+  principal: Principal | string,
+  appId: string,
+  input: CreateEndpointInput,
+) {
   rejectMaskedHeaderValues(input.headers);
   assertDestinationsAllowed(input);
   if (input.lambda && Object.keys(input.headers).length) {
@@ -173,34 +238,57 @@ export async function insertEndpoint(tx: Tx, principal: Principal | string, appI
       standardWebhooksSecretEncrypted: encryptSecret(signingSecret),
     },
   });
-  await recordAudit(tx, principal, { action: "endpoint.created", resourceType: "endpoint", resourceId: endpoint.id, appId, changes: auditChanges(input) });
+  await recordAudit(tx, principal, {
+    action: "endpoint.created",
+    resourceType: "endpoint",
+    resourceId: endpoint.id,
+    appId,
+    changes: auditChanges(input),
+  });
   return { endpoint, signingSecret };
 }
 
-export async function createEndpoint(principal: Principal, appId: string, input: CreateEndpointInput) {
+export async function createEndpoint(
+  principal: Principal,
+  appId: string,
+  input: CreateEndpointInput,
+) {
   await getAppRecord(appId);
   await assertEventTypesKnown(input.eventTypes);
-  const { endpoint, signingSecret } = await db.$transaction((tx) => insertEndpoint(tx, principal, appId, input));
+  const { endpoint, signingSecret } = await db.$transaction((tx) =>
+    insertEndpoint(tx, principal, appId, input),
+  );
   return presentEndpoint(endpoint, { revealSigningSecret: signingSecret });
 }
 
 /** PATCH semantics for headers: the map is replaced, but a masked value keeps what is stored. */
-function mergeHeaders(current: Record<string, string>, next: Record<string, string>): Record<string, string> {
-  const currentByLowerName = new Map(Object.entries(current).map(([name, value]) => [name.toLowerCase(), value]));
+function mergeHeaders(
+  current: Record<string, string>,
+  next: Record<string, string>,
+): Record<string, string> {
+  const currentByLowerName = new Map(
+    Object.entries(current).map(([name, value]) => [name.toLowerCase(), value]),
+  );
   return Object.fromEntries(
     Object.entries(next).map(([name, value]) => {
       if (!isMasked(value)) return [name, value];
       const kept = current[name] ?? currentByLowerName.get(name.toLowerCase());
-      if (kept === undefined) throw validationError(`headers.${name}`, "is the masked placeholder but no value is stored for this header");
+      if (kept === undefined)
+        throw validationError(
+          `headers.${name}`,
+          "is the masked placeholder but no value is stored for this header",
+        );
       return [name, kept];
     }),
   );
 }
 
 function headerUpdate(current: Endpoint, input: UpdateEndpointInput): string | null | undefined {
-  const becomesLambda = input.lambda !== undefined || (current.kind === "lambda" && input.url === undefined);
+  const becomesLambda =
+    input.lambda !== undefined || (current.kind === "lambda" && input.url === undefined);
   if (becomesLambda) {
-    if (input.headers && Object.keys(input.headers).length) throw validationError("headers", "Lambda endpoints do not send HTTP headers; remove them");
+    if (input.headers && Object.keys(input.headers).length)
+      throw validationError("headers", "Lambda endpoints do not send HTTP headers; remove them");
     return input.lambda !== undefined ? null : undefined;
   }
   if (!input.headers) return undefined;
@@ -210,35 +298,68 @@ function headerUpdate(current: Endpoint, input: UpdateEndpointInput): string | n
 function enabledUpdate(current: Endpoint, enabled: boolean | undefined, actor: string) {
   if (enabled === undefined || enabled === current.enabled) return {};
   // Re-enabling starts the failure count afresh so auto-disable does not trip again at once.
-  if (enabled) return { enabled, disabledReason: null, disabledAt: null, disabledAutomatically: false, consecutiveFailures: 0 };
+  if (enabled)
+    return {
+      enabled,
+      disabledReason: null,
+      disabledAt: null,
+      disabledAutomatically: false,
+      consecutiveFailures: 0,
+    };
   // A person's (or token's) choice, never shown as Herald's: only disableEndpoint sets the flag.
-  return { enabled, disabledReason: `Disabled by ${actor}`, disabledAt: new Date(), disabledAutomatically: false };
+  return {
+    enabled,
+    disabledReason: `Disabled by ${actor}`,
+    disabledAt: new Date(),
+    disabledAutomatically: false,
+  };
 }
 
-export async function updateEndpoint(principal: Principal, appId: string, endpointId: string, input: UpdateEndpointInput) {
+export async function updateEndpoint(
+  principal: Principal,
+  appId: string,
+  endpointId: string,
+  input: UpdateEndpointInput,
+) {
   await getEndpointRecord(appId, endpointId);
   if (input.eventTypes) await assertEventTypesKnown(input.eventTypes);
   const endpoint = await db.$transaction(async (tx) => {
-    // Read under the row lock: the header merge and the audit's "from" must see the row this write replaces.
+    // Read under the row lock: the header merge and the audit's "from" must see the row this write
+    // replaces.
     await tx.$queryRaw`SELECT 1 FROM endpoints WHERE id = ${endpointId}::uuid FOR UPDATE`;
     const current = await tx.endpoint.findUniqueOrThrow({ where: { id: endpointId } });
-    assertDestinationsAllowed(input, { url: current.url, lambda: current.lambda as LambdaConfig | null });
+    assertDestinationsAllowed(input, {
+      url: current.url,
+      lambda: current.lambda as LambdaConfig | null,
+    });
     const data: Prisma.EndpointUpdateInput = {
       description: input.description,
       eventTypes: input.eventTypes,
       filter: input.filter as Prisma.InputJsonValue | undefined,
       headersEncrypted: headerUpdate(current, input),
       timeoutMs: input.timeoutMs,
-      retryScheduleSeconds: input.retry === undefined ? undefined : jsonOrDbNull(input.retry?.scheduleSeconds ?? null),
-      retryMaxAgeSeconds: input.retry === undefined ? undefined : (input.retry?.maxAgeSeconds ?? null),
+      retryScheduleSeconds:
+        input.retry === undefined ? undefined : jsonOrDbNull(input.retry?.scheduleSeconds ?? null),
+      retryMaxAgeSeconds:
+        input.retry === undefined ? undefined : (input.retry?.maxAgeSeconds ?? null),
       batching: input.batching === undefined ? undefined : jsonOrDbNull(input.batching),
       standardWebhooksEnabled: input.standardWebhooks?.enabled,
       ...enabledUpdate(current, input.enabled, principal.id),
-      ...(input.url !== undefined ? { kind: "http" as const, url: input.url, lambda: Prisma.DbNull } : {}),
-      ...(input.lambda !== undefined ? { kind: "lambda" as const, url: null, lambda: input.lambda as Prisma.InputJsonValue } : {}),
+      ...(input.url !== undefined
+        ? { kind: "http" as const, url: input.url, lambda: Prisma.DbNull }
+        : {}),
+      ...(input.lambda !== undefined
+        ? { kind: "lambda" as const, url: null, lambda: input.lambda as Prisma.InputJsonValue }
+        : {}),
     };
     const updated = await tx.endpoint.update({ where: { id: endpointId }, data });
-    await recordAudit(tx, principal, { action: "endpoint.updated", resourceType: "endpoint", resourceId: endpointId, appId, changes: changesMade(current, updated) });
+    await recordAudit(tx, principal, {
+      action: "endpoint.updated",
+      resourceType: "endpoint",
+      resourceId: endpointId,
+      appId,
+      changes: changesMade(current, updated),
+    });
     return updated;
   });
   return presentEndpoint(endpoint);
@@ -253,8 +374,8 @@ export async function deleteEndpoint(principal: Principal, appId: string, endpoi
   const endpoint = await getEndpointRecord(appId, endpointId);
   const reason = `Cancelled: the endpoint was deleted on ${new Date().toISOString()}`;
   await db.$transaction(async (tx) => {
-    // Its open batch window first, before the endpoint row is locked: a flush holds these rows while
-    // it inserts a delivery (which needs the endpoint row), so the other order can deadlock.
+    // Its open batch window first, before the endpoint row is locked: a flush holds these rows
+    // while it inserts a delivery (which needs the endpoint row), so the other order can deadlock.
     const waiting = await tx.$queryRaw<StoredEvent[]>`
       DELETE FROM batch_items b USING events e WHERE b.endpoint_id = ${endpointId}::uuid AND e.seq = b.event_seq
       RETURNING e.seq::text AS seq, e.id, e.name, e.channel, e.payload`;
@@ -272,26 +393,61 @@ export async function deleteEndpoint(principal: Principal, appId: string, endpoi
     let rows: unknown[] = [];
     if (waiting.length > 0) {
       const app = await tx.app.findUniqueOrThrow({ where: { id: appId } });
-      const { maxBatchSize } = effectiveBatching({ batching: endpoint.batching as Batching | null }, app);
-      const batches = chunk(waiting.sort((a, b) => compareSeq(a.seq, b.seq)), maxBatchSize);
-      rows = deliveryRows(batches.map((events) => ({ endpoint, events, failedReason: reason }))).map((row) => ({ ...row, status: "cancelled" }));
-      await tx.$executeRawUnsafe(`WITH ${insertDeliveriesCte("cancelled", "$1", "$2")} SELECT 1`, appId, JSON.stringify(rows));
+      const { maxBatchSize } = effectiveBatching(
+        { batching: endpoint.batching as Batching | null },
+        app,
+      );
+      const batches = chunk(
+        waiting.sort((a, b) => compareSeq(a.seq, b.seq)),
+        maxBatchSize,
+      );
+      rows = deliveryRows(
+        batches.map((events) => ({ endpoint, events, failedReason: reason })),
+      ).map((row) => ({ ...row, status: "cancelled" }));
+      await tx.$executeRawUnsafe(
+        `WITH ${insertDeliveriesCte("cancelled", "$1", "$2")} SELECT 1`,
+        appId,
+        JSON.stringify(rows),
+      );
     }
     await tx.endpoint.delete({ where: { id: endpointId } });
-    await recordAudit(tx, principal, { action: "endpoint.deleted", resourceType: "endpoint", resourceId: endpointId, appId, changes: { cancelledDeliveries: cancelled.count + rows.length } });
+    await recordAudit(tx, principal, {
+      action: "endpoint.deleted",
+      resourceType: "endpoint",
+      resourceId: endpointId,
+      appId,
+      changes: { cancelledDeliveries: cancelled.count + rows.length },
+    });
   });
 }
 
 /** The endpoint with its current whsec_ signing secret in full; every reveal is audited. */
-export async function revealEndpointSecret(principal: Principal, appId: string, endpointId: string) {
+export async function revealEndpointSecret(
+  principal: Principal,
+  appId: string,
+  endpointId: string,
+) {
   const endpoint = await getEndpointRecord(appId, endpointId);
-  const signingSecret = decryptStored(endpoint.standardWebhooksSecretEncrypted, `endpoint ${endpointId}`);
-  await recordAudit(db, principal, { action: "endpoint.secret_revealed", resourceType: "endpoint", resourceId: endpointId, appId });
+  const signingSecret = decryptStored(
+    endpoint.standardWebhooksSecretEncrypted,
+    `endpoint ${endpointId}`,
+  );
+  await recordAudit(db, principal, {
+    action: "endpoint.secret_revealed",
+    resourceType: "endpoint",
+    resourceId: endpointId,
+    appId,
+  });
   return presentEndpoint(endpoint, { revealSigningSecret: signingSecret });
 }
 
 /** New whsec_ secret now; during the grace period deliveries are signed with both. */
-export async function rotateEndpointSecret(principal: Principal, appId: string, endpointId: string, graceSeconds: number) {
+export async function rotateEndpointSecret(
+  principal: Principal,
+  appId: string,
+  endpointId: string,
+  graceSeconds: number,
+) {
   const current = await getEndpointRecord(appId, endpointId);
   const signingSecret = generateSigningSecret();
   const endpoint = await db.$transaction(async (tx) => {
@@ -299,11 +455,19 @@ export async function rotateEndpointSecret(principal: Principal, appId: string, 
       where: { id: endpointId },
       data: {
         standardWebhooksSecretEncrypted: encryptSecret(signingSecret),
-        previousStandardWebhooksSecretEncrypted: graceSeconds > 0 ? current.standardWebhooksSecretEncrypted : null,
-        previousStandardWebhooksSecretExpiresAt: graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null,
+        previousStandardWebhooksSecretEncrypted:
+          graceSeconds > 0 ? current.standardWebhooksSecretEncrypted : null,
+        previousStandardWebhooksSecretExpiresAt:
+          graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null,
       },
     });
-    await recordAudit(tx, principal, { action: "endpoint.secret_rotated", resourceType: "endpoint", resourceId: endpointId, appId, changes: { graceSeconds } });
+    await recordAudit(tx, principal, {
+      action: "endpoint.secret_rotated",
+      resourceType: "endpoint",
+      resourceId: endpointId,
+      appId,
+      changes: { graceSeconds },
+    });
     return updated;
   });
   return presentEndpoint(endpoint, { revealSigningSecret: signingSecret });

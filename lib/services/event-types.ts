@@ -9,7 +9,11 @@ import type { Principal } from "../auth/principal";
 import { logger } from "../logger";
 import { checkPattern } from "../matching";
 import { Prisma, type EventType } from "../generated/prisma/client";
-import { EVENT_TYPE_NAME, type CreateEventTypeInput, type UpdateEventTypeInput } from "../validation/event-types";
+import {
+  EVENT_TYPE_NAME,
+  type CreateEventTypeInput,
+  type UpdateEventTypeInput,
+} from "../validation/event-types";
 import { changedFields, recordAudit } from "./audit";
 
 type JsonSchema = Record<string, unknown>;
@@ -28,7 +32,11 @@ export function presentEventType(eventType: EventType) {
 function ajvFor(schema: JsonSchema): Ajv {
   const dialect = String(schema.$schema ?? "");
   const options = { allErrors: true, strict: false };
-  const ajv = dialect.includes("2020-12") ? new Ajv2020(options) : dialect.includes("2019-09") ? new Ajv2019(options) : new Ajv(options);
+  const ajv = dialect.includes("2020-12")
+    ? new Ajv2020(options)
+    : dialect.includes("2019-09")
+      ? new Ajv2019(options)
+      : new Ajv(options);
   // ajv-formats ships CommonJS; its default export is the plugin function.
   (addFormats as unknown as (ajv: Ajv) => void)(ajv);
   return ajv;
@@ -38,11 +46,17 @@ function ajvFor(schema: JsonSchema): Ajv {
 const MAX_SCHEMA_PATTERNS = 20;
 
 /** Every `pattern` and `patternProperties` key in a schema, with where it is. */
-function schemaPatterns(node: unknown, path: string, into: { path: string; pattern: string }[] = []): { path: string; pattern: string }[] {
+function schemaPatterns(
+  node: unknown,
+  path: string,
+  into: { path: string; pattern: string }[] = [],
+): { path: string; pattern: string }[] {
   if (!node || typeof node !== "object") return into;
   for (const [key, value] of Object.entries(node)) {
-    if (key === "pattern" && typeof value === "string") into.push({ path: `${path}/${key}`, pattern: value });
-    if (key === "patternProperties" && value && typeof value === "object") for (const pattern of Object.keys(value)) into.push({ path: `${path}/${key}`, pattern });
+    if (key === "pattern" && typeof value === "string")
+      into.push({ path: `${path}/${key}`, pattern: value });
+    if (key === "patternProperties" && value && typeof value === "object")
+      for (const pattern of Object.keys(value)) into.push({ path: `${path}/${key}`, pattern });
     schemaPatterns(value, `${path}/${key}`, into);
   }
   return into;
@@ -54,7 +68,8 @@ function schemaPatterns(node: unknown, path: string, into: { path: string; patte
  */
 async function unsafePatternIssue(schema: JsonSchema): Promise<string | null> {
   const patterns = schemaPatterns(schema, "#");
-  if (patterns.length > MAX_SCHEMA_PATTERNS) return `#: has ${patterns.length} regular expressions (pattern, patternProperties); at most ${MAX_SCHEMA_PATTERNS} are allowed`;
+  if (patterns.length > MAX_SCHEMA_PATTERNS)
+    return `#: has ${patterns.length} regular expressions (pattern, patternProperties); at most ${MAX_SCHEMA_PATTERNS} are allowed`;
   for (const { path, pattern } of patterns) {
     const check = await checkPattern(pattern, "u");
     if (!check.ok) return `${path}: pattern '${pattern}' ${check.issue}`;
@@ -81,11 +96,17 @@ export async function listEventTypes(page: PageRequest) {
     orderBy: { name: "asc" },
     take: page.limit + 1,
   });
-  return toPage(rows.map((row) => ({ ...row, id: row.name })), page, presentEventType);
+  return toPage(
+    rows.map((row) => ({ ...row, id: row.name })),
+    page,
+    presentEventType,
+  );
 }
 
 async function getEventTypeRecord(name: string): Promise<EventType> {
-  const eventType = EVENT_TYPE_NAME.test(name) ? await db.eventType.findUnique({ where: { name } }) : null;
+  const eventType = EVENT_TYPE_NAME.test(name)
+    ? await db.eventType.findUnique({ where: { name } })
+    : null;
   if (!eventType) throw notFound("Event type", name);
   return eventType;
 }
@@ -96,29 +117,65 @@ export async function getEventType(name: string) {
 
 export async function createEventType(principal: Principal, input: CreateEventTypeInput) {
   if (input.schema) await compileOrReject(input.schema);
-  const existing = await db.eventType.findUnique({ where: { name: input.name }, select: { name: true } });
-  if (existing) throw new AppError("conflict", `Event type '${input.name}' already exists`, [{ field: "name", issue: "already exists" }]);
+  const existing = await db.eventType.findUnique({
+    where: { name: input.name },
+    select: { name: true },
+  });
+  if (existing)
+    throw new AppError("conflict", `Event type '${input.name}' already exists`, [
+      { field: "name", issue: "already exists" },
+    ]);
   const eventType = await db.$transaction(async (tx) => {
     const created = await tx.eventType.create({
-      data: { name: input.name, description: input.description, schema: input.schema ? (input.schema as Prisma.InputJsonValue) : Prisma.DbNull },
+      data: {
+        name: input.name,
+        description: input.description,
+        schema: input.schema ? (input.schema as Prisma.InputJsonValue) : Prisma.DbNull,
+      },
     });
-    await recordAudit(tx, principal, { action: "event_type.created", resourceType: "event_type", resourceId: input.name, changes: input });
+    await recordAudit(tx, principal, {
+      action: "event_type.created",
+      resourceType: "event_type",
+      resourceId: input.name,
+      changes: input,
+    });
     return created;
   });
   return presentEventType(eventType);
 }
 
 /** Built-in types keep their meaning: only their description may change (403 otherwise). */
-export async function updateEventType(principal: Principal, name: string, input: UpdateEventTypeInput) {
+export async function updateEventType(
+  principal: Principal,
+  name: string,
+  input: UpdateEventTypeInput,
+) {
   const current = await getEventTypeRecord(name);
   if (current.builtIn && input.schema !== undefined) {
-    throw new AppError("forbidden", `Event type '${name}' is built in: only its description can be changed`, [{ field: "schema", issue: "cannot be set on a built-in event type" }]);
+    throw new AppError(
+      "forbidden",
+      `Event type '${name}' is built in: only its description can be changed`,
+      [{ field: "schema", issue: "cannot be set on a built-in event type" }],
+    );
   }
   if (input.schema) await compileOrReject(input.schema);
-  const schema = input.schema === undefined ? undefined : input.schema === null ? Prisma.DbNull : (input.schema as Prisma.InputJsonValue);
+  const schema =
+    input.schema === undefined
+      ? undefined
+      : input.schema === null
+        ? Prisma.DbNull
+        : (input.schema as Prisma.InputJsonValue);
   const eventType = await db.$transaction(async (tx) => {
-    const updated = await tx.eventType.update({ where: { name }, data: { description: input.description, schema } });
-    await recordAudit(tx, principal, { action: "event_type.updated", resourceType: "event_type", resourceId: name, changes: changedFields(presentEventType(current), presentEventType(updated)) });
+    const updated = await tx.eventType.update({
+      where: { name },
+      data: { description: input.description, schema },
+    });
+    await recordAudit(tx, principal, {
+      action: "event_type.updated",
+      resourceType: "event_type",
+      resourceId: name,
+      changes: changedFields(presentEventType(current), presentEventType(updated)),
+    });
     return updated;
   });
   return presentEventType(eventType);
@@ -126,14 +183,22 @@ export async function updateEventType(principal: Principal, name: string, input:
 
 export async function deleteEventType(principal: Principal, name: string) {
   const current = await getEventTypeRecord(name);
-  if (current.builtIn) throw new AppError("forbidden", `Event type '${name}' is built in and cannot be deleted`);
+  if (current.builtIn)
+    throw new AppError("forbidden", `Event type '${name}' is built in and cannot be deleted`);
   const subscribers = await db.endpoint.count({ where: { eventTypes: { has: name } } });
   if (subscribers > 0) {
-    throw new AppError("conflict", `Event type '${name}' is still subscribed to by ${subscribers} endpoint${subscribers === 1 ? "" : "s"}; remove it from them first`);
+    throw new AppError(
+      "conflict",
+      `Event type '${name}' is still subscribed to by ${subscribers} endpoint${subscribers === 1 ? "" : "s"}; remove it from them first`,
+    );
   }
   await db.$transaction(async (tx) => {
     await tx.eventType.delete({ where: { name } });
-    await recordAudit(tx, principal, { action: "event_type.deleted", resourceType: "event_type", resourceId: name });
+    await recordAudit(tx, principal, {
+      action: "event_type.deleted",
+      resourceType: "event_type",
+      resourceId: name,
+    });
   });
 }
 
@@ -155,9 +220,17 @@ export async function assertEventTypesKnown(
   for (const [index, name] of eventTypes.entries()) {
     if (known.has(name) || (await options.stillNamed?.test(name))) continue;
     const where = options.stillNamed ? `, nor ${options.stillNamed.where}` : "";
-    details.push({ field: `eventTypes.${index}`, issue: `'${name}' is not in the event type catalog${where}` });
+    details.push({
+      field: `eventTypes.${index}`,
+      issue: `'${name}' is not in the event type catalog${where}`,
+    });
   }
-  if (details.length) throw new AppError("validation_failed", `Unknown event types: ${details.map((detail) => detail.issue).join("; ")}`, details);
+  if (details.length)
+    throw new AppError(
+      "validation_failed",
+      `Unknown event types: ${details.map((detail) => detail.issue).join("; ")}`,
+      details,
+    );
 }
 
 type CachedValidator = { updatedAt: number; checkedAt: number; validate: ValidateFunction | null };
@@ -167,7 +240,10 @@ const RECHECK_MS = 3000;
 async function validatorFor(name: string): Promise<ValidateFunction | null> {
   const cached = validators.get(name);
   if (cached && Date.now() - cached.checkedAt < RECHECK_MS) return cached.validate;
-  const row = await db.eventType.findUnique({ where: { name }, select: { schema: true, updatedAt: true } });
+  const row = await db.eventType.findUnique({
+    where: { name },
+    select: { schema: true, updatedAt: true },
+  });
   const updatedAt = row?.updatedAt.getTime() ?? 0;
   let validate = cached && cached.updatedAt === updatedAt ? cached.validate : null;
   if (row?.schema && !validate) validate = compileStored(name, row.schema as JsonSchema);
@@ -177,12 +253,17 @@ async function validatorFor(name: string): Promise<ValidateFunction | null> {
   return validate;
 }
 
-/** Schemas were compiled when saved; if one no longer compiles, intake must not fail because of it. */
+/**
+ * Schemas were compiled when saved; if one no longer compiles, intake must not fail because of it.
+ */
 function compileStored(name: string, schema: JsonSchema): ValidateFunction | null {
   try {
     return ajvFor(schema).compile(schema);
   } catch (error) {
-    logger.warn({ eventType: name, err: error }, "stored JSON Schema does not compile; events of this type are not validated");
+    logger.warn(
+      { eventType: name, err: error },
+      "stored JSON Schema does not compile; events of this type are not validated",
+    );
     return null;
   }
 }
@@ -190,12 +271,18 @@ function compileStored(name: string, schema: JsonSchema): ValidateFunction | nul
 /** null when the event is valid or its type has no schema; otherwise readable ajv errors. */
 /**
  * The event's problems against its type's JSON Schema, or null. `data` is checked decoded: on the
- * wire it is a JSON string (Pusher's format), so a schema could otherwise say nothing about its fields.
+ * wire it is a JSON string (Pusher's format), so a schema could otherwise say nothing about its
+ * fields.
  */
-export async function validateEventAgainstType(name: string, event: Record<string, unknown>): Promise<string[] | null> {
+export async function validateEventAgainstType(
+  name: string,
+  event: Record<string, unknown>,
+): Promise<string[] | null> {
   const validate = await validatorFor(name);
   if (!validate || validate(withDataDecoded(event))) return null;
-  return (validate.errors ?? []).map((error) => `${error.instancePath || "(event)"} ${error.message ?? "is invalid"}`.trim());
+  return (validate.errors ?? []).map((error) =>
+    `${error.instancePath || "(event)"} ${error.message ?? "is invalid"}`.trim(),
+  );
 }
 
 function withDataDecoded(event: Record<string, unknown>): Record<string, unknown> {

@@ -12,7 +12,9 @@ import { decodeCursor, encodeCursor, type Page } from "./pagination";
 const MAX_DELIVERIES_PER_EVENT = 250;
 const MAX_SEQ = 2n ** 63n - 1n;
 
-/** `routed`: false while the event waits in the routing queue (a collapsed cache_miss never waits). */
+/**
+ * `routed`: false while the event waits in the routing queue (a collapsed cache_miss never waits).
+ */
 export function presentEvent(event: Event, waiting: boolean) {
   return {
     id: event.id,
@@ -39,7 +41,10 @@ function decodeSeqCursor(cursor: string | undefined): bigint | undefined {
 /** Which of these events still wait to be routed. */
 async function waitingSeqs(appId: string, seqs: bigint[]): Promise<Set<bigint>> {
   if (seqs.length === 0) return new Set();
-  const rows = await db.unroutedEvent.findMany({ where: { appId, seq: { in: seqs } }, select: { seq: true } });
+  const rows = await db.unroutedEvent.findMany({
+    where: { appId, seq: { in: seqs } },
+    select: { seq: true },
+  });
   return new Set(rows.map((row) => row.seq));
 }
 
@@ -59,7 +64,10 @@ export async function listEvents(appId: string, query: EventsQuery): Promise<Pag
   });
   const hasMore = rows.length > query.limit;
   const page = hasMore ? rows.slice(0, query.limit) : rows;
-  const waiting = await waitingSeqs(appId, page.map((event) => event.seq));
+  const waiting = await waitingSeqs(
+    appId,
+    page.map((event) => event.seq),
+  );
   return {
     data: page.map((event) => presentEvent(event, waiting.has(event.seq))),
     nextCursor: hasMore ? encodeCursor(page.at(-1)!.seq.toString()) : null,
@@ -79,5 +87,8 @@ export async function getEvent(appId: string, eventId: string) {
     }),
     waitingSeqs(appId, [event.seq]),
   ]);
-  return { ...presentEvent(event, waiting.has(event.seq)), deliveries: deliveries.map((delivery) => presentDelivery(delivery)) };
+  return {
+    ...presentEvent(event, waiting.has(event.seq)),
+    deliveries: deliveries.map((delivery) => presentDelivery(delivery)),
+  };
 }

@@ -41,8 +41,15 @@ export function toPayload(event: IngestEvent): Record<string, unknown> {
   return payload;
 }
 
-/** `defaultTimeMs`: when an event has no time_ms of its own (a Pusher webhook's body time); else now. */
-export async function ingestEvents(appId: string, events: IngestEvent[], options: { defaultTimeMs?: number } = {}): Promise<IngestResult> {
+/**
+ * `defaultTimeMs`: when an event has no time_ms of its own (a Pusher webhook's body time); else
+ * now.
+ */
+export async function ingestEvents(
+  appId: string,
+  events: IngestEvent[],
+  options: { defaultTimeMs?: number } = {},
+): Promise<IngestResult> {
   await validateCustomTypes(events);
 
   const now = Date.now();
@@ -78,14 +85,18 @@ export async function ingestEvents(appId: string, events: IngestEvent[], options
       })
     : await insertEvents(null, appId, prepared);
   if (stored.appEnabled === null) throw notFound("App", appId);
-  if (!stored.appEnabled) throw new AppError("app_disabled", `App '${appId}' is disabled; enable it to ingest events`);
+  if (!stored.appEnabled)
+    throw new AppError("app_disabled", `App '${appId}' is disabled; enable it to ingest events`);
 
   const firstRoutable = stored.rows.find((row) => !row.collapsed);
   if (firstRoutable) await enqueueRouting(appId, firstRoutable.seq);
   const insertedIds = new Set(stored.rows.map((row) => row.id));
   return {
     accepted: prepared.filter((event) => insertedIds.has(event.id)).map((event) => event.id),
-    duplicates: [...prepared.filter((event) => !insertedIds.has(event.id)).map((event) => event.id), ...inRequestDuplicates],
+    duplicates: [
+      ...prepared.filter((event) => !insertedIds.has(event.id)).map((event) => event.id),
+      ...inRequestDuplicates,
+    ],
   };
 }
 
@@ -95,8 +106,13 @@ export async function ingestEvents(appId: string, events: IngestEvent[], options
  * still durable and acknowledged: the reconciler routes events left unrouted.
  */
 async function enqueueRouting(appId: string, firstSeq: string): Promise<void> {
-  await enqueue(QUEUES.route, [{ jobId: routeJobId(appId, firstSeq), data: { appId }, collapseKey: `route-${appId}` }]).catch(
-    (error: Error) => logger.warn({ err: error, appId }, "routing job not queued; the reconciler will route these events"),
+  await enqueue(QUEUES.route, [
+    { jobId: routeJobId(appId, firstSeq), data: { appId }, collapseKey: `route-${appId}` },
+  ]).catch((error: Error) =>
+    logger.warn(
+      { err: error, appId },
+      "routing job not queued; the reconciler will route these events",
+    ),
   );
 }
 
@@ -107,8 +123,15 @@ async function validateCustomTypes(events: IngestEvent[]): Promise<void> {
     for (const issue of issues ?? []) details.push({ field: `events.${index}`, issue });
   }
   if (details.length === 0) return;
-  const summary = details.slice(0, 5).map((detail) => `${detail.field}: ${detail.issue}`).join("; ");
-  throw new AppError("validation_failed", `Events do not match their event type's schema: ${summary}`, details);
+  const summary = details
+    .slice(0, 5)
+    .map((detail) => `${detail.field}: ${detail.issue}`)
+    .join("; ");
+  throw new AppError(
+    "validation_failed",
+    `Events do not match their event type's schema: ${summary}`,
+    details,
+  );
 }
 
 /**
@@ -116,13 +139,19 @@ async function validateCustomTypes(events: IngestEvent[]): Promise<void> {
  * routed, later ones are stored with collapsed_into and never routed. An advisory lock per
  * app+channel makes this hold across any number of web processes.
  */
-async function collapseCacheMisses(client: HotClient, appId: string, events: PreparedEvent[]): Promise<void> {
+async function collapseCacheMisses(
+  client: HotClient,
+  appId: string,
+  events: PreparedEvent[],
+): Promise<void> {
   const windowMs = env.HERALD_CACHE_MISS_WINDOW_MS;
   const misses = events.filter((event) => event.name === "cache_miss");
   if (windowMs === 0 || misses.length === 0) return;
   const channels = [...new Set(misses.map((event) => event.channel))].sort();
   for (const channel of channels) {
-    await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`${appId}|${channel}`]);
+    await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
+      `${appId}|${channel}`,
+    ]);
   }
   const { rows: recent } = await client.query<{ channel: string; id: string }>(
     `SELECT DISTINCT ON (channel) channel, id FROM events
@@ -147,7 +176,11 @@ type StoredEvents = { appEnabled: boolean | null; rows: InsertedEvent[] };
  * the same statement (appEnabled is null for an unknown app, and nothing is inserted unless it is
  * enabled); existing ids are skipped (duplicates) and not returned.
  */
-async function insertEvents(client: HotClient | null, appId: string, events: PreparedEvent[]): Promise<StoredEvents> {
+async function insertEvents(
+  client: HotClient | null,
+  appId: string,
+  events: PreparedEvent[],
+): Promise<StoredEvents> {
   // received_at is a UTC `timestamp` (Prisma's convention), hence AT TIME ZONE 'UTC'.
   const text = `WITH app AS (SELECT enabled FROM apps WHERE id = $1),
      inserted AS (

@@ -23,7 +23,14 @@ export type ReconcileReport = {
 export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   const graceMs = env.HERALD_RECONCILE_GRACE_MS;
   const slot = Math.floor(now / env.HERALD_RECONCILE_INTERVAL_MS);
-  const report: ReconcileReport = { appsWithUnroutedEvents: 0, staleBatches: 0, overdueDeliveries: 0, interruptedAttempts: 0, orphansCancelled: 0, recoveries: 0 };
+  const report: ReconcileReport = {
+    appsWithUnroutedEvents: 0,
+    staleBatches: 0,
+    overdueDeliveries: 0,
+    interruptedAttempts: 0,
+    orphansCancelled: 0,
+    recoveries: 0,
+  };
 
   // 1. Apps whose oldest waiting event was stored long ago (its routing job was lost). A routing
   // pass takes all of an app's waiting events, so one job per app. The oldest waiting event of
@@ -39,13 +46,25 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
     SELECT o.app_id, o.seq FROM oldest o JOIN events e ON e.seq = o.seq
     WHERE e.received_at < now() - make_interval(secs => ${graceMs / 2000})
     LIMIT ${BATCH_LIMIT}`;
-  await enqueue(QUEUES.route, waiting.map((row) => ({ jobId: `reroute-${row.app_id}-${row.seq}-${slot}`, data: { appId: row.app_id } })));
+  await enqueue(
+    QUEUES.route,
+    waiting.map((row) => ({
+      jobId: `reroute-${row.app_id}-${row.seq}-${slot}`,
+      data: { appId: row.app_id },
+    })),
+  );
   report.appsWithUnroutedEvents = waiting.length;
 
   // 2. Batch windows that should have closed long ago (their flush job was lost).
   const stale = await db.$queryRaw<{ endpoint_id: string }[]>`
     SELECT DISTINCT endpoint_id::text FROM batch_items WHERE created_at < now() - make_interval(secs => ${graceMs / 1000}) LIMIT ${BATCH_LIMIT}`;
-  await enqueue(QUEUES.flush, stale.map((row) => ({ jobId: `reflush-${row.endpoint_id}-${slot}`, data: { endpointId: row.endpoint_id } })));
+  await enqueue(
+    QUEUES.flush,
+    stale.map((row) => ({
+      jobId: `reflush-${row.endpoint_id}-${slot}`,
+      data: { endpointId: row.endpoint_id },
+    })),
+  );
   report.staleBatches = stale.length;
 
   // 3. Attempts whose worker died mid-request: log them as interrupted and schedule the next try.
@@ -66,16 +85,36 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
     WHERE status IN ('pending', 'retrying') AND endpoint_id IS NOT NULL AND next_attempt_at < now() - make_interval(secs => ${graceMs / 1000})
     ORDER BY next_attempt_at LIMIT ${BATCH_LIMIT}`;
   const due = [...interrupted, ...overdue];
-  await enqueue(QUEUES.deliver, deliverJobs(due.map((row) => ({ id: row.id, endpointId: row.endpoint_id, attemptNumber: row.attempt_count + 1 })), `re${slot}-`));
+  await enqueue(
+    QUEUES.deliver,
+    deliverJobs(
+      due.map((row) => ({
+        id: row.id,
+        endpointId: row.endpoint_id,
+        attemptNumber: row.attempt_count + 1,
+      })),
+      `re${slot}-`,
+    ),
+  );
   report.overdueDeliveries = overdue.length;
 
   // 5. Recover jobs that never started or whose worker died.
   const recoveries = await db.backgroundJob.findMany({
-    where: { type: "recover", status: { in: ["queued", "running"] }, updatedAt: { lt: new Date(now - graceMs * 3) } },
+    where: {
+      type: "recover",
+      status: { in: ["queued", "running"] },
+      updatedAt: { lt: new Date(now - graceMs * 3) },
+    },
     select: { id: true },
     take: 100,
   });
-  await enqueue(QUEUES.recover, recoveries.map((job) => ({ jobId: `recover-${job.id}-${slot}`, data: { backgroundJobId: job.id } })));
+  await enqueue(
+    QUEUES.recover,
+    recoveries.map((job) => ({
+      jobId: `recover-${job.id}-${slot}`,
+      data: { backgroundJobId: job.id },
+    })),
+  );
   report.recoveries = recoveries.length;
   return report;
 }
@@ -87,14 +126,19 @@ type Stuck = { id: string; attempt_count: number; claim_job_id: string | null };
  * holds its lock (the lock expires when the worker process dies, and is gone with a flushed Redis).
  * Deliveries claimed outside a job (endpoint test) fall back to the time limit alone.
  */
-export async function takeBackInterrupted(graceMs: number, scope: { appId?: string } = {}): Promise<{ id: string; endpoint_id: string; attempt_count: number }[]> {
+export async function takeBackInterrupted(
+  graceMs: number,
+  scope: { appId?: string } = {},
+): Promise<{ id: string; endpoint_id: string; attempt_count: number }[]> {
   const candidates = await db.$queryRaw<Stuck[]>`
     SELECT d.id::text, d.attempt_count, d.claim_job_id FROM deliveries d LEFT JOIN endpoints e ON e.id = d.endpoint_id
     WHERE d.status = 'delivering' AND (${scope.appId ?? null}::text IS NULL OR d.app_id = ${scope.appId ?? null})
       AND d.last_attempt_at < now() - make_interval(secs => (coalesce(e.timeout_ms, ${env.HERALD_REQUEST_TIMEOUT_MS}) + ${graceMs}) / 1000.0)
     LIMIT ${BATCH_LIMIT}`;
   if (candidates.length === 0) return [];
-  const held = await heldJobs([...new Set(candidates.flatMap((row) => (row.claim_job_id ? [row.claim_job_id] : [])))]);
+  const held = await heldJobs([
+    ...new Set(candidates.flatMap((row) => (row.claim_job_id ? [row.claim_job_id] : []))),
+  ]);
   const orphaned = candidates.filter((row) => !row.claim_job_id || !held.has(row.claim_job_id));
   if (orphaned.length === 0) return [];
   return interruptAttempts(orphaned, INTERRUPTED);
@@ -102,15 +146,20 @@ export async function takeBackInterrupted(graceMs: number, scope: { appId?: stri
 
 /**
  * Ends attempts whose outcome is unknown (their worker died, or shut down and aborted them): each
- * is logged as an attempt with `reason` as its error, and its delivery retried now, unless that
- * was its last attempt (past the endpoint's schedule or maximum age, or a manual single try):
- * then it ends failed, so a delivery that kills or breaks its worker every time cannot go round
- * for ever. One whose endpoint was deleted meanwhile ends cancelled. Only deliveries still in that same attempt (id + attempt_count) are touched. Returns
- * the ones to send again.
+ * is logged as an attempt with `reason` as its error, and its delivery retried now, unless that was
+ * its last attempt (past the endpoint's schedule or maximum age, or a manual single try): then it
+ * ends failed, so a delivery that kills or breaks its worker every time cannot go round for ever.
+ * One whose endpoint was deleted meanwhile ends cancelled. Only deliveries still in that same
+ * attempt (id + attempt_count) are touched. Returns the ones to send again.
  */
-export async function interruptAttempts(attempts: { id: string; attempt_count: number }[], reason: string): Promise<{ id: string; endpoint_id: string; attempt_count: number }[]> {
+export async function interruptAttempts(
+  attempts: { id: string; attempt_count: number }[],
+  reason: string,
+): Promise<{ id: string; endpoint_id: string; attempt_count: number }[]> {
   if (attempts.length === 0) return [];
-  const rows = await db.$queryRaw<{ id: string; endpoint_id: string; attempt_count: number; status: string }[]>`
+  const rows = await db.$queryRaw<
+    { id: string; endpoint_id: string; attempt_count: number; status: string }[]
+  >`
     WITH stuck AS (
       SELECT d.id, d.endpoint_id, d.attempt_count, d.next_attempt_trigger, d.last_attempt_at, d.created_at FROM deliveries d
       JOIN unnest(${attempts.map((row) => row.id)}::uuid[], ${attempts.map((row) => row.attempt_count)}::int[]) AS o(id, attempt_count)
@@ -145,22 +194,31 @@ export async function interruptAttempts(attempts: { id: string; attempt_count: n
     FROM decided WHERE d.id = decided.id
     RETURNING d.id::text, d.endpoint_id::text, d.attempt_count, d.status::text`;
   const failed = rows.filter((row) => row.status === "failed");
-  if (failed.length > 0) logger.warn({ deliveryIds: failed.map((row) => row.id) }, "interrupted deliveries out of attempts: failed");
+  if (failed.length > 0)
+    logger.warn(
+      { deliveryIds: failed.map((row) => row.id) },
+      "interrupted deliveries out of attempts: failed",
+    );
   return rows.filter((row) => row.status === "retrying");
 }
 
 // A job claims up to 100 deliveries and sends at most the endpoint's concurrency at a time, so some
 // of these were still waiting for a request slot: the message must not claim a request went out.
-const INTERRUPTED = "interrupted: the worker stopped while this attempt was claimed; the request may or may not have been sent";
+const INTERRUPTED =
+  "interrupted: the worker stopped while this attempt was claimed; the request may or may not have been sent";
 
-/** Deliver jobs (by Redis key, as claims record them) whose lock is held: a live worker runs them. */
+/**
+ * Deliver jobs (by Redis key, as claims record them) whose lock is held: a live worker runs them.
+ */
 async function heldJobs(jobKeys: string[]): Promise<Set<string>> {
   if (jobKeys.length === 0) return new Set();
   const pipeline = getRedis().pipeline();
   for (const jobKey of jobKeys) pipeline.exists(`${jobKey}:lock`);
   const replies = (await pipeline.exec()) ?? [];
-  return new Set(jobKeys.filter((_, index) => {
-    const [error, exists] = replies[index] ?? [];
-    return error ? true : exists === 1; // unsure (a Redis error): assume alive, look again next run
-  }));
+  return new Set(
+    jobKeys.filter((_, index) => {
+      const [error, exists] = replies[index] ?? [];
+      return error ? true : exists === 1; // unsure (a Redis error): assume alive, look again next run
+    }),
+  );
 }

@@ -7,7 +7,12 @@ import { env } from "../env";
 const BATCH = 1000;
 const MAX_BATCHES_PER_RUN = 500;
 
-export type RetentionReport = { attempts: number; deliveries: number; events: number; batches: number };
+export type RetentionReport = {
+  attempts: number;
+  deliveries: number;
+  events: number;
+  batches: number;
+};
 
 export async function pruneOldRecords(now = new Date()): Promise<RetentionReport> {
   const cutoff = new Date(now.getTime() - env.HERALD_RETENTION_DAYS * 86_400_000);

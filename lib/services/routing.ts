@@ -11,10 +11,22 @@ import type { DueDelivery } from "../jobs/queues";
 // this runs for every ingest request, and a routing pass is four round trips.
 
 /** seq is a bigint, carried as its decimal string. */
-export type StoredEvent = { seq: string; id: string; name: string; channel: string; payload: Record<string, unknown> };
+export type StoredEvent = {
+  seq: string;
+  id: string;
+  name: string;
+  channel: string;
+  payload: Record<string, unknown>;
+};
 
 /** What routing and flushing read of an app and its endpoints. */
-export type RoutingApp = { id: string; enabled: boolean; batchingEnabled: boolean; batchingDurationMs: number; batchingMaxBatchSize: number };
+export type RoutingApp = {
+  id: string;
+  enabled: boolean;
+  batchingEnabled: boolean;
+  batchingDurationMs: number;
+  batchingMaxBatchSize: number;
+};
 export type RoutingEndpoint = {
   id: string;
   appId: string;
@@ -31,18 +43,33 @@ export const APP_JSON = `json_build_object('id', a.id, 'enabled', a.enabled, 'ba
 export const ENDPOINT_JSON = `json_build_object('id', e.id, 'appId', e.app_id, 'enabled', e.enabled, 'disabledReason', e.disabled_reason,
   'eventTypes', e.event_types, 'filter', e.filter, 'batching', e.batching)`;
 
-export function effectiveBatching(endpoint: Pick<RoutingEndpoint, "batching">, app: Omit<RoutingApp, "id" | "enabled">): Batching {
-  return endpoint.batching ?? { enabled: app.batchingEnabled, durationMs: app.batchingDurationMs, maxBatchSize: app.batchingMaxBatchSize };
+export function effectiveBatching(
+  endpoint: Pick<RoutingEndpoint, "batching">,
+  app: Omit<RoutingApp, "id" | "enabled">,
+): Batching {
+  return (
+    endpoint.batching ?? {
+      enabled: app.batchingEnabled,
+      durationMs: app.batchingDurationMs,
+      maxBatchSize: app.batchingMaxBatchSize,
+    }
+  );
 }
 
-export type NewDelivery = { endpoint: RoutingEndpoint; events: StoredEvent[]; failedReason: string | null };
+export type NewDelivery = {
+  endpoint: RoutingEndpoint;
+  events: StoredEvent[];
+  failedReason: string | null;
+};
 export type DeliveryRow = ReturnType<typeof deliveryRows>[number];
 
 /**
  * The deliveries' rows, body serialised once, now. Ids are uuid v7 made here in order, so they
  * follow the order given (arrival order).
  */
-export function deliveryRows(deliveries: Array<Omit<NewDelivery, "endpoint"> & { endpoint: Pick<RoutingEndpoint, "id"> }>) {
+export function deliveryRows(
+  deliveries: Array<Omit<NewDelivery, "endpoint"> & { endpoint: Pick<RoutingEndpoint, "id"> }>,
+) {
   const createdAt = Date.now();
   const createdAtIso = new Date(createdAt).toISOString();
   return deliveries.map(({ endpoint, events, failedReason }) => ({
@@ -51,7 +78,10 @@ export function deliveryRows(deliveries: Array<Omit<NewDelivery, "endpoint"> & {
     event_ids: events.map((event) => event.id),
     event_names: [...new Set(events.map((event) => event.name))],
     channels: [...new Set(events.map((event) => event.channel))],
-    body: deliveryBody(createdAt, events.map((event) => event.payload)),
+    body: deliveryBody(
+      createdAt,
+      events.map((event) => event.payload),
+    ),
     status: failedReason ? "failed" : "pending",
     last_error: failedReason,
     // The body's time_ms is the delivery's creation time, to the millisecond.
@@ -77,30 +107,36 @@ export function insertDeliveriesCte(name: string, app: string, json: string): st
 
 /** The new deliveries to send now (not the ones recorded failed), for deliverJobs(). */
 export function dueDeliveries(rows: DeliveryRow[]): DueDelivery[] {
-  return rows.filter((row) => row.status === "pending").map((row) => ({ id: row.id, endpointId: row.endpoint_id, attemptNumber: 1 }));
+  return rows
+    .filter((row) => row.status === "pending")
+    .map((row) => ({ id: row.id, endpointId: row.endpoint_id, attemptNumber: 1 }));
 }
 
 /**
  * Why nothing may be sent to this endpoint now, if so. Routing and flushing keep such events as
- * failed deliveries (events for a disabled endpoint, or acknowledged before their app was disabled),
- * so Recover can send them later; the deliver job fails deliveries claimed meanwhile with it.
+ * failed deliveries (events for a disabled endpoint, or acknowledged before their app was
+ * disabled), so Recover can send them later; the deliver job fails deliveries claimed meanwhile
+ * with it.
  */
 export function disabledDeliveryReason(
   endpoint: Pick<RoutingEndpoint, "enabled" | "disabledReason" | "appId">,
   app: Pick<RoutingApp, "enabled">,
 ): string | null {
   if (!app.enabled) return `app disabled: ${endpoint.appId}`;
-  if (!endpoint.enabled) return `endpoint disabled: ${endpoint.disabledReason ?? "disabled by an operator"}`;
+  if (!endpoint.enabled)
+    return `endpoint disabled: ${endpoint.disabledReason ?? "disabled by an operator"}`;
   return null;
 }
 
 export function chunk<T>(items: T[], size: number): T[][] {
   const chunks: T[][] = [];
-  for (let index = 0; index < items.length; index += Math.max(size, 1)) chunks.push(items.slice(index, index + size));
+  for (let index = 0; index < items.length; index += Math.max(size, 1))
+    chunks.push(items.slice(index, index + size));
   return chunks;
 }
 
-export const compareSeq = (a: string, b: string) => (a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0);
+export const compareSeq = (a: string, b: string) =>
+  a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
 
 export type RoutingResult = {
   /** true when another job is routing this app right now and unrouted events remain. */
@@ -137,11 +173,18 @@ export async function routeEvents(appId: string): Promise<RoutingResult> {
     for (const entry of page.batchedEndpoints) batched.set(entry.endpointId, entry.batching);
     if (page.taken < ROUTE_PAGE) break;
   }
-  result.batchedEndpoints = [...batched].map(([endpointId, batching]) => ({ endpointId, batching }));
+  result.batchedEndpoints = [...batched].map(([endpointId, batching]) => ({
+    endpointId,
+    batching,
+  }));
   return result;
 }
 
-type RoutedPage = { taken: number; deliveries: DueDelivery[]; batchedEndpoints: RoutingResult["batchedEndpoints"] };
+type RoutedPage = {
+  taken: number;
+  deliveries: DueDelivery[];
+  batchedEndpoints: RoutingResult["batchedEndpoints"];
+};
 type TakenPage = {
   locked: boolean;
   events: StoredEvent[] | null;
@@ -151,7 +194,10 @@ type TakenPage = {
   waiting: Record<string, number> | null;
 };
 
-/** One page in one transaction, or "busy" when another job holds the app (no connection is held waiting). */
+/**
+ * One page in one transaction, or "busy" when another job holds the app (no connection is held
+ * waiting).
+ */
 async function routePage(appId: string): Promise<RoutedPage | "busy"> {
   return hotTransaction(async (client) => {
     // Lock, take the page off the routing queue and read its events and the config in one
@@ -190,19 +236,23 @@ async function routePage(appId: string): Promise<RoutedPage | "busy"> {
       const batching = effectiveBatching(endpoint, app!);
       const failedReason = disabledDeliveryReason(endpoint, app!);
       if (failedReason) {
-        for (const group of chunk(matched, batching.enabled ? batching.maxBatchSize : 1)) deliveries.push({ endpoint, events: group, failedReason });
+        for (const group of chunk(matched, batching.enabled ? batching.maxBatchSize : 1))
+          deliveries.push({ endpoint, events: group, failedReason });
       } else if (batching.enabled) {
         // Full batches need no window: when nothing is waiting ahead of them they become
         // deliveries now, and only the remainder waits as batch items for its window.
         const nothingWaiting = !taken.waiting?.[endpoint.id];
         const full = nothingWaiting ? matched.length - (matched.length % batching.maxBatchSize) : 0;
-        for (const group of chunk(matched.slice(0, full), batching.maxBatchSize)) deliveries.push({ endpoint, events: group, failedReason: null });
+        for (const group of chunk(matched.slice(0, full), batching.maxBatchSize))
+          deliveries.push({ endpoint, events: group, failedReason: null });
         if (full < matched.length) {
-          for (const event of matched.slice(full)) batchItems.push({ endpointId: endpoint.id, eventSeq: event.seq });
+          for (const event of matched.slice(full))
+            batchItems.push({ endpointId: endpoint.id, eventSeq: event.seq });
           batchedEndpoints.push({ endpointId: endpoint.id, batching });
         }
       } else {
-        for (const event of matched) deliveries.push({ endpoint, events: [event], failedReason: null });
+        for (const event of matched)
+          deliveries.push({ endpoint, events: [event], failedReason: null });
       }
     }
     // Deliveries in seq order across endpoints, so their ids (uuid v7) follow arrival order.
@@ -213,7 +263,12 @@ async function routePage(appId: string): Promise<RoutedPage | "busy"> {
 }
 
 /** Deliveries and batch items of one page in one statement. */
-async function writeRouted(client: HotClient, appId: string, deliveries: NewDelivery[], batchItems: { endpointId: string; eventSeq: string }[]): Promise<DeliveryRow[]> {
+async function writeRouted(
+  client: HotClient,
+  appId: string,
+  deliveries: NewDelivery[],
+  batchItems: { endpointId: string; eventSeq: string }[],
+): Promise<DeliveryRow[]> {
   if (deliveries.length === 0 && batchItems.length === 0) return [];
   const rows = deliveryRows(deliveries);
   await client.query(
@@ -224,7 +279,12 @@ async function writeRouted(client: HotClient, appId: string, deliveries: NewDeli
        ON CONFLICT (endpoint_id, event_seq) DO NOTHING
      )
      SELECT 1`,
-    [appId, JSON.stringify(rows), batchItems.map((item) => item.endpointId), batchItems.map((item) => item.eventSeq)],
+    [
+      appId,
+      JSON.stringify(rows),
+      batchItems.map((item) => item.endpointId),
+      batchItems.map((item) => item.eventSeq),
+    ],
   );
   return rows;
 }

@@ -9,7 +9,11 @@ export function pusherSignature(secret: string, body: string | Buffer): string {
 }
 
 /** Constant-time check of a received X-Pusher-Signature against any of the accepted secrets. */
-export function verifyPusherSignature(secrets: string[], body: string | Buffer, signature: string | null): boolean {
+export function verifyPusherSignature(
+  secrets: string[],
+  body: string | Buffer,
+  signature: string | null,
+): boolean {
   if (!signature) return false;
   const received = signature.trim().toLowerCase();
   let valid = false;

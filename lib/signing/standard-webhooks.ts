@@ -9,8 +9,14 @@ export type StandardWebhookHeaders = {
   "webhook-signature": string;
 };
 
-export function standardWebhookHeaders(secrets: string[], messageId: string, body: string, now = new Date()): StandardWebhookHeaders {
-  // The spec signs whole seconds; pass a Date truncated to the second so header and signature agree.
+export function standardWebhookHeaders(
+  secrets: string[],
+  messageId: string,
+  body: string,
+  now = new Date(),
+): StandardWebhookHeaders {
+  // The spec signs whole seconds; pass a Date truncated to the second so header and signature
+  // agree.
   const timestamp = new Date(Math.floor(now.getTime() / 1000) * 1000);
   const signatures = secrets.map((secret) => new Webhook(secret).sign(messageId, timestamp, body));
   return {

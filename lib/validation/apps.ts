@@ -3,13 +3,19 @@ import { batchingPatchSchema, batchingSchema } from "./common";
 
 const appId = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "must be 1-64 letters, digits, '-' or '_' (like a Pusher app id)");
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/,
+    "must be 1-64 letters, digits, '-' or '_' (like a Pusher app id)",
+  );
 
 export const createAppSchema = z
   .object({
     id: appId.optional(),
     name: z.string().trim().min(1, "is required").max(200),
-    key: z.string().regex(/^[A-Za-z0-9_-]{4,128}$/, "must be 4-128 letters, digits, '-' or '_'").optional(),
+    key: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{4,128}$/, "must be 4-128 letters, digits, '-' or '_'")
+      .optional(),
     secret: z.string().min(4, "must be at least 4 characters").max(256).optional(),
     enabled: z.boolean().default(true),
     batching: batchingSchema.optional(),
@@ -28,7 +34,12 @@ export const updateAppSchema = z
 
 export const rotateSecretSchema = z
   .object({
-    graceSeconds: z.number().int().min(0).max(7 * 24 * 3600, "must be at most 604800 (7 days)").default(3600),
+    graceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600, "must be at most 604800 (7 days)")
+      .default(3600),
   })
   .strict()
   .meta({ id: "RotateSecret" });

@@ -1,6 +1,9 @@
 import { z } from "zod";
 
-/** Numeric limits of endpoint and batching settings: the API's schemas and the dashboard's forms check these. */
+/**
+ * Numeric limits of endpoint and batching settings: the API's schemas and the dashboard's forms
+ * check these.
+ */
 export const LIMITS = {
   timeoutMs: { min: 100, max: 60_000 },
   retryDelaySeconds: { min: 0, max: 86_400 },
@@ -10,7 +13,10 @@ export const LIMITS = {
   batchSize: { min: 1, max: 1000 },
 } as const;
 
-/** A whole number in range, with one message for every way to miss it ("must be a whole number of ms from 1 to 60000"). */
+/**
+ * A whole number in range, with one message for every way to miss it ("must be a whole number of ms
+ * from 1 to 60000").
+ */
 export function wholeNumber(range: { min: number; max: number }, unit = "") {
   const message = `must be a whole number${unit ? ` of ${unit}` : ""} from ${range.min} to ${range.max}`;
   return z.number({ error: message }).int(message).min(range.min, message).max(range.max, message);
@@ -51,4 +57,5 @@ export const errorSchema = z
   })
   .meta({ id: "Error" });
 
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), nextCursor: z.string().nullable() });

@@ -3,10 +3,20 @@ import { z } from "zod";
 // Query and response schemas of the delivery log, endpoint stats and background jobs.
 // Kept free of Next.js imports so the worker can use them too.
 
-export const DELIVERY_STATUSES = ["pending", "delivering", "succeeded", "retrying", "failed", "cancelled"] as const;
+export const DELIVERY_STATUSES = [
+  "pending",
+  "delivering",
+  "succeeded",
+  "retrying",
+  "failed",
+  "cancelled",
+] as const;
 export type DeliveryStatusName = (typeof DELIVERY_STATUSES)[number];
 
-/** `limit`/`cursor` like `pageQuery` in lib/api/handler.ts (which imports Next and cannot be shared). */
+/**
+ * `limit`/`cursor` like `pageQuery` in lib/api/handler.ts (which imports Next and cannot be
+ * shared).
+ */
 export const pageFields = {
   limit: z.coerce.number().int().min(1).max(250).default(50),
   cursor: z.string().min(1).max(200).optional(),
@@ -25,8 +35,19 @@ export function sinceBeforeUntil(range: { since?: Date; until?: Date }, ctx: z.R
 
 const statusList = z
   .string()
-  .transform((value) => value.split(",").map((part) => part.trim()).filter(Boolean))
-  .pipe(z.array(z.enum(DELIVERY_STATUSES, { message: `must be one of ${DELIVERY_STATUSES.join(", ")}` })).min(1, "must name at least one status"));
+  .transform((value) =>
+    value
+      .split(",")
+      .map((part) => part.trim())
+      .filter(Boolean),
+  )
+  .pipe(
+    z
+      .array(
+        z.enum(DELIVERY_STATUSES, { message: `must be one of ${DELIVERY_STATUSES.join(", ")}` }),
+      )
+      .min(1, "must name at least one status"),
+  );
 
 export const deliveriesQuery = z
   .object({
@@ -49,10 +70,19 @@ const MAX_WINDOW_SECONDS = 90 * 86_400;
 export const statsWindow = z
   .string()
   .regex(/^[1-9]\d{0,3}[mhd]$/, "must be a number and a unit m, h or d, e.g. 1h, 24h, 7d")
-  .transform((value) => ({ label: value, seconds: Number(value.slice(0, -1)) * WINDOW_UNITS[value.slice(-1) as keyof typeof WINDOW_UNITS] }))
-  .refine((window) => window.seconds >= 300 && window.seconds <= MAX_WINDOW_SECONDS, "must be between 5m and 90d");
+  .transform((value) => ({
+    label: value,
+    seconds:
+      Number(value.slice(0, -1)) * WINDOW_UNITS[value.slice(-1) as keyof typeof WINDOW_UNITS],
+  }))
+  .refine(
+    (window) => window.seconds >= 300 && window.seconds <= MAX_WINDOW_SECONDS,
+    "must be between 5m and 90d",
+  );
 
-export const endpointStatsQuery = z.object({ window: statsWindow.prefault("24h") }).meta({ id: "EndpointStatsQuery" });
+export const endpointStatsQuery = z
+  .object({ window: statsWindow.prefault("24h") })
+  .meta({ id: "EndpointStatsQuery" });
 export type StatsWindow = z.infer<typeof statsWindow>;
 
 const timestamp = z.string().describe("ISO 8601 date-time");
@@ -63,7 +93,11 @@ export const attemptSchema = z
     number: z.number().int(),
     trigger: z.enum(["auto", "manual"]),
     requestHeaders: z.record(z.string(), z.string()).describe("Secrets masked"),
-    responseStatus: z.number().int().nullable().describe("HTTP status or Lambda invoke status; null when there was no response"),
+    responseStatus: z
+      .number()
+      .int()
+      .nullable()
+      .describe("HTTP status or Lambda invoke status; null when there was no response"),
     responseHeaders: z.record(z.string(), z.string()).nullable(),
     responseBody: z.string().nullable().describe("Truncated to 16 KiB"),
     durationMs: z.number().int(),
@@ -76,12 +110,17 @@ export const deliverySchema = z
   .object({
     id: z.string(),
     appId: z.string(),
-    endpointId: z.string().nullable().describe("null once the endpoint was deleted: its deliveries stay in the log"),
+    endpointId: z
+      .string()
+      .nullable()
+      .describe("null once the endpoint was deleted: its deliveries stay in the log"),
     eventIds: z.array(z.string()),
     eventNames: z.array(z.string()),
     channels: z.array(z.string()),
     status: z.enum(DELIVERY_STATUSES),
-    test: z.boolean().describe("Sent by the endpoint's Test button (a sample event); Recover skips it"),
+    test: z
+      .boolean()
+      .describe("Sent by the endpoint's Test button (a sample event); Recover skips it"),
     attemptCount: z.number().int(),
     nextAttemptAt: timestamp.nullable(),
     lastAttemptAt: timestamp.nullable(),
@@ -89,8 +128,14 @@ export const deliverySchema = z
     lastError: z.string().nullable(),
     createdAt: timestamp,
     updatedAt: timestamp,
-    body: z.string().optional().describe("The exact request body bytes sent; only on the single-delivery read"),
-    attempts: z.array(attemptSchema).optional().describe("Ordered by number; only on the single-delivery read"),
+    body: z
+      .string()
+      .optional()
+      .describe("The exact request body bytes sent; only on the single-delivery read"),
+    attempts: z
+      .array(attemptSchema)
+      .optional()
+      .describe("Ordered by number; only on the single-delivery read"),
   })
   .meta({ id: "Delivery" });
 
@@ -111,11 +156,25 @@ export const endpointStatsSchema = z
       total: z.number().int(),
       ...Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, z.number().int()])),
     }),
-    successRate: z.number().nullable().describe("succeeded / (succeeded + failed) deliveries in the window, 0..1; null when none finished"),
-    attempts: z.object({ total: z.number().int(), succeeded: z.number().int(), failed: z.number().int() }),
+    successRate: z
+      .number()
+      .nullable()
+      .describe(
+        "succeeded / (succeeded + failed) deliveries in the window, 0..1; null when none finished",
+      ),
+    attempts: z.object({
+      total: z.number().int(),
+      succeeded: z.number().int(),
+      failed: z.number().int(),
+    }),
     latencyMs: latencySchema.describe("Percentiles of attempt durations in the window"),
     buckets: z.array(
-      latencySchema.extend({ start: timestamp, attempts: z.number().int(), succeeded: z.number().int(), failed: z.number().int() }),
+      latencySchema.extend({
+        start: timestamp,
+        attempts: z.number().int(),
+        succeeded: z.number().int(),
+        failed: z.number().int(),
+      }),
     ),
     recentFailures: z.array(
       z.object({

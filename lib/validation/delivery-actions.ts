@@ -10,18 +10,36 @@ export const recoverSchema = z
   .object({
     since: dateTime.describe("Failed deliveries created at or after this time"),
     until: dateTime.optional().describe("...and before this time (default: now)"),
-    eventTypes: z.array(z.string().min(1).max(200)).min(1).max(100).optional().describe("Only deliveries carrying one of these event names"),
+    eventTypes: z
+      .array(z.string().min(1).max(200))
+      .min(1)
+      .max(100)
+      .optional()
+      .describe("Only deliveries carrying one of these event names"),
   })
   .strict()
   .superRefine((range, ctx) => {
-    if (range.until && range.since >= range.until) ctx.addIssue({ code: "custom", path: ["until"], message: "must be later than since" });
+    if (range.until && range.since >= range.until)
+      ctx.addIssue({ code: "custom", path: ["until"], message: "must be later than since" });
   })
   .meta({ id: "RecoverRequest" });
 
 export const testEventSchema = z
   .object({
-    eventName: z.string().min(1).max(200).optional().describe("Default: the endpoint's first event type"),
-    channel: z.string().min(1).max(200).optional().describe("Default: a channel the endpoint's filter lets through (presence-herald-test for member events where allowed), else herald-test"),
+    eventName: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("Default: the endpoint's first event type"),
+    channel: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        "Default: a channel the endpoint's filter lets through (presence-herald-test for member events where allowed), else herald-test",
+      ),
   })
   .strict()
   .meta({ id: "TestEventRequest" });

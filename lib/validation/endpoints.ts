@@ -11,14 +11,26 @@ export const MAX_HEADERS = 50;
  * schema.nullable(), but on an unregistered copy of the (strict) object: the OpenAPI generator
  * drops the null from a nullable $ref, and a union with null would blur the zod error paths.
  */
-const orNull = <Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>) => z.object(schema.shape).strict().nullable();
+const orNull = <Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>) =>
+  z.object(schema.shape).strict().nullable();
 
 /**
  * Headers a custom header may never set (case-insensitive): the ones Herald sets itself (content,
  * Pusher signatures, Standard Webhooks, its own), and the connection-level ones the HTTP client
  * manages or refuses (undici rejects Expect and invalid values outright, failing every delivery).
  */
-const RESERVED_HEADERS = new Set(["content-type", "content-length", "host", "connection", "transfer-encoding", "keep-alive", "upgrade", "te", "trailer", "expect"]);
+const RESERVED_HEADERS = new Set([
+  "content-type",
+  "content-length",
+  "host",
+  "connection",
+  "transfer-encoding",
+  "keep-alive",
+  "upgrade",
+  "te",
+  "trailer",
+  "expect",
+]);
 const RESERVED_HEADER_PREFIXES = ["x-pusher-", "webhook-", "x-herald-"];
 // RFC 7230 token characters.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,256}$/;
@@ -29,12 +41,17 @@ const MAX_HEADER_VALUE_LENGTH = 8192;
 /** Whether Herald sets (or the HTTP client owns) this header, so a custom header cannot. */
 export function isReservedHeader(name: string): boolean {
   const lower = name.toLowerCase();
-  return RESERVED_HEADERS.has(lower) || RESERVED_HEADER_PREFIXES.some((prefix) => lower.startsWith(prefix));
+  return (
+    RESERVED_HEADERS.has(lower) ||
+    RESERVED_HEADER_PREFIXES.some((prefix) => lower.startsWith(prefix))
+  );
 }
 
 export function headerNameIssue(name: string): string | null {
-  if (!HEADER_NAME.test(name)) return "is not a valid header name (letters, digits and !#$%&'*+.^_`|~-, at most 256)";
-  if (isReservedHeader(name)) return "is reserved: Herald sets it (content, Pusher signatures, Standard Webhooks, X-Herald-*) or the HTTP connection does";
+  if (!HEADER_NAME.test(name))
+    return "is not a valid header name (letters, digits and !#$%&'*+.^_`|~-, at most 256)";
+  if (isReservedHeader(name))
+    return "is reserved: Herald sets it (content, Pusher signatures, Standard Webhooks, X-Herald-*) or the HTTP connection does";
   return null;
 }
 
@@ -42,22 +59,46 @@ export const headersSchema = z
   .record(z.string(), z.string())
   .superRefine((headers, ctx) => {
     const names = Object.keys(headers);
-    if (names.length > MAX_HEADERS) ctx.addIssue({ code: "custom", message: `must have at most ${MAX_HEADERS} headers` });
+    if (names.length > MAX_HEADERS)
+      ctx.addIssue({ code: "custom", message: `must have at most ${MAX_HEADERS} headers` });
     const seen = new Set<string>();
     for (const name of names) {
       const nameIssue = headerNameIssue(name);
       if (nameIssue) ctx.addIssue({ code: "custom", path: [name], message: nameIssue });
-      if (seen.has(name.toLowerCase())) ctx.addIssue({ code: "custom", path: [name], message: "is given twice (header names are case-insensitive)" });
+      if (seen.has(name.toLowerCase()))
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: "is given twice (header names are case-insensitive)",
+        });
       seen.add(name.toLowerCase());
       const value = headers[name]!;
-      if (/[\r\n\0]/.test(value)) ctx.addIssue({ code: "custom", path: [name], message: "must not contain CR, LF or NUL characters" });
+      if (/[\r\n\0]/.test(value))
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: "must not contain CR, LF or NUL characters",
+        });
       else if (!HEADER_VALUE.test(value)) {
-        ctx.addIssue({ code: "custom", path: [name], message: "must hold only visible ASCII or Latin-1 characters, spaces and tabs (an HTTP header cannot carry others)" });
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message:
+            "must hold only visible ASCII or Latin-1 characters, spaces and tabs (an HTTP header cannot carry others)",
+        });
       }
-      if (value.length > MAX_HEADER_VALUE_LENGTH) ctx.addIssue({ code: "custom", path: [name], message: `must be at most ${MAX_HEADER_VALUE_LENGTH} characters` });
+      if (value.length > MAX_HEADER_VALUE_LENGTH)
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `must be at most ${MAX_HEADER_VALUE_LENGTH} characters`,
+        });
     }
   })
-  .meta({ id: "EndpointHeaders", description: "Header name to value; values are write-only and read back masked" });
+  .meta({
+    id: "EndpointHeaders",
+    description: "Header name to value; values are write-only and read back masked",
+  });
 
 /** http(s) only, no credentials in the URL (they would leak into logs). */
 export const httpUrlSchema = z
@@ -90,7 +131,10 @@ export const lambdaSchema = z
   .strict()
   .meta({ id: "LambdaConfig" });
 
-/** Async: the ReDoS check runs outside the event loop, so endpoint bodies are parsed with parseAsync. */
+/**
+ * Async: the ReDoS check runs outside the event loop, so endpoint bodies are parsed with
+ * parseAsync.
+ */
 export const channelPatternSchema = z.string().superRefine(async (pattern, ctx) => {
   const check = await checkPattern(pattern);
   if (!check.ok) ctx.addIssue({ code: "custom", message: check.issue });
@@ -101,7 +145,9 @@ export const filterSchema = z
     channelType: z.enum(CHANNEL_TYPES).optional(),
     channelPrefix: z.string().max(200).optional(),
     channelSuffix: z.string().max(200).optional(),
-    channelPattern: channelPatternSchema.optional().describe("Regular expression; rejected when prone to catastrophic backtracking"),
+    channelPattern: channelPatternSchema
+      .optional()
+      .describe("Regular expression; rejected when prone to catastrophic backtracking"),
   })
   .strict()
   .meta({ id: "ChannelFilter", description: "Every field that is set must match (AND)" });
@@ -115,7 +161,9 @@ export const retrySchema = z
     maxAgeSeconds: wholeNumber(LIMITS.retryMaxAgeSeconds, "seconds")
       .nullable()
       .optional()
-      .describe("Stop retrying deliveries older than this; null = the global HERALD_MAX_DELIVERY_AGE_SECONDS"),
+      .describe(
+        "Stop retrying deliveries older than this; null = the global HERALD_MAX_DELIVERY_AGE_SECONDS",
+      ),
   })
   .strict()
   .meta({ id: "RetryPolicy" });
@@ -135,17 +183,30 @@ const eventTypesSchema = z
   .max(100, "must have at most 100 event types")
   .superRefine((names, ctx) => {
     names.forEach((name, index) => {
-      if (names.indexOf(name) !== index) ctx.addIssue({ code: "custom", path: [index], message: `'${name}' is listed twice` });
+      if (names.indexOf(name) !== index)
+        ctx.addIssue({ code: "custom", path: [index], message: `'${name}' is listed twice` });
     });
   });
 
 const timeoutSchema = wholeNumber(LIMITS.timeoutMs, "ms");
 
-function requireOneTarget(input: { url?: string; lambda?: unknown }, ctx: z.RefinementCtx, required: boolean) {
+function requireOneTarget(
+  input: { url?: string; lambda?: unknown },
+  ctx: z.RefinementCtx,
+  required: boolean,
+) {
   if (input.url !== undefined && input.lambda !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["lambda"], message: "give either url or lambda, not both" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["lambda"],
+      message: "give either url or lambda, not both",
+    });
   } else if (required && input.url === undefined && input.lambda === undefined) {
-    ctx.addIssue({ code: "custom", path: ["url"], message: "is required (or give lambda for an AWS Lambda endpoint)" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["url"],
+      message: "is required (or give lambda for an AWS Lambda endpoint)",
+    });
   }
 }
 
@@ -182,7 +243,9 @@ export const updateEndpointSchema = z
     lambda: lambdaSchema.optional(),
     eventTypes: eventTypesSchema.optional(),
     filter: filterSchema.optional(),
-    headers: headersSchema.optional().describe("Replaces the map; a masked value keeps the stored one"),
+    headers: headersSchema
+      .optional()
+      .describe("Replaces the map; a masked value keeps the stored one"),
     enabled: z.boolean().optional(),
     timeoutMs: timeoutSchema.nullable().optional(),
     retry: orNull(retrySchema).optional(),
@@ -195,10 +258,18 @@ export const updateEndpointSchema = z
 
 export const rotateEndpointSecretSchema = z
   .object({
-    graceSeconds: z.number().int().min(0).max(7 * 24 * 3600, "must be at most 604800 (7 days)").default(86_400),
+    graceSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 24 * 3600, "must be at most 604800 (7 days)")
+      .default(86_400),
   })
   .strict()
-  .meta({ id: "RotateEndpointSecret", description: "The previous secret keeps signing alongside the new one for graceSeconds" });
+  .meta({
+    id: "RotateEndpointSecret",
+    description: "The previous secret keeps signing alongside the new one for graceSeconds",
+  });
 
 export const endpointSchema = z
   .object({
@@ -214,7 +285,9 @@ export const endpointSchema = z
     disabledReason: z.string().nullable(),
     disabledAutomatically: z
       .boolean()
-      .describe("True when Herald disabled it (410 Gone, or too many failed deliveries in a row); false when a person or token did"),
+      .describe(
+        "True when Herald disabled it (410 Gone, or too many failed deliveries in a row); false when a person or token did",
+      ),
     disabledAt: z.string().nullable(),
     timeoutMs: z.number().int().nullable(),
     retry: orNull(retrySchema),

@@ -4,11 +4,18 @@ export const EVENT_TYPE_NAME = /^[a-z][a-z0-9_.:-]{0,99}$/;
 
 const jsonSchemaObject = z
   .record(z.string(), z.unknown())
-  .describe("A JSON Schema (draft-07 by default; 2019-09 and 2020-12 by $schema) that events of this type must satisfy");
+  .describe(
+    "A JSON Schema (draft-07 by default; 2019-09 and 2020-12 by $schema) that events of this type must satisfy",
+  );
 
 export const createEventTypeSchema = z
   .object({
-    name: z.string().regex(EVENT_TYPE_NAME, "must start with a lowercase letter and use only a-z, 0-9, _ . : - (at most 100)"),
+    name: z
+      .string()
+      .regex(
+        EVENT_TYPE_NAME,
+        "must start with a lowercase letter and use only a-z, 0-9, _ . : - (at most 100)",
+      ),
     description: z.string().max(1000).default(""),
     schema: jsonSchemaObject.nullable().optional(),
   })
@@ -18,7 +25,10 @@ export const createEventTypeSchema = z
 export const updateEventTypeSchema = z
   .object({
     description: z.string().max(1000).optional(),
-    schema: jsonSchemaObject.nullable().optional().describe("null removes the schema; built-in types cannot have one"),
+    schema: jsonSchemaObject
+      .nullable()
+      .optional()
+      .describe("null removes the schema; built-in types cannot have one"),
   })
   .strict()
   .meta({ id: "UpdateEventType" });

@@ -22,11 +22,16 @@ export const eventSchema = z
     name: z.string(),
     channel: z.string(),
     userId: z.string().nullable(),
-    payload: z.record(z.string(), z.unknown()).describe("The event object exactly as it goes into outgoing bodies"),
+    payload: z
+      .record(z.string(), z.unknown())
+      .describe("The event object exactly as it goes into outgoing bodies"),
     timeMs: z.number().int(),
     receivedAt: z.string(),
     routed: z.boolean().describe("false while the event waits to be matched to endpoints"),
-    collapsedInto: z.string().nullable().describe("For a collapsed cache_miss: the id of the event that stands for it"),
+    collapsedInto: z
+      .string()
+      .nullable()
+      .describe("For a collapsed cache_miss: the id of the event that stands for it"),
     deliveries: z.array(deliverySchema).optional().describe("Only on the single-event read"),
   })
   .meta({ id: "Event" });

@@ -60,21 +60,33 @@ const importedApp = <W extends z.ZodType>(webhook: W) =>
 
 export const sockudoConfigSchema = z
   .object({
-    app_manager: z.object({ array: z.object({ apps: z.array(importedApp(sockudoWebhookSchema)) }).loose() }).loose(),
+    app_manager: z
+      .object({ array: z.object({ apps: z.array(importedApp(sockudoWebhookSchema)) }).loose() })
+      .loose(),
     webhooks: globalWebhooks,
   })
   .loose()
-  .meta({ id: "SockudoConfig", description: "Sockudo config.json: app_manager.array.apps[] with webhooks[], and webhooks.batching" });
+  .meta({
+    id: "SockudoConfig",
+    description:
+      "Sockudo config.json: app_manager.array.apps[] with webhooks[], and webhooks.batching",
+  });
 
 const soketiWebhookSchema = z
   .object({
     url: z.string().optional(),
     lambda_function: z.string().optional(),
-    lambda: z.object({ async: z.boolean().optional(), region: z.string().optional() }).loose().optional(),
+    lambda: z
+      .object({ async: z.boolean().optional(), region: z.string().optional() })
+      .loose()
+      .optional(),
     event_types: eventTypes,
     headers: headers.optional(),
     filter: z
-      .object({ channel_name_starts_with: z.string().optional(), channel_name_ends_with: z.string().optional() })
+      .object({
+        channel_name_starts_with: z.string().optional(),
+        channel_name_ends_with: z.string().optional(),
+      })
       .strict()
       .nullish(),
   })
@@ -82,13 +94,20 @@ const soketiWebhookSchema = z
 
 export const soketiConfigSchema = z
   .object({
-    appManager: z.object({ array: z.object({ apps: z.array(importedApp(soketiWebhookSchema)) }).loose() }).loose(),
+    appManager: z
+      .object({ array: z.object({ apps: z.array(importedApp(soketiWebhookSchema)) }).loose() })
+      .loose(),
     webhooks: globalWebhooks,
   })
   .loose()
-  .meta({ id: "SoketiConfig", description: "Soketi config.json: appManager.array.apps[] with webhooks[]" });
+  .meta({
+    id: "SoketiConfig",
+    description: "Soketi config.json: appManager.array.apps[] with webhooks[]",
+  });
 
-export const importConfigSchema = z.union([sockudoConfigSchema, soketiConfigSchema]).meta({ id: "ImportConfig" });
+export const importConfigSchema = z
+  .union([sockudoConfigSchema, soketiConfigSchema])
+  .meta({ id: "ImportConfig" });
 
 export const importResultSchema = z
   .object({
@@ -104,18 +123,25 @@ export type SockudoWebhook = z.infer<typeof sockudoWebhookSchema>;
 export type SoketiWebhook = z.infer<typeof soketiWebhookSchema>;
 export type ImportResult = z.infer<typeof importResultSchema>;
 
-export type ParsedImport = { format: "sockudo"; config: SockudoConfig } | { format: "soketi"; config: SoketiConfig };
+export type ParsedImport =
+  { format: "sockudo"; config: SockudoConfig } | { format: "soketi"; config: SoketiConfig };
 
-/** Picks the shape by its top-level key, so errors name the real path instead of a union mismatch. */
+/**
+ * Picks the shape by its top-level key, so errors name the real path instead of a union mismatch.
+ */
 export function parseImportConfig(body: unknown): ParsedImport {
-  const root = body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+  const root =
+    body && typeof body === "object" && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : {};
   if ("app_manager" in root) return { format: "sockudo", config: sockudoConfigSchema.parse(body) };
   if ("appManager" in root) return { format: "soketi", config: soketiConfigSchema.parse(body) };
   throw new z.ZodError([
     {
       code: "custom",
       path: [],
-      message: "expected a Sockudo config (app_manager.array.apps) or a Soketi config (appManager.array.apps)",
+      message:
+        "expected a Sockudo config (app_manager.array.apps) or a Soketi config (appManager.array.apps)",
       input: body,
     },
   ]);

@@ -5,20 +5,32 @@ import { z } from "zod";
 export const MAX_EVENTS_PER_REQUEST = 1000;
 export const MAX_INGEST_BODY_BYTES = 1024 * 1024;
 
-const shortString = (max: number) => z.string().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
+const shortString = (max: number) =>
+  z.string().min(1, "must not be empty").max(max, `must be at most ${max} characters`);
 /** Pusher sends ids as strings; numbers are accepted and turned into strings. */
-const stringish = (max: number) => z.union([shortString(max), z.number().finite()]).transform(String);
+const stringish = (max: number) =>
+  z.union([shortString(max), z.number().finite()]).transform(String);
 
 export const ingestEventSchema = z
   .looseObject({
-    id: stringish(200).optional().describe("Unique per app; repeats are acknowledged as duplicates. Generated when absent."),
+    id: stringish(200)
+      .optional()
+      .describe("Unique per app; repeats are acknowledged as duplicates. Generated when absent."),
     name: shortString(200),
     channel: shortString(200),
     user_id: stringish(200).optional(),
     event: shortString(200).optional(),
-    data: z.unknown().optional().describe("A string, or any JSON value (sent on as a JSON-encoded string)"),
+    data: z
+      .unknown()
+      .optional()
+      .describe("A string, or any JSON value (sent on as a JSON-encoded string)"),
     socket_id: shortString(100).optional(),
-    time_ms: z.number().int().nonnegative().optional().describe("When it happened (ms since epoch); defaults to now"),
+    time_ms: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe("When it happened (ms since epoch); defaults to now"),
   })
   .meta({ id: "IngestEvent" });
 
@@ -27,15 +39,25 @@ const eventList = z
   .min(1, "must contain at least one event")
   .max(MAX_EVENTS_PER_REQUEST, `must contain at most ${MAX_EVENTS_PER_REQUEST} events`);
 
-/** An event object sent bare: it has a name or a channel, and no `events` (else the envelope reports what is missing). */
+/**
+ * An event object sent bare: it has a name or a channel, and no `events` (else the envelope reports
+ * what is missing).
+ */
 const isSingleEvent = (body: unknown): body is Record<string, unknown> =>
-  body !== null && typeof body === "object" && !Array.isArray(body) && !("events" in body) && ("name" in body || "channel" in body);
+  body !== null &&
+  typeof body === "object" &&
+  !Array.isArray(body) &&
+  !("events" in body) &&
+  ("name" in body || "channel" in body);
 
 /**
  * A single event object in place of an envelope becomes `wrap(event)`. Checked as an event first,
  * so an error names the field as it was sent (`name`, not `events.0.name`).
  */
-const singleEventOr = <T extends z.ZodType>(envelope: T, wrap: (event: Record<string, unknown>) => unknown) =>
+const singleEventOr = <T extends z.ZodType>(
+  envelope: T,
+  wrap: (event: Record<string, unknown>) => unknown,
+) =>
   z.preprocess((body, ctx) => {
     if (!isSingleEvent(body)) return body;
     const checked = ingestEventSchema.safeParse(body);
@@ -45,7 +67,10 @@ const singleEventOr = <T extends z.ZodType>(envelope: T, wrap: (event: Record<st
   }, envelope);
 
 /** `{"events": [...]}`, or a single event object. */
-export const ingestBodySchema = singleEventOr(z.object({ events: eventList }).strict(), (event) => ({ events: [event] })).meta({ id: "IngestEvents" });
+export const ingestBodySchema = singleEventOr(
+  z.object({ events: eventList }).strict(),
+  (event) => ({ events: [event] }),
+).meta({ id: "IngestEvents" });
 
 /**
  * The body a Pusher-compatible server posts to its webhook URL: `{time_ms, events}`, or one event
@@ -54,14 +79,21 @@ export const ingestBodySchema = singleEventOr(z.object({ events: eventList }).st
 export const pusherWebhookSchema = singleEventOr(
   z.looseObject({
     time_ms: z.number().int().nonnegative(),
-    events: z.array(ingestEventSchema).max(MAX_EVENTS_PER_REQUEST, `must contain at most ${MAX_EVENTS_PER_REQUEST} events`),
+    events: z
+      .array(ingestEventSchema)
+      .max(MAX_EVENTS_PER_REQUEST, `must contain at most ${MAX_EVENTS_PER_REQUEST} events`),
   }),
-  (event) => ({ time_ms: typeof event.time_ms === "number" ? event.time_ms : Date.now(), events: [event] }),
+  (event) => ({
+    time_ms: typeof event.time_ms === "number" ? event.time_ms : Date.now(),
+    events: [event],
+  }),
 );
 
 export const ingestResultSchema = z
   .object({
-    accepted: z.array(z.string()).describe("Ids stored now (including collapsed cache_miss events)"),
+    accepted: z
+      .array(z.string())
+      .describe("Ids stored now (including collapsed cache_miss events)"),
     duplicates: z.array(z.string()).describe("Ids already received earlier; not delivered again"),
   })
   .meta({ id: "IngestResult" });

@@ -27,11 +27,15 @@ export function parseJson(raw: string): unknown {
   try {
     value = JSON.parse(raw);
   } catch (error) {
-    throw new AppError("bad_request", `Request body is not valid JSON: ${(error as Error).message}`);
+    throw new AppError(
+      "bad_request",
+      `Request body is not valid JSON: ${(error as Error).message}`,
+    );
   }
   if (MAYBE_INEXACT_NUMBER.test(raw)) {
     const problem = findInexactNumber(parseLossless(raw), []);
-    if (problem) throw new AppError("validation_failed", `${problem.field}: ${problem.issue}`, [problem]);
+    if (problem)
+      throw new AppError("validation_failed", `${problem.field}: ${problem.issue}`, [problem]);
   }
   assertStorableJson(value);
   return value;
@@ -60,7 +64,8 @@ function findInexactNumber(value: unknown, path: (string | number)[]): Problem |
 function inexactNumberIssue(text: string): string | null {
   const value = Number(text);
   if (!Number.isFinite(value)) return "is a number too large for JSON to carry";
-  if (value === 0 && /[1-9]/.test(text.split(/[eE]/)[0]!)) return "is a number too small for JSON to carry (it would become 0)";
+  if (value === 0 && /[1-9]/.test(text.split(/[eE]/)[0]!))
+    return "is a number too small for JSON to carry (it would become 0)";
   if (/^-?\d+$/.test(text) && !Number.isSafeInteger(value)) {
     return "is an integer beyond ±9007199254740991, which would arrive with other digits; send it as a string";
   }
@@ -69,7 +74,8 @@ function inexactNumberIssue(text: string): string | null {
 
 export function assertStorableJson(value: unknown): void {
   const problem = findProblem(value, [], 0);
-  if (problem) throw new AppError("validation_failed", `${problem.field}: ${problem.issue}`, [problem]);
+  if (problem)
+    throw new AppError("validation_failed", `${problem.field}: ${problem.issue}`, [problem]);
 }
 
 type Problem = { field: string; issue: string };
@@ -80,7 +86,8 @@ function findProblem(value: unknown, path: (string | number)[], depth: number): 
     return bad ? { field: fieldName(path), issue: `must not contain ${bad}` } : null;
   }
   if (value === null || typeof value !== "object") return null;
-  if (depth >= MAX_JSON_DEPTH) return { field: fieldName(path), issue: `is nested deeper than ${MAX_JSON_DEPTH} levels` };
+  if (depth >= MAX_JSON_DEPTH)
+    return { field: fieldName(path), issue: `is nested deeper than ${MAX_JSON_DEPTH} levels` };
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
       const problem = findProblem(value[index], [...path, index], depth + 1);
@@ -91,7 +98,11 @@ function findProblem(value: unknown, path: (string | number)[], depth: number): 
   for (const [key, child] of Object.entries(value)) {
     const bad = unstorable(key);
     if (bad) return { field: fieldName(path), issue: `has a key containing ${bad}` };
-    if (key === "__proto__") return { field: fieldName(path), issue: "has a __proto__ key, which JavaScript cannot keep as a field" };
+    if (key === "__proto__")
+      return {
+        field: fieldName(path),
+        issue: "has a __proto__ key, which JavaScript cannot keep as a field",
+      };
     const problem = findProblem(child, [...path, key], depth + 1);
     if (problem) return problem;
   }

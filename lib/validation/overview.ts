@@ -9,7 +9,10 @@ export const appOverviewSchema = z
     enabledEndpoints: z.number().int(),
     deliveriesToday: z.number().int().describe("Deliveries created since midnight UTC"),
     failedToday: z.number().int(),
-    failureRate: z.number().nullable().describe("failed / (succeeded + failed) today; null when nothing finished yet"),
+    failureRate: z
+      .number()
+      .nullable()
+      .describe("failed / (succeeded + failed) today; null when nothing finished yet"),
   })
   .meta({ id: "AppOverview" });
 

@@ -2,10 +2,14 @@ import { apiCall, bearer, createAppViaApi, expect, screenshot, test, uniqueId } 
 
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
-test("creates an app, shows its secret once with reveal and copy, rotates it and saves batching", async ({ page, request }) => {
+test("creates an app, shows its secret once with reveal and copy, rotates it and saves batching", async ({
+  page,
+  request,
+}) => {
   const appId = uniqueId("shop");
   await page.goto("/");
-  // A plain click: the button stays disabled until hydrated, and Playwright waits for it to be enabled.
+  // A plain click: the button stays disabled until hydrated, and Playwright waits for it to be
+  // enabled.
   await page.getByRole("button", { name: "New app" }).first().click();
   const dialog = page.getByRole("dialog");
   await dialog.getByRole("button", { name: "Create app" }).click();
@@ -29,7 +33,9 @@ test("creates an app, shows its secret once with reveal and copy, rotates it and
   await dialog.getByRole("button", { name: "Copy secret" }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
   await dialog.getByRole("button", { name: "Copy intake URL" }).click();
-  expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(new RegExp(`/api/intake/pusher/${appId}$`));
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(
+    new RegExp(`/api/intake/pusher/${appId}$`),
+  );
   await screenshot(page, "app-created-dialog");
 
   await dialog.getByRole("link", { name: "Open app" }).click();
@@ -43,7 +49,9 @@ test("creates an app, shows its secret once with reveal and copy, rotates it and
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
   await page.getByRole("button", { name: "Hide secret" }).click();
   await expect(page.getByTestId("app-secret")).not.toHaveText(secret);
-  await expect(page.getByTestId("intake-url")).toHaveText(new RegExp(`/api/intake/pusher/${appId}$`));
+  await expect(page.getByTestId("intake-url")).toHaveText(
+    new RegExp(`/api/intake/pusher/${appId}$`),
+  );
 
   // Rotate with a grace period: a new secret is shown once and the old one stays valid for a while.
   await page.getByRole("button", { name: "Rotate secret" }).click();
@@ -56,7 +64,11 @@ test("creates an app, shows its secret once with reveal and copy, rotates it and
   expect(rotated).not.toBe(secret);
   await rotate.getByRole("button", { name: "Done" }).click();
   // A day from now reads "tomorrow" or "in 24 hours", depending on the milliseconds.
-  await expect(page.getByText(/^The previous secret still verifies intake; it expires (in 24 hours|tomorrow)\.$/)).toBeVisible();
+  await expect(
+    page.getByText(
+      /^The previous secret still verifies intake; it expires (in 24 hours|tomorrow)\.$/,
+    ),
+  ).toBeVisible();
   const stored = await apiCall(request, "GET", `/apps/${appId}`);
   expect(stored.secret).toBe(`********${rotated.slice(-4)}`);
 
@@ -68,7 +80,11 @@ test("creates an app, shows its secret once with reveal and copy, rotates it and
   await page.getByLabel("Max batch size").fill("20");
   await page.getByRole("button", { name: "Save batching" }).click();
   await expect(page.getByText("Batching saved")).toBeVisible();
-  expect((await apiCall(request, "GET", `/apps/${appId}`)).batching).toEqual({ enabled: true, durationMs: 250, maxBatchSize: 20 });
+  expect((await apiCall(request, "GET", `/apps/${appId}`)).batching).toEqual({
+    enabled: true,
+    durationMs: 250,
+    maxBatchSize: 20,
+  });
   await screenshot(page, "app-overview");
 
   // The apps list shows the app with its counts.
@@ -80,18 +96,30 @@ test("creates an app, shows its secret once with reveal and copy, rotates it and
   await screenshot(page, "apps-list");
 });
 
-test("the rotation dialog says the grace period covers intake only: deliveries use the new secret at once", async ({ page, request }) => {
+test("the rotation dialog says the grace period covers intake only: deliveries use the new secret at once", async ({
+  page,
+  request,
+}) => {
   const app = await createAppViaApi(request, "Rotation effects");
   await page.goto(`/apps/${app.id}`);
   await page.getByRole("button", { name: "Rotate secret" }).click();
   const effects = page.getByRole("dialog").getByTestId("rotation-effects");
-  await expect(effects).toContainText("signed with the old secret are still accepted during the grace period");
-  await expect(effects).toContainText("signs its webhooks (X-Pusher-Signature) with the new secret at once");
+  await expect(effects).toContainText(
+    "signed with the old secret are still accepted during the grace period",
+  );
+  await expect(effects).toContainText(
+    "signs its webhooks (X-Pusher-Signature) with the new secret at once",
+  );
   await expect(effects).toContainText("must switch to the new secret now");
-  await expect(page.getByRole("dialog")).not.toContainText("Signatures made with the old secret keep verifying");
+  await expect(page.getByRole("dialog")).not.toContainText(
+    "Signatures made with the old secret keep verifying",
+  );
 });
 
-test("the rotation dialog works from the keyboard: focus on the field, Enter rotates", async ({ page, request }) => {
+test("the rotation dialog works from the keyboard: focus on the field, Enter rotates", async ({
+  page,
+  request,
+}) => {
   const app = await createAppViaApi(request, "Keyboard rotation");
   await page.goto(`/apps/${app.id}`);
   await page.getByRole("button", { name: "Rotate secret" }).click();
@@ -103,7 +131,10 @@ test("the rotation dialog works from the keyboard: focus on the field, Enter rot
   await expect(rotate.getByTestId("rotated-secret")).toBeVisible();
 });
 
-test("a secret revealed before a rotation shows the new one masked, one click from revealed", async ({ page, request }) => {
+test("a secret revealed before a rotation shows the new one masked, one click from revealed", async ({
+  page,
+  request,
+}) => {
   const app = await createAppViaApi(request, "Reveal after rotation");
   await page.goto(`/apps/${app.id}`);
   const secretBox = page.getByTestId("app-secret");
@@ -120,7 +151,9 @@ test("a secret revealed before a rotation shows the new one masked, one click fr
   await page.getByRole("button", { name: "Reveal secret" }).click();
   await expect(secretBox).toHaveText(rotated);
   // The default grace period is an hour; the hint reads as a sentence.
-  await expect(page.getByText("The previous secret still verifies intake; it expires in 1 hour.")).toBeVisible();
+  await expect(
+    page.getByText("The previous secret still verifies intake; it expires in 1 hour."),
+  ).toBeVisible();
 });
 
 test("the batching hint describes the switch as it is set", async ({ page, request }) => {
@@ -139,16 +172,27 @@ test("the batching hint describes the switch as it is set", async ({ page, reque
   await expect(onHint).toBeVisible();
 });
 
-test("a Lambda endpoint's page says its invocations carry no signature headers", async ({ page, request }) => {
+test("a Lambda endpoint's page says its invocations carry no signature headers", async ({
+  page,
+  request,
+}) => {
   const app = await createAppViaApi(request, "Lambda app");
-  const endpoint = await apiCall<{ id: string }>(request, "POST", `/apps/${app.id}/endpoints`, { lambda: { functionName: "chat-webhooks", region: "eu-west-1" }, eventTypes: ["member_added"] });
+  const endpoint = await apiCall<{ id: string }>(request, "POST", `/apps/${app.id}/endpoints`, {
+    lambda: { functionName: "chat-webhooks", region: "eu-west-1" },
+    eventTypes: ["member_added"],
+  });
   await page.goto(`/apps/${app.id}/endpoints/${endpoint.id}`);
-  await expect(page.getByTestId("lambda-signatures-note")).toContainText("no signature headers are sent");
+  await expect(page.getByTestId("lambda-signatures-note")).toContainText(
+    "no signature headers are sent",
+  );
   await expect(page.getByText("are always sent")).toHaveCount(0);
   await expect(page.getByText("Sent only to URL endpoints")).toBeVisible();
 });
 
-test("the endpoint form names every wrong field, with its allowed range, at once", async ({ page, request }) => {
+test("the endpoint form names every wrong field, with its allowed range, at once", async ({
+  page,
+  request,
+}) => {
   const app = await createAppViaApi(request, "Form checks");
   await page.goto(`/apps/${app.id}/endpoints/new`);
   await page.getByLabel("Timeout (ms)").fill("abc");
@@ -158,9 +202,17 @@ test("the endpoint form names every wrong field, with its allowed range, at once
   await page.getByRole("button", { name: "Save endpoint" }).click();
   await expect(page.getByText("Enter the URL Herald should POST to")).toBeVisible();
   await expect(page.getByText("Select at least one event type")).toBeVisible();
-  await expect(page.getByText("Timeout must be a whole number of milliseconds from 100 to 60000")).toBeVisible();
-  await expect(page.getByText("Retry schedule must list delays in whole seconds from 0 to 86400, separated by commas ('x' is not one)")).toBeVisible();
-  await expect(page.getByText("Max batch size must be a whole number from 1 to 1000")).toBeVisible();
+  await expect(
+    page.getByText("Timeout must be a whole number of milliseconds from 100 to 60000"),
+  ).toBeVisible();
+  await expect(
+    page.getByText(
+      "Retry schedule must list delays in whole seconds from 0 to 86400, separated by commas ('x' is not one)",
+    ),
+  ).toBeVisible();
+  await expect(
+    page.getByText("Max batch size must be a whole number from 1 to 1000"),
+  ).toBeVisible();
   await expect(page.getByText(/Invalid input|Too small|expected number/)).toHaveCount(0);
   await expect(page.getByLabel("Endpoint URL")).toBeFocused();
 
@@ -176,12 +228,23 @@ test("the endpoint form names every wrong field, with its allowed range, at once
   await page.getByLabel("Max batch size").fill("20");
   await page.getByRole("button", { name: "Save endpoint" }).click();
   await expect(page).toHaveURL(/\/endpoints\/[0-9a-f-]{36}$/);
-  const saved = await apiCall(request, "GET", `/apps/${app.id}/endpoints/${page.url().split("/").pop()}`);
-  expect(saved).toMatchObject({ timeoutMs: 5000, retry: { scheduleSeconds: [1, 10, 3] }, batching: { maxBatchSize: 20 } });
+  const saved = await apiCall(
+    request,
+    "GET",
+    `/apps/${app.id}/endpoints/${page.url().split("/").pop()}`,
+  );
+  expect(saved).toMatchObject({
+    timeoutMs: 5000,
+    retry: { scheduleSeconds: [1, 10, 3] },
+    batching: { maxBatchSize: 20 },
+  });
 });
 
 test("deletes an app only after typing its id", async ({ page, request }) => {
-  const app = await apiCall(request, "POST", "/apps", { id: uniqueId("gone"), name: "Short-lived" });
+  const app = await apiCall(request, "POST", "/apps", {
+    id: uniqueId("gone"),
+    name: "Short-lived",
+  });
   await page.goto(`/apps/${app.id}`);
   await page.getByRole("button", { name: "Delete app" }).click();
   const confirm = page.getByRole("alertdialog");
@@ -215,9 +278,14 @@ test("works from the keyboard: open the dialog, type, submit, close", async ({ p
 test.describe("before React has hydrated the page", () => {
   test.use({ javaScriptEnabled: false });
 
-  test("buttons are disabled (a click would do nothing yet) and links already work", async ({ browser }) => {
+  test("buttons are disabled (a click would do nothing yet) and links already work", async ({
+    browser,
+  }) => {
     // The fixture's page waits for hydration, which never comes without JavaScript: use a raw one.
-    const context = await browser.newContext({ javaScriptEnabled: false, storageState: "test-results/.auth/admin.json" });
+    const context = await browser.newContext({
+      javaScriptEnabled: false,
+      storageState: "test-results/.auth/admin.json",
+    });
     const page = await context.newPage();
     await page.goto("/");
     await expect(page.getByRole("button", { name: "New app" }).first()).toBeDisabled();

@@ -3,7 +3,9 @@ import { apiCall, expect, screenshot, test, uniqueId } from "./fixtures";
 test("manages custom event types with a JSON Schema the API validates", async ({ page }) => {
   const name = `order.paid-${Date.now()}`;
   await page.goto("/event-types");
-  await expect(page.getByTestId("event-type-member_added")).toContainText("A user joined a presence channel.");
+  await expect(page.getByTestId("event-type-member_added")).toContainText(
+    "A user joined a presence channel.",
+  );
 
   await page.getByRole("button", { name: "New event type" }).first().click();
   const dialog = page.getByRole("dialog");
@@ -43,7 +45,11 @@ test("manages custom event types with a JSON Schema the API validates", async ({
   await expect(row).toBeHidden();
 });
 
-test("creates an API token shown once, uses it, revokes it; the audit log shows the changes", async ({ page, playwright, baseURL }) => {
+test("creates an API token shown once, uses it, revokes it; the audit log shows the changes", async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
   const name = uniqueId("ci-token");
   await page.goto("/api-tokens");
   await page.getByRole("button", { name: "New token" }).first().click();
@@ -56,7 +62,9 @@ test("creates an API token shown once, uses it, revokes it; the audit log shows 
   await dialog.getByRole("button", { name: "Create token" }).click();
   await expect(dialog.getByText("must be in the future")).toBeVisible();
   const inThreeDays = new Date(Date.now() + 74 * 3600_000);
-  const local = new Date(inThreeDays.getTime() - inThreeDays.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  const local = new Date(inThreeDays.getTime() - inThreeDays.getTimezoneOffset() * 60_000)
+    .toISOString()
+    .slice(0, 16);
   await dialog.getByLabel("Expires").fill(local);
   await dialog.getByLabel("Name").press("Enter");
   const tokenBox = dialog.getByTestId("created-token");
@@ -65,7 +73,10 @@ test("creates an API token shown once, uses it, revokes it; the audit log shows 
   await screenshot(page, "api-token-created");
   await dialog.getByRole("button", { name: "Done" }).click();
 
-  const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${token}` } });
+  const api = await playwright.request.newContext({
+    baseURL,
+    extraHTTPHeaders: { authorization: `Bearer ${token}` },
+  });
   expect((await api.get("/api/v1/apps")).status()).toBe(200);
 
   const row = page.getByTestId("api-token-row").filter({ hasText: name });
@@ -79,10 +90,15 @@ test("creates an API token shown once, uses it, revokes it; the audit log shows 
   await api.dispose();
   await screenshot(page, "api-tokens");
 
-  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit log" }).click();
+  await page
+    .getByRole("navigation", { name: "Main" })
+    .getByRole("link", { name: "Audit log" })
+    .click();
   const entries = page.getByTestId("audit-entry");
   await expect(entries.filter({ hasText: "api_token.revoked" }).first()).toBeVisible();
-  await expect(entries.filter({ hasText: "api_token.created" }).filter({ hasText: name }).first()).toBeVisible();
+  await expect(
+    entries.filter({ hasText: "api_token.created" }).filter({ hasText: name }).first(),
+  ).toBeVisible();
   await expect(entries.filter({ hasText: "event_type.created" }).first()).toBeVisible();
   await screenshot(page, "audit-log", { fullPage: false });
 });
@@ -91,7 +107,11 @@ test("the token list shows when each token expires, and which have", async ({ pa
   const lasting = uniqueId("lasting");
   const brief = uniqueId("brief");
   await apiCall(request, "POST", "/api-tokens", { name: lasting, scopes: ["read"] });
-  await apiCall(request, "POST", "/api-tokens", { name: brief, scopes: ["read"], expiresAt: new Date(Date.now() + 1500).toISOString() });
+  await apiCall(request, "POST", "/api-tokens", {
+    name: brief,
+    scopes: ["read"],
+    expiresAt: new Date(Date.now() + 1500).toISOString(),
+  });
   await page.waitForTimeout(2000);
   await page.goto("/api-tokens");
   const lastingRow = page.getByTestId("api-token-row").filter({ hasText: lasting });

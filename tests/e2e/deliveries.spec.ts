@@ -28,11 +28,16 @@ const cutOptions = (select: Locator) =>
     const style = getComputedStyle(element);
     const context = document.createElement("canvas").getContext("2d")!;
     context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
-    const room = element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
-    return [...element.options].filter((option) => context.measureText(option.text).width > room).map((option) => option.text);
+    const room =
+      element.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return [...element.options]
+      .filter((option) => context.measureText(option.text).width > room)
+      .map((option) => option.text);
   });
 
-test("adds an endpoint with event types, a channel filter, a header and a short retry schedule", async ({ page }) => {
+test("adds an endpoint with event types, a channel filter, a header and a short retry schedule", async ({
+  page,
+}) => {
   await page.goto(`/apps/${app.id}/endpoints`);
   await expect(page.getByText("No endpoints yet")).toBeVisible();
   await page.getByRole("link", { name: "Add endpoint" }).click();
@@ -65,7 +70,8 @@ test("adds an endpoint with event types, a channel filter, a header and a short 
   await page.getByRole("button", { name: "Save endpoint" }).click();
   await expect(page.getByText(/catastrophic backtracking/)).toBeVisible();
   await expect(page.getByText(/Content-Type is reserved/)).toBeVisible();
-  // Once both are fixed the form saves (errors on the header list used to block every later submit).
+  // Once both are fixed the form saves (errors on the header list used to block every later
+  // submit).
   await page.getByLabel("Channel pattern").fill("");
   await page.getByLabel("Header 1 name").fill("X-Team");
   await page.getByRole("button", { name: "Save endpoint" }).click();
@@ -90,17 +96,29 @@ test("sends a test event and shows the receiver's response", async ({ page }) =>
   const received = receiver.requests.at(-1)!;
   expect(received.headers["x-team"]).toBe("blue-secret-value");
   expect(received.headers["content-type"]).toBe("application/json");
-  expect(received.headers["x-pusher-signature"]).toBe(createHmac("sha256", app.secret).update(received.body).digest("hex"));
+  expect(received.headers["x-pusher-signature"]).toBe(
+    createHmac("sha256", app.secret).update(received.body).digest("hex"),
+  );
   await screenshot(page, "endpoint-detail", { fullPage: false });
 });
 
-test("delivers ingested events, shows them in the log live and in the delivery detail", async ({ page, request }) => {
+test("delivers ingested events, shows them in the log live and in the delivery detail", async ({
+  page,
+  request,
+}) => {
   await deliveriesPage(page);
   // The test event of the previous step is the only delivery so far.
   await expect(page.getByTestId("delivery-row")).toHaveCount(1);
   await ingest(request, app.id, [
     { id: uniqueId("ev"), name: "member_added", channel: "presence-room-1", user_id: "7" },
-    { id: uniqueId("ev"), name: "client_event", channel: "presence-room-1", event: "client-typing", data: { typing: true }, socket_id: "1.2" },
+    {
+      id: uniqueId("ev"),
+      name: "client_event",
+      channel: "presence-room-1",
+      event: "client-typing",
+      data: { typing: true },
+      socket_id: "1.2",
+    },
     { id: uniqueId("ev"), name: "member_added", channel: "private-other", user_id: "8" },
   ]);
   // The page refreshes itself: no reload.
@@ -111,7 +129,10 @@ test("delivers ingested events, shows them in the log live and in the delivery d
   await page.getByLabel("Event name").selectOption("client_event");
   await expect(page).toHaveURL(/eventName=client_event/);
   await expect(page.getByTestId("delivery-row")).toHaveCount(1);
-  await expect(page.getByTestId("delivery-row").first()).toHaveAttribute("data-status", "succeeded");
+  await expect(page.getByTestId("delivery-row").first()).toHaveAttribute(
+    "data-status",
+    "succeeded",
+  );
   await screenshot(page, "deliveries-filtered");
 
   await page.getByTestId("delivery-row").first().press("Enter");
@@ -130,10 +151,15 @@ test("delivers ingested events, shows them in the log live and in the delivery d
   await expect(drawer).toBeHidden();
 });
 
-test("a failing receiver makes the delivery fail; Redeliver adds a manual attempt that succeeds", async ({ page, request }) => {
+test("a failing receiver makes the delivery fail; Redeliver adds a manual attempt that succeeds", async ({
+  page,
+  request,
+}) => {
   receiver.respondWith(500);
   const channel = `presence-fail-${Date.now()}`;
-  await ingest(request, app.id, [{ id: uniqueId("ev"), name: "member_added", channel, user_id: "9" }]);
+  await ingest(request, app.id, [
+    { id: uniqueId("ev"), name: "member_added", channel, user_id: "9" },
+  ]);
   await deliveriesPage(page);
   await page.getByLabel("Status").selectOption("failed");
   await page.getByLabel("Channel").fill(channel);
@@ -142,24 +168,37 @@ test("a failing receiver makes the delivery fail; Redeliver adds a manual attemp
   await expect(row).toHaveAttribute("data-status", "failed", { timeout: 30_000 });
   // Why it stopped, not just the last status code: in short in the row, in full in the drawer.
   await expect(row.getByTestId("delivery-response")).toContainText("500");
-  await expect(row.getByTestId("delivery-response")).toHaveAttribute("title", "gave up after 3 attempts; last: HTTP 500");
+  await expect(row.getByTestId("delivery-response")).toHaveAttribute(
+    "title",
+    "gave up after 3 attempts; last: HTTP 500",
+  );
   await row.click();
   const drawer = page.getByRole("dialog");
   await expect(drawer.getByTestId("attempt")).toHaveCount(3);
   await expect(drawer.getByTestId("attempt").first()).toContainText("500");
   await expect(drawer.getByTestId("delivery-last-error")).toContainText("Why it failed");
-  await expect(drawer.getByTestId("delivery-last-error")).toContainText("gave up after 3 attempts; last: HTTP 500");
+  await expect(drawer.getByTestId("delivery-last-error")).toContainText(
+    "gave up after 3 attempts; last: HTTP 500",
+  );
 
   receiver.respondWith(200);
   await drawer.getByRole("button", { name: "Redeliver" }).click();
-  await expect(drawer.locator('[data-testid="attempt"][data-trigger="manual"]')).toHaveCount(1, { timeout: 20_000 });
-  await expect(drawer.locator('[data-testid="attempt"][data-trigger="manual"]')).toContainText("200");
+  await expect(drawer.locator('[data-testid="attempt"][data-trigger="manual"]')).toHaveCount(1, {
+    timeout: 20_000,
+  });
+  await expect(drawer.locator('[data-testid="attempt"][data-trigger="manual"]')).toContainText(
+    "200",
+  );
   await expect(drawer.getByTestId("delivery-status")).toContainText("succeeded");
   await expect(drawer.getByTestId("delivery-last-error")).toHaveCount(0);
-  await expect.poll(() => receiver.eventsNamed("member_added", channel).length).toBeGreaterThanOrEqual(4);
+  await expect
+    .poll(() => receiver.eventsNamed("member_added", channel).length)
+    .toBeGreaterThanOrEqual(4);
 });
 
-test("an open delivery stays on screen, with a notice, while its refresh fails", async ({ page }) => {
+test("an open delivery stays on screen, with a notice, while its refresh fails", async ({
+  page,
+}) => {
   await deliveriesPage(page);
   await page.getByTestId("delivery-row").first().click();
   const drawer = page.getByRole("dialog");
@@ -170,10 +209,16 @@ test("an open delivery stays on screen, with a notice, while its refresh fails",
   const detailUrl = `**/api/v1/apps/${app.id}/deliveries/*`;
   await page.route(detailUrl, (route) =>
     route.request().method() === "GET"
-      ? route.fulfill({ status: 500, contentType: "application/json", body: JSON.stringify({ error: { code: "internal", message: "database restarting" } }) })
+      ? route.fulfill({
+          status: 500,
+          contentType: "application/json",
+          body: JSON.stringify({ error: { code: "internal", message: "database restarting" } }),
+        })
       : route.fallback(),
   );
-  await expect(drawer.getByText(/Could not refresh \(database restarting\)/)).toBeVisible({ timeout: 30_000 });
+  await expect(drawer.getByText(/Could not refresh \(database restarting\)/)).toBeVisible({
+    timeout: 30_000,
+  });
   await expect(drawer.getByRole("button", { name: "Redeliver" })).toBeVisible();
   await expect(drawer.getByTestId("attempt").first()).toBeVisible();
 
@@ -182,18 +227,27 @@ test("an open delivery stays on screen, with a notice, while its refresh fails",
   await page.keyboard.press("Escape");
 });
 
-test("while the log cannot load, the error stays on screen with a retry notice, then the log appears", async ({ page }) => {
+test("while the log cannot load, the error stays on screen with a retry notice, then the log appears", async ({
+  page,
+}) => {
   let refused = 0;
   const listUrl = (url: URL) => url.pathname === `/api/v1/apps/${app.id}/deliveries`;
   await page.route(listUrl, (route) => {
     refused += 1;
-    return route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify({ error: { code: "unavailable", message: "database restarting" } }) });
+    return route.fulfill({
+      status: 503,
+      contentType: "application/json",
+      body: JSON.stringify({ error: { code: "unavailable", message: "database restarting" } }),
+    });
   });
   await deliveriesPage(page);
-  await expect(page.getByRole("alert").filter({ hasText: "Could not load this" })).toContainText("database restarting");
+  await expect(page.getByRole("alert").filter({ hasText: "Could not load this" })).toContainText(
+    "database restarting",
+  );
   await expect(page.getByTestId("deliveries-retrying")).toBeVisible();
   const refusedBefore = refused;
-  // Every animation frame for 7 s (retries and the 2 s refresh run meanwhile): never a skeleton instead.
+  // Every animation frame for 7 s (retries and the 2 s refresh run meanwhile): never a skeleton
+  // instead.
   const framesWithoutError = await page.evaluate(async () => {
     let missing = 0;
     const end = performance.now() + 7000;
@@ -213,7 +267,9 @@ test("while the log cannot load, the error stays on screen with a retry notice, 
   await expect(page.getByTestId("deliveries-retrying")).toHaveCount(0);
 });
 
-test("a time preset stays a rolling preset across reloads, and the time select shows it whole", async ({ page }) => {
+test("a time preset stays a rolling preset across reloads, and the time select shows it whole", async ({
+  page,
+}) => {
   await deliveriesPage(page);
   await expect(page.getByTestId("delivery-row").first()).toBeVisible();
   const time = page.getByLabel("Time range");
@@ -228,7 +284,9 @@ test("a time preset stays a rolling preset across reloads, and the time select s
   // The window moves with the clock: an hour later these deliveries are out of it, with no reload.
   await page.clock.install();
   await page.clock.fastForward("01:00:00");
-  await expect(page.getByText("No deliveries match these filters")).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByText("No deliveries match these filters")).toBeVisible({
+    timeout: 20_000,
+  });
   await expect(time).toHaveValue("15m");
 
   // Custom keeps its fixed From and To, as before.
@@ -238,7 +296,9 @@ test("a time preset stays a rolling preset across reloads, and the time select s
   expect(page.url()).not.toContain("range=");
 });
 
-test("the channel filter says it matches exact names, before and after finding nothing", async ({ page }) => {
+test("the channel filter says it matches exact names, before and after finding nothing", async ({
+  page,
+}) => {
   await deliveriesPage(page);
   await expect(page.getByText("Channel (exact name)")).toBeVisible();
   await expect(page.getByLabel("Channel")).toHaveAccessibleDescription(/whole channel name/);
@@ -250,15 +310,36 @@ test("the channel filter says it matches exact names, before and after finding n
   await expect(page.getByTestId("delivery-row").first()).toBeVisible();
 });
 
-test("recovers failed deliveries of an endpoint and shows the job's progress", async ({ page, request }) => {
+test("recovers failed deliveries of an endpoint and shows the job's progress", async ({
+  page,
+  request,
+}) => {
   receiver.respondWith(503);
   const channels = [`presence-r1-${Date.now()}`, `presence-r2-${Date.now()}`];
-  await ingest(request, app.id, channels.map((channel) => ({ id: uniqueId("ev"), name: "member_added", channel, user_id: "1" })));
+  await ingest(
+    request,
+    app.id,
+    channels.map((channel) => ({
+      id: uniqueId("ev"),
+      name: "member_added",
+      channel,
+      user_id: "1",
+    })),
+  );
   await expect
-    .poll(async () => {
-      const page = await apiCall(request, "GET", `/apps/${app.id}/deliveries?status=failed&endpointId=${endpointId}&limit=250`);
-      return page.data.filter((delivery: { channels: string[] }) => channels.includes(delivery.channels[0]!)).length;
-    }, { timeout: 30_000 })
+    .poll(
+      async () => {
+        const page = await apiCall(
+          request,
+          "GET",
+          `/apps/${app.id}/deliveries?status=failed&endpointId=${endpointId}&limit=250`,
+        );
+        return page.data.filter((delivery: { channels: string[] }) =>
+          channels.includes(delivery.channels[0]!),
+        ).length;
+      },
+      { timeout: 30_000 },
+    )
     .toBe(2);
   receiver.respondWith(200);
 
@@ -267,17 +348,29 @@ test("recovers failed deliveries of an endpoint and shows the job's progress", a
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Event types").fill("member_added");
   await dialog.getByRole("button", { name: "Start recovery" }).click();
-  await expect(dialog.getByRole("progressbar", { name: "Recovery progress" })).toHaveAttribute("aria-valuenow", "100", { timeout: 30_000 });
+  await expect(dialog.getByRole("progressbar", { name: "Recovery progress" })).toHaveAttribute(
+    "aria-valuenow",
+    "100",
+    { timeout: 30_000 },
+  );
   await expect(dialog.getByTestId("recover-progress")).toContainText("100%");
   await expect(dialog).toContainText("succeeded");
   await screenshot(page, "recover-dialog");
-  for (const channel of channels) await expect.poll(() => receiver.eventsNamed("member_added", channel).length, { timeout: 20_000 }).toBeGreaterThanOrEqual(4);
+  for (const channel of channels)
+    await expect
+      .poll(() => receiver.eventsNamed("member_added", channel).length, { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(4);
   await dialog.getByRole("button", { name: "Close" }).first().click();
-  await expect(page.getByTestId("delivery-row").filter({ hasText: channels[0]! })).toHaveAttribute("data-status", "succeeded");
+  await expect(page.getByTestId("delivery-row").filter({ hasText: channels[0]! })).toHaveAttribute(
+    "data-status",
+    "succeeded",
+  );
   await screenshot(page, "deliveries-log");
 });
 
-test("the Recover dialog's default range ends when it is opened, not when the page loaded", async ({ page }) => {
+test("the Recover dialog's default range ends when it is opened, not when the page loaded", async ({
+  page,
+}) => {
   await deliveriesPage(page);
   const recover = page.getByRole("button", { name: "Recover failed deliveries" });
   await expect(recover).toBeEnabled(); // the endpoints have loaded
@@ -291,12 +384,16 @@ test("the Recover dialog's default range ends when it is opened, not when the pa
   await page.keyboard.press("Escape");
 });
 
-test("shows the endpoint's health: success rate, latency percentiles and recent failures", async ({ page }) => {
+test("shows the endpoint's health: success rate, latency percentiles and recent failures", async ({
+  page,
+}) => {
   await page.goto(`/apps/${app.id}/health`);
   await page.getByLabel("Window").selectOption("1h");
   await expect(page.getByTestId("kpi-success-rate")).toHaveText(/\d+(\.\d)?%/);
   // Charts drawn with data: points of the success rate, and of three latency percentiles.
-  await expect(page.getByTestId("success-rate-chart").locator(".recharts-dot").first()).toBeVisible();
+  await expect(
+    page.getByTestId("success-rate-chart").locator(".recharts-dot").first(),
+  ).toBeVisible();
   await expect(page.getByTestId("latency-chart").locator(".recharts-line")).toHaveCount(3);
   await expect(page.getByTestId("latency-chart").locator(".recharts-dot").first()).toBeVisible();
   await expect(page.getByTestId("latency-chart")).toContainText("p95");
@@ -304,43 +401,71 @@ test("shows the endpoint's health: success rate, latency percentiles and recent 
   await screenshot(page, "endpoint-health");
 });
 
-test("an endpoint answering 410 is disabled automatically and the operator sees why; disable, enable and delete", async ({ page, request }) => {
-  const gone = await apiCall(request, "POST", `/apps/${app.id}/endpoints`, { url: receiver.goneUrl, eventTypes: ["member_added"], description: "Old receiver" });
+test("an endpoint answering 410 is disabled automatically and the operator sees why; disable, enable and delete", async ({
+  page,
+  request,
+}) => {
+  const gone = await apiCall(request, "POST", `/apps/${app.id}/endpoints`, {
+    url: receiver.goneUrl,
+    eventTypes: ["member_added"],
+    description: "Old receiver",
+  });
   await page.goto(`/apps/${app.id}/endpoints/${gone.id}`);
   await page.getByRole("button", { name: "Send test event" }).click();
   await expect(page.getByTestId("test-result")).toContainText("410");
   // A test event never disables an endpoint; a real delivery answered 410 does.
-  await ingest(request, app.id, [{ id: uniqueId("ev"), name: "member_added", channel: "presence-gone", user_id: "3" }]);
-  await expect.poll(async () => (await apiCall(request, "GET", `/apps/${app.id}/endpoints/${gone.id}`)).enabled, { timeout: 20_000 }).toBe(false);
+  await ingest(request, app.id, [
+    { id: uniqueId("ev"), name: "member_added", channel: "presence-gone", user_id: "3" },
+  ]);
+  await expect
+    .poll(
+      async () => (await apiCall(request, "GET", `/apps/${app.id}/endpoints/${gone.id}`)).enabled,
+      { timeout: 20_000 },
+    )
+    .toBe(false);
   await page.reload();
   await expect(page.getByText("Herald disabled this endpoint automatically")).toBeVisible();
   await expect(page.getByText(/answered 410 Gone/)).toBeVisible();
   await expect(page.getByText("auto-disabled", { exact: true })).toBeVisible();
   await screenshot(page, "endpoint-auto-disabled");
 
-  // Manual disable/enable of the healthy endpoint, with confirmation: a person's choice, not Herald's.
+  // Manual disable/enable of the healthy endpoint, with confirmation: a person's choice, not
+  // Herald's.
   await page.goto(`/apps/${app.id}/endpoints/${endpointId}`);
   await page.getByRole("switch", { name: "Endpoint enabled" }).click();
   await page.getByRole("alertdialog").getByRole("button", { name: "Disable endpoint" }).click();
   await expect(page.getByText("Endpoint disabled")).toBeVisible();
-  expect((await apiCall(request, "GET", `/apps/${app.id}/endpoints/${endpointId}`)).enabled).toBe(false);
+  expect((await apiCall(request, "GET", `/apps/${app.id}/endpoints/${endpointId}`)).enabled).toBe(
+    false,
+  );
   await expect(page.getByText("This endpoint is disabled")).toBeVisible();
-  await expect(page.getByTestId("endpoint-disabled-by")).toContainText("Disabled by user:admin@example.com");
+  await expect(page.getByTestId("endpoint-disabled-by")).toContainText(
+    "Disabled by user:admin@example.com",
+  );
   await expect(page.getByText("disabled", { exact: true })).toBeVisible();
   await expect(page.getByText("auto-disabled", { exact: true })).toHaveCount(0);
   await expect(page.getByText("Herald disabled this endpoint automatically")).toHaveCount(0);
   // The endpoints list says the same.
   await page.goto(`/apps/${app.id}/endpoints`);
   const healthyRow = page.getByTestId("endpoint-row").filter({ hasText: receiver.url });
-  await expect(healthyRow.filter({ hasNotText: "/gone" }).getByText("disabled", { exact: true })).toBeVisible();
-  await expect(page.getByTestId("endpoint-row").filter({ hasText: "/gone" }).getByText("auto-disabled", { exact: true })).toBeVisible();
+  await expect(
+    healthyRow.filter({ hasNotText: "/gone" }).getByText("disabled", { exact: true }),
+  ).toBeVisible();
+  await expect(
+    page
+      .getByTestId("endpoint-row")
+      .filter({ hasText: "/gone" })
+      .getByText("auto-disabled", { exact: true }),
+  ).toBeVisible();
   // Its deliveries cannot be redelivered meanwhile, and the drawer says why before any click.
   await page.goto(`/apps/${app.id}/deliveries?endpointId=${endpointId}`);
   await page.getByTestId("delivery-row").first().click();
   const redeliver = page.getByRole("dialog").getByRole("button", { name: "Redeliver" });
   await expect(redeliver).toBeDisabled();
   await expect(redeliver).toHaveAccessibleDescription("Enable the endpoint to redeliver");
-  await expect(page.getByRole("dialog").getByText("Enable the endpoint to redeliver")).toBeVisible();
+  await expect(
+    page.getByRole("dialog").getByText("Enable the endpoint to redeliver"),
+  ).toBeVisible();
   await page.keyboard.press("Escape");
   await page.goto(`/apps/${app.id}/endpoints/${endpointId}`);
   await page.getByRole("switch", { name: "Endpoint enabled" }).click();
@@ -358,7 +483,9 @@ test("an endpoint answering 410 is disabled automatically and the operator sees 
   const row = page.getByTestId("delivery-row").first();
   await expect(row).toContainText("Deleted endpoint");
   await row.click();
-  await expect(page.getByRole("dialog").getByTestId("delivery-last-error")).toContainText("HTTP 410 Gone");
+  await expect(page.getByRole("dialog").getByTestId("delivery-last-error")).toContainText(
+    "HTTP 410 Gone",
+  );
   await expect(page.getByRole("dialog").getByRole("button", { name: "Redeliver" })).toBeDisabled();
   await page.keyboard.press("Escape");
   await expect(row).toBeFocused(); // keyboard users continue from the row they opened
@@ -366,9 +493,16 @@ test("an endpoint answering 410 is disabled automatically and the operator sees 
 
 test("pages through a long delivery log with Load more", async ({ page, request }) => {
   const channel = `presence-bulk-${Date.now()}`;
-  const events = Array.from({ length: 60 }, (_, index) => ({ id: uniqueId(`bulk${index}`), name: "member_added", channel, user_id: String(index) }));
+  const events = Array.from({ length: 60 }, (_, index) => ({
+    id: uniqueId(`bulk${index}`),
+    name: "member_added",
+    channel,
+    user_id: String(index),
+  }));
   await ingest(request, app.id, events);
-  await expect.poll(() => receiver.eventsNamed("member_added", channel).length, { timeout: 30_000 }).toBe(60);
+  await expect
+    .poll(() => receiver.eventsNamed("member_added", channel).length, { timeout: 30_000 })
+    .toBe(60);
 
   await page.goto(`/apps/${app.id}/deliveries?channel=${channel}`);
   await expect(page.getByTestId("delivery-row")).toHaveCount(50);
@@ -378,13 +512,26 @@ test("pages through a long delivery log with Load more", async ({ page, request 
   await expect(page.getByText("60 shown")).toBeVisible();
 });
 
-test("the endpoint filter tells endpoints on one host apart and shows each whole", async ({ page, request }) => {
+test("the endpoint filter tells endpoints on one host apart and shows each whole", async ({
+  page,
+  request,
+}) => {
   const other = await createAppViaApi(request, "Many endpoints");
   const origin = new URL(receiver.url).origin;
-  for (const path of ["webhooks/production/chat-backend/receiver-a", "webhooks/production/chat-backend/receiver-b"]) {
-    await apiCall(request, "POST", `/apps/${other.id}/endpoints`, { url: `${origin}/${path}`, eventTypes: ["member_added"] });
+  for (const path of [
+    "webhooks/production/chat-backend/receiver-a",
+    "webhooks/production/chat-backend/receiver-b",
+  ]) {
+    await apiCall(request, "POST", `/apps/${other.id}/endpoints`, {
+      url: `${origin}/${path}`,
+      eventTypes: ["member_added"],
+    });
   }
-  await apiCall(request, "POST", `/apps/${other.id}/endpoints`, { url: `${origin}/hooks`, description: "Billing service", eventTypes: ["member_added"] });
+  await apiCall(request, "POST", `/apps/${other.id}/endpoints`, {
+    url: `${origin}/hooks`,
+    description: "Billing service",
+    eventTypes: ["member_added"],
+  });
   await page.goto(`/apps/${other.id}/deliveries`);
   const select = page.getByLabel("Endpoint");
   await expect(select.locator("option")).toHaveCount(4);

@@ -29,23 +29,48 @@ export const uniqueId = (prefix: string) => `${prefix}-${randomBytes(4).toString
 export const bearer = { authorization: `Bearer ${BOOTSTRAP_TOKEN}` };
 
 /** Calls the REST API as automation would: with the bootstrap token. */
-export async function apiCall<T = any>(request: APIRequestContext, method: "GET" | "POST" | "PATCH" | "DELETE", path: string, data?: unknown): Promise<T> {
-  const response = await request.fetch(`/api/v1${path}`, { method, headers: { ...bearer, "content-type": "application/json" }, data: data === undefined ? undefined : JSON.stringify(data) });
+export async function apiCall<T = any>(
+  request: APIRequestContext,
+  method: "GET" | "POST" | "PATCH" | "DELETE",
+  path: string,
+  data?: unknown,
+): Promise<T> {
+  const response = await request.fetch(`/api/v1${path}`, {
+    method,
+    headers: { ...bearer, "content-type": "application/json" },
+    data: data === undefined ? undefined : JSON.stringify(data),
+  });
   const text = await response.text();
   expect(response.status(), `${method} ${path}: ${text}`).toBeLessThan(300);
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
 export async function createAppViaApi(request: APIRequestContext, name = "E2E app") {
-  return apiCall<{ id: string; key: string; secret: string }>(request, "POST", "/apps", { id: uniqueId("e2e"), name });
+  return apiCall<{ id: string; key: string; secret: string }>(request, "POST", "/apps", {
+    id: uniqueId("e2e"),
+    name,
+  });
 }
 
-export async function ingest(request: APIRequestContext, appId: string, events: Array<Record<string, unknown>>) {
-  return apiCall<{ accepted: string[]; duplicates: string[] }>(request, "POST", `/apps/${appId}/events`, { events });
+export async function ingest(
+  request: APIRequestContext,
+  appId: string,
+  events: Array<Record<string, unknown>>,
+) {
+  return apiCall<{ accepted: string[]; duplicates: string[] }>(
+    request,
+    "POST",
+    `/apps/${appId}/events`,
+    { events },
+  );
 }
 
 export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}) {
   // Let charts and toasts settle so the artifact shows the page as a user sees it.
   await page.waitForTimeout(300);
-  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: options.fullPage ?? true, style: "[data-sonner-toaster] { display: none !important; }" });
+  await page.screenshot({
+    path: `test-results/screenshots/${name}.png`,
+    fullPage: options.fullPage ?? true,
+    style: "[data-sonner-toaster] { display: none !important; }",
+  });
 }

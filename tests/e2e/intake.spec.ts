@@ -4,21 +4,36 @@ import type { AddressInfo } from "node:net";
 import { apiCall, bearer, createAppViaApi, expect, test, uniqueId } from "./fixtures";
 
 // The web server (server/index.ts) hands well-formed intake POSTs straight to their route handlers
-// and everything else to Next. Both paths must answer the same, so each case is sent both ways: with
-// Content-Length (direct) and chunked, without one (through Next).
+// and everything else to Next. Both paths must answer the same, so each case is sent both ways:
+// with Content-Length (direct) and chunked, without one (through Next).
 
 type Answer = { status: number; body: any };
 
-function post(baseURL: string, path: string, headers: Record<string, string>, body: string, chunked: boolean): Promise<Answer> {
+function post(
+  baseURL: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+  chunked: boolean,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(new URL(path, baseURL), { method: "POST", headers: chunked ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
-      });
-    });
+    const req = http.request(
+      new URL(path, baseURL),
+      {
+        method: "POST",
+        headers: chunked
+          ? headers
+          : { ...headers, "content-length": String(Buffer.byteLength(body)) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : null });
+        });
+      },
+    );
     req.on("error", reject);
     if (chunked) {
       // Two writes without a length: node sends Transfer-Encoding: chunked.
@@ -29,7 +44,13 @@ function post(baseURL: string, path: string, headers: Record<string, string>, bo
 }
 
 const json = { ...bearer, "content-type": "application/json" };
-const event = (id: string) => ({ id, name: "client_event", channel: "private-intake", event: "client-typing", data: { typing: true } });
+const event = (id: string) => ({
+  id,
+  name: "client_event",
+  channel: "private-intake",
+  event: "client-typing",
+  data: { typing: true },
+});
 
 for (const chunked of [false, true]) {
   const way = chunked ? "through Next (chunked)" : "direct (Content-Length)";
@@ -38,41 +59,111 @@ for (const chunked of [false, true]) {
     const app = await createAppViaApi(request, "Intake paths");
     const path = `/api/v1/apps/${app.id}/events`;
 
-    const stored = await post(baseURL!, path, json, JSON.stringify({ events: [event("evt-1"), event("evt-2")] }), chunked);
+    const stored = await post(
+      baseURL!,
+      path,
+      json,
+      JSON.stringify({ events: [event("evt-1"), event("evt-2")] }),
+      chunked,
+    );
     expect(stored).toEqual({ status: 202, body: { accepted: ["evt-1", "evt-2"], duplicates: [] } });
-    const again = await post(baseURL!, path, json, JSON.stringify({ events: [event("evt-2")] }), chunked);
+    const again = await post(
+      baseURL!,
+      path,
+      json,
+      JSON.stringify({ events: [event("evt-2")] }),
+      chunked,
+    );
     expect(again).toEqual({ status: 202, body: { accepted: [], duplicates: ["evt-2"] } });
-    const listed = await apiCall<{ data: { id: string }[] }>(request, "GET", `/apps/${app.id}/events`);
+    const listed = await apiCall<{ data: { id: string }[] }>(
+      request,
+      "GET",
+      `/apps/${app.id}/events`,
+    );
     expect(listed.data.map((row) => row.id).sort()).toEqual(["evt-1", "evt-2"]);
 
-    const unknownApp = await post(baseURL!, "/api/v1/apps/no-such-app/events", json, JSON.stringify({ events: [event("evt-3")] }), chunked);
+    const unknownApp = await post(
+      baseURL!,
+      "/api/v1/apps/no-such-app/events",
+      json,
+      JSON.stringify({ events: [event("evt-3")] }),
+      chunked,
+    );
     expect(unknownApp.status).toBe(404);
     expect(unknownApp.body.error.code).toBe("not_found");
 
-    const invalid = await post(baseURL!, path, json, JSON.stringify({ events: [{ name: "client_event" }] }), chunked);
+    const invalid = await post(
+      baseURL!,
+      path,
+      json,
+      JSON.stringify({ events: [{ name: "client_event" }] }),
+      chunked,
+    );
     expect(invalid.status).toBe(422);
     expect(invalid.body.error.message).toContain("events.0.channel");
 
-    const badToken = await post(baseURL!, path, { ...json, authorization: "Bearer nope" }, JSON.stringify({ events: [event("evt-4")] }), chunked);
+    const badToken = await post(
+      baseURL!,
+      path,
+      { ...json, authorization: "Bearer nope" },
+      JSON.stringify({ events: [event("evt-4")] }),
+      chunked,
+    );
     expect(badToken.status).toBe(401);
   });
 
   test(`Pusher intake answers the same ${way}`, async ({ request, baseURL }) => {
     const app = await createAppViaApi(request, "Pusher intake paths");
     const path = `/api/intake/pusher/${app.id}`;
-    const body = JSON.stringify({ time_ms: Date.now(), events: [{ name: "channel_occupied", channel: "presence-lobby" }] });
+    const body = JSON.stringify({
+      time_ms: Date.now(),
+      events: [{ name: "channel_occupied", channel: "presence-lobby" }],
+    });
     const signature = createHmac("sha256", app.secret).update(body).digest("hex");
 
-    const accepted = await post(baseURL!, path, { "content-type": "application/json", "x-pusher-key": app.key, "x-pusher-signature": signature }, body, chunked);
+    const accepted = await post(
+      baseURL!,
+      path,
+      {
+        "content-type": "application/json",
+        "x-pusher-key": app.key,
+        "x-pusher-signature": signature,
+      },
+      body,
+      chunked,
+    );
     expect(accepted.status).toBe(202);
     expect(accepted.body.accepted).toHaveLength(1);
 
-    const forged = await post(baseURL!, path, { "content-type": "application/json", "x-pusher-key": app.key, "x-pusher-signature": "0".repeat(64) }, body, chunked);
+    const forged = await post(
+      baseURL!,
+      path,
+      {
+        "content-type": "application/json",
+        "x-pusher-key": app.key,
+        "x-pusher-signature": "0".repeat(64),
+      },
+      body,
+      chunked,
+    );
     expect(forged.status).toBe(401);
     expect(forged.body.error.code).toBe("unauthorized");
 
-    const oddHost = await post(baseURL!, path, { "content-type": "application/json", "x-pusher-key": app.key, "x-pusher-signature": signature, host: "[zz" }, body, chunked);
-    expect(oddHost.status, "a malformed Host header is not the intake's business").toBeLessThan(500);
+    const oddHost = await post(
+      baseURL!,
+      path,
+      {
+        "content-type": "application/json",
+        "x-pusher-key": app.key,
+        "x-pusher-signature": signature,
+        host: "[zz",
+      },
+      body,
+      chunked,
+    );
+    expect(oddHost.status, "a malformed Host header is not the intake's business").toBeLessThan(
+      500,
+    );
   });
 }
 
@@ -86,9 +177,14 @@ test("pages and API answers carry the anti-framing and no-sniff headers", async 
   }
 });
 
-test("an oversized intake body is refused with 413 before it is read", async ({ request, baseURL }) => {
+test("an oversized intake body is refused with 413 before it is read", async ({
+  request,
+  baseURL,
+}) => {
   const app = await createAppViaApi(request, "Oversized intake");
-  const huge = JSON.stringify({ events: [{ ...event("big"), data: "x".repeat(1024 * 1024 + 10) }] });
+  const huge = JSON.stringify({
+    events: [{ ...event("big"), data: "x".repeat(1024 * 1024 + 10) }],
+  });
   const answer = await post(baseURL!, `/api/v1/apps/${app.id}/events`, json, huge, false);
   expect(answer.status).toBe(413);
   expect(answer.body.error.code).toBe("payload_too_large");
@@ -97,15 +193,25 @@ test("an oversized intake body is refused with 413 before it is read", async ({ 
 test("the dashboard's session can ingest without a token (served by Next)", async ({ request }) => {
   const app = await createAppViaApi(request, "Session intake");
   // The request fixture carries the signed-in admin's session cookie, not a token.
-  const response = await request.post(`/api/v1/apps/${app.id}/events`, { data: { events: [event("from-session")] } });
+  const response = await request.post(`/api/v1/apps/${app.id}/events`, {
+    data: { events: [event("from-session")] },
+  });
   expect(response.status()).toBe(202);
   expect(await response.json()).toEqual({ accepted: ["from-session"], duplicates: [] });
 });
 
-test("a page on another origin of the same site cannot use the dashboard session to change anything", async ({ page, request, baseURL }) => {
+test("a page on another origin of the same site cannot use the dashboard session to change anything", async ({
+  page,
+  request,
+  baseURL,
+}) => {
   const csrfId = uniqueId("csrf");
   const ownId = uniqueId("same-origin");
-  const createApp = (id: string) => ({ method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ id, name: id }) });
+  const createApp = (id: string) => ({
+    method: "POST",
+    headers: { "content-type": "text/plain" },
+    body: JSON.stringify({ id, name: id }),
+  });
   // Another port on the same host: same site, so the SameSite=Lax session cookie goes along.
   const attacker = http.createServer((_req, res) => {
     res.writeHead(200, { "content-type": "text/html" });
@@ -124,27 +230,45 @@ test("a page on another origin of the same site cannot use the dashboard session
   expect((await request.get(`/api/v1/apps/${csrfId}`, { headers: bearer })).status()).toBe(404);
   // The dashboard's own pages still can.
   await page.goto("/");
-  const status = await page.evaluate(async (init) => (await fetch("/api/v1/apps", init)).status, createApp(ownId));
+  const status = await page.evaluate(
+    async (init) => (await fetch("/api/v1/apps", init)).status,
+    createApp(ownId),
+  );
   expect(status).toBe(201);
 });
 
 test("an API path with a broken percent-encoding gets a JSON 400", async ({ baseURL }) => {
-  const answer = await post(baseURL!, "/api/v1/apps/%E0%A4%A/events", json, JSON.stringify({ events: [event("x")] }), false);
+  const answer = await post(
+    baseURL!,
+    "/api/v1/apps/%E0%A4%A/events",
+    json,
+    JSON.stringify({ events: [event("x")] }),
+    false,
+  );
   expect(answer.status).toBe(400);
   expect(answer.body.error.message).toContain("malformed percent-encoding");
 });
 
 test("a method a route does not support gets a JSON 405 naming it", async ({ request }) => {
-  const response = await request.fetch("/api/v1/apps", { method: "PUT", headers: bearer, data: {} });
+  const response = await request.fetch("/api/v1/apps", {
+    method: "PUT",
+    headers: bearer,
+    data: {},
+  });
   expect(response.status()).toBe(405);
   expect(response.headers()["content-type"]).toContain("application/json");
-  expect((await response.json()).error).toMatchObject({ code: "method_not_allowed", message: "PUT is not supported on /api/v1/apps" });
+  expect((await response.json()).error).toMatchObject({
+    code: "method_not_allowed",
+    message: "PUT is not supported on /api/v1/apps",
+  });
   expect(response.headers()["allow"]).toBe("GET, HEAD, OPTIONS, POST");
   // The methods it does support are untouched.
   expect((await request.get("/api/v1/apps", { headers: bearer })).status()).toBe(200);
 });
 
-test("every API route's 405 names the methods Next itself answers OPTIONS with", async ({ request }) => {
+test("every API route's 405 names the methods Next itself answers OPTIONS with", async ({
+  request,
+}) => {
   const doc = await (await request.get("/api/v1/openapi.json", { headers: bearer })).json();
   const paths = Object.keys(doc.paths as Record<string, unknown>);
   expect(paths.length).toBeGreaterThan(20);
@@ -153,7 +277,9 @@ test("every API route's 405 names the methods Next itself answers OPTIONS with",
     const options = await request.fetch(path, { method: "OPTIONS" });
     expect(options.status(), template).toBe(204);
     const allow = options.headers()["allow"]!;
-    const unsupported = ["PUT", "PATCH", "DELETE", "POST", "GET"].find((method) => !allow.split(", ").includes(method));
+    const unsupported = ["PUT", "PATCH", "DELETE", "POST", "GET"].find(
+      (method) => !allow.split(", ").includes(method),
+    );
     if (!unsupported) continue;
     const refused = await request.fetch(path, { method: unsupported, headers: bearer });
     expect(refused.status(), `${unsupported} ${template}`).toBe(405);
@@ -170,17 +296,24 @@ test("every API route's 405 names the methods Next itself answers OPTIONS with",
   expect((await trace.json()).error.code).toBe("method_not_allowed");
 });
 
-test("a chunked intake body past the limit is refused while it is still being sent", async ({ baseURL }) => {
-  // Chunks keep coming until the server answers: a server that buffered the whole body first would never answer.
+test("a chunked intake body past the limit is refused while it is still being sent", async ({
+  baseURL,
+}) => {
+  // Chunks keep coming until the server answers: a server that buffered the whole body first would
+  // never answer.
   const chunk = Buffer.alloc(64 * 1024, 0x20);
   const answer = await new Promise<{ status: number; sentBytes: number }>((resolve, reject) => {
     let sentBytes = 0;
     let answered = false;
-    const req = http.request(new URL("/api/intake/pusher/no-such-app", baseURL), { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
-      answered = true;
-      resolve({ status: res.statusCode ?? 0, sentBytes });
-      req.destroy(); // stop sending
-    });
+    const req = http.request(
+      new URL("/api/intake/pusher/no-such-app", baseURL),
+      { method: "POST", headers: { "content-type": "application/json" } },
+      (res) => {
+        answered = true;
+        resolve({ status: res.statusCode ?? 0, sentBytes });
+        req.destroy(); // stop sending
+      },
+    );
     req.on("error", (error) => (answered ? undefined : reject(error)));
     const send = () => {
       while (!answered && sentBytes < 256 * 1024 * 1024) {

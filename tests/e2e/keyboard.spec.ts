@@ -4,7 +4,10 @@ import { apiCall, createAppViaApi, expect, test } from "./fixtures";
 
 test("Recover failed deliveries works from the keyboard", async ({ page, request }) => {
   const app = await createAppViaApi(request, "Keyboard recovery");
-  await apiCall(request, "POST", `/apps/${app.id}/endpoints`, { url: "http://127.0.0.1:9/recover", eventTypes: ["member_added"] });
+  await apiCall(request, "POST", `/apps/${app.id}/endpoints`, {
+    url: "http://127.0.0.1:9/recover",
+    eventTypes: ["member_added"],
+  });
   await page.goto(`/apps/${app.id}/deliveries`);
   await page.getByRole("button", { name: "Recover failed deliveries" }).click();
   const dialog = page.getByRole("dialog");

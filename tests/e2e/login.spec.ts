@@ -24,8 +24,15 @@ test.describe("login", () => {
     await page.screenshot({ path: "test-results/screenshots/login.png" });
   });
 
-  test("signing in never redirects to another site, whatever callbackUrl says", async ({ page, baseURL }) => {
-    for (const callbackUrl of ["//example.com/pwned", "/\\example.com/pwned", "https://example.com/pwned"]) {
+  test("signing in never redirects to another site, whatever callbackUrl says", async ({
+    page,
+    baseURL,
+  }) => {
+    for (const callbackUrl of [
+      "//example.com/pwned",
+      "/\\example.com/pwned",
+      "https://example.com/pwned",
+    ]) {
       await page.context().clearCookies();
       await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
       await page.getByLabel("Email").fill(ADMIN_EMAIL);
@@ -42,27 +49,44 @@ test.describe("login", () => {
     await expect(page).toHaveURL(`${baseURL}/event-types?from=login`);
   });
 
-  test("after ten failed sign-ins from one address that email is refused for a while", async ({ page }) => {
+  test("after ten failed sign-ins from one address that email is refused for a while", async ({
+    page,
+  }) => {
     // Not the admin's email: the other tests still sign in as the admin from this address.
     const email = `guess-${Date.now()}@example.com`;
     await page.goto("/login");
     const signIn = async (password: string) => {
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill(password);
-      await Promise.all([page.waitForResponse((response) => response.url().includes("/api/auth/callback/credentials")), page.getByRole("button", { name: "Sign in" }).click()]);
+      await Promise.all([
+        page.waitForResponse((response) =>
+          response.url().includes("/api/auth/callback/credentials"),
+        ),
+        page.getByRole("button", { name: "Sign in" }).click(),
+      ]);
     };
     for (let attempt = 1; attempt <= 10; attempt++) {
       await signIn(`wrong-${attempt}`);
       await expect(page.getByText("Wrong email or password.")).toBeVisible();
     }
     await signIn("wrong-11");
-    await expect(page.getByText(/Too many failed sign-ins\. Try again in \d+ minutes?\./)).toBeVisible();
+    await expect(
+      page.getByText(/Too many failed sign-ins\. Try again in \d+ minutes?\./),
+    ).toBeVisible();
   });
 
-  test("a session signed in with other admin credentials (or before sessions carried them) is refused", async ({ page, request, baseURL }) => {
+  test("a session signed in with other admin credentials (or before sessions carried them) is refused", async ({
+    page,
+    request,
+    baseURL,
+  }) => {
     // What a cookie from before a password change looks like: validly signed, other credentials.
     for (const credentials of ["fingerprint-of-an-earlier-password", undefined]) {
-      const value = await encode({ token: { email: ADMIN_EMAIL, name: "Admin", sub: "admin", credentials }, secret: e2eEnv.NEXTAUTH_SECRET!, maxAge: 3600 });
+      const value = await encode({
+        token: { email: ADMIN_EMAIL, name: "Admin", sub: "admin", credentials },
+        secret: e2eEnv.NEXTAUTH_SECRET!,
+        maxAge: 3600,
+      });
       const cookie = `next-auth.session-token=${value}`;
       expect((await request.get("/api/v1/apps", { headers: { cookie } })).status()).toBe(401);
       await page.context().addCookies([{ name: "next-auth.session-token", value, url: baseURL! }]);
@@ -71,14 +95,21 @@ test.describe("login", () => {
     }
   });
 
-  test("sends a signed-out visitor to the login page and the API answers 401", async ({ page, request }) => {
+  test("sends a signed-out visitor to the login page and the API answers 401", async ({
+    page,
+    request,
+  }) => {
     await page.goto("/apps/anything/deliveries");
     await expect(page).toHaveURL(/\/login/);
     const response = await request.get("/api/v1/apps");
     expect(response.status()).toBe(401);
   });
 
-  test("a deep link followed while signed out lands on that page after signing in", async ({ page, request, baseURL }) => {
+  test("a deep link followed while signed out lands on that page after signing in", async ({
+    page,
+    request,
+    baseURL,
+  }) => {
     const app = await createAppViaApi(request, "Deep link");
     const path = `/apps/${app.id}/endpoints?from=link`;
     await page.goto(path);
@@ -90,14 +121,19 @@ test.describe("login", () => {
 });
 
 test.describe("when the session ends", () => {
-  test("a live page notices the 401, sends the operator to sign in once, and back afterwards", async ({ page, request, baseURL }) => {
+  test("a live page notices the 401, sends the operator to sign in once, and back afterwards", async ({
+    page,
+    request,
+    baseURL,
+  }) => {
     const app = await createAppViaApi(request, "Session end");
     const path = `/apps/${app.id}/deliveries`;
     await page.goto(path);
     await expect(page.getByText("Live: refreshes every 2 seconds")).toBeVisible();
     const refused: string[] = [];
     page.on("response", (response) => {
-      if (response.url().includes("/api/v1/") && response.status() === 401) refused.push(response.url());
+      if (response.url().includes("/api/v1/") && response.status() === 401)
+        refused.push(response.url());
     });
     // What the end of the 12 h session amounts to for the browser: no valid session cookie.
     await page.context().clearCookies();
@@ -111,7 +147,10 @@ test.describe("when the session ends", () => {
     await expect(page.getByText("Live: refreshes every 2 seconds")).toBeVisible();
   });
 
-  test("a change made after it ended sends the operator to sign in instead of failing", async ({ page, baseURL }) => {
+  test("a change made after it ended sends the operator to sign in instead of failing", async ({
+    page,
+    baseURL,
+  }) => {
     await page.goto("/api-tokens");
     await page.context().clearCookies();
     await page.getByRole("button", { name: "New token" }).first().click();
@@ -126,7 +165,9 @@ test("a signed-in admin sees the dashboard shell and can sign out", async ({ pag
   await page.goto("/");
   await expect(page).not.toHaveURL(/\/login/);
   await expect(page.getByText(ADMIN_EMAIL)).toBeVisible();
-  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Apps" })).toHaveAttribute("aria-current", "page");
+  await expect(
+    page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Apps" }),
+  ).toHaveAttribute("aria-current", "page");
   // Already signed in, the login page sends on to where callbackUrl points.
   await page.goto(loginFor("/event-types"));
   await expect(page).toHaveURL(/\/event-types$/);

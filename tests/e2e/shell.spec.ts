@@ -9,7 +9,10 @@ test("an unknown page gets Herald's own 404 page, with a way back", async ({ pag
   await expect(page).toHaveURL(/\/$/);
 });
 
-test("every page links an icon that is served, and /favicon.ico is there too", async ({ page, request }) => {
+test("every page links an icon that is served, and /favicon.ico is there too", async ({
+  page,
+  request,
+}) => {
   await page.goto("/");
   const link = page.locator('link[rel="icon"]').first();
   await expect(link).toHaveAttribute("href", /\/icon/);

@@ -30,7 +30,9 @@ export async function makeAppWithEndpoint(overrides: EndpointOverrides = {}) {
   return { app, endpoint };
 }
 
-export async function makeEventType(overrides: { name?: string; description?: string; schema?: Record<string, unknown> | null } = {}) {
+export async function makeEventType(
+  overrides: { name?: string; description?: string; schema?: Record<string, unknown> | null } = {},
+) {
   return createEventType(systemPrincipal, {
     name: overrides.name ?? uniqueId("custom").replace("-", "."),
     description: overrides.description ?? "Test event type",

@@ -7,7 +7,10 @@ import { systemPrincipal, uniqueId } from "../factories";
 // Rows shaped exactly as prisma/schema.prisma says, written directly so the read APIs can be
 // tested independently of the delivery engine.
 
-export async function makeEndpoint(appId: string, overrides: Partial<Endpoint> = {}): Promise<Endpoint> {
+export async function makeEndpoint(
+  appId: string,
+  overrides: Partial<Endpoint> = {},
+): Promise<Endpoint> {
   return db.endpoint.create({
     data: {
       appId,
@@ -27,7 +30,9 @@ export async function makeEndpoint(appId: string, overrides: Partial<Endpoint> =
 /** A stored event, already routed unless `waiting` (then it is in the routing queue too). */
 export async function makeEvent(
   appId: string,
-  overrides: Partial<Pick<Event, "id" | "name" | "channel" | "userId" | "receivedAt" | "collapsedInto">> & { waiting?: boolean } = {},
+  overrides: Partial<
+    Pick<Event, "id" | "name" | "channel" | "userId" | "receivedAt" | "collapsedInto">
+  > & { waiting?: boolean } = {},
 ): Promise<Event> {
   const name = overrides.name ?? "channel_occupied";
   const channel = overrides.channel ?? "private-chat";
@@ -49,9 +54,16 @@ export async function makeEvent(
 }
 
 /** A delivery of `events` to `endpoint`, with the body built the way the engine sends it. */
-export async function makeDelivery(endpoint: Pick<Endpoint, "id" | "appId">, events: Event[], overrides: Partial<Delivery> = {}): Promise<Delivery> {
+export async function makeDelivery(
+  endpoint: Pick<Endpoint, "id" | "appId">,
+  events: Event[],
+  overrides: Partial<Delivery> = {},
+): Promise<Delivery> {
   const createdAt = overrides.createdAt ?? new Date();
-  const body = JSON.stringify({ time_ms: createdAt.getTime(), events: events.map((event) => event.payload) });
+  const body = JSON.stringify({
+    time_ms: createdAt.getTime(),
+    events: events.map((event) => event.payload),
+  });
   return db.delivery.create({
     data: {
       appId: endpoint.appId,
@@ -68,12 +80,19 @@ export async function makeDelivery(endpoint: Pick<Endpoint, "id" | "appId">, eve
   });
 }
 
-export async function makeAttempt(deliveryId: string, overrides: Partial<Attempt> & { number: number }): Promise<Attempt> {
+export async function makeAttempt(
+  deliveryId: string,
+  overrides: Partial<Attempt> & { number: number },
+): Promise<Attempt> {
   return db.attempt.create({
     data: {
       deliveryId,
       trigger: "auto",
-      requestHeaders: { "content-type": "application/json", "x-pusher-key": "key", "x-pusher-signature": "********abcd" },
+      requestHeaders: {
+        "content-type": "application/json",
+        "x-pusher-key": "key",
+        "x-pusher-signature": "********abcd",
+      },
       responseStatus: 200,
       responseHeaders: { "content-type": "text/plain" },
       responseBody: "ok",
@@ -88,6 +107,10 @@ export async function makeAttempt(deliveryId: string, overrides: Partial<Attempt
 
 /** A read-only API token limited to one app. */
 export async function appScopedToken(appId: string): Promise<string> {
-  const created = await createApiToken(systemPrincipal, { name: "app-scoped reader", scopes: ["read"], appId });
+  const created = await createApiToken(systemPrincipal, {
+    name: "app-scoped reader",
+    scopes: ["read"],
+    appId,
+  });
   return created.token!;
 }

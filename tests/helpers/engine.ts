@@ -7,7 +7,10 @@ import { startWorkerProcess, uniquePrefix, type WorkerProcess } from "./worker-p
 
 // Ingest through the real route handler, as a producer would.
 export function ingest(appId: string, events: unknown[]) {
-  return call(eventsRoute.POST, "POST", `/api/v1/apps/${appId}/events`, { params: { appId }, body: { events } });
+  return call(eventsRoute.POST, "POST", `/api/v1/apps/${appId}/events`, {
+    params: { appId },
+    body: { events },
+  });
 }
 
 /**
@@ -15,10 +18,18 @@ export function ingest(appId: string, events: unknown[]) {
  * route handlers enqueue where the worker listens), a receiver and a worker process started before
  * the file's tests and stopped after them. Read receiver and worker inside tests.
  */
-export function engineUnderTest(name: string, workerEnv: Record<string, string> = {}, options: { bundled?: boolean } = {}) {
+export function engineUnderTest(
+  name: string,
+  workerEnv: Record<string, string> = {},
+  options: { bundled?: boolean } = {},
+) {
   const prefix = uniquePrefix(name);
   process.env.HERALD_QUEUE_PREFIX = prefix;
-  const engine = { prefix, receiver: undefined as unknown as Receiver, worker: undefined as unknown as WorkerProcess };
+  const engine = {
+    prefix,
+    receiver: undefined as unknown as Receiver,
+    worker: undefined as unknown as WorkerProcess,
+  };
   beforeAll(async () => {
     engine.receiver = await startReceiver();
     engine.worker = await startWorkerProcess(prefix, workerEnv, options);

@@ -1,6 +1,6 @@
-// Loaded with `node --import` before tsx in g-ingest-child.ts: gives CommonJS packages compiled from
-// ES modules (next-auth providers) the default export Next's bundler gives them, which
-// plain Node ESM does not (it hands over the whole exports object).
+// Loaded with `node --import` before tsx in g-ingest-child.ts: gives CommonJS packages compiled
+// from ES modules (next-auth providers) the default export Next's bundler gives them, which plain
+// Node ESM does not (it hands over the whole exports object).
 import { register } from "node:module";
 
 const SHIMMED = /^next-auth\/providers\/[a-z-]+$/;

@@ -10,17 +10,42 @@ import { testEnv } from "./test-env";
 export const DEAD_REDIS_URL = "redis://127.0.0.1:1/0";
 export const DEAD_DATABASE_URL = "postgresql://postgres@127.0.0.1:1/herald_test";
 
-export type ChildIntakeRequest = { route: "native" | "pusher"; appId: string; rawBody: string; headers?: Record<string, string> };
+export type ChildIntakeRequest = {
+  route: "native" | "pusher";
+  appId: string;
+  rawBody: string;
+  headers?: Record<string, string>;
+};
 export type ChildIntakeResult = { status: number; body: any; elapsedMs: number };
 
 /** Calls an intake route handler in a fresh process with the given environment overrides. */
-export async function intakeInChild(request: ChildIntakeRequest, env: Record<string, string>): Promise<ChildIntakeResult> {
+export async function intakeInChild(
+  request: ChildIntakeRequest,
+  env: Record<string, string>,
+): Promise<ChildIntakeResult> {
   const root = path.resolve(import.meta.dirname, "../..");
-  const child = spawn(process.execPath, ["--import", "./tests/helpers/g-cjs-interop.mjs", "--import", "tsx", "tests/helpers/g-ingest-child.ts", JSON.stringify({ headers: {}, ...request })], {
-    cwd: root,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test", ...testEnv, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "./tests/helpers/g-cjs-interop.mjs",
+      "--import",
+      "tsx",
+      "tests/helpers/g-ingest-child.ts",
+      JSON.stringify({ headers: {}, ...request }),
+    ],
+    {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        NODE_ENV: "test",
+        ...testEnv,
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
@@ -30,12 +55,16 @@ export async function intakeInChild(request: ChildIntakeRequest, env: Record<str
   return JSON.parse(line.slice("RESULT ".length)) as ChildIntakeResult;
 }
 
-/** Every Redis key under a BullMQ prefix (jobs, ids, events), so a test can assert nothing was enqueued. */
+/**
+ * Every Redis key under a BullMQ prefix (jobs, ids, events), so a test can assert nothing was
+ * enqueued.
+ */
 export async function keysUnderPrefix(prefix: string): Promise<string[]> {
   const redis = new Redis(testEnv.REDIS_URL!);
   try {
     const keys: string[] = [];
-    for await (const batch of redis.scanStream({ match: `${prefix}:*`, count: 1000 })) keys.push(...(batch as string[]));
+    for await (const batch of redis.scanStream({ match: `${prefix}:*`, count: 1000 }))
+      keys.push(...(batch as string[]));
     return keys;
   } finally {
     await redis.quit();

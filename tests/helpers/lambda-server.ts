@@ -18,7 +18,13 @@ export type LambdaInvocation = {
 export type LambdaScript =
   | { kind: "ok"; payload?: string }
   | { kind: "functionError"; errorType?: string; payload: string }
-  | { kind: "serviceError"; status: number; errorType: string; message: string; retryAfterSeconds?: number }
+  | {
+      kind: "serviceError";
+      status: number;
+      errorType: string;
+      message: string;
+      retryAfterSeconds?: number;
+    }
   | { kind: "hang" };
 
 export type LambdaServer = {
@@ -42,7 +48,12 @@ export async function startLambdaServer(): Promise<LambdaServer> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     if (req.method !== "POST" || !match) {
-      return sendJson(res, 404, { message: `Unknown route ${req.method} ${url.pathname}` }, { "x-amzn-errortype": "ResourceNotFoundException" });
+      return sendJson(
+        res,
+        404,
+        { message: `Unknown route ${req.method} ${url.pathname}` },
+        { "x-amzn-errortype": "ResourceNotFoundException" },
+      );
     }
     const invocationType = String(req.headers["x-amz-invocation-type"] ?? "RequestResponse");
     invocations.push({
@@ -58,8 +69,12 @@ export async function startLambdaServer(): Promise<LambdaServer> {
         hanging.add(res);
         return;
       case "serviceError": {
-        const headers: Record<string, string> = { "x-amzn-errortype": script.errorType, "x-amzn-requestid": requestId };
-        if (script.retryAfterSeconds !== undefined) headers["retry-after"] = String(script.retryAfterSeconds);
+        const headers: Record<string, string> = {
+          "x-amzn-errortype": script.errorType,
+          "x-amzn-requestid": requestId,
+        };
+        if (script.retryAfterSeconds !== undefined)
+          headers["retry-after"] = String(script.retryAfterSeconds);
         return sendJson(res, script.status, { Type: "User", message: script.message }, headers);
       }
       case "functionError":
@@ -75,7 +90,11 @@ export async function startLambdaServer(): Promise<LambdaServer> {
           res.writeHead(202, { "x-amzn-requestid": requestId });
           return res.end();
         }
-        res.writeHead(200, { "content-type": "application/json", "x-amz-executed-version": url.searchParams.get("Qualifier") ?? "$LATEST", "x-amzn-requestid": requestId });
+        res.writeHead(200, {
+          "content-type": "application/json",
+          "x-amz-executed-version": url.searchParams.get("Qualifier") ?? "$LATEST",
+          "x-amzn-requestid": requestId,
+        });
         return res.end(script.payload ?? "null");
     }
   });
@@ -97,7 +116,12 @@ export async function startLambdaServer(): Promise<LambdaServer> {
   };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>) {
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string>,
+) {
   res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 }

@@ -4,7 +4,12 @@ import type { AddressInfo } from "node:net";
 // A webhook receiver on 127.0.0.1 for the e2e tests: records every request and answers with
 // whatever status the test sets, so a test can make deliveries fail and then succeed.
 
-export type ReceivedRequest = { path: string; headers: IncomingHttpHeaders; body: string; events: Array<Record<string, unknown>> };
+export type ReceivedRequest = {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  events: Array<Record<string, unknown>>;
+};
 
 export type Receiver = {
   url: string;
@@ -50,7 +55,11 @@ export async function startReceiver(): Promise<Receiver> {
       responseBody = body ?? (next < 300 ? '{"ok":true}' : '{"error":"receiver says no"}');
     },
     eventsNamed(name, channel) {
-      return requests.filter((request) => request.events.some((event) => event.name === name && (!channel || event.channel === channel)));
+      return requests.filter((request) =>
+        request.events.some(
+          (event) => event.name === name && (!channel || event.channel === channel),
+        ),
+      );
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

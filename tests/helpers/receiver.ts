@@ -12,7 +12,12 @@ export type ReceivedRequest = {
   receivedAt: number;
 };
 
-export type ScriptedResponse = { status?: number; headers?: Record<string, string>; body?: string; delayMs?: number };
+export type ScriptedResponse = {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: string;
+  delayMs?: number;
+};
 /** index = how many requests this path had before this one. */
 export type Script = (request: ReceivedRequest, index: number) => ScriptedResponse | undefined;
 
@@ -37,8 +42,19 @@ export async function startReceiver(): Promise<Receiver> {
   const server: Server = createServer(async (req, res) => {
     const body = await readAll(req);
     const path = (req.url ?? "/").split("?")[0]!;
-    const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")]));
-    const request: ReceivedRequest = { method: req.method ?? "", path, headers, body, receivedAt: Date.now() };
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([name, value]) => [
+        name,
+        Array.isArray(value) ? value.join(", ") : (value ?? ""),
+      ]),
+    );
+    const request: ReceivedRequest = {
+      method: req.method ?? "",
+      path,
+      headers,
+      body,
+      receivedAt: Date.now(),
+    };
     const index = requests.filter((entry) => entry.path === path).length;
     requests.push(request);
     const response = scripts.get(path)?.(request, index) ?? {};
@@ -65,18 +81,26 @@ export async function startReceiver(): Promise<Receiver> {
 /** Polls until check() returns a truthy value, or fails with the last value seen. */
 type Truthy<T> = Exclude<T, false | 0 | "" | null | undefined>;
 
-export async function eventually<T>(check: () => T | Promise<T>, options: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<Truthy<T>> {
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<Truthy<T>> {
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   let last: T | undefined;
   for (;;) {
     last = await check();
     if (last) return last as Truthy<T>;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${options.what ?? "condition"}; last value: ${JSON.stringify(last)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out waiting for ${options.what ?? "condition"}; last value: ${JSON.stringify(last)}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 100));
   }
 }
 
 /** The event objects a path received, flattened across request bodies. */
 export function receivedEvents(requests: ReceivedRequest[]): Record<string, unknown>[] {
-  return requests.flatMap((request) => (JSON.parse(request.body) as { events: Record<string, unknown>[] }).events);
+  return requests.flatMap(
+    (request) => (JSON.parse(request.body) as { events: Record<string, unknown>[] }).events,
+  );
 }

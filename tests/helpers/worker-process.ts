@@ -24,12 +24,28 @@ export const fastEngineEnv: Record<string, string> = {
   HERALD_SHUTDOWN_TIMEOUT_MS: "5000",
 };
 
-/** bundled: run the production bundle (node worker/start.mjs builds it) instead of the sources through tsx. */
-export async function startWorkerProcess(prefix: string, extraEnv: Record<string, string> = {}, options: { bundled?: boolean } = {}): Promise<WorkerProcess> {
+/**
+ * bundled: run the production bundle (node worker/start.mjs builds it) instead of the sources
+ * through tsx.
+ */
+export async function startWorkerProcess(
+  prefix: string,
+  extraEnv: Record<string, string> = {},
+  options: { bundled?: boolean } = {},
+): Promise<WorkerProcess> {
   const args = options.bundled ? ["worker/start.mjs"] : ["--import", "tsx", "worker/index.ts"];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: path.resolve(import.meta.dirname, "../.."),
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "test", ...testEnv, HERALD_LOG_LEVEL: "info", ...fastEngineEnv, HERALD_QUEUE_PREFIX: prefix, ...extraEnv },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      NODE_ENV: "test",
+      ...testEnv,
+      HERALD_LOG_LEVEL: "info",
+      ...fastEngineEnv,
+      HERALD_QUEUE_PREFIX: prefix,
+      ...extraEnv,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -16,7 +16,13 @@ describe("apps API", () => {
       body: { id, name: "Mirror", key: `key-${id}`, secret: "a-long-app-secret-value" },
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id, name: "Mirror", key: `key-${id}`, secret: "a-long-app-secret-value", enabled: true });
+    expect(created.body).toMatchObject({
+      id,
+      name: "Mirror",
+      key: `key-${id}`,
+      secret: "a-long-app-secret-value",
+      enabled: true,
+    });
     expect(created.body.batching).toEqual({ enabled: true, durationMs: 50, maxBatchSize: 100 });
 
     const read = await call(appRoute.GET, "GET", `/api/v1/apps/${id}`, { params: { appId: id } });
@@ -28,7 +34,9 @@ describe("apps API", () => {
   });
 
   it("generates id, key and secret when not given", async () => {
-    const created = await call(appsRoute.POST, "POST", "/api/v1/apps", { body: { name: "Generated" } });
+    const created = await call(appsRoute.POST, "POST", "/api/v1/apps", {
+      body: { name: "Generated" },
+    });
     expect(created.status).toBe(201);
     expect(created.body.id).toMatch(/^\d{6}$/);
     expect(created.body.key).toMatch(/^[0-9a-f]{20}$/);
@@ -38,17 +46,24 @@ describe("apps API", () => {
   it("rejects bad input with 4xx naming the field", async () => {
     const missingName = await call(appsRoute.POST, "POST", "/api/v1/apps", { body: { id: "x" } });
     expect(missingName.status).toBe(422);
-    expect(missingName.body.error.details).toContainEqual({ field: "name", issue: expect.any(String) });
+    expect(missingName.body.error.details).toContainEqual({
+      field: "name",
+      issue: expect.any(String),
+    });
 
-    const badId = await call(appsRoute.POST, "POST", "/api/v1/apps", { body: { name: "n", id: "has space" } });
+    const badId = await call(appsRoute.POST, "POST", "/api/v1/apps", {
+      body: { name: "n", id: "has space" },
+    });
     expect(badId.status).toBe(422);
     expect(badId.body.error.details[0].field).toBe("id");
 
-    const malformed = await call(appsRoute.POST, "POST", "/api/v1/apps", { rawBody: "{\"name\":" });
+    const malformed = await call(appsRoute.POST, "POST", "/api/v1/apps", { rawBody: '{"name":' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.code).toBe("bad_request");
 
-    const unknownField = await call(appsRoute.POST, "POST", "/api/v1/apps", { body: { name: "n", colour: "red" } });
+    const unknownField = await call(appsRoute.POST, "POST", "/api/v1/apps", {
+      body: { name: "n", colour: "red" },
+    });
     expect(unknownField.status).toBe(422);
 
     const arrayBody = await call(appsRoute.POST, "POST", "/api/v1/apps", { body: [1, 2] });
@@ -57,9 +72,13 @@ describe("apps API", () => {
 
   it("answers 409 to a duplicate id and 404 to an unknown one", async () => {
     const app = await makeApp();
-    const duplicate = await call(appsRoute.POST, "POST", "/api/v1/apps", { body: { id: app.id, name: "again" } });
+    const duplicate = await call(appsRoute.POST, "POST", "/api/v1/apps", {
+      body: { id: app.id, name: "again" },
+    });
     expect(duplicate.status).toBe(409);
-    const missing = await call(appRoute.GET, "GET", "/api/v1/apps/nope-404", { params: { appId: "nope-404" } });
+    const missing = await call(appRoute.GET, "GET", "/api/v1/apps/nope-404", {
+      params: { appId: "nope-404" },
+    });
     expect(missing.status).toBe(404);
   });
 
@@ -73,30 +92,53 @@ describe("apps API", () => {
     expect(patched.body.enabled).toBe(false);
     expect(patched.body.batching).toEqual({ enabled: true, durationMs: 250, maxBatchSize: 100 });
 
-    const deleted = await call(appRoute.DELETE, "DELETE", `/api/v1/apps/${app.id}`, { params: { appId: app.id } });
+    const deleted = await call(appRoute.DELETE, "DELETE", `/api/v1/apps/${app.id}`, {
+      params: { appId: app.id },
+    });
     expect(deleted.status).toBe(204);
     expect(await db.app.findUnique({ where: { id: app.id } })).toBeNull();
-    const audit = await db.auditLog.findMany({ where: { appId: app.id }, orderBy: { createdAt: "asc" } });
-    expect(audit.map((entry) => entry.action)).toEqual(["app.created", "app.updated", "app.deleted"]);
+    const audit = await db.auditLog.findMany({
+      where: { appId: app.id },
+      orderBy: { createdAt: "asc" },
+    });
+    expect(audit.map((entry) => entry.action)).toEqual([
+      "app.created",
+      "app.updated",
+      "app.deleted",
+    ]);
     // The update's entry says what changed, from what to what, and nothing else.
     expect(audit[1]!.changes).toEqual({
       enabled: { from: true, to: false },
-      batching: { from: { enabled: true, durationMs: 50, maxBatchSize: 100 }, to: { enabled: true, durationMs: 250, maxBatchSize: 100 } },
+      batching: {
+        from: { enabled: true, durationMs: 50, maxBatchSize: 100 },
+        to: { enabled: true, durationMs: 250, maxBatchSize: 100 },
+      },
     });
   });
 
   it("reveals the secret on demand to a write token of that app only, and audits each reveal", async () => {
     const app = await makeApp({ secret: "revealed-secret-value-1234" });
-    const reveal = (appId: string, token?: string) => call(revealRoute.POST, "POST", `/api/v1/apps/${appId}/reveal-secret`, { params: { appId }, token });
+    const reveal = (appId: string, token?: string) =>
+      call(revealRoute.POST, "POST", `/api/v1/apps/${appId}/reveal-secret`, {
+        params: { appId },
+        token,
+      });
     const revealed = await reveal(app.id);
     expect(revealed.status).toBe(200);
     expect(revealed.body.secret).toBe("revealed-secret-value-1234");
-    const token = async (scopes: string[], appId?: string) => (await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "t", scopes, appId } })).body.token;
+    const token = async (scopes: string[], appId?: string) =>
+      (
+        await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", {
+          body: { name: "t", scopes, appId },
+        })
+      ).body.token;
     expect((await reveal(app.id, await token(["read"]))).status).toBe(403);
     const other = await makeApp();
     expect((await reveal(app.id, await token(["write"], other.id))).status).toBe(403);
     expect((await reveal(app.id, await token(["write"], app.id))).status).toBe(200);
-    expect(await db.auditLog.count({ where: { appId: app.id, action: "app.secret_revealed" } })).toBe(2);
+    expect(
+      await db.auditLog.count({ where: { appId: app.id, action: "app.secret_revealed" } }),
+    ).toBe(2);
   });
 
   it("rotates the secret and keeps the previous one for the grace period", async () => {
@@ -118,7 +160,9 @@ describe("apps API", () => {
     expect(first.status).toBe(200);
     expect(first.body.data).toHaveLength(2);
     expect(first.body.nextCursor).toEqual(expect.any(String));
-    const second = await call(appsRoute.GET, "GET", "/api/v1/apps", { query: { limit: "2", cursor: first.body.nextCursor } });
+    const second = await call(appsRoute.GET, "GET", "/api/v1/apps", {
+      query: { limit: "2", cursor: first.body.nextCursor },
+    });
     expect(second.body.data[0].id > first.body.data[1].id).toBe(true);
     const tooMany = await call(appsRoute.GET, "GET", "/api/v1/apps", { query: { limit: "251" } });
     expect(tooMany.status).toBe(400);
@@ -127,13 +171,22 @@ describe("apps API", () => {
   it("replays a POST repeated with the same Idempotency-Key", async () => {
     const key = uniqueId("idem");
     const body = { name: "Once", id: uniqueId("once") };
-    const first = await call(appsRoute.POST, "POST", "/api/v1/apps", { body, headers: { "idempotency-key": key } });
-    const second = await call(appsRoute.POST, "POST", "/api/v1/apps", { body, headers: { "idempotency-key": key } });
+    const first = await call(appsRoute.POST, "POST", "/api/v1/apps", {
+      body,
+      headers: { "idempotency-key": key },
+    });
+    const second = await call(appsRoute.POST, "POST", "/api/v1/apps", {
+      body,
+      headers: { "idempotency-key": key },
+    });
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.body).toEqual(first.body);
     expect(second.headers.get("idempotent-replayed")).toBe("true");
-    const reused = await call(appsRoute.POST, "POST", "/api/v1/apps", { body: { name: "Other" }, headers: { "idempotency-key": key } });
+    const reused = await call(appsRoute.POST, "POST", "/api/v1/apps", {
+      body: { name: "Other" },
+      headers: { "idempotency-key": key },
+    });
     expect(reused.status).toBe(409);
   });
 });
@@ -141,7 +194,9 @@ describe("apps API", () => {
 describe("authentication and API tokens", () => {
   it("answers 401 without a token and with a wrong one", async () => {
     expect((await call(appsRoute.GET, "GET", "/api/v1/apps", { token: null })).status).toBe(401);
-    expect((await call(appsRoute.GET, "GET", "/api/v1/apps", { token: "hrld_wrong" })).status).toBe(401);
+    expect((await call(appsRoute.GET, "GET", "/api/v1/apps", { token: "hrld_wrong" })).status).toBe(
+      401,
+    );
   });
 
   it("creates a token shown once, enforces scopes and app restriction, and revokes it", async () => {
@@ -160,25 +215,51 @@ describe("authentication and API tokens", () => {
     const inList = listed.body.data.find((entry: { id: string }) => entry.id === created.body.id);
     expect(inList.token).toBeUndefined();
 
-    const own = await call(appRoute.GET, "GET", `/api/v1/apps/${app.id}`, { params: { appId: app.id }, token });
+    const own = await call(appRoute.GET, "GET", `/api/v1/apps/${app.id}`, {
+      params: { appId: app.id },
+      token,
+    });
     expect(own.status).toBe(200);
-    const foreign = await call(appRoute.GET, "GET", `/api/v1/apps/${other.id}`, { params: { appId: other.id }, token });
+    const foreign = await call(appRoute.GET, "GET", `/api/v1/apps/${other.id}`, {
+      params: { appId: other.id },
+      token,
+    });
     expect(foreign.status).toBe(403);
     const list = await call(appsRoute.GET, "GET", "/api/v1/apps", { token });
     expect(list.body.data.map((entry: { id: string }) => entry.id)).toEqual([app.id]);
-    const write = await call(appRoute.PATCH, "PATCH", `/api/v1/apps/${app.id}`, { params: { appId: app.id }, body: { name: "x" }, token });
+    const write = await call(appRoute.PATCH, "PATCH", `/api/v1/apps/${app.id}`, {
+      params: { appId: app.id },
+      body: { name: "x" },
+      token,
+    });
     expect(write.status).toBe(403);
 
-    const revoked = await call(tokenRoute.DELETE, "DELETE", `/api/v1/api-tokens/${created.body.id}`, { params: { tokenId: created.body.id } });
+    const revoked = await call(
+      tokenRoute.DELETE,
+      "DELETE",
+      `/api/v1/api-tokens/${created.body.id}`,
+      { params: { tokenId: created.body.id } },
+    );
     expect(revoked.status).toBe(200);
     expect(revoked.body.revokedAt).toEqual(expect.any(String));
-    expect((await call(appRoute.GET, "GET", `/api/v1/apps/${app.id}`, { params: { appId: app.id }, token })).status).toBe(401);
+    expect(
+      (
+        await call(appRoute.GET, "GET", `/api/v1/apps/${app.id}`, {
+          params: { appId: app.id },
+          token,
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it("rejects a token request with no scopes or an unknown scope", async () => {
-    const none = await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "x", scopes: [] } });
+    const none = await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", {
+      body: { name: "x", scopes: [] },
+    });
     expect(none.status).toBe(422);
-    const unknown = await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "x", scopes: ["admin"] } });
+    const unknown = await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", {
+      body: { name: "x", scopes: ["admin"] },
+    });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.details[0].field).toBe("scopes.0");
   });
@@ -186,13 +267,22 @@ describe("authentication and API tokens", () => {
 
 describe("hostile input", () => {
   it("refuses NUL characters and very deep nesting with a 422 naming the field", async () => {
-    const nul = await call(appsRoute.POST, "POST", "/api/v1/apps", { rawBody: '{"name":"a\\u0000b"}' });
+    const nul = await call(appsRoute.POST, "POST", "/api/v1/apps", {
+      rawBody: '{"name":"a\\u0000b"}',
+    });
     expect(nul.status).toBe(422);
-    expect(nul.body.error.details).toEqual([{ field: "name", issue: expect.stringContaining("NUL") }]);
-    // JSON can escape an unpaired surrogate, which Postgres cannot store: a 422, not a 500 or a 404.
-    const surrogate = await call(appsRoute.POST, "POST", "/api/v1/apps", { rawBody: '{"name":"x\\ud800y"}' });
+    expect(nul.body.error.details).toEqual([
+      { field: "name", issue: expect.stringContaining("NUL") },
+    ]);
+    // JSON can escape an unpaired surrogate, which Postgres cannot store: a 422, not a 500 or a
+    // 404.
+    const surrogate = await call(appsRoute.POST, "POST", "/api/v1/apps", {
+      rawBody: '{"name":"x\\ud800y"}',
+    });
     expect(surrogate.status).toBe(422);
-    expect(surrogate.body.error.details).toEqual([{ field: "name", issue: expect.stringContaining("unpaired UTF-16 surrogate") }]);
+    expect(surrogate.body.error.details).toEqual([
+      { field: "name", issue: expect.stringContaining("unpaired UTF-16 surrogate") },
+    ]);
 
     const deep = '{"name":"x","batching":' + '{"a":'.repeat(5000) + "1" + "}".repeat(5000) + "}";
     const nested = await call(appsRoute.POST, "POST", "/api/v1/apps", { rawBody: deep });
@@ -201,29 +291,45 @@ describe("hostile input", () => {
   });
 
   it("answers 404 to an id with a NUL character and 400 to such a query parameter", async () => {
-    expect((await call(appRoute.GET, "GET", "/api/v1/apps/a%00b", { params: { appId: "a\u0000b" } })).status).toBe(404);
-    const query = await call(appsRoute.GET, "GET", "/api/v1/apps", { query: { cursor: "a\u0000b" } });
+    expect(
+      (await call(appRoute.GET, "GET", "/api/v1/apps/a%00b", { params: { appId: "a\u0000b" } }))
+        .status,
+    ).toBe(404);
+    const query = await call(appsRoute.GET, "GET", "/api/v1/apps", {
+      query: { cursor: "a\u0000b" },
+    });
     expect(query.status).toBe(400);
   });
 
   it("names an unknown field itself and rejects a cursor it never issued", async () => {
-    const unknown = await call(appsRoute.POST, "POST", "/api/v1/apps", { body: { name: "x", foo: 1 } });
+    const unknown = await call(appsRoute.POST, "POST", "/api/v1/apps", {
+      body: { name: "x", foo: 1 },
+    });
     expect(unknown.status).toBe(422);
     expect(unknown.body.error.details).toEqual([{ field: "foo", issue: "is not a known field" }]);
-    const garbage = await call(appsRoute.GET, "GET", "/api/v1/apps", { query: { cursor: "garbage" } });
+    const garbage = await call(appsRoute.GET, "GET", "/api/v1/apps", {
+      query: { cursor: "garbage" },
+    });
     expect(garbage.status).toBe(400);
   });
 
   it("keeps batching fields that a PATCH does not send", async () => {
     const app = await makeApp({ batching: { enabled: false, durationMs: 200, maxBatchSize: 10 } });
-    const patched = await call(appRoute.PATCH, "PATCH", `/api/v1/apps/${app.id}`, { params: { appId: app.id }, body: { batching: { durationMs: 300 } } });
+    const patched = await call(appRoute.PATCH, "PATCH", `/api/v1/apps/${app.id}`, {
+      params: { appId: app.id },
+      body: { batching: { durationMs: 300 } },
+    });
     expect(patched.body.batching).toEqual({ enabled: false, durationMs: 300, maxBatchSize: 10 });
   });
 
   it("lets only one of concurrent requests with the same Idempotency-Key act, and stores no secret in clear", async () => {
     const key = uniqueId("race");
     const body = { name: "race", secret: "plain-secret-never-stored-in-clear" };
-    const results = await Promise.all(Array.from({ length: 5 }, () => call(appsRoute.POST, "POST", "/api/v1/apps", { body, headers: { "idempotency-key": key } })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        call(appsRoute.POST, "POST", "/api/v1/apps", { body, headers: { "idempotency-key": key } }),
+      ),
+    );
     const created = results.filter((result) => result.status === 201);
     expect(new Set(created.map((result) => result.body.id)).size).toBe(1);
     expect(results.every((result) => result.status === 201 || result.status === 409)).toBe(true);

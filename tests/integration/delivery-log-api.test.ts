@@ -7,22 +7,40 @@ import { db } from "@/lib/db";
 import { backgroundJobSchema, deliverySchema } from "@/lib/validation/deliveries";
 import { call } from "../helpers/api";
 import { makeApp } from "../factories";
-import { appScopedToken, makeAttempt, makeDelivery, makeEndpoint, makeEvent } from "../helpers/delivery-log-fixtures";
+import {
+  appScopedToken,
+  makeAttempt,
+  makeDelivery,
+  makeEndpoint,
+  makeEvent,
+} from "../helpers/delivery-log-fixtures";
 
 const list = (appId: string, query: Record<string, string> = {}, token?: string) =>
-  call(deliveriesRoute.GET, "GET", `/api/v1/apps/${appId}/deliveries`, { params: { appId }, query, token });
+  call(deliveriesRoute.GET, "GET", `/api/v1/apps/${appId}/deliveries`, {
+    params: { appId },
+    query,
+    token,
+  });
 const read = (appId: string, deliveryId: string, token?: string) =>
-  call(deliveryRoute.GET, "GET", `/api/v1/apps/${appId}/deliveries/${deliveryId}`, { params: { appId, deliveryId }, token });
+  call(deliveryRoute.GET, "GET", `/api/v1/apps/${appId}/deliveries/${deliveryId}`, {
+    params: { appId, deliveryId },
+    token,
+  });
 
 const ids = (page: { data: { id: string }[] }) => page.data.map((delivery) => delivery.id);
-const newestFirst = (rows: { id: string }[]) => rows.map((row) => row.id).sort().reverse();
+const newestFirst = (rows: { id: string }[]) =>
+  rows
+    .map((row) => row.id)
+    .sort()
+    .reverse();
 
 describe("GET /api/v1/apps/{appId}/deliveries", () => {
   it("lists newest first without bodies and pages through every delivery exactly once", async () => {
     const app = await makeApp();
     const endpoint = await makeEndpoint(app.id);
     const created = [];
-    for (let index = 0; index < 5; index++) created.push(await makeDelivery(endpoint, [await makeEvent(app.id)]));
+    for (let index = 0; index < 5; index++)
+      created.push(await makeDelivery(endpoint, [await makeEvent(app.id)]));
 
     const seen: string[] = [];
     let cursor: string | undefined;
@@ -45,7 +63,13 @@ describe("GET /api/v1/apps/{appId}/deliveries", () => {
     const endpoint = await makeEndpoint(app.id);
     const event = await makeEvent(app.id, { name: "client_event", channel: "presence-room" });
     const nextAttemptAt = new Date(Date.now() + 60_000);
-    const delivery = await makeDelivery(endpoint, [event], { status: "retrying", attemptCount: 2, nextAttemptAt, lastResponseStatus: 503, lastError: null });
+    const delivery = await makeDelivery(endpoint, [event], {
+      status: "retrying",
+      attemptCount: 2,
+      nextAttemptAt,
+      lastResponseStatus: 503,
+      lastError: null,
+    });
     const page = await list(app.id);
     expect(page.body.data).toEqual([
       {
@@ -79,14 +103,25 @@ describe("GET /api/v1/apps/{appId}/deliveries", () => {
     const dayAgo = new Date(Date.now() - 86_400_000);
     const succeeded = await makeDelivery(first, [occupied], { status: "succeeded" });
     const failed = await makeDelivery(first, [vacated], { status: "failed", createdAt: hourAgo });
-    const retrying = await makeDelivery(second, [occupied, vacated], { status: "retrying", createdAt: dayAgo });
+    const retrying = await makeDelivery(second, [occupied, vacated], {
+      status: "retrying",
+      createdAt: dayAgo,
+    });
 
     expect(ids((await list(app.id, { status: "failed" })).body)).toEqual([failed.id]);
-    expect(ids((await list(app.id, { status: "failed, retrying" })).body)).toEqual(newestFirst([failed, retrying]));
+    expect(ids((await list(app.id, { status: "failed, retrying" })).body)).toEqual(
+      newestFirst([failed, retrying]),
+    );
     expect(ids((await list(app.id, { endpointId: second.id })).body)).toEqual([retrying.id]);
-    expect(ids((await list(app.id, { eventName: "channel_occupied" })).body)).toEqual(newestFirst([succeeded, retrying]));
-    expect(ids((await list(app.id, { channel: "presence-b" })).body)).toEqual(newestFirst([failed, retrying]));
-    expect(ids((await list(app.id, { channel: "presence-b", status: "failed" })).body)).toEqual([failed.id]);
+    expect(ids((await list(app.id, { eventName: "channel_occupied" })).body)).toEqual(
+      newestFirst([succeeded, retrying]),
+    );
+    expect(ids((await list(app.id, { channel: "presence-b" })).body)).toEqual(
+      newestFirst([failed, retrying]),
+    );
+    expect(ids((await list(app.id, { channel: "presence-b", status: "failed" })).body)).toEqual([
+      failed.id,
+    ]);
     const since = new Date(Date.now() - 2 * 3600_000).toISOString();
     expect(ids((await list(app.id, { since })).body)).toEqual(newestFirst([succeeded, failed]));
     const until = new Date(Date.now() - 30 * 60_000).toISOString();
@@ -108,7 +143,9 @@ describe("GET /api/v1/apps/{appId}/deliveries", () => {
     for (const [query, field] of cases) {
       const response = await list(app.id, query);
       expect(response.status, JSON.stringify(query)).toBe(400);
-      expect(response.body.error.details.map((detail: { field: string }) => detail.field.split(".")[0])).toContain(field);
+      expect(
+        response.body.error.details.map((detail: { field: string }) => detail.field.split(".")[0]),
+      ).toContain(field);
     }
   });
 
@@ -131,23 +168,56 @@ describe("GET /api/v1/apps/{appId}/deliveries/{deliveryId}", () => {
   it("returns the exact body and every attempt ordered by number", async () => {
     const app = await makeApp();
     const endpoint = await makeEndpoint(app.id);
-    const delivery = await makeDelivery(endpoint, [await makeEvent(app.id, { name: "client_event", userId: "42" })], { status: "succeeded", attemptCount: 3 });
+    const delivery = await makeDelivery(
+      endpoint,
+      [await makeEvent(app.id, { name: "client_event", userId: "42" })],
+      { status: "succeeded", attemptCount: 3 },
+    );
     const started = Date.now() - 10_000;
     // Written out of order: the API must order by number, not insertion.
-    await makeAttempt(delivery.id, { number: 3, trigger: "manual", startedAt: new Date(started + 2000), responseStatus: 200, durationMs: 12 });
-    await makeAttempt(delivery.id, { number: 1, startedAt: new Date(started), responseStatus: null, responseHeaders: null, responseBody: null, durationMs: 10_000, error: "timeout after 10000 ms" });
-    await makeAttempt(delivery.id, { number: 2, startedAt: new Date(started + 1000), responseStatus: 503, responseBody: "busy", durationMs: 80 });
+    await makeAttempt(delivery.id, {
+      number: 3,
+      trigger: "manual",
+      startedAt: new Date(started + 2000),
+      responseStatus: 200,
+      durationMs: 12,
+    });
+    await makeAttempt(delivery.id, {
+      number: 1,
+      startedAt: new Date(started),
+      responseStatus: null,
+      responseHeaders: null,
+      responseBody: null,
+      durationMs: 10_000,
+      error: "timeout after 10000 ms",
+    });
+    await makeAttempt(delivery.id, {
+      number: 2,
+      startedAt: new Date(started + 1000),
+      responseStatus: 503,
+      responseBody: "busy",
+      durationMs: 80,
+    });
 
     const response = await read(app.id, delivery.id);
     expect(response.status).toBe(200);
     expect(response.body.body).toBe(delivery.body);
-    expect(JSON.parse(response.body.body).events[0]).toMatchObject({ name: "client_event", user_id: "42" });
-    expect(response.body.attempts.map((attempt: { number: number }) => attempt.number)).toEqual([1, 2, 3]);
+    expect(JSON.parse(response.body.body).events[0]).toMatchObject({
+      name: "client_event",
+      user_id: "42",
+    });
+    expect(response.body.attempts.map((attempt: { number: number }) => attempt.number)).toEqual([
+      1, 2, 3,
+    ]);
     expect(response.body.attempts[0]).toEqual({
       id: expect.any(String),
       number: 1,
       trigger: "auto",
-      requestHeaders: { "content-type": "application/json", "x-pusher-key": "key", "x-pusher-signature": "********abcd" },
+      requestHeaders: {
+        "content-type": "application/json",
+        "x-pusher-key": "key",
+        "x-pusher-signature": "********abcd",
+      },
       responseStatus: null,
       responseHeaders: null,
       responseBody: null,
@@ -163,38 +233,79 @@ describe("GET /api/v1/apps/{appId}/deliveries/{deliveryId}", () => {
   it("answers 404 for a malformed id, an unknown id and another app's delivery", async () => {
     const app = await makeApp();
     const other = await makeApp();
-    const othersDelivery = await makeDelivery(await makeEndpoint(other.id), [await makeEvent(other.id)]);
-    for (const deliveryId of ["not-a-uuid", "1; DROP TABLE deliveries", randomUUID(), othersDelivery.id]) {
+    const othersDelivery = await makeDelivery(await makeEndpoint(other.id), [
+      await makeEvent(other.id),
+    ]);
+    for (const deliveryId of [
+      "not-a-uuid",
+      "1; DROP TABLE deliveries",
+      randomUUID(),
+      othersDelivery.id,
+    ]) {
       const response = await read(app.id, deliveryId);
       expect(response.status, deliveryId).toBe(404);
       expect(response.body.error.code).toBe("not_found");
     }
     expect((await read(other.id, othersDelivery.id)).status).toBe(200);
-    expect((await read(other.id, othersDelivery.id, await appScopedToken(app.id))).status).toBe(403);
+    expect((await read(other.id, othersDelivery.id, await appScopedToken(app.id))).status).toBe(
+      403,
+    );
   });
 });
 
 describe("GET /api/v1/jobs/{jobId}", () => {
-  const readJob = (jobId: string, token?: string) => call(jobRoute.GET, "GET", `/api/v1/jobs/${jobId}`, { params: { jobId }, token });
+  const readJob = (jobId: string, token?: string) =>
+    call(jobRoute.GET, "GET", `/api/v1/jobs/${jobId}`, { params: { jobId }, token });
 
   it("shows a job's progress and hides other apps' jobs from app-scoped tokens", async () => {
     const app = await makeApp();
     const other = await makeApp();
     const job = await db.backgroundJob.create({
-      data: { type: "recover", status: "running", appId: app.id, params: { endpointId: randomUUID() }, total: 8, processed: 2, createdBy: "bootstrap" },
+      data: {
+        type: "recover",
+        status: "running",
+        appId: app.id,
+        params: { endpointId: randomUUID() },
+        total: 8,
+        processed: 2,
+        createdBy: "bootstrap",
+      },
     });
     const response = await readJob(job.id);
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ id: job.id, type: "recover", status: "running", appId: app.id, total: 8, processed: 2, progress: 0.25, result: null, error: null, finishedAt: null });
+    expect(response.body).toMatchObject({
+      id: job.id,
+      type: "recover",
+      status: "running",
+      appId: app.id,
+      total: 8,
+      processed: 2,
+      progress: 0.25,
+      result: null,
+      error: null,
+      finishedAt: null,
+    });
 
     expect((await readJob(job.id, await appScopedToken(app.id))).status).toBe(200);
     expect((await readJob(job.id, await appScopedToken(other.id))).status).toBe(404);
     const deploymentWide = await db.backgroundJob.create({
-      data: { type: "import", status: "succeeded", params: {}, result: { apps: 2 }, createdBy: "bootstrap", finishedAt: new Date() },
+      data: {
+        type: "import",
+        status: "succeeded",
+        params: {},
+        result: { apps: 2 },
+        createdBy: "bootstrap",
+        finishedAt: new Date(),
+      },
     });
     expect((await readJob(deploymentWide.id, await appScopedToken(app.id))).status).toBe(404);
     const finished = await readJob(deploymentWide.id);
-    expect(finished.body).toMatchObject({ status: "succeeded", progress: 1, result: { apps: 2 }, finishedAt: expect.any(String) });
+    expect(finished.body).toMatchObject({
+      status: "succeeded",
+      progress: 1,
+      result: { apps: 2 },
+      finishedAt: expect.any(String),
+    });
     expect(backgroundJobSchema.strict().parse(finished.body)).toBeTruthy();
   });
 

@@ -5,15 +5,33 @@ import { bucketSecondsFor } from "@/lib/services/endpoint-stats";
 import { endpointStatsSchema } from "@/lib/validation/deliveries";
 import { call } from "../helpers/api";
 import { makeApp } from "../factories";
-import { appScopedToken, makeAttempt, makeDelivery, makeEndpoint, makeEvent } from "../helpers/delivery-log-fixtures";
+import {
+  appScopedToken,
+  makeAttempt,
+  makeDelivery,
+  makeEndpoint,
+  makeEvent,
+} from "../helpers/delivery-log-fixtures";
 
-const stats = (appId: string, endpointId: string, query: Record<string, string> = {}, token?: string) =>
-  call(statsRoute.GET, "GET", `/api/v1/apps/${appId}/endpoints/${endpointId}/stats`, { params: { appId, endpointId }, query, token });
+const stats = (
+  appId: string,
+  endpointId: string,
+  query: Record<string, string> = {},
+  token?: string,
+) =>
+  call(statsRoute.GET, "GET", `/api/v1/apps/${appId}/endpoints/${endpointId}/stats`, {
+    params: { appId, endpointId },
+    query,
+    token,
+  });
 
 const HOUR = 3600_000;
 const hourBucket = (time: Date) => new Date(Math.floor(time.getTime() / HOUR) * HOUR).toISOString();
 
-/** An endpoint with 5 attempts of known durations: 3 in the last minutes, 2 five hours ago, 1 older than a day. */
+/**
+ * An endpoint with 5 attempts of known durations: 3 in the last minutes, 2 five hours ago, 1 older
+ * than a day.
+ */
 async function endpointWithHistory() {
   const app = await makeApp();
   const endpoint = await makeEndpoint(app.id);
@@ -29,18 +47,47 @@ async function endpointWithHistory() {
   const retrying = await delivery("retrying");
   await makeAttempt(ok1.id, { number: 1, durationMs: 100, responseStatus: 200, startedAt: recent });
   await makeAttempt(ok2.id, { number: 1, durationMs: 300, responseStatus: 204, startedAt: recent });
-  await makeAttempt(retrying.id, { number: 1, durationMs: 500, responseStatus: 503, startedAt: recent });
-  await makeAttempt(ok3.id, { number: 1, durationMs: 200, responseStatus: 200, startedAt: fiveHoursAgo });
+  await makeAttempt(retrying.id, {
+    number: 1,
+    durationMs: 500,
+    responseStatus: 503,
+    startedAt: recent,
+  });
+  await makeAttempt(ok3.id, {
+    number: 1,
+    durationMs: 200,
+    responseStatus: 200,
+    startedAt: fiveHoursAgo,
+  });
   // A Lambda function error answers 200 but is a failure.
-  await makeAttempt(failed.id, { number: 1, durationMs: 400, responseStatus: 200, error: "function error: Unhandled: boom", startedAt: fiveHoursAgo });
+  await makeAttempt(failed.id, {
+    number: 1,
+    durationMs: 400,
+    responseStatus: 200,
+    error: "function error: Unhandled: boom",
+    startedAt: fiveHoursAgo,
+  });
 
   const old = await delivery("failed", new Date(Date.now() - 30 * HOUR));
-  await makeAttempt(old.id, { number: 1, durationMs: 9000, responseStatus: null, error: "timeout", startedAt: new Date(Date.now() - 30 * HOUR) });
+  await makeAttempt(old.id, {
+    number: 1,
+    durationMs: 9000,
+    responseStatus: null,
+    error: "timeout",
+    startedAt: new Date(Date.now() - 30 * HOUR),
+  });
 
   // Another endpoint's slow attempts must not leak into these numbers.
   const neighbour = await makeEndpoint(app.id);
-  const neighbourDelivery = await makeDelivery(neighbour, [await makeEvent(app.id)], { status: "failed" });
-  await makeAttempt(neighbourDelivery.id, { number: 1, durationMs: 60_000, responseStatus: 500, startedAt: recent });
+  const neighbourDelivery = await makeDelivery(neighbour, [await makeEvent(app.id)], {
+    status: "failed",
+  });
+  await makeAttempt(neighbourDelivery.id, {
+    number: 1,
+    durationMs: 60_000,
+    responseStatus: 500,
+    startedAt: recent,
+  });
   return { app, endpoint, recent, fiveHoursAgo, retrying, failed };
 }
 
@@ -51,15 +98,37 @@ describe("GET /api/v1/apps/{appId}/endpoints/{endpointId}/stats", () => {
     expect(response.status).toBe(200);
     const body = response.body;
     expect(body).toMatchObject({ endpointId: endpoint.id, window: "24h", bucketSeconds: 3600 });
-    expect(body.deliveries).toEqual({ total: 5, pending: 0, delivering: 0, succeeded: 3, retrying: 1, failed: 1, cancelled: 0 });
+    expect(body.deliveries).toEqual({
+      total: 5,
+      pending: 0,
+      delivering: 0,
+      succeeded: 3,
+      retrying: 1,
+      failed: 1,
+      cancelled: 0,
+    });
     expect(endpointStatsSchema.strict().parse(body)).toBeTruthy();
     expect(body.successRate).toBe(0.75);
     expect(body.attempts).toEqual({ total: 5, succeeded: 3, failed: 2 });
     // Durations 100..500: percentile_cont interpolates linearly.
     expect(body.latencyMs).toEqual({ p50: 300, p95: 480, p99: 496 });
     expect(body.recentFailures).toEqual([
-      { attemptId: expect.any(String), deliveryId: retrying.id, number: 1, responseStatus: 503, error: null, startedAt: expect.any(String) },
-      { attemptId: expect.any(String), deliveryId: failed.id, number: 1, responseStatus: 200, error: "function error: Unhandled: boom", startedAt: expect.any(String) },
+      {
+        attemptId: expect.any(String),
+        deliveryId: retrying.id,
+        number: 1,
+        responseStatus: 503,
+        error: null,
+        startedAt: expect.any(String),
+      },
+      {
+        attemptId: expect.any(String),
+        deliveryId: failed.id,
+        number: 1,
+        responseStatus: 200,
+        error: "function error: Unhandled: boom",
+        startedAt: expect.any(String),
+      },
     ]);
   });
 
@@ -68,15 +137,45 @@ describe("GET /api/v1/apps/{appId}/endpoints/{endpointId}/stats", () => {
     const { body } = await stats(app.id, endpoint.id, { window: "24h" });
     expect(body.buckets).toHaveLength(24);
     const starts = body.buckets.map((bucket: { start: string }) => Date.parse(bucket.start));
-    expect(starts.every((start: number, index: number) => index === 0 || start - starts[index - 1] === HOUR)).toBe(true);
+    expect(
+      starts.every(
+        (start: number, index: number) => index === 0 || start - starts[index - 1] === HOUR,
+      ),
+    ).toBe(true);
     expect(body.since).toBe(body.buckets[0].start);
 
-    const byStart = new Map(body.buckets.map((bucket: { start: string }) => [bucket.start, bucket]));
-    expect(byStart.get(hourBucket(recent))).toEqual({ start: hourBucket(recent), attempts: 3, succeeded: 2, failed: 1, p50: 300, p95: 480, p99: 496 });
-    expect(byStart.get(hourBucket(fiveHoursAgo))).toEqual({ start: hourBucket(fiveHoursAgo), attempts: 2, succeeded: 1, failed: 1, p50: 300, p95: 390, p99: 398 });
-    const emptyBuckets = body.buckets.filter((bucket: { attempts: number }) => bucket.attempts === 0);
+    const byStart = new Map(
+      body.buckets.map((bucket: { start: string }) => [bucket.start, bucket]),
+    );
+    expect(byStart.get(hourBucket(recent))).toEqual({
+      start: hourBucket(recent),
+      attempts: 3,
+      succeeded: 2,
+      failed: 1,
+      p50: 300,
+      p95: 480,
+      p99: 496,
+    });
+    expect(byStart.get(hourBucket(fiveHoursAgo))).toEqual({
+      start: hourBucket(fiveHoursAgo),
+      attempts: 2,
+      succeeded: 1,
+      failed: 1,
+      p50: 300,
+      p95: 390,
+      p99: 398,
+    });
+    const emptyBuckets = body.buckets.filter(
+      (bucket: { attempts: number }) => bucket.attempts === 0,
+    );
     expect(emptyBuckets).toHaveLength(22);
-    expect(emptyBuckets[0]).toMatchObject({ succeeded: 0, failed: 0, p50: null, p95: null, p99: null });
+    expect(emptyBuckets[0]).toMatchObject({
+      succeeded: 0,
+      failed: 0,
+      p50: null,
+      p95: null,
+      p99: null,
+    });
   });
 
   it("widens to 7d (including the old timeout) and narrows to 1h", async () => {

@@ -9,8 +9,8 @@ import { startLambdaServer, type LambdaServer } from "../helpers/lambda-server";
 import { eventually, startReceiver, type Receiver } from "../helpers/receiver";
 import { startWorkerProcess, uniquePrefix, type WorkerProcess } from "../helpers/worker-process";
 
-// Lambda endpoints through the production worker (the bundle, node worker/start.mjs): the AWS SDK is
-// imported on the first Lambda invoke, so a worker that only delivers over HTTP never loads it.
+// Lambda endpoints through the production worker (the bundle, node worker/start.mjs): the AWS SDK
+// is imported on the first Lambda invoke, so a worker that only delivers over HTTP never loads it.
 // tests/helpers/module-trace.mjs makes the worker print every resolution of an @aws-sdk module.
 
 const prefix = uniquePrefix("lambda");
@@ -50,8 +50,17 @@ describe("Lambda endpoints in the bundled worker", () => {
     const app = await makeApp(unbatched);
     const hook = `/${uniqueId("http")}`;
     await makeEndpoint(app.id, { url: receiver.url(hook), eventTypes: ["client_event"] });
-    expect((await ingest(app.id, [{ id: "h-1", name: "client_event", channel: "c", event: "client-x", data: "h-1" }])).status).toBe(202);
-    await eventually(() => receiver.at(hook).length === 1, { timeoutMs: 20_000, what: "the HTTP delivery" });
+    expect(
+      (
+        await ingest(app.id, [
+          { id: "h-1", name: "client_event", channel: "c", event: "client-x", data: "h-1" },
+        ])
+      ).status,
+    ).toBe(202);
+    await eventually(() => receiver.at(hook).length === 1, {
+      timeoutMs: 20_000,
+      what: "the HTTP delivery",
+    });
     expect(worker.output()).toContain("worker ready");
     expect(worker.output()).not.toContain("module-trace: @aws-sdk/");
   });
@@ -61,23 +70,53 @@ describe("Lambda endpoints in the bundled worker", () => {
     const functionName = uniqueId("fn");
     const endpoint = await makeEndpoint(app.id, {
       eventTypes: ["client_event"],
-      lambda: { functionName, region: "eu-west-1", invocationType: "Event", endpointUrl: lambda.endpointUrl },
+      lambda: {
+        functionName,
+        region: "eu-west-1",
+        invocationType: "Event",
+        endpointUrl: lambda.endpointUrl,
+      },
     });
-    const events = ["l-1", "l-2"].map((id) => ({ id, name: "client_event", channel: "c", event: "client-x", data: id }));
+    const events = ["l-1", "l-2"].map((id) => ({
+      id,
+      name: "client_event",
+      channel: "c",
+      event: "client-x",
+      data: id,
+    }));
     for (const event of events) expect((await ingest(app.id, [event])).status).toBe(202);
 
-    const invocations = () => lambda.invocations.filter((entry) => entry.functionName === functionName);
-    await eventually(() => invocations().length === 2, { timeoutMs: 20_000, what: "two Lambda invocations" });
+    const invocations = () =>
+      lambda.invocations.filter((entry) => entry.functionName === functionName);
+    await eventually(() => invocations().length === 2, {
+      timeoutMs: 20_000,
+      what: "two Lambda invocations",
+    });
     const deliveries = await eventually(async () => {
-      const rows = await db.delivery.findMany({ where: { endpointId: endpoint.id, status: "succeeded" }, orderBy: { createdAt: "asc" } });
+      const rows = await db.delivery.findMany({
+        where: { endpointId: endpoint.id, status: "succeeded" },
+        orderBy: { createdAt: "asc" },
+      });
       return rows.length === 2 ? rows : null;
     });
     // The exact stored body is the payload, and Lambda's 202 is the recorded status.
-    expect(invocations().map((entry) => entry.payload).sort()).toEqual(deliveries.map((delivery) => delivery.body).sort());
+    expect(
+      invocations()
+        .map((entry) => entry.payload)
+        .sort(),
+    ).toEqual(deliveries.map((delivery) => delivery.body).sort());
     expect(invocations().every((entry) => entry.invocationType === "Event")).toBe(true);
     expect(deliveries.map((delivery) => delivery.lastResponseStatus)).toEqual([202, 202]);
     // Imported once, on demand.
-    await eventually(() => worker.output().includes(SDK_LOADED), { timeoutMs: 5_000, what: "the SDK import in the worker" });
-    expect(worker.output().split("\n").filter((line) => line === SDK_LOADED)).toHaveLength(1);
+    await eventually(() => worker.output().includes(SDK_LOADED), {
+      timeoutMs: 5_000,
+      what: "the SDK import in the worker",
+    });
+    expect(
+      worker
+        .output()
+        .split("\n")
+        .filter((line) => line === SDK_LOADED),
+    ).toHaveLength(1);
   });
 });

@@ -32,24 +32,52 @@ describe("Redis data loss", () => {
       const retryHook = `/${uniqueId("retry")}`;
       receiver.script(batchedHook, () => ({ delayMs: 20 }));
       // Fails first, so a retry is waiting as a delayed job when Redis is flushed.
-      receiver.script(retryHook, (_request, index) => (index < 5 ? { status: 503 } : { status: 200 }));
+      receiver.script(retryHook, (_request, index) =>
+        index < 5 ? { status: 503 } : { status: 200 },
+      );
       await makeEndpoint(app.id, { url: receiver.url(batchedHook), eventTypes: ["client_event"] });
-      await makeEndpoint(app.id, { url: receiver.url(retryHook), eventTypes: ["client_event"], batching: { enabled: false, durationMs: 50, maxBatchSize: 100 }, retry: { scheduleSeconds: [3, 1] } });
+      await makeEndpoint(app.id, {
+        url: receiver.url(retryHook),
+        eventTypes: ["client_event"],
+        batching: { enabled: false, durationMs: 50, maxBatchSize: 100 },
+        retry: { scheduleSeconds: [3, 1] },
+      });
       const ids = Array.from({ length: 200 }, (_, index) => `f-${index}`);
-      const send = (part: string[]) => ingest(app.id, part.map((id) => ({ id, name: "client_event", channel: "c", event: "client-x", data: id })));
+      const send = (part: string[]) =>
+        ingest(
+          app.id,
+          part.map((id) => ({
+            id,
+            name: "client_event",
+            channel: "c",
+            event: "client-x",
+            data: id,
+          })),
+        );
 
-      for (let start = 0; start < 100; start += 25) expect((await send(ids.slice(start, start + 25))).status).toBe(202);
+      for (let start = 0; start < 100; start += 25)
+        expect((await send(ids.slice(start, start + 25))).status).toBe(202);
       await eventually(() => receiver.at(retryHook).length >= 5, { what: "first failed attempts" });
       // Flush and count in one MULTI: the live worker writes new keys right after the flush.
       expect(await admin.multi().flushdb().dbsize().exec()).toEqual([
         [null, "OK"],
         [null, 0],
       ]);
-      for (let start = 100; start < 200; start += 25) expect((await send(ids.slice(start, start + 25))).status).toBe(202);
+      for (let start = 100; start < 200; start += 25)
+        expect((await send(ids.slice(start, start + 25))).status).toBe(202);
 
-      const idsAt = (path: string) => new Set(receivedEvents(receiver.at(path)).map((event) => String(event.data)));
-      await eventually(() => idsAt(batchedHook).size === 200 && idsAt(retryHook).size === 200, { timeoutMs: 60_000, what: "every event after the flush" });
-      await eventually(async () => (await db.delivery.count({ where: { appId: app.id, status: { not: "succeeded" } } })) === 0, { timeoutMs: 20_000 });
+      const idsAt = (path: string) =>
+        new Set(receivedEvents(receiver.at(path)).map((event) => String(event.data)));
+      await eventually(() => idsAt(batchedHook).size === 200 && idsAt(retryHook).size === 200, {
+        timeoutMs: 60_000,
+        what: "every event after the flush",
+      });
+      await eventually(
+        async () =>
+          (await db.delivery.count({ where: { appId: app.id, status: { not: "succeeded" } } })) ===
+          0,
+        { timeoutMs: 20_000 },
+      );
       expect(await db.unroutedEvent.count({ where: { appId: app.id } })).toBe(0);
     } finally {
       admin.disconnect();

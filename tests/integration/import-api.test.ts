@@ -7,7 +7,8 @@ import { endpointSecrets, presentEndpoint } from "@/lib/services/endpoints";
 import { call } from "../helpers/api";
 import { makeApp, uniqueId } from "../factories";
 
-const runImport = (body: unknown, token?: string) => call(importRoute.POST, "POST", "/api/v1/import", { body, token });
+const runImport = (body: unknown, token?: string) =>
+  call(importRoute.POST, "POST", "/api/v1/import", { body, token });
 
 /** The Sockudo documentation's examples (seeds), merged into one config with unique ids. */
 function sockudoConfig(id = uniqueId("sockudo")) {
@@ -31,15 +32,27 @@ function sockudoConfig(id = uniqueId("sockudo")) {
                 headers: { "X-Custom-Auth": "mysecrettoken", "User-Agent": "Sockudo-Webhook/1.0" },
               },
               {
-                lambda: { function_name: "sockudoPresenceHandler", region: "us-east-1", invocation_type: "Event" },
+                lambda: {
+                  function_name: "sockudoPresenceHandler",
+                  region: "us-east-1",
+                  invocation_type: "Event",
+                },
                 event_types: ["member_added", "member_removed"],
                 filter: { channel_prefix: "presence-" },
               },
-              { lambda_function: "handleClientEvents", event_types: ["client_event"], filter: { channel_type: "presence" } },
+              {
+                lambda_function: "handleClientEvents",
+                event_types: ["client_event"],
+                filter: { channel_type: "presence" },
+              },
               {
                 url: "https://analytics.example.com/events",
                 event_types: ["member_added", "member_removed"],
-                filter: { channel_prefix: "presence-chat", channel_suffix: "-eu", channel_pattern: "^presence-chat-[a-z]+-eu$" },
+                filter: {
+                  channel_prefix: "presence-chat",
+                  channel_suffix: "-eu",
+                  channel_pattern: "^presence-chat-[a-z]+-eu$",
+                },
               },
             ],
           },
@@ -85,30 +98,63 @@ describe("import API", () => {
     const appId = config.app_manager.array.apps[0]!.id;
     const result = await runImport(config);
     expect(result.status).toBe(201);
-    expect(result.body).toMatchObject({ jobId: expect.any(String), created: { apps: [appId] }, skipped: [] });
+    expect(result.body).toMatchObject({
+      jobId: expect.any(String),
+      created: { apps: [appId] },
+      skipped: [],
+    });
     expect(result.body.created.endpoints).toHaveLength(4);
 
     const app = await db.app.findUniqueOrThrow({ where: { id: appId } });
-    expect(app).toMatchObject({ key: `key-${appId}`, name: appId, enabled: true, batchingEnabled: true, batchingDurationMs: 75, batchingMaxBatchSize: 100 });
+    expect(app).toMatchObject({
+      key: `key-${appId}`,
+      name: appId,
+      enabled: true,
+      batchingEnabled: true,
+      batchingDurationMs: 75,
+      batchingMaxBatchSize: 100,
+    });
     expect(appVerificationSecrets(app)).toEqual(["app-secret-wh"]);
 
     const rows = await db.endpoint.findMany({ where: { appId }, orderBy: { id: "asc" } });
     const endpoints = rows.map((row) => presentEndpoint(row));
-    expect(endpoints.map((endpoint) => endpoint.id).sort()).toEqual([...result.body.created.endpoints].sort());
-    expect(endpoints[0]).toMatchObject({ url: "https://api.example.com/sockudo/events", eventTypes: ["channel_occupied", "channel_vacated"], filter: {} });
-    expect(endpointSecrets(rows[0]!).headers).toEqual({ "X-Custom-Auth": "mysecrettoken", "User-Agent": "Sockudo-Webhook/1.0" });
+    expect(endpoints.map((endpoint) => endpoint.id).sort()).toEqual(
+      [...result.body.created.endpoints].sort(),
+    );
+    expect(endpoints[0]).toMatchObject({
+      url: "https://api.example.com/sockudo/events",
+      eventTypes: ["channel_occupied", "channel_vacated"],
+      filter: {},
+    });
+    expect(endpointSecrets(rows[0]!).headers).toEqual({
+      "X-Custom-Auth": "mysecrettoken",
+      "User-Agent": "Sockudo-Webhook/1.0",
+    });
     expect(endpoints[1]).toMatchObject({
-      lambda: { functionName: "sockudoPresenceHandler", region: "us-east-1", invocationType: "Event" },
+      lambda: {
+        functionName: "sockudoPresenceHandler",
+        region: "us-east-1",
+        invocationType: "Event",
+      },
       filter: { channelPrefix: "presence-" },
     });
-    expect(endpoints[2]).toMatchObject({ lambda: { functionName: "handleClientEvents", invocationType: "Event" }, filter: { channelType: "presence" } });
-    expect(endpoints[3]!.filter).toEqual({ channelPrefix: "presence-chat", channelSuffix: "-eu", channelPattern: "^presence-chat-[a-z]+-eu$" });
+    expect(endpoints[2]).toMatchObject({
+      lambda: { functionName: "handleClientEvents", invocationType: "Event" },
+      filter: { channelType: "presence" },
+    });
+    expect(endpoints[3]!.filter).toEqual({
+      channelPrefix: "presence-chat",
+      channelSuffix: "-eu",
+      channelPattern: "^presence-chat-[a-z]+-eu$",
+    });
 
     const job = await db.backgroundJob.findUniqueOrThrow({ where: { id: result.body.jobId } });
     expect(job).toMatchObject({ type: "import", status: "succeeded", total: 1, processed: 1 });
     expect(job.result).toEqual({ created: result.body.created, skipped: [] });
     expect(JSON.stringify(job)).not.toContain("app-secret-wh");
-    expect(JSON.stringify(await db.auditLog.findMany({ where: { appId } }))).not.toContain("mysecrettoken");
+    expect(JSON.stringify(await db.auditLog.findMany({ where: { appId } }))).not.toContain(
+      "mysecrettoken",
+    );
   });
 
   it("imports a Soketi config with its prefix/suffix filter", async () => {
@@ -132,11 +178,18 @@ describe("import API", () => {
     const existing = await makeApp();
     const config = sockudoConfig();
     const fresh = config.app_manager.array.apps[0]!;
-    config.app_manager.array.apps.push({ ...fresh, id: existing.id, key: `other-${existing.id}`, webhooks: [] });
+    config.app_manager.array.apps.push({
+      ...fresh,
+      id: existing.id,
+      key: `other-${existing.id}`,
+      webhooks: [],
+    });
     const result = await runImport(config);
     expect(result.status).toBe(201);
     expect(result.body.created.apps).toEqual([fresh.id]);
-    expect(result.body.skipped).toEqual([{ appId: existing.id, reason: "an app with this id already exists" }]);
+    expect(result.body.skipped).toEqual([
+      { appId: existing.id, reason: "an app with this id already exists" },
+    ]);
     expect((await db.app.findUniqueOrThrow({ where: { id: existing.id } })).key).toBe(existing.key);
   });
 
@@ -145,8 +198,16 @@ describe("import API", () => {
     const second = sockudoConfig();
     config.app_manager.array.apps.push(second.app_manager.array.apps[0]!);
     const webhooks = second.app_manager.array.apps[0]!.webhooks as Array<Record<string, unknown>>;
-    webhooks[0] = { url: "https://x.example.com", event_types: ["channel_occupied", "not_a_known_event"], headers: { Host: "evil" } };
-    webhooks[3] = { url: "https://y.example.com", event_types: ["channel_occupied"], filter: { channel_pattern: "^(a+)+$" } };
+    webhooks[0] = {
+      url: "https://x.example.com",
+      event_types: ["channel_occupied", "not_a_known_event"],
+      headers: { Host: "evil" },
+    };
+    webhooks[3] = {
+      url: "https://y.example.com",
+      event_types: ["channel_occupied"],
+      filter: { channel_pattern: "^(a+)+$" },
+    };
     webhooks[1] = { url: "http://169.254.169.254/latest", event_types: ["channel_occupied"] };
     const result = await runImport(config);
     expect(result.status).toBe(422);
@@ -158,10 +219,18 @@ describe("import API", () => {
     expect(await db.app.count({ where: { id: { in: ids } } })).toBe(0);
 
     const unknownEvent = sockudoConfig();
-    unknownEvent.app_manager.array.apps[0]!.webhooks[0]!.event_types = ["channel_occupied", "not_a_known_event"];
+    unknownEvent.app_manager.array.apps[0]!.webhooks[0]!.event_types = [
+      "channel_occupied",
+      "not_a_known_event",
+    ];
     const unknown = await runImport(unknownEvent);
     expect(unknown.status).toBe(422);
-    expect(unknown.body.error.details).toEqual([{ field: "app_manager.array.apps.0.webhooks.0.event_types.1", issue: "'not_a_known_event' is not in the event type catalog" }]);
+    expect(unknown.body.error.details).toEqual([
+      {
+        field: "app_manager.array.apps.0.webhooks.0.event_types.1",
+        issue: "'not_a_known_event' is not in the event type catalog",
+      },
+    ]);
   });
 
   it("rejects unknown shapes, typos and duplicates with 422 and malformed JSON with 400", async () => {
@@ -171,10 +240,14 @@ describe("import API", () => {
     const notObject = await runImport([1, 2]);
     expect(notObject.status).toBe(422);
     const typo = sockudoConfig();
-    (typo.app_manager.array.apps[0]!.webhooks[0] as Record<string, unknown>).event_type = ["channel_occupied"];
+    (typo.app_manager.array.apps[0]!.webhooks[0] as Record<string, unknown>).event_type = [
+      "channel_occupied",
+    ];
     const typoResult = await runImport(typo);
     expect(typoResult.status).toBe(422);
-    expect(typoResult.body.error.details.map((detail: { field: string }) => detail.field)).toContain("app_manager.array.apps.0.webhooks.0.event_type");
+    expect(
+      typoResult.body.error.details.map((detail: { field: string }) => detail.field),
+    ).toContain("app_manager.array.apps.0.webhooks.0.event_type");
     const noApps = await runImport({ appManager: { array: {} } });
     expect(noApps.status).toBe(422);
     expect(noApps.body.error.details[0].field).toBe("appManager.array.apps");
@@ -182,14 +255,22 @@ describe("import API", () => {
     duplicate.appManager.array.apps.push({ ...duplicate.appManager.array.apps[0]! });
     const duplicateResult = await runImport(duplicate);
     expect(duplicateResult.status).toBe(422);
-    expect(duplicateResult.body.error.details.map((detail: { field: string }) => detail.field)).toContain("appManager.array.apps.1.id");
-    const malformed = await call(importRoute.POST, "POST", "/api/v1/import", { rawBody: "{\"app_manager\": " });
+    expect(
+      duplicateResult.body.error.details.map((detail: { field: string }) => detail.field),
+    ).toContain("appManager.array.apps.1.id");
+    const malformed = await call(importRoute.POST, "POST", "/api/v1/import", {
+      rawBody: '{"app_manager": ',
+    });
     expect(malformed.status).toBe(400);
   });
 
   it("needs a token not limited to one app", async () => {
     const app = await makeApp();
-    const token = (await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "one app", scopes: ["write"], appId: app.id } })).body.token;
+    const token = (
+      await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", {
+        body: { name: "one app", scopes: ["write"], appId: app.id },
+      })
+    ).body.token;
     const result = await runImport(soketiConfig(), token);
     expect(result.status).toBe(403);
   });

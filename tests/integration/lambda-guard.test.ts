@@ -13,20 +13,32 @@ process.env.HERALD_ALLOWED_DESTINATIONS = "";
 const server = useLambdaServer(closeLambdaClients);
 
 const request = { body: '{"time_ms":1,"events":[]}', headers: {}, timeoutMs: 5000 };
-const config = (endpointUrl: string): LambdaConfig => ({ functionName: uniqueId("fn"), region: "eu-west-1", invocationType: "RequestResponse", endpointUrl });
+const config = (endpointUrl: string): LambdaConfig => ({
+  functionName: uniqueId("fn"),
+  region: "eu-west-1",
+  invocationType: "RequestResponse",
+  endpointUrl,
+});
 
 describe("Lambda endpointUrl and the private-address guard", () => {
   it("refuses a loopback IP literal without connecting", async () => {
     const result = await invokeLambda(config(server.current.endpointUrl), request);
     expect(result.status).toBeNull();
-    expect(result.error).toMatch(/EDESTINATIONREFUSED: destination 127\.0\.0\.1 resolves to private, loopback or link-local address/);
+    expect(result.error).toMatch(
+      /EDESTINATIONREFUSED: destination 127\.0\.0\.1 resolves to private, loopback or link-local address/,
+    );
     expect(server.current.invocations).toHaveLength(0);
   });
 
   it("refuses a name that resolves to a loopback address", async () => {
-    const result = await invokeLambda(config(server.current.endpointUrl.replace("127.0.0.1", "localhost")), request);
+    const result = await invokeLambda(
+      config(server.current.endpointUrl.replace("127.0.0.1", "localhost")),
+      request,
+    );
     expect(result.status).toBeNull();
-    expect(result.error).toMatch(/destination localhost resolves to private, loopback or link-local address/);
+    expect(result.error).toMatch(
+      /destination localhost resolves to private, loopback or link-local address/,
+    );
     expect(server.current.invocations).toHaveLength(0);
   });
 });

@@ -6,9 +6,21 @@ import { call } from "../helpers/api";
 import { makeApp } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
 
-async function addDeliveries(appId: string, endpointId: string, statuses: ("succeeded" | "failed" | "pending")[]) {
+async function addDeliveries(
+  appId: string,
+  endpointId: string,
+  statuses: ("succeeded" | "failed" | "pending")[],
+) {
   await db.delivery.createMany({
-    data: statuses.map((status, index) => ({ appId, endpointId, eventIds: [`e${index}`], eventNames: ["channel_occupied"], channels: ["c"], body: "{}", status })),
+    data: statuses.map((status, index) => ({
+      appId,
+      endpointId,
+      eventIds: [`e${index}`],
+      eventNames: ["channel_occupied"],
+      channels: ["c"],
+      body: "{}",
+      status,
+    })),
   });
 }
 
@@ -17,19 +29,36 @@ describe("overview API", () => {
     const app = await makeApp();
     const endpoint = await makeEndpoint(app.id);
     await makeEndpoint(app.id, { enabled: false });
-    await addDeliveries(app.id, endpoint.id, ["succeeded", "succeeded", "succeeded", "failed", "pending"]);
+    await addDeliveries(app.id, endpoint.id, [
+      "succeeded",
+      "succeeded",
+      "succeeded",
+      "failed",
+      "pending",
+    ]);
 
     const result = await call(overviewRoute.GET, "GET", "/api/v1/overview");
     expect(result.status).toBe(200);
     const row = result.body.data.find((entry: { appId: string }) => entry.appId === app.id);
-    expect(row).toEqual({ appId: app.id, endpoints: 2, enabledEndpoints: 1, deliveriesToday: 5, failedToday: 1, failureRate: 0.25 });
+    expect(row).toEqual({
+      appId: app.id,
+      endpoints: 2,
+      enabledEndpoints: 1,
+      deliveriesToday: 5,
+      failedToday: 1,
+      failureRate: 0.25,
+    });
   });
 
   it("shows an app-scoped token only its own app", async () => {
     const app = await makeApp();
     await makeApp();
-    const token = await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", { body: { name: "scoped", scopes: ["read"], appId: app.id } });
-    const result = await call(overviewRoute.GET, "GET", "/api/v1/overview", { token: token.body.token });
+    const token = await call(tokensRoute.POST, "POST", "/api/v1/api-tokens", {
+      body: { name: "scoped", scopes: ["read"], appId: app.id },
+    });
+    const result = await call(overviewRoute.GET, "GET", "/api/v1/overview", {
+      token: token.body.token,
+    });
     expect(result.body.data.map((entry: { appId: string }) => entry.appId)).toEqual([app.id]);
     expect(result.body.data[0].failureRate).toBeNull();
   });

@@ -22,7 +22,10 @@ const databaseUrl = url.toString();
 process.env.DATABASE_URL = databaseUrl;
 process.env.HERALD_QUEUE_PREFIX = uniquePrefix("sessions");
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>, database = databaseUrl): Promise<T> {
+async function admin<T>(
+  work: (client: pg.Client) => Promise<T>,
+  database = databaseUrl,
+): Promise<T> {
   const client = new pg.Client({ connectionString: database });
   await client.connect();
   try {
@@ -34,22 +37,32 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>, database = data
 
 beforeAll(async () => {
   await prepareDatabase(databaseUrl);
-  await admin((client) => client.query(`ALTER DATABASE herald_test_sessions SET timezone = 'America/New_York'`));
+  await admin((client) =>
+    client.query(`ALTER DATABASE herald_test_sessions SET timezone = 'America/New_York'`),
+  );
 });
 
 afterAll(async () => {
   await closeHotPool();
   await disconnectDb();
   await closeQueues();
-  await admin((client) => client.query("DROP DATABASE IF EXISTS herald_test_sessions WITH (FORCE)"), testEnv.DATABASE_URL);
+  await admin(
+    (client) => client.query("DROP DATABASE IF EXISTS herald_test_sessions WITH (FORCE)"),
+    testEnv.DATABASE_URL,
+  );
 });
 
 describe("Postgres sessions", () => {
   it("run in UTC whatever the database's default zone, so now() agrees with the UTC timestamps", async () => {
-    expect(await admin(async (client) => (await client.query("SHOW TimeZone")).rows[0].TimeZone)).toBe("America/New_York");
+    expect(
+      await admin(async (client) => (await client.query("SHOW TimeZone")).rows[0].TimeZone),
+    ).toBe("America/New_York");
     expect((await db.$queryRaw<{ TimeZone: string }[]>`SHOW TimeZone`)[0]!.TimeZone).toBe("UTC");
     expect((await hotQuery<{ TimeZone: string }>("SHOW TimeZone", []))[0]!.TimeZone).toBe("UTC");
-    expect((await hotQuery<{ application_name: string }>("SHOW application_name", []))[0]!.application_name).toBe("herald-sessions-test");
+    expect(
+      (await hotQuery<{ application_name: string }>("SHOW application_name", []))[0]!
+        .application_name,
+    ).toBe("herald-sessions-test");
 
     // What it is for: the reconciler finds events stuck past the grace (it compares with now()).
     const app = await makeApp();
@@ -64,10 +77,15 @@ describe("Postgres sessions", () => {
     await db.$queryRaw`SELECT 1`;
     const terminated = await admin(
       async (client) =>
-        (await client.query("SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'herald_test_sessions' AND pid <> pg_backend_pid()) AS t")).rows[0].n,
+        (
+          await client.query(
+            "SELECT count(*)::int AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'herald_test_sessions' AND pid <> pg_backend_pid()) AS t",
+          )
+        ).rows[0].n,
     );
     expect(terminated).toBeGreaterThanOrEqual(2);
-    // The pools hear of it on their idle connections (an 'error' event that nobody handled took the process down).
+    // The pools hear of it on their idle connections (an 'error' event that nobody handled took the
+    // process down).
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await hotQuery<{ ok: number }>("SELECT 1 AS ok", [])).toEqual([{ ok: 1 }]);
     expect(await db.$queryRaw`SELECT 1 AS ok`).toEqual([{ ok: 1 }]);

@@ -7,9 +7,9 @@ import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
 import { makeEvent } from "../helpers/delivery-log-fixtures";
 
-// Retention (lib/services/retention.ts pruneOldRecords, run daily by the worker): attempts, finished
-// deliveries and routed events older than HERALD_RETENTION_DAYS go, in batches of 1,000; newer rows,
-// unfinished deliveries, unrouted events and events waiting in a batch window stay.
+// Retention (lib/services/retention.ts pruneOldRecords, run daily by the worker): attempts,
+// finished deliveries and routed events older than HERALD_RETENTION_DAYS go, in batches of 1,000;
+// newer rows, unfinished deliveries, unrouted events and events waiting in a batch window stay.
 // Ages are relative to the real clock, so any worker's own retention run (other suites start
 // workers) deletes exactly what this test expects to be deleted, and nothing it expects to stay.
 
@@ -19,11 +19,21 @@ const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
 async function setup() {
   const app = await makeApp();
   // Disabled and unreachable: nothing here is ever sent, whatever a reconciler enqueues.
-  const endpoint = await makeEndpoint(app.id, { url: "http://127.0.0.1:9/retention", eventTypes: ["client_event"], enabled: false });
+  const endpoint = await makeEndpoint(app.id, {
+    url: "http://127.0.0.1:9/retention",
+    eventTypes: ["client_event"],
+    enabled: false,
+  });
   return { app, endpoint };
 }
 
-async function makeDelivery(appId: string, endpointId: string, status: DeliveryStatus, createdAt: Date, attemptsStartedAt: Date[] = []) {
+async function makeDelivery(
+  appId: string,
+  endpointId: string,
+  status: DeliveryStatus,
+  createdAt: Date,
+  attemptsStartedAt: Date[] = [],
+) {
   const delivery = await db.delivery.create({
     data: {
       appId,
@@ -37,12 +47,22 @@ async function makeDelivery(appId: string, endpointId: string, status: DeliveryS
       createdAt,
       updatedAt: createdAt,
       // Unfinished rows are not due and not stuck, so no reconciler touches them during the test.
-      nextAttemptAt: status === "pending" || status === "retrying" ? new Date(Date.now() + DAY) : null,
+      nextAttemptAt:
+        status === "pending" || status === "retrying" ? new Date(Date.now() + DAY) : null,
       lastAttemptAt: status === "delivering" ? new Date() : null,
     },
   });
   for (const [index, startedAt] of attemptsStartedAt.entries()) {
-    await db.attempt.create({ data: { deliveryId: delivery.id, number: index + 1, requestHeaders: {}, durationMs: 5, responseStatus: 200, startedAt } });
+    await db.attempt.create({
+      data: {
+        deliveryId: delivery.id,
+        number: index + 1,
+        requestHeaders: {},
+        durationMs: 5,
+        responseStatus: 200,
+        startedAt,
+      },
+    });
   }
   return delivery;
 }
@@ -61,23 +81,50 @@ describe("retention", () => {
     const { app, endpoint } = await setup();
     const old = daysAgo(env.HERALD_RETENTION_DAYS + 1);
     const recent = daysAgo(env.HERALD_RETENTION_DAYS - 1);
-    const oldFinished = await Promise.all((["succeeded", "failed", "cancelled"] as const).map((status) => makeDelivery(app.id, endpoint.id, status, old, [old])));
-    const recentFinished = await Promise.all((["succeeded", "failed", "cancelled"] as const).map((status) => makeDelivery(app.id, endpoint.id, status, recent, [recent])));
+    const oldFinished = await Promise.all(
+      (["succeeded", "failed", "cancelled"] as const).map((status) =>
+        makeDelivery(app.id, endpoint.id, status, old, [old]),
+      ),
+    );
+    const recentFinished = await Promise.all(
+      (["succeeded", "failed", "cancelled"] as const).map((status) =>
+        makeDelivery(app.id, endpoint.id, status, recent, [recent]),
+      ),
+    );
 
     const report = await pruneOldRecords();
 
-    for (const delivery of oldFinished) expect(await exists.delivery(delivery.id), delivery.status).toBe(false);
-    for (const delivery of recentFinished) expect(await exists.delivery(delivery.id), delivery.status).toBe(true);
-    expect(await db.attempt.count({ where: { deliveryId: { in: oldFinished.map((delivery) => delivery.id) } } })).toBe(0);
-    expect(await db.attempt.count({ where: { deliveryId: { in: recentFinished.map((delivery) => delivery.id) } } })).toBe(3);
-    expect(report).toEqual({ attempts: expect.any(Number), deliveries: expect.any(Number), events: expect.any(Number), batches: expect.any(Number) });
+    for (const delivery of oldFinished)
+      expect(await exists.delivery(delivery.id), delivery.status).toBe(false);
+    for (const delivery of recentFinished)
+      expect(await exists.delivery(delivery.id), delivery.status).toBe(true);
+    expect(
+      await db.attempt.count({
+        where: { deliveryId: { in: oldFinished.map((delivery) => delivery.id) } },
+      }),
+    ).toBe(0);
+    expect(
+      await db.attempt.count({
+        where: { deliveryId: { in: recentFinished.map((delivery) => delivery.id) } },
+      }),
+    ).toBe(3);
+    expect(report).toEqual({
+      attempts: expect.any(Number),
+      deliveries: expect.any(Number),
+      events: expect.any(Number),
+      batches: expect.any(Number),
+    });
     expect(report.batches).toBeGreaterThanOrEqual(3);
   });
 
   it("never deletes a delivery that is still pending, retrying or delivering, however old", async () => {
     const { app, endpoint } = await setup();
     const old = daysAgo(env.HERALD_RETENTION_DAYS + 10);
-    const unfinished = await Promise.all((["pending", "retrying", "delivering"] as const).map((status) => makeDelivery(app.id, endpoint.id, status, old, [old])));
+    const unfinished = await Promise.all(
+      (["pending", "retrying", "delivering"] as const).map((status) =>
+        makeDelivery(app.id, endpoint.id, status, old, [old]),
+      ),
+    );
 
     await pruneOldRecords();
 
@@ -93,7 +140,9 @@ describe("retention", () => {
     const { app, endpoint } = await setup();
     const old = daysAgo(env.HERALD_RETENTION_DAYS + 1);
     const oldRouted = await makeEvent(app.id, { receivedAt: old });
-    const recentRouted = await makeEvent(app.id, { receivedAt: daysAgo(env.HERALD_RETENTION_DAYS - 1) });
+    const recentRouted = await makeEvent(app.id, {
+      receivedAt: daysAgo(env.HERALD_RETENTION_DAYS - 1),
+    });
     const oldWaiting = await makeEvent(app.id, { receivedAt: old });
     // created_at now: a fresh window, so no reconciler flushes it during the test.
     await db.batchItem.create({ data: { endpointId: endpoint.id, eventSeq: oldWaiting.seq } });

@@ -49,17 +49,30 @@ describe("routing job collapse", () => {
       { connection: createRedis("worker"), prefix: env.HERALD_QUEUE_PREFIX, concurrency: 1 },
     );
 
-    const event = (id: string) => ({ id, name: "client_event", channel: "c", event: "client-x", data: id });
+    const event = (id: string) => ({
+      id,
+      name: "client_event",
+      channel: "c",
+      event: "client-x",
+      data: id,
+    });
     expect((await ingest(app.id, [event("first")])).status).toBe(202);
     await routedFirst;
     expect((await ingest(app.id, [event("second")])).status).toBe(202);
     release();
 
-    await eventually(async () => (await db.unroutedEvent.count({ where: { appId: app.id } })) === 0, {
-      timeoutMs: 10_000,
-      what: "the second request's event routed by a follow-up job",
-    });
+    await eventually(
+      async () => (await db.unroutedEvent.count({ where: { appId: app.id } })) === 0,
+      {
+        timeoutMs: 10_000,
+        what: "the second request's event routed by a follow-up job",
+      },
+    );
     expect(passes).toBe(2);
-    expect((await db.delivery.findMany({ where: { appId: app.id }, orderBy: { id: "asc" } })).map((delivery) => delivery.eventIds)).toEqual([["first"], ["second"]]);
+    expect(
+      (await db.delivery.findMany({ where: { appId: app.id }, orderBy: { id: "asc" } })).map(
+        (delivery) => delivery.eventIds,
+      ),
+    ).toEqual([["first"], ["second"]]);
   });
 });

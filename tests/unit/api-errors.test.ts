@@ -5,7 +5,12 @@ import { toAppError } from "@/lib/api/handler";
 // the cause is known.
 describe("toAppError", () => {
   it("answers a transaction Postgres aborted (deadlock, serialization) with a 409 saying nothing changed", () => {
-    for (const error of [new Error("deadlock detected"), Object.assign(new Error("Transaction failed due to a write conflict or a deadlock"), { code: "P2034" })]) {
+    for (const error of [
+      new Error("deadlock detected"),
+      Object.assign(new Error("Transaction failed due to a write conflict or a deadlock"), {
+        code: "P2034",
+      }),
+    ]) {
       const mapped = toAppError(error);
       expect(mapped.status).toBe(409);
       expect(mapped.message).toContain("rolled back");
@@ -13,7 +18,10 @@ describe("toAppError", () => {
   });
 
   it("answers a dependency that cannot be reached with a 503 saying nothing was stored", () => {
-    for (const error of [new Error("connect ECONNREFUSED 127.0.0.1:5432"), new Error("Connection terminated due to connection timeout")]) {
+    for (const error of [
+      new Error("connect ECONNREFUSED 127.0.0.1:5432"),
+      new Error("Connection terminated due to connection timeout"),
+    ]) {
       const mapped = toAppError(error);
       expect(mapped.status).toBe(503);
       expect(mapped.message).toContain("nothing was stored");
@@ -21,7 +29,10 @@ describe("toAppError", () => {
   });
 
   it("does not claim nothing was stored when the connection broke mid-request (the COMMIT may have landed)", () => {
-    for (const error of [new Error("Connection terminated unexpectedly"), Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" })]) {
+    for (const error of [
+      new Error("Connection terminated unexpectedly"),
+      Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }),
+    ]) {
       const mapped = toAppError(error);
       expect(mapped.status).toBe(503);
       expect(mapped.message).toContain("may or may not have been stored");

@@ -32,7 +32,11 @@ describe("build stamp", () => {
 
   it("goes stale when a source, a new file or the lock file changes", () => {
     write(".next/BUILD_ID", "abc");
-    for (const [file, text] of [["app/page.tsx", "export default function Page() { return null; }"], ["components/new.tsx", "x"], ["package-lock.json", '{"v":2}']]) {
+    for (const [file, text] of [
+      ["app/page.tsx", "export default function Page() { return null; }"],
+      ["components/new.tsx", "x"],
+      ["package-lock.json", '{"v":2}'],
+    ]) {
       stamp();
       write(file!, text!);
       expect(buildIsCurrent(root), file).toBe(false);

@@ -14,7 +14,9 @@ describe("secret encryption", () => {
     const [version, iv, tag, ciphertext] = encryptSecret("value").split(".");
     const flipped = Buffer.from(ciphertext!, "base64url");
     flipped[0]! ^= 1;
-    expect(() => decryptSecret([version, iv, tag, flipped.toString("base64url")].join("."))).toThrow();
+    expect(() =>
+      decryptSecret([version, iv, tag, flipped.toString("base64url")].join(".")),
+    ).toThrow();
   });
 
   it("masks short secrets entirely and long ones but the last four characters", () => {
@@ -25,6 +27,11 @@ describe("secret encryption", () => {
   it("explains a secret another key encrypted as a 409 when it is to be shown", () => {
     expect(decryptStored(encryptSecret("shown"), "app 'a'")).toBe("shown");
     const otherKey = Buffer.alloc(32, 9).toString("base64");
-    expect(() => decryptStored(encryptSecret("shown", otherKey), "app 'a'")).toThrow(expect.objectContaining({ status: 409, message: expect.stringContaining("another HERALD_ENCRYPTION_KEY") }));
+    expect(() => decryptStored(encryptSecret("shown", otherKey), "app 'a'")).toThrow(
+      expect.objectContaining({
+        status: 409,
+        message: expect.stringContaining("another HERALD_ENCRYPTION_KEY"),
+      }),
+    );
   });
 });

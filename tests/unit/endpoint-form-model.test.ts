@@ -1,14 +1,32 @@
 import { describe, expect, it } from "vitest";
 import { createEndpointSchema } from "@/lib/validation/endpoints";
-import { emptyEndpointForm, formIssues, inputFromForm, type EndpointFormValues } from "@/components/endpoints/form-model";
+import {
+  emptyEndpointForm,
+  formIssues,
+  inputFromForm,
+  type EndpointFormValues,
+} from "@/components/endpoints/form-model";
 import { LIMITS } from "@/lib/validation/common";
 
 // The endpoint form checks numbers itself to name each field in words; it must agree with the API.
 
-const valid: EndpointFormValues = { ...emptyEndpointForm, url: "https://hooks.example.com/x", eventTypes: ["member_added"] };
-const accepts = async (values: EndpointFormValues) => (await createEndpointSchema.safeParseAsync(inputFromForm(values, "create"))).success;
+const valid: EndpointFormValues = {
+  ...emptyEndpointForm,
+  url: "https://hooks.example.com/x",
+  eventTypes: ["member_added"],
+};
+const accepts = async (values: EndpointFormValues) =>
+  (await createEndpointSchema.safeParseAsync(inputFromForm(values, "create"))).success;
 
-const boundaries = (range: { min: number; max: number }) => ["", String(range.min - 1), String(range.min), String(range.max), String(range.max + 1), "abc", "1.5"];
+const boundaries = (range: { min: number; max: number }) => [
+  "",
+  String(range.min - 1),
+  String(range.min),
+  String(range.max),
+  String(range.max + 1),
+  "abc",
+  "1.5",
+];
 
 describe("endpoint form checks agree with the API", () => {
   it.each(boundaries(LIMITS.timeoutMs))("timeout %j", async (text) => {
@@ -16,35 +34,63 @@ describe("endpoint form checks agree with the API", () => {
     expect(formIssues(values).length === 0).toBe(await accepts(values));
   });
 
-  it.each([...boundaries(LIMITS.retryDelaySeconds), "1, x, 3", "5, 30, 120", Array(LIMITS.retryDelays).fill(1).join(","), Array(LIMITS.retryDelays + 1).fill(1).join(",")])(
-    "retry schedule %j",
+  it.each([
+    ...boundaries(LIMITS.retryDelaySeconds),
+    "1, x, 3",
+    "5, 30, 120",
+    Array(LIMITS.retryDelays).fill(1).join(","),
+    Array(LIMITS.retryDelays + 1)
+      .fill(1)
+      .join(","),
+  ])("retry schedule %j", async (text) => {
+    const values = { ...valid, retrySchedule: text };
+    expect(formIssues(values).length === 0).toBe(await accepts(values));
+  });
+
+  it.each(boundaries(LIMITS.retryMaxAgeSeconds).filter(Boolean))(
+    "give up after %j",
     async (text) => {
-      const values = { ...valid, retrySchedule: text };
+      const values = { ...valid, retrySchedule: "1", retryMaxAge: text };
       expect(formIssues(values).length === 0).toBe(await accepts(values));
     },
   );
-
-  it.each(boundaries(LIMITS.retryMaxAgeSeconds).filter(Boolean))("give up after %j", async (text) => {
-    const values = { ...valid, retrySchedule: "1", retryMaxAge: text };
-    expect(formIssues(values).length === 0).toBe(await accepts(values));
-  });
 
   it.each([
     ...boundaries(LIMITS.batchDurationMs).map((durationMs) => ({ durationMs, maxBatchSize: "10" })),
     ...boundaries(LIMITS.batchSize).map((maxBatchSize) => ({ durationMs: "50", maxBatchSize })),
   ])("batching %j", async (batching) => {
-    const values: EndpointFormValues = { ...valid, batchingMode: "custom", batching: { enabled: true, ...batching } };
+    const values: EndpointFormValues = {
+      ...valid,
+      batchingMode: "custom",
+      batching: { enabled: true, ...batching },
+    };
     expect(formIssues(values).length === 0).toBe(await accepts(values));
   });
 
   it("names every wrong field at once, with its range", () => {
-    const issues = formIssues({ ...emptyEndpointForm, timeoutMs: "abc", retrySchedule: "1, x, 3", batchingMode: "custom", batching: { enabled: true, durationMs: "50", maxBatchSize: "0" } });
+    const issues = formIssues({
+      ...emptyEndpointForm,
+      timeoutMs: "abc",
+      retrySchedule: "1, x, 3",
+      batchingMode: "custom",
+      batching: { enabled: true, durationMs: "50", maxBatchSize: "0" },
+    });
     expect(issues).toEqual([
       { field: "url", message: "Enter the URL Herald should POST to" },
       { field: "eventTypes", message: "Select at least one event type" },
-      { field: "timeoutMs", message: "Timeout must be a whole number of milliseconds from 100 to 60000" },
-      { field: "retrySchedule", message: "Retry schedule must list delays in whole seconds from 0 to 86400, separated by commas ('x' is not one)" },
-      { field: "batching.maxBatchSize", message: "Max batch size must be a whole number from 1 to 1000" },
+      {
+        field: "timeoutMs",
+        message: "Timeout must be a whole number of milliseconds from 100 to 60000",
+      },
+      {
+        field: "retrySchedule",
+        message:
+          "Retry schedule must list delays in whole seconds from 0 to 86400, separated by commas ('x' is not one)",
+      },
+      {
+        field: "batching.maxBatchSize",
+        message: "Max batch size must be a whole number from 1 to 1000",
+      },
     ]);
   });
 });

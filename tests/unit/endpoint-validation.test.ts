@@ -1,14 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { createEndpointSchema, headerNameIssue, headersSchema, httpUrlSchema, signingSecretSchema, updateEndpointSchema } from "@/lib/validation/endpoints";
+import {
+  createEndpointSchema,
+  headerNameIssue,
+  headersSchema,
+  httpUrlSchema,
+  signingSecretSchema,
+  updateEndpointSchema,
+} from "@/lib/validation/endpoints";
 import { parseImportConfig } from "@/lib/validation/import";
 
 const fields = (result: { success: boolean; error?: { issues: Array<{ path: PropertyKey[] }> } }) =>
   (result.error?.issues ?? []).map((issue) => issue.path.map(String).join("."));
 
 describe("endpoint URLs", () => {
-  it.each(["https://example.com/hook", "http://127.0.0.1:8080/x?y=1", "https://[::1]:9000/"])("accepts %s", (url) => {
-    expect(httpUrlSchema.safeParse(url).success).toBe(true);
-  });
+  it.each(["https://example.com/hook", "http://127.0.0.1:8080/x?y=1", "https://[::1]:9000/"])(
+    "accepts %s",
+    (url) => {
+      expect(httpUrlSchema.safeParse(url).success).toBe(true);
+    },
+  );
 
   it.each([
     ["ftp", "ftp://example.com"],
@@ -24,12 +34,29 @@ describe("endpoint URLs", () => {
 });
 
 describe("custom headers", () => {
-  it.each(["Content-Type", "content-length", "HOST", "Connection", "Transfer-Encoding", "X-Pusher-Key", "x-pusher-signature", "Webhook-Id", "webhook-timestamp", "webhook-signature", "X-Herald-Delivery-Id", "x-herald-anything", "X-Pusher-Extra", "Webhook-Extra", "Keep-Alive", "TE", "Upgrade", "Trailer", "Expect"])(
-    "reserves %s",
-    (name) => {
-      expect(headerNameIssue(name)).toMatch(/reserved/);
-    },
-  );
+  it.each([
+    "Content-Type",
+    "content-length",
+    "HOST",
+    "Connection",
+    "Transfer-Encoding",
+    "X-Pusher-Key",
+    "x-pusher-signature",
+    "Webhook-Id",
+    "webhook-timestamp",
+    "webhook-signature",
+    "X-Herald-Delivery-Id",
+    "x-herald-anything",
+    "X-Pusher-Extra",
+    "Webhook-Extra",
+    "Keep-Alive",
+    "TE",
+    "Upgrade",
+    "Trailer",
+    "Expect",
+  ])("reserves %s", (name) => {
+    expect(headerNameIssue(name)).toMatch(/reserved/);
+  });
 
   it("accepts ordinary names, including User-Agent (the Sockudo docs set one)", () => {
     expect(headerNameIssue("Authorization")).toBeNull();
@@ -38,12 +65,24 @@ describe("custom headers", () => {
   });
 
   it("rejects names that are not RFC 7230 tokens and values with line breaks", () => {
-    const result = headersSchema.safeParse({ "Bad Name": "x", "X:Colon": "y", "X-Ok": "line\nbreak", "X-Nul": "a\0b" });
+    const result = headersSchema.safeParse({
+      "Bad Name": "x",
+      "X:Colon": "y",
+      "X-Ok": "line\nbreak",
+      "X-Nul": "a\0b",
+    });
     expect(fields(result).sort()).toEqual(["Bad Name", "X-Nul", "X-Ok", "X:Colon"]);
   });
 
   it("accepts only values an HTTP header can carry: visible ASCII, Latin-1, spaces and tabs", () => {
-    const result = headersSchema.safeParse({ "X-Cjk": "東京", "X-Control": "\u0001", "X-Emoji": "ok 👍", "X-Latin": "café", "X-Tab": "a\tb", "X-Plain": "Bearer abc=" });
+    const result = headersSchema.safeParse({
+      "X-Cjk": "東京",
+      "X-Control": "\u0001",
+      "X-Emoji": "ok 👍",
+      "X-Latin": "café",
+      "X-Tab": "a\tb",
+      "X-Plain": "Bearer abc=",
+    });
     expect(fields(result).sort()).toEqual(["X-Cjk", "X-Control", "X-Emoji"]);
   });
 
@@ -51,7 +90,9 @@ describe("custom headers", () => {
     expect(fields(headersSchema.safeParse({ "X-A": "1", "x-a": "2" }))).toEqual(["x-a"]);
     const many = Object.fromEntries(Array.from({ length: 51 }, (_, index) => [`X-${index}`, "v"]));
     expect(headersSchema.safeParse(many).success).toBe(false);
-    expect(headersSchema.safeParse(Object.fromEntries(Object.entries(many).slice(0, 50))).success).toBe(true);
+    expect(
+      headersSchema.safeParse(Object.fromEntries(Object.entries(many).slice(0, 50))).success,
+    ).toBe(true);
   });
 });
 
@@ -59,35 +100,85 @@ describe("create and update schemas", () => {
   const base = { url: "https://example.com/hook", eventTypes: ["channel_occupied"] };
 
   it("fills defaults", () => {
-    expect(createEndpointSchema.parse(base)).toEqual({ ...base, description: "", filter: {}, headers: {}, enabled: true });
-    expect(createEndpointSchema.parse({ eventTypes: ["a"], lambda: { functionName: "f" } }).lambda).toEqual({ functionName: "f", invocationType: "Event" });
+    expect(createEndpointSchema.parse(base)).toEqual({
+      ...base,
+      description: "",
+      filter: {},
+      headers: {},
+      enabled: true,
+    });
+    expect(
+      createEndpointSchema.parse({ eventTypes: ["a"], lambda: { functionName: "f" } }).lambda,
+    ).toEqual({ functionName: "f", invocationType: "Event" });
   });
 
   it("needs exactly one of url and lambda", () => {
     expect(fields(createEndpointSchema.safeParse({ eventTypes: ["a"] }))).toEqual(["url"]);
-    expect(fields(createEndpointSchema.safeParse({ ...base, lambda: { functionName: "f" } }))).toEqual(["lambda"]);
-    expect(fields(updateEndpointSchema.safeParse({ url: "https://a.example", lambda: { functionName: "f" } }))).toEqual(["lambda"]);
+    expect(
+      fields(createEndpointSchema.safeParse({ ...base, lambda: { functionName: "f" } })),
+    ).toEqual(["lambda"]);
+    expect(
+      fields(
+        updateEndpointSchema.safeParse({ url: "https://a.example", lambda: { functionName: "f" } }),
+      ),
+    ).toEqual(["lambda"]);
     expect(updateEndpointSchema.safeParse({}).success).toBe(true);
   });
 
   it("rejects catastrophic and invalid channel patterns but keeps safe ones", async () => {
-    expect(fields(await createEndpointSchema.safeParseAsync({ ...base, filter: { channelPattern: "^(a+)+$" } }))).toEqual(["filter.channelPattern"]);
-    expect(fields(await createEndpointSchema.safeParseAsync({ ...base, filter: { channelPattern: "(" } }))).toEqual(["filter.channelPattern"]);
-    expect((await createEndpointSchema.safeParseAsync({ ...base, filter: { channelPattern: "^presence-game-[0-9]+$" } })).success).toBe(true);
+    expect(
+      fields(
+        await createEndpointSchema.safeParseAsync({
+          ...base,
+          filter: { channelPattern: "^(a+)+$" },
+        }),
+      ),
+    ).toEqual(["filter.channelPattern"]);
+    expect(
+      fields(
+        await createEndpointSchema.safeParseAsync({ ...base, filter: { channelPattern: "(" } }),
+      ),
+    ).toEqual(["filter.channelPattern"]);
+    expect(
+      (
+        await createEndpointSchema.safeParseAsync({
+          ...base,
+          filter: { channelPattern: "^presence-game-[0-9]+$" },
+        })
+      ).success,
+    ).toBe(true);
   });
 
   it("bounds timeout, retry schedule and batching", () => {
-    expect(fields(createEndpointSchema.safeParse({ ...base, timeoutMs: 60_001 }))).toEqual(["timeoutMs"]);
-    expect(fields(createEndpointSchema.safeParse({ ...base, retry: { scheduleSeconds: [1.5] } }))).toEqual(["retry.scheduleSeconds.0"]);
-    expect(fields(createEndpointSchema.safeParse({ ...base, retry: { scheduleSeconds: [-1] } }))).toEqual(["retry.scheduleSeconds.0"]);
-    expect(createEndpointSchema.safeParse({ ...base, retry: { scheduleSeconds: [] } }).success).toBe(true);
-    expect(fields(createEndpointSchema.safeParse({ ...base, batching: { maxBatchSize: 0 } }))).toEqual(["batching.maxBatchSize"]);
-    expect(createEndpointSchema.parse({ ...base, batching: { durationMs: 10 } }).batching).toEqual({ enabled: true, durationMs: 10, maxBatchSize: 100 });
+    expect(fields(createEndpointSchema.safeParse({ ...base, timeoutMs: 60_001 }))).toEqual([
+      "timeoutMs",
+    ]);
+    expect(
+      fields(createEndpointSchema.safeParse({ ...base, retry: { scheduleSeconds: [1.5] } })),
+    ).toEqual(["retry.scheduleSeconds.0"]);
+    expect(
+      fields(createEndpointSchema.safeParse({ ...base, retry: { scheduleSeconds: [-1] } })),
+    ).toEqual(["retry.scheduleSeconds.0"]);
+    expect(
+      createEndpointSchema.safeParse({ ...base, retry: { scheduleSeconds: [] } }).success,
+    ).toBe(true);
+    expect(
+      fields(createEndpointSchema.safeParse({ ...base, batching: { maxBatchSize: 0 } })),
+    ).toEqual(["batching.maxBatchSize"]);
+    expect(createEndpointSchema.parse({ ...base, batching: { durationMs: 10 } }).batching).toEqual({
+      enabled: true,
+      durationMs: 10,
+      maxBatchSize: 100,
+    });
   });
 
   it("accepts only whsec_ secrets of 24 to 64 bytes", () => {
-    expect(signingSecretSchema.safeParse(`whsec_${Buffer.alloc(24).toString("base64")}`).success).toBe(true);
-    expect(signingSecretSchema.safeParse(`whsec_${Buffer.alloc(16).toString("base64")}`).success).toBe(false);
+    expect(
+      signingSecretSchema.safeParse(`whsec_${Buffer.alloc(24).toString("base64")}`).success,
+    ).toBe(true);
+    expect(
+      signingSecretSchema.safeParse(`whsec_${Buffer.alloc(16).toString("base64")}`).success,
+    ).toBe(false);
     expect(signingSecretSchema.safeParse(Buffer.alloc(24).toString("base64")).success).toBe(false);
   });
 });
@@ -101,7 +192,20 @@ describe("import config shapes", () => {
   });
 
   it("names the path of a bad webhook", () => {
-    const config = { app_manager: { array: { apps: [{ id: "a", key: "k", secret: "s", webhooks: [{ url: "x", event_types: "channel_occupied" }] }] } } };
+    const config = {
+      app_manager: {
+        array: {
+          apps: [
+            {
+              id: "a",
+              key: "k",
+              secret: "s",
+              webhooks: [{ url: "x", event_types: "channel_occupied" }],
+            },
+          ],
+        },
+      },
+    };
     expect(() => parseImportConfig(config)).toThrow(/app_manager.*webhooks/s);
   });
 });

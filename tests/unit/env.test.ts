@@ -25,33 +25,59 @@ describe("environment", () => {
 
   it("names a missing DATABASE_URL as missing", () => {
     expect(problem({ DATABASE_URL: undefined })).toContain("DATABASE_URL is required");
-    expect(problem({ DATABASE_URL: "mysql://x" })).toContain("DATABASE_URL must be a postgresql:// URL");
+    expect(problem({ DATABASE_URL: "mysql://x" })).toContain(
+      "DATABASE_URL must be a postgresql:// URL",
+    );
   });
 
   it("refuses an encryption key with junk around valid base64", () => {
-    expect(problem({ HERALD_ENCRYPTION_KEY: `${valid.HERALD_ENCRYPTION_KEY}!!!junk***` })).toContain("HERALD_ENCRYPTION_KEY must be 32 bytes");
-    expect(problem({ HERALD_ENCRYPTION_KEY: Buffer.alloc(16).toString("base64") })).toContain("HERALD_ENCRYPTION_KEY");
+    expect(
+      problem({ HERALD_ENCRYPTION_KEY: `${valid.HERALD_ENCRYPTION_KEY}!!!junk***` }),
+    ).toContain("HERALD_ENCRYPTION_KEY must be 32 bytes");
+    expect(problem({ HERALD_ENCRYPTION_KEY: Buffer.alloc(16).toString("base64") })).toContain(
+      "HERALD_ENCRYPTION_KEY",
+    );
     // The same 32 bytes written as base64url, unpadded or with a trailing newline still work.
     const bytes = Buffer.alloc(32, 251);
     for (const written of [bytes.toString("base64url"), `${bytes.toString("base64")}\n`]) {
-      expect(Buffer.from(parseEnv({ ...valid, HERALD_ENCRYPTION_KEY: written }).HERALD_ENCRYPTION_KEY, "base64")).toEqual(bytes);
+      expect(
+        Buffer.from(
+          parseEnv({ ...valid, HERALD_ENCRYPTION_KEY: written }).HERALD_ENCRYPTION_KEY,
+          "base64",
+        ),
+      ).toEqual(bytes);
     }
   });
 
   it("checks every allow-list entry: IP, CIDR with a valid prefix, or host name", () => {
-    expect(problem({ HERALD_ALLOWED_DESTINATIONS: "127.0.0.1, 10.0.0.0/8, ::1, fd00::/8, hooks.internal, localhost" })).toBeNull();
-    expect(problem({ HERALD_ALLOWED_DESTINATIONS: "10.0.0.0/33" })).toContain("entry '10.0.0.0/33'");
-    expect(problem({ HERALD_ALLOWED_DESTINATIONS: "not a host!" })).toContain("entry 'not a host!'");
-    expect(problem({ HERALD_ALLOWED_DESTINATIONS: "hooks.internal/8" })).toContain("entry 'hooks.internal/8'");
+    expect(
+      problem({
+        HERALD_ALLOWED_DESTINATIONS:
+          "127.0.0.1, 10.0.0.0/8, ::1, fd00::/8, hooks.internal, localhost",
+      }),
+    ).toBeNull();
+    expect(problem({ HERALD_ALLOWED_DESTINATIONS: "10.0.0.0/33" })).toContain(
+      "entry '10.0.0.0/33'",
+    );
+    expect(problem({ HERALD_ALLOWED_DESTINATIONS: "not a host!" })).toContain(
+      "entry 'not a host!'",
+    );
+    expect(problem({ HERALD_ALLOWED_DESTINATIONS: "hooks.internal/8" })).toContain(
+      "entry 'hooks.internal/8'",
+    );
   });
 
   it("refuses an empty entry in the retry schedule and a non-http NEXTAUTH_URL", () => {
-    expect(problem({ HERALD_RETRY_SCHEDULE_SECONDS: "5,,30" })).toContain("HERALD_RETRY_SCHEDULE_SECONDS");
+    expect(problem({ HERALD_RETRY_SCHEDULE_SECONDS: "5,,30" })).toContain(
+      "HERALD_RETRY_SCHEDULE_SECONDS",
+    );
     expect(problem({ NEXTAUTH_URL: "ftp://x" })).toContain("NEXTAUTH_URL");
     expect(problem({ NEXTAUTH_URL: "https://herald.example.com" })).toBeNull();
   });
 
   it("tells the web process it needs NEXTAUTH_SECRET", () => {
-    expect(webEnvProblems(parseEnv({ ...valid, NEXTAUTH_SECRET: undefined }))).toEqual([expect.stringContaining("NEXTAUTH_SECRET is required")]);
+    expect(webEnvProblems(parseEnv({ ...valid, NEXTAUTH_SECRET: undefined }))).toEqual([
+      expect.stringContaining("NEXTAUTH_SECRET is required"),
+    ]);
   });
 });

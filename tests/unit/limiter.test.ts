@@ -4,7 +4,12 @@ import { EndpointLimits, refusedJobDelayMs } from "@/lib/delivery/limiter";
 describe("endpoint limits", () => {
   it("admits at most the per-endpoint number of jobs, per endpoint", () => {
     const limits = new EndpointLimits(2);
-    expect([limits.admit("a"), limits.admit("a"), limits.admit("a"), limits.admit("b")]).toEqual([true, true, false, true]);
+    expect([limits.admit("a"), limits.admit("a"), limits.admit("a"), limits.admit("b")]).toEqual([
+      true,
+      true,
+      false,
+      true,
+    ]);
     limits.finish("a");
     expect(limits.admit("a")).toBe(true);
   });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { channelMatchesFilter, channelTypesOf, checkPattern, endpointMatcher, sampleChannel } from "@/lib/matching";
+import {
+  channelMatchesFilter,
+  channelTypesOf,
+  checkPattern,
+  endpointMatcher,
+  sampleChannel,
+} from "@/lib/matching";
 
 describe("channel types", () => {
   it.each([
@@ -18,7 +24,12 @@ describe("channel types", () => {
 
 describe("filters", () => {
   it("ANDs every field that is set", () => {
-    const filter = { channelType: "presence" as const, channelPrefix: "presence-game-", channelSuffix: "-eu", channelPattern: "^presence-game-[0-9]+-eu$" };
+    const filter = {
+      channelType: "presence" as const,
+      channelPrefix: "presence-game-",
+      channelSuffix: "-eu",
+      channelPattern: "^presence-game-[0-9]+-eu$",
+    };
     expect(channelMatchesFilter(filter, "presence-game-42-eu")).toBe(true);
     expect(channelMatchesFilter(filter, "presence-game-42-us")).toBe(false);
     expect(channelMatchesFilter(filter, "private-game-42-eu")).toBe(false);
@@ -26,30 +37,53 @@ describe("filters", () => {
   });
 
   it("matches an endpoint by its event types and filter", () => {
-    const matches = endpointMatcher({ eventTypes: ["member_added"], filter: { channelType: "presence" as const } });
+    const matches = endpointMatcher({
+      eventTypes: ["member_added"],
+      filter: { channelType: "presence" as const },
+    });
     expect(matches({ name: "member_added", channel: "presence-a" })).toBe(true);
     expect(matches({ name: "member_removed", channel: "presence-a" })).toBe(false);
     expect(matches({ name: "member_added", channel: "private-a" })).toBe(false);
-    expect(endpointMatcher({ eventTypes: ["member_added"], filter: null })({ name: "member_added", channel: "anything" })).toBe(true);
+    expect(
+      endpointMatcher({ eventTypes: ["member_added"], filter: null })({
+        name: "member_added",
+        channel: "anything",
+      }),
+    ).toBe(true);
   });
 });
 
 describe("channel patterns", () => {
   it("rejects catastrophic backtracking and invalid syntax", async () => {
-    expect(await checkPattern("^(a+)+$")).toMatchObject({ ok: false, issue: expect.stringContaining("catastrophic") });
-    expect(await checkPattern("(unclosed")).toMatchObject({ ok: false, issue: expect.stringContaining("not a valid") });
+    expect(await checkPattern("^(a+)+$")).toMatchObject({
+      ok: false,
+      issue: expect.stringContaining("catastrophic"),
+    });
+    expect(await checkPattern("(unclosed")).toMatchObject({
+      ok: false,
+      issue: expect.stringContaining("not a valid"),
+    });
     expect((await checkPattern("^private-[a-z]+$")).ok).toBe(true);
   });
 
   it("judges a pattern under the flags it runs with (JSON Schema patterns run with u)", async () => {
-    // \p{L} is a plain "p" without u, a Unicode class with it: only then is the nesting exponential.
+    // \p{L} is a plain "p" without u, a Unicode class with it: only then is the nesting
+    // exponential.
     expect((await checkPattern("^(\\p{L}+)+$", "")).ok).toBe(true);
-    expect(await checkPattern("^(\\p{L}+)+$", "u")).toMatchObject({ ok: false, issue: expect.stringContaining("catastrophic") });
-    expect(await checkPattern("\\p{Nope}", "u")).toMatchObject({ ok: false, issue: expect.stringContaining("not a valid") });
+    expect(await checkPattern("^(\\p{L}+)+$", "u")).toMatchObject({
+      ok: false,
+      issue: expect.stringContaining("catastrophic"),
+    });
+    expect(await checkPattern("\\p{Nope}", "u")).toMatchObject({
+      ok: false,
+      issue: expect.stringContaining("not a valid"),
+    });
   });
 
   it("does not refuse a safe pattern for waiting behind slow ones", async () => {
-    const slow = Array.from({ length: 3 }, (_, index) => checkPattern(`((a{1,30}){1,30}){1,30}b${index}`));
+    const slow = Array.from({ length: 3 }, (_, index) =>
+      checkPattern(`((a{1,30}){1,30}){1,30}b${index}`),
+    );
     const safe = checkPattern(`^queued-behind-slow-${Date.now()}$`);
     expect((await safe).ok).toBe(true);
     expect((await Promise.all(slow)).map((result) => result.ok)).toEqual([false, false, false]);
@@ -65,7 +99,8 @@ describe("channel patterns", () => {
     expect(result).toMatchObject({ ok: false });
     expect(elapsed).toBeGreaterThan(300); // the checker really was busy...
     expect(ticks).toBeGreaterThan(3); // ...and timers kept firing meanwhile (a synchronous check allows none)
-    // The overrun was cancelled, not left holding the checker: the next pattern is checked as usual.
+    // The overrun was cancelled, not left holding the checker: the next pattern is checked as
+    // usual.
     expect((await checkPattern(`^after-overrun-${Date.now()}$`)).ok).toBe(true);
   }, 15_000);
 });
@@ -74,13 +109,28 @@ describe("the Test button's sample channel", () => {
   it("picks a channel the endpoint's filter lets through, presence for member events", () => {
     expect(sampleChannel("channel_occupied", {})).toBe("herald-test");
     expect(sampleChannel("member_added", {})).toBe("presence-herald-test");
-    expect(sampleChannel("channel_occupied", { channelType: "private" })).toBe("private-herald-test");
-    expect(sampleChannel("client_event", { channelType: "private-encrypted" })).toBe("private-encrypted-herald-test");
+    expect(sampleChannel("channel_occupied", { channelType: "private" })).toBe(
+      "private-herald-test",
+    );
+    expect(sampleChannel("client_event", { channelType: "private-encrypted" })).toBe(
+      "private-encrypted-herald-test",
+    );
     expect(sampleChannel("cache_miss", { channelType: "cache" })).toBe("cache-herald-test");
-    expect(sampleChannel("member_added", { channelPrefix: "presence-game-", channelSuffix: "-eu" })).toBe("presence-game-herald-test-eu");
-    expect(sampleChannel("channel_occupied", { channelType: "presence", channelPrefix: "presence-room-" })).toBe("presence-room-herald-test");
-    expect(sampleChannel("channel_occupied", { channelPattern: "^private-.*$" })).toBe("private-herald-test");
+    expect(
+      sampleChannel("member_added", { channelPrefix: "presence-game-", channelSuffix: "-eu" }),
+    ).toBe("presence-game-herald-test-eu");
+    expect(
+      sampleChannel("channel_occupied", {
+        channelType: "presence",
+        channelPrefix: "presence-room-",
+      }),
+    ).toBe("presence-room-herald-test");
+    expect(sampleChannel("channel_occupied", { channelPattern: "^private-.*$" })).toBe(
+      "private-herald-test",
+    );
     // No guess matches: the plain name, sent anyway (the operator asked for a test).
-    expect(sampleChannel("channel_occupied", { channelPattern: "^room-[0-9]+$" })).toBe("herald-test");
+    expect(sampleChannel("channel_occupied", { channelPattern: "^room-[0-9]+$" })).toBe(
+      "herald-test",
+    );
   });
 });

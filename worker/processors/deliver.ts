@@ -4,13 +4,34 @@ import { DELIVER_CHUNK, enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queue
 import { deliverJobId } from "../../lib/jobs/ids";
 import { judge } from "../../lib/delivery/policy";
 import { prepareEndpoint } from "../../lib/delivery/config-cache";
-import { claimDeliveries, claimNextDue, failUndeliverableMany, recordOutcomes, updateEndpointHealth, type ClaimedRow, type Outcome } from "../../lib/delivery/bulk";
-import { failedResult, nextState, sendWithConfig, type SentAttempt } from "../../lib/services/attempts";
+import {
+  claimDeliveries,
+  claimNextDue,
+  failUndeliverableMany,
+  recordOutcomes,
+  updateEndpointHealth,
+  type ClaimedRow,
+  type Outcome,
+} from "../../lib/delivery/bulk";
+import {
+  failedResult,
+  nextState,
+  sendWithConfig,
+  type SentAttempt,
+} from "../../lib/services/attempts";
 import { disabledDeliveryReason } from "../../lib/services/routing";
 import { refusedJobDelayMs } from "../../lib/delivery/limiter";
-import { endpointLimits, inFlightDeliveries, requestSlots, sendingDeliveries, shutdown } from "./state";
+import {
+  endpointLimits,
+  inFlightDeliveries,
+  requestSlots,
+  sendingDeliveries,
+  shutdown,
+} from "./state";
 
-/** Claims per deliver job: its own deliveries, then up to this many more chunks of its endpoint's. */
+/**
+ * Claims per deliver job: its own deliveries, then up to this many more chunks of its endpoint's.
+ */
 const MAX_DRAIN_ROUNDS = 20;
 
 /**
@@ -58,7 +79,8 @@ export async function processDeliver(job: Job, token?: string): Promise<void> {
   }
 }
 
-const newestCreatedAt = (rows: ClaimedRow[]) => new Date(Math.max(...rows.map((row) => row.createdAt.getTime())));
+const newestCreatedAt = (rows: ClaimedRow[]) =>
+  new Date(Math.max(...rows.map((row) => row.createdAt.getTime())));
 
 async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promise<void> {
   const first = claimed[0];
@@ -80,11 +102,14 @@ async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promis
     // Until its outcome is recorded: a shutdown hand-back must not take a request that was
     // answered (or may have arrived) for one never sent.
     sendingDeliveries.add(delivery.id);
-    return sendWithConfig(config, delivery.id, delivery.body, delivery.attemptNumber).catch((error: Error) => {
-      if (!sendError) logger.error({ err: error, endpointId }, "could not send a request to this endpoint");
-      sendError = true;
-      return unsent(`Herald could not send the request: ${error.message}`);
-    });
+    return sendWithConfig(config, delivery.id, delivery.body, delivery.attemptNumber).catch(
+      (error: Error) => {
+        if (!sendError)
+          logger.error({ err: error, endpointId }, "could not send a request to this endpoint");
+        sendError = true;
+        return unsent(`Herald could not send the request: ${error.message}`);
+      },
+    );
   };
   const sends = await Promise.allSettled(
     claimed.map(async (delivery) => {
@@ -94,7 +119,14 @@ async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promis
       if (!sentAttempt) return;
       const verdict = judge(sentAttempt.result);
       const next = nextState(delivery, endpoint, verdict, sentAttempt.result, "engine");
-      recorder.add({ delivery, sent: sentAttempt, verdict, status: next.status, nextAttemptAt: next.nextAttemptAt, lastError: verdict.outcome === "success" ? null : next.error });
+      recorder.add({
+        delivery,
+        sent: sentAttempt,
+        verdict,
+        status: next.status,
+        nextAttemptAt: next.nextAttemptAt,
+        lastError: verdict.outcome === "success" ? null : next.error,
+      });
     }),
   );
   await recorder.close();
@@ -126,7 +158,10 @@ class OutcomeRecorder {
   private failure: unknown = null;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly endpointId: string, private knownFailures: number) {
+  constructor(
+    private readonly endpointId: string,
+    private knownFailures: number,
+  ) {
     liveRecorders.add(this);
   }
 
@@ -151,9 +186,11 @@ class OutcomeRecorder {
     const batch = this.buffer;
     this.buffer = [];
     if (batch.length === 0) return;
-    this.writing = this.writing.then(() => this.write(batch)).catch((error) => {
-      this.failure = error;
-    });
+    this.writing = this.writing
+      .then(() => this.write(batch))
+      .catch((error) => {
+        this.failure = error;
+      });
   }
 
   private async write(batch: Outcome[]): Promise<void> {
@@ -164,9 +201,12 @@ class OutcomeRecorder {
     await updateEndpointHealth(this.endpointId, recorded, this.knownFailures).catch((error) =>
       logger.warn({ err: error, endpointId: this.endpointId }, "endpoint health not updated"),
     );
-    if (recorded.some((outcome) => outcome.status !== "succeeded")) this.knownFailures = -1; // unknown now
+    if (recorded.some((outcome) => outcome.status !== "succeeded"))
+      this.knownFailures = -1; // unknown now
     else if (recorded.length > 0) this.knownFailures = 0;
-    const retries = recorded.filter((outcome) => outcome.status === "retrying" && outcome.nextAttemptAt);
+    const retries = recorded.filter(
+      (outcome) => outcome.status === "retrying" && outcome.nextAttemptAt,
+    );
     await enqueue(
       QUEUES.deliver,
       retries.map(({ delivery, nextAttemptAt }) => ({
@@ -174,7 +214,12 @@ class OutcomeRecorder {
         data: { endpointId: delivery.endpointId, deliveryIds: [delivery.id] },
         delayMs: nextAttemptAt!.getTime() - Date.now(),
       })),
-    ).catch((error) => logger.warn({ err: error, endpointId: this.endpointId }, "retries not enqueued; the reconciler will schedule them"));
+    ).catch((error) =>
+      logger.warn(
+        { err: error, endpointId: this.endpointId },
+        "retries not enqueued; the reconciler will schedule them",
+      ),
+    );
   }
 }
 

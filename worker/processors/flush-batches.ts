@@ -4,7 +4,10 @@ import { flushJobId } from "../../lib/jobs/ids";
 import { flushEndpointBatch } from "../../lib/services/batches";
 
 /** Flushes an endpoint's waiting items: full batches at once, the rest after one more window. */
-export async function flushEndpoint(endpointId: string, options: { final?: boolean } = {}): Promise<number> {
+export async function flushEndpoint(
+  endpointId: string,
+  options: { final?: boolean } = {},
+): Promise<number> {
   let deliveries = 0;
   for (;;) {
     const result = await flushEndpointBatch(endpointId, options);
@@ -13,7 +16,13 @@ export async function flushEndpoint(endpointId: string, options: { final?: boole
     if (result.taken === 0 || result.remaining === 0) return deliveries;
     if (options.final || result.remaining >= result.maxBatchSize) continue;
     // A partial batch arrived while this flush ran: give it its own window.
-    await enqueue(QUEUES.flush, [{ jobId: flushJobId(endpointId, result.windowMs), data: { endpointId }, delayMs: result.windowMs }]);
+    await enqueue(QUEUES.flush, [
+      {
+        jobId: flushJobId(endpointId, result.windowMs),
+        data: { endpointId },
+        delayMs: result.windowMs,
+      },
+    ]);
     return deliveries;
   }
 }

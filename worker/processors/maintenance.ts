@@ -8,7 +8,8 @@ export async function processMaintenance(job: Job): Promise<void> {
   const { task } = jobSchemas[QUEUES.maintenance].parse(job.data);
   if (task === "reconcile") {
     const report = await reconcile();
-    if (Object.values(report).some((count) => count > 0)) logger.info({ report }, "reconciler re-enqueued work from Postgres");
+    if (Object.values(report).some((count) => count > 0))
+      logger.info({ report }, "reconciler re-enqueued work from Postgres");
     return;
   }
   const report = await pruneOldRecords();

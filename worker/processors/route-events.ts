@@ -5,7 +5,10 @@ import { routeEvents, type RoutingResult } from "../../lib/services/routing";
 import { waitingItems } from "../../lib/services/batches";
 import { openBatches } from "./state";
 
-/** A routing pass over the app's unrouted events (the job's own seqs are only a record of what triggered it). */
+/**
+ * A routing pass over the app's unrouted events (the job's own seqs are only a record of what
+ * triggered it).
+ */
 export async function processRouteEvents(job: Job, token?: string): Promise<void> {
   const { appId } = jobSchemas[QUEUES.route].parse(job.data);
   const result = await routeEvents(appId);
@@ -27,8 +30,13 @@ async function enqueueRouted(result: RoutingResult): Promise<void> {
     result.batchedEndpoints.map(({ endpointId, batching }) => {
       openBatches.add(endpointId);
       const items = waiting.get(endpointId);
-      if (items && items.count >= batching.maxBatchSize) return { jobId: fullBatchFlushJobId(endpointId, items.firstSeq), data: { endpointId } };
-      return { jobId: flushJobId(endpointId, batching.durationMs), data: { endpointId }, delayMs: batching.durationMs };
+      if (items && items.count >= batching.maxBatchSize)
+        return { jobId: fullBatchFlushJobId(endpointId, items.firstSeq), data: { endpointId } };
+      return {
+        jobId: flushJobId(endpointId, batching.durationMs),
+        data: { endpointId },
+        delayMs: batching.durationMs,
+      };
     }),
   );
 }

@@ -7,4 +7,10 @@ function unknownRoute(req: Request): Response {
   return errorResponse(new AppError("not_found", `No API route matches ${req.method} ${pathname}`));
 }
 
-export { unknownRoute as GET, unknownRoute as POST, unknownRoute as PUT, unknownRoute as PATCH, unknownRoute as DELETE };
+export {
+  unknownRoute as GET,
+  unknownRoute as POST,
+  unknownRoute as PUT,
+  unknownRoute as PATCH,
+  unknownRoute as DELETE,
+};

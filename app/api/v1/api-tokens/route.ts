@@ -8,7 +8,10 @@ export const GET = route({ scope: "write", query: pageQuery }, ({ principal, que
   return listApiTokens(query);
 });
 
-export const POST = route({ scope: "write", body: createApiTokenSchema }, async ({ principal, body }) => {
-  requireUnrestricted(principal);
-  return json(await createApiToken(principal, body), 201);
-});
+export const POST = route(
+  { scope: "write", body: createApiTokenSchema },
+  async ({ principal, body }) => {
+    requireUnrestricted(principal);
+    return json(await createApiToken(principal, body), 201);
+  },
+);

@@ -5,7 +5,10 @@ import { createEventTypeSchema } from "@/lib/validation/event-types";
 
 export const GET = route({ scope: "read", query: pageQuery }, ({ query }) => listEventTypes(query));
 
-export const POST = route({ scope: "write", body: createEventTypeSchema }, async ({ principal, body }) => {
-  requireUnrestricted(principal);
-  return json(await createEventType(principal, body), 201);
-});
+export const POST = route(
+  { scope: "write", body: createEventTypeSchema },
+  async ({ principal, body }) => {
+    requireUnrestricted(principal);
+    return json(await createEventType(principal, body), 201);
+  },
+);

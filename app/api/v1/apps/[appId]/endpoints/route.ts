@@ -8,7 +8,10 @@ export const GET = route({ scope: "read", query: pageQuery }, ({ principal, para
   return listEndpoints(params.appId, query);
 });
 
-export const POST = route({ scope: "write", body: createEndpointSchema }, async ({ principal, params, body }) => {
-  requireAppAccess(principal, params.appId);
-  return json(await createEndpoint(principal, params.appId, body), 201);
-});
+export const POST = route(
+  { scope: "write", body: createEndpointSchema },
+  async ({ principal, params, body }) => {
+    requireAppAccess(principal, params.appId);
+    return json(await createEndpoint(principal, params.appId, body), 201);
+  },
+);

@@ -8,10 +8,13 @@ export const GET = route({ scope: "read" }, ({ principal, params }) => {
   return getEndpoint(params.appId, params.endpointId);
 });
 
-export const PATCH = route({ scope: "write", body: updateEndpointSchema }, ({ principal, params, body }) => {
-  requireAppAccess(principal, params.appId);
-  return updateEndpoint(principal, params.appId, params.endpointId, body);
-});
+export const PATCH = route(
+  { scope: "write", body: updateEndpointSchema },
+  ({ principal, params, body }) => {
+    requireAppAccess(principal, params.appId);
+    return updateEndpoint(principal, params.appId, params.endpointId, body);
+  },
+);
 
 export const DELETE = route({ scope: "write" }, async ({ principal, params }) => {
   requireAppAccess(principal, params.appId);

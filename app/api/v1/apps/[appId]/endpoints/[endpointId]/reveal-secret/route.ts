@@ -3,7 +3,10 @@ import { requireAppAccess } from "@/lib/auth/principal";
 import { revealEndpointSecret } from "@/lib/services/endpoints";
 
 // The endpoint's Standard Webhooks signing secret in full, on demand (write scope); audited.
-export const POST = route<{ appId: string; endpointId: string }>({ scope: "write" }, ({ principal, params }) => {
-  requireAppAccess(principal, params.appId);
-  return revealEndpointSecret(principal, params.appId, params.endpointId);
-});
+export const POST = route<{ appId: string; endpointId: string }>(
+  { scope: "write" },
+  ({ principal, params }) => {
+    requireAppAccess(principal, params.appId);
+    return revealEndpointSecret(principal, params.appId, params.endpointId);
+  },
+);

@@ -5,9 +5,12 @@ import { testEventSchema } from "@/lib/validation/delivery-actions";
 import { parseJson } from "@/lib/api/handler";
 
 // The body is optional here ({} or none), so it is parsed by hand rather than by the wrapper.
-export const POST = route<{ appId: string; endpointId: string }>({ scope: "write" }, async ({ req, principal, params }) => {
-  requireAppAccess(principal, params.appId);
-  const raw = await readBody(req, 16 * 1024);
-  const input = testEventSchema.parse(raw.trim() === "" ? {} : parseJson(raw));
-  return sendTestEvent(principal, params.appId, params.endpointId, input);
-});
+export const POST = route<{ appId: string; endpointId: string }>(
+  { scope: "write" },
+  async ({ req, principal, params }) => {
+    requireAppAccess(principal, params.appId);
+    const raw = await readBody(req, 16 * 1024);
+    const input = testEventSchema.parse(raw.trim() === "" ? {} : parseJson(raw));
+    return sendTestEvent(principal, params.appId, params.endpointId, input);
+  },
+);
