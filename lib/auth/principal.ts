@@ -4,21 +4,9 @@ import { safeEqual } from "../crypto";
 import { findActiveToken } from "../services/api-tokens";
 
 import { hasScope, SCOPES, type Scope } from "./scopes";
+import type { Principal } from "./types";
 
-export { SCOPES, type Scope };
-
-/**
- * Who is calling: a token (scoped, maybe to one app), the bootstrap token, or a dashboard session.
- */
-export type Principal = {
-  kind: "token" | "bootstrap" | "session" | "anonymous";
-  id: string;
-  scopes: Set<Scope>;
-  /** When set, only this app is reachable. */
-  appId: string | null;
-  /** A token's own expiry: the tokens it creates may not outlive it. */
-  expiresAt?: Date | null;
-};
+export type { Principal, Scope };
 
 const ALL_SCOPES = new Set<Scope>(SCOPES);
 

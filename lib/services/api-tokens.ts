@@ -2,7 +2,7 @@ import { db } from "../db";
 import { hotQuery } from "../delivery/pg";
 import { AppError, notFound } from "../errors";
 import { randomToken, sha256Hex } from "../crypto";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../auth/types";
 import { hasScope } from "../auth/scopes";
 import type { CreateApiTokenInput } from "../validation/api-tokens";
 import { recordAudit } from "./audit";
@@ -11,7 +11,7 @@ import type { ApiToken } from "../generated/prisma/client";
 
 const TOKEN_PREFIX = "hrld_";
 
-export function presentApiToken(token: ApiToken, plaintext?: string) {
+function presentApiToken(token: ApiToken, plaintext?: string) {
   return {
     id: token.id,
     name: token.name,

@@ -3,13 +3,13 @@ import { db } from "../db";
 import { AppError, notFound } from "../errors";
 import { decryptSecret, decryptStored, encryptSecret } from "../crypto";
 import { MASK, maskSecret } from "../mask";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../auth/types";
 import type { App } from "../generated/prisma/client";
 import type { CreateAppInput, UpdateAppInput } from "../validation/apps";
 import { changedFields, recordAudit } from "./audit";
 import { pageArgs, toPage, type PageRequest } from "./pagination";
 
-export function presentApp(app: App, options: { revealSecret?: string } = {}) {
+function presentApp(app: App, options: { revealSecret?: string } = {}) {
   return {
     id: app.id,
     name: app.name,
@@ -26,8 +26,6 @@ export function presentApp(app: App, options: { revealSecret?: string } = {}) {
     updatedAt: app.updatedAt.toISOString(),
   };
 }
-
-export type AppView = ReturnType<typeof presentApp>;
 
 /**
  * A secret that cannot be decrypted (another HERALD_ENCRYPTION_KEY) is still masked, never a 500.

@@ -1,5 +1,5 @@
 import type { Tx } from "../db";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../auth/types";
 
 export type AuditEntry = {
   action: string;

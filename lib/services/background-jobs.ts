@@ -1,12 +1,12 @@
 import { db } from "../db";
 import { notFound } from "../errors";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../auth/types";
 import type { BackgroundJob } from "../generated/prisma/client";
 import { isUuid } from "./deliveries";
 
 // Background jobs (recover, import) as the API shows them, with progress for the dashboard.
 
-export function presentBackgroundJob(job: BackgroundJob) {
+function presentBackgroundJob(job: BackgroundJob) {
   const progress =
     job.status === "succeeded" ? 1 : job.total > 0 ? Math.min(1, job.processed / job.total) : 0;
   return {
@@ -25,8 +25,6 @@ export function presentBackgroundJob(job: BackgroundJob) {
     finishedAt: job.finishedAt?.toISOString() ?? null,
   };
 }
-
-export type BackgroundJobView = ReturnType<typeof presentBackgroundJob>;
 
 /**
  * A token limited to one app sees only that app's jobs; others' jobs are 404 so ids leak nothing.

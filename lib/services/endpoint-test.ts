@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { db } from "../db";
 import { notFound } from "../errors";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../auth/types";
 import { deliveryBody } from "../delivery/body";
 import type { TestEventInput } from "../validation/delivery-actions";
 import { recordAudit } from "./audit";

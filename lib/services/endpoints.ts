@@ -3,7 +3,7 @@ import { db, type Tx } from "../db";
 import { AppError, notFound, validationError } from "../errors";
 import { decryptSecret, decryptStored, encryptSecret } from "../crypto";
 import { isMasked, MASK, maskSecret } from "../mask";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../auth/types";
 import { Prisma, type Endpoint } from "../generated/prisma/client";
 import type { ChannelFilter } from "../matching";
 import type { LambdaConfig } from "../delivery/types";
@@ -29,7 +29,7 @@ import {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const generateSigningSecret = () => `whsec_${randomBytes(24).toString("base64")}`;
+const generateSigningSecret = () => `whsec_${randomBytes(24).toString("base64")}`;
 
 /** Typed view of the filter JSON column (written only through the validated schemas). */
 export function endpointFilter(endpoint: Endpoint): ChannelFilter {

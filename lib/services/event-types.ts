@@ -5,7 +5,7 @@ import addFormats from "ajv-formats";
 import { db } from "../db";
 import { decodeCursor, toPage, type PageRequest } from "./pagination";
 import { AppError, notFound, validationError } from "../errors";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../auth/types";
 import { logger } from "../logger";
 import { checkPattern } from "../matching";
 import { Prisma, type EventType } from "../generated/prisma/client";
@@ -18,7 +18,7 @@ import { changedFields, recordAudit } from "./audit";
 
 type JsonSchema = Record<string, unknown>;
 
-export function presentEventType(eventType: EventType) {
+function presentEventType(eventType: EventType) {
   return {
     name: eventType.name,
     description: eventType.description,

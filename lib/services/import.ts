@@ -1,7 +1,7 @@
 import { db } from "../db";
 import { AppError, type ErrorDetail } from "../errors";
 import { encryptSecret } from "../crypto";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../auth/types";
 import { createAppSchema } from "../validation/apps";
 import { createEndpointSchema, type CreateEndpointInput } from "../validation/endpoints";
 import {

@@ -1,5 +1,5 @@
 import { db } from "../db";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../auth/types";
 import type { AppOverview } from "../validation/overview";
 
 const startOfTodayUtc = (now = new Date()) =>

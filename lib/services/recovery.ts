@@ -1,7 +1,7 @@
 import { db } from "../db";
 import { AppError } from "../errors";
-import type { Principal } from "../auth/principal";
-import { Prisma } from "../generated/prisma/client";
+import type { Principal } from "../auth/types";
+import { type Prisma } from "../generated/prisma/client";
 import { deliverJobs, enqueue, QUEUES } from "../jobs/queues";
 import { logger } from "../logger";
 import type { RecoverInput } from "../validation/delivery-actions";

@@ -1,6 +1,6 @@
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../auth/types";
 import { enqueue, QUEUES } from "../jobs/queues";
 import { logger } from "../logger";
 import { deliverJobId } from "../jobs/ids";
