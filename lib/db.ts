@@ -3,7 +3,6 @@ import { PrismaClient } from "./generated/prisma/client";
 import { env } from "./env";
 import { logger } from "./logger";
 
-export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 const globalForPrisma = globalThis as unknown as { heraldPrisma?: PrismaClient };
@@ -36,7 +35,7 @@ function createClient(): PrismaClient {
 }
 
 /** One client per process (kept on globalThis so Next's dev reloads don't leak pools). */
-export function getDb(): PrismaClient {
+function getDb(): PrismaClient {
   globalForPrisma.heraldPrisma ??= createClient();
   return globalForPrisma.heraldPrisma;
 }

@@ -9,7 +9,7 @@ import pg from "pg";
 const MIGRATIONS_DIR = path.join(process.cwd(), "prisma", "migrations");
 const LOCK_ID = 7_341_512; // pg_advisory_lock key: one migrator at a time
 
-export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
+async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
   if (!name) throw new Error("DATABASE_URL names no database");
@@ -30,7 +30,7 @@ export async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   }
 }
 
-export async function applyMigrations(databaseUrl: string): Promise<string[]> {
+async function applyMigrations(databaseUrl: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {

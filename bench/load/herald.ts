@@ -170,7 +170,7 @@ export async function countEvents(
   }
 }
 
-export type StageMs = { p50: number | null; p99: number | null };
+type StageMs = { p50: number | null; p99: number | null };
 export type PipelineBreakdown = {
   routeMs: StageMs;
   queueMs: StageMs;

@@ -28,7 +28,7 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-export function killAllNow(): void {
+function killAllNow(): void {
   for (const child of children) signalGroup(child, "SIGKILL");
 }
 
@@ -181,7 +181,7 @@ export function cpuDelta(
 }
 
 /** Resident memory of one process in MiB: current (VmRSS) and peak so far (VmHWM). */
-export function memoryMiB(pid: number): { rss: number; peak: number } | null {
+function memoryMiB(pid: number): { rss: number; peak: number } | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
     const kib = (field: string) =>

@@ -17,7 +17,7 @@ type CpuProfile = {
   endTime: number;
 };
 
-export type HotSpot = { name: string; location: string; selfMs: number; percent: number };
+type HotSpot = { name: string; location: string; selfMs: number; percent: number };
 export type ProfileSummary = {
   file: string;
   totalMs: number;
@@ -45,7 +45,7 @@ function packageOf(url: string): string {
   return location.split("/").slice(0, 2).join("/");
 }
 
-export function summarizeProfile(file: string, top = 15): ProfileSummary {
+function summarizeProfile(file: string, top = 15): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfMicros = new Map<number, number>();

@@ -25,7 +25,7 @@ export function machineInfo() {
   };
 }
 
-export function passes(row: Row): boolean | null {
+function passes(row: Row): boolean | null {
   if (!row.target || row.value === null || Number.isNaN(row.value))
     return row.target ? false : null;
   return row.target.op === ">=" ? row.value >= row.target.value : row.value <= row.target.value;

@@ -15,7 +15,7 @@ import { Field } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
 import { SecretField } from "@/components/ui/secret-field";
 
-export const GRACE_PERIODS = [
+const GRACE_PERIODS = [
   { seconds: 0, label: "None: the old secret stops working now" },
   { seconds: 900, label: "15 minutes" },
   { seconds: 3600, label: "1 hour" },

@@ -3,7 +3,7 @@ import { LIMITS } from "@/lib/validation/common";
 
 // What the endpoint form edits, and its conversion to and from the API's endpoint JSON.
 
-export type HeaderRow = { name: string; value: string; stored: boolean };
+type HeaderRow = { name: string; value: string; stored: boolean };
 
 export type EndpointFormValues = {
   kind: "http" | "lambda";

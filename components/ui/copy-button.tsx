@@ -5,7 +5,7 @@ import { useState } from "react";
 import { toast } from "sonner";
 import { cn } from "./cn";
 
-export async function copyText(text: string): Promise<boolean> {
+async function copyText(text: string): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);
     return true;

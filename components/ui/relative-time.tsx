@@ -13,7 +13,7 @@ const units: Array<[Intl.RelativeTimeFormatUnit, number]> = [
 
 const formatter = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
 
-export function relativeTime(date: Date, now = Date.now()): string {
+function relativeTime(date: Date, now = Date.now()): string {
   const seconds = Math.round((date.getTime() - now) / 1000);
   if (Math.abs(seconds) < 5) return "just now";
   for (const [unit, size] of units) {

@@ -138,7 +138,7 @@ function parseQuery<Query>(req: NextRequest, schema: ZodType<Query>): Query {
   throw new AppError("bad_request", `Invalid query parameters: ${summarize(details)}`, details);
 }
 
-export function zodDetails(error: ZodError): ErrorDetail[] {
+function zodDetails(error: ZodError): ErrorDetail[] {
   return error.issues.flatMap((issue) => {
     // Name each unknown key as its own field rather than blaming the enclosing object.
     if (issue.code === "unrecognized_keys") {

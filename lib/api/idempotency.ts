@@ -2,7 +2,7 @@ import { NextResponse } from "next/server";
 import { db } from "../db";
 import { AppError } from "../errors";
 import { decryptSecret, encryptSecret, sha256Hex } from "../crypto";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../auth/types";
 
 const MAX_KEY_LENGTH = 255;
 /** responseStatus of a key whose first request is still running. */

@@ -21,7 +21,7 @@ export type Page<T> = { data: T[]; nextCursor: string | null };
 
 type Query = Record<string, string | number | boolean | null | undefined>;
 
-export function withQuery(path: string, query: Query = {}): string {
+function withQuery(path: string, query: Query = {}): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
     if (value === undefined || value === null || value === "") continue;

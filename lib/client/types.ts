@@ -26,7 +26,7 @@ export type ChannelFilter = {
   channelPattern?: string | null;
 };
 
-export type LambdaTarget = {
+type LambdaTarget = {
   functionName: string;
   region?: string | null;
   invocationType: "Event" | "RequestResponse";
@@ -70,8 +70,7 @@ export type EndpointInput = {
   standardWebhooks?: { enabled: boolean };
 };
 
-export type DeliveryStatus =
-  "pending" | "delivering" | "succeeded" | "retrying" | "failed" | "cancelled";
+type DeliveryStatus = "pending" | "delivering" | "succeeded" | "retrying" | "failed" | "cancelled";
 
 export type Attempt = {
   id?: string;

@@ -99,7 +99,3 @@ export async function prepareEndpoint(
   if (cache.size > 10_000) cache.delete(cache.keys().next().value!);
   return { endpoint, config };
 }
-
-export function clearEndpointConfigCache(): void {
-  cache.clear();
-}

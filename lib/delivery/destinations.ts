@@ -54,11 +54,6 @@ function normalise(address: string): { address: string; type: "ipv4" | "ipv6" } 
   return { address, type: isIP(address) === 6 ? "ipv6" : "ipv4" };
 }
 
-export function isPrivateAddress(address: string): boolean {
-  const { address: normalised, type } = normalise(address);
-  return blocked.check(normalised, type);
-}
-
 /** null when delivering to this host/address is allowed, otherwise why it is refused. */
 export function destinationRefusal(
   hostname: string,
@@ -81,7 +76,7 @@ export function literalDestinationRefusal(hostname: string): string | null {
   return isIP(literal) ? destinationRefusal(literal, literal) : null;
 }
 
-export class DestinationRefusedError extends Error {
+class DestinationRefusedError extends Error {
   readonly code = "EDESTINATIONREFUSED";
 }
 

@@ -7,7 +7,7 @@ import { isReservedHeader } from "../validation/endpoints";
 // the content type, the Pusher or Standard Webhooks headers, or Herald's own (validation refuses
 // them on save; this skip covers rows stored before a name was reserved).
 
-export const USER_AGENT = "Herald-Webhooks/1.0";
+const USER_AGENT = "Herald-Webhooks/1.0";
 
 export type SigningInput = {
   body: string;

@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { LambdaClient, LambdaServiceException } from "@aws-sdk/client-lambda";
+import type * as LambdaSdkModule from "@aws-sdk/client-lambda";
 import { configuredAllowList, guardedLookup, literalDestinationRefusal } from "./destinations";
 import {
   RESPONSE_BODY_LIMIT,
@@ -32,7 +33,7 @@ import {
 const FALLBACK_REGION = "us-east-1";
 const ERROR_EXCERPT_CHARS = 500;
 
-type LambdaSdk = typeof import("@aws-sdk/client-lambda");
+type LambdaSdk = typeof LambdaSdkModule;
 
 let sdk: LambdaSdk | undefined;
 let sdkLoading: Promise<LambdaSdk> | undefined;
@@ -48,14 +49,6 @@ function loadSdk(): Promise<LambdaSdk> {
     },
   );
   return sdkLoading;
-}
-
-/**
- * Whether the SDK has been loaded in this process (tests: a worker without Lambda endpoints never
- * loads it).
- */
-export function lambdaSdkLoaded(): boolean {
-  return sdk !== undefined;
 }
 
 const clients = new Map<string, LambdaClient>();

@@ -2,7 +2,7 @@ import type { TransportResult } from "./types";
 
 // What an attempt's result means: success, try again later, or give up (SPEC section 6).
 
-export const MAX_RETRY_AFTER_SECONDS = 3600;
+const MAX_RETRY_AFTER_SECONDS = 3600;
 const JITTER = 0.2;
 
 export type Verdict =

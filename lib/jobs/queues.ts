@@ -35,7 +35,7 @@ export const jobSchemas = {
   [QUEUES.maintenance]: z.object({ task: z.enum(["reconcile", "retention"]) }),
 } as const;
 
-export type JobPayload<Name extends QueueName> = z.infer<(typeof jobSchemas)[Name]>;
+type JobPayload<Name extends QueueName> = z.infer<(typeof jobSchemas)[Name]>;
 
 // Postgres holds the truth, so finished jobs are dropped from Redis; that also frees their
 // deterministic ids for the reconciler to reuse.

@@ -1,7 +1,7 @@
 import { db } from "../db";
 import { env } from "../env";
 import { logger } from "../logger";
-import { Prisma, type App, type AttemptTrigger, type Endpoint } from "../generated/prisma/client";
+import { Prisma, type AttemptTrigger, type Endpoint } from "../generated/prisma/client";
 import { buildRequestHeaders, maskRequestHeaders } from "../delivery/headers";
 import { sendHttp } from "../delivery/http";
 import { invokeLambda } from "../delivery/lambda";

@@ -28,7 +28,7 @@ export const auditLogEntrySchema = z
   })
   .meta({ id: "AuditLogEntry" });
 
-export function presentAuditLog(entry: AuditLog) {
+function presentAuditLog(entry: AuditLog) {
   return {
     id: entry.id,
     actor: entry.actor,

@@ -16,7 +16,7 @@ export const isUuid = (value: string) => UUID.test(value);
 /** A delivery as listed (no body: it can be large) or read singly (with body and attempts). */
 type DeliveryRow = Omit<Delivery, "body"> & { body?: string };
 
-export function presentAttempt(attempt: Attempt) {
+function presentAttempt(attempt: Attempt) {
   return {
     id: attempt.id,
     number: attempt.number,
@@ -30,8 +30,6 @@ export function presentAttempt(attempt: Attempt) {
     startedAt: attempt.startedAt.toISOString(),
   };
 }
-
-export type AttemptView = ReturnType<typeof presentAttempt>;
 
 export function presentDelivery(
   delivery: DeliveryRow,

@@ -152,5 +152,3 @@ export async function getEndpointStats(
     })),
   };
 }
-
-export type EndpointStats = Awaited<ReturnType<typeof getEndpointStats>>;

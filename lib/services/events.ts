@@ -15,7 +15,7 @@ const MAX_SEQ = 2n ** 63n - 1n;
 /**
  * `routed`: false while the event waits in the routing queue (a collapsed cache_miss never waits).
  */
-export function presentEvent(event: Event, waiting: boolean) {
+function presentEvent(event: Event, waiting: boolean) {
   return {
     id: event.id,
     name: event.name,

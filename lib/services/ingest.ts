@@ -27,7 +27,7 @@ type PreparedEvent = {
 const INTERNAL_FIELDS = new Set(["id", "time_ms"]);
 
 /** The event object as it goes into outgoing bodies: internal fields dropped, data as a string. */
-export function toPayload(event: IngestEvent): Record<string, unknown> {
+function toPayload(event: IngestEvent): Record<string, unknown> {
   const payload: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(event)) {
     if (INTERNAL_FIELDS.has(key) || value === undefined) continue;

@@ -67,7 +67,7 @@ export type DeliveriesQuery = z.infer<typeof deliveriesQuery>;
 const WINDOW_UNITS = { m: 60, h: 3600, d: 86_400 } as const;
 const MAX_WINDOW_SECONDS = 90 * 86_400;
 
-export const statsWindow = z
+const statsWindow = z
   .string()
   .regex(/^[1-9]\d{0,3}[mhd]$/, "must be a number and a unit m, h or d, e.g. 1h, 24h, 7d")
   .transform((value) => ({
@@ -87,7 +87,7 @@ export type StatsWindow = z.infer<typeof statsWindow>;
 
 const timestamp = z.string().describe("ISO 8601 date-time");
 
-export const attemptSchema = z
+const attemptSchema = z
   .object({
     id: z.string(),
     number: z.number().int(),

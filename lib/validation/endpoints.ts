@@ -5,7 +5,7 @@ import { batchingSchema, LIMITS, wholeNumber } from "./common";
 // Endpoint schemas: used by the API, the import and the dashboard forms. Checks that need the
 // database (event types in the catalog) run in lib/services/endpoints.ts.
 
-export const MAX_HEADERS = 50;
+const MAX_HEADERS = 50;
 
 /**
  * schema.nullable(), but on an unregistered copy of the (strict) object: the OpenAPI generator
@@ -110,7 +110,7 @@ export const httpUrlSchema = z
     return !url?.username && !url?.password;
   }, "must not contain a user name or password; use a header for credentials");
 
-export const lambdaSchema = z
+const lambdaSchema = z
   .object({
     functionName: z
       .string()
@@ -135,12 +135,12 @@ export const lambdaSchema = z
  * Async: the ReDoS check runs outside the event loop, so endpoint bodies are parsed with
  * parseAsync.
  */
-export const channelPatternSchema = z.string().superRefine(async (pattern, ctx) => {
+const channelPatternSchema = z.string().superRefine(async (pattern, ctx) => {
   const check = await checkPattern(pattern);
   if (!check.ok) ctx.addIssue({ code: "custom", message: check.issue });
 });
 
-export const filterSchema = z
+const filterSchema = z
   .object({
     channelType: z.enum(CHANNEL_TYPES).optional(),
     channelPrefix: z.string().max(200).optional(),
@@ -152,7 +152,7 @@ export const filterSchema = z
   .strict()
   .meta({ id: "ChannelFilter", description: "Every field that is set must match (AND)" });
 
-export const retrySchema = z
+const retrySchema = z
   .object({
     scheduleSeconds: z
       .array(wholeNumber(LIMITS.retryDelaySeconds, "seconds"))
@@ -303,5 +303,4 @@ export const endpointSchema = z
 
 export type CreateEndpointInput = z.infer<typeof createEndpointSchema>;
 export type UpdateEndpointInput = z.infer<typeof updateEndpointSchema>;
-export type LambdaInput = z.infer<typeof lambdaSchema>;
 export type EndpointView = z.infer<typeof endpointSchema>;

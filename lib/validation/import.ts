@@ -58,7 +58,7 @@ const importedApp = <W extends z.ZodType>(webhook: W) =>
     })
     .loose();
 
-export const sockudoConfigSchema = z
+const sockudoConfigSchema = z
   .object({
     app_manager: z
       .object({ array: z.object({ apps: z.array(importedApp(sockudoWebhookSchema)) }).loose() })
@@ -92,7 +92,7 @@ const soketiWebhookSchema = z
   })
   .strict();
 
-export const soketiConfigSchema = z
+const soketiConfigSchema = z
   .object({
     appManager: z
       .object({ array: z.object({ apps: z.array(importedApp(soketiWebhookSchema)) }).loose() })
@@ -117,8 +117,8 @@ export const importResultSchema = z
   })
   .meta({ id: "ImportResult" });
 
-export type SockudoConfig = z.infer<typeof sockudoConfigSchema>;
-export type SoketiConfig = z.infer<typeof soketiConfigSchema>;
+type SockudoConfig = z.infer<typeof sockudoConfigSchema>;
+type SoketiConfig = z.infer<typeof soketiConfigSchema>;
 export type SockudoWebhook = z.infer<typeof sockudoWebhookSchema>;
 export type SoketiWebhook = z.infer<typeof soketiWebhookSchema>;
 export type ImportResult = z.infer<typeof importResultSchema>;

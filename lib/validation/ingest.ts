@@ -2,7 +2,7 @@ import { z } from "zod";
 
 // Events as producers send them (native API) and as Pusher-compatible servers send them (intake).
 
-export const MAX_EVENTS_PER_REQUEST = 1000;
+const MAX_EVENTS_PER_REQUEST = 1000;
 export const MAX_INGEST_BODY_BYTES = 1024 * 1024;
 
 const shortString = (max: number) =>
@@ -11,7 +11,7 @@ const shortString = (max: number) =>
 const stringish = (max: number) =>
   z.union([shortString(max), z.number().finite()]).transform(String);
 
-export const ingestEventSchema = z
+const ingestEventSchema = z
   .looseObject({
     id: stringish(200)
       .optional()

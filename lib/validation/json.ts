@@ -8,7 +8,7 @@ import { AppError } from "../errors";
 // integer written out past 2^53 (a 20-digit id came out with other digits), and `__proto__` keys
 // (dropped when the object is copied). Floats keep ordinary double precision (0.1, 6.022e23).
 
-export const MAX_JSON_DEPTH = 32;
+const MAX_JSON_DEPTH = 32;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -72,7 +72,7 @@ function inexactNumberIssue(text: string): string | null {
   return null;
 }
 
-export function assertStorableJson(value: unknown): void {
+function assertStorableJson(value: unknown): void {
   const problem = findProblem(value, [], 0);
   if (problem)
     throw new AppError("validation_failed", `${problem.field}: ${problem.issue}`, [problem]);

@@ -42,61 +42,64 @@ export async function startLambdaServer(): Promise<LambdaServer> {
   let script: LambdaScript = { kind: "ok" };
   const hanging = new Set<ServerResponse>();
 
-  const server: Server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const match = INVOKE_PATH.exec(url.pathname);
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    if (req.method !== "POST" || !match) {
-      return sendJson(
-        res,
-        404,
-        { message: `Unknown route ${req.method} ${url.pathname}` },
-        { "x-amzn-errortype": "ResourceNotFoundException" },
-      );
-    }
-    const invocationType = String(req.headers["x-amz-invocation-type"] ?? "RequestResponse");
-    invocations.push({
-      functionName: decodeURIComponent(match[1]!),
-      qualifier: url.searchParams.get("Qualifier"),
-      invocationType,
-      payload: Buffer.concat(chunks).toString("utf8"),
-      headers: req.headers,
-    });
-    const requestId = `req-${invocations.length}`;
-    switch (script.kind) {
-      case "hang":
-        hanging.add(res);
-        return;
-      case "serviceError": {
-        const headers: Record<string, string> = {
-          "x-amzn-errortype": script.errorType,
-          "x-amzn-requestid": requestId,
-        };
-        if (script.retryAfterSeconds !== undefined)
-          headers["retry-after"] = String(script.retryAfterSeconds);
-        return sendJson(res, script.status, { Type: "User", message: script.message }, headers);
+  const server: Server = createServer((req, res) => {
+    // A request handler cannot be async: its promise would be dropped by node:http.
+    void (async () => {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      const match = INVOKE_PATH.exec(url.pathname);
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      if (req.method !== "POST" || !match) {
+        return sendJson(
+          res,
+          404,
+          { message: `Unknown route ${req.method} ${url.pathname}` },
+          { "x-amzn-errortype": "ResourceNotFoundException" },
+        );
       }
-      case "functionError":
-        res.writeHead(200, {
-          "content-type": "application/json",
-          "x-amz-function-error": script.errorType ?? "Unhandled",
-          "x-amz-executed-version": "$LATEST",
-          "x-amzn-requestid": requestId,
-        });
-        return res.end(script.payload);
-      case "ok":
-        if (invocationType === "Event") {
-          res.writeHead(202, { "x-amzn-requestid": requestId });
-          return res.end();
+      const invocationType = String(req.headers["x-amz-invocation-type"] ?? "RequestResponse");
+      invocations.push({
+        functionName: decodeURIComponent(match[1]!),
+        qualifier: url.searchParams.get("Qualifier"),
+        invocationType,
+        payload: Buffer.concat(chunks).toString("utf8"),
+        headers: req.headers,
+      });
+      const requestId = `req-${invocations.length}`;
+      switch (script.kind) {
+        case "hang":
+          hanging.add(res);
+          return;
+        case "serviceError": {
+          const headers: Record<string, string> = {
+            "x-amzn-errortype": script.errorType,
+            "x-amzn-requestid": requestId,
+          };
+          if (script.retryAfterSeconds !== undefined)
+            headers["retry-after"] = String(script.retryAfterSeconds);
+          return sendJson(res, script.status, { Type: "User", message: script.message }, headers);
         }
-        res.writeHead(200, {
-          "content-type": "application/json",
-          "x-amz-executed-version": url.searchParams.get("Qualifier") ?? "$LATEST",
-          "x-amzn-requestid": requestId,
-        });
-        return res.end(script.payload ?? "null");
-    }
+        case "functionError":
+          res.writeHead(200, {
+            "content-type": "application/json",
+            "x-amz-function-error": script.errorType ?? "Unhandled",
+            "x-amz-executed-version": "$LATEST",
+            "x-amzn-requestid": requestId,
+          });
+          return res.end(script.payload);
+        case "ok":
+          if (invocationType === "Event") {
+            res.writeHead(202, { "x-amzn-requestid": requestId });
+            return res.end();
+          }
+          res.writeHead(200, {
+            "content-type": "application/json",
+            "x-amz-executed-version": url.searchParams.get("Qualifier") ?? "$LATEST",
+            "x-amzn-requestid": requestId,
+          });
+          return res.end(script.payload ?? "null");
+      }
+    })();
   });
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -39,28 +39,31 @@ async function readAll(req: IncomingMessage): Promise<string> {
 export async function startReceiver(): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   const scripts = new Map<string, Script>();
-  const server: Server = createServer(async (req, res) => {
-    const body = await readAll(req);
-    const path = (req.url ?? "/").split("?")[0]!;
-    const headers = Object.fromEntries(
-      Object.entries(req.headers).map(([name, value]) => [
-        name,
-        Array.isArray(value) ? value.join(", ") : (value ?? ""),
-      ]),
-    );
-    const request: ReceivedRequest = {
-      method: req.method ?? "",
-      path,
-      headers,
-      body,
-      receivedAt: Date.now(),
-    };
-    const index = requests.filter((entry) => entry.path === path).length;
-    requests.push(request);
-    const response = scripts.get(path)?.(request, index) ?? {};
-    if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs));
-    res.writeHead(response.status ?? 200, { "content-type": "text/plain", ...response.headers });
-    res.end(response.body ?? "ok");
+  const server: Server = createServer((req, res) => {
+    // A request handler cannot be async: its promise would be dropped by node:http.
+    void (async () => {
+      const body = await readAll(req);
+      const path = (req.url ?? "/").split("?")[0]!;
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([name, value]) => [
+          name,
+          Array.isArray(value) ? value.join(", ") : (value ?? ""),
+        ]),
+      );
+      const request: ReceivedRequest = {
+        method: req.method ?? "",
+        path,
+        headers,
+        body,
+        receivedAt: Date.now(),
+      };
+      const index = requests.filter((entry) => entry.path === path).length;
+      requests.push(request);
+      const response = scripts.get(path)?.(request, index) ?? {};
+      if (response.delayMs) await new Promise((resolve) => setTimeout(resolve, response.delayMs));
+      res.writeHead(response.status ?? 200, { "content-type": "text/plain", ...response.headers });
+      res.end(response.body ?? "ok");
+    })();
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

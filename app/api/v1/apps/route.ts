@@ -1,7 +1,6 @@
-import { pageQuery, route } from "@/lib/api/handler";
+import { pageQuery, route, json } from "@/lib/api/handler";
 import { createApp, listApps } from "@/lib/services/apps";
 import { createAppSchema } from "@/lib/validation/apps";
-import { json } from "@/lib/api/handler";
 
 export const GET = route({ scope: "read", query: pageQuery }, ({ principal, query }) =>
   listApps(principal, query),

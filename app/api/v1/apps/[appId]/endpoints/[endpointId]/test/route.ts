@@ -1,8 +1,7 @@
-import { readBody, route } from "@/lib/api/handler";
+import { readBody, route, parseJson } from "@/lib/api/handler";
 import { requireAppAccess } from "@/lib/auth/principal";
 import { sendTestEvent } from "@/lib/services/endpoint-test";
 import { testEventSchema } from "@/lib/validation/delivery-actions";
-import { parseJson } from "@/lib/api/handler";
 
 // The body is optional here ({} or none), so it is parsed by hand rather than by the wrapper.
 export const POST = route<{ appId: string; endpointId: string }>(
