@@ -9,9 +9,9 @@ import { ingest } from "../helpers/engine";
 import { eventually, receivedEvents, startReceiver } from "../helpers/receiver";
 import { startWorkerProcess, uniquePrefix } from "../helpers/worker-process";
 
-// Redis loses all its data mid-load. This file alone uses Redis DB 7, so FLUSHDB there touches
-// nobody else's queues (never FLUSHALL: other suites share DB 0).
-const REDIS_URL = "redis://127.0.0.1:6379/7";
+// Redis loses all its data mid-load. This file alone uses Redis DB 7 (or TEST_FLUSH_REDIS_URL),
+// so FLUSHDB there touches nobody else's queues (never FLUSHALL: other suites share DB 0).
+const REDIS_URL = process.env.TEST_FLUSH_REDIS_URL ?? "redis://127.0.0.1:6379/7";
 const prefix = uniquePrefix("flush");
 process.env.REDIS_URL = REDIS_URL;
 process.env.HERALD_QUEUE_PREFIX = prefix;
