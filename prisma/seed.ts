@@ -19,15 +19,23 @@ const seedPrincipal: Principal = {
 const env = loadEnv();
 await prepareDatabase(env.DATABASE_URL);
 
-if (await db.app.findUnique({ where: { id: DEMO_APP_ID } })) {
+const existing = await db.app.findUnique({
+  where: { id: DEMO_APP_ID },
+  include: { _count: { select: { endpoints: true } } },
+});
+if (existing && existing._count.endpoints > 0) {
   console.log(`The demo app '${DEMO_APP_ID}' already exists; nothing to do.`);
 } else {
-  const app = await createApp(seedPrincipal, {
-    id: DEMO_APP_ID,
-    name: "Demo app",
-    enabled: true,
-    batching: { enabled: true, durationMs: 50, maxBatchSize: 100 },
-  });
+  const app =
+    existing ??
+    (await createApp(seedPrincipal, {
+      id: DEMO_APP_ID,
+      name: "Demo app",
+      enabled: true,
+      batching: { enabled: true, durationMs: 50, maxBatchSize: 100 },
+    }));
+  // The endpoint is created on its own so that a run refused here (a loopback URL outside
+  // HERALD_ALLOWED_DESTINATIONS) can be completed by running the seed again.
   const endpoint = await createEndpoint(seedPrincipal, app.id, {
     description: "Demo receiver on this machine",
     url: `http://127.0.0.1:${env.PORT + 1}/webhooks`,
@@ -41,13 +49,19 @@ if (await db.app.findUnique({ where: { id: DEMO_APP_ID } })) {
     filter: {},
     headers: {},
     enabled: true,
+  }).catch((error: Error) => {
+    console.error(
+      `Created app '${app.id}' but not its endpoint: ${error.message}\n` +
+        "Allow the demo receiver (HERALD_ALLOWED_DESTINATIONS=127.0.0.1) and run the seed again.",
+    );
+    process.exit(1);
   });
-  // Secrets stay out of terminal output (it ends up in CI logs); rotate to see them once.
+  // Secrets stay out of terminal output (it ends up in CI logs); reveal them when needed.
   console.log(
     `Created app '${app.id}' (key ${app.key}) and endpoint ${endpoint.id} -> ${endpoint.url}`,
   );
   console.log(
-    `Get the app secret with POST /api/v1/apps/${app.id}/rotate-secret, the signing secret with .../endpoints/${endpoint.id}/rotate-secret`,
+    `Get the app secret with POST /api/v1/apps/${app.id}/reveal-secret, the signing secret with .../endpoints/${endpoint.id}/reveal-secret`,
   );
 }
 await disconnectDb();
