@@ -13,7 +13,7 @@ import {
 } from "../lib/jobs/queues";
 import { closeHttpAgent, destroyHttpAgent } from "../lib/delivery/http";
 import { closeLambdaClients } from "../lib/delivery/lambda";
-import { closeHotPool } from "../lib/delivery/pg";
+import { closeHotPool } from "../lib/pg";
 import { processDeliver, recordBufferedOutcomes } from "./processors/deliver";
 import { flushEndpoint, processFlushBatches } from "./processors/flush-batches";
 import { processMaintenance } from "./processors/maintenance";

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from "uuid";
 import { db } from "../db";
-import { hotQuery } from "./pg";
+import { hotQuery } from "../pg";
 import { env } from "../env";
 import type { AttemptTrigger } from "../generated/prisma/client";
 import type { ConfigVersion } from "./config-cache";

@@ -1,4 +1,4 @@
-import { hotQuery, hotTransaction, QUEUE_HEAD_PLAN } from "../delivery/pg";
+import { hotQuery, hotTransaction, QUEUE_HEAD_PLAN } from "../pg";
 import { endpointMatcher } from "../matching";
 import type { DueDelivery } from "../jobs/queues";
 import {

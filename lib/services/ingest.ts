@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { hotQuery, hotTransaction, type HotClient } from "../delivery/pg";
+import { hotQuery, hotTransaction, type HotClient } from "../pg";
 import { env } from "../env";
 import { AppError, notFound, type ErrorDetail } from "../errors";
 import { enqueue, ensureQueueReachable, QUEUES } from "../jobs/queues";

@@ -1,5 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
-import { hotQuery, hotTransaction, QUEUE_HEAD_PLAN, type HotClient } from "../delivery/pg";
+import { hotQuery, hotTransaction, QUEUE_HEAD_PLAN, type HotClient } from "../pg";
 import { endpointMatcher, type ChannelFilter } from "../matching";
 import { deliveryBody } from "../delivery/body";
 import type { Batching } from "../validation/common";

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
-import { closeHotPool, hotQuery } from "@/lib/delivery/pg";
+import { closeHotPool, hotQuery } from "@/lib/pg";
 import { closeQueues, getQueue, QUEUES } from "@/lib/jobs/queues";
 import { prepareDatabase } from "@/lib/migrations";
 import { reconcile } from "@/lib/services/reconcile";
