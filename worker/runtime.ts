@@ -19,9 +19,9 @@ import { flushEndpoint, processFlushBatches } from "./processors/flush-batches";
 import { processMaintenance } from "./processors/maintenance";
 import { processRecover } from "./processors/recover";
 import { processRouteEvents } from "./processors/route-events";
-import { inFlightDeliveries, openBatches, sendingDeliveries, shutdown } from "./processors/state";
+import { inFlightDeliveries, openBatches, sendingDeliveries, shutdown } from "./context";
 import { TimeoutError, withTimeout } from "../lib/timeout";
-import { interruptAttempts } from "../lib/services/reconcile";
+import { interruptAttempts } from "../lib/engine/reconcile";
 
 const RETENTION_EVERY_MS = 24 * 3600 * 1000;
 const DELIVER_LOCK_MS = 10_000;

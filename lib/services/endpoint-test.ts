@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { db } from "../db";
 import { notFound } from "../errors";
 import type { Principal } from "../auth/types";
-import { deliveryBody } from "../delivery/body";
+import { deliveryBody } from "../engine/deliveries";
 import type { TestEventInput } from "../validation/delivery-actions";
 import { recordAudit } from "./audit";
-import { recordOutcome, sendToEndpoint, type EndpointWithApp } from "./attempts";
+import { recordOutcome, sendToEndpoint, type EndpointWithApp } from "../engine/send";
 import { getEndpointRecord } from "./endpoints";
 import { sampleChannel, type ChannelFilter } from "../matching";
 

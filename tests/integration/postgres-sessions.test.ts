@@ -4,7 +4,7 @@ import { db, disconnectDb } from "@/lib/db";
 import { closeHotPool, hotQuery } from "@/lib/pg";
 import { closeQueues, getQueue, QUEUES } from "@/lib/jobs/queues";
 import { prepareDatabase } from "@/lib/migrations";
-import { reconcile } from "@/lib/services/reconcile";
+import { reconcile } from "@/lib/engine/reconcile";
 import { makeApp } from "../factories";
 import { makeEvent } from "../helpers/delivery-log-fixtures";
 import { testEnv } from "../helpers/test-env";

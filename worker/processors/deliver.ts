@@ -2,8 +2,8 @@ import { DelayedError, type Job } from "bullmq";
 import { logger } from "../../lib/logger";
 import { DELIVER_CHUNK, enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
 import { deliverJobId } from "../../lib/jobs/ids";
-import { judge } from "../../lib/delivery/policy";
-import { prepareEndpoint } from "../../lib/delivery/config-cache";
+import { judge } from "../../lib/engine/retry-policy";
+import { prepareEndpoint } from "../../lib/engine/endpoint-config";
 import {
   claimDeliveries,
   claimNextDue,
@@ -12,22 +12,17 @@ import {
   updateEndpointHealth,
   type ClaimedRow,
   type Outcome,
-} from "../../lib/delivery/bulk";
-import {
-  failedResult,
-  nextState,
-  sendWithConfig,
-  type SentAttempt,
-} from "../../lib/services/attempts";
-import { disabledDeliveryReason } from "../../lib/services/routing";
-import { refusedJobDelayMs } from "../../lib/delivery/limiter";
+} from "../../lib/engine/record";
+import { failedResult, nextState, sendWithConfig, type SentAttempt } from "../../lib/engine/send";
+import { disabledDeliveryReason } from "../../lib/engine/deliveries";
+import { refusedJobDelayMs } from "../limiter";
 import {
   endpointLimits,
   inFlightDeliveries,
   requestSlots,
   sendingDeliveries,
   shutdown,
-} from "./state";
+} from "../context";
 
 /**
  * Claims per deliver job: its own deliveries, then up to this many more chunks of its endpoint's.

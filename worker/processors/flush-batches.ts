@@ -1,7 +1,7 @@
 import type { Job } from "bullmq";
 import { deliverJobs, enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
 import { flushJobId } from "../../lib/jobs/ids";
-import { flushEndpointBatch } from "../../lib/services/batches";
+import { flushEndpointBatch } from "../../lib/engine/batch";
 
 /** Flushes an endpoint's waiting items: full batches at once, the rest after one more window. */
 export async function flushEndpoint(

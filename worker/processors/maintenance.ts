@@ -1,7 +1,7 @@
 import type { Job } from "bullmq";
 import { jobSchemas, QUEUES } from "../../lib/jobs/queues";
 import { logger } from "../../lib/logger";
-import { reconcile } from "../../lib/services/reconcile";
+import { reconcile } from "../../lib/engine/reconcile";
 import { pruneOldRecords } from "../../lib/services/retention";
 
 export async function processMaintenance(job: Job): Promise<void> {

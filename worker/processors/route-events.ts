@@ -1,9 +1,9 @@
 import { DelayedError, type Job } from "bullmq";
 import { deliverJobs, enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
 import { flushJobId, fullBatchFlushJobId } from "../../lib/jobs/ids";
-import { routeEvents, type RoutingResult } from "../../lib/services/routing";
-import { waitingItems } from "../../lib/services/batches";
-import { openBatches } from "./state";
+import { routeEvents, type RoutingResult } from "../../lib/engine/route";
+import { waitingItems } from "../../lib/engine/batch";
+import { openBatches } from "../context";
 
 /**
  * A routing pass over the app's unrouted events (the job's own seqs are only a record of what

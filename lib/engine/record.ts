@@ -3,10 +3,10 @@ import { db } from "../db";
 import { hotQuery } from "../pg";
 import { env } from "../env";
 import type { AttemptTrigger } from "../generated/prisma/client";
-import type { ConfigVersion } from "./config-cache";
-import type { Verdict } from "./policy";
-import type { ClaimedDelivery, SentAttempt } from "../services/attempts";
-import { disableEndpoint } from "../services/attempts";
+import type { ConfigVersion } from "./endpoint-config";
+import type { Verdict } from "./retry-policy";
+import type { ClaimedDelivery, SentAttempt } from "./send";
+import { disableEndpoint } from "./send";
 
 // The deliver job's Postgres work in a few statements per chunk instead of several per delivery:
 // one conditional claim UPDATE, one statement that writes every outcome and its attempt row

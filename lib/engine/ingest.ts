@@ -6,8 +6,8 @@ import { enqueue, ensureQueueReachable, QUEUES } from "../jobs/queues";
 import { logger } from "../logger";
 import { routeJobId } from "../jobs/ids";
 import type { IngestEvent } from "../validation/ingest";
-import { validateEventAgainstType } from "./event-types";
-import { compareSeq } from "./routing";
+import { validateEventAgainstType } from "../services/event-types";
+import { compareSeq } from "../util";
 
 // Intake shared by the native API and the Pusher-compatible route: validate, store durably in one
 // statement, queue the routing job, answer with accepted and duplicate ids.

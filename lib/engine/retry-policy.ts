@@ -1,4 +1,4 @@
-import type { TransportResult } from "./types";
+import type { TransportResult } from "../delivery/types";
 
 // What an attempt's result means: success, try again later, or give up (SPEC section 6).
 

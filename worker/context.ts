@@ -1,5 +1,5 @@
-import { env } from "../../lib/env";
-import { EndpointLimits, Semaphore } from "../../lib/delivery/limiter";
+import { env } from "../lib/env";
+import { EndpointLimits, Semaphore } from "./limiter";
 
 // Per-process bookkeeping of the delivery engine and the graceful shutdown.
 

@@ -5,16 +5,12 @@ import { Prisma, type AttemptTrigger, type Endpoint } from "../generated/prisma/
 import { buildRequestHeaders, maskRequestHeaders } from "../delivery/headers";
 import { sendHttp } from "../delivery/http";
 import { invokeLambda } from "../delivery/lambda";
-import { judge, retryDelaySeconds, type Verdict } from "../delivery/policy";
+import { judge, retryDelaySeconds, type Verdict } from "./retry-policy";
 import type { LambdaConfig, TransportResult } from "../delivery/types";
 import { enqueue, QUEUES } from "../jobs/queues";
 import { deliverJobId } from "../jobs/ids";
-import {
-  buildEndpointConfig,
-  type EndpointConfig,
-  type EndpointWithApp,
-} from "../delivery/config-cache";
-import { recordAudit } from "./audit";
+import { buildEndpointConfig, type EndpointConfig, type EndpointWithApp } from "./endpoint-config";
+import { recordAudit } from "../services/audit";
 
 // One attempt of one delivery: claim it in Postgres, sign and send with secrets read now, record
 // the attempt and decide what comes next (success, durable retry, or failed = dead letter).
