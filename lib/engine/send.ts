@@ -5,7 +5,7 @@ import { Prisma, type AttemptTrigger, type Endpoint } from "../generated/prisma/
 import { buildRequestHeaders, maskRequestHeaders } from "../delivery/headers";
 import { sendHttp } from "../delivery/http";
 import { invokeLambda } from "../delivery/lambda";
-import { judge, retryDelaySeconds, type Verdict } from "./retry-policy";
+import { judge, nextState, retryPolicy, type Verdict } from "./retry-policy";
 import type { LambdaConfig, TransportResult } from "../delivery/types";
 import { enqueue, QUEUES } from "../jobs/queues";
 import { deliverJobId } from "../jobs/ids";
@@ -100,7 +100,7 @@ export async function recordOutcome(
 ): Promise<AttemptRecord> {
   const { result } = sent;
   const verdict = judge(result);
-  const next = nextState(delivery, endpoint, verdict, result, mode);
+  const next = nextState(delivery, verdict, result.retryAfterSeconds, retryPolicy(endpoint));
   const lastError = verdict.outcome === "success" ? null : next.error;
   const record = await db.$transaction(async (tx) => {
     const updated = await tx.delivery.updateMany({
@@ -147,42 +147,6 @@ export async function recordOutcome(
     );
   }
   return record;
-}
-
-export function nextState(
-  delivery: ClaimedDelivery,
-  endpoint: Endpoint,
-  verdict: Verdict,
-  result: TransportResult,
-  mode: OutcomeMode,
-) {
-  if (verdict.outcome === "success")
-    return { status: "succeeded" as const, nextAttemptAt: null, error: null };
-  // Manual attempts (redeliver, recover, test) are single tries: a failure goes straight back to
-  // failed.
-  if (verdict.outcome === "final" || delivery.trigger === "manual" || mode === "test") {
-    return { status: "failed" as const, nextAttemptAt: null, error: verdict.reason };
-  }
-  const schedule =
-    (endpoint.retryScheduleSeconds as number[] | null) ?? env.HERALD_RETRY_SCHEDULE_SECONDS;
-  const delay = retryDelaySeconds(schedule, delivery.attemptNumber, result.retryAfterSeconds);
-  if (delay === null) {
-    return {
-      status: "failed" as const,
-      nextAttemptAt: null,
-      error: `gave up after ${delivery.attemptNumber} attempts; last: ${verdict.reason}`,
-    };
-  }
-  const nextAttemptAt = new Date(Date.now() + delay * 1000);
-  const maxAgeSeconds = endpoint.retryMaxAgeSeconds ?? env.HERALD_MAX_DELIVERY_AGE_SECONDS;
-  if (nextAttemptAt.getTime() - delivery.createdAt.getTime() > maxAgeSeconds * 1000) {
-    return {
-      status: "failed" as const,
-      nextAttemptAt: null,
-      error: `gave up: older than ${maxAgeSeconds} s; last: ${verdict.reason}`,
-    };
-  }
-  return { status: "retrying" as const, nextAttemptAt, error: verdict.reason };
 }
 
 type Tx = Prisma.TransactionClient;

@@ -2,7 +2,7 @@ import { DelayedError, type Job } from "bullmq";
 import { logger } from "../../lib/logger";
 import { DELIVER_CHUNK, enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
 import { deliverJobId } from "../../lib/jobs/ids";
-import { judge } from "../../lib/engine/retry-policy";
+import { judge, nextState, retryPolicy } from "../../lib/engine/retry-policy";
 import { prepareEndpoint } from "../../lib/engine/endpoint-config";
 import {
   claimDeliveries,
@@ -13,7 +13,7 @@ import {
   type ClaimedRow,
   type Outcome,
 } from "../../lib/engine/record";
-import { failedResult, nextState, sendWithConfig, type SentAttempt } from "../../lib/engine/send";
+import { failedResult, sendWithConfig, type SentAttempt } from "../../lib/engine/send";
 import { disabledDeliveryReason } from "../../lib/engine/deliveries";
 import { refusedJobDelayMs } from "../limiter";
 import {
@@ -90,6 +90,7 @@ async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promis
   const disabled = disabledDeliveryReason(endpoint, endpoint.app);
   if (disabled) return failUndeliverableMany(claimed, disabled);
 
+  const policy = retryPolicy(endpoint);
   const recorder = new OutcomeRecorder(first.endpointId, first.consecutiveFailures);
   let sendError = false;
   const send = (delivery: ClaimedRow): Promise<SentAttempt> => {
@@ -113,7 +114,7 @@ async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promis
       );
       if (!sentAttempt) return;
       const verdict = judge(sentAttempt.result);
-      const next = nextState(delivery, endpoint, verdict, sentAttempt.result, "engine");
+      const next = nextState(delivery, verdict, sentAttempt.result.retryAfterSeconds, policy);
       recorder.add({
         delivery,
         sent: sentAttempt,
