@@ -1,19 +1,20 @@
-import { db } from "../db";
 import { env } from "../env";
-import { logger } from "../logger";
-import { Prisma, type AttemptTrigger, type Endpoint } from "../generated/prisma/client";
+import type { AttemptTrigger } from "../generated/prisma/client";
+import { hotQuery } from "../pg";
 import { buildRequestHeaders, maskRequestHeaders } from "../delivery/headers";
 import { sendHttp } from "../delivery/http";
 import { invokeLambda } from "../delivery/lambda";
-import { judge, nextState, retryPolicy, type Verdict } from "./retry-policy";
 import type { LambdaConfig, TransportResult } from "../delivery/types";
-import { enqueue, QUEUES } from "../jobs/queues";
-import { deliverJobId } from "../jobs/ids";
-import { buildEndpointConfig, type EndpointConfig, type EndpointWithApp } from "./endpoint-config";
-import { recordAudit } from "../services/audit";
+import {
+  buildEndpointConfig,
+  type ConfigVersion,
+  type EndpointConfig,
+  type EndpointWithApp,
+} from "./endpoint-config";
 
-// One attempt of one delivery: claim it in Postgres, sign and send with secrets read now, record
-// the attempt and decide what comes next (success, durable retry, or failed = dead letter).
+// Sending: claim the deliveries that are due (one conditional UPDATE for a whole chunk, so any
+// number of workers send each attempt once), then sign and send one request per delivery with
+// secrets read now. What the answer means and what follows is record.ts's job.
 
 export type ClaimedDelivery = {
   id: string;
@@ -24,7 +25,92 @@ export type ClaimedDelivery = {
   trigger: AttemptTrigger;
 };
 
-export type { EndpointWithApp };
+/** A claimed delivery with what the deliver job checks its cache and failure streak against. */
+export type ClaimedRow = ClaimedDelivery & { version: ConfigVersion; consecutiveFailures: number };
+
+type ClaimRow = {
+  id: string;
+  endpoint_id: string;
+  body: string;
+  created_at: Date;
+  attempt_count: number;
+  trigger: AttemptTrigger;
+  endpoint_updated_at: Date;
+  app_updated_at: Date;
+  consecutive_failures: number;
+};
+
+/** One claim statement: `which` selects the deliveries (d); $1 is the job key, $2… are `values`. */
+async function claim(
+  which: string,
+  jobKey: string | null,
+  ...values: unknown[]
+): Promise<ClaimedRow[]> {
+  const rows = await hotQuery<ClaimRow>(
+    `UPDATE deliveries d SET status = 'delivering', attempt_count = d.attempt_count + 1, last_attempt_at = now(), claim_job_id = $1, updated_at = now()
+     FROM endpoints e JOIN apps a ON a.id = e.app_id
+     WHERE ${which} AND e.id = d.endpoint_id
+     RETURNING d.id::text, d.endpoint_id::text, d.body, d.created_at, d.attempt_count, d.next_attempt_trigger::text AS trigger,
+       e.updated_at AS endpoint_updated_at, a.updated_at AS app_updated_at, e.consecutive_failures`,
+    [jobKey, ...values],
+  );
+  return rows
+    .map((row) => ({
+      id: row.id,
+      endpointId: row.endpoint_id,
+      body: row.body,
+      createdAt: row.created_at,
+      attemptNumber: row.attempt_count,
+      trigger: row.trigger,
+      version: { endpointUpdatedAt: row.endpoint_updated_at, appUpdatedAt: row.app_updated_at },
+      consecutiveFailures: row.consecutive_failures,
+    }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1)); // uuid v7: creation (arrival) order
+}
+
+/**
+ * Claims the deliveries that are still due, for the job at `jobKey` (the reconciler checks its
+ * lock).
+ */
+export function claimDeliveries(
+  deliveryIds: string[],
+  jobKey: string | null,
+): Promise<ClaimedRow[]> {
+  return claim(
+    `d.id = ANY($2::uuid[]) AND d.status IN ('pending', 'retrying')
+     AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now() + interval '1 second')`,
+    jobKey,
+    deliveryIds,
+  );
+}
+
+/**
+ * The endpoint's next new deliveries (status pending, due, created at or after `after`), up to
+ * `limit`: a deliver job that finished its own keeps draining its endpoint, so the endpoint's
+ * requests never wait for the queue. Their own jobs then find nothing left to claim; older pending
+ * deliveries are not lost by the bound, each has its own deliver job.
+ * The query is shaped for the planner's stale view during a burst (statistics say almost nothing
+ * is pending): no ORDER BY, so whichever index it picks is read only until `limit` rows match
+ * (with ORDER BY it sorted the whole backlog, ~5 ms per claim at a 30k backlog), and the bound is
+ * also on next_attempt_at (equal to created_at for a routed delivery) so an index scan on
+ * (status, next_attempt_at) starts at the newest entries instead of the not-yet-vacuumed ones of
+ * deliveries already sent. The rows come back in index order, oldest first.
+ */
+export function claimNextDue(
+  endpointId: string,
+  jobKey: string,
+  limit: number,
+  after: Date,
+): Promise<ClaimedRow[]> {
+  return claim(
+    `d.id IN (SELECT id FROM deliveries WHERE endpoint_id = $2::uuid AND status = 'pending'
+                AND created_at >= $3 AND next_attempt_at >= $3 AND next_attempt_at <= now()
+              LIMIT ${Math.max(1, Math.floor(limit))} FOR UPDATE SKIP LOCKED)`,
+    jobKey,
+    endpointId,
+    after,
+  );
+}
 
 export type SentAttempt = {
   result: TransportResult;
@@ -81,126 +167,3 @@ export const failedResult = (error: string): TransportResult => ({
   error,
   durationMs: 0,
 });
-
-export type AttemptRecord =
-  | { verdict: Verdict; status: "succeeded" | "retrying" | "failed"; nextAttemptAt: Date | null }
-  | { superseded: true };
-
-type OutcomeMode = "engine" | "test";
-
-/**
- * Writes the attempt and the delivery's new state in one transaction; schedules the retry after
- * commit.
- */
-export async function recordOutcome(
-  delivery: ClaimedDelivery,
-  endpoint: EndpointWithApp,
-  sent: SentAttempt,
-  mode: OutcomeMode = "engine",
-): Promise<AttemptRecord> {
-  const { result } = sent;
-  const verdict = judge(result);
-  const next = nextState(delivery, verdict, result.retryAfterSeconds, retryPolicy(endpoint));
-  const lastError = verdict.outcome === "success" ? null : next.error;
-  const record = await db.$transaction(async (tx) => {
-    const updated = await tx.delivery.updateMany({
-      where: { id: delivery.id, status: "delivering", attemptCount: delivery.attemptNumber },
-      data: {
-        status: next.status,
-        nextAttemptAt: next.nextAttemptAt,
-        nextAttemptTrigger: "auto",
-        lastResponseStatus: result.status,
-        lastError,
-      },
-    });
-    // The reconciler already took this attempt over (its worker looked dead): keep its record.
-    if (updated.count === 0) return { superseded: true } as const;
-    await tx.attempt.create({
-      data: {
-        deliveryId: delivery.id,
-        number: delivery.attemptNumber,
-        trigger: delivery.trigger,
-        requestHeaders: sent.requestHeaders,
-        responseStatus: result.status,
-        responseHeaders: result.headers ?? Prisma.DbNull,
-        responseBody: result.body,
-        durationMs: result.durationMs,
-        error: result.error ?? (verdict.outcome === "success" ? null : verdict.reason),
-        startedAt: sent.startedAt,
-      },
-    });
-    if (mode === "engine") await updateEndpointHealth(tx, endpoint, delivery, verdict, next.status);
-    return { verdict, status: next.status, nextAttemptAt: next.nextAttemptAt };
-  });
-  if ("verdict" in record && record.status === "retrying" && record.nextAttemptAt) {
-    await enqueue(QUEUES.deliver, [
-      {
-        jobId: deliverJobId(delivery.id, delivery.attemptNumber + 1),
-        data: { endpointId: delivery.endpointId, deliveryIds: [delivery.id] },
-        delayMs: record.nextAttemptAt.getTime() - Date.now(),
-      },
-    ]).catch((error) =>
-      logger.warn(
-        { err: error, deliveryId: delivery.id },
-        "retry not enqueued; the reconciler will schedule it",
-      ),
-    );
-  }
-  return record;
-}
-
-type Tx = Prisma.TransactionClient;
-
-/**
- * Auto-disable counts deliveries that END failed (not attempts), atomically, so any number of
- * workers count right; a success resets the count. 410 Gone disables at once.
- */
-async function updateEndpointHealth(
-  tx: Tx,
-  endpoint: Endpoint,
-  delivery: ClaimedDelivery,
-  verdict: Verdict,
-  status: string,
-): Promise<void> {
-  if (status === "succeeded") {
-    await tx.$executeRaw`UPDATE endpoints SET consecutive_failures = 0 WHERE id = ${endpoint.id}::uuid AND consecutive_failures <> 0`;
-    return;
-  }
-  if (verdict.outcome === "final" && verdict.gone) {
-    await disableEndpoint(
-      tx,
-      endpoint.id,
-      `The endpoint answered 410 Gone on ${new Date().toISOString()}; Herald disabled it. Re-enable it once it accepts webhooks again.`,
-    );
-    return;
-  }
-  if (status !== "failed" || delivery.trigger === "manual") return;
-  const rows = await tx.$queryRaw<{ consecutive_failures: number }[]>`
-    UPDATE endpoints SET consecutive_failures = consecutive_failures + 1 WHERE id = ${endpoint.id}::uuid RETURNING consecutive_failures`;
-  const failures = rows[0]?.consecutive_failures ?? 0;
-  const threshold = env.HERALD_AUTO_DISABLE_THRESHOLD;
-  if (threshold > 0 && failures >= threshold) {
-    const reason = verdict.outcome === "success" ? "" : verdict.reason;
-    await disableEndpoint(
-      tx,
-      endpoint.id,
-      `Disabled automatically after ${failures} failed deliveries in a row (last error: ${reason}). Failed deliveries are kept: re-enable the endpoint and use Recover.`,
-    );
-  }
-}
-
-export async function disableEndpoint(tx: Tx, endpointId: string, reason: string): Promise<void> {
-  const rows = await tx.$queryRaw<{ app_id: string }[]>`
-    UPDATE endpoints SET enabled = false, disabled_reason = ${reason}, disabled_at = now(), disabled_automatically = true, updated_at = now()
-    WHERE id = ${endpointId}::uuid AND enabled RETURNING app_id`;
-  const appId = rows[0]?.app_id;
-  if (!appId) return; // already disabled by another worker
-  await recordAudit(tx, "system", {
-    action: "endpoint.disabled",
-    resourceType: "endpoint",
-    resourceId: endpointId,
-    appId,
-    changes: { reason },
-  });
-  logger.warn({ endpointId, appId }, "endpoint disabled by the delivery engine");
-}

@@ -1,19 +1,24 @@
 import { DelayedError, type Job } from "bullmq";
 import { logger } from "../../lib/logger";
-import { DELIVER_CHUNK, enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
-import { deliverJobId } from "../../lib/jobs/ids";
-import { judge, nextState, retryPolicy } from "../../lib/engine/retry-policy";
+import { DELIVER_CHUNK, jobSchemas, QUEUES } from "../../lib/jobs/queues";
+import { retryPolicy } from "../../lib/engine/retry-policy";
 import { prepareEndpoint } from "../../lib/engine/endpoint-config";
+import {
+  decideOutcome,
+  failUndeliverable,
+  recordOutcomes,
+  scheduleRetries,
+  updateEndpointHealth,
+  type Outcome,
+} from "../../lib/engine/record";
 import {
   claimDeliveries,
   claimNextDue,
-  failUndeliverableMany,
-  recordOutcomes,
-  updateEndpointHealth,
+  failedResult,
+  sendWithConfig,
   type ClaimedRow,
-  type Outcome,
-} from "../../lib/engine/record";
-import { failedResult, sendWithConfig, type SentAttempt } from "../../lib/engine/send";
+  type SentAttempt,
+} from "../../lib/engine/send";
 import { disabledDeliveryReason } from "../../lib/engine/deliveries";
 import { refusedJobDelayMs } from "../limiter";
 import {
@@ -88,7 +93,7 @@ async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promis
   if (prepared.problem) logger.error({ endpointId }, prepared.problem);
   const { endpoint, config } = prepared;
   const disabled = disabledDeliveryReason(endpoint, endpoint.app);
-  if (disabled) return failUndeliverableMany(claimed, disabled);
+  if (disabled) return failUndeliverable(claimed, disabled);
 
   const policy = retryPolicy(endpoint);
   const recorder = new OutcomeRecorder(first.endpointId, first.consecutiveFailures);
@@ -113,16 +118,7 @@ async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promis
         requestSlots.run(async () => (shutdown.handedBack ? null : send(delivery))),
       );
       if (!sentAttempt) return;
-      const verdict = judge(sentAttempt.result);
-      const next = nextState(delivery, verdict, sentAttempt.result.retryAfterSeconds, policy);
-      recorder.add({
-        delivery,
-        sent: sentAttempt,
-        verdict,
-        status: next.status,
-        nextAttemptAt: next.nextAttemptAt,
-        lastError: verdict.outcome === "success" ? null : next.error,
-      });
+      recorder.add(decideOutcome(delivery, sentAttempt, policy));
     }),
   );
   await recorder.close();
@@ -200,22 +196,7 @@ class OutcomeRecorder {
     if (recorded.some((outcome) => outcome.status !== "succeeded"))
       this.knownFailures = -1; // unknown now
     else if (recorded.length > 0) this.knownFailures = 0;
-    const retries = recorded.filter(
-      (outcome) => outcome.status === "retrying" && outcome.nextAttemptAt,
-    );
-    await enqueue(
-      QUEUES.deliver,
-      retries.map(({ delivery, nextAttemptAt }) => ({
-        jobId: deliverJobId(delivery.id, delivery.attemptNumber + 1),
-        data: { endpointId: delivery.endpointId, deliveryIds: [delivery.id] },
-        delayMs: nextAttemptAt!.getTime() - Date.now(),
-      })),
-    ).catch((error) =>
-      logger.warn(
-        { err: error, endpointId: this.endpointId },
-        "retries not enqueued; the reconciler will schedule them",
-      ),
-    );
+    await scheduleRetries(recorded);
   }
 }
 
