@@ -107,10 +107,13 @@ export async function recordOutcomes(outcomes: Outcome[]): Promise<Set<string>> 
 }
 
 /**
- * Auto-disable counts deliveries that END failed (not attempts), in completion order, with one
- * atomic UPDATE per endpoint: a success resets the count; 410 Gone disables at once.
+ * The endpoint's failure streak (consecutive_failures), which disables it at the threshold. It
+ * counts deliveries that END failed (not attempts; manual tries not at all), in completion order,
+ * with one atomic UPDATE per endpoint: a success resets it; 410 Gone disables at once.
+ * `knownFailures` is the streak as the claim read it (-1 = unknown), so a success need not write
+ * a streak that is already 0.
  */
-export async function updateEndpointHealth(
+export async function updateFailureStreak(
   endpointId: string,
   outcomes: Outcome[],
   knownFailures: number,

@@ -8,7 +8,7 @@ import {
   failUndeliverable,
   recordOutcomes,
   scheduleRetries,
-  updateEndpointHealth,
+  updateFailureStreak,
   type Outcome,
 } from "../../lib/engine/record";
 import {
@@ -190,8 +190,8 @@ class OutcomeRecorder {
     // Settled either way: written now, or taken over by the reconciler, which logged the attempt.
     for (const outcome of batch) sendingDeliveries.delete(outcome.delivery.id);
     const recorded = batch.filter((outcome) => written.has(outcome.delivery.id));
-    await updateEndpointHealth(this.endpointId, recorded, this.knownFailures).catch((error) =>
-      logger.warn({ err: error, endpointId: this.endpointId }, "endpoint health not updated"),
+    await updateFailureStreak(this.endpointId, recorded, this.knownFailures).catch((error) =>
+      logger.warn({ err: error, endpointId: this.endpointId }, "failure streak not updated"),
     );
     if (recorded.some((outcome) => outcome.status !== "succeeded"))
       this.knownFailures = -1; // unknown now
