@@ -14,12 +14,13 @@ import {
 import { closeHttpAgent, destroyHttpAgent } from "../lib/delivery/http";
 import { closeLambdaClients } from "../lib/delivery/lambda";
 import { closeHotPool } from "../lib/pg";
-import { processDeliver, recordBufferedOutcomes } from "./processors/deliver";
+import { processDeliver } from "./processors/deliver";
+import { recordBufferedOutcomes } from "./outcome-recorder";
 import { flushEndpoint, processFlushBatches } from "./processors/flush-batches";
 import { processMaintenance } from "./processors/maintenance";
 import { processRecover } from "./processors/recover";
 import { processRouteEvents } from "./processors/route-events";
-import { inFlightDeliveries, openBatches, sendingDeliveries, shutdown } from "./context";
+import { createWorkerContext, type WorkerContext } from "./context";
 import { TimeoutError, withTimeout } from "../lib/timeout";
 import { interruptAttempts } from "../lib/engine/reconcile";
 
@@ -66,9 +67,13 @@ async function finishesWithin(promise: Promise<unknown>, ms: number): Promise<bo
  * attempt and counts like one. Those still waiting for a request slot were never sent: their claim
  * is undone (attempt count back, no attempt row).
  */
-async function handBack(deliveryIds: string[], sending: Set<string>): Promise<void> {
+async function handBack(
+  ctx: WorkerContext,
+  deliveryIds: string[],
+  sending: Set<string>,
+): Promise<void> {
   if (deliveryIds.length === 0) return;
-  shutdown.handedBack = true;
+  ctx.shutdown.handedBack = true;
   const claimed = await db.$queryRaw<{ id: string; attempt_count: number }[]>`
     SELECT id::text, attempt_count FROM deliveries WHERE id = ANY(${deliveryIds}::uuid[]) AND status = 'delivering'`;
   const interrupted = await interruptAttempts(
@@ -109,14 +114,15 @@ export async function startWorker() {
   await probe.quit();
   await db.$queryRaw`SELECT 1`;
 
+  const ctx = createWorkerContext();
   const workers = {
-    route: startQueueWorker(QUEUES.route, processRouteEvents, 8),
+    route: startQueueWorker(QUEUES.route, (job, token) => processRouteEvents(ctx, job, token), 8),
     flush: startQueueWorker(QUEUES.flush, processFlushBatches, 8),
     // A short lock: the reconciler treats a delivery whose job lock is gone as interrupted, so a
     // killed worker's deliveries are taken back about 10 s after it died.
     deliver: startQueueWorker(
       QUEUES.deliver,
-      processDeliver,
+      (job, token) => processDeliver(ctx, job, token),
       env.HERALD_WORKER_CONCURRENCY,
       DELIVER_LOCK_MS,
     ),
@@ -155,8 +161,8 @@ export async function startWorker() {
   return {
     async stop(signal: string) {
       logger.info({ signal }, "worker stopping");
-      shutdown.stopping = true;
-      recordBufferedOutcomes();
+      ctx.shutdown.stopping = true;
+      recordBufferedOutcomes(ctx);
       clearInterval(scheduleKeeper);
       // 1. Stop taking new work everywhere; let routing and flushing finish what they hold.
       await Promise.all(
@@ -169,7 +175,7 @@ export async function startWorker() {
         workers.maintenance.close(),
       ]);
       // 2. Close the batch windows this worker opened, so no event waits for a worker that is gone.
-      for (const endpointId of openBatches) {
+      for (const endpointId of ctx.openBatches) {
         await flushEndpoint(endpointId, { final: true }).catch((error) =>
           logger.warn({ err: error, endpointId }, "flush on shutdown failed"),
         );
@@ -180,8 +186,8 @@ export async function startWorker() {
         env.HERALD_SHUTDOWN_TIMEOUT_MS,
       );
       if (!finished) {
-        await handBack([...inFlightDeliveries], new Set(sendingDeliveries)).catch((error) =>
-          logger.warn({ err: error }, "hand-back failed; the reconciler will retry"),
+        await handBack(ctx, [...ctx.inFlightDeliveries], new Set(ctx.sendingDeliveries)).catch(
+          (error) => logger.warn({ err: error }, "hand-back failed; the reconciler will retry"),
         );
         // Their requests must not hold the exit: abort them (closing the pool would wait for them).
         await destroyHttpAgent();

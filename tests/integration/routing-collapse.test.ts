@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { closeQueues, QUEUES } from "@/lib/jobs/queues";
 import { createRedis } from "@/lib/redis";
+import { createWorkerContext } from "@/worker/context";
 import { processRouteEvents } from "@/worker/processors/route-events";
 import { makeApp } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
@@ -38,7 +39,7 @@ describe("routing job collapse", () => {
     worker = new Worker(
       QUEUES.route,
       async (job, token) => {
-        await processRouteEvents(job, token);
+        await processRouteEvents(createWorkerContext(), job, token);
         passes += 1;
         if (passes === 1) {
           // The first job has routed its page but is still active.
