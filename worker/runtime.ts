@@ -1,43 +1,31 @@
-import { Worker, type Processor } from "bullmq";
+import { Worker } from "bullmq";
 import { db, disconnectDb } from "../lib/db";
 import { env } from "../lib/env";
 import { createRedis, disconnectRedis } from "../lib/redis";
 import { logger } from "../lib/logger";
-import {
-  closeQueues,
-  deliverJobs,
-  enqueue,
-  getQueue,
-  QUEUES,
-  type QueueName,
-} from "../lib/jobs/queues";
+import { closeQueues, deliverJobs, enqueue, getQueue } from "../lib/jobs/queues";
+import { QUEUES, type QueueName } from "../lib/jobs/definitions";
+import { handBackJobIdPrefix, maintenanceSchedulerId } from "../lib/jobs/ids";
 import { closeHttpAgent, destroyHttpAgent } from "../lib/delivery/http";
 import { closeLambdaClients } from "../lib/delivery/lambda";
 import { closeHotPool } from "../lib/pg";
-import { processDeliver } from "./processors/deliver";
 import { recordBufferedOutcomes } from "./outcome-recorder";
-import { flushEndpoint, processFlushBatches } from "./processors/flush-batches";
-import { processMaintenance } from "./processors/maintenance";
-import { processRecover } from "./processors/recover";
-import { processRouteEvents } from "./processors/route-events";
+import { flushEndpoint } from "./processors/flush-batches";
 import { createWorkerContext, type WorkerContext } from "./context";
+import { queueProcessor, REGISTRY } from "./registry";
 import { TimeoutError, withTimeout } from "../lib/timeout";
 import { interruptAttempts } from "../lib/engine/reconcile";
 
 const RETENTION_EVERY_MS = 24 * 3600 * 1000;
-const DELIVER_LOCK_MS = 10_000;
 
-function startQueueWorker(
-  name: QueueName,
-  processor: Processor,
-  concurrency: number,
-  lockDuration = 30_000,
-): Worker {
-  const worker = new Worker(name, processor, {
+/** A BullMQ worker for one queue, as the registry describes it. */
+function startQueueWorker(name: QueueName, ctx: WorkerContext): Worker {
+  const { concurrency, lockDurationMs } = REGISTRY[name];
+  const worker = new Worker(name, queueProcessor(name, ctx), {
     connection: createRedis("worker"),
     prefix: env.HERALD_QUEUE_PREFIX,
     concurrency,
-    lockDuration,
+    lockDuration: lockDurationMs,
     // A stalled job (its worker died) is handed to another worker quickly; Postgres claims keep it
     // single.
     stalledInterval: 5000,
@@ -99,7 +87,7 @@ async function handBack(
         endpointId: row.endpoint_id,
         attemptNumber: row.attempt_count + 1,
       })),
-      `handback-${Date.now()}-`,
+      handBackJobIdPrefix(),
     ),
   );
 }
@@ -116,30 +104,23 @@ export async function startWorker() {
 
   const ctx = createWorkerContext();
   const workers = {
-    route: startQueueWorker(QUEUES.route, (job, token) => processRouteEvents(ctx, job, token), 8),
-    flush: startQueueWorker(QUEUES.flush, processFlushBatches, 8),
-    // A short lock: the reconciler treats a delivery whose job lock is gone as interrupted, so a
-    // killed worker's deliveries are taken back about 10 s after it died.
-    deliver: startQueueWorker(
-      QUEUES.deliver,
-      (job, token) => processDeliver(ctx, job, token),
-      env.HERALD_WORKER_CONCURRENCY,
-      DELIVER_LOCK_MS,
-    ),
-    recover: startQueueWorker(QUEUES.recover, processRecover, 1),
-    maintenance: startQueueWorker(QUEUES.maintenance, processMaintenance, 1),
+    route: startQueueWorker(QUEUES.route, ctx),
+    flush: startQueueWorker(QUEUES.flush, ctx),
+    deliver: startQueueWorker(QUEUES.deliver, ctx),
+    recover: startQueueWorker(QUEUES.recover, ctx),
+    maintenance: startQueueWorker(QUEUES.maintenance, ctx),
   };
   // Job schedulers are upserted by every worker (BullMQ keeps one schedule per id), and again
   // now and then: a Redis that lost its data has lost the schedules too.
   const maintenance = getQueue(QUEUES.maintenance);
   const upsertSchedules = async () => {
     await maintenance.upsertJobScheduler(
-      "reconcile",
+      maintenanceSchedulerId("reconcile"),
       { every: env.HERALD_RECONCILE_INTERVAL_MS },
       { name: "reconcile", data: { task: "reconcile" } },
     );
     await maintenance.upsertJobScheduler(
-      "retention",
+      maintenanceSchedulerId("retention"),
       { every: RETENTION_EVERY_MS },
       { name: "retention", data: { task: "retention" } },
     );

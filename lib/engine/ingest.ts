@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { hotQuery, hotTransaction, type HotClient } from "../pg";
 import { env } from "../env";
 import { AppError, notFound, type ErrorDetail } from "../errors";
-import { enqueue, ensureQueueReachable, QUEUES } from "../jobs/queues";
+import { enqueue, ensureQueueReachable } from "../jobs/queues";
+import { QUEUES } from "../jobs/definitions";
 import { logger } from "../logger";
-import { routeJobId } from "../jobs/ids";
+import { routeCollapseKey, routeJobId } from "../jobs/ids";
 import type { IngestEvent } from "../validation/ingest";
 import { validateEventAgainstType } from "../services/event-types";
 import { compareSeq } from "../util";
@@ -107,7 +108,7 @@ export async function ingestEvents(
  */
 async function enqueueRouting(appId: string, firstSeq: string): Promise<void> {
   await enqueue(QUEUES.route, [
-    { jobId: routeJobId(appId, firstSeq), data: { appId }, collapseKey: `route-${appId}` },
+    { jobId: routeJobId(appId, firstSeq), data: { appId }, collapseKey: routeCollapseKey(appId) },
   ]).catch((error: Error) =>
     logger.warn(
       { err: error, appId },

@@ -1,6 +1,8 @@
 import { db } from "../db";
 import { env } from "../env";
-import { deliverJobs, enqueue, QUEUES } from "../jobs/queues";
+import { deliverJobs, enqueue } from "../jobs/queues";
+import { QUEUES } from "../jobs/definitions";
+import { reconcileJobIdPrefix, recoverRestartJobId, reflushJobId, rerouteJobId } from "../jobs/ids";
 import { getRedis } from "../redis";
 import { logger } from "../logger";
 
@@ -49,7 +51,7 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   await enqueue(
     QUEUES.route,
     waiting.map((row) => ({
-      jobId: `reroute-${row.app_id}-${row.seq}-${slot}`,
+      jobId: rerouteJobId(row.app_id, row.seq, slot),
       data: { appId: row.app_id },
     })),
   );
@@ -61,7 +63,7 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   await enqueue(
     QUEUES.flush,
     stale.map((row) => ({
-      jobId: `reflush-${row.endpoint_id}-${slot}`,
+      jobId: reflushJobId(row.endpoint_id, slot),
       data: { endpointId: row.endpoint_id },
     })),
   );
@@ -93,7 +95,7 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
         endpointId: row.endpoint_id,
         attemptNumber: row.attempt_count + 1,
       })),
-      `re${slot}-`,
+      reconcileJobIdPrefix(slot),
     ),
   );
   report.overdueDeliveries = overdue.length;
@@ -111,7 +113,7 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   await enqueue(
     QUEUES.recover,
     recoveries.map((job) => ({
-      jobId: `recover-${job.id}-${slot}`,
+      jobId: recoverRestartJobId(job.id, slot),
       data: { backgroundJobId: job.id },
     })),
   );

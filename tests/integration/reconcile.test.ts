@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { closeQueues, getQueue, QUEUES } from "@/lib/jobs/queues";
+import { QUEUES } from "@/lib/jobs/definitions";
+import { closeQueues, getQueue } from "@/lib/jobs/queues";
 import { db } from "@/lib/db";
 import { reconcile, takeBackInterrupted } from "@/lib/engine/reconcile";
 import { routeEvents } from "@/lib/engine/route";

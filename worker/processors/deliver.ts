@@ -1,6 +1,6 @@
 import { DelayedError, type Job } from "bullmq";
 import { logger } from "../../lib/logger";
-import { DELIVER_CHUNK, jobSchemas, QUEUES } from "../../lib/jobs/queues";
+import { DELIVER_CHUNK, type JobPayload, type QUEUES } from "../../lib/jobs/definitions";
 import { retryPolicy } from "../../lib/engine/retry-policy";
 import { prepareEndpoint } from "../../lib/engine/endpoint-config";
 import { decideOutcome, failUndeliverable } from "../../lib/engine/record";
@@ -29,8 +29,12 @@ const MAX_DRAIN_ROUNDS = 20;
  * already has enough jobs in this worker the job goes back to the queue (delayed) instead of
  * holding a slot, so one slow endpoint cannot starve the others.
  */
-export async function processDeliver(ctx: WorkerContext, job: Job, token?: string): Promise<void> {
-  const { endpointId, deliveryIds } = jobSchemas[QUEUES.deliver].parse(job.data);
+export async function processDeliver(
+  { endpointId, deliveryIds }: JobPayload<typeof QUEUES.deliver>,
+  ctx: WorkerContext,
+  job: Job,
+  token?: string,
+): Promise<void> {
   if (!ctx.endpointLimits.admit(endpointId)) {
     await job.moveToDelayed(Date.now() + refusedJobDelayMs(job.attemptsStarted), token);
     throw new DelayedError();

@@ -1,5 +1,6 @@
 import { DelayedError, type Job } from "bullmq";
-import { deliverJobs, enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
+import { deliverJobs, enqueue } from "../../lib/jobs/queues";
+import { QUEUES, type JobPayload } from "../../lib/jobs/definitions";
 import { flushJobId, fullBatchFlushJobId } from "../../lib/jobs/ids";
 import { routeEvents, type RoutingResult } from "../../lib/engine/route";
 import { waitingItems } from "../../lib/engine/batch";
@@ -10,11 +11,11 @@ import type { WorkerContext } from "../context";
  * triggered it).
  */
 export async function processRouteEvents(
+  { appId }: JobPayload<typeof QUEUES.route>,
   ctx: WorkerContext,
   job: Job,
   token?: string,
 ): Promise<void> {
-  const { appId } = jobSchemas[QUEUES.route].parse(job.data);
   const result = await routeEvents(appId);
   await enqueueRouted(ctx, result);
   if (result.busy) {
