@@ -1,5 +1,47 @@
 import { describe, expect, it } from "vitest";
-import { nextState, type RetryPolicy, type Verdict } from "@/lib/engine/retry-policy";
+import {
+  judge,
+  nextState,
+  retryDelaySeconds,
+  type RetryPolicy,
+  type Verdict,
+} from "@/lib/engine/retry-policy";
+import { retryAfterSeconds } from "@/lib/delivery/http";
+
+describe("retry policy", () => {
+  const result = (status: number | null, error: string | null = null) => ({
+    status,
+    headers: null,
+    body: null,
+    error,
+    durationMs: 1,
+  });
+
+  it("classifies statuses", () => {
+    expect(judge(result(204)).outcome).toBe("success");
+    for (const status of [500, 503, 408, 409, 425, 429])
+      expect(judge(result(status)).outcome).toBe("retry");
+    expect(judge(result(null, "ECONNREFUSED")).outcome).toBe("retry");
+    expect(judge(result(400))).toMatchObject({ outcome: "final", gone: false });
+    expect(judge(result(410))).toMatchObject({ outcome: "final", gone: true });
+    expect(judge(result(302)).outcome).toBe("final");
+    expect(judge(result(200, "function error: Unhandled")).outcome).toBe("retry");
+  });
+
+  it("follows the schedule with +-20% jitter, honours Retry-After up to 1 h, and stops", () => {
+    expect(retryDelaySeconds([10, 60], 1, null, () => 0)).toBe(8);
+    expect(retryDelaySeconds([10, 60], 1, null, () => 1)).toBeCloseTo(12);
+    expect(retryDelaySeconds([10, 60], 2, null, () => 0.5)).toBe(60);
+    expect(retryDelaySeconds([10, 60], 3, null)).toBeNull();
+    expect(retryDelaySeconds([1], 1, 30, () => 0.5)).toBe(30);
+    expect(retryDelaySeconds([1], 1, 99_999, () => 0.5)).toBe(3600);
+    expect(retryAfterSeconds("120")).toBe(120);
+    expect(retryAfterSeconds(new Date(Date.now() + 60_000).toUTCString())).toBeGreaterThanOrEqual(
+      59,
+    );
+    expect(retryAfterSeconds("soon")).toBeNull();
+  });
+});
 
 describe("nextState", () => {
   const now = Date.parse("2026-12-06T12:00:00Z");
