@@ -3,7 +3,7 @@ import { db, disconnectDb } from "../lib/db";
 import { env } from "../lib/env";
 import { createRedis, disconnectRedis } from "../lib/redis";
 import { logger } from "../lib/logger";
-import { closeQueues, deliverJobs, enqueue, getQueue } from "../lib/jobs/queues";
+import { closeQueues, getQueue } from "../lib/jobs/queues";
 import { QUEUES, type QueueName } from "../lib/jobs/definitions";
 import { handBackJobIdPrefix, maintenanceSchedulerId } from "../lib/jobs/ids";
 import { closeHttpAgent, destroyHttpAgent } from "../lib/delivery/http";
@@ -14,7 +14,7 @@ import { flushEndpoint } from "./processors/flush-batches";
 import { createWorkerContext, type WorkerContext } from "./context";
 import { queueProcessor, REGISTRY } from "./registry";
 import { TimeoutError, withTimeout } from "../lib/timeout";
-import { interruptAttempts } from "../lib/engine/reconcile";
+import { enqueueNextAttempts, interruptAttempts } from "../lib/engine/reconcile";
 
 const RETENTION_EVERY_MS = 24 * 3600 * 1000;
 
@@ -79,17 +79,7 @@ async function handBack(
     RETURNING d.id::text, d.endpoint_id::text, d.attempt_count`;
   // An endpoint deleted meanwhile has nothing left to send them to (the reconciler cancels them).
   const again = [...interrupted, ...released].filter((row) => row.endpoint_id);
-  await enqueue(
-    QUEUES.deliver,
-    deliverJobs(
-      again.map((row) => ({
-        id: row.id,
-        endpointId: row.endpoint_id,
-        attemptNumber: row.attempt_count + 1,
-      })),
-      handBackJobIdPrefix(),
-    ),
-  );
+  await enqueueNextAttempts(again, handBackJobIdPrefix());
 }
 
 const HANDED_BACK =

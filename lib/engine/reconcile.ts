@@ -86,18 +86,7 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
     SELECT id::text, endpoint_id::text, attempt_count FROM deliveries
     WHERE status IN ('pending', 'retrying') AND endpoint_id IS NOT NULL AND next_attempt_at < now() - make_interval(secs => ${graceMs / 1000})
     ORDER BY next_attempt_at LIMIT ${BATCH_LIMIT}`;
-  const due = [...interrupted, ...overdue];
-  await enqueue(
-    QUEUES.deliver,
-    deliverJobs(
-      due.map((row) => ({
-        id: row.id,
-        endpointId: row.endpoint_id,
-        attemptNumber: row.attempt_count + 1,
-      })),
-      reconcileJobIdPrefix(slot),
-    ),
-  );
+  await enqueueNextAttempts([...interrupted, ...overdue], reconcileJobIdPrefix(slot));
   report.overdueDeliveries = overdue.length;
 
   // 5. Recover jobs that never started or whose worker died.
@@ -222,5 +211,23 @@ async function heldJobs(jobKeys: string[]): Promise<Set<string>> {
       const [error, exists] = replies[index] ?? [];
       return error ? true : exists === 1; // unsure (a Redis error): assume alive, look again next run
     }),
+  );
+}
+
+/** Deliver jobs for the next attempt of these deliveries, their ids behind `idPrefix`. */
+export async function enqueueNextAttempts(
+  deliveries: { id: string; endpoint_id: string; attempt_count: number }[],
+  idPrefix: string,
+): Promise<void> {
+  await enqueue(
+    QUEUES.deliver,
+    deliverJobs(
+      deliveries.map((row) => ({
+        id: row.id,
+        endpointId: row.endpoint_id,
+        attemptNumber: row.attempt_count + 1,
+      })),
+      idPrefix,
+    ),
   );
 }
