@@ -2,7 +2,7 @@ import { env } from "../env";
 import type { AttemptTrigger, Endpoint } from "../generated/prisma/client";
 import type { TransportResult } from "../delivery/types";
 
-// What an attempt's result means: success, try again later, or give up (SPEC section 6).
+// What an attempt's result means: success, try again later, or give up (docs/engine.md#retries).
 
 const MAX_RETRY_AFTER_SECONDS = 3600;
 const JITTER = 0.2;

@@ -18,7 +18,7 @@ import {
   type StoredEvent,
 } from "./deliveries";
 
-// Matching events to endpoints (SPEC sections 4 and 5). Runs in the worker; every event is routed
+// Matching events to endpoints (docs/engine.md#routing). Runs in the worker; every event is routed
 // exactly once (its unrouted_events row is deleted in the transaction that writes its deliveries
 // and batch items). Plain node-postgres:
 // this runs for every ingest request, and a routing pass is four round trips.

@@ -4,7 +4,7 @@ import { pusherSignature, verifyPusherSignature } from "@/lib/signing/pusher";
 import { standardWebhookHeaders } from "@/lib/signing/standard-webhooks";
 import { deliveryBody } from "@/lib/engine/deliveries";
 
-describe("Pusher signature (SPEC section 3 test vectors)", () => {
+describe("Pusher signature (test vectors in docs/engine.md#signature-test-vectors)", () => {
   it("signs vector 1", () => {
     const body =
       '{"time_ms":1403175510755,"events":[{"channel":"test_channel","name":"channel_vacated"}]}';
