@@ -1,42 +1,31 @@
-import { Worker, type Processor } from "bullmq";
+import { Worker } from "bullmq";
 import { db, disconnectDb } from "../lib/db";
 import { env } from "../lib/env";
 import { createRedis, disconnectRedis } from "../lib/redis";
 import { logger } from "../lib/logger";
-import {
-  closeQueues,
-  deliverJobs,
-  enqueue,
-  getQueue,
-  QUEUES,
-  type QueueName,
-} from "../lib/jobs/queues";
+import { closeQueues, getQueue } from "../lib/jobs/queues";
+import { QUEUES, type QueueName } from "../lib/jobs/definitions";
+import { handBackJobIdPrefix, maintenanceSchedulerId } from "../lib/jobs/ids";
 import { closeHttpAgent, destroyHttpAgent } from "../lib/delivery/http";
 import { closeLambdaClients } from "../lib/delivery/lambda";
-import { closeHotPool } from "../lib/delivery/pg";
-import { processDeliver, recordBufferedOutcomes } from "./processors/deliver";
-import { flushEndpoint, processFlushBatches } from "./processors/flush-batches";
-import { processMaintenance } from "./processors/maintenance";
-import { processRecover } from "./processors/recover";
-import { processRouteEvents } from "./processors/route-events";
-import { inFlightDeliveries, openBatches, sendingDeliveries, shutdown } from "./processors/state";
+import { closeHotPool } from "../lib/pg";
+import { recordBufferedOutcomes } from "./outcome-recorder";
+import { flushEndpoint } from "./processors/flush-batches";
+import { createWorkerContext, type WorkerContext } from "./context";
+import { queueProcessor, REGISTRY } from "./registry";
 import { TimeoutError, withTimeout } from "../lib/timeout";
-import { interruptAttempts } from "../lib/services/reconcile";
+import { enqueueNextAttempts, interruptAttempts } from "../lib/engine/reconcile";
 
 const RETENTION_EVERY_MS = 24 * 3600 * 1000;
-const DELIVER_LOCK_MS = 10_000;
 
-function startQueueWorker(
-  name: QueueName,
-  processor: Processor,
-  concurrency: number,
-  lockDuration = 30_000,
-): Worker {
-  const worker = new Worker(name, processor, {
+/** A BullMQ worker for one queue, as the registry describes it. */
+function startQueueWorker(name: QueueName, ctx: WorkerContext): Worker {
+  const { concurrency, lockDurationMs } = REGISTRY[name];
+  const worker = new Worker(name, queueProcessor(name, ctx), {
     connection: createRedis("worker"),
     prefix: env.HERALD_QUEUE_PREFIX,
     concurrency,
-    lockDuration,
+    lockDuration: lockDurationMs,
     // A stalled job (its worker died) is handed to another worker quickly; Postgres claims keep it
     // single.
     stalledInterval: 5000,
@@ -66,9 +55,13 @@ async function finishesWithin(promise: Promise<unknown>, ms: number): Promise<bo
  * attempt and counts like one. Those still waiting for a request slot were never sent: their claim
  * is undone (attempt count back, no attempt row).
  */
-async function handBack(deliveryIds: string[], sending: Set<string>): Promise<void> {
+async function handBack(
+  ctx: WorkerContext,
+  deliveryIds: string[],
+  sending: Set<string>,
+): Promise<void> {
   if (deliveryIds.length === 0) return;
-  shutdown.handedBack = true;
+  ctx.shutdown.handedBack = true;
   const claimed = await db.$queryRaw<{ id: string; attempt_count: number }[]>`
     SELECT id::text, attempt_count FROM deliveries WHERE id = ANY(${deliveryIds}::uuid[]) AND status = 'delivering'`;
   const interrupted = await interruptAttempts(
@@ -86,17 +79,7 @@ async function handBack(deliveryIds: string[], sending: Set<string>): Promise<vo
     RETURNING d.id::text, d.endpoint_id::text, d.attempt_count`;
   // An endpoint deleted meanwhile has nothing left to send them to (the reconciler cancels them).
   const again = [...interrupted, ...released].filter((row) => row.endpoint_id);
-  await enqueue(
-    QUEUES.deliver,
-    deliverJobs(
-      again.map((row) => ({
-        id: row.id,
-        endpointId: row.endpoint_id,
-        attemptNumber: row.attempt_count + 1,
-      })),
-      `handback-${Date.now()}-`,
-    ),
-  );
+  await enqueueNextAttempts(again, handBackJobIdPrefix());
 }
 
 const HANDED_BACK =
@@ -109,31 +92,25 @@ export async function startWorker() {
   await probe.quit();
   await db.$queryRaw`SELECT 1`;
 
+  const ctx = createWorkerContext();
   const workers = {
-    route: startQueueWorker(QUEUES.route, processRouteEvents, 8),
-    flush: startQueueWorker(QUEUES.flush, processFlushBatches, 8),
-    // A short lock: the reconciler treats a delivery whose job lock is gone as interrupted, so a
-    // killed worker's deliveries are taken back about 10 s after it died.
-    deliver: startQueueWorker(
-      QUEUES.deliver,
-      processDeliver,
-      env.HERALD_WORKER_CONCURRENCY,
-      DELIVER_LOCK_MS,
-    ),
-    recover: startQueueWorker(QUEUES.recover, processRecover, 1),
-    maintenance: startQueueWorker(QUEUES.maintenance, processMaintenance, 1),
+    route: startQueueWorker(QUEUES.route, ctx),
+    flush: startQueueWorker(QUEUES.flush, ctx),
+    deliver: startQueueWorker(QUEUES.deliver, ctx),
+    recover: startQueueWorker(QUEUES.recover, ctx),
+    maintenance: startQueueWorker(QUEUES.maintenance, ctx),
   };
   // Job schedulers are upserted by every worker (BullMQ keeps one schedule per id), and again
   // now and then: a Redis that lost its data has lost the schedules too.
   const maintenance = getQueue(QUEUES.maintenance);
   const upsertSchedules = async () => {
     await maintenance.upsertJobScheduler(
-      "reconcile",
+      maintenanceSchedulerId("reconcile"),
       { every: env.HERALD_RECONCILE_INTERVAL_MS },
       { name: "reconcile", data: { task: "reconcile" } },
     );
     await maintenance.upsertJobScheduler(
-      "retention",
+      maintenanceSchedulerId("retention"),
       { every: RETENTION_EVERY_MS },
       { name: "retention", data: { task: "retention" } },
     );
@@ -155,8 +132,8 @@ export async function startWorker() {
   return {
     async stop(signal: string) {
       logger.info({ signal }, "worker stopping");
-      shutdown.stopping = true;
-      recordBufferedOutcomes();
+      ctx.shutdown.stopping = true;
+      recordBufferedOutcomes(ctx);
       clearInterval(scheduleKeeper);
       // 1. Stop taking new work everywhere; let routing and flushing finish what they hold.
       await Promise.all(
@@ -169,7 +146,7 @@ export async function startWorker() {
         workers.maintenance.close(),
       ]);
       // 2. Close the batch windows this worker opened, so no event waits for a worker that is gone.
-      for (const endpointId of openBatches) {
+      for (const endpointId of ctx.openBatches) {
         await flushEndpoint(endpointId, { final: true }).catch((error) =>
           logger.warn({ err: error, endpointId }, "flush on shutdown failed"),
         );
@@ -180,8 +157,8 @@ export async function startWorker() {
         env.HERALD_SHUTDOWN_TIMEOUT_MS,
       );
       if (!finished) {
-        await handBack([...inFlightDeliveries], new Set(sendingDeliveries)).catch((error) =>
-          logger.warn({ err: error }, "hand-back failed; the reconciler will retry"),
+        await handBack(ctx, [...ctx.inFlightDeliveries], new Set(ctx.sendingDeliveries)).catch(
+          (error) => logger.warn({ err: error }, "hand-back failed; the reconciler will retry"),
         );
         // Their requests must not hold the exit: abort them (closing the pool would wait for them).
         await destroyHttpAgent();

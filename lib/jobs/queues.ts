@@ -1,41 +1,21 @@
 import { Queue, type JobsOptions } from "bullmq";
 import type { Redis } from "ioredis";
-import { z } from "zod";
 import { env } from "../env";
 import { getRedis } from "../redis";
 import { logger } from "../logger";
 import { AppError } from "../errors";
 import { withTimeout } from "../timeout";
-import { deliverJobId } from "./ids";
+import { deliverChunkJobId, deliverJobId } from "./ids";
+import {
+  DELIVER_CHUNK,
+  parseJobPayload,
+  type QUEUES,
+  type JobPayload,
+  type QueueName,
+} from "./definitions";
 
-// Queue names, job payload schemas and producers. Payloads carry ids only: bodies and secrets are
-// read from Postgres when a job runs, so a flushed Redis loses nothing the reconciler cannot
-// rebuild.
-
-export const QUEUES = {
-  route: "route-events",
-  flush: "flush-batches",
-  deliver: "deliver",
-  recover: "recover",
-  maintenance: "maintenance",
-} as const;
-export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
-
-export const jobSchemas = {
-  // A routing pass takes every waiting event of the app (unrouted_events), so the app is all it
-  // needs.
-  [QUEUES.route]: z.object({ appId: z.string().min(1) }),
-  [QUEUES.flush]: z.object({ endpointId: z.uuid() }),
-  // Up to DELIVER_CHUNK deliveries of one endpoint; retries are single-delivery jobs.
-  [QUEUES.deliver]: z.object({
-    endpointId: z.uuid(),
-    deliveryIds: z.array(z.uuid()).min(1).max(100),
-  }),
-  [QUEUES.recover]: z.object({ backgroundJobId: z.uuid() }),
-  [QUEUES.maintenance]: z.object({ task: z.enum(["reconcile", "retention"]) }),
-} as const;
-
-type JobPayload<Name extends QueueName> = z.infer<(typeof jobSchemas)[Name]>;
+// Producers: the queues (one per name, per process) and adding jobs to them. What each queue
+// carries is in definitions.ts.
 
 // Postgres holds the truth, so finished jobs are dropped from Redis; that also frees their
 // deterministic ids for the reconciler to reuse.
@@ -90,10 +70,9 @@ export async function enqueue<Name extends QueueName>(
   jobs: JobRequest<Name>[],
 ): Promise<void> {
   if (jobs.length === 0) return;
-  const schema = jobSchemas[name];
   const bulk = jobs.map((job) => ({
     name,
-    data: schema.parse(job.data),
+    data: parseJobPayload(name, job.data),
     opts: {
       jobId: job.jobId,
       delay: job.delayMs && job.delayMs > 0 ? Math.round(job.delayMs) : undefined,
@@ -131,9 +110,6 @@ export async function ensureQueueReachable(): Promise<void> {
   }
 }
 
-/** Deliveries per deliver job: one job, one claim statement and one outcome statement per chunk. */
-export const DELIVER_CHUNK = 100;
-
 export type DueDelivery = { id: string; endpointId: string; attemptNumber: number };
 
 /**
@@ -158,7 +134,7 @@ export function deliverJobs(
       const jobId =
         part.length === 1
           ? deliverJobId(first.id, first.attemptNumber)
-          : `chunk-${first.id}-${first.attemptNumber}`;
+          : deliverChunkJobId(first.id, first.attemptNumber);
       jobs.push({
         jobId: `${idPrefix}${jobId}`,
         data: { endpointId, deliveryIds: part.map((delivery) => delivery.id) },

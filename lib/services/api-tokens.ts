@@ -1,5 +1,5 @@
 import { db } from "../db";
-import { hotQuery } from "../delivery/pg";
+import { hotQuery } from "../pg";
 import { AppError, notFound } from "../errors";
 import { randomToken, sha256Hex } from "../crypto";
 import type { Principal } from "../auth/types";

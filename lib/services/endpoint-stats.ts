@@ -7,7 +7,7 @@ import {
 } from "../validation/deliveries";
 import { isUuid } from "./deliveries";
 
-// Endpoint health for the dashboard charts and GET .../endpoints/{endpointId}/stats.
+// Endpoint stats for the dashboard charts and GET .../endpoints/{endpointId}/stats.
 // An attempt succeeded when it got a 2xx and no error (a Lambda function error is a failure).
 // The window is aligned down to whole buckets, so `since` can be up to one bucket earlier than
 // now - window and the last bucket is the current, partial one.

@@ -2,10 +2,13 @@ import { randomUUID } from "node:crypto";
 import { db } from "../db";
 import { notFound } from "../errors";
 import type { Principal } from "../auth/types";
-import { deliveryBody } from "../delivery/body";
+import { deliveryBody } from "../engine/deliveries";
 import type { TestEventInput } from "../validation/delivery-actions";
 import { recordAudit } from "./audit";
-import { recordOutcome, sendToEndpoint, type EndpointWithApp } from "./attempts";
+import type { EndpointWithApp } from "../engine/endpoint-config";
+import { decideOutcome, recordOutcomes } from "../engine/record";
+import { retryPolicy } from "../engine/retry-policy";
+import { sendToEndpoint, type ClaimedDelivery } from "../engine/send";
 import { getEndpointRecord } from "./endpoints";
 import { sampleChannel, type ChannelFilter } from "../matching";
 
@@ -81,26 +84,29 @@ export async function sendTestEvent(
     return created;
   });
   const sent = await sendToEndpoint(endpoint, delivery.id, delivery.body, 1);
-  const claimed = {
+  const claimed: ClaimedDelivery = {
     id: delivery.id,
     endpointId,
     body: delivery.body,
     createdAt,
     attemptNumber: 1,
-    trigger: "manual" as const,
+    trigger: "manual",
   };
-  const record = await recordOutcome(claimed, endpoint, sent, "test");
+  // Recorded like the engine's attempts, as a manual single try. It leaves the endpoint's failure
+  // streak alone: a check an operator runs, often on a disabled endpoint, neither counts toward
+  // auto-disable nor clears it, and a 410 Gone from it disables nothing.
+  const outcome = decideOutcome(claimed, sent, retryPolicy(endpoint));
+  // Not recorded when the reconciler took the attempt over meanwhile (it logged it as interrupted).
+  const recorded = (await recordOutcomes([outcome])).has(delivery.id);
   return {
     deliveryId: delivery.id,
     status:
-      "status" in record && record.status === "succeeded"
-        ? ("succeeded" as const)
-        : ("failed" as const),
+      recorded && outcome.status === "succeeded" ? ("succeeded" as const) : ("failed" as const),
     responseStatus: sent.result.status,
     responseBody: sent.result.body,
     durationMs: sent.result.durationMs,
     error:
       sent.result.error ??
-      ("verdict" in record && record.verdict.outcome !== "success" ? record.verdict.reason : null),
+      (recorded && outcome.verdict.outcome !== "success" ? outcome.verdict.reason : null),
   };
 }

@@ -18,14 +18,13 @@ import { getAppRecord } from "./apps";
 import { changedFields, recordAudit } from "./audit";
 import { assertEventTypesKnown } from "./event-types";
 import { pageArgs, toPage, type PageRequest } from "./pagination";
+import { chunk, compareSeq } from "../util";
 import {
-  chunk,
-  compareSeq,
   deliveryRows,
   effectiveBatching,
   insertDeliveriesCte,
   type StoredEvent,
-} from "./routing";
+} from "../engine/deliveries";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

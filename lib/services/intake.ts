@@ -5,7 +5,7 @@ import { decodeUtf8Body, parseJson } from "../validation/json";
 import { verifyPusherSignature } from "../signing/pusher";
 import { pusherWebhookSchema } from "../validation/ingest";
 import { appVerificationSecrets } from "./apps";
-import { ingestEvents, type IngestResult } from "./ingest";
+import { ingestEvents, type IngestResult } from "../engine/ingest";
 
 /**
  * A Pusher-compatible server's webhook: key and HMAC are checked against the raw bytes before

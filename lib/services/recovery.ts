@@ -2,7 +2,9 @@ import { db } from "../db";
 import { AppError } from "../errors";
 import type { Principal } from "../auth/types";
 import { type Prisma } from "../generated/prisma/client";
-import { deliverJobs, enqueue, QUEUES } from "../jobs/queues";
+import { deliverJobs, enqueue } from "../jobs/queues";
+import { QUEUES } from "../jobs/definitions";
+import { recoverJobId } from "../jobs/ids";
 import { logger } from "../logger";
 import type { RecoverInput } from "../validation/delivery-actions";
 import { recordAudit } from "./audit";
@@ -89,7 +91,7 @@ export async function startRecovery(
   });
   // After commit so the worker finds the row; if Redis fails here the reconciler starts it.
   await enqueue(QUEUES.recover, [
-    { jobId: `recover-${job.id}`, data: { backgroundJobId: job.id } },
+    { jobId: recoverJobId(job.id), data: { backgroundJobId: job.id } },
   ]).catch((error) =>
     logger.warn(
       { err: error, jobId: job.id },

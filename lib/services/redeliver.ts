@@ -1,7 +1,8 @@
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
 import type { Principal } from "../auth/types";
-import { enqueue, QUEUES } from "../jobs/queues";
+import { enqueue } from "../jobs/queues";
+import { QUEUES } from "../jobs/definitions";
 import { logger } from "../logger";
 import { deliverJobId } from "../jobs/ids";
 import { recordAudit } from "./audit";

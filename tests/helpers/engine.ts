@@ -1,8 +1,9 @@
 import { afterAll, beforeAll } from "vitest";
 import * as eventsRoute from "@/app/api/v1/apps/[appId]/events/route";
+import { db } from "@/lib/db";
 import { closeQueues } from "@/lib/jobs/queues";
 import { call } from "./api";
-import { startReceiver, type Receiver } from "./receiver";
+import { eventually, startReceiver, type Receiver } from "./receiver";
 import { startWorkerProcess, uniquePrefix, type WorkerProcess } from "./worker-process";
 
 // Ingest through the real route handler, as a producer would.
@@ -40,4 +41,24 @@ export function engineUnderTest(
     await closeQueues();
   });
   return engine;
+}
+
+/**
+ * Resolves once routing has committed every event the app acknowledged and none of these
+ * endpoints has a batch window open: from then on, every request they will ever get is one of
+ * their delivery rows (a test asserts on the rows instead of waiting to see nothing else arrive).
+ */
+export async function routingCommitted(appId: string, endpointIds: string[]): Promise<void> {
+  await eventually(
+    async () =>
+      (await db.unroutedEvent.count({ where: { appId } })) === 0 &&
+      (await db.batchItem.count({ where: { endpointId: { in: endpointIds } } })) === 0,
+    { what: "routing and the batch windows committed" },
+  );
+}
+
+/** Each delivery row of the endpoint, oldest first, as the ids of the events it carries. */
+export async function deliveredEventIds(endpointId: string): Promise<string[][]> {
+  const deliveries = await db.delivery.findMany({ where: { endpointId }, orderBy: { id: "asc" } });
+  return deliveries.map((delivery) => delivery.eventIds);
 }

@@ -7,7 +7,7 @@ import * as tokensRoute from "@/app/api/v1/api-tokens/route";
 import * as auditLogRoute from "@/app/api/v1/audit-log/route";
 import { db } from "@/lib/db";
 import { MASK } from "@/lib/mask";
-import { disableEndpoint } from "@/lib/services/attempts";
+import { disableEndpoint } from "@/lib/engine/record";
 import { endpointFilter, endpointSecrets } from "@/lib/services/endpoints";
 import { call } from "../helpers/api";
 import { makeApp } from "../factories";

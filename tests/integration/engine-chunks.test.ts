@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { getRedis } from "@/lib/redis";
-import { takeBackInterrupted } from "@/lib/services/reconcile";
+import { takeBackInterrupted } from "@/lib/engine/reconcile";
 import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
 import { ingest, engineUnderTest } from "../helpers/engine";

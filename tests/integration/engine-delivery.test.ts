@@ -6,7 +6,7 @@ import { db } from "@/lib/db";
 import { makeApp, systemPrincipal, uniqueId } from "../factories";
 import { updateEndpoint } from "@/lib/services/endpoints";
 import { makeEndpoint } from "../factories/endpoints";
-import { ingest, engineUnderTest } from "../helpers/engine";
+import { deliveredEventIds, engineUnderTest, ingest, routingCommitted } from "../helpers/engine";
 import { eventually, receivedEvents } from "../helpers/receiver";
 
 const engine = engineUnderTest("delivery", { HERALD_AUTO_DISABLE_THRESHOLD: "3" });
@@ -104,12 +104,12 @@ describe("delivery", () => {
     const app = await makeApp({ batching: { enabled: true, durationMs: 100, maxBatchSize: 100 } });
     const privateHook = path();
     const presenceHook = path();
-    await makeEndpoint(app.id, {
+    const privateEndpoint = await makeEndpoint(app.id, {
       url: engine.receiver.url(privateHook),
       eventTypes: ["channel_occupied"],
       filter: { channelPrefix: "private-" },
     });
-    await makeEndpoint(app.id, {
+    const presenceEndpoint = await makeEndpoint(app.id, {
       url: engine.receiver.url(presenceHook),
       eventTypes: ["member_added"],
       filter: { channelType: "presence" },
@@ -125,7 +125,10 @@ describe("delivery", () => {
       () =>
         engine.receiver.at(privateHook).length >= 1 && engine.receiver.at(presenceHook).length >= 1,
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Every request an endpoint gets is one of its delivery rows: unwanted events have none.
+    await routingCommitted(app.id, [privateEndpoint.id, presenceEndpoint.id]);
+    expect(await deliveredEventIds(privateEndpoint.id)).toEqual([["e1"]]);
+    expect(await deliveredEventIds(presenceEndpoint.id)).toEqual([["e3"]]);
     expect(receivedEvents(engine.receiver.at(privateHook))).toEqual([
       { name: "channel_occupied", channel: "private-a" },
     ]);
@@ -156,7 +159,9 @@ describe("delivery", () => {
     });
 
     await eventually(() => engine.receiver.at(hook).length >= 1, { what: "the window's delivery" });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // The window's flush has committed: its one delivery row is all the endpoint will get.
+    await routingCommitted(app.id, [endpoint.id]);
+    expect(await deliveredEventIds(endpoint.id)).toEqual([["w1"]]);
     expect(engine.receiver.at(hook)).toHaveLength(1);
     expect(receivedEvents(engine.receiver.at(hook))).toEqual([
       { name: "channel_occupied", channel: "private-x1" },
@@ -227,7 +232,7 @@ describe("delivery", () => {
   it("does not deliver a repeated event id again, and collapses cache_miss bursts", async () => {
     const app = await makeApp();
     const hook = path();
-    await makeEndpoint(app.id, {
+    const endpoint = await makeEndpoint(app.id, {
       url: engine.receiver.url(hook),
       eventTypes: ["channel_occupied", "cache_miss"],
       batching: unbatched,
@@ -242,7 +247,18 @@ describe("delivery", () => {
     );
     await ingest(app.id, [{ name: "cache_miss", channel: "cache-prices" }]);
     await eventually(() => engine.receiver.at(hook).length >= 2);
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // Routing committed one delivery for the repeated id and one for the whole cache_miss burst
+    // (the first of them; the rest collapsed into it): nothing else will be sent.
+    await routingCommitted(app.id, [endpoint.id]);
+    const firstMiss = await db.event.findFirstOrThrow({
+      where: { appId: app.id, name: "cache_miss", collapsedInto: null },
+    });
+    expect(
+      await db.event.count({
+        where: { appId: app.id, name: "cache_miss", collapsedInto: firstMiss.id },
+      }),
+    ).toBe(3);
+    expect(await deliveredEventIds(endpoint.id)).toEqual([["same"], [firstMiss.id]]);
     // Separate unbatched deliveries may arrive in either order.
     const received = receivedEvents(engine.receiver.at(hook)).sort((a, b) =>
       String(a.name).localeCompare(String(b.name)),
@@ -374,7 +390,14 @@ describe("retries and failures", () => {
       db.endpoint.findFirst({ where: { id: gone.id, enabled: false } }),
     );
     expect(disabled.disabledReason).toMatch(/410/);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Both deliveries ended failed after one attempt, with no retry due: none will be sent again.
+    for (const endpoint of [bad, gone]) {
+      const delivery = await eventually(() =>
+        db.delivery.findFirst({ where: { endpointId: endpoint.id, status: "failed" } }),
+      );
+      expect(delivery).toMatchObject({ attemptCount: 1, nextAttemptAt: null });
+      expect(await db.delivery.count({ where: { endpointId: endpoint.id } })).toBe(1);
+    }
     expect(engine.receiver.at(badHook)).toHaveLength(1);
     expect(engine.receiver.at(goneHook)).toHaveLength(1);
     expect((await db.endpoint.findUniqueOrThrow({ where: { id: bad.id } })).enabled).toBe(true);

@@ -373,3 +373,43 @@ describe("test event", () => {
     });
   });
 });
+
+describe("test event and the failure streak", () => {
+  it("records a failed test as a manual attempt that neither counts toward auto-disable nor disables on 410", async () => {
+    const app = await makeApp();
+    const hook = `/${uniqueId("hook")}`;
+    engine.receiver.script(hook, (_request, index) =>
+      index === 0 ? { status: 503, body: "later" } : { status: 410 },
+    );
+    const endpoint = await makeEndpoint(app.id, {
+      url: engine.receiver.url(hook),
+      eventTypes: ["channel_occupied"],
+    });
+    await db.endpoint.update({ where: { id: endpoint.id }, data: { consecutiveFailures: 2 } });
+    const sendTestEvent = () =>
+      call(testRoute.POST, "POST", "/", { params: { appId: app.id, endpointId: endpoint.id } });
+
+    const unavailable = await sendTestEvent();
+    expect(unavailable.body).toMatchObject({
+      status: "failed",
+      responseStatus: 503,
+      error: "HTTP 503",
+    });
+    const gone = await sendTestEvent();
+    expect(gone.body).toMatchObject({ status: "failed", responseStatus: 410 });
+
+    // A single try each: failed at once, no retry scheduled.
+    for (const result of [unavailable, gone]) {
+      const delivery = await db.delivery.findUniqueOrThrow({
+        where: { id: result.body.deliveryId },
+        include: { attempts: true },
+      });
+      expect(delivery).toMatchObject({ status: "failed", attemptCount: 1, nextAttemptAt: null });
+      expect(delivery.attempts).toMatchObject([{ number: 1, trigger: "manual" }]);
+    }
+    expect(await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } })).toMatchObject({
+      enabled: true,
+      consecutiveFailures: 2,
+    });
+  });
+});

@@ -8,7 +8,7 @@ import {
   intakeInChild,
   keysUnderPrefix,
   type ChildIntakeRequest,
-} from "../helpers/g-fixtures";
+} from "../helpers/unavailable-services";
 import { uniquePrefix } from "../helpers/worker-process";
 
 // Intake with Redis or Postgres unreachable for the web side only: the route handlers run in a

@@ -1,10 +1,11 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
-import { closeHotPool, hotQuery } from "@/lib/delivery/pg";
-import { closeQueues, getQueue, QUEUES } from "@/lib/jobs/queues";
+import { closeHotPool, hotQuery } from "@/lib/pg";
+import { QUEUES } from "@/lib/jobs/definitions";
+import { closeQueues, getQueue } from "@/lib/jobs/queues";
 import { prepareDatabase } from "@/lib/migrations";
-import { reconcile } from "@/lib/services/reconcile";
+import { reconcile } from "@/lib/engine/reconcile";
 import { makeApp } from "../factories";
 import { makeEvent } from "../helpers/delivery-log-fixtures";
 import { testEnv } from "../helpers/test-env";

@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { closeQueues, getQueue, QUEUES } from "@/lib/jobs/queues";
+import { QUEUES } from "@/lib/jobs/definitions";
+import { closeQueues, getQueue } from "@/lib/jobs/queues";
 import { db } from "@/lib/db";
-import { reconcile, takeBackInterrupted } from "@/lib/services/reconcile";
-import { routeEvents } from "@/lib/services/routing";
+import { reconcile, takeBackInterrupted } from "@/lib/engine/reconcile";
+import { routeEvents } from "@/lib/engine/route";
 import { makeEndpoint } from "../factories/endpoints";
 import { makeApp } from "../factories";
 import { makeEvent } from "../helpers/delivery-log-fixtures";

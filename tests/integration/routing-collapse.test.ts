@@ -2,9 +2,11 @@ import { Worker } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { closeQueues, QUEUES } from "@/lib/jobs/queues";
+import { QUEUES } from "@/lib/jobs/definitions";
+import { closeQueues } from "@/lib/jobs/queues";
 import { createRedis } from "@/lib/redis";
-import { processRouteEvents } from "@/worker/processors/route-events";
+import { createWorkerContext } from "@/worker/context";
+import { queueProcessor } from "@/worker/registry";
 import { makeApp } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
 import { ingest } from "../helpers/engine";
@@ -35,10 +37,11 @@ describe("routing job collapse", () => {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
     let passes = 0;
+    const routeEvents = queueProcessor(QUEUES.route, createWorkerContext());
     worker = new Worker(
       QUEUES.route,
       async (job, token) => {
-        await processRouteEvents(job, token);
+        await routeEvents(job, token);
         passes += 1;
         if (passes === 1) {
           // The first job has routed its page but is still active.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { EndpointLimits, refusedJobDelayMs } from "@/lib/delivery/limiter";
+import { EndpointLimits, refusedJobDelayMs } from "@/worker/limiter";
 
 describe("endpoint limits", () => {
   it("admits at most the per-endpoint number of jobs, per endpoint", () => {

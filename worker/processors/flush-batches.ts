@@ -1,7 +1,7 @@
-import type { Job } from "bullmq";
-import { deliverJobs, enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
+import { deliverJobs, enqueue } from "../../lib/jobs/queues";
+import { QUEUES, type JobPayload } from "../../lib/jobs/definitions";
 import { flushJobId } from "../../lib/jobs/ids";
-import { flushEndpointBatch } from "../../lib/services/batches";
+import { flushEndpointBatch } from "../../lib/engine/batch";
 
 /** Flushes an endpoint's waiting items: full batches at once, the rest after one more window. */
 export async function flushEndpoint(
@@ -27,7 +27,8 @@ export async function flushEndpoint(
   }
 }
 
-export async function processFlushBatches(job: Job): Promise<void> {
-  const { endpointId } = jobSchemas[QUEUES.flush].parse(job.data);
+export async function processFlushBatches({
+  endpointId,
+}: JobPayload<typeof QUEUES.flush>): Promise<void> {
   await flushEndpoint(endpointId);
 }

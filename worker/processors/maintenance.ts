@@ -1,11 +1,11 @@
-import type { Job } from "bullmq";
-import { jobSchemas, QUEUES } from "../../lib/jobs/queues";
+import type { JobPayload, QUEUES } from "../../lib/jobs/definitions";
 import { logger } from "../../lib/logger";
-import { reconcile } from "../../lib/services/reconcile";
+import { reconcile } from "../../lib/engine/reconcile";
 import { pruneOldRecords } from "../../lib/services/retention";
 
-export async function processMaintenance(job: Job): Promise<void> {
-  const { task } = jobSchemas[QUEUES.maintenance].parse(job.data);
+export async function processMaintenance({
+  task,
+}: JobPayload<typeof QUEUES.maintenance>): Promise<void> {
   if (task === "reconcile") {
     const report = await reconcile();
     if (Object.values(report).some((count) => count > 0))

@@ -1,8 +1,8 @@
-import type { Job } from "bullmq";
-import { jobSchemas, QUEUES } from "../../lib/jobs/queues";
+import type { JobPayload, QUEUES } from "../../lib/jobs/definitions";
 import { runRecovery } from "../../lib/services/recovery";
 
-export async function processRecover(job: Job): Promise<void> {
-  const { backgroundJobId } = jobSchemas[QUEUES.recover].parse(job.data);
+export async function processRecover({
+  backgroundJobId,
+}: JobPayload<typeof QUEUES.recover>): Promise<void> {
   await runRecovery(backgroundJobId);
 }

@@ -1,18 +1,23 @@
 import { DelayedError, type Job } from "bullmq";
-import { deliverJobs, enqueue, jobSchemas, QUEUES } from "../../lib/jobs/queues";
+import { deliverJobs, enqueue } from "../../lib/jobs/queues";
+import { QUEUES, type JobPayload } from "../../lib/jobs/definitions";
 import { flushJobId, fullBatchFlushJobId } from "../../lib/jobs/ids";
-import { routeEvents, type RoutingResult } from "../../lib/services/routing";
-import { waitingItems } from "../../lib/services/batches";
-import { openBatches } from "./state";
+import { routeEvents, type RoutingResult } from "../../lib/engine/route";
+import { waitingItems } from "../../lib/engine/batch";
+import type { WorkerContext } from "../context";
 
 /**
  * A routing pass over the app's unrouted events (the job's own seqs are only a record of what
  * triggered it).
  */
-export async function processRouteEvents(job: Job, token?: string): Promise<void> {
-  const { appId } = jobSchemas[QUEUES.route].parse(job.data);
+export async function processRouteEvents(
+  { appId }: JobPayload<typeof QUEUES.route>,
+  ctx: WorkerContext,
+  job: Job,
+  token?: string,
+): Promise<void> {
   const result = await routeEvents(appId);
-  await enqueueRouted(result);
+  await enqueueRouted(ctx, result);
   if (result.busy) {
     // Another job is routing the app: wait in the queue, not on a Postgres lock (which would hold
     // a pool connection), and look again.
@@ -21,14 +26,14 @@ export async function processRouteEvents(job: Job, token?: string): Promise<void
   }
 }
 
-async function enqueueRouted(result: RoutingResult): Promise<void> {
+async function enqueueRouted(ctx: WorkerContext, result: RoutingResult): Promise<void> {
   await enqueue(QUEUES.deliver, deliverJobs(result.deliveries));
   if (result.batchedEndpoints.length === 0) return;
   const waiting = await waitingItems(result.batchedEndpoints.map((entry) => entry.endpointId));
   await enqueue(
     QUEUES.flush,
     result.batchedEndpoints.map(({ endpointId, batching }) => {
-      openBatches.add(endpointId);
+      ctx.openBatches.add(endpointId);
       const items = waiting.get(endpointId);
       if (items && items.count >= batching.maxBatchSize)
         return { jobId: fullBatchFlushJobId(endpointId, items.firstSeq), data: { endpointId } };

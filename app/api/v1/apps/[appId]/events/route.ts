@@ -1,7 +1,7 @@
 import { json, route } from "@/lib/api/handler";
 import { requireAppAccess } from "@/lib/auth/principal";
 import { listEvents } from "@/lib/services/events";
-import { ingestEvents } from "@/lib/services/ingest";
+import { ingestEvents } from "@/lib/engine/ingest";
 import { eventsQuery } from "@/lib/validation/events";
 import { ingestBodySchema, MAX_INGEST_BODY_BYTES, type IngestBody } from "@/lib/validation/ingest";
 

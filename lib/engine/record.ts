@@ -1,107 +1,51 @@
 import { v7 as uuidv7 } from "uuid";
-import { db } from "../db";
-import { hotQuery } from "./pg";
+import { db, type Tx } from "../db";
 import { env } from "../env";
-import type { AttemptTrigger } from "../generated/prisma/client";
-import type { ConfigVersion } from "./config-cache";
-import type { Verdict } from "./policy";
-import type { ClaimedDelivery, SentAttempt } from "../services/attempts";
-import { disableEndpoint } from "../services/attempts";
+import { logger } from "../logger";
+import { hotQuery } from "../pg";
+import { enqueue } from "../jobs/queues";
+import { QUEUES } from "../jobs/definitions";
+import { deliverJobId } from "../jobs/ids";
+import { recordAudit } from "../services/audit";
+import { judge, nextState, type RetryPolicy, type Verdict } from "./retry-policy";
+import type { ClaimedDelivery, SentAttempt } from "./send";
 
-// The deliver job's Postgres work in a few statements per chunk instead of several per delivery:
-// one conditional claim UPDATE, one statement that writes every outcome and its attempt row
-// (atomically: a statement is a transaction), one endpoint-health UPDATE per endpoint at most.
+// Recording, the one way an attempt's outcome is written (the deliver job's and the Test
+// button's): one statement writes every outcome of a batch and its attempt row (atomically: a
+// statement is a transaction), then one failure-streak UPDATE per endpoint at most, then the
+// durable retries.
 
-export type ClaimedRow = ClaimedDelivery & { version: ConfigVersion; consecutiveFailures: number };
-
-type ClaimRow = {
-  id: string;
-  endpoint_id: string;
-  body: string;
-  created_at: Date;
-  attempt_count: number;
-  trigger: AttemptTrigger;
-  endpoint_updated_at: Date;
-  app_updated_at: Date;
-  consecutive_failures: number;
+export type Outcome = {
+  delivery: ClaimedDelivery;
+  sent: SentAttempt;
+  verdict: Verdict;
+  status: "succeeded" | "retrying" | "failed";
+  nextAttemptAt: Date | null;
+  lastError: string | null;
 };
 
-/** One claim statement: `which` selects the deliveries (d); $1 is the job key, $2… are `values`. */
-async function claim(
-  which: string,
-  jobKey: string | null,
-  ...values: unknown[]
-): Promise<ClaimedRow[]> {
-  const rows = await hotQuery<ClaimRow>(
-    `UPDATE deliveries d SET status = 'delivering', attempt_count = d.attempt_count + 1, last_attempt_at = now(), claim_job_id = $1, updated_at = now()
-     FROM endpoints e JOIN apps a ON a.id = e.app_id
-     WHERE ${which} AND e.id = d.endpoint_id
-     RETURNING d.id::text, d.endpoint_id::text, d.body, d.created_at, d.attempt_count, d.next_attempt_trigger::text AS trigger,
-       e.updated_at AS endpoint_updated_at, a.updated_at AS app_updated_at, e.consecutive_failures`,
-    [jobKey, ...values],
-  );
-  return rows
-    .map((row) => ({
-      id: row.id,
-      endpointId: row.endpoint_id,
-      body: row.body,
-      createdAt: row.created_at,
-      attemptNumber: row.attempt_count,
-      trigger: row.trigger,
-      version: { endpointUpdatedAt: row.endpoint_updated_at, appUpdatedAt: row.app_updated_at },
-      consecutiveFailures: row.consecutive_failures,
-    }))
-    .sort((a, b) => (a.id < b.id ? -1 : 1)); // uuid v7: creation (arrival) order
-}
-
-/**
- * Claims the deliveries that are still due, for the job at `jobKey` (the reconciler checks its
- * lock).
- */
-export function claimDeliveries(
-  deliveryIds: string[],
-  jobKey: string | null,
-): Promise<ClaimedRow[]> {
-  return claim(
-    `d.id = ANY($2::uuid[]) AND d.status IN ('pending', 'retrying')
-     AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= now() + interval '1 second')`,
-    jobKey,
-    deliveryIds,
-  );
-}
-
-/**
- * The endpoint's next new deliveries (status pending, due, created at or after `after`), up to
- * `limit`: a deliver job that finished its own keeps draining its endpoint, so the endpoint's
- * requests never wait for the queue. Their own jobs then find nothing left to claim; older pending
- * deliveries are not lost by the bound, each has its own deliver job.
- * The query is shaped for the planner's stale view during a burst (statistics say almost nothing
- * is pending): no ORDER BY, so whichever index it picks is read only until `limit` rows match
- * (with ORDER BY it sorted the whole backlog, ~5 ms per claim at a 30k backlog), and the bound is
- * also on next_attempt_at (equal to created_at for a routed delivery) so an index scan on
- * (status, next_attempt_at) starts at the newest entries instead of the not-yet-vacuumed ones of
- * deliveries already sent. The rows come back in index order, oldest first.
- */
-export function claimNextDue(
-  endpointId: string,
-  jobKey: string,
-  limit: number,
-  after: Date,
-): Promise<ClaimedRow[]> {
-  return claim(
-    `d.id IN (SELECT id FROM deliveries WHERE endpoint_id = $2::uuid AND status = 'pending'
-                AND created_at >= $3 AND next_attempt_at >= $3 AND next_attempt_at <= now()
-              LIMIT ${Math.max(1, Math.floor(limit))} FOR UPDATE SKIP LOCKED)`,
-    jobKey,
-    endpointId,
-    after,
-  );
+/** What the answer means for this delivery under the endpoint's retry policy. */
+export function decideOutcome(
+  delivery: ClaimedDelivery,
+  sent: SentAttempt,
+  policy: RetryPolicy,
+): Outcome {
+  const verdict = judge(sent.result);
+  const next = nextState(delivery, verdict, sent.result.retryAfterSeconds, policy);
+  return {
+    delivery,
+    sent,
+    verdict,
+    status: next.status,
+    nextAttemptAt: next.nextAttemptAt,
+    lastError: next.error,
+  };
 }
 
 /**
  * Deliveries whose endpoint or app was disabled after they were queued: failed, kept for Recover.
  */
-export async function failUndeliverableMany(
+export async function failUndeliverable(
   deliveries: ClaimedDelivery[],
   reason: string,
 ): Promise<void> {
@@ -112,15 +56,6 @@ export async function failUndeliverableMany(
     FROM unnest(${deliveries.map((row) => row.id)}::uuid[], ${deliveries.map((row) => row.attemptNumber)}::int[]) AS c(id, attempt)
     WHERE d.id = c.id AND d.status = 'delivering' AND d.attempt_count = c.attempt`;
 }
-
-export type Outcome = {
-  delivery: ClaimedDelivery;
-  sent: SentAttempt;
-  verdict: Verdict;
-  status: "succeeded" | "retrying" | "failed";
-  nextAttemptAt: Date | null;
-  lastError: string | null;
-};
 
 const json = (value: unknown) =>
   value === null || value === undefined ? null : JSON.stringify(value);
@@ -173,10 +108,13 @@ export async function recordOutcomes(outcomes: Outcome[]): Promise<Set<string>> 
 }
 
 /**
- * Auto-disable counts deliveries that END failed (not attempts), in completion order, with one
- * atomic UPDATE per endpoint: a success resets the count; 410 Gone disables at once.
+ * The endpoint's failure streak (consecutive_failures), which disables it at the threshold. It
+ * counts deliveries that END failed (not attempts; manual tries not at all), in completion order,
+ * with one atomic UPDATE per endpoint: a success resets it; 410 Gone disables at once.
+ * `knownFailures` is the streak as the claim read it (-1 = unknown), so a success need not write
+ * a streak that is already 0.
  */
-export async function updateEndpointHealth(
+export async function updateFailureStreak(
   endpointId: string,
   outcomes: Outcome[],
   knownFailures: number,
@@ -220,4 +158,44 @@ export async function updateEndpointHealth(
       ),
     );
   }
+}
+
+/**
+ * Durable retries: a delayed deliver job per delivery to retry, named after its next attempt.
+ * Should Redis fail here the delivery is already `retrying` in Postgres and the reconciler
+ * schedules it.
+ */
+export async function scheduleRetries(outcomes: Outcome[]): Promise<void> {
+  const retries = outcomes.filter(
+    (outcome) => outcome.status === "retrying" && outcome.nextAttemptAt,
+  );
+  await enqueue(
+    QUEUES.deliver,
+    retries.map(({ delivery, nextAttemptAt }) => ({
+      jobId: deliverJobId(delivery.id, delivery.attemptNumber + 1),
+      data: { endpointId: delivery.endpointId, deliveryIds: [delivery.id] },
+      delayMs: nextAttemptAt!.getTime() - Date.now(),
+    })),
+  ).catch((error) =>
+    logger.warn(
+      { err: error, endpointId: retries[0]?.delivery.endpointId },
+      "retries not enqueued; the reconciler will schedule them",
+    ),
+  );
+}
+
+export async function disableEndpoint(tx: Tx, endpointId: string, reason: string): Promise<void> {
+  const rows = await tx.$queryRaw<{ app_id: string }[]>`
+    UPDATE endpoints SET enabled = false, disabled_reason = ${reason}, disabled_at = now(), disabled_automatically = true, updated_at = now()
+    WHERE id = ${endpointId}::uuid AND enabled RETURNING app_id`;
+  const appId = rows[0]?.app_id;
+  if (!appId) return; // already disabled by another worker
+  await recordAudit(tx, "system", {
+    action: "endpoint.disabled",
+    resourceType: "endpoint",
+    resourceId: endpointId,
+    appId,
+    changes: { reason },
+  });
+  logger.warn({ endpointId, appId }, "endpoint disabled by the delivery engine");
 }

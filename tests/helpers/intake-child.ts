@@ -2,9 +2,9 @@ import * as intakeRoute from "@/app/api/intake/pusher/[appId]/route";
 import * as eventsRoute from "@/app/api/v1/apps/[appId]/events/route";
 import { call } from "./api";
 
-// Run by tests/helpers/g-fixtures.ts in a child process whose REDIS_URL or DATABASE_URL points at a
-// closed port: calls one intake route handler exactly as Next.js would and prints the answer.
-// argv[2] = JSON {route: "native" | "pusher", appId, rawBody, headers}.
+// Run by tests/helpers/unavailable-services.ts in a child process whose REDIS_URL or DATABASE_URL
+// points at a closed port: calls one intake route handler exactly as Next.js would and prints the
+// answer. argv[2] = JSON {route: "native" | "pusher", appId, rawBody, headers}.
 
 type Request = {
   route: "native" | "pusher";

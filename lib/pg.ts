@@ -1,20 +1,20 @@
 import pg from "pg";
-import { env } from "../env";
-import { logger } from "../logger";
-import { utcConnectionString } from "../db";
+import { env } from "./env";
+import { logger } from "./logger";
+import { utcConnectionString } from "./db";
 
-// A small node-postgres pool for the hot paths (ingest's insert transaction; the deliver job's
-// claim and record statements): plain parameterised SQL without Prisma's per-query compile and
-// result mapping. Everything else goes through Prisma.
+// A small node-postgres pool for the hot paths (ingest, routing and flushing, API-token look-ups,
+// the deliver job's claim and record statements): plain parameterised SQL without Prisma's
+// per-query compile and result mapping. Everything else goes through Prisma.
 
-const globalForPg = globalThis as unknown as { heraldDeliveryPool?: pg.Pool };
+const globalForPg = globalThis as unknown as { heraldHotPool?: pg.Pool };
 
 const TIMESTAMP_OID = 1114;
 const parseUtcTimestamp = (value: string) => new Date(`${value.replace(" ", "T")}Z`);
 
 function pool(): pg.Pool {
-  globalForPg.heraldDeliveryPool ??= createPool();
-  return globalForPg.heraldDeliveryPool;
+  globalForPg.heraldHotPool ??= createPool();
+  return globalForPg.heraldHotPool;
 }
 
 function createPool(): pg.Pool {
@@ -84,7 +84,7 @@ export async function hotTransaction<T>(
 }
 
 export async function closeHotPool(): Promise<void> {
-  const current = globalForPg.heraldDeliveryPool;
-  globalForPg.heraldDeliveryPool = undefined;
+  const current = globalForPg.heraldHotPool;
+  globalForPg.heraldHotPool = undefined;
   await current?.end().catch(() => undefined);
 }

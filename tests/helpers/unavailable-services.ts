@@ -3,8 +3,8 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { testEnv } from "./test-env";
 
-// Helpers of engineer G's tests: intake run in a child process with a dead Redis or Postgres, and
-// a look at what a queue prefix holds.
+// For tests of intake while Redis or Postgres is down: intake run in a child process pointed at a
+// closed port, and a look at what a queue prefix holds.
 
 /** Ports nothing listens on: connections are refused at once. */
 export const DEAD_REDIS_URL = "redis://127.0.0.1:1/0";
@@ -28,10 +28,10 @@ export async function intakeInChild(
     process.execPath,
     [
       "--import",
-      "./tests/helpers/g-cjs-interop.mjs",
+      "./tests/helpers/next-auth-cjs-interop.mjs",
       "--import",
       "tsx",
-      "tests/helpers/g-ingest-child.ts",
+      "tests/helpers/intake-child.ts",
       JSON.stringify({ headers: {}, ...request }),
     ],
     {

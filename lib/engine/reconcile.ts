@@ -1,6 +1,8 @@
 import { db } from "../db";
 import { env } from "../env";
-import { deliverJobs, enqueue, QUEUES } from "../jobs/queues";
+import { deliverJobs, enqueue } from "../jobs/queues";
+import { QUEUES } from "../jobs/definitions";
+import { reconcileJobIdPrefix, recoverRestartJobId, reflushJobId, rerouteJobId } from "../jobs/ids";
 import { getRedis } from "../redis";
 import { logger } from "../logger";
 
@@ -49,7 +51,7 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   await enqueue(
     QUEUES.route,
     waiting.map((row) => ({
-      jobId: `reroute-${row.app_id}-${row.seq}-${slot}`,
+      jobId: rerouteJobId(row.app_id, row.seq, slot),
       data: { appId: row.app_id },
     })),
   );
@@ -61,7 +63,7 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   await enqueue(
     QUEUES.flush,
     stale.map((row) => ({
-      jobId: `reflush-${row.endpoint_id}-${slot}`,
+      jobId: reflushJobId(row.endpoint_id, slot),
       data: { endpointId: row.endpoint_id },
     })),
   );
@@ -84,18 +86,7 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
     SELECT id::text, endpoint_id::text, attempt_count FROM deliveries
     WHERE status IN ('pending', 'retrying') AND endpoint_id IS NOT NULL AND next_attempt_at < now() - make_interval(secs => ${graceMs / 1000})
     ORDER BY next_attempt_at LIMIT ${BATCH_LIMIT}`;
-  const due = [...interrupted, ...overdue];
-  await enqueue(
-    QUEUES.deliver,
-    deliverJobs(
-      due.map((row) => ({
-        id: row.id,
-        endpointId: row.endpoint_id,
-        attemptNumber: row.attempt_count + 1,
-      })),
-      `re${slot}-`,
-    ),
-  );
+  await enqueueNextAttempts([...interrupted, ...overdue], reconcileJobIdPrefix(slot));
   report.overdueDeliveries = overdue.length;
 
   // 5. Recover jobs that never started or whose worker died.
@@ -111,7 +102,7 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   await enqueue(
     QUEUES.recover,
     recoveries.map((job) => ({
-      jobId: `recover-${job.id}-${slot}`,
+      jobId: recoverRestartJobId(job.id, slot),
       data: { backgroundJobId: job.id },
     })),
   );
@@ -220,5 +211,23 @@ async function heldJobs(jobKeys: string[]): Promise<Set<string>> {
       const [error, exists] = replies[index] ?? [];
       return error ? true : exists === 1; // unsure (a Redis error): assume alive, look again next run
     }),
+  );
+}
+
+/** Deliver jobs for the next attempt of these deliveries, their ids behind `idPrefix`. */
+export async function enqueueNextAttempts(
+  deliveries: { id: string; endpoint_id: string; attempt_count: number }[],
+  idPrefix: string,
+): Promise<void> {
+  await enqueue(
+    QUEUES.deliver,
+    deliverJobs(
+      deliveries.map((row) => ({
+        id: row.id,
+        endpointId: row.endpoint_id,
+        attemptNumber: row.attempt_count + 1,
+      })),
+      idPrefix,
+    ),
   );
 }

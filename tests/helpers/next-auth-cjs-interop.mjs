@@ -1,4 +1,4 @@
-// Loaded with `node --import` before tsx in g-ingest-child.ts: gives CommonJS packages compiled
+// Loaded with `node --import` before tsx in intake-child.ts: gives CommonJS packages compiled
 // from ES modules (next-auth providers) the default export Next's bundler gives them, which plain
 // Node ESM does not (it hands over the whole exports object).
 import { register } from "node:module";
@@ -8,12 +8,12 @@ const SHIMMED = /^next-auth\/providers\/[a-z-]+$/;
 const hooks = `
 const SHIMMED = ${SHIMMED};
 export async function resolve(specifier, context, next) {
-  if (SHIMMED.test(specifier)) return { url: "g-interop:" + specifier, shortCircuit: true };
+  if (SHIMMED.test(specifier)) return { url: "cjs-interop:" + specifier, shortCircuit: true };
   return next(specifier, context);
 }
 export async function load(url, context, next) {
-  if (!url.startsWith("g-interop:")) return next(url, context);
-  const specifier = url.slice("g-interop:".length);
+  if (!url.startsWith("cjs-interop:")) return next(url, context);
+  const specifier = url.slice("cjs-interop:".length);
   const source = 'import { createRequire } from "node:module";' +
     'const required = createRequire(' + JSON.stringify(process.cwd() + "/package.json") + ')(' + JSON.stringify(specifier) + ');' +
     'export default required.default ?? required;';

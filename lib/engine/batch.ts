@@ -1,9 +1,9 @@
-import { hotQuery, hotTransaction, QUEUE_HEAD_PLAN } from "../delivery/pg";
+import { hotQuery, hotTransaction, QUEUE_HEAD_PLAN } from "../pg";
 import { endpointMatcher } from "../matching";
 import type { DueDelivery } from "../jobs/queues";
+import { chunk } from "../util";
 import {
   APP_JSON,
-  chunk,
   deliveryRows,
   disabledDeliveryReason,
   dueDeliveries,
@@ -13,7 +13,7 @@ import {
   type RoutingApp,
   type RoutingEndpoint,
   type StoredEvent,
-} from "./routing";
+} from "./deliveries";
 
 // Closing a batch window: the endpoint's waiting items (in arrival order) become deliveries.
 // Items live in Postgres and are taken with SKIP LOCKED, so any number of workers can flush.

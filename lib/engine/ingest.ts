@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { hotQuery, hotTransaction, type HotClient } from "../delivery/pg";
+import { hotQuery, hotTransaction, type HotClient } from "../pg";
 import { env } from "../env";
 import { AppError, notFound, type ErrorDetail } from "../errors";
-import { enqueue, ensureQueueReachable, QUEUES } from "../jobs/queues";
+import { enqueue, ensureQueueReachable } from "../jobs/queues";
+import { QUEUES } from "../jobs/definitions";
 import { logger } from "../logger";
-import { routeJobId } from "../jobs/ids";
+import { routeCollapseKey, routeJobId } from "../jobs/ids";
 import type { IngestEvent } from "../validation/ingest";
-import { validateEventAgainstType } from "./event-types";
-import { compareSeq } from "./routing";
+import { validateEventAgainstType } from "../services/event-types";
+import { compareSeq } from "../util";
 
 // Intake shared by the native API and the Pusher-compatible route: validate, store durably in one
 // statement, queue the routing job, answer with accepted and duplicate ids.
@@ -107,7 +108,7 @@ export async function ingestEvents(
  */
 async function enqueueRouting(appId: string, firstSeq: string): Promise<void> {
   await enqueue(QUEUES.route, [
-    { jobId: routeJobId(appId, firstSeq), data: { appId }, collapseKey: `route-${appId}` },
+    { jobId: routeJobId(appId, firstSeq), data: { appId }, collapseKey: routeCollapseKey(appId) },
   ]).catch((error: Error) =>
     logger.warn(
       { err: error, appId },

@@ -1,0 +1,144 @@
+import { v7 as uuidv7 } from "uuid";
+import type { ChannelFilter } from "../matching";
+import type { Batching } from "../validation/common";
+import type { DueDelivery } from "../jobs/queues";
+
+// The rows routing, flushing and endpoint deletion share: the events and config they read, and the
+// delivery rows they write. The outgoing body, {"time_ms": <delivery created>, "events": [...]},
+// is serialised once when the delivery row is written and stored as-is, so the signed bytes are
+// exactly the sent bytes.
+
+/** seq is a bigint, carried as its decimal string. */
+export type StoredEvent = {
+  seq: string;
+  id: string;
+  name: string;
+  channel: string;
+  payload: Record<string, unknown>;
+};
+
+/** What routing and flushing read of an app and its endpoints. */
+export type RoutingApp = {
+  id: string;
+  enabled: boolean;
+  batchingEnabled: boolean;
+  batchingDurationMs: number;
+  batchingMaxBatchSize: number;
+};
+export type RoutingEndpoint = {
+  id: string;
+  appId: string;
+  enabled: boolean;
+  disabledReason: string | null;
+  eventTypes: string[];
+  filter: ChannelFilter | null;
+  batching: Batching | null;
+};
+
+/** SQL for one app's routing config as JSON (`a` is the apps row); `e` for one endpoint's. */
+export const APP_JSON = `json_build_object('id', a.id, 'enabled', a.enabled, 'batchingEnabled', a.batching_enabled,
+  'batchingDurationMs', a.batching_duration_ms, 'batchingMaxBatchSize', a.batching_max_batch_size)`;
+export const ENDPOINT_JSON = `json_build_object('id', e.id, 'appId', e.app_id, 'enabled', e.enabled, 'disabledReason', e.disabled_reason,
+  'eventTypes', e.event_types, 'filter', e.filter, 'batching', e.batching)`;
+
+export function effectiveBatching(
+  endpoint: Pick<RoutingEndpoint, "batching">,
+  app: Omit<RoutingApp, "id" | "enabled">,
+): Batching {
+  return (
+    endpoint.batching ?? {
+      enabled: app.batchingEnabled,
+      durationMs: app.batchingDurationMs,
+      maxBatchSize: app.batchingMaxBatchSize,
+    }
+  );
+}
+
+export type NewDelivery = {
+  endpoint: RoutingEndpoint;
+  events: StoredEvent[];
+  failedReason: string | null;
+};
+export type DeliveryRow = ReturnType<typeof deliveryRows>[number];
+
+/**
+ * The deliveries' rows, body serialised once, now. Ids are uuid v7 made here in order, so they
+ * follow the order given (arrival order).
+ */
+export function deliveryRows(
+  deliveries: Array<Omit<NewDelivery, "endpoint"> & { endpoint: Pick<RoutingEndpoint, "id"> }>,
+) {
+  const createdAt = Date.now();
+  const createdAtIso = new Date(createdAt).toISOString();
+  return deliveries.map(({ endpoint, events, failedReason }) => ({
+    id: uuidv7(),
+    endpoint_id: endpoint.id,
+    event_ids: events.map((event) => event.id),
+    event_names: [...new Set(events.map((event) => event.name))],
+    channels: [...new Set(events.map((event) => event.channel))],
+    body: deliveryBody(
+      createdAt,
+      events.map((event) => event.payload),
+    ),
+    status: failedReason ? "failed" : "pending",
+    last_error: failedReason,
+    // The body's time_ms is the delivery's creation time, to the millisecond.
+    created_at: createdAtIso,
+  }));
+}
+
+/**
+ * A CTE (`name AS (INSERT ...)`) that inserts the rows of deliveryRows() passed as JSON in
+ * parameter `$json` for app `$app`, so callers can write deliveries and more in one statement.
+ */
+export function insertDeliveriesCte(name: string, app: string, json: string): string {
+  return `${name} AS (
+    INSERT INTO deliveries (id, app_id, endpoint_id, event_ids, event_names, channels, body, status, last_error, next_attempt_at, created_at, updated_at)
+    SELECT r.id::uuid, ${app}, r.endpoint_id::uuid,
+      ARRAY(SELECT jsonb_array_elements_text(r.event_ids)), ARRAY(SELECT jsonb_array_elements_text(r.event_names)),
+      ARRAY(SELECT jsonb_array_elements_text(r.channels)), r.body, r.status::"DeliveryStatus", r.last_error,
+      CASE WHEN r.status = 'pending' THEN r.created_at END, r.created_at, r.created_at
+    FROM jsonb_to_recordset(${json}::jsonb)
+      AS r(id text, endpoint_id text, event_ids jsonb, event_names jsonb, channels jsonb, body text, status text, last_error text, created_at timestamptz)
+  )`;
+}
+
+/** The new deliveries to send now (not the ones recorded failed), for deliverJobs(). */
+export function dueDeliveries(rows: DeliveryRow[]): DueDelivery[] {
+  return rows
+    .filter((row) => row.status === "pending")
+    .map((row) => ({ id: row.id, endpointId: row.endpoint_id, attemptNumber: 1 }));
+}
+
+/**
+ * Why nothing may be sent to this endpoint now, if so. Routing and flushing keep such events as
+ * failed deliveries (events for a disabled endpoint, or acknowledged before their app was
+ * disabled), so Recover can send them later; the deliver job fails deliveries claimed meanwhile
+ * with it.
+ */
+export function disabledDeliveryReason(
+  endpoint: Pick<RoutingEndpoint, "enabled" | "disabledReason" | "appId">,
+  app: Pick<RoutingApp, "enabled">,
+): string | null {
+  if (!app.enabled) return `app disabled: ${endpoint.appId}`;
+  if (!endpoint.enabled)
+    return `endpoint disabled: ${endpoint.disabledReason ?? "disabled by an operator"}`;
+  return null;
+}
+
+type EventPayload = Record<string, unknown> & { name: string; channel: string };
+
+/** Pusher's own fields first, in the order Pusher sends them; custom/push fields after. */
+const KNOWN_ORDER = ["name", "channel", "event", "data", "socket_id", "user_id"];
+
+/** Postgres jsonb does not keep key order, so outgoing objects are rebuilt in a stable order. */
+function orderedPayload(payload: Record<string, unknown>): EventPayload {
+  const ordered: Record<string, unknown> = {};
+  for (const key of KNOWN_ORDER) if (payload[key] !== undefined) ordered[key] = payload[key];
+  for (const key of Object.keys(payload).sort()) if (!(key in ordered)) ordered[key] = payload[key];
+  return ordered as EventPayload;
+}
+
+export function deliveryBody(timeMs: number, payloads: Record<string, unknown>[]): string {
+  return JSON.stringify({ time_ms: timeMs, events: payloads.map(orderedPayload) });
+}

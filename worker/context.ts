@@ -1,0 +1,42 @@
+import { env } from "../lib/env";
+import { EndpointLimits, Semaphore } from "./limiter";
+
+/**
+ * What one worker process's jobs share: its request limits and the bookkeeping its graceful
+ * shutdown reads. startWorker() creates it and hands it to every processor; nothing of it is a
+ * module global, so each context (a test's, say) starts empty.
+ */
+export type WorkerContext = {
+  /** Requests open at once in this worker. */
+  requestSlots: Semaphore;
+  /** Requests, and deliver jobs, per endpoint. */
+  endpointLimits: EndpointLimits;
+  /** Endpoints this worker scheduled batch flushes for: flushed on shutdown. */
+  openBatches: Set<string>;
+  /** Deliveries claimed and not yet recorded (handed back if shutdown times out). */
+  inFlightDeliveries: Set<string>;
+  /**
+   * Of those, the ones whose request has started and whose outcome is not yet recorded: a
+   * hand-back logs them as interrupted attempts.
+   */
+  sendingDeliveries: Set<string>;
+  /** Running deliver jobs' outcome buffers: written at once when shutdown begins. */
+  outcomeRecorders: Set<{ flush(): void }>;
+  /**
+   * stopping: set when shutdown begins (deliver jobs stop draining their endpoint); handedBack:
+   * set when shutdown hands back in-flight deliveries (sends not yet started are dropped).
+   */
+  shutdown: { stopping: boolean; handedBack: boolean };
+};
+
+export function createWorkerContext(): WorkerContext {
+  return {
+    requestSlots: new Semaphore(env.HERALD_WORKER_CONCURRENCY),
+    endpointLimits: new EndpointLimits(env.HERALD_ENDPOINT_CONCURRENCY),
+    openBatches: new Set(),
+    inFlightDeliveries: new Set(),
+    sendingDeliveries: new Set(),
+    outcomeRecorders: new Set(),
+    shutdown: { stopping: false, handedBack: false },
+  };
+}
