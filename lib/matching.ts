@@ -3,8 +3,9 @@ import { channelTypesOf, type ChannelFilter } from "./channels";
 
 export { CHANNEL_TYPES, channelTypesOf, type ChannelFilter } from "./channels";
 
-// Which events reach which endpoint (SPEC section 4). Used when saving endpoints (validation)
-// and by the worker when routing events; both must agree, so the logic lives here once.
+// Which events reach which endpoint (docs/engine.md#matching). Used when saving endpoints
+// (validation) and by the worker when routing events; both must agree, so the logic lives here
+// once.
 
 export type PatternCheck = { ok: true; regex: RegExp } | { ok: false; issue: string };
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-// The benchmark talks to Herald only through its public REST API (SPEC section 8), like a user.
+// The benchmark talks to Herald only through its public REST API (README.md#rest-api), like a user.
 
 export type Batching = { enabled: boolean; durationMs: number; maxBatchSize: number };
 

@@ -3,9 +3,9 @@ import { pusherSignature } from "../signing/pusher";
 import { standardWebhookHeaders } from "../signing/standard-webhooks";
 import { isReservedHeader } from "../validation/endpoints";
 
-// Outgoing request headers (SPEC section 3). Custom headers go in first and can never replace
-// the content type, the Pusher or Standard Webhooks headers, or Herald's own (validation refuses
-// them on save; this skip covers rows stored before a name was reserved).
+// Outgoing request headers (docs/engine.md#wire-format). Custom headers go in first and can never
+// replace the content type, the Pusher or Standard Webhooks headers, or Herald's own (validation
+// refuses them on save; this skip covers rows stored before a name was reserved).
 
 const USER_AGENT = "Herald-Webhooks/1.0";
 

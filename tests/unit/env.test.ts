@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseEnv, webEnvProblems } from "@/lib/env";
 
-// A missing or invalid variable stops start-up with a line naming it (SPEC section 11).
+// A missing or invalid variable stops start-up with a line naming it (README.md#configuration).
 const valid = {
   DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/herald",
   HERALD_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64"),
