@@ -165,6 +165,35 @@ for (const chunked of [false, true]) {
       500,
     );
   });
+
+  test(`deep nesting around a 16-digit number is a 422 on both intakes ${way}`, async ({
+    request,
+    baseURL,
+  }) => {
+    const app = await createAppViaApi(request, "Deep nesting");
+    const body = "[".repeat(10_000) + "1234567890123456" + "]".repeat(10_000);
+    const signature = createHmac("sha256", app.secret).update(body).digest("hex");
+    const nested = {
+      code: "validation_failed",
+      message: "Request body is nested deeper than 32 levels",
+    };
+    const native = await post(baseURL!, `/api/v1/apps/${app.id}/events`, json, body, chunked);
+    expect(native.status).toBe(422);
+    expect(native.body.error).toMatchObject(nested);
+    const pusher = await post(
+      baseURL!,
+      `/api/intake/pusher/${app.id}`,
+      {
+        "content-type": "application/json",
+        "x-pusher-key": app.key,
+        "x-pusher-signature": signature,
+      },
+      body,
+      chunked,
+    );
+    expect(pusher.status).toBe(422);
+    expect(pusher.body.error).toMatchObject(nested);
+  });
 }
 
 test("pages and API answers carry the anti-framing and no-sniff headers", async ({ request }) => {
