@@ -5,6 +5,6 @@ import { rotateSecretSchema } from "@/lib/validation/apps";
 export const POST = route(
   { scope: "write", app: true, body: rotateSecretSchema },
   ({ principal, params, body }) => {
-    return rotateAppSecret(principal, params.appId, body.graceSeconds);
+    return rotateAppSecret(principal, params.appId, body);
   },
 );
