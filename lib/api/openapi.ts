@@ -406,7 +406,7 @@ function registerIntake(registry: Registry) {
     responses: {
       ...ok("Accepted", ingestResultSchema, 202),
       401: errorResponse(
-        "X-Pusher-Key or X-Pusher-Signature missing, or not this app's key or a signature of the body with its secret; nothing stored",
+        "X-Pusher-Key or X-Pusher-Signature missing, or not this app's key or a signature of the body with its secret (an unknown app id gets the same answer); nothing stored",
       ),
       409: errorResponse("The app is disabled"),
       413: errorResponse("Body too large"),
