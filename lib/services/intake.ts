@@ -8,6 +8,10 @@ import { verifyPusherSignature } from "../signing/pusher";
 import { pusherWebhookSchema } from "../validation/ingest";
 import { appVerificationSecrets } from "./apps";
 import { ingestEvents, type IngestResult } from "./ingest";
+import { assertFresh, claimWebhook } from "./intake-replay";
+
+/** `replay`: this signed webhook was ingested before; nothing was ingested again. */
+export type PusherIntakeResult = IngestResult & { replay?: true };
 
 /**
  * One answer for a wrong key, a wrong signature and an unknown app alike: telling them apart would
@@ -28,7 +32,7 @@ export async function ingestPusherWebhook(
   appId: string,
   rawBody: Buffer,
   headers: Headers,
-): Promise<IngestResult> {
+): Promise<PusherIntakeResult> {
   const app = await db.app.findUnique({ where: { id: appId } });
   const key = headers.get("x-pusher-key");
   const signature = headers.get("x-pusher-signature");
@@ -50,6 +54,30 @@ export async function ingestPusherWebhook(
   if (!app.enabled)
     throw new AppError("app_disabled", `App '${appId}' is disabled; enable it to ingest events`);
   const body = pusherWebhookSchema.parse(parseJson(decodeUtf8Body(rawBody)));
+  assertFresh(body.time_ms);
   if (body.events.length === 0) return { accepted: [], duplicates: [] };
-  return ingestEvents(appId, body.events, { defaultTimeMs: body.time_ms });
+  const claim = await claimWebhook(appId, signature, body.time_ms);
+  if (claim.kind === "replay") {
+    logger.warn({ appId, timeMs: body.time_ms }, "Pusher intake: replayed webhook ignored");
+    return { accepted: [], duplicates: [], replay: true };
+  }
+  if (claim.kind === "in_progress")
+    throw new AppError(
+      "conflict",
+      "This signed webhook is being ingested by another request right now; retry it in a moment",
+    );
+  let result: IngestResult;
+  try {
+    result = await ingestEvents(appId, body.events, { defaultTimeMs: body.time_ms });
+  } catch (error) {
+    await claim.failed().catch(() => undefined);
+    throw error;
+  }
+  // Stored and acknowledged either way: if Redis fails here, a replay within 30 s is still refused.
+  await claim
+    .ingested()
+    .catch((error: unknown) =>
+      logger.warn({ err: error, appId }, "Pusher intake: webhook not remembered for replays"),
+    );
+  return result;
 }
