@@ -9,7 +9,7 @@ import { AppError } from "../errors";
 // integer written out past 2^53 (a 20-digit id came out with other digits), and `__proto__` keys
 // (dropped when the object is copied). Floats keep ordinary double precision (0.1, 6.022e23).
 
-const MAX_JSON_DEPTH = 32;
+export const MAX_JSON_DEPTH = 32;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -53,7 +53,7 @@ const [OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE] = [91, 93, 123, 125
  * Whether the JSON text opens more than `limit` arrays or objects inside one another; brackets in
  * strings do not count. A scan of the text, cheaper than a parse (strings are skipped with indexOf).
  */
-function nestedDeeperThan(raw: string, limit: number): boolean {
+export function nestedDeeperThan(raw: string, limit: number): boolean {
   let depth = 0;
   for (let index = 0; index < raw.length; index++) {
     const char = raw.charCodeAt(index);
