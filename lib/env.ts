@@ -88,6 +88,11 @@ const envSchema = z.object({
    */
   HERALD_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   HERALD_CACHE_MISS_WINDOW_MS: z.coerce.number().int().min(0).default(1000),
+  /**
+   * A Pusher-intake webhook whose time_ms is further than this from now is refused (replay
+   * protection); realtime servers retry a webhook for up to 5 minutes.
+   */
+  HERALD_INTAKE_MAX_SKEW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
   /** How often the reconciler rebuilds lost queue entries from Postgres. */
   HERALD_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
   /** Work overdue by this much (no job seen it) is re-enqueued by the reconciler. */

@@ -15,7 +15,13 @@ import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { EventTypePicker } from "./event-type-picker";
 import { FilterFields } from "./filter-fields";
-import { formFieldFor, formIssues, inputFromForm, type EndpointFormValues } from "./form-model";
+import {
+  formFieldFor,
+  formIssues,
+  headersLeftForOldOrigin,
+  inputFromForm,
+  type EndpointFormValues,
+} from "./form-model";
 import { HeaderEditor } from "./header-editor";
 
 type FormValues = EndpointFormValues & { headersError?: string };
@@ -39,6 +45,8 @@ export function EndpointForm({
   const errors = formState.errors;
   const kind = watch("kind");
   const batchingMode = watch("batchingMode");
+  const headersForOldOrigin =
+    mode === "edit" ? headersLeftForOldOrigin(watch(), defaultValues) : [];
 
   const submit = submitClearingErrors(form, async (values) => {
     // Every field the form can check, at once, before asking the API (which checks the rest).
@@ -191,7 +199,16 @@ export function EndpointForm({
             : "Added to every request; cannot replace Content-Type, signature or Standard Webhooks headers."
         }
       >
-        <HeaderEditor control={control} register={register} error={errors.headersError?.message} />
+        <HeaderEditor
+          control={control}
+          register={register}
+          error={errors.headersError?.message}
+          notice={
+            headersForOldOrigin.length
+              ? `The URL now points at another origin, and stored values are never sent to a new one: type the value of ${headersForOldOrigin.join(", ")} again, or remove ${headersForOldOrigin.length === 1 ? "it" : "them"}.`
+              : undefined
+          }
+        />
       </Section>
 
       <Section

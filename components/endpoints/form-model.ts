@@ -1,4 +1,5 @@
 import type { ChannelType, Endpoint, EndpointInput } from "@/lib/client/types";
+import { isMasked } from "@/lib/mask";
 import { LIMITS } from "@/lib/validation/common";
 
 // What the endpoint form edits, and its conversion to and from the API's endpoint JSON.
@@ -235,6 +236,23 @@ export function inputFromForm(values: EndpointFormValues, mode: "create" | "edit
           : undefined,
     standardWebhooks: { enabled: values.standardWebhooksEnabled },
   };
+}
+
+const originOf = (url: string) => (URL.canParse(url.trim()) ? new URL(url.trim()).origin : null);
+
+/**
+ * Stored headers left as they are (masked) while the URL now points at another origin: the API
+ * refuses to send their values there, so each must be typed again or removed.
+ */
+export function headersLeftForOldOrigin(
+  values: EndpointFormValues,
+  saved: EndpointFormValues,
+): string[] {
+  if (values.kind !== "http" || saved.kind !== "http") return [];
+  if (originOf(values.url) === originOf(saved.url)) return [];
+  return values.headers
+    .filter((row) => row.stored && isMasked(row.value) && row.name.trim() !== "")
+    .map((row) => row.name.trim());
 }
 
 /** API error field -> form field name. */

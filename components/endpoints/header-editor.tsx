@@ -15,10 +15,13 @@ export function HeaderEditor({
   control,
   register,
   error,
+  notice,
 }: {
   control: Control<EndpointFormValues>;
   register: UseFormRegister<EndpointFormValues>;
   error?: string;
+  /** Something to do before saving (stored values that cannot follow a new URL). */
+  notice?: string;
 }) {
   const { fields, append, remove } = useFieldArray({ control, name: "headers" });
   const [revealed, setRevealed] = useState<Set<string>>(new Set());
@@ -82,6 +85,11 @@ export function HeaderEditor({
           </div>
         );
       })}
+      {notice ? (
+        <p data-testid="headers-notice" className="text-xs font-medium text-amber-700">
+          {notice}
+        </p>
+      ) : null}
       {error ? (
         <p role="alert" className="text-xs font-medium text-red-600">
           {error}

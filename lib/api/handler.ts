@@ -2,7 +2,13 @@ import { NextResponse, type NextRequest } from "next/server";
 import { z, ZodError, type ZodType } from "zod";
 import { AppError, type ErrorDetail } from "../errors";
 import { logger } from "../logger";
-import { authenticate, requireScope, type Principal, type Scope } from "../auth/principal";
+import {
+  authenticate,
+  requireAppAccess,
+  requireScope,
+  type Principal,
+  type Scope,
+} from "../auth/principal";
 import { withIdempotency } from "./idempotency";
 import { decodeUtf8Body, parseJson } from "../validation/json";
 
@@ -21,6 +27,11 @@ export type RouteContext<Params, Body, Query> = {
 type RouteOptions<Body, Query> = {
   /** Scope the caller needs; null = public (health, signed intake). */
   scope: Scope | null;
+  /**
+   * The route names an app (`/apps/{appId}/...`): a token limited to another app gets 403 before
+   * anything is read. Every route under app/api/v1/apps/[appId] sets it.
+   */
+  app?: true;
   body?: ZodType<Body>;
   query?: ZodType<Query>;
   maxBodyBytes?: number;
@@ -59,6 +70,7 @@ export function route<
         throw new AppError("not_found", "The resource was not found");
       const principal = options.scope ? await authenticate(req) : anonymous;
       if (options.scope) requireScope(principal, options.scope);
+      if (options.app) requireAppAccess(principal, params.appId ?? "");
       const query = options.query ? parseQuery(req, options.query) : (undefined as Query);
       const rawBody = options.body
         ? await readBody(req, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES)

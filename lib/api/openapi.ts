@@ -405,10 +405,16 @@ function registerIntake(registry: Registry) {
     },
     responses: {
       ...ok("Accepted", ingestResultSchema, 202),
-      401: errorResponse(
-        "X-Pusher-Key or X-Pusher-Signature missing, or not this app's key or a signature of the body with its secret; nothing stored",
+      ...ok(
+        "A replay: this signed webhook was ingested before (`replay: true`); nothing ingested again",
+        ingestResultSchema,
       ),
-      409: errorResponse("The app is disabled"),
+      401: errorResponse(
+        "X-Pusher-Key or X-Pusher-Signature missing, or not this app's key or a signature of the body with its secret (an unknown app id gets the same answer), or time_ms further than HERALD_INTAKE_MAX_SKEW_SECONDS from now; nothing stored",
+      ),
+      409: errorResponse(
+        "The app is disabled, or the same signed webhook is being ingested by another request right now",
+      ),
       413: errorResponse("Body too large"),
     },
   });

@@ -1,45 +1,63 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from "node:dns";
-import { BlockList, isIP } from "node:net";
+import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
 import { env } from "../env";
 import { ipv4FromMapped, parseAllowList, type AllowList } from "./allow-list";
 
 // The private-address guard. Checked on the address a connection is actually made to (a custom
 // DNS lookup for names, a direct check for IP literals), so DNS rebinding cannot slip past it.
 
-const blocked = new BlockList();
-for (const [network, prefix] of [
-  ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10],
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24],
-  ["192.0.2.0", 24],
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15],
-  ["198.51.100.0", 24],
-  ["203.0.113.0", 24],
-  ["224.0.0.0", 4],
-  ["240.0.0.0", 4],
-] as const)
-  blocked.addSubnet(network, prefix, "ipv4");
-for (const [network, prefix] of [
-  ["::", 128],
-  ["::1", 128],
-  ["fc00::", 7],
-  ["fe80::", 10],
-  ["ff00::", 8],
-  ["64:ff9b::", 96],
-  ["2001:db8::", 32],
-  ["100::", 64],
-  // IPv4 written as IPv6 in the forms BlockList does not judge as the IPv4 address they carry (it
-  // does for IPv4-mapped ::ffff:a.b.c.d): IPv4-compatible (::7f00:1) and IPv4-translated
-  // (::ffff:0:7f00:1). Neither is a public destination.
-  ["::", 96],
-  ["::ffff:0:0:0", 96],
-] as const)
-  blocked.addSubnet(network, prefix, "ipv6");
+/**
+ * Only public unicast addresses are delivered to: ipaddr.js classifies every special-purpose range
+ * (private, loopback, link-local, CGNAT, documentation, benchmarking, multicast, site-local...).
+ * IPv6 outside 2000::/3 (global unicast) is never public, e.g. the deprecated IPv4-compatible ::/96.
+ */
+const GLOBAL_UNICAST_IPV6 = ipaddr.IPv6.parseCIDR("2000::/3");
+
+/** IPv6 ranges that carry an IPv4 address: where one leads is decided by the address it carries. */
+function embeddedIPv4s(address: ipaddr.IPv6): ipaddr.IPv4[] | null {
+  const bytes = address.toByteArray();
+  const ipv4 = (octets: number[]) => new ipaddr.IPv4(octets);
+  switch (address.range()) {
+    case "ipv4Mapped":
+      return [address.toIPv4Address()];
+    case "rfc6052": {
+      // NAT64: 64:ff9b::/96 puts it in the last 32 bits. The local-use 64:ff9b:1::/48 may use any
+      // RFC 6052 layout; only the /96 one (zeros between) says which address it is for sure.
+      const middleIsZero = bytes.slice(6, 12).every((byte) => byte === 0);
+      return middleIsZero ? [ipv4(bytes.slice(12, 16))] : [];
+    }
+    case "6to4":
+      return [ipv4(bytes.slice(2, 6))];
+    case "teredo":
+      // Teredo server (bits 32-63) and client (the last 32 bits, inverted).
+      return [ipv4(bytes.slice(4, 8)), ipv4(bytes.slice(12, 16).map((byte) => byte ^ 0xff))];
+    default:
+      return null;
+  }
+}
+
+/** The IPv4 addresses that decide whether `address` is public; [] = never public. */
+function addressesToJudge(address: string): ipaddr.IPv4[] | ipaddr.IPv6 {
+  if (!ipaddr.isValid(address)) return [];
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === "ipv4") return [parsed as ipaddr.IPv4];
+  const ipv6 = parsed as ipaddr.IPv6;
+  return embeddedIPv4s(ipv6) ?? ipv6;
+}
+
+function isPublicAddress(address: string, allow: AllowList): boolean {
+  const judged = addressesToJudge(address);
+  if (judged instanceof ipaddr.IPv6)
+    return judged.range() === "unicast" && judged.match(GLOBAL_UNICAST_IPV6);
+  // An embedded private IPv4 address the operator allowed (10.0.0.0/8, say) is allowed here too.
+  return (
+    judged.length > 0 &&
+    judged.every(
+      (ipv4) => ipv4.range() === "unicast" || allow.addresses.check(ipv4.toString(), "ipv4"),
+    )
+  );
+}
 
 let configured: AllowList | undefined;
 export function configuredAllowList(): AllowList {
@@ -64,7 +82,7 @@ export function destinationRefusal(
   if (allow.hosts.has(host)) return null;
   const { address: normalised, type } = normalise(address);
   if (allow.addresses.check(normalised, type)) return null;
-  if (!blocked.check(normalised, type)) return null;
+  if (isPublicAddress(address, allow)) return null;
   return `destination ${hostname} resolves to private, loopback or link-local address ${address}; add it to HERALD_ALLOWED_DESTINATIONS to allow it`;
 }
 

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { hotQuery, hotTransaction, type HotClient } from "../pg";
 import { env } from "../env";
-import { AppError, notFound, type ErrorDetail } from "../errors";
+import { AppError, notFound } from "../errors";
 import { enqueue, ensureQueueReachable } from "../jobs/queues";
 import { QUEUES } from "../jobs/definitions";
 import { logger } from "../logger";
 import { routeCollapseKey, routeJobId } from "../jobs/ids";
 import type { IngestEvent } from "../validation/ingest";
-import { validateEventAgainstType } from "../services/event-types";
+import { eventSchemaIssues } from "../services/event-validation";
 import { compareSeq } from "../util";
 
 // Intake shared by the native API and the Pusher-compatible route: validate, store durably in one
@@ -118,11 +118,9 @@ async function enqueueRouting(appId: string, firstSeq: string): Promise<void> {
 }
 
 async function validateCustomTypes(events: IngestEvent[]): Promise<void> {
-  const details: ErrorDetail[] = [];
-  for (const [index, event] of events.entries()) {
-    const issues = await validateEventAgainstType(event.name, toPayload(event));
-    for (const issue of issues ?? []) details.push({ field: `events.${index}`, issue });
-  }
+  const details = await eventSchemaIssues(
+    events.map((event) => ({ name: event.name, payload: toPayload(event) })),
+  );
   if (details.length === 0) return;
   const summary = details
     .slice(0, 5)

@@ -143,9 +143,14 @@ export async function deleteApp(principal: Principal, appId: string) {
 }
 
 /** New secret now; the old one keeps verifying intake signatures until the grace period ends. */
-export async function rotateAppSecret(principal: Principal, appId: string, graceSeconds: number) {
+export async function rotateAppSecret(
+  principal: Principal,
+  appId: string,
+  input: { graceSeconds: number; secret?: string },
+) {
+  const { graceSeconds } = input;
   const current = await getAppRecord(appId);
-  const secret = generateSecret();
+  const secret = input.secret ?? generateSecret();
   const app = await db.$transaction(async (tx) => {
     const updated = await tx.app.update({
       where: { id: appId },
@@ -161,7 +166,7 @@ export async function rotateAppSecret(principal: Principal, appId: string, grace
       resourceType: "app",
       resourceId: appId,
       appId,
-      changes: { graceSeconds },
+      changes: { graceSeconds, secret: input.secret ? "given" : "generated" },
     });
     return updated;
   });

@@ -282,6 +282,35 @@ function mergeHeaders(
   );
 }
 
+const originOf = (url: string | null) => (url && URL.canParse(url) ? new URL(url).origin : null);
+
+/**
+ * Stored header values (credentials, often) were given for the endpoint's origin. An update that
+ * points the URL at another scheme, host or port must send each value again or drop the header:
+ * otherwise a write token could redirect an endpoint to its own server and collect them (say,
+ * with the Test button). A Lambda endpoint sends no headers, so switching to one drops them.
+ */
+function assertHeadersFollowOrigin(current: Endpoint, input: UpdateEndpointInput): void {
+  if (input.url === undefined || input.lambda !== undefined) return;
+  const [from, to] = [originOf(current.url), originOf(input.url)];
+  if (from === to) return;
+  const stored = storedHeaders(current);
+  const storedNames = new Set(Object.keys(stored).map((name) => name.toLowerCase()));
+  // Left out of `headers`, or sent as the masked placeholder: the stored value would go along.
+  const carried = input.headers
+    ? Object.entries(input.headers)
+        .filter(([name, value]) => isMasked(value) && storedNames.has(name.toLowerCase()))
+        .map(([name]) => name)
+    : Object.keys(stored);
+  if (carried.length === 0) return;
+  const issue = `was stored for ${from}; the URL now points at ${to}, so send its value again or remove the header`;
+  throw new AppError(
+    "validation_failed",
+    `The URL now points at another origin (${to}) than the one the stored header values were given for (${from}): send ${carried.join(", ")} again with their values, or remove them`,
+    carried.map((name) => ({ field: `headers.${name}`, issue })),
+  );
+}
+
 function headerUpdate(current: Endpoint, input: UpdateEndpointInput): string | null | undefined {
   const becomesLambda =
     input.lambda !== undefined || (current.kind === "lambda" && input.url === undefined);
@@ -331,6 +360,7 @@ export async function updateEndpoint(
       url: current.url,
       lambda: current.lambda as LambdaConfig | null,
     });
+    assertHeadersFollowOrigin(current, input);
     const data: Prisma.EndpointUpdateInput = {
       description: input.description,
       eventTypes: input.eventTypes,

@@ -1,12 +1,7 @@
-import { Ajv, type ValidateFunction } from "ajv";
-import { Ajv2019 } from "ajv/dist/2019.js";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
 import { db } from "../db";
 import { decodeCursor, toPage, type PageRequest } from "./pagination";
 import { AppError, notFound, validationError } from "../errors";
 import type { Principal } from "../auth/types";
-import { logger } from "../logger";
 import { checkPattern } from "../matching";
 import { Prisma, type EventType } from "../generated/prisma/client";
 import {
@@ -14,9 +9,9 @@ import {
   type CreateEventTypeInput,
   type UpdateEventTypeInput,
 } from "../validation/event-types";
+import { schemaCostIssues } from "../validation/schema-cost";
 import { changedFields, recordAudit } from "./audit";
-
-type JsonSchema = Record<string, unknown>;
+import { ajvFor, type JsonSchema } from "./event-validation";
 
 function presentEventType(eventType: EventType) {
   return {
@@ -27,19 +22,6 @@ function presentEventType(eventType: EventType) {
     createdAt: eventType.createdAt.toISOString(),
     updatedAt: eventType.updatedAt.toISOString(),
   };
-}
-
-function ajvFor(schema: JsonSchema): Ajv {
-  const dialect = String(schema.$schema ?? "");
-  const options = { allErrors: true, strict: false };
-  const ajv = dialect.includes("2020-12")
-    ? new Ajv2020(options)
-    : dialect.includes("2019-09")
-      ? new Ajv2019(options)
-      : new Ajv(options);
-  // ajv-formats ships CommonJS; its default export is the plugin function.
-  (addFormats as unknown as (ajv: Ajv) => void)(ajv);
-  return ajv;
 }
 
 /** Each is checked for ReDoS when the schema is saved; a bound keeps that check short. */
@@ -77,8 +59,18 @@ async function unsafePatternIssue(schema: JsonSchema): Promise<string | null> {
   return null;
 }
 
-/** Compiles the schema at save time so a broken schema is a 422, never a failure at intake. */
+/**
+ * Compiles the schema at save time so a broken or too costly schema is a 422, never a failure (or
+ * a stalled event loop) at intake.
+ */
 async function compileOrReject(schema: JsonSchema): Promise<void> {
+  const costIssues = schemaCostIssues(schema);
+  if (costIssues.length)
+    throw new AppError(
+      "validation_failed",
+      `schema: ${costIssues.map((entry) => `${entry.path}: ${entry.issue}`).join("; ")}`,
+      costIssues.map((entry) => ({ field: "schema", issue: `${entry.path}: ${entry.issue}` })),
+    );
   const patternIssue = await unsafePatternIssue(schema);
   if (patternIssue) throw validationError("schema", patternIssue);
   try {
@@ -231,65 +223,4 @@ export async function assertEventTypesKnown(
       `Unknown event types: ${details.map((detail) => detail.issue).join("; ")}`,
       details,
     );
-}
-
-type CachedValidator = { updatedAt: number; checkedAt: number; validate: ValidateFunction | null };
-const validators = new Map<string, CachedValidator>();
-const RECHECK_MS = 3000;
-
-async function validatorFor(name: string): Promise<ValidateFunction | null> {
-  const cached = validators.get(name);
-  if (cached && Date.now() - cached.checkedAt < RECHECK_MS) return cached.validate;
-  const row = await db.eventType.findUnique({
-    where: { name },
-    select: { schema: true, updatedAt: true },
-  });
-  const updatedAt = row?.updatedAt.getTime() ?? 0;
-  let validate = cached && cached.updatedAt === updatedAt ? cached.validate : null;
-  if (row?.schema && !validate) validate = compileStored(name, row.schema as JsonSchema);
-  if (!row?.schema) validate = null;
-  if (validators.size > 10_000) validators.clear();
-  validators.set(name, { updatedAt, checkedAt: Date.now(), validate });
-  return validate;
-}
-
-/**
- * Schemas were compiled when saved; if one no longer compiles, intake must not fail because of it.
- */
-function compileStored(name: string, schema: JsonSchema): ValidateFunction | null {
-  try {
-    return ajvFor(schema).compile(schema);
-  } catch (error) {
-    logger.warn(
-      { eventType: name, err: error },
-      "stored JSON Schema does not compile; events of this type are not validated",
-    );
-    return null;
-  }
-}
-
-/** null when the event is valid or its type has no schema; otherwise readable ajv errors. */
-/**
- * The event's problems against its type's JSON Schema, or null. `data` is checked decoded: on the
- * wire it is a JSON string (Pusher's format), so a schema could otherwise say nothing about its
- * fields.
- */
-export async function validateEventAgainstType(
-  name: string,
-  event: Record<string, unknown>,
-): Promise<string[] | null> {
-  const validate = await validatorFor(name);
-  if (!validate || validate(withDataDecoded(event))) return null;
-  return (validate.errors ?? []).map((error) =>
-    `${error.instancePath || "(event)"} ${error.message ?? "is invalid"}`.trim(),
-  );
-}
-
-function withDataDecoded(event: Record<string, unknown>): Record<string, unknown> {
-  if (typeof event.data !== "string") return event;
-  try {
-    return { ...event, data: JSON.parse(event.data) as unknown };
-  } catch {
-    return event; // plain text data stays a string
-  }
 }

@@ -2,7 +2,7 @@ import { db } from "../db";
 import { AppError, type ErrorDetail } from "../errors";
 import { encryptSecret } from "../crypto";
 import type { Principal } from "../auth/types";
-import { createAppSchema } from "../validation/apps";
+import { importedAppSchema, MIN_APP_SECRET_LENGTH } from "../validation/apps";
 import { createEndpointSchema, type CreateEndpointInput } from "../validation/endpoints";
 import {
   parseImportConfig,
@@ -24,6 +24,8 @@ type PlannedApp = {
   secret: string;
   enabled: boolean;
   endpoints: CreateEndpointInput[];
+  /** Imported as it is, but worth fixing (a short secret). */
+  warnings: ErrorDetail[];
 };
 
 type Batching = { enabled: boolean; durationMs: number; maxBatchSize: number };
@@ -96,7 +98,7 @@ async function planImport(body: unknown, known: Set<string>) {
   const planned: PlannedApp[] = [];
   for (const [appIndex, app] of apps.entries()) {
     const appPath = `${appsPath}.${appIndex}`;
-    const appInput = createAppSchema.safeParse({
+    const appInput = importedAppSchema.safeParse({
       id: app.id,
       name: app.name ?? app.id,
       key: app.key,
@@ -107,6 +109,12 @@ async function planImport(body: unknown, known: Set<string>) {
       appInput.error.issues.forEach((issue) =>
         details.push({ field: [appPath, ...issue.path].join("."), issue: issue.message }),
       );
+    const warnings: ErrorDetail[] = [];
+    if (appInput.success && appInput.data.secret!.length < MIN_APP_SECRET_LENGTH)
+      warnings.push({
+        field: `${appPath}.secret`,
+        issue: `app '${appInput.data.id}': the secret is ${appInput.data.secret!.length} characters, shorter than the ${MIN_APP_SECRET_LENGTH} Herald requires of new secrets; receivers can guess a short one offline from signed bodies, so rotate it (in Herald and the realtime server) soon`,
+      });
     const endpoints: CreateEndpointInput[] = [];
     const webhooks: (SockudoWebhook | SoketiWebhook)[] = app.webhooks ?? [];
     for (const [webhookIndex, webhook] of webhooks.entries()) {
@@ -144,6 +152,7 @@ async function planImport(body: unknown, known: Set<string>) {
         secret: appInput.data.secret!,
         enabled: appInput.data.enabled,
         endpoints,
+        warnings,
       });
   }
   const ids = planned.map((app) => app.id);
@@ -200,6 +209,7 @@ export async function importConfig(principal: Principal, body: unknown): Promise
     });
     return false;
   });
+  const warnings = toCreate.flatMap((app) => app.warnings);
 
   return db.$transaction(
     async (tx) => {
@@ -237,7 +247,7 @@ export async function importConfig(principal: Principal, body: unknown): Promise
           params: { format: plan.format, apps: plan.apps.map((app) => app.id) },
           total: plan.apps.length,
           processed: plan.apps.length,
-          result: { created, skipped },
+          result: { created, skipped, warnings },
           createdBy: principal.id,
           finishedAt: new Date(),
         },
@@ -246,9 +256,9 @@ export async function importConfig(principal: Principal, body: unknown): Promise
         action: "config.imported",
         resourceType: "background_job",
         resourceId: job.id,
-        changes: { format: plan.format, created, skipped },
+        changes: { format: plan.format, created, skipped, warnings },
       });
-      return { jobId: job.id, created, skipped };
+      return { jobId: job.id, created, skipped, warnings };
     },
     { timeout: IMPORT_TIMEOUT_MS },
   );

@@ -8,6 +8,20 @@ const appId = z
     "must be 1-64 letters, digits, '-' or '_' (like a Pusher app id)",
   );
 
+/**
+ * Every receiver gets bodies HMAC-signed with the app secret and can try to guess it offline, so a
+ * short one is refused (Herald generates 32 hex characters). Import keeps shorter ones with a warning.
+ */
+export const MIN_APP_SECRET_LENGTH = 16;
+
+const appSecret = z
+  .string()
+  .min(
+    MIN_APP_SECRET_LENGTH,
+    `must be at least ${MIN_APP_SECRET_LENGTH} characters: every receiver can try to guess it offline from signed bodies`,
+  )
+  .max(256);
+
 export const createAppSchema = z
   .object({
     id: appId.optional(),
@@ -16,12 +30,20 @@ export const createAppSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{4,128}$/, "must be 4-128 letters, digits, '-' or '_'")
       .optional(),
-    secret: z.string().min(4, "must be at least 4 characters").max(256).optional(),
+    secret: appSecret.optional(),
     enabled: z.boolean().default(true),
     batching: batchingSchema.optional(),
   })
   .strict()
   .meta({ id: "CreateApp" });
+
+/**
+ * An app as an imported config describes it: its secret already signs a realtime server's
+ * webhooks, so a short one is kept (and reported) rather than breaking the migration.
+ */
+export const importedAppSchema = createAppSchema.extend({
+  secret: z.string().min(4, "must be at least 4 characters").max(256).optional(),
+});
 
 export const updateAppSchema = z
   .object({
@@ -40,6 +62,11 @@ export const rotateSecretSchema = z
       .min(0)
       .max(7 * 24 * 3600, "must be at most 604800 (7 days)")
       .default(3600),
+    secret: appSecret
+      .optional()
+      .describe(
+        "The new secret, e.g. the one the realtime server now signs with; generated when absent",
+      ),
   })
   .strict()
   .meta({ id: "RotateSecret" });

@@ -114,6 +114,11 @@ export const importResultSchema = z
     jobId: z.string(),
     created: z.object({ apps: z.array(z.string()), endpoints: z.array(z.string()) }),
     skipped: z.array(z.object({ appId: z.string(), reason: z.string() })),
+    warnings: z
+      .array(z.object({ field: z.string(), issue: z.string() }))
+      .describe(
+        "Imported as they are but worth fixing, e.g. app secrets shorter than 16 characters",
+      ),
   })
   .meta({ id: "ImportResult" });
 

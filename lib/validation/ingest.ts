@@ -74,19 +74,28 @@ export const ingestBodySchema = singleEventOr(
 
 /**
  * The body a Pusher-compatible server posts to its webhook URL: `{time_ms, events}`, or one event
- * object with its own time_ms (Sockudo documents both shapes).
+ * object with its own time_ms (Sockudo documents both shapes). time_ms is required in both: every
+ * realtime server sends it, and replay protection needs it.
  */
 export const pusherWebhookSchema = singleEventOr(
   z.looseObject({
-    time_ms: z.number().int().nonnegative(),
+    time_ms: z
+      .number({
+        error: (issue) =>
+          issue.input === undefined
+            ? "is required: when the webhook was sent (ms since epoch), so a recorded one cannot be replayed later"
+            : undefined,
+      })
+      .int()
+      .nonnegative()
+      .describe(
+        "When the webhook was sent (ms since epoch); refused when further than HERALD_INTAKE_MAX_SKEW_SECONDS from now",
+      ),
     events: z
       .array(ingestEventSchema)
       .max(MAX_EVENTS_PER_REQUEST, `must contain at most ${MAX_EVENTS_PER_REQUEST} events`),
   }),
-  (event) => ({
-    time_ms: typeof event.time_ms === "number" ? event.time_ms : Date.now(),
-    events: [event],
-  }),
+  (event) => ({ time_ms: event.time_ms, events: [event] }),
 );
 
 export const ingestResultSchema = z
@@ -95,6 +104,12 @@ export const ingestResultSchema = z
       .array(z.string())
       .describe("Ids stored now (including collapsed cache_miss events)"),
     duplicates: z.array(z.string()).describe("Ids already received earlier; not delivered again"),
+    replay: z
+      .literal(true)
+      .optional()
+      .describe(
+        "Pusher intake only (status 200): this signed webhook was ingested before; nothing was ingested again",
+      ),
   })
   .meta({ id: "IngestResult" });
 

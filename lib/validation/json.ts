@@ -2,13 +2,14 @@ import { isLosslessNumber, parse as parseLossless } from "lossless-json";
 import { AppError } from "../errors";
 
 // Untrusted JSON is parsed here once. Postgres text cannot hold NUL characters, jsonb cannot hold
-// an unpaired UTF-16 surrogate ("\ud800"), and very deep nesting overflows the stack when
-// re-serialised, so all three are refused up front with a 4xx. So is what JavaScript would change
+// an unpaired UTF-16 surrogate ("\ud800"), and very deep nesting costs parsers time (JSON.parse)
+// or stack (lossless-json overflows it), so all three are refused up front with a 4xx, the nesting
+// before anything parses the text. So is what JavaScript would change
 // without a word: a number that overflows (1e999 became null) or underflows (1e-400 became 0), an
 // integer written out past 2^53 (a 20-digit id came out with other digits), and `__proto__` keys
 // (dropped when the object is copied). Floats keep ordinary double precision (0.1, 6.022e23).
 
-const MAX_JSON_DEPTH = 32;
+export const MAX_JSON_DEPTH = 32;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -23,6 +24,10 @@ export function decodeUtf8Body(bytes: Uint8Array): string {
 
 export function parseJson(raw: string): unknown {
   if (raw.trim() === "") throw new AppError("bad_request", "Request body is empty; expected JSON");
+  if (nestedDeeperThan(raw, MAX_JSON_DEPTH)) {
+    const issue = `is nested deeper than ${MAX_JSON_DEPTH} levels`;
+    throw new AppError("validation_failed", `Request body ${issue}`, [{ field: "(root)", issue }]);
+  }
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -39,6 +44,39 @@ export function parseJson(raw: string): unknown {
   }
   assertStorableJson(value);
   return value;
+}
+
+const [QUOTE, BACKSLASH] = [34, 92];
+const [OPEN_BRACKET, CLOSE_BRACKET, OPEN_BRACE, CLOSE_BRACE] = [91, 93, 123, 125];
+
+/**
+ * Whether the JSON text opens more than `limit` arrays or objects inside one another; brackets in
+ * strings do not count. A scan of the text, cheaper than a parse (strings are skipped with indexOf).
+ */
+export function nestedDeeperThan(raw: string, limit: number): boolean {
+  let depth = 0;
+  for (let index = 0; index < raw.length; index++) {
+    const char = raw.charCodeAt(index);
+    if (char === QUOTE) {
+      index = closingQuote(raw, index);
+      if (index < 0) return false;
+    } else if (char === OPEN_BRACKET || char === OPEN_BRACE) {
+      if (++depth > limit) return true;
+    } else if (char === CLOSE_BRACKET || char === CLOSE_BRACE) depth--;
+  }
+  return false;
+}
+
+/** The index of the quote that ends the string opened at `open`, or -1. */
+function closingQuote(raw: string, open: number): number {
+  let quote = open;
+  for (;;) {
+    quote = raw.indexOf('"', quote + 1);
+    if (quote < 0) return -1;
+    let backslashes = 0;
+    while (raw.charCodeAt(quote - 1 - backslashes) === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+  }
 }
 
 /**
@@ -73,24 +111,22 @@ function inexactNumberIssue(text: string): string | null {
 }
 
 function assertStorableJson(value: unknown): void {
-  const problem = findProblem(value, [], 0);
+  const problem = findProblem(value, []);
   if (problem)
     throw new AppError("validation_failed", `${problem.field}: ${problem.issue}`, [problem]);
 }
 
 type Problem = { field: string; issue: string };
 
-function findProblem(value: unknown, path: (string | number)[], depth: number): Problem | null {
+function findProblem(value: unknown, path: (string | number)[]): Problem | null {
   if (typeof value === "string") {
     const bad = unstorable(value);
     return bad ? { field: fieldName(path), issue: `must not contain ${bad}` } : null;
   }
   if (value === null || typeof value !== "object") return null;
-  if (depth >= MAX_JSON_DEPTH)
-    return { field: fieldName(path), issue: `is nested deeper than ${MAX_JSON_DEPTH} levels` };
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      const problem = findProblem(value[index], [...path, index], depth + 1);
+      const problem = findProblem(value[index], [...path, index]);
       if (problem) return problem;
     }
     return null;
@@ -103,7 +139,7 @@ function findProblem(value: unknown, path: (string | number)[], depth: number): 
         field: fieldName(path),
         issue: "has a __proto__ key, which JavaScript cannot keep as a field",
       };
-    const problem = findProblem(child, [...path, key], depth + 1);
+    const problem = findProblem(child, [...path, key]);
     if (problem) return problem;
   }
   return null;

@@ -165,6 +165,82 @@ for (const chunked of [false, true]) {
       500,
     );
   });
+
+  test(`Pusher intake refuses stale bodies, replays and unknown apps alike ${way}`, async ({
+    request,
+    baseURL,
+  }) => {
+    const app = await createAppViaApi(request, "Replays");
+    const send = (appId: string, body: string) =>
+      post(
+        baseURL!,
+        `/api/intake/pusher/${appId}`,
+        {
+          "content-type": "application/json",
+          "x-pusher-key": app.key,
+          "x-pusher-signature": createHmac("sha256", app.secret).update(body).digest("hex"),
+        },
+        body,
+        chunked,
+      );
+    const webhook = (timeMs: number) =>
+      JSON.stringify({ time_ms: timeMs, events: [{ name: "channel_occupied", channel: "c" }] });
+
+    const stale = await send(app.id, webhook(1_700_000_000_000));
+    expect(stale.status).toBe(401);
+    expect(stale.body.error.message).toMatch(/^time_ms 1700000000000 is \d+ s behind/);
+
+    const fresh = webhook(Date.now());
+    expect((await send(app.id, fresh)).status).toBe(202);
+    expect(await send(app.id, fresh)).toEqual({
+      status: 200,
+      body: { accepted: [], duplicates: [], replay: true },
+    });
+
+    const forged = await post(
+      baseURL!,
+      `/api/intake/pusher/${app.id}`,
+      {
+        "content-type": "application/json",
+        "x-pusher-key": app.key,
+        "x-pusher-signature": "0".repeat(64),
+      },
+      fresh,
+      chunked,
+    );
+    const unknownApp = await send(uniqueId("no-such-app"), fresh);
+    expect(forged.status).toBe(401);
+    expect(unknownApp).toEqual(forged);
+  });
+
+  test(`deep nesting around a 16-digit number is a 422 on both intakes ${way}`, async ({
+    request,
+    baseURL,
+  }) => {
+    const app = await createAppViaApi(request, "Deep nesting");
+    const body = "[".repeat(10_000) + "1234567890123456" + "]".repeat(10_000);
+    const signature = createHmac("sha256", app.secret).update(body).digest("hex");
+    const nested = {
+      code: "validation_failed",
+      message: "Request body is nested deeper than 32 levels",
+    };
+    const native = await post(baseURL!, `/api/v1/apps/${app.id}/events`, json, body, chunked);
+    expect(native.status).toBe(422);
+    expect(native.body.error).toMatchObject(nested);
+    const pusher = await post(
+      baseURL!,
+      `/api/intake/pusher/${app.id}`,
+      {
+        "content-type": "application/json",
+        "x-pusher-key": app.key,
+        "x-pusher-signature": signature,
+      },
+      body,
+      chunked,
+    );
+    expect(pusher.status).toBe(422);
+    expect(pusher.body.error).toMatchObject(nested);
+  });
 }
 
 test("pages and API answers carry the anti-framing and no-sniff headers", async ({ request }) => {

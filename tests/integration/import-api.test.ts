@@ -150,7 +150,11 @@ describe("import API", () => {
 
     const job = await db.backgroundJob.findUniqueOrThrow({ where: { id: result.body.jobId } });
     expect(job).toMatchObject({ type: "import", status: "succeeded", total: 1, processed: 1 });
-    expect(job.result).toEqual({ created: result.body.created, skipped: [] });
+    expect(job.result).toEqual({
+      created: result.body.created,
+      skipped: [],
+      warnings: result.body.warnings,
+    });
     expect(JSON.stringify(job)).not.toContain("app-secret-wh");
     expect(JSON.stringify(await db.auditLog.findMany({ where: { appId } }))).not.toContain(
       "mysecrettoken",

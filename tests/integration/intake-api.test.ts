@@ -196,13 +196,15 @@ describe("native ingest", () => {
 });
 
 describe("Pusher-compatible intake", () => {
-  const body = (events: unknown[]) => JSON.stringify({ time_ms: 1700000000000, events });
+  // Recent: a webhook further than HERALD_INTAKE_MAX_SKEW_SECONDS from now is refused.
+  const sentAt = Date.now() - 1000;
+  const body = (events: unknown[]) => JSON.stringify({ time_ms: sentAt, events });
 
   it("accepts a correctly signed webhook and stamps events with their own time_ms, else the body's", async () => {
     const app = await makeApp({ secret: "intake-secret-value" });
     const raw = body([
       { name: "channel_occupied", channel: "presence-1" },
-      { name: "member_added", channel: "presence-1", user_id: "7", time_ms: 1699999999900 },
+      { name: "member_added", channel: "presence-1", user_id: "7", time_ms: sentAt - 100 },
     ]);
     const result = await pusherPost(app.id, raw, {
       "x-pusher-key": app.key,
@@ -212,7 +214,7 @@ describe("Pusher-compatible intake", () => {
     expect(result.status).toBe(202);
     expect(result.body.accepted).toHaveLength(2);
     const rows = await db.event.findMany({ where: { appId: app.id }, orderBy: { seq: "asc" } });
-    expect(rows.map((row) => row.timeMs)).toEqual([1700000000000n, 1699999999900n]);
+    expect(rows.map((row) => row.timeMs)).toEqual([BigInt(sentAt), BigInt(sentAt - 100)]);
   });
 
   it("accepts a single event object, Sockudo's other documented shape", async () => {
@@ -226,7 +228,7 @@ describe("Pusher-compatible intake", () => {
       channel: "presence-globalchat",
       event: "pusher_internal:member_added",
       user_id: "user-123",
-      time_ms: 1678886400000,
+      time_ms: sentAt,
     });
     const result = await pusherPost(app.id, raw, headers(raw));
     expect(result.status).toBe(202);
@@ -235,13 +237,13 @@ describe("Pusher-compatible intake", () => {
       "member_added",
       "presence-globalchat",
       "user-123",
-      1678886400000n,
+      BigInt(sentAt),
     ]);
     const noChannel = JSON.stringify({ name: "member_added" });
     const refused = await pusherPost(app.id, noChannel, headers(noChannel));
     expect(refused.status).toBe(422);
     expect(refused.body.error.details).toEqual([{ field: "channel", issue: expect.any(String) }]);
-    const noEvents = JSON.stringify({ time_ms: 1678886400000, event: [] });
+    const noEvents = JSON.stringify({ time_ms: sentAt, event: [] });
     const misnamed = await pusherPost(app.id, noEvents, headers(noEvents));
     expect(misnamed.status).toBe(422);
     expect(misnamed.body.error.details).toEqual([{ field: "events", issue: expect.any(String) }]);

@@ -6,5 +6,7 @@ import { MAX_INGEST_BODY_BYTES } from "@/lib/validation/ingest";
 export const POST = route<{ appId: string }>({ scope: null }, async ({ req, params }) => {
   // Bytes, not text: the signature is over exactly what was received.
   const rawBody = await readBodyBytes(req, MAX_INGEST_BODY_BYTES);
-  return json(await ingestPusherWebhook(params.appId, rawBody, req.headers), 202);
+  const result = await ingestPusherWebhook(params.appId, rawBody, req.headers);
+  // A replay is acknowledged (a realtime server retrying a timed-out webhook stops) but not accepted.
+  return json(result, result.replay ? 200 : 202);
 });

@@ -1,19 +1,16 @@
 import { json, route } from "@/lib/api/handler";
-import { requireAppAccess } from "@/lib/auth/principal";
 import { listEvents } from "@/lib/services/events";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { eventsQuery } from "@/lib/validation/events";
 import { ingestBodySchema, MAX_INGEST_BODY_BYTES, type IngestBody } from "@/lib/validation/ingest";
 
-export const GET = route({ scope: "read", query: eventsQuery }, ({ principal, params, query }) => {
-  requireAppAccess(principal, params.appId);
+export const GET = route({ scope: "read", app: true, query: eventsQuery }, ({ params, query }) => {
   return listEvents(params.appId, query);
 });
 
 export const POST = route<{ appId: string }, IngestBody>(
-  { scope: "ingest", body: ingestBodySchema, maxBodyBytes: MAX_INGEST_BODY_BYTES },
-  async ({ principal, params, body }) => {
-    requireAppAccess(principal, params.appId);
+  { scope: "ingest", app: true, body: ingestBodySchema, maxBodyBytes: MAX_INGEST_BODY_BYTES },
+  async ({ params, body }) => {
     return json(await ingestEvents(params.appId, body.events), 202);
   },
 );

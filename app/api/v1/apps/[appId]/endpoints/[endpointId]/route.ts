@@ -1,22 +1,18 @@
 import { route } from "@/lib/api/handler";
-import { requireAppAccess } from "@/lib/auth/principal";
 import { deleteEndpoint, getEndpoint, updateEndpoint } from "@/lib/services/endpoints";
 import { updateEndpointSchema } from "@/lib/validation/endpoints";
 
-export const GET = route({ scope: "read" }, ({ principal, params }) => {
-  requireAppAccess(principal, params.appId);
+export const GET = route({ scope: "read", app: true }, ({ params }) => {
   return getEndpoint(params.appId, params.endpointId);
 });
 
 export const PATCH = route(
-  { scope: "write", body: updateEndpointSchema },
+  { scope: "write", app: true, body: updateEndpointSchema },
   ({ principal, params, body }) => {
-    requireAppAccess(principal, params.appId);
     return updateEndpoint(principal, params.appId, params.endpointId, body);
   },
 );
 
-export const DELETE = route({ scope: "write" }, async ({ principal, params }) => {
-  requireAppAccess(principal, params.appId);
+export const DELETE = route({ scope: "write", app: true }, async ({ principal, params }) => {
   await deleteEndpoint(principal, params.appId, params.endpointId);
 });

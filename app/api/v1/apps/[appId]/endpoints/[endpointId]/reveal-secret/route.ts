@@ -1,12 +1,10 @@
 import { route } from "@/lib/api/handler";
-import { requireAppAccess } from "@/lib/auth/principal";
 import { revealEndpointSecret } from "@/lib/services/endpoints";
 
 // The endpoint's Standard Webhooks signing secret in full, on demand (write scope); audited.
 export const POST = route<{ appId: string; endpointId: string }>(
-  { scope: "write" },
+  { scope: "write", app: true },
   ({ principal, params }) => {
-    requireAppAccess(principal, params.appId);
     return revealEndpointSecret(principal, params.appId, params.endpointId);
   },
 );

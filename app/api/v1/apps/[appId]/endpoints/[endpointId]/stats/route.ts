@@ -1,12 +1,10 @@
 import { route } from "@/lib/api/handler";
-import { requireAppAccess } from "@/lib/auth/principal";
 import { getEndpointStats } from "@/lib/services/endpoint-stats";
 import { endpointStatsQuery } from "@/lib/validation/deliveries";
 
 export const GET = route(
-  { scope: "read", query: endpointStatsQuery },
-  ({ principal, params, query }) => {
-    requireAppAccess(principal, params.appId);
+  { scope: "read", app: true, query: endpointStatsQuery },
+  ({ params, query }) => {
     return getEndpointStats(params.appId, params.endpointId, query);
   },
 );
