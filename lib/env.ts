@@ -16,6 +16,22 @@ const csv = z
       .filter(Boolean),
   );
 
+export type RedisNode = { host: string; port: number };
+
+/** `host:port,host:port` (IPv6 as `[::1]:port`); a node without a port gets `defaultPort`. */
+const redisNodes = (defaultPort: number) =>
+  csv.transform((entries, ctx) =>
+    entries.map((entry): RedisNode => {
+      const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._-]+))(?::(\d{1,5}))?$/.exec(entry);
+      const port = Number(match?.[3] ?? defaultPort);
+      if (!match || port < 1 || port > 65535) {
+        ctx.addIssue({ code: "custom", message: `entry '${entry}' is not host:port` });
+        return { host: "", port: 0 };
+      }
+      return { host: match[1] ?? match[2]!, port };
+    }),
+  );
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z
@@ -33,6 +49,17 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// URL")
     .default("redis://127.0.0.1:6379"),
+  /** Redis Sentinel (instead of REDIS_URL): the sentinels, and the name of the master they watch. */
+  REDIS_SENTINELS: redisNodes(26379),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, "must be the master's name as the sentinels know it")
+    .optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  /** Password of the Redis servers (Sentinel, Cluster; a password in REDIS_URL wins over it). */
+  REDIS_PASSWORD: z.string().optional(),
+  /** Redis Cluster (instead of REDIS_URL): some of its nodes; the rest are discovered. */
+  REDIS_CLUSTER_NODES: redisNodes(6379),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Read by server/index.ts before anything else loads; listed here so it is validated too. */
   HERALD_WEB_HOST: z
@@ -105,6 +132,22 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Rules across variables. */
+const checkedEnvSchema = envSchema.superRefine((variables, ctx) => {
+  if (variables.REDIS_SENTINELS.length && variables.REDIS_CLUSTER_NODES.length)
+    ctx.addIssue({
+      code: "custom",
+      path: ["REDIS_CLUSTER_NODES"],
+      message: "cannot be set together with REDIS_SENTINELS: choose Sentinel or Cluster",
+    });
+  if (variables.REDIS_SENTINELS.length && !variables.REDIS_SENTINEL_NAME)
+    ctx.addIssue({
+      code: "custom",
+      path: ["REDIS_SENTINEL_NAME"],
+      message: "is required with REDIS_SENTINELS (the master's name, e.g. mymaster)",
+    });
+});
+
 let cached: Env | undefined;
 
 export class EnvError extends Error {}
@@ -124,7 +167,7 @@ export function loadEnv(): Env {
  */
 export function parseEnv(variables: Record<string, string | undefined>): Env {
   const present = Object.fromEntries(Object.entries(variables).filter(([, value]) => value !== ""));
-  const parsed = envSchema.safeParse(present);
+  const parsed = checkedEnvSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
     throw new EnvError(`Invalid environment: ${lines.join("; ")}`);

@@ -1,7 +1,7 @@
 import { Worker, type Processor } from "bullmq";
 import { db, disconnectDb } from "../lib/db";
 import { env } from "../lib/env";
-import { createRedis, disconnectRedis } from "../lib/redis";
+import { createRedis, disconnectRedis, queuePrefix } from "../lib/redis";
 import { logger } from "../lib/logger";
 import {
   closeQueues,
@@ -34,7 +34,7 @@ function startQueueWorker(
 ): Worker {
   const worker = new Worker(name, processor, {
     connection: createRedis("worker"),
-    prefix: env.HERALD_QUEUE_PREFIX,
+    prefix: queuePrefix(),
     concurrency,
     lockDuration,
     // A stalled job (its worker died) is handed to another worker quickly; Postgres claims keep it
@@ -148,7 +148,7 @@ export async function startWorker() {
     Math.max(env.HERALD_RECONCILE_INTERVAL_MS * 4, 2000),
   );
   logger.info(
-    { prefix: env.HERALD_QUEUE_PREFIX, concurrency: env.HERALD_WORKER_CONCURRENCY },
+    { prefix: queuePrefix(), concurrency: env.HERALD_WORKER_CONCURRENCY },
     "worker ready",
   );
 

@@ -1,8 +1,6 @@
 import { Queue, type JobsOptions } from "bullmq";
-import type { Redis } from "ioredis";
 import { z } from "zod";
-import { env } from "../env";
-import { getRedis } from "../redis";
+import { getRedis, queuePrefix, type RedisClient } from "../redis";
 import { logger } from "../logger";
 import { AppError } from "../errors";
 import { withTimeout } from "../timeout";
@@ -49,14 +47,14 @@ const defaultJobOptions: JobsOptions = {
 
 const globalForQueues = globalThis as unknown as { heraldQueues?: Map<string, Queue> };
 
-export function getQueue(name: QueueName, connection?: Redis): Queue {
+export function getQueue(name: QueueName, connection?: RedisClient): Queue {
   globalForQueues.heraldQueues ??= new Map();
-  const key = `${env.HERALD_QUEUE_PREFIX}|${name}`;
+  const key = `${queuePrefix()}|${name}`;
   let queue = globalForQueues.heraldQueues.get(key);
   if (!queue) {
     queue = new Queue(name, {
       connection: connection ?? getRedis(),
-      prefix: env.HERALD_QUEUE_PREFIX,
+      prefix: queuePrefix(),
       defaultJobOptions,
     });
     queue.on("error", (error) => logger.warn({ err: error, queue: name }, "queue error"));
