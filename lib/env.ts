@@ -16,6 +16,12 @@ const csv = z
       .filter(Boolean),
   );
 
+const postgresUrl = z
+  .string({ message: "is required, e.g. postgresql://postgres@127.0.0.1:5432/herald" })
+  .refine((url) => URL.canParse(url) && /^postgres(ql)?:\/\//.test(url), {
+    message: "must be a postgresql:// URL",
+  });
+
 export type RedisNode = { host: string; port: number };
 
 /** `host:port,host:port` (IPv6 as `[::1]:port`); a node without a port gets `defaultPort`. */
@@ -34,11 +40,12 @@ const redisNodes = (defaultPort: number) =>
 
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  DATABASE_URL: z
-    .string({ message: "is required, e.g. postgresql://postgres@127.0.0.1:5432/herald" })
-    .refine((url) => URL.canParse(url) && /^postgres(ql)?:\/\//.test(url), {
-      message: "must be a postgresql:// URL",
-    }),
+  DATABASE_URL: postgresUrl,
+  /**
+   * Postgres itself, for creating and migrating the database, when DATABASE_URL goes through a
+   * pooler such as PgBouncer (as Prisma's directUrl). Defaults to DATABASE_URL.
+   */
+  DIRECT_DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** BullMQ key prefix; lets several deployments (or test runs) share one Redis. */
   HERALD_QUEUE_PREFIX: z
@@ -147,6 +154,11 @@ const checkedEnvSchema = envSchema.superRefine((variables, ctx) => {
       message: "is required with REDIS_SENTINELS (the master's name, e.g. mymaster)",
     });
 });
+
+/** Where the database is created and migrated: Postgres itself, not a pooler in front of it. */
+export function migrationDatabaseUrl(env: Env): string {
+  return env.DIRECT_DATABASE_URL ?? env.DATABASE_URL;
+}
 
 let cached: Env | undefined;
 
