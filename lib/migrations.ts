@@ -22,7 +22,9 @@ async function ensureDatabase(databaseUrl: string): Promise<boolean> {
     await admin
       .query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`)
       .catch((error: { code?: string }) => {
-        if (error.code !== "42P04") throw error; // created concurrently
+        // Created concurrently: "already exists", or the catalog's unique index when both
+        // CREATE DATABASE statements ran at once.
+        if (error.code !== "42P04" && error.code !== "23505") throw error;
       });
     return true;
   } finally {
