@@ -94,6 +94,10 @@ const envSchema = z.object({
       if (issue) ctx.addIssue({ code: "custom", message: `entry '${entry}' ${issue}` });
     }
   }),
+  /** HTTP CONNECT proxy every HTTP delivery goes through (an endpoint may choose another, or none). */
+  HERALD_EGRESS_PROXY: z
+    .url({ protocol: /^https?$/, message: "must be the proxy's http:// or https:// URL" })
+    .optional(),
   HERALD_RETRY_SCHEDULE_SECONDS: z
     .string()
     .default("5,30,120,600,1800,3600,7200,14400")
