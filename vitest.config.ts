@@ -1,8 +1,35 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
-import { testEnv } from "./tests/helpers/test-env";
+import { pgbouncerPass, testEnv } from "./tests/helpers/test-env";
 
 // Tests talk to the real Postgres and Redis on this machine, in their own database.
+
+/**
+ * Run a second time through PgBouncer in transaction mode: the suites that between them use every
+ * database path (ingest, routing and its locks, batching, claims and outcomes, retries, the
+ * reconciler, manual sends, retention, the API's reads and transactions, migrations, sessions).
+ */
+const PGBOUNCER_PASS = [
+  "engine-delivery",
+  "engine-routing",
+  "engine-manual",
+  "reconcile",
+  "retention",
+  "intake-api",
+  "endpoints-api",
+  "apps-api",
+  "api-tokens-api",
+  "delivery-log-api",
+  "endpoint-stats",
+  "postgres-sessions",
+  "migrations",
+].map((name) => `tests/integration/${name}.test.ts`);
+
+const integration = {
+  globalSetup: ["tests/helpers/global-setup.ts"],
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
+};
 
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
@@ -15,12 +42,16 @@ export default defineConfig({
       },
       {
         extends: true,
+        test: { name: "integration", include: ["tests/integration/**/*.test.ts"], ...integration },
+      },
+      {
+        extends: true,
         test: {
-          name: "integration",
-          include: ["tests/integration/**/*.test.ts"],
-          globalSetup: ["tests/helpers/global-setup.ts"],
-          testTimeout: 60_000,
-          hookTimeout: 60_000,
+          name: "pgbouncer",
+          include: PGBOUNCER_PASS,
+          ...integration,
+          globalSetup: ["tests/helpers/pgbouncer-setup.ts"],
+          env: { ...testEnv, ...pgbouncerPass().env },
         },
       },
     ],

@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import type { ClientBase, PoolConfig } from "pg";
 import { PrismaClient } from "./generated/prisma/client";
 import { env } from "./env";
 import { logger } from "./logger";
@@ -8,24 +9,22 @@ export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 const globalForPrisma = globalThis as unknown as { heraldPrisma?: PrismaClient };
 
 /**
- * DATABASE_URL with `-c TimeZone=UTC` added to the options it may already carry: node-postgres lets
- * an `options` in the URL replace one given beside it, which would drop the time zone silently.
+ * Pool settings every Herald connection shares. Columns are `timestamp` holding UTC, and raw SQL
+ * compares and sets them with now(), which Postgres converts in the session's time zone: in a
+ * database whose default zone is not UTC (Debian sets it from the system's) the reconciler saw
+ * every stuck delivery as hours in the future. So each connection sets UTC when it opens, with a
+ * statement rather than a startup `options` parameter, which PgBouncer refuses; PgBouncer (in
+ * transaction mode too) then sets the client's TimeZone on whichever server connection serves it.
  */
-export function utcConnectionString(databaseUrl: string): string {
-  const url = new URL(databaseUrl);
-  url.searchParams.set(
-    "options",
-    [url.searchParams.get("options"), "-c TimeZone=UTC"].filter(Boolean).join(" "),
-  );
-  return url.toString();
-}
+export const utcSessions = {
+  // pg-pool awaits this before handing the connection out (its types say void).
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
+  onConnect: (client: ClientBase) => client.query("SET TIME ZONE 'UTC'"),
+} satisfies PoolConfig;
 
 function createClient(): PrismaClient {
-  // Columns are `timestamp` holding UTC. Raw SQL compares and sets them with now(), which Postgres
-  // converts in the session's time zone: in a database whose default zone is not UTC (Debian sets
-  // it from the system's) the reconciler saw every stuck delivery as hours in the future.
   const adapter = new PrismaPg(
-    { connectionString: utcConnectionString(env.DATABASE_URL), max: env.DATABASE_POOL_SIZE },
+    { connectionString: env.DATABASE_URL, max: env.DATABASE_POOL_SIZE, ...utcSessions },
     {
       onPoolError: (error) =>
         logger.warn({ err: error }, "an idle Postgres connection was lost; the pool reconnects"),

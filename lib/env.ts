@@ -16,13 +16,36 @@ const csv = z
       .filter(Boolean),
   );
 
+const postgresUrl = z
+  .string({ message: "is required, e.g. postgresql://postgres@127.0.0.1:5432/herald" })
+  .refine((url) => URL.canParse(url) && /^postgres(ql)?:\/\//.test(url), {
+    message: "must be a postgresql:// URL",
+  });
+
+type RedisNode = { host: string; port: number };
+
+/** `host:port,host:port` (IPv6 as `[::1]:port`); a node without a port gets `defaultPort`. */
+const redisNodes = (defaultPort: number) =>
+  csv.transform((entries, ctx) =>
+    entries.map((entry): RedisNode => {
+      const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9._-]+))(?::(\d{1,5}))?$/.exec(entry);
+      const port = Number(match?.[3] ?? defaultPort);
+      if (!match || port < 1 || port > 65535) {
+        ctx.addIssue({ code: "custom", message: `entry '${entry}' is not host:port` });
+        return { host: "", port: 0 };
+      }
+      return { host: match[1] ?? match[2]!, port };
+    }),
+  );
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  DATABASE_URL: z
-    .string({ message: "is required, e.g. postgresql://postgres@127.0.0.1:5432/herald" })
-    .refine((url) => URL.canParse(url) && /^postgres(ql)?:\/\//.test(url), {
-      message: "must be a postgresql:// URL",
-    }),
+  DATABASE_URL: postgresUrl,
+  /**
+   * Postgres itself, for creating and migrating the database, when DATABASE_URL goes through a
+   * pooler such as PgBouncer (as Prisma's directUrl). Defaults to DATABASE_URL.
+   */
+  DIRECT_DATABASE_URL: postgresUrl.optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** BullMQ key prefix; lets several deployments (or test runs) share one Redis. */
   HERALD_QUEUE_PREFIX: z
@@ -33,6 +56,17 @@ const envSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// URL")
     .default("redis://127.0.0.1:6379"),
+  /** Redis Sentinel (instead of REDIS_URL): the sentinels, and the name of the master they watch. */
+  REDIS_SENTINELS: redisNodes(26379),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, "must be the master's name as the sentinels know it")
+    .optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  /** Password of the Redis servers (Sentinel, Cluster; a password in REDIS_URL wins over it). */
+  REDIS_PASSWORD: z.string().optional(),
+  /** Redis Cluster (instead of REDIS_URL): some of its nodes; the rest are discovered. */
+  REDIS_CLUSTER_NODES: redisNodes(6379),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Read by server/index.ts before anything else loads; listed here so it is validated too. */
   HERALD_WEB_HOST: z
@@ -60,6 +94,10 @@ const envSchema = z.object({
       if (issue) ctx.addIssue({ code: "custom", message: `entry '${entry}' ${issue}` });
     }
   }),
+  /** HTTP CONNECT proxy every HTTP delivery goes through (an endpoint may choose another, or none). */
+  HERALD_EGRESS_PROXY: z
+    .url({ protocol: /^https?$/, message: "must be the proxy's http:// or https:// URL" })
+    .optional(),
   HERALD_RETRY_SCHEDULE_SECONDS: z
     .string()
     .default("5,30,120,600,1800,3600,7200,14400")
@@ -110,6 +148,27 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Rules across variables. */
+const checkedEnvSchema = envSchema.superRefine((variables, ctx) => {
+  if (variables.REDIS_SENTINELS.length && variables.REDIS_CLUSTER_NODES.length)
+    ctx.addIssue({
+      code: "custom",
+      path: ["REDIS_CLUSTER_NODES"],
+      message: "cannot be set together with REDIS_SENTINELS: choose Sentinel or Cluster",
+    });
+  if (variables.REDIS_SENTINELS.length && !variables.REDIS_SENTINEL_NAME)
+    ctx.addIssue({
+      code: "custom",
+      path: ["REDIS_SENTINEL_NAME"],
+      message: "is required with REDIS_SENTINELS (the master's name, e.g. mymaster)",
+    });
+});
+
+/** Where the database is created and migrated: Postgres itself, not a pooler in front of it. */
+export function migrationDatabaseUrl(env: Env): string {
+  return env.DIRECT_DATABASE_URL ?? env.DATABASE_URL;
+}
+
 let cached: Env | undefined;
 
 export class EnvError extends Error {}
@@ -129,7 +188,7 @@ export function loadEnv(): Env {
  */
 export function parseEnv(variables: Record<string, string | undefined>): Env {
   const present = Object.fromEntries(Object.entries(variables).filter(([, value]) => value !== ""));
-  const parsed = envSchema.safeParse(present);
+  const parsed = checkedEnvSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`);
     throw new EnvError(`Invalid environment: ${lines.join("; ")}`);

@@ -7,7 +7,7 @@ import pg from "pg";
 // _prisma_migrations table, so `prisma migrate deploy` remains a drop-in where its engine exists.
 
 const MIGRATIONS_DIR = path.join(process.cwd(), "prisma", "migrations");
-const LOCK_ID = 7_341_512; // pg_advisory_lock key: one migrator at a time
+const LOCK_ID = 7_341_512; // pg_advisory_xact_lock key: one migrator at a time
 
 async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   const url = new URL(databaseUrl);
@@ -22,7 +22,9 @@ async function ensureDatabase(databaseUrl: string): Promise<boolean> {
     await admin
       .query(`CREATE DATABASE "${name.replaceAll('"', '""')}"`)
       .catch((error: { code?: string }) => {
-        if (error.code !== "42P04") throw error; // created concurrently
+        // Created concurrently: "already exists", or the catalog's unique index when both
+        // CREATE DATABASE statements ran at once.
+        if (error.code !== "42P04" && error.code !== "23505") throw error;
       });
     return true;
   } finally {
@@ -30,25 +32,43 @@ async function ensureDatabase(databaseUrl: string): Promise<boolean> {
   }
 }
 
+const APPLIED = `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+
+/**
+ * BEGIN, the migrator's lock, `work`, COMMIT. The lock is transaction-scoped (a session lock
+ * through PgBouncer in transaction mode would stay on whichever server connection took it).
+ */
+async function lockedTransaction<T>(client: pg.Client, work: () => Promise<T>): Promise<T> {
+  await client.query("BEGIN");
+  try {
+    await client.query("SELECT pg_advisory_xact_lock($1)", [LOCK_ID]);
+    const result = await work();
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
+
 async function applyMigrations(databaseUrl: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query("SELECT pg_advisory_lock($1)", [LOCK_ID]);
-    await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
-      "id" VARCHAR(36) PRIMARY KEY NOT NULL,
-      "checksum" VARCHAR(64) NOT NULL,
-      "finished_at" TIMESTAMPTZ,
-      "migration_name" VARCHAR(255) NOT NULL,
-      "logs" TEXT,
-      "rolled_back_at" TIMESTAMPTZ,
-      "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
-      "applied_steps_count" INTEGER NOT NULL DEFAULT 0
-    )`);
-    const { rows } = await client.query<{ migration_name: string; checksum: string }>(
-      `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
-    );
-    const applied = new Map(rows.map((row) => [row.migration_name, row.checksum]));
+    const applied = await lockedTransaction(client, async () => {
+      await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+        "id" VARCHAR(36) PRIMARY KEY NOT NULL,
+        "checksum" VARCHAR(64) NOT NULL,
+        "finished_at" TIMESTAMPTZ,
+        "migration_name" VARCHAR(255) NOT NULL,
+        "logs" TEXT,
+        "rolled_back_at" TIMESTAMPTZ,
+        "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
+        "applied_steps_count" INTEGER NOT NULL DEFAULT 0
+      )`);
+      const { rows } = await client.query<{ migration_name: string; checksum: string }>(APPLIED);
+      return new Map(rows.map((row) => [row.migration_name, row.checksum]));
+    });
     const names = (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name)
@@ -63,23 +83,26 @@ async function applyMigrations(databaseUrl: string): Promise<string[]> {
           throw new Error(`Migration ${name} was changed after it was applied`);
         continue;
       }
-      await client.query("BEGIN");
-      try {
-        await client.query(sql);
+      const appliedNow = await lockedTransaction(client, async () => {
+        // Another migrator may have applied it while this one waited for the lock.
+        const { rowCount } = await client.query(
+          `SELECT 1 FROM (${APPLIED}) AS applied WHERE migration_name = $1`,
+          [name],
+        );
+        if (rowCount) return false;
+        await client.query(sql).catch((error: Error) => {
+          throw new Error(`Migration ${name} failed: ${error.message}`);
+        });
         await client.query(
           `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ($1, $2, now(), $3, 1)`,
           [randomUUID(), checksum, name],
         );
-        await client.query("COMMIT");
-      } catch (error) {
-        await client.query("ROLLBACK");
-        throw new Error(`Migration ${name} failed: ${(error as Error).message}`);
-      }
-      newlyApplied.push(name);
+        return true;
+      });
+      if (appliedNow) newlyApplied.push(name);
     }
     return newlyApplied;
   } finally {
-    await client.query("SELECT pg_advisory_unlock($1)", [LOCK_ID]).catch(() => undefined);
     await client.end();
   }
 }

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { env } from "./env";
 import { logger } from "./logger";
-import { utcConnectionString } from "./db";
+import { utcSessions } from "./db";
 
 // A small node-postgres pool for the hot paths (ingest, routing and flushing, API-token look-ups,
 // the deliver job's claim and record statements): plain parameterised SQL without Prisma's
@@ -19,7 +19,8 @@ function pool(): pg.Pool {
 
 function createPool(): pg.Pool {
   const created = new pg.Pool({
-    connectionString: utcConnectionString(env.DATABASE_URL),
+    connectionString: env.DATABASE_URL,
+    ...utcSessions,
     max: Math.max(2, Math.ceil(env.DATABASE_POOL_SIZE / 2)),
     // Columns are `timestamp` holding UTC (Prisma's convention): read and write them as UTC
     // whatever the server's or this process's time zone.

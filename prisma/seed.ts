@@ -1,5 +1,5 @@
 import { disconnectDb, db } from "../lib/db";
-import { loadEnv } from "../lib/env";
+import { loadEnv, migrationDatabaseUrl } from "../lib/env";
 import { prepareDatabase } from "../lib/migrations";
 import type { Principal } from "../lib/auth/principal";
 import { createApp } from "../lib/services/apps";
@@ -17,7 +17,7 @@ const seedPrincipal: Principal = {
 };
 
 const env = loadEnv();
-await prepareDatabase(env.DATABASE_URL);
+await prepareDatabase(migrationDatabaseUrl(env));
 
 const existing = await db.app.findUnique({
   where: { id: DEMO_APP_ID },

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import concurrently from "concurrently";
-import { loadWebEnvOrExit } from "../lib/env";
+import { loadWebEnvOrExit, migrationDatabaseUrl } from "../lib/env";
 import { prepareDatabase } from "../lib/migrations";
 import { assertEncryptionKeyMatches } from "../lib/services/encryption-check";
 import { build, buildIsCurrent } from "./build";
@@ -44,11 +44,13 @@ if (!existsSync(".env") && !process.env.HERALD_ENCRYPTION_KEY) writeFirstRunEnv(
 const env = loadWebEnvOrExit();
 
 try {
-  const { created, applied } = await prepareDatabase(env.DATABASE_URL);
+  const { created, applied } = await prepareDatabase(migrationDatabaseUrl(env));
   if (created) console.log("Created the database.");
   if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
 } catch (error) {
-  console.error(`Cannot prepare the database at DATABASE_URL: ${(error as Error).message}`);
+  console.error(
+    `Cannot prepare the database at ${env.DIRECT_DATABASE_URL ? "DIRECT_DATABASE_URL" : "DATABASE_URL"}: ${(error as Error).message}`,
+  );
   process.exit(1);
 }
 

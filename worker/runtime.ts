@@ -1,7 +1,7 @@
 import { Worker } from "bullmq";
 import { db, disconnectDb } from "../lib/db";
 import { env } from "../lib/env";
-import { createRedis, disconnectRedis } from "../lib/redis";
+import { createRedis, disconnectRedis, queuePrefix } from "../lib/redis";
 import { logger } from "../lib/logger";
 import { closeQueues, getQueue } from "../lib/jobs/queues";
 import { QUEUES, type QueueName } from "../lib/jobs/definitions";
@@ -23,7 +23,7 @@ function startQueueWorker(name: QueueName, ctx: WorkerContext): Worker {
   const { concurrency, lockDurationMs } = REGISTRY[name];
   const worker = new Worker(name, queueProcessor(name, ctx), {
     connection: createRedis("worker"),
-    prefix: env.HERALD_QUEUE_PREFIX,
+    prefix: queuePrefix(),
     concurrency,
     lockDuration: lockDurationMs,
     // A stalled job (its worker died) is handed to another worker quickly; Postgres claims keep it
@@ -125,7 +125,7 @@ export async function startWorker() {
     Math.max(env.HERALD_RECONCILE_INTERVAL_MS * 4, 2000),
   );
   logger.info(
-    { prefix: env.HERALD_QUEUE_PREFIX, concurrency: env.HERALD_WORKER_CONCURRENCY },
+    { prefix: queuePrefix(), concurrency: env.HERALD_WORKER_CONCURRENCY },
     "worker ready",
   );
 

@@ -1,6 +1,19 @@
 import { Agent, request } from "undici";
 import { configuredAllowList, guardedLookup, literalDestinationRefusal } from "./destinations";
-import { RESPONSE_BODY_LIMIT, type TransportRequest, type TransportResult } from "./types";
+import {
+  closeEgressDispatchers,
+  DEFAULT_EGRESS,
+  egressDispatcher,
+  pinnedTarget,
+  proxyRefusal,
+  proxyRoute,
+} from "./egress";
+import {
+  RESPONSE_BODY_LIMIT,
+  type EndpointEgress,
+  type TransportRequest,
+  type TransportResult,
+} from "./types";
 
 // HTTP transport: one keep-alive pool per process, no redirects followed (undici's request() never
 // follows them), a hard timeout, and response bodies read up to 16 KiB and then discarded.
@@ -22,13 +35,13 @@ function sharedAgent(): Agent {
 export async function destroyHttpAgent(): Promise<void> {
   const current = agent;
   agent = undefined;
-  await current?.destroy().catch(() => undefined);
+  await Promise.all([current?.destroy().catch(() => undefined), closeEgressDispatchers(true)]);
 }
 
 export async function closeHttpAgent(): Promise<void> {
   const current = agent;
   agent = undefined;
-  await current?.close().catch(() => undefined);
+  await Promise.all([current?.close().catch(() => undefined), closeEgressDispatchers()]);
 }
 
 export function retryAfterSeconds(value: string | undefined, now = Date.now()): number | null {
@@ -57,7 +70,11 @@ function errorText(error: unknown, timeoutMs: number): string {
   return code ? `${code}: ${message}` : message;
 }
 
-export async function sendHttp(url: string, transport: TransportRequest): Promise<TransportResult> {
+export async function sendHttp(
+  url: string,
+  transport: TransportRequest,
+  egress: EndpointEgress = DEFAULT_EGRESS,
+): Promise<TransportResult> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const fail = (error: string): TransportResult => ({
@@ -80,11 +97,24 @@ export async function sendHttp(url: string, transport: TransportRequest): Promis
   if (refusal) return fail(`EDESTINATIONREFUSED: ${refusal}`);
   const signal = AbortSignal.timeout(transport.timeoutMs);
   try {
+    const proxy = proxyRoute(egress);
+    let requestHeaders = transport.headers;
+    let servername: string | undefined;
+    if (proxy) {
+      const refused = proxyRefusal(proxy);
+      if (refused) return fail(`EDESTINATIONREFUSED: ${refused}`);
+      const pinned = await pinnedTarget(target, transport.timeoutMs);
+      if ("refusal" in pinned) return fail(`EDESTINATIONREFUSED: ${pinned.refusal}`);
+      target = pinned.url;
+      requestHeaders = { ...requestHeaders, host: pinned.host };
+      servername = pinned.servername;
+    }
     const response = await request(target, {
       method: "POST",
-      headers: transport.headers,
+      headers: requestHeaders,
       body: transport.body,
-      dispatcher: sharedAgent(),
+      dispatcher:
+        proxy || egress.tls ? egressDispatcher(proxy, egress.tls, servername) : sharedAgent(),
       signal,
       headersTimeout: transport.timeoutMs,
       bodyTimeout: transport.timeoutMs,

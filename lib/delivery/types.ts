@@ -29,3 +29,10 @@ export type LambdaConfig = {
   qualifier?: string;
   endpointUrl?: string;
 };
+
+/** How an HTTP endpoint's requests leave: its proxy choice and its TLS client certificate. */
+export type EndpointEgress = {
+  /** "direct", a proxy URL, or null for HERALD_EGRESS_PROXY (direct when that is unset). */
+  proxy: string | null;
+  tls: { cert: string; key: string; ca: string | null } | null;
+};

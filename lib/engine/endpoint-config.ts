@@ -1,6 +1,7 @@
 import { db } from "../db";
 import { decryptSecret } from "../crypto";
 import type { App, Endpoint } from "../generated/prisma/client";
+import type { EndpointEgress } from "../delivery/types";
 
 // Endpoint + app configuration and decrypted secrets, cached per worker process. An entry is used
 // only while the endpoint's and the app's updated_at match what the claim just read from Postgres
@@ -13,6 +14,7 @@ export type EndpointConfig = {
   appSecret: string;
   customHeaders: Record<string, string>;
   standardWebhookSecrets: string[];
+  egress: EndpointEgress;
 };
 
 type Entry = {
@@ -42,6 +44,17 @@ export function buildEndpointConfig(endpoint: EndpointWithApp, now: Date): Endpo
     appSecret: decryptSecret(endpoint.app.secretEncrypted),
     customHeaders: endpoint.kind === "http" ? headers : {},
     standardWebhookSecrets,
+    egress: {
+      proxy: endpoint.proxyEncrypted ? decryptSecret(endpoint.proxyEncrypted) : null,
+      tls:
+        endpoint.tlsClientCertificate && endpoint.tlsClientKeyEncrypted
+          ? {
+              cert: endpoint.tlsClientCertificate,
+              key: decryptSecret(endpoint.tlsClientKeyEncrypted),
+              ca: endpoint.tlsCa,
+            }
+          : null,
+    },
   };
 }
 

@@ -203,15 +203,19 @@ const INTERRUPTED =
  */
 async function heldJobs(jobKeys: string[]): Promise<Set<string>> {
   if (jobKeys.length === 0) return new Set();
-  const pipeline = getRedis().pipeline();
-  for (const jobKey of jobKeys) pipeline.exists(`${jobKey}:lock`);
-  const replies = (await pipeline.exec()) ?? [];
-  return new Set(
-    jobKeys.filter((_, index) => {
-      const [error, exists] = replies[index] ?? [];
-      return error ? true : exists === 1; // unsure (a Redis error): assume alive, look again next run
-    }),
+  // One command a key, not a pipeline: on Redis Cluster a pipeline must stay within one slot, and
+  // keys claimed under another prefix (before a move to Cluster) would not. ioredis still writes
+  // them all before the first reply comes back.
+  const redis = getRedis();
+  const held = await Promise.all(
+    jobKeys.map((jobKey) =>
+      redis.exists(`${jobKey}:lock`).then(
+        (exists) => exists === 1,
+        () => true, // unsure (a Redis error): assume alive, look again next run
+      ),
+    ),
   );
+  return new Set(jobKeys.filter((_, index) => held[index]));
 }
 
 /** Deliver jobs for the next attempt of these deliveries, their ids behind `idPrefix`. */

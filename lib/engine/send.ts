@@ -155,7 +155,7 @@ export async function sendWithConfig(
       ? await invokeLambda(endpoint.lambda as LambdaConfig, request).catch((error: Error) =>
           failedResult(error.message),
         )
-      : await sendHttp(endpoint.url ?? "", request);
+      : await sendHttp(endpoint.url ?? "", request, config.egress);
   return { result, requestHeaders: maskRequestHeaders(headers, config.customHeaders), startedAt };
 }
 

@@ -1,7 +1,5 @@
 import { Queue, type JobsOptions } from "bullmq";
-import type { Redis } from "ioredis";
-import { env } from "../env";
-import { getRedis } from "../redis";
+import { getRedis, queuePrefix, type RedisClient } from "../redis";
 import { logger } from "../logger";
 import { AppError } from "../errors";
 import { withTimeout } from "../timeout";
@@ -29,14 +27,14 @@ const defaultJobOptions: JobsOptions = {
 
 const globalForQueues = globalThis as unknown as { heraldQueues?: Map<string, Queue> };
 
-export function getQueue(name: QueueName, connection?: Redis): Queue {
+export function getQueue(name: QueueName, connection?: RedisClient): Queue {
   globalForQueues.heraldQueues ??= new Map();
-  const key = `${env.HERALD_QUEUE_PREFIX}|${name}`;
+  const key = `${queuePrefix()}|${name}`;
   let queue = globalForQueues.heraldQueues.get(key);
   if (!queue) {
     queue = new Queue(name, {
       connection: connection ?? getRedis(),
-      prefix: env.HERALD_QUEUE_PREFIX,
+      prefix: queuePrefix(),
       defaultJobOptions,
     });
     queue.on("error", (error) => logger.warn({ err: error, queue: name }, "queue error"));

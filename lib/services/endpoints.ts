@@ -16,6 +16,7 @@ import type {
 } from "../validation/endpoints";
 import { getAppRecord } from "./apps";
 import { changedFields, recordAudit } from "./audit";
+import { auditedEgress, egressOnCreate, egressOnUpdate, presentEgress } from "./endpoint-egress";
 import { assertEventTypesKnown } from "./event-types";
 import { pageArgs, toPage, type PageRequest } from "./pagination";
 import { chunk, compareSeq } from "../util";
@@ -87,6 +88,7 @@ export function presentEndpoint(
         options.revealSigningSecret ??
         maskSecret(decryptSecret(endpoint.standardWebhooksSecretEncrypted)),
     },
+    ...presentEgress(endpoint),
     createdAt: endpoint.createdAt.toISOString(),
     updatedAt: endpoint.updatedAt.toISOString(),
   };
@@ -130,9 +132,10 @@ const encryptHeaders = (headers: Record<string, string>) =>
 function auditChanges(
   input: Partial<CreateEndpointInput> | UpdateEndpointInput,
 ): Record<string, unknown> {
-  const { headers, standardWebhooks, ...rest } = input;
+  const { headers, standardWebhooks, proxy, tls, ...rest } = input;
   return {
     ...rest,
+    ...auditedEgress({ proxy, tls }),
     ...(headers
       ? { headers: Object.fromEntries(Object.keys(headers).map((name) => [name, MASK])) }
       : {}),
@@ -235,6 +238,7 @@ export async function insertEndpoint(
       batching: input.batching ? (input.batching as Prisma.InputJsonValue) : Prisma.DbNull,
       standardWebhooksEnabled: input.standardWebhooks?.enabled ?? true,
       standardWebhooksSecretEncrypted: encryptSecret(signingSecret),
+      ...egressOnCreate(input, input.lambda ? "lambda" : "http"),
     },
   });
   await recordAudit(tx, principal, {
@@ -311,10 +315,11 @@ function assertHeadersFollowOrigin(current: Endpoint, input: UpdateEndpointInput
   );
 }
 
+const becomesLambda = (current: Endpoint, input: UpdateEndpointInput) =>
+  input.lambda !== undefined || (current.kind === "lambda" && input.url === undefined);
+
 function headerUpdate(current: Endpoint, input: UpdateEndpointInput): string | null | undefined {
-  const becomesLambda =
-    input.lambda !== undefined || (current.kind === "lambda" && input.url === undefined);
-  if (becomesLambda) {
+  if (becomesLambda(current, input)) {
     if (input.headers && Object.keys(input.headers).length)
       throw validationError("headers", "Lambda endpoints do not send HTTP headers; remove them");
     return input.lambda !== undefined ? null : undefined;
@@ -373,6 +378,7 @@ export async function updateEndpoint(
         input.retry === undefined ? undefined : (input.retry?.maxAgeSeconds ?? null),
       batching: input.batching === undefined ? undefined : jsonOrDbNull(input.batching),
       standardWebhooksEnabled: input.standardWebhooks?.enabled,
+      ...egressOnUpdate(current, input, becomesLambda(current, input)),
       ...enabledUpdate(current, input.enabled, principal.id),
       ...(input.url !== undefined
         ? { kind: "http" as const, url: input.url, lambda: Prisma.DbNull }

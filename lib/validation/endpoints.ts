@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CHANNEL_TYPES, checkPattern } from "../matching";
 import { batchingSchema, LIMITS, wholeNumber } from "./common";
+import { clientTlsSchema, clientTlsViewSchema, endpointProxySchema } from "./endpoint-egress";
 
 // Endpoint schemas: used by the API, the import and the dashboard forms. Checks that need the
 // database (event types in the catalog) run in lib/services/endpoints.ts.
@@ -226,6 +227,8 @@ export const createEndpointSchema = z
       .object({ enabled: z.boolean().default(true), secret: signingSecretSchema.optional() })
       .strict()
       .optional(),
+    proxy: endpointProxySchema.optional(),
+    tls: clientTlsSchema.nullable().optional(),
   })
   .strict()
   .superRefine((input, ctx) => requireOneTarget(input, ctx, true))
@@ -251,6 +254,8 @@ export const updateEndpointSchema = z
     retry: orNull(retrySchema).optional(),
     batching: orNull(batchingSchema).optional(),
     standardWebhooks: z.object({ enabled: z.boolean() }).strict().optional(),
+    proxy: endpointProxySchema.optional(),
+    tls: clientTlsSchema.nullable().optional().describe("null removes the client certificate"),
   })
   .strict()
   .superRefine((input, ctx) => requireOneTarget(input, ctx, false))
@@ -296,6 +301,11 @@ export const endpointSchema = z
       enabled: z.boolean(),
       secret: z.string().describe("Masked except in the responses to create and rotate-secret"),
     }),
+    proxy: z
+      .string()
+      .nullable()
+      .describe("'direct', the proxy's URL (password masked), or null for HERALD_EGRESS_PROXY"),
+    tls: clientTlsViewSchema.nullable().describe("TLS client certificate (mTLS); key masked"),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

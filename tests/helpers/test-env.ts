@@ -12,3 +12,25 @@ export const testEnv: Record<string, string> = {
   HERALD_ALLOWED_DESTINATIONS: "127.0.0.1,localhost,::1",
   HERALD_LOG_LEVEL: "silent",
 };
+
+/**
+ * The integration pass through PgBouncer (transaction mode): a database of its own, reached through
+ * the PgBouncer that tests/helpers/pgbouncer-setup.ts starts on TEST_PGBOUNCER_PORT (default 6433);
+ * it is created and migrated directly (DIRECT_DATABASE_URL), as an operator would.
+ */
+export function pgbouncerPass(directUrl = testEnv.DATABASE_URL!) {
+  const direct = new URL(directUrl);
+  direct.pathname = `${direct.pathname}_pgbouncer`;
+  const pooled = new URL(direct);
+  pooled.hostname = "127.0.0.1";
+  pooled.port = process.env.TEST_PGBOUNCER_PORT ?? "6433";
+  return {
+    port: Number(pooled.port),
+    env: {
+      TEST_DATABASE_URL: pooled.toString(),
+      DATABASE_URL: pooled.toString(),
+      DIRECT_DATABASE_URL: direct.toString(),
+      HERALD_TEST_PGBOUNCER: "1",
+    },
+  };
+}

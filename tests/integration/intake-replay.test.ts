@@ -6,7 +6,7 @@ import { pusherSignature } from "@/lib/signing/pusher";
 import { call } from "../helpers/api";
 import { makeApp } from "../factories";
 import { makeEventType } from "../factories/endpoints";
-import { intakeInChild } from "../helpers/g-fixtures";
+import { intakeInChild } from "../helpers/unavailable-services";
 import { uniquePrefix } from "../helpers/worker-process";
 
 // A receiver holds bodies Herald signed with the app's key and secret, in the format the Pusher

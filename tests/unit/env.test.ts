@@ -80,4 +80,31 @@ describe("environment", () => {
       expect.stringContaining("NEXTAUTH_SECRET is required"),
     ]);
   });
+
+  it("reads Redis Sentinel and Cluster nodes, with default ports, and names what is wrong", () => {
+    const sentinel = parseEnv({
+      ...valid,
+      REDIS_SENTINELS: "10.0.0.1:26380, sentinel-b ,[fd00::1]:26381",
+      REDIS_SENTINEL_NAME: "mymaster",
+    });
+    expect(sentinel.REDIS_SENTINELS).toEqual([
+      { host: "10.0.0.1", port: 26380 },
+      { host: "sentinel-b", port: 26379 },
+      { host: "fd00::1", port: 26381 },
+    ]);
+    expect(
+      parseEnv({ ...valid, REDIS_CLUSTER_NODES: "redis-a:7000,redis-b" }).REDIS_CLUSTER_NODES,
+    ).toEqual([
+      { host: "redis-a", port: 7000 },
+      { host: "redis-b", port: 6379 },
+    ]);
+    expect(problem({ REDIS_SENTINELS: "a:26379" })).toContain("REDIS_SENTINEL_NAME is required");
+    expect(problem({ REDIS_CLUSTER_NODES: "a:99999" })).toContain(
+      "REDIS_CLUSTER_NODES entry 'a:99999' is not host:port",
+    );
+    expect(problem({ REDIS_CLUSTER_NODES: "redis://a:6379" })).toContain("REDIS_CLUSTER_NODES");
+    expect(
+      problem({ REDIS_SENTINELS: "a", REDIS_SENTINEL_NAME: "m", REDIS_CLUSTER_NODES: "b" }),
+    ).toContain("REDIS_CLUSTER_NODES cannot be set together with REDIS_SENTINELS");
+  });
 });

@@ -1,0 +1,252 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Redis } from "ioredis";
+
+// Real Redis topologies for the Sentinel and Cluster suites, started from this machine's
+// `redis-server` as child processes on ports of their own (TEST_REDIS_PORT_BASE, default 7100:
+// Sentinel uses base..base+4, Cluster base+10..base+12 and their bus ports +10000). Everything is
+// stopped by pid, also when the test process exits early.
+
+export const redisPortBase = Number(process.env.TEST_REDIS_PORT_BASE ?? 7100);
+
+type Server = { port: number; child: ChildProcess; output: () => string };
+
+const running = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** One command to the server on `port`, on a connection of its own. */
+export async function redisCommand(port: number, ...args: string[]): Promise<unknown> {
+  const client = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0 });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    return await client.call(args[0]!, ...args.slice(1));
+  } finally {
+    client.disconnect();
+  }
+}
+
+function startServer(port: number, args: string[]): Server {
+  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+  running.add(child);
+  child.on("exit", () => running.delete(child));
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  return { port, child, output: () => output };
+}
+
+async function stopServers(servers: Server[]): Promise<void> {
+  await Promise.all(
+    servers.map(async ({ child }) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await exited;
+    }),
+  );
+}
+
+const dataServerArgs = (port: number, dir: string) => [
+  "--port",
+  String(port),
+  "--bind",
+  "127.0.0.1",
+  "--save",
+  "",
+  "--appendonly",
+  "no",
+  "--dir",
+  dir,
+];
+
+async function waitUntilAnswering(servers: Server[]): Promise<void> {
+  for (const server of servers)
+    await waitFor(
+      `redis on ${server.port}\n${server.output()}`,
+      async () => (await redisCommand(server.port, "PING")) === "PONG",
+    );
+}
+
+export type SentinelSet = {
+  masterName: string;
+  /** REDIS_SENTINELS and REDIS_SENTINEL_NAME for Herald's processes. */
+  env: Record<string, string>;
+  /** The port of the server the sentinels call master now. */
+  masterPort: () => Promise<number>;
+  /** SIGKILL of the current master (what a crashed host looks like); returns its port. */
+  killMaster: () => Promise<number>;
+  /** `SENTINEL FAILOVER`: the replica is promoted, the old master lives on as its replica. */
+  failover: () => Promise<number>;
+  stop: () => Promise<void>;
+};
+
+/** A master, one replica and three sentinels (quorum 2), failing over 1 s after a master dies. */
+export async function startSentinelSet(base = redisPortBase): Promise<SentinelSet> {
+  const dir = mkdtempSync(path.join(tmpdir(), "herald-sentinel-"));
+  const masterName = "herald-master";
+  const [masterPort, replicaPort] = [base, base + 1];
+  const sentinelPorts = [base + 2, base + 3, base + 4];
+  const data = [
+    startServer(masterPort, dataServerArgs(masterPort, dir)),
+    startServer(replicaPort, [
+      ...dataServerArgs(replicaPort, dir),
+      "--replicaof",
+      "127.0.0.1",
+      String(masterPort),
+    ]),
+  ];
+  const sentinels: Server[] = [];
+  try {
+    await waitUntilAnswering(data);
+    sentinels.push(
+      ...sentinelPorts.map((port) => {
+        // Sentinel rewrites its configuration file, so each gets a writable one.
+        const file = path.join(dir, `sentinel-${port}.conf`);
+        writeFileSync(
+          file,
+          [
+            `port ${port}`,
+            "bind 127.0.0.1",
+            `dir ${dir}`,
+            `sentinel monitor ${masterName} 127.0.0.1 ${masterPort} 2`,
+            `sentinel down-after-milliseconds ${masterName} 1000`,
+            `sentinel failover-timeout ${masterName} 5000`,
+            `sentinel parallel-syncs ${masterName} 1`,
+            "",
+          ].join("\n"),
+        );
+        return startServer(port, [file, "--sentinel"]);
+      }),
+    );
+    await waitUntilAnswering(sentinels);
+    // Ready when the replica is in sync and every sentinel knows the replica and the two others
+    // (they need each other for the quorum and the failover vote).
+    await waitFor("the replica to sync", async () =>
+      String(await redisCommand(replicaPort, "INFO", "replication")).includes(
+        "master_link_status:up",
+      ),
+    );
+    for (const port of sentinelPorts)
+      await waitFor(`sentinel ${port} to see the replica and its peers`, async () => {
+        const replicas = (await redisCommand(
+          port,
+          "SENTINEL",
+          "REPLICAS",
+          masterName,
+        )) as unknown[];
+        const peers = (await redisCommand(port, "SENTINEL", "SENTINELS", masterName)) as unknown[];
+        return replicas.length === 1 && peers.length === 2;
+      });
+  } catch (error) {
+    await stopServers([...data, ...sentinels]);
+    throw error;
+  }
+
+  const masterPortNow = async () => {
+    for (const port of sentinelPorts) {
+      const answer = (await redisCommand(
+        port,
+        "SENTINEL",
+        "GET-MASTER-ADDR-BY-NAME",
+        masterName,
+      ).catch(() => null)) as string[] | null;
+      if (answer) return Number(answer[1]);
+    }
+    throw new Error("no sentinel answered");
+  };
+  const all = [...data, ...sentinels];
+  return {
+    masterName,
+    env: {
+      REDIS_SENTINELS: sentinelPorts.map((port) => `127.0.0.1:${port}`).join(","),
+      REDIS_SENTINEL_NAME: masterName,
+    },
+    masterPort: masterPortNow,
+    killMaster: async () => {
+      const port = await masterPortNow();
+      await stopServers(data.filter((server) => server.port === port));
+      return port;
+    },
+    failover: async () => {
+      const port = await masterPortNow();
+      await redisCommand(sentinelPorts[0]!, "SENTINEL", "FAILOVER", masterName);
+      return port;
+    },
+    stop: async () => {
+      await stopServers(all);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type RedisClusterSet = {
+  /** REDIS_CLUSTER_NODES for Herald's processes. */
+  env: Record<string, string>;
+  ports: number[];
+  stop: () => Promise<void>;
+};
+
+/** Three masters (no replicas) sharing the 16384 slots. */
+export async function startRedisCluster(base = redisPortBase + 10): Promise<RedisClusterSet> {
+  const dir = mkdtempSync(path.join(tmpdir(), "herald-cluster-"));
+  const ports = [base, base + 1, base + 2];
+  const nodes = ports.map((port) =>
+    startServer(port, [
+      ...dataServerArgs(port, dir),
+      "--cluster-enabled",
+      "yes",
+      "--cluster-config-file",
+      path.join(dir, `nodes-${port}.conf`),
+      "--cluster-node-timeout",
+      "2000",
+    ]),
+  );
+  try {
+    await waitUntilAnswering(nodes);
+    const created = spawnSync(
+      "redis-cli",
+      [
+        "--cluster",
+        "create",
+        ...ports.map((port) => `127.0.0.1:${port}`),
+        "--cluster-replicas",
+        "0",
+        "--cluster-yes",
+      ],
+      { encoding: "utf8", timeout: 30_000 },
+    );
+    if (created.status !== 0)
+      throw new Error(`redis-cli --cluster create failed:\n${created.stdout}${created.stderr}`);
+    for (const port of ports)
+      await waitFor(`cluster node ${port} to be ok`, async () =>
+        String(await redisCommand(port, "CLUSTER", "INFO")).includes("cluster_state:ok"),
+      );
+  } catch (error) {
+    await stopServers(nodes);
+    throw error;
+  }
+  return {
+    env: { REDIS_CLUSTER_NODES: ports.map((port) => `127.0.0.1:${port}`).join(",") },
+    ports,
+    stop: async () => {
+      await stopServers(nodes);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import Pusher from "pusher";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countLoginAttempt, LOGIN_ATTEMPTS_ALLOWED } from "@/lib/auth/login-throttle";
+import { db } from "@/lib/db";
+import { disconnectRedis, getRedis, queuePrefix, redisMode } from "@/lib/redis";
+import { takeBackInterrupted } from "@/lib/engine/reconcile";
+import { makeApp, uniqueId } from "../factories";
+import { makeEndpoint } from "../factories/endpoints";
+import { engineUnderTest, ingest } from "../helpers/engine";
+import { eventually, receivedEvents } from "../helpers/receiver";
+import {
+  redisCommand,
+  redisPortBase,
+  startRedisCluster,
+  type RedisClusterSet,
+} from "../helpers/redis-servers";
+
+// Herald on a Redis Cluster of three masters started here: web (this process) and a worker
+// process, with BullMQ's keys in one hash tag so its multi-key scripts stay within one slot.
+
+const clusterPorts = [10, 11, 12].map((offset) => redisPortBase + offset);
+const clusterEnv = {
+  REDIS_CLUSTER_NODES: clusterPorts.map((port) => `127.0.0.1:${port}`).join(","),
+};
+Object.assign(process.env, clusterEnv);
+
+let cluster: RedisClusterSet;
+beforeAll(async () => {
+  cluster = await startRedisCluster();
+  expect(cluster.ports).toEqual(clusterPorts);
+}, 60_000);
+// Registered after the cluster's hook, so the worker starts once the cluster is up.
+const engine = engineUnderTest("cluster", clusterEnv);
+afterAll(async () => {
+  await disconnectRedis();
+  await cluster?.stop();
+});
+
+describe("Redis Cluster", () => {
+  it("ingests, batches and delivers signed requests", async () => {
+    expect(redisMode()).toBe("cluster");
+    expect(queuePrefix()).toBe(`{${engine.prefix}}`);
+    const app = await makeApp({ secret: "cluster-app-secret" });
+    const hook = `/${uniqueId("cluster")}`;
+    await makeEndpoint(app.id, {
+      url: engine.receiver.url(hook),
+      eventTypes: ["client_event"],
+      batching: { enabled: true, durationMs: 200, maxBatchSize: 100 },
+    });
+    const ids = Array.from({ length: 30 }, (_, index) => `c-${index}`);
+    const result = await ingest(
+      app.id,
+      ids.map((id) => ({ name: "client_event", channel: "private-a", event: "client-x", id })),
+    );
+    expect(result.status).toBe(202);
+    await eventually(() => receivedEvents(engine.receiver.at(hook)).length === ids.length, {
+      what: "30 events delivered",
+    });
+    const pusher = new Pusher({
+      appId: app.id,
+      key: app.key,
+      secret: "cluster-app-secret",
+      cluster: "mt1",
+    });
+    for (const request of engine.receiver.at(hook))
+      expect(pusher.webhook({ headers: request.headers, rawBody: request.body }).isValid()).toBe(
+        true,
+      );
+    await eventually(
+      async () =>
+        (await db.delivery.count({ where: { appId: app.id, status: { not: "succeeded" } } })) === 0,
+      { what: "every delivery recorded as succeeded" },
+    );
+  });
+
+  it("keeps every queue key in the {prefix} hash tag: one slot, on one node", async () => {
+    const keysByNode = await Promise.all(
+      clusterPorts.map(
+        async (port) => (await redisCommand(port, "KEYS", `{${engine.prefix}}:*`)) as string[],
+      ),
+    );
+    const keys = keysByNode.flat();
+    // Web's (routing) and the worker's (its reconciler's schedule, deliveries) are all there.
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        `{${engine.prefix}}:route-events:meta`,
+        `{${engine.prefix}}:maintenance:repeat`,
+        `{${engine.prefix}}:deliver:meta`,
+      ]),
+    );
+    expect(keysByNode.filter((list) => list.length > 0)).toHaveLength(1);
+    const slots = new Set(
+      await Promise.all(
+        keys.map((key) => redisCommand(clusterPorts[0]!, "CLUSTER", "KEYSLOT", key)),
+      ),
+    );
+    expect(slots.size).toBe(1);
+    // Nothing of this run's queues was written outside the tag.
+    for (const port of clusterPorts)
+      expect(await redisCommand(port, "KEYS", `${engine.prefix}:*`)).toEqual([]);
+  });
+
+  it("counts sign-in attempts in the cluster", async () => {
+    const email = `${uniqueId("admin")}@example.com`;
+    for (let attempt = 0; attempt < LOGIN_ATTEMPTS_ALLOWED; attempt++)
+      await countLoginAttempt(email, "203.0.113.7");
+    await expect(countLoginAttempt(email, "203.0.113.7")).rejects.toThrow(/Try again in/);
+  });
+
+  it("checks claim locks across slots when taking back interrupted deliveries", async () => {
+    const app = await makeApp();
+    const endpoint = await makeEndpoint(app.id, {
+      url: "http://127.0.0.1:9/never",
+      eventTypes: ["client_event"],
+    });
+    const lockedKey = `{${engine.prefix}}:deliver:alive`;
+    await getRedis().set(`${lockedKey}:lock`, "token", "PX", 60_000);
+    // Claims recorded before a move to Cluster carry keys of another prefix, in other slots.
+    const claims = [
+      lockedKey,
+      `{${engine.prefix}}:deliver:dead`,
+      "herald-old:deliver:1",
+      "herald-old:deliver:2",
+    ];
+    const stuck = await Promise.all(
+      claims.map((claimJobId, index) =>
+        db.delivery.create({
+          data: {
+            appId: app.id,
+            endpointId: endpoint.id,
+            eventIds: [`e-${index}`],
+            eventNames: ["client_event"],
+            channels: ["c"],
+            body: "{}",
+            status: "delivering",
+            attemptCount: 1,
+            claimJobId,
+            lastAttemptAt: new Date(Date.now() - 3_600_000),
+          },
+        }),
+      ),
+    );
+    const takenBack = await takeBackInterrupted(1000, { appId: app.id });
+    expect(takenBack.map((row) => row.id).sort()).toEqual(
+      stuck
+        .slice(1)
+        .map((row) => row.id)
+        .sort(),
+    );
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: stuck[0]!.id } })).toMatchObject({
+      status: "delivering",
+    });
+  });
+});
