@@ -85,11 +85,7 @@ export function RecoverDialog({
     }
   }
 
-  const progress = job.data
-    ? Math.round(
-        (job.data.progress ?? (job.data.total ? job.data.processed / job.data.total : 0)) * 100,
-      )
-    : 0;
+  const progress = job.data ? Math.round(job.data.progress * 100) : 0;
   return (
     <Dialog open={open} onOpenChange={changeOpen}>
       <DialogTrigger asChild>

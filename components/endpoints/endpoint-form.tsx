@@ -6,7 +6,6 @@ import { Controller, useForm, type Path } from "react-hook-form";
 import { toast } from "sonner";
 import { ApiError, errorMessage } from "@/lib/client/api";
 import { submitClearingErrors } from "@/lib/client/forms";
-import type { EndpointInput } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Switch } from "@/components/ui/checkbox";
@@ -15,7 +14,13 @@ import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { EventTypePicker } from "./event-type-picker";
 import { FilterFields } from "./filter-fields";
-import { formFieldFor, formIssues, inputFromForm, type EndpointFormValues } from "./form-model";
+import {
+  formFieldFor,
+  formIssues,
+  inputFromForm,
+  type EndpointBody,
+  type EndpointFormValues,
+} from "./form-model";
 import { HeaderEditor } from "./header-editor";
 
 type FormValues = EndpointFormValues & { headersError?: string };
@@ -30,7 +35,7 @@ export function EndpointForm({
 }: {
   mode: "create" | "edit";
   defaultValues: EndpointFormValues;
-  onSubmit: (input: EndpointInput) => Promise<unknown>;
+  onSubmit: (input: EndpointBody) => Promise<unknown>;
   submitLabel: string;
   footer?: ReactNode;
 }) {

@@ -1,7 +1,10 @@
-import type { ChannelType, Endpoint, EndpointInput } from "@/lib/client/types";
+import type { ChannelType, Endpoint, EndpointInput, EndpointUpdate } from "@/lib/client/types";
 import { LIMITS } from "@/lib/validation/common";
 
 // What the endpoint form edits, and its conversion to and from the API's endpoint JSON.
+
+/** What the form sends: a valid body for a create and for an update alike. */
+export type EndpointBody = EndpointInput & EndpointUpdate;
 
 type HeaderRow = { name: string; value: string; stored: boolean };
 
@@ -177,10 +180,10 @@ const numberOrText = (value: string) =>
  * Form -> API body. Empty optional fields are left out; numbers that are not numbers go as-is so
  * the API names the field.
  */
-export function inputFromForm(values: EndpointFormValues, mode: "create" | "edit"): EndpointInput {
+export function inputFromForm(values: EndpointFormValues, mode: "create" | "edit"): EndpointBody {
   const filter = Object.fromEntries(
     Object.entries(values.filter).filter(([, value]) => value !== ""),
-  ) as EndpointInput["filter"];
+  ) as EndpointBody["filter"];
   const retry = values.retrySchedule.trim()
     ? {
         scheduleSeconds: values.retrySchedule

@@ -55,5 +55,9 @@ export const testEventResultSchema = z
   })
   .meta({ id: "TestEventResult" });
 
+export const jobStartedSchema = z
+  .object({ jobId: z.string().describe("Follow it at /api/v1/jobs/{jobId}") })
+  .meta({ id: "JobStarted" });
+
 export type RecoverInput = z.infer<typeof recoverSchema>;
 export type TestEventInput = z.infer<typeof testEventSchema>;

@@ -16,4 +16,8 @@ export const appOverviewSchema = z
   })
   .meta({ id: "AppOverview" });
 
+export const overviewSchema = z
+  .object({ data: z.array(appOverviewSchema) })
+  .meta({ id: "Overview" });
+
 export type AppOverview = z.infer<typeof appOverviewSchema>;
