@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { CHANNEL_TYPES, checkPattern } from "../matching";
+import { CHANNEL_TYPES, patternSyntaxIssue } from "../channels";
 import { batchingSchema, LIMITS, wholeNumber } from "./common";
 
-// Endpoint schemas: used by the API, the import and the dashboard forms. Checks that need the
-// database (event types in the catalog) run in lib/services/endpoints.ts.
+// Endpoint schemas: used by the API, the import and the dashboard forms (in the browser too, so
+// nothing here may need Node). Checks that need the server (event types in the catalog, a
+// pattern's catastrophic backtracking, private addresses) run in lib/services/endpoints.ts.
 
 const MAX_HEADERS = 50;
 
@@ -131,13 +132,9 @@ const lambdaSchema = z
   .strict()
   .meta({ id: "LambdaConfig" });
 
-/**
- * Async: the ReDoS check runs outside the event loop, so endpoint bodies are parsed with
- * parseAsync.
- */
-const channelPatternSchema = z.string().superRefine(async (pattern, ctx) => {
-  const check = await checkPattern(pattern);
-  if (!check.ok) ctx.addIssue({ code: "custom", message: check.issue });
+const channelPatternSchema = z.string().superRefine((pattern, ctx) => {
+  const issue = patternSyntaxIssue(pattern);
+  if (issue) ctx.addIssue({ code: "custom", message: issue });
 });
 
 const filterSchema = z
@@ -147,7 +144,9 @@ const filterSchema = z
     channelSuffix: z.string().max(200).optional(),
     channelPattern: channelPatternSchema
       .optional()
-      .describe("Regular expression; rejected when prone to catastrophic backtracking"),
+      .describe(
+        "Regular expression; rejected when invalid or prone to catastrophic backtracking (checked when saved)",
+      ),
   })
   .strict()
   .meta({ id: "ChannelFilter", description: "Every field that is set must match (AND)" });
@@ -173,7 +172,9 @@ export const signingSecretSchema = z
   .string()
   .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, "must be 'whsec_' followed by base64")
   .refine((secret) => {
-    const bytes = Buffer.from(secret.slice("whsec_".length), "base64").length;
+    // Bytes that base64 encodes, without Node's Buffer (the dashboard runs this too).
+    const base64 = secret.slice("whsec_".length);
+    const bytes = Math.floor((base64.length * 3) / 4) - (base64.match(/=*$/)?.[0].length ?? 0);
     return bytes >= 24 && bytes <= 64;
   }, "must encode 24 to 64 bytes");
 
