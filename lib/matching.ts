@@ -1,7 +1,7 @@
 import { check } from "recheck";
 import { channelTypesOf, patternSyntaxIssue, type ChannelFilter } from "./channels";
 
-export { CHANNEL_TYPES, channelTypesOf, type ChannelFilter } from "./channels";
+export { channelTypesOf, type ChannelFilter } from "./channels";
 
 // Which events reach which endpoint (SPEC section 4). Used when saving endpoints (validation)
 // and by the worker when routing events; both must agree, so the logic lives here once.

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CHANNEL_TYPES, patternSyntaxIssue } from "../channels";
-import { batchingSchema, LIMITS, wholeNumber } from "./common";
+import { batchingSchema, LIMITS, maxText, wholeNumber } from "./common";
 
 // Endpoint schemas: used by the API, the import and the dashboard forms (in the browser too, so
 // nothing here may need Node). Checks that need the server (event types in the catalog, a
@@ -116,7 +116,7 @@ const lambdaSchema = z
     functionName: z
       .string()
       .min(1, "is required")
-      .max(170)
+      .max(170, "must be at most 170 characters")
       .regex(/^[A-Za-z0-9_:.\-/]+$/, "must be a Lambda function name or ARN"),
     region: z
       .string()
@@ -140,8 +140,8 @@ const channelPatternSchema = z.string().superRefine((pattern, ctx) => {
 const filterSchema = z
   .object({
     channelType: z.enum(CHANNEL_TYPES).optional(),
-    channelPrefix: z.string().max(200).optional(),
-    channelSuffix: z.string().max(200).optional(),
+    channelPrefix: maxText(200).optional(),
+    channelSuffix: maxText(200).optional(),
     channelPattern: channelPatternSchema
       .optional()
       .describe(
@@ -179,7 +179,7 @@ export const signingSecretSchema = z
   }, "must encode 24 to 64 bytes");
 
 const eventTypesSchema = z
-  .array(z.string().min(1).max(100))
+  .array(z.string().min(1, "must not be empty").max(100, "must be at most 100 characters"))
   .min(1, "must name at least one event type")
   .max(100, "must have at most 100 event types")
   .superRefine((names, ctx) => {
@@ -213,7 +213,7 @@ function requireOneTarget(
 
 export const createEndpointSchema = z
   .object({
-    description: z.string().max(500).default(""),
+    description: maxText(500).default(""),
     url: httpUrlSchema.optional(),
     lambda: lambdaSchema.optional(),
     eventTypes: eventTypesSchema,
@@ -239,7 +239,7 @@ export const createEndpointSchema = z
 
 export const updateEndpointSchema = z
   .object({
-    description: z.string().max(500).optional(),
+    description: maxText(500).optional(),
     url: httpUrlSchema.optional(),
     lambda: lambdaSchema.optional(),
     eventTypes: eventTypesSchema.optional(),

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 // The dashboard's per-app counts (GET /api/v1/overview).
 
-export const appOverviewSchema = z
+const appOverviewSchema = z
   .object({
     appId: z.string(),
     endpoints: z.number().int(),
