@@ -10,6 +10,24 @@ export const CHANNEL_TYPES = [
 ] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
 
+const MAX_PATTERN_LENGTH = 500;
+
+/**
+ * What is wrong with a pattern's text, if anything: too long, or not a regular expression. Whether
+ * it can backtrack catastrophically is checked on the server only (lib/matching.ts).
+ */
+export function patternSyntaxIssue(pattern: string, flags: "" | "u" = ""): string | null {
+  if (pattern.length > MAX_PATTERN_LENGTH)
+    return `must be at most ${MAX_PATTERN_LENGTH} characters`;
+  try {
+    new RegExp(pattern, flags);
+    return null;
+  } catch (error) {
+    const reason = (error as Error).message.replace(/^Invalid regular expression: /, "");
+    return `is not a valid regular expression: ${reason}`;
+  }
+}
+
 export type ChannelFilter = {
   channelType?: ChannelType;
   channelPrefix?: string;

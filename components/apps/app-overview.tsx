@@ -1,12 +1,10 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { Activity, AlertTriangle, Send, Webhook } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { Controller, useForm } from "react-hook-form";
 import { toast } from "sonner";
-import { z } from "zod";
 import {
   revealAppSecret,
   useApp,
@@ -15,8 +13,9 @@ import {
   useRotateAppSecret,
   useUpdateApp,
 } from "@/lib/client/apps";
-import { applyApiErrors, intakeUrl } from "@/lib/client/forms";
-import { LIMITS } from "@/lib/validation/common";
+import { numberOrText, schemaMessages } from "@/lib/client/field-messages";
+import { applyApiErrors, intakeUrl, submitChecked } from "@/lib/client/forms";
+import { updateAppSchema } from "@/lib/validation/apps";
 import type { App } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
@@ -28,6 +27,7 @@ import { Input } from "@/components/ui/input";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SecretField } from "@/components/ui/secret-field";
 import { Skeleton } from "@/components/ui/skeleton";
+import { BATCHING_LABELS, BatchingNumbers } from "./batching-fields";
 import { APP_SECRET_ROTATION_EFFECTS, RotateSecretDialog } from "./rotate-secret-dialog";
 
 export function AppOverviewPanel({ appId }: { appId: string }) {
@@ -149,46 +149,45 @@ function Credentials({ app }: { app: App }) {
   );
 }
 
-const { batchDurationMs, batchSize } = LIMITS;
-const batchingSchema = z.object({
-  enabled: z.boolean(),
-  durationMs: z.coerce
-    .number<number>()
-    .int("Whole milliseconds")
-    .min(batchDurationMs.min, `At least ${batchDurationMs.min} ms`)
-    .max(batchDurationMs.max, `At most ${batchDurationMs.max} ms`),
-  maxBatchSize: z.coerce
-    .number<number>()
-    .int("Whole number")
-    .min(batchSize.min, `At least ${batchSize.min}`)
-    .max(batchSize.max, `At most ${batchSize.max}`),
+type BatchingValues = { batching: { enabled: boolean; durationMs: string; maxBatchSize: string } };
+
+const batchingValues = (batching: App["batching"]): BatchingValues => ({
+  batching: {
+    enabled: batching.enabled,
+    durationMs: String(batching.durationMs),
+    maxBatchSize: String(batching.maxBatchSize),
+  },
 });
-type BatchingValues = z.infer<typeof batchingSchema>;
+
+/** The PATCH body for the form's batching; numbers that are not numbers go as text to be named. */
+const batchingUpdate = ({ batching }: BatchingValues) => ({
+  batching: {
+    enabled: batching.enabled,
+    durationMs: numberOrText(batching.durationMs),
+    maxBatchSize: numberOrText(batching.maxBatchSize),
+  },
+});
 
 function BatchingCard({ app }: { app: App }) {
   const update = useUpdateApp(app.id);
-  const form = useForm<BatchingValues>({
-    resolver: zodResolver(batchingSchema),
-    defaultValues: app.batching,
-  });
-  useEffect(() => form.reset(app.batching), [app.batching, form]);
-  const enabled = form.watch("enabled");
-  const errors = form.formState.errors;
+  const form = useForm<BatchingValues>({ defaultValues: batchingValues(app.batching) });
+  useEffect(() => form.reset(batchingValues(app.batching)), [app.batching, form]);
+  const enabled = form.watch("batching.enabled");
+  const errors = form.formState.errors.batching;
 
-  const onSubmit = form.handleSubmit(async (batching) => {
-    try {
-      await update.mutateAsync({ batching });
-      toast.success("Batching saved");
-    } catch (error) {
-      // The API names fields "batching.x"; the form names them "x".
-      applyApiErrors(
-        error,
-        (field, message) =>
-          form.setError(field.replace(/^batching\./, "") as keyof BatchingValues, message),
-        ["batching.durationMs", "batching.maxBatchSize", "batching.enabled"],
-      );
-    }
-  });
+  const onSubmit = submitChecked(
+    form,
+    (values) =>
+      schemaMessages(updateAppSchema.safeParse(batchingUpdate(values)).error, BATCHING_LABELS),
+    async (values) => {
+      try {
+        await update.mutateAsync(updateAppSchema.parse(batchingUpdate(values)));
+        toast.success("Batching saved");
+      } catch (error) {
+        applyApiErrors(error, form, BATCHING_LABELS);
+      }
+    },
+  );
 
   return (
     <Card>
@@ -209,7 +208,7 @@ function BatchingCard({ app }: { app: App }) {
             </span>
             <Controller
               control={form.control}
-              name="enabled"
+              name="batching.enabled"
               render={({ field }) => (
                 <Switch
                   checked={field.value}
@@ -220,26 +219,15 @@ function BatchingCard({ app }: { app: App }) {
             />
           </label>
           <div className="grid grid-cols-2 gap-4">
-            <Field label="Window (ms)" htmlFor="batch-duration" error={errors.durationMs?.message}>
-              <Input
-                id="batch-duration"
-                type="number"
-                inputMode="numeric"
-                disabled={!enabled}
-                aria-invalid={Boolean(errors.durationMs)}
-                {...form.register("durationMs")}
-              />
-            </Field>
-            <Field label="Max batch size" htmlFor="batch-size" error={errors.maxBatchSize?.message}>
-              <Input
-                id="batch-size"
-                type="number"
-                inputMode="numeric"
-                disabled={!enabled}
-                aria-invalid={Boolean(errors.maxBatchSize)}
-                {...form.register("maxBatchSize")}
-              />
-            </Field>
+            <BatchingNumbers
+              idPrefix="app"
+              durationMs={form.register("batching.durationMs")}
+              maxBatchSize={form.register("batching.maxBatchSize")}
+              errors={{
+                durationMs: errors?.durationMs?.message,
+                maxBatchSize: errors?.maxBatchSize?.message,
+              }}
+            />
           </div>
           <div className="flex justify-end">
             <Button

@@ -6,8 +6,10 @@ import { useForm } from "react-hook-form";
 import { toast } from "sonner";
 import { useApps } from "@/lib/client/apps";
 import { useApiTokens, useCreateApiToken, useRevokeApiToken } from "@/lib/client/catalog";
-import { applyApiErrors, submitClearingErrors } from "@/lib/client/forms";
+import { schemaMessages } from "@/lib/client/field-messages";
+import { applyApiErrors, submitChecked } from "@/lib/client/forms";
 import type { ApiToken } from "@/lib/client/types";
+import { createApiTokenSchema } from "@/lib/validation/api-tokens";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ScrollTable, TableHeader } from "@/components/ui/table";
@@ -137,6 +139,15 @@ const SCOPES = [
 
 type Values = { name: string; scopes: string[]; appId: string; expiresAt: string };
 
+const LABELS = { name: "Name", scopes: "Scopes", appId: "Limit to app", expiresAt: "Expires" };
+
+const tokenBody = (values: Values) => ({
+  name: values.name.trim(),
+  scopes: values.scopes,
+  appId: values.appId || null,
+  expiresAt: values.expiresAt ? new Date(values.expiresAt).toISOString() : null,
+});
+
 function CreateTokenDialog() {
   const [open, setOpen] = useState(false);
   const [created, setCreated] = useState<ApiToken | null>(null);
@@ -148,19 +159,17 @@ function CreateTokenDialog() {
   const errors = form.formState.errors;
   const scopes = form.watch("scopes");
 
-  const submit = submitClearingErrors(form, async (values) => {
-    try {
-      const token = await create.mutateAsync({
-        name: values.name.trim(),
-        scopes: values.scopes,
-        appId: values.appId || null,
-        expiresAt: values.expiresAt ? new Date(values.expiresAt).toISOString() : null,
-      });
-      setCreated(token);
-    } catch (error) {
-      applyApiErrors(error, form.setError, ["name", "scopes", "appId", "expiresAt"]);
-    }
-  });
+  const submit = submitChecked(
+    form,
+    (values) => schemaMessages(createApiTokenSchema.safeParse(tokenBody(values)).error, LABELS),
+    async (values) => {
+      try {
+        setCreated(await create.mutateAsync(tokenBody(values)));
+      } catch (error) {
+        applyApiErrors(error, form, LABELS);
+      }
+    },
+  );
 
   return (
     <Dialog
@@ -200,16 +209,16 @@ function CreateTokenDialog() {
           </div>
         ) : (
           <form onSubmit={submit} noValidate className="space-y-4">
-            <Field label="Name" htmlFor="token-name" error={errors.name?.message}>
+            <Field label={LABELS.name} htmlFor="token-name" error={errors.name?.message}>
               <Input
                 id="token-name"
                 placeholder="ci-deploy"
                 aria-invalid={Boolean(errors.name)}
-                {...form.register("name", { required: "Give the token a name" })}
+                {...form.register("name")}
               />
             </Field>
             <fieldset>
-              <legend className="mb-1.5 text-sm font-medium text-slate-700">Scopes</legend>
+              <legend className="mb-1.5 text-sm font-medium text-slate-700">{LABELS.scopes}</legend>
               <div className="space-y-2">
                 {SCOPES.map((scope) => (
                   <label key={scope.name} className="flex items-start gap-3 text-sm">
@@ -239,7 +248,7 @@ function CreateTokenDialog() {
                 </p>
               ) : null}
             </fieldset>
-            <Field label="Limit to app" htmlFor="token-app" error={errors.appId?.message}>
+            <Field label={LABELS.appId} htmlFor="token-app" error={errors.appId?.message}>
               <Select id="token-app" {...form.register("appId")}>
                 <option value="">All apps</option>
                 {(apps.data?.data ?? []).map((app) => (
@@ -250,7 +259,7 @@ function CreateTokenDialog() {
               </Select>
             </Field>
             <Field
-              label="Expires"
+              label={LABELS.expiresAt}
               htmlFor="token-expires"
               hint="Optional; empty = never."
               error={errors.expiresAt?.message}

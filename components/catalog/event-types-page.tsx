@@ -10,8 +10,15 @@ import {
   useEventTypes,
   useUpdateEventType,
 } from "@/lib/client/catalog";
-import { applyApiErrors, submitClearingErrors } from "@/lib/client/forms";
+import {
+  fieldMessage,
+  firstPerField,
+  schemaMessages,
+  type FieldMessage,
+} from "@/lib/client/field-messages";
+import { applyApiErrors, submitChecked } from "@/lib/client/forms";
 import type { EventType } from "@/lib/client/types";
+import { createEventTypeSchema, updateEventTypeSchema } from "@/lib/validation/event-types";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { ScrollTable } from "@/components/ui/table";
@@ -135,6 +142,44 @@ function EventTypeTable({
 
 type Values = { name: string; description: string; schema: string };
 
+const LABELS = { name: "Name", description: "Description", schema: "JSON Schema" } as const;
+
+/** The JSON Schema box's text as JSON: undefined when empty, or why it is not JSON. */
+function parseSchemaText(text: string): { schema?: unknown; error?: string } {
+  if (!text.trim()) return {};
+  try {
+    return { schema: JSON.parse(text) };
+  } catch (error) {
+    return { error: `is not valid JSON: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * The body the dialog sends: a new type's name, description and schema, or an existing one's
+ * description and schema (null removes it).
+ */
+const eventTypeBody = (values: Values, existing: EventType | undefined, schema: unknown) =>
+  existing
+    ? { description: values.description, schema: schema ?? null }
+    : {
+        name: values.name.trim(),
+        description: values.description,
+        ...(schema === undefined ? {} : { schema }),
+      };
+
+/** Every problem at once: the name and the JSON together, as the API's schema sees them. */
+function eventTypeIssues(values: Values, existing: EventType | undefined): FieldMessage[] {
+  const messages: FieldMessage[] = [];
+  if (!existing && !values.name.trim())
+    messages.push({ field: "name", message: fieldMessage("name", "is required", LABELS) });
+  const json = parseSchemaText(values.schema);
+  if (json.error)
+    messages.push({ field: "schema", message: fieldMessage("schema", json.error, LABELS) });
+  const schema = existing ? updateEventTypeSchema : createEventTypeSchema;
+  const parsed = schema.safeParse(eventTypeBody(values, existing, json.schema));
+  return firstPerField(messages, schemaMessages(parsed.error, LABELS));
+}
+
 function EventTypeDialog({ existing }: { existing?: EventType }) {
   const [open, setOpen] = useState(false);
   const create = useCreateEventType();
@@ -147,37 +192,26 @@ function EventTypeDialog({ existing }: { existing?: EventType }) {
   const form = useForm<Values>({ defaultValues: defaults });
   const errors = form.formState.errors;
 
-  const submit = submitClearingErrors(form, async (values) => {
-    let schema: unknown;
-    if (values.schema.trim()) {
+  const submit = submitChecked(
+    form,
+    (values) => eventTypeIssues(values, existing),
+    async (values) => {
+      const body = eventTypeBody(values, existing, parseSchemaText(values.schema).schema);
       try {
-        schema = JSON.parse(values.schema);
+        if (existing) {
+          await update.mutateAsync({ name: existing.name, ...body });
+          toast.success(`Event type ${existing.name} saved`);
+        } else {
+          await create.mutateAsync({ name: values.name.trim(), ...body });
+          toast.success(`Event type ${values.name} created`);
+        }
+        setOpen(false);
+        form.reset(existing ? values : defaults);
       } catch (error) {
-        return form.setError("schema", { message: `Not valid JSON: ${(error as Error).message}` });
+        applyApiErrors(error, form, LABELS);
       }
-    }
-    try {
-      if (existing) {
-        await update.mutateAsync({
-          name: existing.name,
-          description: values.description,
-          schema: schema ?? null,
-        });
-        toast.success(`Event type ${existing.name} saved`);
-      } else {
-        await create.mutateAsync({
-          name: values.name.trim(),
-          description: values.description,
-          ...(schema === undefined ? {} : { schema }),
-        });
-        toast.success(`Event type ${values.name} created`);
-      }
-      setOpen(false);
-      form.reset(existing ? values : defaults);
-    } catch (error) {
-      applyApiErrors(error, form.setError, ["name", "description", "schema"]);
-    }
-  });
+    },
+  );
 
   return (
     <Dialog
@@ -205,7 +239,7 @@ function EventTypeDialog({ existing }: { existing?: EventType }) {
       >
         <form onSubmit={submit} noValidate className="space-y-4">
           <Field
-            label="Name"
+            label={LABELS.name}
             htmlFor="event-type-name"
             hint="Lowercase letters, digits and _ . : -"
             error={errors.name?.message}
@@ -216,11 +250,11 @@ function EventTypeDialog({ existing }: { existing?: EventType }) {
               placeholder="order.paid"
               disabled={Boolean(existing)}
               aria-invalid={Boolean(errors.name)}
-              {...form.register("name", { required: "Give the event type a name" })}
+              {...form.register("name")}
             />
           </Field>
           <Field
-            label="Description"
+            label={LABELS.description}
             htmlFor="event-type-description"
             error={errors.description?.message}
           >
@@ -231,7 +265,7 @@ function EventTypeDialog({ existing }: { existing?: EventType }) {
             />
           </Field>
           <Field
-            label="JSON Schema"
+            label={LABELS.schema}
             htmlFor="event-type-schema"
             hint="Optional. Incoming events of this type must satisfy it; data is checked decoded (the object, not its JSON string)."
             error={errors.schema?.message}

@@ -29,7 +29,7 @@ export function AttemptTimeline({ attempts, pending }: { attempts: Attempt[]; pe
     >
       {ordered.map((attempt) => (
         <li
-          key={attempt.id ?? attempt.number}
+          key={attempt.id}
           className="relative"
           data-testid="attempt"
           data-trigger={attempt.trigger}

@@ -227,8 +227,8 @@ export function DeliveriesLog({ appId }: { appId: string }) {
 }
 
 function EventsCell({ delivery }: { delivery: Delivery }) {
-  const names = [...new Set(delivery.eventNames ?? [])];
-  const channels = [...new Set(delivery.channels ?? [])];
+  const names = [...new Set(delivery.eventNames)];
+  const channels = [...new Set(delivery.channels)];
   return (
     <div className="min-w-0">
       <div className="flex items-center gap-1.5">

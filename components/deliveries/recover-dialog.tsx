@@ -3,7 +3,16 @@
 import { LifeBuoy } from "lucide-react";
 import { useState } from "react";
 import { ApiError, errorMessage } from "@/lib/client/api";
+import { useEventTypes } from "@/lib/client/catalog";
 import { useJob, useRecover } from "@/lib/client/endpoints";
+import {
+  apiMessages,
+  fieldMessage,
+  firstPerField,
+  schemaMessages,
+  type FieldMessage,
+} from "@/lib/client/field-messages";
+import { recoverSchema } from "@/lib/validation/delivery-actions";
 import type { Endpoint } from "@/lib/client/types";
 import { StatusBadge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -20,6 +29,47 @@ import { endpointTarget } from "@/components/endpoints/endpoint-status";
 
 const toLocalInput = (date: Date) =>
   new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+
+const LABELS = { endpointId: "Endpoint", since: "From", until: "To", eventTypes: "Event types" };
+
+type RecoverForm = { since: string; until: string; eventTypes: string };
+
+/** The API body for what the dialog holds (datetime-local values are in the browser's zone). */
+const recoverBody = (form: RecoverForm) => ({
+  since: form.since ? new Date(form.since).toISOString() : "",
+  until: form.until ? new Date(form.until).toISOString() : "",
+  eventTypes: form.eventTypes.trim() ? form.eventTypes.split(/[\s,]+/).filter(Boolean) : undefined,
+});
+
+/**
+ * Every problem at once, from the API's own schema; names missing from the catalog with them. The
+ * catalog check only holds a request back together with the schema's: a type deleted since still
+ * names deliveries, and only the API can tell (so alone it is the API's to judge).
+ */
+function recoverIssues(form: RecoverForm, catalog: ReadonlySet<string> | undefined) {
+  const required: FieldMessage[] = [];
+  if (!form.since) required.push({ field: "since", message: "Choose when the range starts" });
+  if (!form.until) required.push({ field: "until", message: "Choose when the range ends" });
+  const body = recoverBody(form);
+  const invalid = firstPerField(
+    required,
+    schemaMessages(recoverSchema.safeParse(body).error, LABELS),
+  );
+  const unknown = (body.eventTypes ?? []).filter((name) => catalog && !catalog.has(name));
+  const unknownMessage = unknown.length
+    ? [
+        {
+          field: "eventTypes",
+          message: fieldMessage(
+            "eventTypes",
+            `${unknown.map((name) => `'${name}'`).join(", ")} ${unknown.length === 1 ? "is" : "are"} not in the event type catalog`,
+            LABELS,
+          ),
+        },
+      ]
+    : [];
+  return invalid.length ? firstPerField(invalid, unknownMessage) : [];
+}
 
 /**
  * Re-sends every failed delivery of an endpoint (or of all of them) in a time range, as a job with
@@ -43,6 +93,10 @@ export function RecoverDialog({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [jobId, setJobId] = useState<string | null>(null);
   const recover = useRecover(appId);
+  const eventTypeCatalog = useEventTypes();
+  const catalog = eventTypeCatalog.data
+    ? new Set(eventTypeCatalog.data.data.map((eventType) => eventType.name))
+    : undefined;
   const job = useJob(jobId);
   // "" = all the app's endpoints (those enabled: a disabled one's deliveries would only fail
   // again). An endpoint chosen before (the log's filter) stays chosen even if the list does not
@@ -59,37 +113,30 @@ export function RecoverDialog({
 
   async function start() {
     if (recover.isPending) return;
-    setErrors({});
-    const missing: Record<string, string> = {};
-    if (!since) missing.since = "Choose when the range starts";
-    if (!until) missing.until = "Choose when the range ends";
-    if (Object.keys(missing).length) return setErrors(missing);
+    const form = { since, until, eventTypes };
+    const issues = recoverIssues(form, catalog);
+    setErrors(Object.fromEntries(issues.map((issue) => [issue.field, issue.message])));
+    if (issues.length) return;
     try {
       const result = await recover.mutateAsync({
         endpointId: endpointId || null,
-        since: new Date(since).toISOString(),
-        until: new Date(until).toISOString(),
-        eventTypes: eventTypes.trim() ? eventTypes.split(/[\s,]+/).filter(Boolean) : undefined,
+        ...recoverBody(form),
       });
       setJobId(result.jobId);
     } catch (error) {
       if (error instanceof ApiError && error.details.length) {
-        setErrors(
-          Object.fromEntries(
-            error.details.map((detail) => [detail.field.split(".")[0]!, detail.issue]),
-          ),
-        );
+        const { messages, unplaced } = apiMessages(error.details, LABELS);
+        setErrors({
+          ...Object.fromEntries(messages.map((message) => [message.field, message.message])),
+          ...(unplaced.length ? { form: unplaced.join("; ") } : {}),
+        });
       } else {
         setErrors({ form: errorMessage(error) });
       }
     }
   }
 
-  const progress = job.data
-    ? Math.round(
-        (job.data.progress ?? (job.data.total ? job.data.processed / job.data.total : 0)) * 100,
-      )
-    : 0;
+  const progress = job.data ? Math.round(job.data.progress * 100) : 0;
   return (
     <Dialog open={open} onOpenChange={changeOpen}>
       <DialogTrigger asChild>
@@ -133,7 +180,7 @@ export function RecoverDialog({
           </div>
         ) : (
           <DialogForm onSubmit={() => void start()} className="space-y-4">
-            <Field label="Endpoint" htmlFor="recover-endpoint" error={errors.endpointId}>
+            <Field label={LABELS.endpointId} htmlFor="recover-endpoint" error={errors.endpointId}>
               <Select
                 id="recover-endpoint"
                 value={endpointId}
@@ -149,31 +196,34 @@ export function RecoverDialog({
               </Select>
             </Field>
             <div className="grid grid-cols-2 gap-3">
-              <Field label="From" htmlFor="recover-since" error={errors.since}>
+              <Field label={LABELS.since} htmlFor="recover-since" error={errors.since}>
                 <Input
                   id="recover-since"
                   type="datetime-local"
+                  aria-invalid={Boolean(errors.since)}
                   value={since}
                   onChange={(event) => setSince(event.target.value)}
                 />
               </Field>
-              <Field label="To" htmlFor="recover-until" error={errors.until}>
+              <Field label={LABELS.until} htmlFor="recover-until" error={errors.until}>
                 <Input
                   id="recover-until"
                   type="datetime-local"
+                  aria-invalid={Boolean(errors.until)}
                   value={until}
                   onChange={(event) => setUntil(event.target.value)}
                 />
               </Field>
             </div>
             <Field
-              label="Event types"
+              label={LABELS.eventTypes}
               htmlFor="recover-event-types"
               hint="Optional, comma-separated. Empty = all."
               error={errors.eventTypes}
             >
               <Input
                 id="recover-event-types"
+                aria-invalid={Boolean(errors.eventTypes)}
                 className="font-mono text-xs"
                 placeholder="member_added, client_event"
                 value={eventTypes}

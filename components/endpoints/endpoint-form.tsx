@@ -2,24 +2,24 @@
 
 import { Cloud, Globe } from "lucide-react";
 import type { ReactNode } from "react";
-import { Controller, useForm, type Path } from "react-hook-form";
-import { toast } from "sonner";
-import { ApiError, errorMessage } from "@/lib/client/api";
-import { submitClearingErrors } from "@/lib/client/forms";
-import type { EndpointInput } from "@/lib/client/types";
+import { Controller, useForm } from "react-hook-form";
+import { applyApiErrors, submitChecked } from "@/lib/client/forms";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Switch } from "@/components/ui/checkbox";
 import { cn } from "@/components/ui/cn";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
+import { BatchingNumbers } from "@/components/apps/batching-fields";
 import { EventTypePicker } from "./event-type-picker";
 import { FilterFields } from "./filter-fields";
 import {
-  formFieldFor,
+  ENDPOINT_LABELS as LABELS,
+  endpointFieldOf,
   formIssues,
   headersLeftForOldOrigin,
   inputFromForm,
+  type EndpointBody,
   type EndpointFormValues,
 } from "./form-model";
 import { HeaderEditor } from "./header-editor";
@@ -36,7 +36,7 @@ export function EndpointForm({
 }: {
   mode: "create" | "edit";
   defaultValues: EndpointFormValues;
-  onSubmit: (input: EndpointInput) => Promise<unknown>;
+  onSubmit: (input: EndpointBody) => Promise<unknown>;
   submitLabel: string;
   footer?: ReactNode;
 }) {
@@ -48,29 +48,18 @@ export function EndpointForm({
   const headersForOldOrigin =
     mode === "edit" ? headersLeftForOldOrigin(watch(), defaultValues) : [];
 
-  const submit = submitClearingErrors(form, async (values) => {
-    // Every field the form can check, at once, before asking the API (which checks the rest).
-    const issues = formIssues(values);
-    if (issues.length) {
-      for (const issue of issues) form.setError(issue.field, { message: issue.message });
-      const first = issues[0]!.field;
-      // The checkbox list is not an input react-hook-form can focus: bring its error into view.
-      if (first === "eventTypes")
-        requestAnimationFrame(() =>
-          document
-            .getElementById("endpoint-event-types-error")
-            ?.scrollIntoView({ block: "center", behavior: "smooth" }),
-        );
-      else form.setFocus(first);
-      return;
-    }
-    try {
-      await onSubmit(inputFromForm(values, mode));
-    } catch (error) {
-      const unmatched = applyErrors(error, form.setError);
-      if (unmatched) toast.error(unmatched);
-    }
-  });
+  const submit = submitChecked(
+    form,
+    (values) => formIssues(values, mode),
+    async (values) => {
+      try {
+        await onSubmit(inputFromForm(values, mode));
+      } catch (error) {
+        applyApiErrors(error, form, LABELS, endpointFieldOf);
+      }
+    },
+    revealUnfocusable,
+  );
 
   return (
     <form onSubmit={submit} noValidate className="space-y-6">
@@ -92,7 +81,7 @@ export function EndpointForm({
           />
         </div>
         {kind === "http" ? (
-          <Field label="Endpoint URL" htmlFor="endpoint-url" error={errors.url?.message}>
+          <Field label={LABELS.url} htmlFor="endpoint-url" error={errors.url?.message}>
             <Input
               id="endpoint-url"
               type="url"
@@ -105,7 +94,7 @@ export function EndpointForm({
         ) : (
           <div className="grid gap-4 sm:grid-cols-2">
             <Field
-              label="Function name or ARN"
+              label={LABELS["lambda.functionName"]}
               htmlFor="lambda-function"
               error={errors.lambda?.functionName?.message}
             >
@@ -116,7 +105,11 @@ export function EndpointForm({
                 {...register("lambda.functionName")}
               />
             </Field>
-            <Field label="Region" htmlFor="lambda-region" error={errors.lambda?.region?.message}>
+            <Field
+              label={LABELS["lambda.region"]}
+              htmlFor="lambda-region"
+              error={errors.lambda?.region?.message}
+            >
               <Input id="lambda-region" placeholder="us-east-1" {...register("lambda.region")} />
             </Field>
             <Field label="Invocation type" htmlFor="lambda-invocation">
@@ -126,7 +119,7 @@ export function EndpointForm({
               </Select>
             </Field>
             <Field
-              label="Qualifier"
+              label={LABELS["lambda.qualifier"]}
               htmlFor="lambda-qualifier"
               hint="Version or alias (optional)."
               error={errors.lambda?.qualifier?.message}
@@ -134,7 +127,7 @@ export function EndpointForm({
               <Input id="lambda-qualifier" {...register("lambda.qualifier")} />
             </Field>
             <Field
-              label="Endpoint URL override"
+              label={LABELS["lambda.endpointUrl"]}
               htmlFor="lambda-endpoint"
               className="sm:col-span-2"
               hint="For LocalStack or another Lambda-compatible API (optional)."
@@ -149,7 +142,7 @@ export function EndpointForm({
           </div>
         )}
         <Field
-          label="Description"
+          label={LABELS.description}
           htmlFor="endpoint-description"
           error={errors.description?.message}
         >
@@ -162,7 +155,7 @@ export function EndpointForm({
       </Section>
 
       <Section
-        title="Event types"
+        title={LABELS.eventTypes}
         description="Only events of the selected types are sent to this endpoint."
       >
         <Controller
@@ -192,7 +185,7 @@ export function EndpointForm({
       </Section>
 
       <Section
-        title="Custom headers"
+        title={LABELS.headersError}
         description={
           kind === "lambda"
             ? "Sent only to URL endpoints: a Lambda function receives the payload alone. Kept here in case this endpoint is switched to a URL."
@@ -217,7 +210,7 @@ export function EndpointForm({
       >
         <div className="grid gap-4 sm:grid-cols-2">
           <Field
-            label="Timeout (ms)"
+            label={LABELS.timeoutMs}
             htmlFor="endpoint-timeout"
             hint="Default 10000."
             error={errors.timeoutMs?.message}
@@ -231,7 +224,7 @@ export function EndpointForm({
             />
           </Field>
           <Field
-            label="Retry schedule (seconds)"
+            label={LABELS.retrySchedule}
             htmlFor="endpoint-retry"
             hint="Delays after each failed attempt, e.g. 5, 30, 120. Empty = default."
             error={errors.retrySchedule?.message}
@@ -245,7 +238,7 @@ export function EndpointForm({
             />
           </Field>
           <Field
-            label="Give up after (seconds)"
+            label={LABELS.retryMaxAge}
             htmlFor="endpoint-retry-max-age"
             hint="Retries stop once a delivery is this old. Needs a retry schedule; empty = default (1 day)."
             error={errors.retryMaxAge?.message}
@@ -281,28 +274,15 @@ export function EndpointForm({
               />
               Batch events
             </label>
-            <Field
-              label="Window (ms)"
-              htmlFor="endpoint-batch-duration"
-              error={errors.batching?.durationMs?.message}
-            >
-              <Input
-                id="endpoint-batch-duration"
-                inputMode="numeric"
-                {...register("batching.durationMs")}
-              />
-            </Field>
-            <Field
-              label="Max batch size"
-              htmlFor="endpoint-batch-size"
-              error={errors.batching?.maxBatchSize?.message}
-            >
-              <Input
-                id="endpoint-batch-size"
-                inputMode="numeric"
-                {...register("batching.maxBatchSize")}
-              />
-            </Field>
+            <BatchingNumbers
+              idPrefix="endpoint"
+              durationMs={register("batching.durationMs")}
+              maxBatchSize={register("batching.maxBatchSize")}
+              errors={{
+                durationMs: errors.batching?.durationMs?.message,
+                maxBatchSize: errors.batching?.maxBatchSize?.message,
+              }}
+            />
           </div>
         ) : null}
         <label className="flex items-center justify-between gap-4 rounded-lg border border-slate-200 px-4 py-3">
@@ -392,20 +372,13 @@ function KindOption({
   );
 }
 
-/** Puts API details on form fields; returns text for details with no field, if any. */
-function applyErrors(
-  error: unknown,
-  setError: (name: Path<FormValues>, error: { message: string }) => void,
-): string | null {
-  if (!(error instanceof ApiError) || error.details.length === 0) return errorMessage(error);
-  const unmatched: string[] = [];
-  for (const detail of error.details) {
-    const field = formFieldFor(detail.field);
-    const issue = detail.field.startsWith("headers.")
-      ? `${detail.field.slice("headers.".length)} ${detail.issue}`
-      : detail.issue;
-    if (field) setError(field as Path<FormValues>, { message: issue });
-    else unmatched.push(`${detail.field}: ${detail.issue}`);
-  }
-  return unmatched.length ? unmatched.join("; ") : null;
+/** The event-type checkboxes are no input react-hook-form can focus: bring their error into view. */
+function revealUnfocusable(field: string): boolean {
+  if (field !== "eventTypes") return false;
+  requestAnimationFrame(() =>
+    document
+      .getElementById("endpoint-event-types-error")
+      ?.scrollIntoView({ block: "center", behavior: "smooth" }),
+  );
+  return true;
 }

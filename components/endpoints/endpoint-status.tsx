@@ -3,7 +3,7 @@ import { Badge } from "@/components/ui/badge";
 
 /** Herald disabled it itself (410 Gone, failures in a row); a manual disable also has a reason. */
 export const isAutoDisabled = (endpoint: Endpoint) =>
-  !endpoint.enabled && endpoint.disabledAutomatically === true;
+  !endpoint.enabled && endpoint.disabledAutomatically;
 
 export function EndpointStatus({ endpoint }: { endpoint: Endpoint }) {
   if (endpoint.enabled)

@@ -7,7 +7,7 @@ import { previewChannelMatch } from "@/lib/client/channel-match";
 import type { ChannelFilter } from "@/lib/client/types";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import type { EndpointFormValues } from "./form-model";
+import { ENDPOINT_LABELS, type EndpointFormValues } from "./form-model";
 
 export function FilterFields({
   register,
@@ -28,7 +28,7 @@ export function FilterFields({
     <div className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-2">
         <Field
-          label="Channel type"
+          label={ENDPOINT_LABELS["filter.channelType"]}
           htmlFor="filter-type"
           error={errors.filter?.channelType?.message}
         >
@@ -42,7 +42,7 @@ export function FilterFields({
           </Select>
         </Field>
         <Field
-          label="Channel pattern"
+          label={ENDPOINT_LABELS["filter.channelPattern"]}
           htmlFor="filter-pattern"
           hint="Regular expression; checked for catastrophic backtracking on save."
           error={errors.filter?.channelPattern?.message}
@@ -56,7 +56,7 @@ export function FilterFields({
           />
         </Field>
         <Field
-          label="Channel prefix"
+          label={ENDPOINT_LABELS["filter.channelPrefix"]}
           htmlFor="filter-prefix"
           error={errors.filter?.channelPrefix?.message}
         >
@@ -64,11 +64,12 @@ export function FilterFields({
             id="filter-prefix"
             className="font-mono"
             placeholder="presence-chat-"
+            aria-invalid={Boolean(errors.filter?.channelPrefix)}
             {...register("filter.channelPrefix")}
           />
         </Field>
         <Field
-          label="Channel suffix"
+          label={ENDPOINT_LABELS["filter.channelSuffix"]}
           htmlFor="filter-suffix"
           error={errors.filter?.channelSuffix?.message}
         >
@@ -76,6 +77,7 @@ export function FilterFields({
             id="filter-suffix"
             className="font-mono"
             placeholder="-eu"
+            aria-invalid={Boolean(errors.filter?.channelSuffix)}
             {...register("filter.channelSuffix")}
           />
         </Field>

@@ -1,8 +1,21 @@
-import type { ChannelType, Endpoint, EndpointInput } from "@/lib/client/types";
+import type { ChannelType, Endpoint, EndpointInput, EndpointUpdate } from "@/lib/client/types";
+import {
+  fieldMessage,
+  firstPerField,
+  numberOrText,
+  schemaMessages,
+  type FieldMessage,
+  type FieldOf,
+} from "@/lib/client/field-messages";
 import { isMasked } from "@/lib/mask";
 import { LIMITS } from "@/lib/validation/common";
+import { BATCHING_LABELS } from "@/components/apps/batching-fields";
+import { createEndpointSchema, updateEndpointSchema } from "@/lib/validation/endpoints";
 
 // What the endpoint form edits, and its conversion to and from the API's endpoint JSON.
+
+/** What the form sends: a valid body for a create and for an update alike. */
+export type EndpointBody = EndpointInput & EndpointUpdate;
 
 type HeaderRow = { name: string; value: string; stored: boolean };
 
@@ -92,96 +105,109 @@ export function formFromEndpoint(endpoint: Endpoint): EndpointFormValues {
   };
 }
 
-export type FormIssue = {
-  field:
-    | "url"
-    | "lambda.functionName"
-    | "eventTypes"
-    | "timeoutMs"
-    | "retrySchedule"
-    | "retryMaxAge"
-    | "batching.durationMs"
-    | "batching.maxBatchSize";
-  message: string;
+/**
+ * Every field's label as the form shows it: the form renders these, and its messages name fields
+ * by them ("Channel pattern is not a valid regular expression").
+ */
+export const ENDPOINT_LABELS = {
+  url: "Endpoint URL",
+  "lambda.functionName": "Function name or ARN",
+  "lambda.region": "Region",
+  "lambda.qualifier": "Qualifier",
+  "lambda.endpointUrl": "Endpoint URL override",
+  description: "Description",
+  eventTypes: "Event types",
+  "filter.channelType": "Channel type",
+  "filter.channelPattern": "Channel pattern",
+  "filter.channelPrefix": "Channel prefix",
+  "filter.channelSuffix": "Channel suffix",
+  headersError: "Custom headers",
+  timeoutMs: "Timeout (ms)",
+  retrySchedule: "Retry schedule (seconds)",
+  retryMaxAge: "Give up after (seconds)",
+  ...BATCHING_LABELS,
+} as const;
+
+type FormField = keyof typeof ENDPOINT_LABELS;
+const FORM_ORDER = Object.keys(ENDPOINT_LABELS) as FormField[];
+
+/**
+ * Where the form shows an API field: its own field, or the list it belongs to (a header's problem
+ * shows under the header list, named by the header).
+ */
+export const endpointFieldOf: FieldOf = (apiField) => {
+  if (apiField.startsWith("headers."))
+    return { field: "headersError", subject: `Header ${apiField.slice("headers.".length)}` };
+  if (apiField === "headers") return "headersError";
+  if (apiField === "lambda") return "lambda.functionName";
+  if (apiField === "retry.maxAgeSeconds") return "retryMaxAge";
+  const delay = /^retry\.scheduleSeconds\.(\d+)$/.exec(apiField);
+  if (delay) return { field: "retrySchedule", subject: `Retry delay ${Number(delay[1]) + 1}` };
+  if (apiField.startsWith("retry")) return "retrySchedule";
+  if (apiField.startsWith("eventTypes")) return "eventTypes";
+  return apiField in ENDPOINT_LABELS ? apiField : null;
 };
 
-const wholeNumberIn = (text: string, range: { min: number; max: number }) =>
-  /^\d+$/.test(text) && Number(text) >= range.min && Number(text) <= range.max;
+const label = (field: FormField, issue: string) => fieldMessage(field, issue, ENDPOINT_LABELS);
 
-/** Every problem the form can see without asking the API, in the order the fields appear. */
-export function formIssues(values: EndpointFormValues): FormIssue[] {
-  const issues: FormIssue[] = [];
+/** What the API body cannot say: a field left empty, a list that is not a list of numbers. */
+function formOnlyMessages(values: EndpointFormValues): FieldMessage[] {
+  const messages: FieldMessage[] = [];
   if (values.kind === "http" && !values.url.trim())
-    issues.push({ field: "url", message: "Enter the URL Herald should POST to" });
+    messages.push({ field: "url", message: "Enter the URL Herald should POST to" });
   if (values.kind === "lambda" && !values.lambda.functionName.trim())
-    issues.push({
+    messages.push({
       field: "lambda.functionName",
       message: "Enter the Lambda function's name or ARN",
     });
   if (values.eventTypes.length === 0)
-    issues.push({ field: "eventTypes", message: "Select at least one event type" });
-
-  const timeout = values.timeoutMs.trim();
-  if (timeout && !wholeNumberIn(timeout, LIMITS.timeoutMs)) {
-    issues.push({
-      field: "timeoutMs",
-      message: `Timeout must be a whole number of milliseconds from ${LIMITS.timeoutMs.min} to ${LIMITS.timeoutMs.max}`,
-    });
-  }
+    messages.push({ field: "eventTypes", message: "Select at least one event type" });
   const delays = values.retrySchedule.split(/[\s,]+/).filter(Boolean);
-  const badDelay = delays.find((delay) => !wholeNumberIn(delay, LIMITS.retryDelaySeconds));
-  if (badDelay !== undefined) {
+  const notADelay = delays.find((delay) => !/^\d+$/.test(delay));
+  if (notADelay !== undefined) {
     const { min, max } = LIMITS.retryDelaySeconds;
-    issues.push({
+    messages.push({
       field: "retrySchedule",
-      message: `Retry schedule must list delays in whole seconds from ${min} to ${max}, separated by commas ('${badDelay}' is not one)`,
-    });
-  } else if (delays.length > LIMITS.retryDelays) {
-    issues.push({
-      field: "retrySchedule",
-      message: `Retry schedule can have at most ${LIMITS.retryDelays} delays (it has ${delays.length})`,
+      message: label(
+        "retrySchedule",
+        `must list delays in whole seconds from ${min} to ${max}, separated by commas ('${notADelay}' is not one)`,
+      ),
     });
   }
-  const maxAge = values.retryMaxAge.trim();
-  if (maxAge && !wholeNumberIn(maxAge, LIMITS.retryMaxAgeSeconds)) {
-    const { min, max } = LIMITS.retryMaxAgeSeconds;
-    issues.push({
+  if (values.retryMaxAge.trim() && delays.length === 0)
+    messages.push({
       field: "retryMaxAge",
-      message: `Give up after must be a whole number of seconds from ${min} to ${max} (30 days)`,
+      message: label("retryMaxAge", "needs a retry schedule too: the two go together"),
     });
-  } else if (maxAge && delays.length === 0) {
-    issues.push({ field: "retryMaxAge", message: "Set a retry schedule too: the two go together" });
-  }
+  return messages;
+}
 
-  if (values.batchingMode === "custom") {
-    if (!wholeNumberIn(values.batching.durationMs.trim(), LIMITS.batchDurationMs)) {
-      issues.push({
-        field: "batching.durationMs",
-        message: `Batch window must be a whole number of milliseconds from ${LIMITS.batchDurationMs.min} to ${LIMITS.batchDurationMs.max}`,
-      });
-    }
-    if (!wholeNumberIn(values.batching.maxBatchSize.trim(), LIMITS.batchSize)) {
-      issues.push({
-        field: "batching.maxBatchSize",
-        message: `Max batch size must be a whole number from ${LIMITS.batchSize.min} to ${LIMITS.batchSize.max}`,
-      });
-    }
-  }
-  return issues;
+/**
+ * Every problem the form can see without asking the API, at once and in the order the fields
+ * appear: the API's own schema runs on the body the form would send. The API checks the rest
+ * (event types in the catalog, private addresses, catastrophic backtracking).
+ */
+export function formIssues(values: EndpointFormValues, mode: "create" | "edit"): FieldMessage[] {
+  const schema = mode === "create" ? createEndpointSchema : updateEndpointSchema;
+  const parsed = schema.safeParse(inputFromForm(values, mode));
+  const messages = firstPerField(
+    formOnlyMessages(values),
+    schemaMessages(parsed.error, ENDPOINT_LABELS, endpointFieldOf),
+  );
+  const position = (field: string) => FORM_ORDER.indexOf(field as FormField);
+  return messages.sort((a, b) => position(a.field) - position(b.field));
 }
 
 const optional = (value: string) => (value.trim() === "" ? undefined : value.trim());
-const numberOrText = (value: string) =>
-  /^\d+$/.test(value.trim()) ? Number(value.trim()) : value.trim();
 
 /**
  * Form -> API body. Empty optional fields are left out; numbers that are not numbers go as-is so
  * the API names the field.
  */
-export function inputFromForm(values: EndpointFormValues, mode: "create" | "edit"): EndpointInput {
+export function inputFromForm(values: EndpointFormValues, mode: "create" | "edit"): EndpointBody {
   const filter = Object.fromEntries(
     Object.entries(values.filter).filter(([, value]) => value !== ""),
-  ) as EndpointInput["filter"];
+  ) as EndpointBody["filter"];
   const retry = values.retrySchedule.trim()
     ? {
         scheduleSeconds: values.retrySchedule
@@ -253,24 +279,4 @@ export function headersLeftForOldOrigin(
   return values.headers
     .filter((row) => row.stored && isMasked(row.value) && row.name.trim() !== "")
     .map((row) => row.name.trim());
-}
-
-/** API error field -> form field name. */
-export function formFieldFor(apiField: string): string | null {
-  if (
-    apiField === "url" ||
-    apiField === "description" ||
-    apiField === "eventTypes" ||
-    apiField === "timeoutMs"
-  )
-    return apiField;
-  if (apiField.startsWith("eventTypes.")) return "eventTypes";
-  if (apiField.startsWith("lambda.")) return apiField;
-  if (apiField === "lambda") return "lambda.functionName";
-  if (apiField.startsWith("filter.")) return apiField;
-  if (apiField.startsWith("headers")) return "headersError";
-  if (apiField === "retry.maxAgeSeconds") return "retryMaxAge";
-  if (apiField.startsWith("retry")) return "retrySchedule";
-  if (apiField.startsWith("batching.")) return apiField;
-  return null;
 }

@@ -20,6 +20,7 @@ import {
   endpointStatsSchema,
 } from "../validation/deliveries";
 import {
+  jobStartedSchema,
   recoverSchema,
   testEventResultSchema,
   testEventSchema,
@@ -38,8 +39,8 @@ import {
 } from "../validation/event-types";
 import { importConfigSchema, importResultSchema } from "../validation/import";
 import { ingestBodySchema, ingestResultSchema, pusherWebhookSchema } from "../validation/ingest";
-import { appOverviewSchema } from "../validation/overview";
-import { auditLogEntrySchema, auditLogQuery } from "../services/audit-log";
+import { overviewSchema } from "../validation/overview";
+import { auditLogEntrySchema, auditLogQuery } from "../validation/audit-log";
 
 // The OpenAPI 3.1 document served at /api/v1/openapi.json, generated from the same zod schemas
 // that validate requests. Each resource registers its paths in one small function below.
@@ -277,7 +278,7 @@ function registerEndpointActions(registry: Registry) {
     summary: "Redeliver the endpoint's failed deliveries in a time range, as a background job",
     request: { params: endpointParams, ...body(recoverSchema) },
     responses: {
-      ...ok("Started; follow it at /api/v1/jobs/{jobId}", z.object({ jobId: z.string() }), 202),
+      ...ok("Started; follow it at /api/v1/jobs/{jobId}", jobStartedSchema, 202),
       409: errorResponse(
         "The endpoint is disabled, or the Idempotency-Key was used with a different request",
       ),
@@ -289,11 +290,7 @@ function registerEndpointActions(registry: Registry) {
     summary:
       "Redeliver the failed deliveries of all the app's enabled endpoints in a time range, as a background job",
     request: { params: appParams, ...body(recoverSchema) },
-    responses: ok(
-      "Started; follow it at /api/v1/jobs/{jobId}",
-      z.object({ jobId: z.string() }),
-      202,
-    ),
+    responses: ok("Started; follow it at /api/v1/jobs/{jobId}", jobStartedSchema, 202),
   });
   path(registry, {
     method: "post",
@@ -472,7 +469,7 @@ function registerOverview(registry: Registry) {
     method: "get",
     path: "/api/v1/overview",
     summary: "Per-app endpoint and delivery counts for the dashboard",
-    responses: ok("Counts per app", z.object({ data: z.array(appOverviewSchema) })),
+    responses: ok("Counts per app", overviewSchema),
   });
 }
 

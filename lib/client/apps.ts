@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { maskSecret } from "../mask";
 import { api, type Page } from "./api";
 import { keys } from "./query-keys";
-import type { App, AppOverview, Batching } from "./types";
+import type { App, Batching, Overview } from "./types";
 
 export function useApps() {
   return useQuery({
@@ -16,7 +16,7 @@ export function useApps() {
 export function useOverview() {
   return useQuery({
     queryKey: keys.overview,
-    queryFn: () => api<{ data: AppOverview[] }>("/overview"),
+    queryFn: () => api<Overview>("/overview"),
     refetchInterval: 15_000,
   });
 }

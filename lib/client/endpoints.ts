@@ -4,7 +4,15 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { maskSecret } from "../mask";
 import { api, type Page } from "./api";
 import { keys } from "./query-keys";
-import type { BackgroundJob, Endpoint, EndpointInput, EndpointStats, TestResult } from "./types";
+import type {
+  BackgroundJob,
+  Endpoint,
+  EndpointInput,
+  EndpointStats,
+  EndpointUpdate,
+  JobStarted,
+  TestResult,
+} from "./types";
 
 const base = (appId: string) => `/apps/${encodeURIComponent(appId)}/endpoints`;
 
@@ -40,7 +48,7 @@ export function useCreateEndpoint(appId: string) {
 export function useUpdateEndpoint(appId: string, endpointId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: Partial<EndpointInput>) =>
+    mutationFn: (input: EndpointUpdate) =>
       api<Endpoint>(`${base(appId)}/${endpointId}`, { method: "PATCH", body: input }),
     onSuccess: (endpoint) => {
       client.setQueryData(keys.endpoint(appId, endpointId), endpoint);
@@ -102,7 +110,7 @@ export function useRecover(appId: string) {
       until: string;
       eventTypes?: string[];
     }) =>
-      api<{ jobId: string }>(
+      api<JobStarted>(
         endpointId
           ? `${base(appId)}/${endpointId}/recover`
           : `/apps/${encodeURIComponent(appId)}/recover`,

@@ -1,194 +1,48 @@
-import type { ChannelType } from "../channels";
-// The JSON the REST API returns (SPEC section 8), as the dashboard reads it.
+import type { z } from "zod";
+import type { apiTokenSchema } from "../validation/api-tokens";
+import type { appSchema } from "../validation/apps";
+import type { auditLogEntrySchema } from "../validation/audit-log";
+import type { Batching } from "../validation/common";
+import type {
+  backgroundJobSchema,
+  deliverySchema,
+  endpointStatsSchema,
+} from "../validation/deliveries";
+import type { jobStartedSchema, testEventResultSchema } from "../validation/delivery-actions";
+import type {
+  createEndpointSchema,
+  endpointSchema,
+  updateEndpointSchema,
+} from "../validation/endpoints";
+import type { eventTypeSchema } from "../validation/event-types";
+import type { overviewSchema } from "../validation/overview";
 
-export type Batching = { enabled: boolean; durationMs: number; maxBatchSize: number };
+// The JSON the REST API returns, as the dashboard reads it: derived from the server's own zod
+// response schemas. Type-only imports, so none of the server's code reaches the browser bundle.
 
-export type App = {
-  id: string;
-  name: string;
-  key: string;
-  secret: string;
-  enabled: boolean;
-  batching: Batching;
-  previousSecretExpiresAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-};
-
-// Shapes the server already defines are imported as types only (erased from the browser bundle).
 export type { AppOverview } from "../validation/overview";
-export type { ChannelType };
+export type { ChannelType } from "../channels";
+export type { Batching };
 
-export type ChannelFilter = {
-  channelType?: ChannelType | null;
-  channelPrefix?: string | null;
-  channelSuffix?: string | null;
-  channelPattern?: string | null;
-};
+export type App = z.output<typeof appSchema>;
+export type Overview = z.output<typeof overviewSchema>;
 
-type LambdaTarget = {
-  functionName: string;
-  region?: string | null;
-  invocationType: "Event" | "RequestResponse";
-  qualifier?: string | null;
-  endpointUrl?: string | null;
-};
+export type Endpoint = z.output<typeof endpointSchema>;
+export type ChannelFilter = Endpoint["filter"];
+/** The body of a create; the form always sends what an edit needs too. */
+export type EndpointInput = z.input<typeof createEndpointSchema>;
+export type EndpointUpdate = z.input<typeof updateEndpointSchema>;
 
-export type Endpoint = {
-  id: string;
-  appId: string;
-  description: string;
-  url?: string | null;
-  lambda?: LambdaTarget | null;
-  eventTypes: string[];
-  filter: ChannelFilter;
-  headers: Record<string, string>;
-  enabled: boolean;
-  disabledReason?: string | null;
-  /** Herald disabled it (410 Gone, failures in a row), not a person or token. */
-  disabledAutomatically?: boolean;
-  disabledAt?: string | null;
-  timeoutMs?: number | null;
-  retry?: { scheduleSeconds: number[]; maxAgeSeconds?: number | null } | null;
-  batching?: Batching | null;
-  standardWebhooks: { enabled: boolean; secret: string; previousSecretExpiresAt?: string | null };
-  createdAt: string;
-  updatedAt: string;
-};
+export type Delivery = z.output<typeof deliverySchema>;
+export type Attempt = NonNullable<Delivery["attempts"]>[number];
 
-export type EndpointInput = {
-  description?: string;
-  url?: string | null;
-  lambda?: LambdaTarget | null;
-  eventTypes: string[];
-  filter?: ChannelFilter;
-  headers?: Record<string, string>;
-  enabled?: boolean;
-  timeoutMs?: number | null;
-  retry?: { scheduleSeconds: number[]; maxAgeSeconds?: number | null } | null;
-  batching?: Batching | null;
-  standardWebhooks?: { enabled: boolean };
-};
+export type EventType = z.output<typeof eventTypeSchema>;
+export type ApiToken = z.output<typeof apiTokenSchema>;
+export type AuditEntry = z.output<typeof auditLogEntrySchema>;
 
-type DeliveryStatus = "pending" | "delivering" | "succeeded" | "retrying" | "failed" | "cancelled";
+export type BackgroundJob = z.output<typeof backgroundJobSchema>;
+export type JobStarted = z.output<typeof jobStartedSchema>;
 
-export type Attempt = {
-  id?: string;
-  number: number;
-  trigger: "auto" | "manual";
-  requestHeaders: Record<string, string>;
-  responseStatus: number | null;
-  responseHeaders: Record<string, string> | null;
-  responseBody: string | null;
-  durationMs: number;
-  error: string | null;
-  startedAt: string;
-};
-
-export type Delivery = {
-  id: string;
-  appId: string;
-  /** null once the endpoint was deleted (its deliveries stay in the log). */
-  endpointId: string | null;
-  eventIds: string[];
-  eventNames?: string[];
-  channels?: string[];
-  status: DeliveryStatus;
-  /** Sent by the endpoint's Test button; Recover skips it. */
-  test?: boolean;
-  attemptCount: number;
-  nextAttemptAt: string | null;
-  lastAttemptAt?: string | null;
-  lastResponseStatus?: number | null;
-  lastError?: string | null;
-  body?: string;
-  createdAt: string;
-  updatedAt?: string;
-  attempts?: Attempt[];
-};
-
-export type EventType = {
-  name: string;
-  description: string;
-  schema: unknown | null;
-  builtIn: boolean;
-  createdAt?: string;
-  updatedAt?: string;
-};
-
-export type ApiToken = {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  appId: string | null;
-  createdAt: string;
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  token?: string;
-};
-
-export type AuditEntry = {
-  id: string;
-  actor: string;
-  action: string;
-  resourceType: string;
-  resourceId: string;
-  appId: string | null;
-  changes: Record<string, unknown> | null;
-  createdAt: string;
-};
-
-export type BackgroundJob = {
-  id: string;
-  type: string;
-  status: "queued" | "running" | "succeeded" | "failed";
-  total: number;
-  processed: number;
-  progress?: number;
-  result?: unknown;
-  error?: string | null;
-  createdAt?: string;
-  finishedAt?: string | null;
-};
-
-export type StatsBucket = {
-  start: string;
-  attempts: number;
-  succeeded: number;
-  failed: number;
-  p50: number | null;
-  p95: number | null;
-  p99: number | null;
-};
-
-export type EndpointStats = {
-  endpointId: string;
-  window: string;
-  since: string;
-  until: string;
-  bucketSeconds: number;
-  deliveries: Record<string, number> & { total: number };
-  successRate: number | null;
-  attempts: { total: number; succeeded: number; failed: number };
-  latencyMs: { p50: number | null; p95: number | null; p99: number | null };
-  buckets: StatsBucket[];
-  recentFailures: Array<{
-    attemptId: string;
-    deliveryId: string;
-    number: number;
-    responseStatus: number | null;
-    error: string | null;
-    startedAt: string;
-  }>;
-};
-
-export type TestResult = {
-  deliveryId: string | null;
-  status: DeliveryStatus | string;
-  responseStatus: number | null;
-  responseBody: string | null;
-  durationMs: number | null;
-  error: string | null;
-};
+export type EndpointStats = z.output<typeof endpointStatsSchema>;
+export type StatsBucket = EndpointStats["buckets"][number];
+export type TestResult = z.output<typeof testEventResultSchema>;

@@ -1,32 +1,13 @@
-import { z } from "zod";
 import { db } from "../db";
 import { requireAppAccess, type Principal } from "../auth/principal";
 import type { AuditLog } from "../generated/prisma/client";
+import type { AuditLogQuery } from "../validation/audit-log";
 import { pageArgs, toPage } from "./pagination";
 
 // Reading the audit trail that recordAudit (lib/services/audit.ts) writes with every change.
 
-export const auditLogQuery = z
-  .object({
-    appId: z.string().min(1).max(100).optional(),
-    limit: z.coerce.number().int().min(1).max(250).default(50),
-    cursor: z.string().min(1).max(200).optional(),
-  })
-  .meta({ id: "AuditLogQuery" });
-export type AuditLogQuery = z.infer<typeof auditLogQuery>;
-
-export const auditLogEntrySchema = z
-  .object({
-    id: z.string(),
-    actor: z.string(),
-    action: z.string(),
-    resourceType: z.string(),
-    resourceId: z.string(),
-    appId: z.string().nullable(),
-    changes: z.record(z.string(), z.unknown()).nullable().describe("What changed, secrets masked"),
-    createdAt: z.string(),
-  })
-  .meta({ id: "AuditLogEntry" });
+// The route takes its query schema from here, beside the service it feeds.
+export { auditLogQuery } from "../validation/audit-log";
 
 function presentAuditLog(entry: AuditLog) {
   return {

@@ -5,7 +5,7 @@ import { decryptSecret, decryptStored, encryptSecret } from "../crypto";
 import { isMasked, MASK, maskSecret } from "../mask";
 import type { Principal } from "../auth/types";
 import { Prisma, type Endpoint } from "../generated/prisma/client";
-import type { ChannelFilter } from "../matching";
+import { checkPattern, type ChannelFilter } from "../matching";
 import type { LambdaConfig } from "../delivery/types";
 import { literalDestinationRefusal } from "../delivery/destinations";
 import type { Batching } from "../validation/common";
@@ -196,14 +196,39 @@ export function destinationIssues(
   });
 }
 
-function assertDestinationsAllowed(input: Destinations, stored?: Destinations): void {
-  const issues = destinationIssues(input, stored);
+type Issue = { field: string; issue: string };
+
+function throwIssues(issues: Issue[]): void {
   if (issues.length)
     throw new AppError(
       "validation_failed",
       issues.map((entry) => `${entry.field} ${entry.issue}`).join("; "),
       issues,
     );
+}
+
+function assertDestinationsAllowed(input: Destinations, stored?: Destinations): void {
+  throwIssues(destinationIssues(input, stored));
+}
+
+/**
+ * Whether the channel pattern can backtrack catastrophically: the one filter check the shared
+ * schema leaves to the server (recheck, off the event loop).
+ */
+export async function channelPatternIssues(
+  filter: { channelPattern?: string } | undefined,
+): Promise<Issue[]> {
+  if (!filter?.channelPattern) return [];
+  const check = await checkPattern(filter.channelPattern);
+  return check.ok ? [] : [{ field: "filter.channelPattern", issue: check.issue }];
+}
+
+/** The server-only checks of an endpoint body, all reported in one 422, before any write. */
+async function assertServerChecks(
+  input: Destinations & { filter?: { channelPattern?: string } },
+  stored?: Destinations,
+): Promise<void> {
+  throwIssues([...destinationIssues(input, stored), ...(await channelPatternIssues(input.filter))]);
 }
 
 /** Inserts a validated endpoint inside a caller's transaction (the API and the import share it). */
@@ -258,6 +283,7 @@ export async function createEndpoint(
 ) {
   await getAppRecord(appId);
   await assertEventTypesKnown(input.eventTypes);
+  await assertServerChecks(input);
   const { endpoint, signingSecret } = await db.$transaction((tx) =>
     insertEndpoint(tx, principal, appId, input),
   );
@@ -354,8 +380,14 @@ export async function updateEndpoint(
   endpointId: string,
   input: UpdateEndpointInput,
 ) {
-  await getEndpointRecord(appId, endpointId);
+  const stored = await getEndpointRecord(appId, endpointId);
   if (input.eventTypes) await assertEventTypesKnown(input.eventTypes);
+  // Before the row is locked: the pattern check may take a while. The destinations are checked
+  // again under the lock, against the row the write replaces.
+  await assertServerChecks(input, {
+    url: stored.url,
+    lambda: stored.lambda as LambdaConfig | null,
+  });
   const endpoint = await db.$transaction(async (tx) => {
     // Read under the row lock: the header merge and the audit's "from" must see the row this write
     // replaces.

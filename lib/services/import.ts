@@ -11,7 +11,7 @@ import {
   type SoketiWebhook,
 } from "../validation/import";
 import { recordAudit } from "./audit";
-import { destinationIssues, insertEndpoint } from "./endpoints";
+import { channelPatternIssues, destinationIssues, insertEndpoint } from "./endpoints";
 import { knownEventTypeNames } from "./event-types";
 
 // POST /api/v1/import: apps and their webhooks from a Sockudo or Soketi config.json, created in
@@ -133,7 +133,11 @@ async function planImport(body: unknown, known: Set<string>) {
         );
         continue;
       }
-      for (const { field, issue } of destinationIssues(endpoint.data))
+      const serverIssues = [
+        ...destinationIssues(endpoint.data),
+        ...(await channelPatternIssues(endpoint.data.filter)),
+      ];
+      for (const { field, issue } of serverIssues)
         details.push({ field: `${webhookPath}.${field}`, issue });
       endpoint.data.eventTypes.forEach((name, index) => {
         if (!known.has(name))

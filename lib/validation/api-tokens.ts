@@ -3,7 +3,7 @@ import { SCOPES } from "../auth/scopes";
 
 export const createApiTokenSchema = z
   .object({
-    name: z.string().trim().min(1, "is required").max(100),
+    name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
     scopes: z.array(z.enum(SCOPES)).min(1, "must name at least one scope (read, write, ingest)"),
     appId: z.string().min(1).max(100).nullish(),
     // A token that has expired already could never be used: refuse it instead of creating it.

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { batchingPatchSchema, batchingSchema } from "./common";
 
+const name = z.string().trim().min(1, "is required").max(200, "must be at most 200 characters");
+
 const appId = z
   .string()
   .regex(
@@ -25,7 +27,7 @@ const appSecret = z
 export const createAppSchema = z
   .object({
     id: appId.optional(),
-    name: z.string().trim().min(1, "is required").max(200),
+    name,
     key: z
       .string()
       .regex(/^[A-Za-z0-9_-]{4,128}$/, "must be 4-128 letters, digits, '-' or '_'")
@@ -47,7 +49,7 @@ export const importedAppSchema = createAppSchema.extend({
 
 export const updateAppSchema = z
   .object({
-    name: z.string().trim().min(1, "must not be empty").max(200).optional(),
+    name: name.optional(),
     enabled: z.boolean().optional(),
     batching: batchingPatchSchema.optional(),
   })

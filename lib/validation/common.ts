@@ -13,6 +13,9 @@ export const LIMITS = {
   batchSize: { min: 1, max: 1000 },
 } as const;
 
+/** Text of at most `max` characters, with a message a form can put after the field's label. */
+export const maxText = (max: number) => z.string().max(max, `must be at most ${max} characters`);
+
 /**
  * A whole number in range, with one message for every way to miss it ("must be a whole number of ms
  * from 1 to 60000").

@@ -26,12 +26,34 @@ export const isoDateTime = z.iso
   .datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z" })
   .transform((value) => new Date(value));
 
-/** Refinement shared by every since/until pair: an empty or backwards range is a mistake. */
-export function sinceBeforeUntil(range: { since?: Date; until?: Date }, ctx: z.RefinementCtx) {
-  if (range.since && range.until && range.since >= range.until) {
-    ctx.addIssue({ code: "custom", path: ["until"], message: "must be later than since" });
+/**
+ * Refinement shared by every since/until pair: an empty or backwards range is a mistake. `names`
+ * tells a form which field the message mentions, so it can say its label instead.
+ */
+export function sinceBeforeUntil(
+  range: { since?: unknown; until?: unknown },
+  ctx: z.RefinementCtx,
+) {
+  const { since, until } = range;
+  if (since instanceof Date && until instanceof Date && since >= until) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["until"],
+      message: "must be later than since",
+      params: { names: ["since"] },
+    });
   }
 }
+
+/**
+ * For refinements across fields: run even when another field failed (zod skips them then), so a
+ * form shows every error at once; not when the input is no object at all. The refinement must
+ * check the types of the fields it reads.
+ */
+export const evenWithOtherIssues = {
+  when: (payload: { value: unknown }) =>
+    typeof payload.value === "object" && payload.value !== null,
+};
 
 const statusList = z
   .string()
@@ -59,7 +81,7 @@ export const deliveriesQuery = z
     since: isoDateTime.optional().describe("Created at or after (inclusive)"),
     until: isoDateTime.optional().describe("Created before (exclusive)"),
   })
-  .superRefine(sinceBeforeUntil)
+  .superRefine(sinceBeforeUntil, evenWithOtherIssues)
   .meta({ id: "DeliveriesQuery" });
 
 export type DeliveriesQuery = z.infer<typeof deliveriesQuery>;

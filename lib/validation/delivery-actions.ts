@@ -1,27 +1,21 @@
 import { z } from "zod";
+import { evenWithOtherIssues, isoDateTime, sinceBeforeUntil } from "./deliveries";
 
 // Bodies of the operator actions on the delivery engine: recover and test.
 
-const dateTime = z.iso
-  .datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2026-01-31T12:00:00Z" })
-  .transform((value) => new Date(value));
-
 export const recoverSchema = z
   .object({
-    since: dateTime.describe("Failed deliveries created at or after this time"),
-    until: dateTime.optional().describe("...and before this time (default: now)"),
+    since: isoDateTime.describe("Failed deliveries created at or after this time"),
+    until: isoDateTime.optional().describe("...and before this time (default: now)"),
     eventTypes: z
-      .array(z.string().min(1).max(200))
-      .min(1)
-      .max(100)
+      .array(z.string().min(1, "must not be empty").max(200, "must be at most 200 characters"))
+      .min(1, "must name at least one event type")
+      .max(100, "must name at most 100 event types")
       .optional()
       .describe("Only deliveries carrying one of these event names"),
   })
   .strict()
-  .superRefine((range, ctx) => {
-    if (range.until && range.since >= range.until)
-      ctx.addIssue({ code: "custom", path: ["until"], message: "must be later than since" });
-  })
+  .superRefine(sinceBeforeUntil, evenWithOtherIssues)
   .meta({ id: "RecoverRequest" });
 
 export const testEventSchema = z
@@ -54,6 +48,10 @@ export const testEventResultSchema = z
     error: z.string().nullable(),
   })
   .meta({ id: "TestEventResult" });
+
+export const jobStartedSchema = z
+  .object({ jobId: z.string().describe("Follow it at /api/v1/jobs/{jobId}") })
+  .meta({ id: "JobStarted" });
 
 export type RecoverInput = z.infer<typeof recoverSchema>;
 export type TestEventInput = z.infer<typeof testEventSchema>;

@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { CHANNEL_TYPES, checkPattern } from "../matching";
-import { batchingSchema, LIMITS, wholeNumber } from "./common";
+import { CHANNEL_TYPES, patternSyntaxIssue } from "../channels";
+import { batchingSchema, LIMITS, maxText, wholeNumber } from "./common";
 import { clientTlsSchema, clientTlsViewSchema, endpointProxySchema } from "./endpoint-egress";
 
-// Endpoint schemas: used by the API, the import and the dashboard forms. Checks that need the
-// database (event types in the catalog) run in lib/services/endpoints.ts.
+// Endpoint schemas: used by the API, the import and the dashboard forms (in the browser too, so
+// nothing here may need Node). Checks that need the server (event types in the catalog, a
+// pattern's catastrophic backtracking, private addresses) run in lib/services/endpoints.ts.
 
 const MAX_HEADERS = 50;
 
@@ -116,7 +117,7 @@ const lambdaSchema = z
     functionName: z
       .string()
       .min(1, "is required")
-      .max(170)
+      .max(170, "must be at most 170 characters")
       .regex(/^[A-Za-z0-9_:.\-/]+$/, "must be a Lambda function name or ARN"),
     region: z
       .string()
@@ -132,23 +133,21 @@ const lambdaSchema = z
   .strict()
   .meta({ id: "LambdaConfig" });
 
-/**
- * Async: the ReDoS check runs outside the event loop, so endpoint bodies are parsed with
- * parseAsync.
- */
-const channelPatternSchema = z.string().superRefine(async (pattern, ctx) => {
-  const check = await checkPattern(pattern);
-  if (!check.ok) ctx.addIssue({ code: "custom", message: check.issue });
+const channelPatternSchema = z.string().superRefine((pattern, ctx) => {
+  const issue = patternSyntaxIssue(pattern);
+  if (issue) ctx.addIssue({ code: "custom", message: issue });
 });
 
 const filterSchema = z
   .object({
     channelType: z.enum(CHANNEL_TYPES).optional(),
-    channelPrefix: z.string().max(200).optional(),
-    channelSuffix: z.string().max(200).optional(),
+    channelPrefix: maxText(200).optional(),
+    channelSuffix: maxText(200).optional(),
     channelPattern: channelPatternSchema
       .optional()
-      .describe("Regular expression; rejected when prone to catastrophic backtracking"),
+      .describe(
+        "Regular expression; rejected when invalid or prone to catastrophic backtracking (checked when saved)",
+      ),
   })
   .strict()
   .meta({ id: "ChannelFilter", description: "Every field that is set must match (AND)" });
@@ -174,12 +173,14 @@ export const signingSecretSchema = z
   .string()
   .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, "must be 'whsec_' followed by base64")
   .refine((secret) => {
-    const bytes = Buffer.from(secret.slice("whsec_".length), "base64").length;
+    // Bytes that base64 encodes, without Node's Buffer (the dashboard runs this too).
+    const base64 = secret.slice("whsec_".length);
+    const bytes = Math.floor((base64.length * 3) / 4) - (base64.match(/=*$/)?.[0].length ?? 0);
     return bytes >= 24 && bytes <= 64;
   }, "must encode 24 to 64 bytes");
 
 const eventTypesSchema = z
-  .array(z.string().min(1).max(100))
+  .array(z.string().min(1, "must not be empty").max(100, "must be at most 100 characters"))
   .min(1, "must name at least one event type")
   .max(100, "must have at most 100 event types")
   .superRefine((names, ctx) => {
@@ -213,7 +214,7 @@ function requireOneTarget(
 
 export const createEndpointSchema = z
   .object({
-    description: z.string().max(500).default(""),
+    description: maxText(500).default(""),
     url: httpUrlSchema.optional(),
     lambda: lambdaSchema.optional(),
     eventTypes: eventTypesSchema,
@@ -241,7 +242,7 @@ export const createEndpointSchema = z
 
 export const updateEndpointSchema = z
   .object({
-    description: z.string().max(500).optional(),
+    description: maxText(500).optional(),
     url: httpUrlSchema.optional(),
     lambda: lambdaSchema.optional(),
     eventTypes: eventTypesSchema.optional(),

@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { maxText } from "./common";
 
 export const EVENT_TYPE_NAME = /^[a-z][a-z0-9_.:-]{0,99}$/;
 
 const jsonSchemaObject = z
-  .record(z.string(), z.unknown())
+  .record(z.string(), z.unknown(), { error: "must be a JSON object" })
   .describe(
     "A JSON Schema (draft-07 by default; 2019-09 and 2020-12 by $schema) that events of this type must satisfy",
   );
@@ -16,7 +17,7 @@ export const createEventTypeSchema = z
         EVENT_TYPE_NAME,
         "must start with a lowercase letter and use only a-z, 0-9, _ . : - (at most 100)",
       ),
-    description: z.string().max(1000).default(""),
+    description: maxText(1000).default(""),
     schema: jsonSchemaObject.nullable().optional(),
   })
   .strict()
@@ -24,7 +25,7 @@ export const createEventTypeSchema = z
 
 export const updateEventTypeSchema = z
   .object({
-    description: z.string().max(1000).optional(),
+    description: maxText(1000).optional(),
     schema: jsonSchemaObject
       .nullable()
       .optional()

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { deliverySchema, isoDateTime, pageFields, sinceBeforeUntil } from "./deliveries";
+import {
+  deliverySchema,
+  evenWithOtherIssues,
+  isoDateTime,
+  pageFields,
+  sinceBeforeUntil,
+} from "./deliveries";
 
 // Query and response schemas of the event log (GET /api/v1/apps/{appId}/events[/{eventId}]).
 
@@ -11,7 +17,7 @@ export const eventsQuery = z
     since: isoDateTime.optional().describe("Received at or after (inclusive)"),
     until: isoDateTime.optional().describe("Received before (exclusive)"),
   })
-  .superRefine(sinceBeforeUntil)
+  .superRefine(sinceBeforeUntil, evenWithOtherIssues)
   .meta({ id: "EventsQuery" });
 
 export type EventsQuery = z.infer<typeof eventsQuery>;

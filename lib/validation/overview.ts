@@ -2,7 +2,7 @@ import { z } from "zod";
 
 // The dashboard's per-app counts (GET /api/v1/overview).
 
-export const appOverviewSchema = z
+const appOverviewSchema = z
   .object({
     appId: z.string(),
     endpoints: z.number().int(),
@@ -15,5 +15,9 @@ export const appOverviewSchema = z
       .describe("failed / (succeeded + failed) today; null when nothing finished yet"),
   })
   .meta({ id: "AppOverview" });
+
+export const overviewSchema = z
+  .object({ data: z.array(appOverviewSchema) })
+  .meta({ id: "Overview" });
 
 export type AppOverview = z.infer<typeof appOverviewSchema>;

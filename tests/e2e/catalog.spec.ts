@@ -19,7 +19,7 @@ test("manages custom event types with a JSON Schema the API validates", async ({
   await dialog.getByLabel("Description").fill("An order was paid");
   await dialog.getByLabel("JSON Schema").fill("{ not json");
   await dialog.getByRole("button", { name: "Create event type" }).click();
-  await expect(dialog.getByText(/Not valid JSON/)).toBeVisible();
+  await expect(dialog.getByText(/^JSON Schema is not valid JSON/)).toBeVisible();
   await dialog.getByLabel("JSON Schema").fill('{"type": 12}');
   await dialog.getByRole("button", { name: "Create event type" }).click();
   await expect(dialog.getByText(/not a valid JSON Schema/)).toBeVisible();
@@ -57,7 +57,7 @@ test("creates an API token shown once, uses it, revokes it; the audit log shows 
   await expect(dialog.getByLabel("Name")).toBeFocused();
   await page.keyboard.type(name);
   await dialog.getByRole("checkbox", { name: "write" }).click();
-  // An expiry in the past would make a token that is dead on arrival: the API refuses it.
+  // An expiry in the past would make a token that is dead on arrival: the form refuses it.
   await dialog.getByLabel("Expires").fill("2020-01-01T00:00");
   await dialog.getByRole("button", { name: "Create token" }).click();
   await expect(dialog.getByText("must be in the future")).toBeVisible();

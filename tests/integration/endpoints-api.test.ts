@@ -293,6 +293,25 @@ describe("endpoints API: bad input", () => {
     ]);
   });
 
+  it("reports the server-only checks together: a private address and a catastrophic pattern", async () => {
+    const app = await makeApp();
+    const body = { ...valid, url: "http://10.1.2.3/x", filter: { channelPattern: "^(a+)+$" } };
+    const created = await create(app.id, body);
+    expect(created.status).toBe(422);
+    expect(created.body.error.details).toEqual([
+      { field: "url", issue: expect.stringContaining("10.1.2.3") },
+      { field: "filter.channelPattern", issue: expect.stringContaining("catastrophic") },
+    ]);
+    const { endpoint } = await makeAppWithEndpoint();
+    const patched = await patch(endpoint.appId, endpoint.id, body);
+    expect(patched.status).toBe(422);
+    expect(patched.body.error.details.map((detail: { field: string }) => detail.field)).toEqual([
+      "url",
+      "filter.channelPattern",
+    ]);
+    expect(await db.endpoint.count({ where: { appId: app.id } })).toBe(0);
+  });
+
   it("says what a number field takes, whatever was wrong with it", async () => {
     const app = await makeApp();
     for (const timeoutMs of ["abc", 1.5, 50, 70_000]) {

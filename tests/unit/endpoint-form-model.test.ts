@@ -8,7 +8,8 @@ import {
 } from "@/components/endpoints/form-model";
 import { LIMITS } from "@/lib/validation/common";
 
-// The endpoint form checks numbers itself to name each field in words; it must agree with the API.
+// The endpoint form runs the API's schema on the body it would send, and names each field by its
+// label: it must agree with the API on what is valid.
 
 const valid: EndpointFormValues = {
   ...emptyEndpointForm,
@@ -31,7 +32,7 @@ const boundaries = (range: { min: number; max: number }) => [
 describe("endpoint form checks agree with the API", () => {
   it.each(boundaries(LIMITS.timeoutMs))("timeout %j", async (text) => {
     const values = { ...valid, timeoutMs: text };
-    expect(formIssues(values).length === 0).toBe(await accepts(values));
+    expect(formIssues(values, "create").length === 0).toBe(await accepts(values));
   });
 
   it.each([
@@ -44,14 +45,14 @@ describe("endpoint form checks agree with the API", () => {
       .join(","),
   ])("retry schedule %j", async (text) => {
     const values = { ...valid, retrySchedule: text };
-    expect(formIssues(values).length === 0).toBe(await accepts(values));
+    expect(formIssues(values, "create").length === 0).toBe(await accepts(values));
   });
 
   it.each(boundaries(LIMITS.retryMaxAgeSeconds).filter(Boolean))(
     "give up after %j",
     async (text) => {
       const values = { ...valid, retrySchedule: "1", retryMaxAge: text };
-      expect(formIssues(values).length === 0).toBe(await accepts(values));
+      expect(formIssues(values, "create").length === 0).toBe(await accepts(values));
     },
   );
 
@@ -64,23 +65,26 @@ describe("endpoint form checks agree with the API", () => {
       batchingMode: "custom",
       batching: { enabled: true, ...batching },
     };
-    expect(formIssues(values).length === 0).toBe(await accepts(values));
+    expect(formIssues(values, "create").length === 0).toBe(await accepts(values));
   });
 
   it("names every wrong field at once, with its range", () => {
-    const issues = formIssues({
-      ...emptyEndpointForm,
-      timeoutMs: "abc",
-      retrySchedule: "1, x, 3",
-      batchingMode: "custom",
-      batching: { enabled: true, durationMs: "50", maxBatchSize: "0" },
-    });
+    const issues = formIssues(
+      {
+        ...emptyEndpointForm,
+        timeoutMs: "abc",
+        retrySchedule: "1, x, 3",
+        batchingMode: "custom",
+        batching: { enabled: true, durationMs: "50", maxBatchSize: "0" },
+      },
+      "create",
+    );
     expect(issues).toEqual([
       { field: "url", message: "Enter the URL Herald should POST to" },
       { field: "eventTypes", message: "Select at least one event type" },
       {
         field: "timeoutMs",
-        message: "Timeout must be a whole number of milliseconds from 100 to 60000",
+        message: "Timeout must be a whole number of ms from 100 to 60000",
       },
       {
         field: "retrySchedule",
@@ -90,6 +94,43 @@ describe("endpoint form checks agree with the API", () => {
       {
         field: "batching.maxBatchSize",
         message: "Max batch size must be a whole number from 1 to 1000",
+      },
+    ]);
+  });
+
+  it("checks the URL and the channel pattern with the rest, as the API would", () => {
+    const issues = formIssues(
+      {
+        ...valid,
+        url: "not a url",
+        description: "x".repeat(501),
+        filter: { ...valid.filter, channelPattern: "^presence-(foo" },
+        headers: [{ name: "Content-Type", value: "text/plain", stored: false }],
+        timeoutMs: "50",
+      },
+      "edit",
+    );
+    expect(issues).toEqual([
+      { field: "url", message: "Endpoint URL must be an http:// or https:// URL" },
+      { field: "description", message: "Description must be at most 500 characters" },
+      {
+        field: "filter.channelPattern",
+        message:
+          "Channel pattern is not a valid regular expression: /^presence-(foo/: Unterminated group",
+      },
+      {
+        field: "headersError",
+        message: expect.stringMatching(/^Header Content-Type is reserved: Herald sets it/),
+      },
+      { field: "timeoutMs", message: "Timeout must be a whole number of ms from 100 to 60000" },
+    ]);
+  });
+
+  it("names a retry delay by its place in the list", () => {
+    expect(formIssues({ ...valid, retrySchedule: "5, 90000" }, "create")).toEqual([
+      {
+        field: "retrySchedule",
+        message: "Retry delay 2 must be a whole number of seconds from 0 to 86400",
       },
     ]);
   });

@@ -125,27 +125,15 @@ describe("create and update schemas", () => {
     expect(updateEndpointSchema.safeParse({}).success).toBe(true);
   });
 
-  it("rejects catastrophic and invalid channel patterns but keeps safe ones", async () => {
+  it("rejects invalid channel patterns, in the browser too (catastrophic ones are the server's check)", () => {
+    const invalid = createEndpointSchema.safeParse({ ...base, filter: { channelPattern: "(" } });
+    expect(fields(invalid)).toEqual(["filter.channelPattern"]);
+    expect(invalid.error?.issues[0]?.message).toBe(
+      "is not a valid regular expression: /(/: Unterminated group",
+    );
     expect(
-      fields(
-        await createEndpointSchema.safeParseAsync({
-          ...base,
-          filter: { channelPattern: "^(a+)+$" },
-        }),
-      ),
-    ).toEqual(["filter.channelPattern"]);
-    expect(
-      fields(
-        await createEndpointSchema.safeParseAsync({ ...base, filter: { channelPattern: "(" } }),
-      ),
-    ).toEqual(["filter.channelPattern"]);
-    expect(
-      (
-        await createEndpointSchema.safeParseAsync({
-          ...base,
-          filter: { channelPattern: "^presence-game-[0-9]+$" },
-        })
-      ).success,
+      createEndpointSchema.safeParse({ ...base, filter: { channelPattern: "^presence-[0-9]+$" } })
+        .success,
     ).toBe(true);
   });
 
