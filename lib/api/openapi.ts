@@ -470,6 +470,22 @@ function registerOverview(registry: Registry) {
   });
 }
 
+function registerObservability(registry: Registry) {
+  path(registry, {
+    method: "get",
+    path: "/api/metrics",
+    summary: "Prometheus metrics of the web process (needs the metrics scope)",
+    description:
+      "Text exposition format. Needs a token with the metrics scope that is not limited to one app. Each worker serves its own on HERALD_WORKER_METRICS_HOST:HERALD_WORKER_METRICS_PORT/metrics.",
+    responses: {
+      200: {
+        description: "Prometheus text format",
+        content: { "text/plain": { schema: z.string() } },
+      },
+    },
+  });
+}
+
 function registerOpenApi(registry: Registry) {
   path(registry, {
     method: "get",
@@ -504,6 +520,7 @@ export function buildOpenApiDocument() {
     registerImport,
     registerAuditLog,
     registerOverview,
+    registerObservability,
     registerOpenApi,
   ]) {
     register(registry);

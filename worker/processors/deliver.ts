@@ -21,6 +21,7 @@ import {
 } from "../../lib/services/attempts";
 import { disabledDeliveryReason } from "../../lib/services/routing";
 import { refusedJobDelayMs } from "../../lib/delivery/limiter";
+import { recordDeliveryOutcomes } from "../../lib/metrics/deliveries";
 import {
   endpointLimits,
   inFlightDeliveries,
@@ -95,7 +96,7 @@ async function deliverClaimed(endpointId: string, claimed: ClaimedRow[]): Promis
   const disabled = disabledDeliveryReason(endpoint, endpoint.app);
   if (disabled) return failUndeliverableMany(claimed, disabled);
 
-  const recorder = new OutcomeRecorder(first.endpointId, first.consecutiveFailures);
+  const recorder = new OutcomeRecorder(first.endpointId, first.consecutiveFailures, endpoint.appId);
   let sendError = false;
   const send = (delivery: ClaimedRow): Promise<SentAttempt> => {
     if (!config) return Promise.resolve(unsent(prepared.problem));
@@ -161,6 +162,7 @@ class OutcomeRecorder {
   constructor(
     private readonly endpointId: string,
     private knownFailures: number,
+    private readonly appId: string,
   ) {
     liveRecorders.add(this);
   }
@@ -198,6 +200,7 @@ class OutcomeRecorder {
     // Settled either way: written now, or taken over by the reconciler, which logged the attempt.
     for (const outcome of batch) sendingDeliveries.delete(outcome.delivery.id);
     const recorded = batch.filter((outcome) => written.has(outcome.delivery.id));
+    recordDeliveryOutcomes(this.appId, this.endpointId, recorded);
     await updateEndpointHealth(this.endpointId, recorded, this.knownFailures).catch((error) =>
       logger.warn({ err: error, endpointId: this.endpointId }, "endpoint health not updated"),
     );

@@ -1,10 +1,21 @@
 import { json, readBodyBytes, route } from "@/lib/api/handler";
 import { ingestPusherWebhook } from "@/lib/services/intake";
+import { countIngested, withIngestMetrics } from "@/lib/metrics/ingest";
 import { MAX_INGEST_BODY_BYTES } from "@/lib/validation/ingest";
 
 // Point a Pusher-compatible server's webhook URL here; authenticated by its Pusher signature.
-export const POST = route<{ appId: string }>({ scope: null }, async ({ req, params }) => {
-  // Bytes, not text: the signature is over exactly what was received.
-  const rawBody = await readBodyBytes(req, MAX_INGEST_BODY_BYTES);
-  return json(await ingestPusherWebhook(params.appId, rawBody, req.headers), 202);
-});
+export const POST = withIngestMetrics(
+  "pusher",
+  route<{ appId: string }>({ scope: null }, async ({ req, params }) => {
+    // Bytes, not text: the signature is over exactly what was received.
+    const rawBody = await readBodyBytes(req, MAX_INGEST_BODY_BYTES);
+    return json(
+      countIngested(
+        "pusher",
+        params.appId,
+        await ingestPusherWebhook(params.appId, rawBody, req.headers),
+      ),
+      202,
+    );
+  }),
+);

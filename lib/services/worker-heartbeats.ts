@@ -1,0 +1,45 @@
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+import { env } from "../env";
+import { getRedis } from "../redis";
+
+// Workers announce themselves in one sorted set per deployment (score = last heartbeat, ms).
+// Readiness and the dashboard count the members seen within HERALD_WORKER_TIMEOUT_SECONDS; the
+// set expires a day after the last heartbeat, and old members are trimmed on every beat.
+
+export const HEARTBEAT_EVERY_MS = 5000;
+const FORGET_AFTER_MS = 24 * 3600 * 1000;
+
+const heartbeatKey = () => `${env.HERALD_QUEUE_PREFIX}:herald:workers`;
+
+export const newWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+
+export async function beat(redis: Redis, workerId: string, now = Date.now()): Promise<void> {
+  const key = heartbeatKey();
+  await redis
+    .multi()
+    .zadd(key, now, workerId)
+    .zremrangebyscore(key, "-inf", now - FORGET_AFTER_MS)
+    .pexpire(key, FORGET_AFTER_MS)
+    .exec();
+}
+
+/** A worker that stops gracefully leaves at once instead of timing out. */
+export async function leave(redis: Redis, workerId: string): Promise<void> {
+  await redis.zrem(heartbeatKey(), workerId);
+}
+
+export type WorkerPresence = { live: number; lastSeenAt: string | null };
+
+export async function workerPresence(now = Date.now()): Promise<WorkerPresence> {
+  const key = heartbeatKey();
+  const redis = getRedis();
+  const cutoff = now - env.HERALD_WORKER_TIMEOUT_SECONDS * 1000;
+  const [live, newest] = await Promise.all([
+    redis.zcount(key, cutoff, "+inf"),
+    redis.zrevrange(key, 0, 0, "WITHSCORES"),
+  ]);
+  const lastSeen = newest[1] ? Number(newest[1]) : null;
+  return { live, lastSeenAt: lastSeen ? new Date(lastSeen).toISOString() : null };
+}
