@@ -7,7 +7,7 @@ import { getQueue, QUEUES } from "../jobs/queues";
 
 const CACHE_MS = 3000;
 
-type AppBacklog = {
+export type AppBacklog = {
   appId: string;
   deliveriesDue: number;
   eventsWaiting: number;

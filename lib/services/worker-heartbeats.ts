@@ -12,6 +12,8 @@ export const HEARTBEAT_EVERY_MS = 5000;
 const FORGET_AFTER_MS = 24 * 3600 * 1000;
 
 const heartbeatKey = () => `${env.HERALD_QUEUE_PREFIX}:herald:workers`;
+/** The newest heartbeat of any worker, kept when workers leave (readiness reports it). */
+const lastSeenKey = () => `${env.HERALD_QUEUE_PREFIX}:herald:workers-last-seen`;
 
 export const newWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 
@@ -22,6 +24,7 @@ export async function beat(redis: Redis, workerId: string, now = Date.now()): Pr
     .zadd(key, now, workerId)
     .zremrangebyscore(key, "-inf", now - FORGET_AFTER_MS)
     .pexpire(key, FORGET_AFTER_MS)
+    .set(lastSeenKey(), String(now), "PX", FORGET_AFTER_MS)
     .exec();
 }
 
@@ -38,8 +41,8 @@ export async function workerPresence(now = Date.now()): Promise<WorkerPresence> 
   const cutoff = now - env.HERALD_WORKER_TIMEOUT_SECONDS * 1000;
   const [live, newest] = await Promise.all([
     redis.zcount(key, cutoff, "+inf"),
-    redis.zrevrange(key, 0, 0, "WITHSCORES"),
+    redis.get(lastSeenKey()),
   ]);
-  const lastSeen = newest[1] ? Number(newest[1]) : null;
+  const lastSeen = newest ? Number(newest) : null;
   return { live, lastSeenAt: lastSeen ? new Date(lastSeen).toISOString() : null };
 }
