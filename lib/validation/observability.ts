@@ -25,6 +25,8 @@ export const readinessSchema = z
   })
   .meta({ id: "Readiness" });
 
+export type ReadinessResponse = z.infer<typeof readinessSchema>;
+
 export const appBacklogSchema = backlogTotalsSchema
   .extend({
     endpointsDisabled: z.number().int(),
@@ -32,3 +34,5 @@ export const appBacklogSchema = backlogTotalsSchema
     problems: z.array(z.string()),
   })
   .meta({ id: "AppBacklog" });
+
+export type AppBacklogResponse = z.infer<typeof appBacklogSchema>;
