@@ -15,6 +15,7 @@ import {
   type EndpointWithApp,
 } from "../delivery/config-cache";
 import { recordAudit } from "./audit";
+import { emitEndpointDisabled } from "./operational-events";
 
 // One attempt of one delivery: claim it in Postgres, sign and send with secrets read now, record
 // the attempt and decide what comes next (success, durable retry, or failed = dead letter).
@@ -243,4 +244,5 @@ export async function disableEndpoint(tx: Tx, endpointId: string, reason: string
     changes: { reason },
   });
   logger.warn({ endpointId, appId }, "endpoint disabled by the delivery engine");
+  await emitEndpointDisabled(appId, endpointId, { reason, automatic: true, disabledBy: "herald" });
 }

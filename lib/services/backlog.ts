@@ -1,5 +1,6 @@
 import { hotQuery } from "../delivery/pg";
 import { getQueue, QUEUES } from "../jobs/queues";
+import { emitBacklogTransitions } from "./operational-events";
 
 // What is waiting for a worker, per app: deliveries due now (pending or retrying, next attempt
 // reached) and events not yet routed. Read from Postgres at most once per CACHE_MS per process,
@@ -99,4 +100,10 @@ export function queueJobCounts(now = Date.now()): Promise<QueueJobCount[]> {
   // A failed read is not cached: the next scrape tries again.
   counts.catch(() => (globalForQueueCounts.heraldQueueCounts = undefined));
   return counts;
+}
+
+/** The maintenance task's check: operational events for apps whose backlog stalled or recovered. */
+export async function checkBacklogAlerts(): Promise<void> {
+  const snapshot = await backlogSnapshot();
+  await emitBacklogTransitions(snapshot.apps);
 }

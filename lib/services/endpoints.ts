@@ -16,6 +16,7 @@ import type {
 } from "../validation/endpoints";
 import { getAppRecord } from "./apps";
 import { changedFields, recordAudit } from "./audit";
+import { notifyEnabledChange } from "./operational-events";
 import { assertEventTypesKnown } from "./event-types";
 import { pageArgs, toPage, type PageRequest } from "./pagination";
 import {
@@ -321,7 +322,7 @@ export async function updateEndpoint(
   endpointId: string,
   input: UpdateEndpointInput,
 ) {
-  await getEndpointRecord(appId, endpointId);
+  const before = await getEndpointRecord(appId, endpointId);
   if (input.eventTypes) await assertEventTypesKnown(input.eventTypes);
   const endpoint = await db.$transaction(async (tx) => {
     // Read under the row lock: the header merge and the audit's "from" must see the row this write
@@ -362,6 +363,7 @@ export async function updateEndpoint(
     });
     return updated;
   });
+  await notifyEnabledChange(before, endpoint, principal.id);
   return presentEndpoint(endpoint);
 }
 

@@ -22,6 +22,7 @@ import {
 import { disabledDeliveryReason } from "../../lib/services/routing";
 import { refusedJobDelayMs } from "../../lib/delivery/limiter";
 import { recordDeliveryOutcomes } from "../../lib/metrics/deliveries";
+import { notifyFailedDeliveries } from "../../lib/services/operational-events";
 import {
   endpointLimits,
   inFlightDeliveries,
@@ -201,6 +202,7 @@ class OutcomeRecorder {
     for (const outcome of batch) sendingDeliveries.delete(outcome.delivery.id);
     const recorded = batch.filter((outcome) => written.has(outcome.delivery.id));
     recordDeliveryOutcomes(this.appId, this.endpointId, recorded);
+    await notifyFailedDeliveries(this.appId, this.endpointId, recorded);
     await updateEndpointHealth(this.endpointId, recorded, this.knownFailures).catch((error) =>
       logger.warn({ err: error, endpointId: this.endpointId }, "endpoint health not updated"),
     );
