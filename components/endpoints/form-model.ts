@@ -31,6 +31,7 @@ export type EndpointFormValues = {
   batchingMode: "inherit" | "custom";
   batching: { enabled: boolean; durationMs: string; maxBatchSize: string };
   standardWebhooksEnabled: boolean;
+  bodyFormat: "pusher" | "slack";
   enabled: boolean;
 };
 
@@ -48,6 +49,7 @@ export const emptyEndpointForm: EndpointFormValues = {
   batchingMode: "inherit",
   batching: { enabled: true, durationMs: "50", maxBatchSize: "100" },
   standardWebhooksEnabled: true,
+  bodyFormat: "pusher",
   enabled: true,
 };
 
@@ -87,6 +89,7 @@ export function formFromEndpoint(endpoint: Endpoint): EndpointFormValues {
         }
       : emptyEndpointForm.batching,
     standardWebhooksEnabled: endpoint.standardWebhooks.enabled,
+    bodyFormat: endpoint.bodyFormat ?? "pusher",
     enabled: endpoint.enabled,
   };
 }
@@ -234,6 +237,7 @@ export function inputFromForm(values: EndpointFormValues, mode: "create" | "edit
           ? null
           : undefined,
     standardWebhooks: { enabled: values.standardWebhooksEnabled },
+    bodyFormat: values.bodyFormat,
   };
 }
 

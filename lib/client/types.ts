@@ -52,6 +52,7 @@ export type Endpoint = {
   retry?: { scheduleSeconds: number[]; maxAgeSeconds?: number | null } | null;
   batching?: Batching | null;
   standardWebhooks: { enabled: boolean; secret: string; previousSecretExpiresAt?: string | null };
+  bodyFormat?: "pusher" | "slack";
   createdAt: string;
   updatedAt: string;
 };
@@ -68,6 +69,7 @@ export type EndpointInput = {
   retry?: { scheduleSeconds: number[]; maxAgeSeconds?: number | null } | null;
   batching?: Batching | null;
   standardWebhooks?: { enabled: boolean };
+  bodyFormat?: "pusher" | "slack";
 };
 
 type DeliveryStatus = "pending" | "delivering" | "succeeded" | "retrying" | "failed" | "cancelled";

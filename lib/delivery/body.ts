@@ -1,6 +1,8 @@
 // The outgoing body: {"time_ms": <delivery created>, "events": [...]}, serialised once when the
 // delivery row is written and stored as-is, so the signed bytes are exactly the sent bytes.
 
+import { slackBody } from "./slack-body";
+
 type EventPayload = Record<string, unknown> & { name: string; channel: string };
 
 /** Pusher's own fields first, in the order Pusher sends them; custom/push fields after. */
@@ -16,4 +18,16 @@ function orderedPayload(payload: Record<string, unknown>): EventPayload {
 
 export function deliveryBody(timeMs: number, payloads: Record<string, unknown>[]): string {
   return JSON.stringify({ time_ms: timeMs, events: payloads.map(orderedPayload) });
+}
+
+/** The body in the endpoint's format: Pusher's, or Slack's {text} (lib/delivery/slack-body.ts). */
+export function endpointBody(
+  endpoint: { appId: string; bodyFormat?: "pusher" | "slack" },
+  deliveryId: string,
+  timeMs: number,
+  payloads: Record<string, unknown>[],
+): string {
+  if (endpoint.bodyFormat === "slack")
+    return slackBody(endpoint.appId, deliveryId, payloads as EventPayload[]);
+  return deliveryBody(timeMs, payloads);
 }

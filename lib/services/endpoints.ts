@@ -89,6 +89,7 @@ export function presentEndpoint(
         options.revealSigningSecret ??
         maskSecret(decryptSecret(endpoint.standardWebhooksSecretEncrypted)),
     },
+    bodyFormat: endpoint.bodyFormat,
     createdAt: endpoint.createdAt.toISOString(),
     updatedAt: endpoint.updatedAt.toISOString(),
   };
@@ -236,6 +237,7 @@ export async function insertEndpoint(
       retryMaxAgeSeconds: input.retry?.maxAgeSeconds ?? null,
       batching: input.batching ? (input.batching as Prisma.InputJsonValue) : Prisma.DbNull,
       standardWebhooksEnabled: input.standardWebhooks?.enabled ?? true,
+      bodyFormat: input.bodyFormat,
       standardWebhooksSecretEncrypted: encryptSecret(signingSecret),
     },
   });
@@ -345,6 +347,7 @@ export async function updateEndpoint(
         input.retry === undefined ? undefined : (input.retry?.maxAgeSeconds ?? null),
       batching: input.batching === undefined ? undefined : jsonOrDbNull(input.batching),
       standardWebhooksEnabled: input.standardWebhooks?.enabled,
+      bodyFormat: input.bodyFormat,
       ...enabledUpdate(current, input.enabled, principal.id),
       ...(input.url !== undefined
         ? { kind: "http" as const, url: input.url, lambda: Prisma.DbNull }

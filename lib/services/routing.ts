@@ -1,7 +1,7 @@
 import { v7 as uuidv7 } from "uuid";
 import { hotQuery, hotTransaction, QUEUE_HEAD_PLAN, type HotClient } from "../delivery/pg";
 import { endpointMatcher, type ChannelFilter } from "../matching";
-import { deliveryBody } from "../delivery/body";
+import { endpointBody } from "../delivery/body";
 import type { Batching } from "../validation/common";
 import type { DueDelivery } from "../jobs/queues";
 
@@ -35,13 +35,14 @@ export type RoutingEndpoint = {
   eventTypes: string[];
   filter: ChannelFilter | null;
   batching: Batching | null;
+  bodyFormat: "pusher" | "slack";
 };
 
 /** SQL for one app's routing config as JSON (`a` is the apps row); `e` for one endpoint's. */
 export const APP_JSON = `json_build_object('id', a.id, 'enabled', a.enabled, 'batchingEnabled', a.batching_enabled,
   'batchingDurationMs', a.batching_duration_ms, 'batchingMaxBatchSize', a.batching_max_batch_size)`;
 export const ENDPOINT_JSON = `json_build_object('id', e.id, 'appId', e.app_id, 'enabled', e.enabled, 'disabledReason', e.disabled_reason,
-  'eventTypes', e.event_types, 'filter', e.filter, 'batching', e.batching)`;
+  'eventTypes', e.event_types, 'filter', e.filter, 'batching', e.batching, 'bodyFormat', e.body_format)`;
 
 export function effectiveBatching(
   endpoint: Pick<RoutingEndpoint, "batching">,
@@ -68,25 +69,35 @@ export type DeliveryRow = ReturnType<typeof deliveryRows>[number];
  * follow the order given (arrival order).
  */
 export function deliveryRows(
-  deliveries: Array<Omit<NewDelivery, "endpoint"> & { endpoint: Pick<RoutingEndpoint, "id"> }>,
+  deliveries: Array<
+    Omit<NewDelivery, "endpoint"> & {
+      endpoint: Pick<RoutingEndpoint, "id" | "appId" | "bodyFormat">;
+    }
+  >,
 ) {
   const createdAt = Date.now();
   const createdAtIso = new Date(createdAt).toISOString();
-  return deliveries.map(({ endpoint, events, failedReason }) => ({
-    id: uuidv7(),
-    endpoint_id: endpoint.id,
-    event_ids: events.map((event) => event.id),
-    event_names: [...new Set(events.map((event) => event.name))],
-    channels: [...new Set(events.map((event) => event.channel))],
-    body: deliveryBody(
-      createdAt,
-      events.map((event) => event.payload),
-    ),
-    status: failedReason ? "failed" : "pending",
-    last_error: failedReason,
-    // The body's time_ms is the delivery's creation time, to the millisecond.
-    created_at: createdAtIso,
-  }));
+  return deliveries.map(({ endpoint, events, failedReason }) => {
+    // The id first: a Slack body links to its own delivery.
+    const id = uuidv7();
+    return {
+      id,
+      endpoint_id: endpoint.id,
+      event_ids: events.map((event) => event.id),
+      event_names: [...new Set(events.map((event) => event.name))],
+      channels: [...new Set(events.map((event) => event.channel))],
+      body: endpointBody(
+        endpoint,
+        id,
+        createdAt,
+        events.map((event) => event.payload),
+      ),
+      status: failedReason ? "failed" : "pending",
+      last_error: failedReason,
+      // The body's time_ms is the delivery's creation time, to the millisecond.
+      created_at: createdAtIso,
+    };
+  });
 }
 
 /**

@@ -210,6 +210,12 @@ function requireOneTarget(
   }
 }
 
+const bodyFormatSchema = z
+  .enum(["pusher", "slack"])
+  .describe(
+    'The request body (default "pusher"): "pusher" sends {time_ms, events} (signed, as Pusher does); "slack" sends {"text": ...} for a Slack incoming webhook, one line per event and a link to the delivery in the dashboard (NEXTAUTH_URL). herald.* operational events become readable sentences; any other event becomes a line with its name and channel (plus its client event name and user id when present), without its data. The Pusher and Standard Webhooks signature headers are sent either way.',
+  );
+
 export const createEndpointSchema = z
   .object({
     description: z.string().max(500).default(""),
@@ -226,6 +232,7 @@ export const createEndpointSchema = z
       .object({ enabled: z.boolean().default(true), secret: signingSecretSchema.optional() })
       .strict()
       .optional(),
+    bodyFormat: bodyFormatSchema.optional(),
   })
   .strict()
   .superRefine((input, ctx) => requireOneTarget(input, ctx, true))
@@ -251,6 +258,7 @@ export const updateEndpointSchema = z
     retry: orNull(retrySchema).optional(),
     batching: orNull(batchingSchema).optional(),
     standardWebhooks: z.object({ enabled: z.boolean() }).strict().optional(),
+    bodyFormat: bodyFormatSchema.optional(),
   })
   .strict()
   .superRefine((input, ctx) => requireOneTarget(input, ctx, false))
@@ -296,6 +304,7 @@ export const endpointSchema = z
       enabled: z.boolean(),
       secret: z.string().describe("Masked except in the responses to create and rotate-secret"),
     }),
+    bodyFormat: bodyFormatSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
   })
