@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as readyRoute from "@/app/api/health/ready/route";
 import * as backlogRoute from "@/app/api/v1/apps/[appId]/backlog/route";
 import { closeQueues } from "@/lib/jobs/queues";
+import type { ReadinessResponse } from "@/lib/validation/observability";
 import { makeApp } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
 import { call } from "../helpers/api";
@@ -29,6 +30,20 @@ afterAll(async () => {
 });
 
 const ready = () => call(readyRoute.GET, "GET", "/api/health/ready", { token: null });
+/** Polls readiness until it answers `status` (and `also` holds); returns that answer. */
+const readyAnswers = (
+  status: number,
+  timeoutMs: number,
+  what: string,
+  also: (body: ReadinessResponse) => boolean = () => true,
+) =>
+  eventually(
+    async () => {
+      const res = await ready();
+      return res.status === status && also(res.body) ? res : null;
+    },
+    { timeoutMs, what },
+  );
 const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
 const events = (count: number) =>
   Array.from({ length: count }, (_, index) => ({
@@ -53,12 +68,13 @@ describe("GET /api/health/ready", () => {
     await worker.terminate();
     worker = null;
     expect((await ingest(app.id, events(5))).status).toBe(202);
-    const down = await eventually(
-      async () => {
-        const res = await ready();
-        return res.status === 503 ? res : null;
-      },
-      { timeoutMs: 10_000, what: "503 within the backlog cache time" },
+    // Other test files share this database and may leave work due: wait for these 5 events to be
+    // counted (the backlog is cached for 3 s).
+    const down = await readyAnswers(
+      503,
+      10_000,
+      "503 counting the waiting events",
+      (body) => (body.backlog?.eventsWaiting ?? 0) >= 5,
     );
     expect(down.body.status).toBe("degraded");
     expect(down.body.workers.live).toBe(0);
@@ -84,13 +100,7 @@ describe("GET /api/health/ready", () => {
 
     worker = await startWorkerProcess(prefix);
     await eventually(() => receiver.at(path).length >= 5, { what: "the waiting events delivered" });
-    const back = await eventually(
-      async () => {
-        const res = await ready();
-        return res.status === 200 ? res : null;
-      },
-      { timeoutMs: 10_000, what: "200 once the worker is back" },
-    );
+    const back = await readyAnswers(200, 10_000, "200 once the worker is back");
     expect(back.body.workers.live).toBe(1);
     const cleared = await eventually(async () => {
       const res = await call(backlogRoute.GET, "GET", `/api/v1/apps/${app.id}/backlog`, {
@@ -109,19 +119,10 @@ describe("GET /api/health/ready", () => {
     await worker.kill9();
     worker = null;
     expect((await ingest(app.id, events(3))).status).toBe(202);
-    const down = await eventually(
-      async () => {
-        const res = await ready();
-        return res.status === 503 ? res : null;
-      },
-      // HERALD_WORKER_TIMEOUT_SECONDS (6) plus the backlog cache and a loaded machine's slack.
-      { timeoutMs: 20_000, what: "503 after the heartbeat timed out" },
-    );
+    // HERALD_WORKER_TIMEOUT_SECONDS (6) plus the backlog cache and a loaded machine's slack.
+    const down = await readyAnswers(503, 20_000, "503 after the heartbeat timed out");
     expect(down.body.workers.live).toBe(0);
     worker = await startWorkerProcess(prefix);
-    await eventually(async () => (await ready()).status === 200, {
-      timeoutMs: 30_000,
-      what: "200 after restart (the reconciler takes the killed worker's work back)",
-    });
+    await readyAnswers(200, 30_000, "200 after restart (the reconciler takes the work back)");
   });
 });
