@@ -7,7 +7,13 @@ import { e2eEnv } from "./env";
 async function workerPid(): Promise<number> {
   const redis = new Redis(e2eEnv.REDIS_URL!);
   try {
-    const members = await redis.zrange(`${e2eEnv.HERALD_QUEUE_PREFIX}:herald:workers`, 0, -1);
+    // Live entries only: a worker of an earlier run that was killed stays in the set a while.
+    const timeoutMs = Number(e2eEnv.HERALD_WORKER_TIMEOUT_SECONDS) * 1000;
+    const members = await redis.zrangebyscore(
+      `${e2eEnv.HERALD_QUEUE_PREFIX}:herald:workers`,
+      Date.now() - timeoutMs,
+      "+inf",
+    );
     const pids = members.map((member) => Number(member.split(":")[1]));
     expect(pids, "exactly one e2e worker is running").toHaveLength(1);
     return pids[0]!;
