@@ -10,6 +10,7 @@ const nextConfig: NextConfig = {
     "@prisma/adapter-pg",
     "recheck",
     "@aws-sdk/client-lambda",
+    "prom-client",
   ],
   poweredByHeader: false,
   // No framing (clickjacking), no MIME sniffing, no full URLs in Referer to other sites. A script

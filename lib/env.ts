@@ -137,6 +137,18 @@ const envSchema = z.object({
   HERALD_RECONCILE_GRACE_MS: z.coerce.number().int().min(500).default(10_000),
   /** How long graceful shutdown waits for in-flight deliveries before handing them back. */
   HERALD_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
+  /** Each worker serves Prometheus metrics here; 0 = no metrics server. */
+  HERALD_WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  HERALD_WORKER_METRICS_HOST: z
+    .string()
+    .refine((host) => isIP(host) !== 0 || /^[A-Za-z0-9.-]+$/.test(host), {
+      message: "must be an IP address or a host name",
+    })
+    .default("127.0.0.1"),
+  /** Readiness turns degraded when the oldest waiting delivery or event is older than this. */
+  HERALD_STALL_ALERT_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** A worker whose last heartbeat is older than this counts as gone. */
+  HERALD_WORKER_TIMEOUT_SECONDS: z.coerce.number().int().min(2).default(30),
   HERALD_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"])
     .default("info"),

@@ -89,7 +89,7 @@ export function channelMatchesFilter(filter: ChannelFilter, channel: string): bo
   return true;
 }
 
-export type MatchableEndpoint = { eventTypes: string[]; filter: ChannelFilter | null };
+export type MatchableEndpoint = { id: string; eventTypes: string[]; filter: ChannelFilter | null };
 
 /**
  * Whether an event goes to the endpoint, by its event types and filter. Enabled or not: events for
@@ -99,8 +99,12 @@ export function endpointMatcher(
   endpoint: MatchableEndpoint,
 ): (event: { name: string; channel: string }) => boolean {
   const filter = endpoint.filter ?? {};
+  // Herald's notices about an endpoint (its failures, its disabling) are never sent to it.
+  const ownNotices = `herald-endpoint-${endpoint.id}`;
   return (event) =>
-    endpoint.eventTypes.includes(event.name) && channelMatchesFilter(filter, event.channel);
+    endpoint.eventTypes.includes(event.name) &&
+    channelMatchesFilter(filter, event.channel) &&
+    event.channel !== ownNotices;
 }
 
 /** Pusher channel prefixes, most specific type first; "" is a public channel. */

@@ -26,6 +26,9 @@ const { startWorker } = await import("./runtime");
 // The signal handlers go in before the start finishes: a SIGTERM while it is starting (a deploy
 // that changes its mind) waits for the start, then stops gracefully instead of killing it.
 const started = startWorker();
+const observability = started.then(async () =>
+  (await import("./observability")).startObservability(),
+);
 
 /** Time after the hand-back deadline for closing connections. */
 const SHUTDOWN_MARGIN_MS = 10_000;
@@ -46,9 +49,10 @@ async function shutdown(signal: string) {
     process.exit(1);
   }, env.HERALD_SHUTDOWN_TIMEOUT_MS + SHUTDOWN_MARGIN_MS).unref();
   const runtime = await started;
+  await (await observability).stop();
   await runtime.stop(signal);
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
-await started;
+await observability;

@@ -6,6 +6,8 @@ import {
   type Outcome,
 } from "../lib/engine/record";
 import type { WorkerContext } from "./context";
+import { recordDeliveryOutcomes } from "../lib/metrics/deliveries";
+import { notifyFailedDeliveries } from "../lib/services/operational-events";
 
 /**
  * Outcomes are written every this many finished requests, at most RECORD_WITHIN_MS after one
@@ -33,6 +35,7 @@ export class OutcomeRecorder {
     private readonly ctx: WorkerContext,
     private readonly endpointId: string,
     private knownFailures: number,
+    private readonly appId: string,
   ) {
     ctx.outcomeRecorders.add(this);
   }
@@ -70,6 +73,8 @@ export class OutcomeRecorder {
     // Settled either way: written now, or taken over by the reconciler, which logged the attempt.
     for (const outcome of batch) this.ctx.sendingDeliveries.delete(outcome.delivery.id);
     const recorded = batch.filter((outcome) => written.has(outcome.delivery.id));
+    recordDeliveryOutcomes(this.appId, this.endpointId, recorded);
+    await notifyFailedDeliveries(this.appId, this.endpointId, recorded);
     await updateFailureStreak(this.endpointId, recorded, this.knownFailures).catch((error) =>
       logger.warn({ err: error, endpointId: this.endpointId }, "failure streak not updated"),
     );

@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { authOptions } from "@/lib/auth/options";
 import { loginUrl, PAGE_PATH_HEADER } from "@/lib/auth/callback-url";
 import { Sidebar } from "@/components/layout/sidebar";
+import { BacklogBanner } from "@/components/layout/backlog-banner";
 
 export const dynamic = "force-dynamic";
 
@@ -22,7 +23,10 @@ export default async function DashboardLayout({ children }: { children: React.Re
       </a>
       <Sidebar email={session.user.email} />
       <main id="main" className="min-w-0 flex-1">
-        <div className="mx-auto max-w-6xl px-4 py-6 md:px-8 md:py-8">{children}</div>
+        <div className="mx-auto max-w-6xl px-4 py-6 md:px-8 md:py-8">
+          <BacklogBanner />
+          {children}
+        </div>
       </main>
     </div>
   );

@@ -29,6 +29,7 @@ import { SecretField } from "@/components/ui/secret-field";
 import { Skeleton } from "@/components/ui/skeleton";
 import { BATCHING_LABELS, BatchingNumbers } from "./batching-fields";
 import { APP_SECRET_ROTATION_EFFECTS, RotateSecretDialog } from "./rotate-secret-dialog";
+import { BacklogCards } from "./backlog-card";
 
 export function AppOverviewPanel({ appId }: { appId: string }) {
   const app = useApp(appId);
@@ -44,6 +45,7 @@ export function AppOverviewPanel({ appId }: { appId: string }) {
   return (
     <div className="space-y-6">
       <Stats appId={appId} />
+      <BacklogCards appId={appId} />
       <div className="grid gap-6 lg:grid-cols-2">
         <Credentials app={app.data} />
         <BatchingCard app={app.data} />

@@ -135,6 +135,7 @@ const SCOPES = [
   { name: "read", text: "Read configuration and the delivery log" },
   { name: "write", text: "Change configuration, redeliver, recover" },
   { name: "ingest", text: "Send events (POST /apps/{id}/events)" },
+  { name: "metrics", text: "Scrape Prometheus metrics (GET /api/metrics)" },
 ] as const;
 
 type Values = { name: string; scopes: string[]; appId: string; expiresAt: string };

@@ -308,6 +308,18 @@ export function EndpointForm({
             )}
           />
         </label>
+        <Field
+          label="Body format"
+          htmlFor="endpoint-body-format"
+          hint="Slack posts {text} for a Slack incoming webhook: a line per event and a link to the delivery (herald.* events read as sentences)."
+        >
+          <Select id="endpoint-body-format" {...register("bodyFormat")}>
+            <option value="pusher">Pusher (time_ms and events)</option>
+            <option value="slack">
+              Slack ({"{"}text{"}"})
+            </option>
+          </Select>
+        </Field>
       </Section>
 
       <div className="sticky bottom-0 -mx-1 flex items-center justify-end gap-2 border-t border-slate-200 bg-slate-50/95 px-1 py-3 backdrop-blur">

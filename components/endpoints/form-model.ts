@@ -45,6 +45,7 @@ export type EndpointFormValues = {
   batchingMode: "inherit" | "custom";
   batching: { enabled: boolean; durationMs: string; maxBatchSize: string };
   standardWebhooksEnabled: boolean;
+  bodyFormat: "pusher" | "slack";
   enabled: boolean;
 };
 
@@ -62,6 +63,7 @@ export const emptyEndpointForm: EndpointFormValues = {
   batchingMode: "inherit",
   batching: { enabled: true, durationMs: "50", maxBatchSize: "100" },
   standardWebhooksEnabled: true,
+  bodyFormat: "pusher",
   enabled: true,
 };
 
@@ -101,6 +103,7 @@ export function formFromEndpoint(endpoint: Endpoint): EndpointFormValues {
         }
       : emptyEndpointForm.batching,
     standardWebhooksEnabled: endpoint.standardWebhooks.enabled,
+    bodyFormat: endpoint.bodyFormat ?? "pusher",
     enabled: endpoint.enabled,
   };
 }
@@ -261,6 +264,7 @@ export function inputFromForm(values: EndpointFormValues, mode: "create" | "edit
           ? null
           : undefined,
     standardWebhooks: { enabled: values.standardWebhooksEnabled },
+    bodyFormat: values.bodyFormat,
   };
 }
 

@@ -41,6 +41,7 @@ import { importConfigSchema, importResultSchema } from "../validation/import";
 import { ingestBodySchema, ingestResultSchema, pusherWebhookSchema } from "../validation/ingest";
 import { overviewSchema } from "../validation/overview";
 import { auditLogEntrySchema, auditLogQuery } from "../validation/audit-log";
+import { appBacklogSchema, readinessSchema } from "../validation/observability";
 
 // The OpenAPI 3.1 document served at /api/v1/openapi.json, generated from the same zod schemas
 // that validate requests. Each resource registers its paths in one small function below.
@@ -473,6 +474,41 @@ function registerOverview(registry: Registry) {
   });
 }
 
+function registerObservability(registry: Registry) {
+  path(registry, {
+    method: "get",
+    path: "/api/health/ready",
+    summary: "Readiness: Postgres, Redis, live workers and the backlog",
+    description:
+      "503 degraded when Postgres or Redis does not answer, when no worker has sent a heartbeat within HERALD_WORKER_TIMEOUT_SECONDS (default 30) while work is due, or when the oldest due delivery or unrouted event is older than HERALD_STALL_ALERT_SECONDS (default 300). Totals only, no app ids; the backlog is read from Postgres at most every few seconds.",
+    security: [],
+    responses: {
+      ...ok("Ready", readinessSchema),
+      503: { description: "Degraded; problems says why", content: jsonContent(readinessSchema) },
+    },
+  });
+  path(registry, {
+    method: "get",
+    path: "/api/metrics",
+    summary: "Prometheus metrics of the web process (needs the metrics scope)",
+    description:
+      "Text exposition format. Needs a token with the metrics scope that is not limited to one app. Each worker serves its own on HERALD_WORKER_METRICS_HOST:HERALD_WORKER_METRICS_PORT/metrics.",
+    responses: {
+      200: {
+        description: "Prometheus text format",
+        content: { "text/plain": { schema: z.string() } },
+      },
+    },
+  });
+  path(registry, {
+    method: "get",
+    path: "/api/v1/apps/{appId}/backlog",
+    summary: "The app's waiting work, and the deployment's live workers",
+    request: { params: appParams },
+    responses: ok("Backlog", appBacklogSchema),
+  });
+}
+
 function registerOpenApi(registry: Registry) {
   path(registry, {
     method: "get",
@@ -507,6 +543,7 @@ export function buildOpenApiDocument() {
     registerImport,
     registerAuditLog,
     registerOverview,
+    registerObservability,
     registerOpenApi,
   ]) {
     register(registry);

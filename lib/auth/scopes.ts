@@ -1,4 +1,4 @@
-export const SCOPES = ["read", "write", "ingest"] as const;
+export const SCOPES = ["read", "write", "ingest", "metrics"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**

@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
+import { slackBody } from "../delivery/slack-body";
 import type { ChannelFilter } from "../matching";
 import type { Batching } from "../validation/common";
 import type { DueDelivery } from "../jobs/queues";
@@ -33,13 +34,14 @@ export type RoutingEndpoint = {
   eventTypes: string[];
   filter: ChannelFilter | null;
   batching: Batching | null;
+  bodyFormat: "pusher" | "slack";
 };
 
 /** SQL for one app's routing config as JSON (`a` is the apps row); `e` for one endpoint's. */
 export const APP_JSON = `json_build_object('id', a.id, 'enabled', a.enabled, 'batchingEnabled', a.batching_enabled,
   'batchingDurationMs', a.batching_duration_ms, 'batchingMaxBatchSize', a.batching_max_batch_size)`;
 export const ENDPOINT_JSON = `json_build_object('id', e.id, 'appId', e.app_id, 'enabled', e.enabled, 'disabledReason', e.disabled_reason,
-  'eventTypes', e.event_types, 'filter', e.filter, 'batching', e.batching)`;
+  'eventTypes', e.event_types, 'filter', e.filter, 'batching', e.batching, 'bodyFormat', e.body_format)`;
 
 export function effectiveBatching(
   endpoint: Pick<RoutingEndpoint, "batching">,
@@ -66,25 +68,35 @@ export type DeliveryRow = ReturnType<typeof deliveryRows>[number];
  * follow the order given (arrival order).
  */
 export function deliveryRows(
-  deliveries: Array<Omit<NewDelivery, "endpoint"> & { endpoint: Pick<RoutingEndpoint, "id"> }>,
+  deliveries: Array<
+    Omit<NewDelivery, "endpoint"> & {
+      endpoint: Pick<RoutingEndpoint, "id" | "appId" | "bodyFormat">;
+    }
+  >,
 ) {
   const createdAt = Date.now();
   const createdAtIso = new Date(createdAt).toISOString();
-  return deliveries.map(({ endpoint, events, failedReason }) => ({
-    id: uuidv7(),
-    endpoint_id: endpoint.id,
-    event_ids: events.map((event) => event.id),
-    event_names: [...new Set(events.map((event) => event.name))],
-    channels: [...new Set(events.map((event) => event.channel))],
-    body: deliveryBody(
-      createdAt,
-      events.map((event) => event.payload),
-    ),
-    status: failedReason ? "failed" : "pending",
-    last_error: failedReason,
-    // The body's time_ms is the delivery's creation time, to the millisecond.
-    created_at: createdAtIso,
-  }));
+  return deliveries.map(({ endpoint, events, failedReason }) => {
+    // The id first: a Slack body links to its own delivery.
+    const id = uuidv7();
+    return {
+      id,
+      endpoint_id: endpoint.id,
+      event_ids: events.map((event) => event.id),
+      event_names: [...new Set(events.map((event) => event.name))],
+      channels: [...new Set(events.map((event) => event.channel))],
+      body: endpointBody(
+        endpoint,
+        id,
+        createdAt,
+        events.map((event) => event.payload),
+      ),
+      status: failedReason ? "failed" : "pending",
+      last_error: failedReason,
+      // The body's time_ms is the delivery's creation time, to the millisecond.
+      created_at: createdAtIso,
+    };
+  });
 }
 
 /**
@@ -141,4 +153,16 @@ function orderedPayload(payload: Record<string, unknown>): EventPayload {
 
 export function deliveryBody(timeMs: number, payloads: Record<string, unknown>[]): string {
   return JSON.stringify({ time_ms: timeMs, events: payloads.map(orderedPayload) });
+}
+
+/** The body in the endpoint's format: Pusher's, or Slack's {text} (lib/delivery/slack-body.ts). */
+function endpointBody(
+  endpoint: { appId: string; bodyFormat?: "pusher" | "slack" },
+  deliveryId: string,
+  timeMs: number,
+  payloads: Record<string, unknown>[],
+): string {
+  if (endpoint.bodyFormat === "slack")
+    return slackBody(endpoint.appId, deliveryId, payloads as EventPayload[]);
+  return deliveryBody(timeMs, payloads);
 }

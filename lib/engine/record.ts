@@ -7,6 +7,7 @@ import { enqueue } from "../jobs/queues";
 import { QUEUES } from "../jobs/definitions";
 import { deliverJobId } from "../jobs/ids";
 import { recordAudit } from "../services/audit";
+import { emitEndpointDisabled } from "../services/operational-events";
 import { judge, nextState, type RetryPolicy, type Verdict } from "./retry-policy";
 import type { ClaimedDelivery, SentAttempt } from "./send";
 
@@ -198,4 +199,5 @@ export async function disableEndpoint(tx: Tx, endpointId: string, reason: string
     changes: { reason },
   });
   logger.warn({ endpointId, appId }, "endpoint disabled by the delivery engine");
+  await emitEndpointDisabled(appId, endpointId, { reason, automatic: true, disabledBy: "herald" });
 }

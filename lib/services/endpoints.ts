@@ -17,6 +17,7 @@ import type {
 import { getAppRecord } from "./apps";
 import { changedFields, recordAudit } from "./audit";
 import { auditedEgress, egressOnCreate, egressOnUpdate, presentEgress } from "./endpoint-egress";
+import { notifyEnabledChange } from "./operational-events";
 import { assertEventTypesKnown } from "./event-types";
 import { pageArgs, toPage, type PageRequest } from "./pagination";
 import { chunk, compareSeq } from "../util";
@@ -89,6 +90,7 @@ export function presentEndpoint(
         maskSecret(decryptSecret(endpoint.standardWebhooksSecretEncrypted)),
     },
     ...presentEgress(endpoint),
+    bodyFormat: endpoint.bodyFormat,
     createdAt: endpoint.createdAt.toISOString(),
     updatedAt: endpoint.updatedAt.toISOString(),
   };
@@ -262,6 +264,7 @@ export async function insertEndpoint(
       retryMaxAgeSeconds: input.retry?.maxAgeSeconds ?? null,
       batching: input.batching ? (input.batching as Prisma.InputJsonValue) : Prisma.DbNull,
       standardWebhooksEnabled: input.standardWebhooks?.enabled ?? true,
+      bodyFormat: input.bodyFormat,
       standardWebhooksSecretEncrypted: encryptSecret(signingSecret),
       ...egressOnCreate(input, input.lambda ? "lambda" : "http"),
     },
@@ -411,6 +414,7 @@ export async function updateEndpoint(
       batching: input.batching === undefined ? undefined : jsonOrDbNull(input.batching),
       standardWebhooksEnabled: input.standardWebhooks?.enabled,
       ...egressOnUpdate(current, input, becomesLambda(current, input)),
+      bodyFormat: input.bodyFormat,
       ...enabledUpdate(current, input.enabled, principal.id),
       ...(input.url !== undefined
         ? { kind: "http" as const, url: input.url, lambda: Prisma.DbNull }
@@ -429,6 +433,7 @@ export async function updateEndpoint(
     });
     return updated;
   });
+  await notifyEnabledChange(stored, endpoint, principal.id);
   return presentEndpoint(endpoint);
 }
 

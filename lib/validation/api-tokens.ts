@@ -4,7 +4,9 @@ import { SCOPES } from "../auth/scopes";
 export const createApiTokenSchema = z
   .object({
     name: z.string().trim().min(1, "is required").max(100, "must be at most 100 characters"),
-    scopes: z.array(z.enum(SCOPES)).min(1, "must name at least one scope (read, write, ingest)"),
+    scopes: z
+      .array(z.enum(SCOPES))
+      .min(1, "must name at least one scope (read, write, ingest, metrics)"),
     appId: z.string().min(1).max(100).nullish(),
     // A token that has expired already could never be used: refuse it instead of creating it.
     expiresAt: z.iso

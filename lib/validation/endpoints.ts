@@ -212,6 +212,12 @@ function requireOneTarget(
   }
 }
 
+const bodyFormatSchema = z
+  .enum(["pusher", "slack"])
+  .describe(
+    'The request body (default "pusher"): "pusher" sends {time_ms, events} (signed, as Pusher does); "slack" sends {"text": ...} for a Slack incoming webhook, one line per event and a link to the delivery in the dashboard (NEXTAUTH_URL). herald.* operational events become readable sentences; any other event becomes a line with its name and channel (plus its client event name and user id when present), without its data. The Pusher and Standard Webhooks signature headers are sent either way.',
+  );
+
 export const createEndpointSchema = z
   .object({
     description: maxText(500).default(""),
@@ -230,6 +236,7 @@ export const createEndpointSchema = z
       .optional(),
     proxy: endpointProxySchema.optional(),
     tls: clientTlsSchema.nullable().optional(),
+    bodyFormat: bodyFormatSchema.optional(),
   })
   .strict()
   .superRefine((input, ctx) => requireOneTarget(input, ctx, true))
@@ -257,6 +264,7 @@ export const updateEndpointSchema = z
     standardWebhooks: z.object({ enabled: z.boolean() }).strict().optional(),
     proxy: endpointProxySchema.optional(),
     tls: clientTlsSchema.nullable().optional().describe("null removes the client certificate"),
+    bodyFormat: bodyFormatSchema.optional(),
   })
   .strict()
   .superRefine((input, ctx) => requireOneTarget(input, ctx, false))
@@ -307,6 +315,7 @@ export const endpointSchema = z
       .nullable()
       .describe("'direct', the proxy's URL (password masked), or null for HERALD_EGRESS_PROXY"),
     tls: clientTlsViewSchema.nullable().describe("TLS client certificate (mTLS); key masked"),
+    bodyFormat: bodyFormatSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { maxText } from "./common";
 
 export const EVENT_TYPE_NAME = /^[a-z][a-z0-9_.:-]{0,99}$/;
+/** Herald's own operational events; producers and custom types cannot use the prefix. */
+export const RESERVED_EVENT_PREFIX = "herald.";
+export const RESERVED_PREFIX_ISSUE = `is reserved for Herald's operational events (${RESERVED_EVENT_PREFIX}*)`;
 
 const jsonSchemaObject = z
   .record(z.string(), z.unknown(), { error: "must be a JSON object" })
@@ -16,7 +19,8 @@ export const createEventTypeSchema = z
       .regex(
         EVENT_TYPE_NAME,
         "must start with a lowercase letter and use only a-z, 0-9, _ . : - (at most 100)",
-      ),
+      )
+      .refine((name) => !name.startsWith(RESERVED_EVENT_PREFIX), RESERVED_PREFIX_ISSUE),
     description: maxText(1000).default(""),
     schema: jsonSchemaObject.nullable().optional(),
   })

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RESERVED_EVENT_PREFIX, RESERVED_PREFIX_ISSUE } from "./event-types";
 
 // Events as producers send them (native API) and as Pusher-compatible servers send them (intake).
 
@@ -16,7 +17,10 @@ const ingestEventSchema = z
     id: stringish(200)
       .optional()
       .describe("Unique per app; repeats are acknowledged as duplicates. Generated when absent."),
-    name: shortString(200),
+    name: shortString(200).refine(
+      (name) => !name.startsWith(RESERVED_EVENT_PREFIX),
+      RESERVED_PREFIX_ISSUE,
+    ),
     channel: shortString(200),
     user_id: stringish(200).optional(),
     event: shortString(200).optional(),

@@ -11,6 +11,9 @@ export const testEnv: Record<string, string> = {
   NEXTAUTH_SECRET: "test-nextauth-secret-0123456789",
   HERALD_ALLOWED_DESTINATIONS: "127.0.0.1,localhost,::1",
   HERALD_LOG_LEVEL: "silent",
+  // Workers of parallel test files would all want the default metrics port; tests that scrape a
+  // worker give it one of their own.
+  HERALD_WORKER_METRICS_PORT: "0",
 };
 
 /**

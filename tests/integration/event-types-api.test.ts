@@ -26,6 +26,11 @@ const BUILT_IN = [
   "push.device_invalidated",
   "push.scheduled_cancelled",
   "push.delivery_status",
+  "herald.endpoint.disabled",
+  "herald.endpoint.enabled",
+  "herald.delivery.failed",
+  "herald.backlog.stalled",
+  "herald.backlog.recovered",
 ];
 
 const orderSchema = {

@@ -38,6 +38,7 @@ describe("filters", () => {
 
   it("matches an endpoint by its event types and filter", () => {
     const matches = endpointMatcher({
+      id: "e1",
       eventTypes: ["member_added"],
       filter: { channelType: "presence" as const },
     });
@@ -45,7 +46,7 @@ describe("filters", () => {
     expect(matches({ name: "member_removed", channel: "presence-a" })).toBe(false);
     expect(matches({ name: "member_added", channel: "private-a" })).toBe(false);
     expect(
-      endpointMatcher({ eventTypes: ["member_added"], filter: null })({
+      endpointMatcher({ id: "e1", eventTypes: ["member_added"], filter: null })({
         name: "member_added",
         channel: "anything",
       }),
@@ -132,5 +133,17 @@ describe("the Test button's sample channel", () => {
     expect(sampleChannel("channel_occupied", { channelPattern: "^room-[0-9]+$" })).toBe(
       "herald-test",
     );
+  });
+});
+
+describe("Herald's notices about an endpoint", () => {
+  it("never match that endpoint, whatever it subscribes to", () => {
+    const matches = endpointMatcher({
+      id: "e1",
+      eventTypes: ["herald.delivery.failed"],
+      filter: null,
+    });
+    expect(matches({ name: "herald.delivery.failed", channel: "herald-endpoint-e1" })).toBe(false);
+    expect(matches({ name: "herald.delivery.failed", channel: "herald-endpoint-e2" })).toBe(true);
   });
 });

@@ -85,7 +85,12 @@ async function deliverClaimed(
   if (disabled) return failUndeliverable(claimed, disabled);
 
   const policy = retryPolicy(endpoint);
-  const recorder = new OutcomeRecorder(ctx, first.endpointId, first.consecutiveFailures);
+  const recorder = new OutcomeRecorder(
+    ctx,
+    first.endpointId,
+    first.consecutiveFailures,
+    endpoint.appId,
+  );
   let sendError = false;
   const send = (delivery: ClaimedRow): Promise<SentAttempt> => {
     if (!config) return Promise.resolve(unsent(prepared.problem));
