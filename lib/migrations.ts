@@ -51,6 +51,14 @@ async function lockedTransaction<T>(client: pg.Client, work: () => Promise<T>): 
   }
 }
 
+/** The migrations this code knows (and needs), in the order they apply. */
+export async function knownMigrations(): Promise<string[]> {
+  return (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
 async function applyMigrations(databaseUrl: string): Promise<string[]> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -69,10 +77,7 @@ async function applyMigrations(databaseUrl: string): Promise<string[]> {
       const { rows } = await client.query<{ migration_name: string; checksum: string }>(APPLIED);
       return new Map(rows.map((row) => [row.migration_name, row.checksum]));
     });
-    const names = (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort();
+    const names = await knownMigrations();
     const newlyApplied: string[] = [];
     for (const name of names) {
       const sql = await readFile(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8");

@@ -18,6 +18,10 @@ async function main(): Promise<void> {
     console.warn(
       "HERALD_ADMIN_PASSWORD is not set: nobody can sign in to the dashboard (API tokens still work)",
     );
+  // Started together with a worker or another web process on a fresh database (npm run web
+  // migrates first; node server/start.mjs alone does not), wait until it is migrated.
+  const { waitForSchemaOrExit } = await import("../lib/schema-readiness");
+  await waitForSchemaOrExit(env.DATABASE_URL);
   const port = env.PORT;
   // Unset: every interface, like `next start`. (Not HOSTNAME: shells and containers set that to the
   // machine name.)

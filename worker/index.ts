@@ -12,6 +12,10 @@ try {
   throw error;
 }
 
+// Started together with the web process on a fresh database, wait until it is migrated.
+const { waitForSchemaOrExit } = await import("../lib/schema-readiness");
+await waitForSchemaOrExit(env.DATABASE_URL);
+
 // A worker started on its own (npm run worker, on any host) checks its key too: with the wrong one
 // every signature would fail.
 const { assertEncryptionKeyMatches } = await import("../lib/services/encryption-check");

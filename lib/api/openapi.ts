@@ -513,7 +513,8 @@ function registerOpenApi(registry: Registry) {
   path(registry, {
     method: "get",
     path: "/api/v1/openapi.json",
-    summary: "This document",
+    summary: "This document (no token needed)",
+    security: [],
     responses: { 200: { description: "OpenAPI 3.1 document" } },
   });
 }

@@ -3,8 +3,8 @@ import path from "node:path";
 import { Redis } from "ioredis";
 import { testEnv } from "./test-env";
 
-// For tests of intake while Redis or Postgres is down: intake run in a child process pointed at a
-// closed port, and a look at what a queue prefix holds.
+// For tests while Redis or Postgres is down: intake (or another script) run in a child process
+// pointed at a closed port, and a look at what a queue prefix holds.
 
 /** Ports nothing listens on: connections are refused at once. */
 export const DEAD_REDIS_URL = "redis://127.0.0.1:1/0";
@@ -23,6 +23,22 @@ export async function intakeInChild(
   request: ChildIntakeRequest,
   env: Record<string, string>,
 ): Promise<ChildIntakeResult> {
+  return runInChild<ChildIntakeResult>(
+    "tests/helpers/intake-child.ts",
+    { headers: {}, ...request },
+    env,
+  );
+}
+
+/**
+ * Runs a test script (TypeScript, through tsx) in a fresh process with the test env plus `env`,
+ * passing `input` as JSON in argv[2]; resolves with what it printed on its `RESULT <json>` line.
+ */
+export async function runInChild<T>(
+  script: string,
+  input: unknown,
+  env: Record<string, string>,
+): Promise<T> {
   const root = path.resolve(import.meta.dirname, "../..");
   const child = spawn(
     process.execPath,
@@ -31,8 +47,8 @@ export async function intakeInChild(
       "./tests/helpers/next-auth-cjs-interop.mjs",
       "--import",
       "tsx",
-      "tests/helpers/intake-child.ts",
-      JSON.stringify({ headers: {}, ...request }),
+      script,
+      JSON.stringify(input),
     ],
     {
       cwd: root,
@@ -51,8 +67,8 @@ export async function intakeInChild(
   child.stderr.on("data", (chunk) => (output += chunk));
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   const line = output.split("\n").find((entry) => entry.startsWith("RESULT "));
-  if (!line) throw new Error(`intake child exited with ${code} without an answer:\n${output}`);
-  return JSON.parse(line.slice("RESULT ".length)) as ChildIntakeResult;
+  if (!line) throw new Error(`${script} exited with ${code} without an answer:\n${output}`);
+  return JSON.parse(line.slice("RESULT ".length)) as T;
 }
 
 /**

