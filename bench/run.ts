@@ -1,9 +1,10 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { HeraldApi } from "./load/herald-api";
 import { ensureBuild } from "./load/build";
 import {
   BENCH_TOKEN,
-  clearQueues,
+  deleteRunQueues,
   heraldEnv,
   resetDatabase,
   startWeb,
@@ -81,8 +82,15 @@ const passThrough = Object.fromEntries(
 ) as Record<string, string>;
 
 const startedAt = new Date();
-const QUEUE_PREFIX_FAMILY = "heraldbench";
-const queuePrefix = `${QUEUE_PREFIX_FAMILY}_${startedAt.getTime()}`;
+// Each run its own prefix; only its keys are deleted (at the end), never another install's queues.
+const queuePrefix =
+  process.env.BENCH_QUEUE_PREFIX ||
+  `heraldbench_${startedAt.getTime()}_${randomBytes(3).toString("hex")}`;
+// Plain characters only: the prefix is also a SCAN pattern when the run deletes its keys.
+if (!/^[A-Za-z0-9_.-]+$/.test(queuePrefix))
+  throw new Error(
+    `BENCH_QUEUE_PREFIX may hold only letters, digits, '_', '.' and '-', got '${queuePrefix}'`,
+  );
 const profileDir = path.resolve(
   "bench",
   "results",
@@ -109,7 +117,6 @@ async function attempt<T>(name: string, run: () => Promise<T>): Promise<T | null
 killChildrenOnExit();
 const build = ensureBuild(config.build);
 await resetDatabase(config.databaseUrl);
-await clearQueues(config.redisUrl, QUEUE_PREFIX_FAMILY);
 
 const webPort = await freePort();
 const env = heraldEnv({
@@ -243,7 +250,7 @@ try {
     await Promise.all(workers.map((worker) => stopProcess(worker.child, 20_000)));
     await stopProcess(web.child, 10_000);
     await receiver.stop();
-    await clearQueues(config.redisUrl, queuePrefix);
+    await deleteRunQueues(config.redisUrl, queuePrefix);
   });
 }
 
