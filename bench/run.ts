@@ -13,6 +13,7 @@ import {
   workerConnections,
 } from "./load/herald";
 import {
+  measureBareSender,
   measureBulkIngest,
   measureCeiling,
   measureLatency,
@@ -56,6 +57,7 @@ const config = {
   latencyRate: number("BENCH_LATENCY_RATE", 200),
   latencySeconds: number("BENCH_LATENCY_SECONDS", Math.max(3, Math.round(10 * scale))),
   ceilingConnections: number("BENCH_CEILING_CONNECTIONS", 10),
+  bareSenderInFlight: number("BENCH_BARE_SENDER_IN_FLIGHT", 50),
   ingestConnections: number("BENCH_INGEST_CONNECTIONS", 4),
   phaseTimeoutSeconds: number("BENCH_PHASE_TIMEOUT_S", 120),
   twoWorkers: process.env.BENCH_TWO_WORKERS !== "0",
@@ -171,9 +173,18 @@ try {
   const healthy = await attempt("start web", () =>
     waitForHealth(baseUrl, 90_000, web).then(() => true),
   );
-  // The ceiling and ingest need no delivery: they are measured even when the worker is broken.
+  // The limits and ingest need no delivery: they are measured even when the worker is broken.
   results.ceiling = await attempt("1. ceiling (autocannon -> receiver)", () =>
     measureCeiling(ctx, config.loadSeconds, config.ceilingConnections),
+  );
+  results.bareSender = await attempt(
+    `1b. bare sender (undici, ${config.bareSenderInFlight} in flight, 1 event/request)`,
+    () => measureBareSender(ctx, "bare", config.loadSeconds, config.bareSenderInFlight, 1),
+  );
+  results.bareSenderBatched = await attempt(
+    `1c. bare sender, batched (${config.bareSenderInFlight} in flight, 100 events/request)`,
+    () =>
+      measureBareSender(ctx, "bare-batched", config.loadSeconds, config.bareSenderInFlight, 100),
   );
   if (healthy) {
     results.bulkIngest = await attempt("4. bulk ingest (autocannon, 1000 events/request)", () =>

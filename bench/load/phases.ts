@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import type { LoadResult } from "./autocannon-child";
-import { runAutocannon, runPacedSender, type Receiver } from "./forked";
+import type { BareSenderResult } from "./bare-sender-child";
+import { runAutocannon, runBareSender, runPacedSender, type Receiver } from "./forked";
 import { bulkBody, ingestInBulk, type Batching, type HeraldApi } from "./herald-api";
 import { countEvents, deliveryCounts, pipelineBreakdown, type PipelineBreakdown } from "./herald";
 import type { PacedResult } from "./paced-sender";
@@ -77,6 +78,27 @@ export async function measureCeiling(
       body: webhook.body,
       connections,
       durationSeconds,
+    }),
+  );
+}
+
+/**
+ * 1b, 1c. The bare sender: signed webhooks from undici with `inFlight` requests in flight, one
+ * event per request or a batch, against the same receiver: the limit a delivery engine could reach.
+ */
+export async function measureBareSender(
+  ctx: PhaseContext,
+  label: string,
+  durationSeconds: number,
+  inFlight: number,
+  eventsPerRequest: number,
+): Promise<Measured<BareSenderResult>> {
+  return measure(ctx, () =>
+    runBareSender({
+      url: ctx.receiver.url(`/${label}`),
+      durationSeconds,
+      inFlight,
+      eventsPerRequest,
     }),
   );
 }

@@ -44,7 +44,7 @@ export function printTable(title: string, rows: Row[]): void {
       row.figure,
       format(row.value, row.unit),
       row.target ? `${row.target.op} ${format(row.target.value, row.target.unit ?? row.unit)}` : "",
-      pass === null ? "" : pass ? "PASS" : "FAIL",
+      pass === null ? "" : pass ? "PASS" : "MISS",
       row.note ?? "",
     ];
   });
