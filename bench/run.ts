@@ -34,6 +34,8 @@ import { busyMs, printProfile, summarizeProfiles } from "./load/profile-summary"
 import { startReceiver } from "./load/forked";
 import { buildRows, printBreakdownTable, printCpuTable, type Results } from "./load/summary";
 import { machineInfo, printTable, writeResults } from "./load/report";
+import { printWritePath } from "./load/log-report";
+import { enableStatementStats } from "./load/write-path";
 
 // `npm run bench`: Herald's web + worker(s) on the local Postgres and Redis against a fast local
 // receiver; prints a table and writes bench/results/<timestamp>.json and latest.json.
@@ -119,6 +121,7 @@ async function attempt<T>(name: string, run: () => Promise<T>): Promise<T | null
 killChildrenOnExit();
 const build = ensureBuild(config.build);
 await resetDatabase(config.databaseUrl);
+const statementStats = await enableStatementStats(config.databaseUrl);
 
 const webPort = await freePort();
 const env = heraldEnv({
@@ -132,7 +135,7 @@ const profileArgs = (what: "worker" | "web") =>
   config.profile.includes(what) ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}/${what}`] : [];
 
 console.log(
-  `bench: scale ${scale}; web on :${webPort}; database ${new URL(config.databaseUrl).pathname.slice(1)}; queue prefix ${queuePrefix}`,
+  `bench: scale ${scale}; web on :${webPort}; database ${new URL(config.databaseUrl).pathname.slice(1)}; queue prefix ${queuePrefix}; pg_stat_statements ${statementStats ? "on" : "off"}`,
 );
 const receiver = await startReceiver();
 const web = startWeb(env, webPort, profileArgs("web"));
@@ -158,6 +161,7 @@ const ctx: PhaseContext = {
   databaseUrl: config.databaseUrl,
   components,
   phaseTimeoutMs: config.phaseTimeoutSeconds * 1000,
+  statementStats,
 };
 const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
 const batched = { enabled: true, durationMs: 50, maxBatchSize: 100 };
@@ -286,6 +290,7 @@ console.log(
 printTable(`Herald benchmark (scale ${scale}, ${results.durationSeconds} s)`, rows);
 printCpuTable(results);
 printBreakdownTable(results);
+printWritePath(results);
 for (const [name, message] of Object.entries(errors))
   console.log(`\nERROR in ${name}: ${message.split("\n")[0]}`);
 // Each process writes one profile per thread (tsx's loader runs on its own); the busiest is the

@@ -7,6 +7,7 @@ import { countEvents, deliveryCounts, pipelineBreakdown, type PipelineBreakdown 
 import type { PacedResult } from "./paced-sender";
 import { cpuDelta, cpuSeconds, round, sleep, type Component } from "./processes";
 import { percentiles, type Percentiles } from "./stats";
+import { startWritePathProbe, type WritePathFigures } from "./write-path";
 
 // The measurements. Each phase uses its own app (and receiver path), so phases never see each
 // other's events, and records the CPU seconds every component spent during it.
@@ -17,6 +18,8 @@ export type PhaseContext = {
   databaseUrl: string;
   components: () => Component[];
   phaseTimeoutMs: number;
+  /** pg_stat_statements is loaded: the write path is measured per statement. */
+  statementStats: boolean;
 };
 
 export type Measured<T> = T & { wallSeconds: number; cpuSeconds: Record<string, number> };
@@ -179,6 +182,7 @@ export type ThroughputFigures = {
   deliveriesByStatus: Record<string, number>;
   attemptsLogged: number;
   breakdown: PipelineBreakdown | null;
+  writePath: WritePathFigures | null;
 };
 
 /**
@@ -218,6 +222,7 @@ export async function measureThroughput(
     ctx.receiver.url(pathname),
     batching,
   );
+  const probe = await startWritePathProbe(ctx.databaseUrl, ctx.statementStats);
   const figures = await measure(ctx, async () => {
     const ingest = await ingestInBulk(ctx.api, appId, {
       total,
@@ -244,6 +249,10 @@ export async function measureThroughput(
   });
   // Give the worker a moment to write the last attempts before checking every request was logged.
   await sleep(1000);
+  const writePath = await probe.finish(figures.delivered).catch((error: Error) => {
+    console.error(`  write-path statistics not read: ${error.message}`);
+    return null;
+  });
   const counts = await deliveryCounts(ctx.databaseUrl, endpointId!);
   // Read again now, so requests seen and attempts logged cover the same moment.
   figures.requests = (await ctx.receiver.snapshot(pathname)).requests;
@@ -253,6 +262,7 @@ export async function measureThroughput(
     deliveriesByStatus: counts.deliveriesByStatus,
     attemptsLogged: counts.attempts,
     breakdown,
+    writePath,
   };
 }
 

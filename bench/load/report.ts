@@ -65,6 +65,22 @@ export function printTable(title: string, rows: Row[]): void {
   for (const cell of cells) console.log(line(cell));
 }
 
+/** A plain table: the first column left-aligned, the others right-aligned. */
+export function printColumns(title: string, header: string[], lines: string[][]): void {
+  const widths = header.map((name, column) =>
+    Math.max(name.length, ...lines.map((line) => (line[column] ?? "").length)),
+  );
+  console.log(`\n${title}`);
+  for (const line of [header, ...lines])
+    console.log(
+      line
+        .map((text, column) =>
+          column ? text.padStart(widths[column]!) : text.padEnd(widths[column]!),
+        )
+        .join("  "),
+    );
+}
+
 export function writeResults(results: Record<string, unknown>, startedAt: Date): string {
   const dir = path.join(process.cwd(), "bench", "results");
   mkdirSync(dir, { recursive: true });

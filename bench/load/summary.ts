@@ -3,7 +3,7 @@ import type { BareSenderResult } from "./bare-sender-child";
 import type { BulkIngestFigures, LatencyFigures, Measured, ThroughputFigures } from "./phases";
 import type { ProfileSummary } from "./profile-summary";
 import { round } from "./processes";
-import type { machineInfo, Row } from "./report";
+import { printColumns, type machineInfo, type Row } from "./report";
 
 // Turns the measured phases into the table rows (figure, target, pass/fail) and the ratios.
 
@@ -266,20 +266,11 @@ export function printBreakdownTable(results: Results): void {
     name,
     ...stages.map((stage) => cell(breakdown[stage])),
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...lines.map((line) => line[column]!.length)),
+  printColumns(
+    "Where an event's time went (first attempts, from Postgres rows; route includes the batch window when batching)",
+    header,
+    lines,
   );
-  console.log(
-    "\nWhere an event's time went (first attempts, from Postgres rows; route includes the batch window when batching)",
-  );
-  for (const line of [header, ...lines])
-    console.log(
-      line
-        .map((text, column) =>
-          column ? text.padStart(widths[column]!) : text.padEnd(widths[column]!),
-        )
-        .join("  "),
-    );
 }
 
 /** CPU seconds per component and phase: where the machine's two cores went. */
@@ -308,18 +299,9 @@ export function printCpuTable(results: Results): void {
     String(phase.wallSeconds),
     ...names.map((component) => String(phase.cpuSeconds[component] ?? "")),
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...lines.map((line) => line[column]!.length)),
+  printColumns(
+    "Where the CPU went (seconds per phase; 2 cores = 2 CPU-seconds per wall second; postgres = backends of the benchmark database)",
+    header,
+    lines,
   );
-  console.log(
-    "\nWhere the CPU went (seconds per phase; 2 cores = 2 CPU-seconds per wall second; postgres = backends of the benchmark database)",
-  );
-  for (const line of [header, ...lines])
-    console.log(
-      line
-        .map((cell, column) =>
-          column ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
-        )
-        .join("  "),
-    );
 }
