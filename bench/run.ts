@@ -1,9 +1,10 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { HeraldApi } from "./load/herald-api";
 import { ensureBuild } from "./load/build";
 import {
   BENCH_TOKEN,
-  clearQueues,
+  deleteRunQueues,
   heraldEnv,
   resetDatabase,
   startWeb,
@@ -12,6 +13,7 @@ import {
   workerConnections,
 } from "./load/herald";
 import {
+  measureBareSender,
   measureBulkIngest,
   measureCeiling,
   measureLatency,
@@ -32,6 +34,8 @@ import { busyMs, printProfile, summarizeProfiles } from "./load/profile-summary"
 import { startReceiver } from "./load/forked";
 import { buildRows, printBreakdownTable, printCpuTable, type Results } from "./load/summary";
 import { machineInfo, printTable, writeResults } from "./load/report";
+import { printWritePath } from "./load/log-report";
+import { enableStatementStats } from "./load/write-path";
 
 // `npm run bench`: Herald's web + worker(s) on the local Postgres and Redis against a fast local
 // receiver; prints a table and writes bench/results/<timestamp>.json and latest.json.
@@ -55,6 +59,7 @@ const config = {
   latencyRate: number("BENCH_LATENCY_RATE", 200),
   latencySeconds: number("BENCH_LATENCY_SECONDS", Math.max(3, Math.round(10 * scale))),
   ceilingConnections: number("BENCH_CEILING_CONNECTIONS", 10),
+  bareSenderInFlight: number("BENCH_BARE_SENDER_IN_FLIGHT", 50),
   ingestConnections: number("BENCH_INGEST_CONNECTIONS", 4),
   phaseTimeoutSeconds: number("BENCH_PHASE_TIMEOUT_S", 120),
   twoWorkers: process.env.BENCH_TWO_WORKERS !== "0",
@@ -81,8 +86,15 @@ const passThrough = Object.fromEntries(
 ) as Record<string, string>;
 
 const startedAt = new Date();
-const QUEUE_PREFIX_FAMILY = "heraldbench";
-const queuePrefix = `${QUEUE_PREFIX_FAMILY}_${startedAt.getTime()}`;
+// Each run its own prefix; only its keys are deleted (at the end), never another install's queues.
+const queuePrefix =
+  process.env.BENCH_QUEUE_PREFIX ||
+  `heraldbench_${startedAt.getTime()}_${randomBytes(3).toString("hex")}`;
+// Plain characters only: the prefix is also a SCAN pattern when the run deletes its keys.
+if (!/^[A-Za-z0-9_.-]+$/.test(queuePrefix))
+  throw new Error(
+    `BENCH_QUEUE_PREFIX may hold only letters, digits, '_', '.' and '-', got '${queuePrefix}'`,
+  );
 const profileDir = path.resolve(
   "bench",
   "results",
@@ -109,7 +121,7 @@ async function attempt<T>(name: string, run: () => Promise<T>): Promise<T | null
 killChildrenOnExit();
 const build = ensureBuild(config.build);
 await resetDatabase(config.databaseUrl);
-await clearQueues(config.redisUrl, QUEUE_PREFIX_FAMILY);
+const statementStats = await enableStatementStats(config.databaseUrl);
 
 const webPort = await freePort();
 const env = heraldEnv({
@@ -123,7 +135,7 @@ const profileArgs = (what: "worker" | "web") =>
   config.profile.includes(what) ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}/${what}`] : [];
 
 console.log(
-  `bench: scale ${scale}; web on :${webPort}; database ${new URL(config.databaseUrl).pathname.slice(1)}; queue prefix ${queuePrefix}`,
+  `bench: scale ${scale}; web on :${webPort}; database ${new URL(config.databaseUrl).pathname.slice(1)}; queue prefix ${queuePrefix}; pg_stat_statements ${statementStats ? "on" : "off"}`,
 );
 const receiver = await startReceiver();
 const web = startWeb(env, webPort, profileArgs("web"));
@@ -149,6 +161,7 @@ const ctx: PhaseContext = {
   databaseUrl: config.databaseUrl,
   components,
   phaseTimeoutMs: config.phaseTimeoutSeconds * 1000,
+  statementStats,
 };
 const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
 const batched = { enabled: true, durationMs: 50, maxBatchSize: 100 };
@@ -164,9 +177,18 @@ try {
   const healthy = await attempt("start web", () =>
     waitForHealth(baseUrl, 90_000, web).then(() => true),
   );
-  // The ceiling and ingest need no delivery: they are measured even when the worker is broken.
+  // The limits and ingest need no delivery: they are measured even when the worker is broken.
   results.ceiling = await attempt("1. ceiling (autocannon -> receiver)", () =>
     measureCeiling(ctx, config.loadSeconds, config.ceilingConnections),
+  );
+  results.bareSender = await attempt(
+    `1b. bare sender (undici, ${config.bareSenderInFlight} in flight, 1 event/request)`,
+    () => measureBareSender(ctx, "bare", config.loadSeconds, config.bareSenderInFlight, 1),
+  );
+  results.bareSenderBatched = await attempt(
+    `1c. bare sender, batched (${config.bareSenderInFlight} in flight, 100 events/request)`,
+    () =>
+      measureBareSender(ctx, "bare-batched", config.loadSeconds, config.bareSenderInFlight, 100),
   );
   if (healthy) {
     results.bulkIngest = await attempt("4. bulk ingest (autocannon, 1000 events/request)", () =>
@@ -243,7 +265,7 @@ try {
     await Promise.all(workers.map((worker) => stopProcess(worker.child, 20_000)));
     await stopProcess(web.child, 10_000);
     await receiver.stop();
-    await clearQueues(config.redisUrl, queuePrefix);
+    await deleteRunQueues(config.redisUrl, queuePrefix);
   });
 }
 
@@ -268,6 +290,7 @@ console.log(
 printTable(`Herald benchmark (scale ${scale}, ${results.durationSeconds} s)`, rows);
 printCpuTable(results);
 printBreakdownTable(results);
+printWritePath(results);
 for (const [name, message] of Object.entries(errors))
   console.log(`\nERROR in ${name}: ${message.split("\n")[0]}`);
 // Each process writes one profile per thread (tsx's loader runs on its own); the busiest is the

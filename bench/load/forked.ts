@@ -2,10 +2,11 @@ import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import type { ReceiverCommand, ReceiverSnapshot } from "../receiver";
 import type { LoadOptions, LoadResult } from "./autocannon-child";
+import type { BareSenderOptions, BareSenderResult } from "./bare-sender-child";
 import type { PacedOptions, PacedResult } from "./paced-sender";
 import { stopProcess, track } from "./processes";
 
-// TypeScript children of the benchmark (receiver, autocannon, paced sender), forked with the same
+// TypeScript children of the benchmark (receiver, autocannon, bare sender, paced sender), forked with the same
 // tsx loader as this process and spoken to over IPC.
 
 const benchDir = path.join(process.cwd(), "bench");
@@ -58,6 +59,13 @@ export const runAutocannon = (options: LoadOptions) =>
 export const runPacedSender = (options: PacedOptions) =>
   runOnce<PacedOptions, PacedResult>(
     "load/paced-sender.ts",
+    options,
+    (options.durationSeconds + 60) * 1000,
+  );
+
+export const runBareSender = (options: BareSenderOptions) =>
+  runOnce<BareSenderOptions, BareSenderResult>(
+    "load/bare-sender-child.ts",
     options,
     (options.durationSeconds + 60) * 1000,
   );

@@ -53,14 +53,17 @@ export async function resetDatabase(databaseUrl: string): Promise<void> {
   await prepareDatabase(databaseUrl);
 }
 
-/** Deletes the queue keys of earlier benchmark runs (all under the bench prefix family). */
-export async function clearQueues(redisUrl: string, prefixFamily: string): Promise<number> {
+/**
+ * Deletes this run's queue keys, and only those: BullMQ names every key `<prefix>:<queue>:…`, so the
+ * pattern cannot reach another install's keys, nor another benchmark run's on a shared Redis.
+ */
+export async function deleteRunQueues(redisUrl: string, queuePrefix: string): Promise<number> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   let deleted = 0;
   try {
     let cursor = "0";
     do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefixFamily}*`, "COUNT", 1000);
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${queuePrefix}:*`, "COUNT", 1000);
       cursor = next;
       if (keys.length) deleted += await redis.unlink(...keys);
     } while (cursor !== "0");

@@ -1,11 +1,13 @@
 import { createHmac } from "node:crypto";
 import type { LoadResult } from "./autocannon-child";
-import { runAutocannon, runPacedSender, type Receiver } from "./forked";
+import type { BareSenderResult } from "./bare-sender-child";
+import { runAutocannon, runBareSender, runPacedSender, type Receiver } from "./forked";
 import { bulkBody, ingestInBulk, type Batching, type HeraldApi } from "./herald-api";
 import { countEvents, deliveryCounts, pipelineBreakdown, type PipelineBreakdown } from "./herald";
 import type { PacedResult } from "./paced-sender";
 import { cpuDelta, cpuSeconds, round, sleep, type Component } from "./processes";
 import { percentiles, type Percentiles } from "./stats";
+import { startWritePathProbe, type WritePathFigures } from "./write-path";
 
 // The measurements. Each phase uses its own app (and receiver path), so phases never see each
 // other's events, and records the CPU seconds every component spent during it.
@@ -16,6 +18,8 @@ export type PhaseContext = {
   databaseUrl: string;
   components: () => Component[];
   phaseTimeoutMs: number;
+  /** pg_stat_statements is loaded: the write path is measured per statement. */
+  statementStats: boolean;
 };
 
 export type Measured<T> = T & { wallSeconds: number; cpuSeconds: Record<string, number> };
@@ -77,6 +81,27 @@ export async function measureCeiling(
       body: webhook.body,
       connections,
       durationSeconds,
+    }),
+  );
+}
+
+/**
+ * 1b, 1c. The bare sender: signed webhooks from undici with `inFlight` requests in flight, one
+ * event per request or a batch, against the same receiver: the limit a delivery engine could reach.
+ */
+export async function measureBareSender(
+  ctx: PhaseContext,
+  label: string,
+  durationSeconds: number,
+  inFlight: number,
+  eventsPerRequest: number,
+): Promise<Measured<BareSenderResult>> {
+  return measure(ctx, () =>
+    runBareSender({
+      url: ctx.receiver.url(`/${label}`),
+      durationSeconds,
+      inFlight,
+      eventsPerRequest,
     }),
   );
 }
@@ -157,6 +182,7 @@ export type ThroughputFigures = {
   deliveriesByStatus: Record<string, number>;
   attemptsLogged: number;
   breakdown: PipelineBreakdown | null;
+  writePath: WritePathFigures | null;
 };
 
 /**
@@ -196,6 +222,7 @@ export async function measureThroughput(
     ctx.receiver.url(pathname),
     batching,
   );
+  const probe = await startWritePathProbe(ctx.databaseUrl, ctx.statementStats);
   const figures = await measure(ctx, async () => {
     const ingest = await ingestInBulk(ctx.api, appId, {
       total,
@@ -222,6 +249,10 @@ export async function measureThroughput(
   });
   // Give the worker a moment to write the last attempts before checking every request was logged.
   await sleep(1000);
+  const writePath = await probe.finish(figures.delivered).catch((error: Error) => {
+    console.error(`  write-path statistics not read: ${error.message}`);
+    return null;
+  });
   const counts = await deliveryCounts(ctx.databaseUrl, endpointId!);
   // Read again now, so requests seen and attempts logged cover the same moment.
   figures.requests = (await ctx.receiver.snapshot(pathname)).requests;
@@ -231,6 +262,7 @@ export async function measureThroughput(
     deliveriesByStatus: counts.deliveriesByStatus,
     attemptsLogged: counts.attempts,
     breakdown,
+    writePath,
   };
 }
 

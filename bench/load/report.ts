@@ -44,7 +44,7 @@ export function printTable(title: string, rows: Row[]): void {
       row.figure,
       format(row.value, row.unit),
       row.target ? `${row.target.op} ${format(row.target.value, row.target.unit ?? row.unit)}` : "",
-      pass === null ? "" : pass ? "PASS" : "FAIL",
+      pass === null ? "" : pass ? "PASS" : "MISS",
       row.note ?? "",
     ];
   });
@@ -63,6 +63,22 @@ export function printTable(title: string, rows: Row[]): void {
   console.log(line(header));
   console.log(widths.map((width) => "-".repeat(width)).join("  "));
   for (const cell of cells) console.log(line(cell));
+}
+
+/** A plain table: the first column left-aligned, the others right-aligned. */
+export function printColumns(title: string, header: string[], lines: string[][]): void {
+  const widths = header.map((name, column) =>
+    Math.max(name.length, ...lines.map((line) => (line[column] ?? "").length)),
+  );
+  console.log(`\n${title}`);
+  for (const line of [header, ...lines])
+    console.log(
+      line
+        .map((text, column) =>
+          column ? text.padStart(widths[column]!) : text.padEnd(widths[column]!),
+        )
+        .join("  "),
+    );
 }
 
 export function writeResults(results: Record<string, unknown>, startedAt: Date): string {

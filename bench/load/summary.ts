@@ -1,8 +1,9 @@
 import type { LoadResult } from "./autocannon-child";
+import type { BareSenderResult } from "./bare-sender-child";
 import type { BulkIngestFigures, LatencyFigures, Measured, ThroughputFigures } from "./phases";
 import type { ProfileSummary } from "./profile-summary";
 import { round } from "./processes";
-import type { machineInfo, Row } from "./report";
+import { printColumns, type machineInfo, type Row } from "./report";
 
 // Turns the measured phases into the table rows (figure, target, pass/fail) and the ratios.
 
@@ -15,6 +16,8 @@ export type Results = {
   build: string;
   errors: Record<string, string>;
   ceiling?: Measured<LoadResult> | null;
+  bareSender?: Measured<BareSenderResult> | null;
+  bareSenderBatched?: Measured<BareSenderResult> | null;
   bulkIngest?: Measured<BulkIngestFigures> | null;
   unbatched?: Measured<ThroughputFigures> | null;
   batched?: Measured<ThroughputFigures> | null;
@@ -43,15 +46,38 @@ const throughputNote = (figures: ThroughputFigures | null | undefined) => {
   return parts.join("; ");
 };
 
+/** CPU microseconds a component (or every worker) spent per delivered event in a phase. */
+function cpuPerEvent(
+  figures: Measured<ThroughputFigures> | null | undefined,
+  component: "postgres" | "worker",
+): number | null {
+  if (!figures?.delivered) return null;
+  const seconds = Object.entries(figures.cpuSeconds)
+    .filter(([name]) => (component === "worker" ? name.startsWith("worker-") : name === component))
+    .reduce((sum, [, value]) => sum + value, 0);
+  return round((seconds * 1e6) / figures.delivered, 1);
+}
+
+const bareNote = (figures: Measured<BareSenderResult> | null | undefined) =>
+  figures
+    ? `${figures.ok2xx} requests in ${round(figures.durationSeconds, 1)} s (${round(figures.requestsPerSecond)}/s), p99 ${figures.latencyMs.p99} ms${figures.failed ? `, ${figures.failed} failed` : ""}`
+    : "not measured";
+
 export function buildRows(results: Results): {
   rows: Row[];
   ratios: Record<string, number | null>;
 } {
   const ceiling = results.ceiling?.requestsPerSecond;
+  const bare = results.bareSender?.eventsPerSecond;
+  const bareBatched = results.bareSenderBatched?.eventsPerSecond;
   const unbatched = results.unbatched?.eventsPerSecond;
   const batched = results.batched?.eventsPerSecond;
   const ratios = {
+    unbatchedOverBareSender: ratio(unbatched, bare),
+    batchedOverBareSender: ratio(batched, bare),
+    batchedOverBareSenderBatched: ratio(batched, bareBatched),
     unbatchedOverCeiling: ratio(unbatched, ceiling),
+    bareSenderOverCeiling: ratio(bare, ceiling),
     batchedOverUnbatched: ratio(batched, unbatched),
     twoWorkersOverOneUnbatched: ratio(results.unbatchedTwoWorkers?.eventsPerSecond, unbatched),
     twoWorkersOverOneBatched: ratio(results.batchedTwoWorkers?.eventsPerSecond, batched),
@@ -71,29 +97,78 @@ export function buildRows(results: Results): {
         : "not measured",
     },
     {
+      figure: "1b. Bare sender (undici, signed, 1/req)",
+      value: value(bare),
+      unit: "events/s",
+      note: bareNote(results.bareSender),
+    },
+    {
+      figure: "1c. Bare sender, batched (100/req)",
+      value: value(bareBatched),
+      unit: "events/s",
+      note: bareNote(results.bareSenderBatched),
+    },
+    {
       figure: "2. Unbatched delivered",
       value: value(unbatched),
       unit: "events/s",
-      target: ceiling ? { op: ">=", value: round(ceiling * 0.25) } : undefined,
+      target: bare ? { op: ">=", value: round(bare * 0.45) } : undefined,
       note: throughputNote(results.unbatched),
+    },
+    {
+      figure: "   ratio 2 / 1b (unbatched / bare sender)",
+      value: ratios.unbatchedOverBareSender,
+      unit: "",
+      target: { op: ">=", value: 0.45 },
     },
     {
       figure: "   ratio 2 / 1 (unbatched / ceiling)",
       value: ratios.unbatchedOverCeiling,
       unit: "",
-      target: { op: ">=", value: 0.25 },
+    },
+    {
+      figure: "   Postgres CPU per unbatched event",
+      value: cpuPerEvent(results.unbatched, "postgres"),
+      unit: "µs",
+      target: { op: "<=", value: 50 },
+    },
+    {
+      figure: "   Worker CPU per unbatched event",
+      value: cpuPerEvent(results.unbatched, "worker"),
+      unit: "µs",
     },
     {
       figure: "3. Batched delivered (50 ms, 100)",
       value: value(batched),
       unit: "events/s",
-      target: { op: ">=", value: 20_000 },
+      target: bare ? { op: ">=", value: round(bare * 2) } : undefined,
       note: throughputNote(results.batched),
+    },
+    {
+      figure: "   ratio 3 / 1b (batched / bare sender)",
+      value: ratios.batchedOverBareSender,
+      unit: "x",
+      target: { op: ">=", value: 2 },
+    },
+    {
+      figure: "   ratio 3 / 1c (batched / bare batched)",
+      value: ratios.batchedOverBareSenderBatched,
+      unit: "x",
     },
     {
       figure: "   ratio 3 / 2 (batched / unbatched)",
       value: ratios.batchedOverUnbatched,
       unit: "x",
+    },
+    {
+      figure: "   Postgres CPU per batched event",
+      value: cpuPerEvent(results.batched, "postgres"),
+      unit: "µs",
+    },
+    {
+      figure: "   Worker CPU per batched event",
+      value: cpuPerEvent(results.batched, "worker"),
+      unit: "µs",
     },
     {
       figure: "4. Bulk ingest accepted",
@@ -191,20 +266,11 @@ export function printBreakdownTable(results: Results): void {
     name,
     ...stages.map((stage) => cell(breakdown[stage])),
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...lines.map((line) => line[column]!.length)),
+  printColumns(
+    "Where an event's time went (first attempts, from Postgres rows; route includes the batch window when batching)",
+    header,
+    lines,
   );
-  console.log(
-    "\nWhere an event's time went (first attempts, from Postgres rows; route includes the batch window when batching)",
-  );
-  for (const line of [header, ...lines])
-    console.log(
-      line
-        .map((text, column) =>
-          column ? text.padStart(widths[column]!) : text.padEnd(widths[column]!),
-        )
-        .join("  "),
-    );
 }
 
 /** CPU seconds per component and phase: where the machine's two cores went. */
@@ -213,6 +279,8 @@ export function printCpuTable(results: Results): void {
   const phases: [string, Timed][] = [];
   for (const name of [
     "ceiling",
+    "bareSender",
+    "bareSenderBatched",
     "bulkIngest",
     "unbatched",
     "batched",
@@ -231,18 +299,9 @@ export function printCpuTable(results: Results): void {
     String(phase.wallSeconds),
     ...names.map((component) => String(phase.cpuSeconds[component] ?? "")),
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...lines.map((line) => line[column]!.length)),
+  printColumns(
+    "Where the CPU went (seconds per phase; 2 cores = 2 CPU-seconds per wall second; postgres = backends of the benchmark database)",
+    header,
+    lines,
   );
-  console.log(
-    "\nWhere the CPU went (seconds per phase; 2 cores = 2 CPU-seconds per wall second; postgres = backends of the benchmark database)",
-  );
-  for (const line of [header, ...lines])
-    console.log(
-      line
-        .map((cell, column) =>
-          column ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!),
-        )
-        .join("  "),
-    );
 }
