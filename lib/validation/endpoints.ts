@@ -190,6 +190,15 @@ const eventTypesSchema = z
 
 const timeoutSchema = wholeNumber(LIMITS.timeoutMs, "ms");
 
+const rateLimitSchema = z
+  .object({
+    perSecond: wholeNumber(LIMITS.rateLimitPerSecond, "requests per second").describe(
+      "Requests per second this endpoint receives at most, counted across every worker",
+    ),
+  })
+  .strict()
+  .meta({ id: "RateLimit" });
+
 function requireOneTarget(
   input: { url?: string; lambda?: unknown },
   ctx: z.RefinementCtx,
@@ -221,6 +230,7 @@ export const createEndpointSchema = z
     enabled: z.boolean().default(true),
     timeoutMs: timeoutSchema.nullable().optional(),
     retry: orNull(retrySchema).optional(),
+    rateLimit: orNull(rateLimitSchema).optional().describe("null = no limit"),
     batching: orNull(batchingSchema).optional().describe("null = use the app's batching"),
     standardWebhooks: z
       .object({ enabled: z.boolean().default(true), secret: signingSecretSchema.optional() })
@@ -249,6 +259,7 @@ export const updateEndpointSchema = z
     enabled: z.boolean().optional(),
     timeoutMs: timeoutSchema.nullable().optional(),
     retry: orNull(retrySchema).optional(),
+    rateLimit: orNull(rateLimitSchema).optional(),
     batching: orNull(batchingSchema).optional(),
     standardWebhooks: z.object({ enabled: z.boolean() }).strict().optional(),
   })
@@ -291,6 +302,7 @@ export const endpointSchema = z
     disabledAt: z.string().nullable(),
     timeoutMs: z.number().int().nullable(),
     retry: orNull(retrySchema),
+    rateLimit: orNull(rateLimitSchema),
     batching: orNull(batchingSchema),
     standardWebhooks: z.object({
       enabled: z.boolean(),
