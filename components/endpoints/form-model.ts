@@ -28,6 +28,8 @@ export type EndpointFormValues = {
   retrySchedule: string;
   /** Seconds; only with a retry schedule (the API's retry override carries both). */
   retryMaxAge: string;
+  /** Requests per second across all workers; empty = no limit. */
+  rateLimitPerSecond: string;
   batchingMode: "inherit" | "custom";
   batching: { enabled: boolean; durationMs: string; maxBatchSize: string };
   standardWebhooksEnabled: boolean;
@@ -45,6 +47,7 @@ export const emptyEndpointForm: EndpointFormValues = {
   timeoutMs: "",
   retrySchedule: "",
   retryMaxAge: "",
+  rateLimitPerSecond: "",
   batchingMode: "inherit",
   batching: { enabled: true, durationMs: "50", maxBatchSize: "100" },
   standardWebhooksEnabled: true,
@@ -78,6 +81,7 @@ export function formFromEndpoint(endpoint: Endpoint): EndpointFormValues {
     timeoutMs: endpoint.timeoutMs ? String(endpoint.timeoutMs) : "",
     retrySchedule: endpoint.retry ? endpoint.retry.scheduleSeconds.join(", ") : "",
     retryMaxAge: endpoint.retry?.maxAgeSeconds ? String(endpoint.retry.maxAgeSeconds) : "",
+    rateLimitPerSecond: endpoint.rateLimit ? String(endpoint.rateLimit.perSecond) : "",
     batchingMode: endpoint.batching ? "custom" : "inherit",
     batching: endpoint.batching
       ? {
@@ -99,6 +103,7 @@ export type FormIssue = {
     | "timeoutMs"
     | "retrySchedule"
     | "retryMaxAge"
+    | "rateLimitPerSecond"
     | "batching.durationMs"
     | "batching.maxBatchSize";
   message: string;
@@ -150,6 +155,15 @@ export function formIssues(values: EndpointFormValues): FormIssue[] {
     });
   } else if (maxAge && delays.length === 0) {
     issues.push({ field: "retryMaxAge", message: "Set a retry schedule too: the two go together" });
+  }
+
+  const rateLimit = values.rateLimitPerSecond.trim();
+  if (rateLimit && !wholeNumberIn(rateLimit, LIMITS.rateLimitPerSecond)) {
+    const { min, max } = LIMITS.rateLimitPerSecond;
+    issues.push({
+      field: "rateLimitPerSecond",
+      message: `Rate limit must be a whole number of requests per second from ${min} to ${max}`,
+    });
   }
 
   if (values.batchingMode === "custom") {
@@ -223,6 +237,11 @@ export function inputFromForm(values: EndpointFormValues, mode: "create" | "edit
         ? null
         : undefined,
     retry: retry ?? (mode === "edit" ? null : undefined),
+    rateLimit: values.rateLimitPerSecond.trim()
+      ? { perSecond: numberOrText(values.rateLimitPerSecond) as number }
+      : mode === "edit"
+        ? null
+        : undefined,
     batching:
       values.batchingMode === "custom"
         ? {
@@ -252,6 +271,7 @@ export function formFieldFor(apiField: string): string | null {
   if (apiField.startsWith("filter.")) return apiField;
   if (apiField.startsWith("headers")) return "headersError";
   if (apiField === "retry.maxAgeSeconds") return "retryMaxAge";
+  if (apiField.startsWith("rateLimit")) return "rateLimitPerSecond";
   if (apiField.startsWith("retry")) return "retrySchedule";
   if (apiField.startsWith("batching.")) return apiField;
   return null;

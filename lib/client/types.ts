@@ -50,6 +50,7 @@ export type Endpoint = {
   disabledAt?: string | null;
   timeoutMs?: number | null;
   retry?: { scheduleSeconds: number[]; maxAgeSeconds?: number | null } | null;
+  rateLimit?: { perSecond: number } | null;
   batching?: Batching | null;
   standardWebhooks: { enabled: boolean; secret: string; previousSecretExpiresAt?: string | null };
   createdAt: string;
@@ -66,6 +67,7 @@ export type EndpointInput = {
   enabled?: boolean;
   timeoutMs?: number | null;
   retry?: { scheduleSeconds: number[]; maxAgeSeconds?: number | null } | null;
+  rateLimit?: { perSecond: number } | null;
   batching?: Batching | null;
   standardWebhooks?: { enabled: boolean };
 };
