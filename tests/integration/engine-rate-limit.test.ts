@@ -3,6 +3,7 @@ import { Redis } from "ioredis";
 import * as endpointsRoute from "@/app/api/v1/apps/[appId]/endpoints/route";
 import * as endpointRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/route";
 import * as deliveryRoute from "@/app/api/v1/apps/[appId]/deliveries/[deliveryId]/route";
+import * as openapiRoute from "@/app/api/v1/openapi.json/route";
 import { db } from "@/lib/db";
 import { closeQueues } from "@/lib/jobs/queues";
 import { disconnectRedis } from "@/lib/redis";
@@ -187,5 +188,14 @@ describe("rateLimit in the endpoints API", () => {
       body: valid,
     });
     expect(withoutOne.body.rateLimit).toBeNull();
+  });
+
+  it("is documented in the OpenAPI document with its range", async () => {
+    const doc = (await call(openapiRoute.GET, "GET", "/api/v1/openapi.json")).body;
+    for (const schema of ["Endpoint", "CreateEndpoint", "UpdateEndpoint"]) {
+      const property = JSON.stringify(doc.components.schemas[schema].properties.rateLimit);
+      expect(property, schema).toContain('"type":["object","null"]');
+      expect(property, schema).toContain('"minimum":1,"maximum":10000');
+    }
   });
 });
