@@ -60,6 +60,19 @@ async function ingestEvents(appId: string, count: number, perRequest = 20) {
   }
 }
 
+/** An app whose endpoint gets one request per event at its own receiver path. */
+async function unbatchedEndpoint(name: string, rateLimit: { perSecond: number } | null) {
+  const app = await makeApp();
+  const hook = `/${uniqueId(name)}`;
+  const endpoint = await makeEndpoint(app.id, {
+    url: receiver.url(hook),
+    eventTypes: ["client_event"],
+    batching: { enabled: false, durationMs: 50, maxBatchSize: 100 },
+    rateLimit,
+  });
+  return { app, hook, endpoint };
+}
+
 const readDelivery = (appId: string, deliveryId: string) =>
   call(deliveryRoute.GET, "GET", `/api/v1/apps/${appId}/deliveries/${deliveryId}`, {
     params: { appId, deliveryId },
@@ -67,14 +80,7 @@ const readDelivery = (appId: string, deliveryId: string) =>
 
 describe("per-endpoint rate limit across workers", () => {
   it("never lets a 10/s receiver see more than 10 requests in a second from two workers", async () => {
-    const app = await makeApp();
-    const hook = `/${uniqueId("limited")}`;
-    const endpoint = await makeEndpoint(app.id, {
-      url: receiver.url(hook),
-      eventTypes: ["client_event"],
-      batching: { enabled: false, durationMs: 50, maxBatchSize: 100 },
-      rateLimit: { perSecond: 10 },
-    });
+    const { app, hook, endpoint } = await unbatchedEndpoint("limited", { perSecond: 10 });
     const total = 60;
     await ingestEvents(app.id, total);
 
@@ -119,13 +125,7 @@ describe("per-endpoint rate limit across workers", () => {
   });
 
   it("makes no Redis call for an endpoint without a limit", async () => {
-    const app = await makeApp();
-    const hook = `/${uniqueId("unlimited")}`;
-    const endpoint = await makeEndpoint(app.id, {
-      url: receiver.url(hook),
-      eventTypes: ["client_event"],
-      batching: { enabled: false, durationMs: 50, maxBatchSize: 100 },
-    });
+    const { app, hook, endpoint } = await unbatchedEndpoint("unlimited", null);
     await ingestEvents(app.id, 30);
     await eventually(() => receiver.at(hook).length >= 30, { what: "30 unlimited requests" });
     // The limiter's log is only ever written by its script: no key, no call.
