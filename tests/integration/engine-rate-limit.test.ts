@@ -103,7 +103,6 @@ describe("per-endpoint rate limit across workers", () => {
       what: `${total} requests at the limited endpoint`,
     });
     const arrivals = receiver.at(hook).map((request) => request.receivedAt);
-    console.log("ARRIVALS", JSON.stringify(arrivals.map((a) => a - arrivals[0]!)));
     expect(arrivals).toHaveLength(total);
     // The limit binds (a full second's worth goes out at once) and is never passed.
     expect(busiestSecond(arrivals)).toBe(10);
@@ -153,7 +152,6 @@ describe("rateLimit in the endpoints API", () => {
       body: { ...valid, rateLimit: { perSecond: bad } },
     });
     expect(result.status).toBe(422);
-    console.log("DETAILS", JSON.stringify(result.body));
     const detail = result.body.error.details.find(
       (entry: { field: string }) => entry.field === "rateLimit.perSecond",
     );
