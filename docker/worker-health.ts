@@ -1,4 +1,5 @@
-import { getQueue, QUEUES } from "../lib/jobs/queues";
+import { getQueue } from "../lib/jobs/queues";
+import { QUEUES } from "../lib/jobs/definitions";
 import { disconnectRedis } from "../lib/redis";
 import { withTimeout } from "../lib/timeout";
 

@@ -222,7 +222,10 @@ function StopReason({ delivery }: { delivery: Delivery }) {
       ? "Why it was cancelled"
       : delivery.status === "failed"
         ? "Why it failed"
-        : "Last error: retrying";
+        : // Held back without an attempt, e.g. by the endpoint's rate limit.
+          delivery.lastError.startsWith("waiting for")
+          ? "Why it is waiting"
+          : "Last error: retrying";
   return (
     <div data-testid="delivery-last-error">
       <Banner tone={delivery.status === "failed" ? "red" : "amber"} title={title}>

@@ -251,6 +251,20 @@ export function EndpointForm({
               {...register("retryMaxAge")}
             />
           </Field>
+          <Field
+            label="Rate limit (requests/s)"
+            htmlFor="endpoint-rate-limit"
+            hint="At most this many requests per second, across all workers. Empty = no limit."
+            error={errors.rateLimitPerSecond?.message}
+          >
+            <Input
+              id="endpoint-rate-limit"
+              inputMode="numeric"
+              placeholder="No limit"
+              aria-invalid={Boolean(errors.rateLimitPerSecond)}
+              {...register("rateLimitPerSecond")}
+            />
+          </Field>
         </div>
         <Field label="Batching" htmlFor="endpoint-batching-mode">
           <Select id="endpoint-batching-mode" {...register("batchingMode")}>

@@ -42,6 +42,8 @@ export type EndpointFormValues = {
   retrySchedule: string;
   /** Seconds; only with a retry schedule (the API's retry override carries both). */
   retryMaxAge: string;
+  /** Requests per second across all workers; empty = no limit. */
+  rateLimitPerSecond: string;
   batchingMode: "inherit" | "custom";
   batching: { enabled: boolean; durationMs: string; maxBatchSize: string };
   standardWebhooksEnabled: boolean;
@@ -60,6 +62,7 @@ export const emptyEndpointForm: EndpointFormValues = {
   timeoutMs: "",
   retrySchedule: "",
   retryMaxAge: "",
+  rateLimitPerSecond: "",
   batchingMode: "inherit",
   batching: { enabled: true, durationMs: "50", maxBatchSize: "100" },
   standardWebhooksEnabled: true,
@@ -94,6 +97,7 @@ export function formFromEndpoint(endpoint: Endpoint): EndpointFormValues {
     timeoutMs: endpoint.timeoutMs ? String(endpoint.timeoutMs) : "",
     retrySchedule: endpoint.retry ? endpoint.retry.scheduleSeconds.join(", ") : "",
     retryMaxAge: endpoint.retry?.maxAgeSeconds ? String(endpoint.retry.maxAgeSeconds) : "",
+    rateLimitPerSecond: endpoint.rateLimit ? String(endpoint.rateLimit.perSecond) : "",
     batchingMode: endpoint.batching ? "custom" : "inherit",
     batching: endpoint.batching
       ? {
@@ -128,6 +132,7 @@ export const ENDPOINT_LABELS = {
   timeoutMs: "Timeout (ms)",
   retrySchedule: "Retry schedule (seconds)",
   retryMaxAge: "Give up after (seconds)",
+  rateLimitPerSecond: "Rate limit (requests per second)",
   ...BATCHING_LABELS,
 } as const;
 
@@ -148,6 +153,7 @@ export const endpointFieldOf: FieldOf = (apiField) => {
   if (delay) return { field: "retrySchedule", subject: `Retry delay ${Number(delay[1]) + 1}` };
   if (apiField.startsWith("retry")) return "retrySchedule";
   if (apiField.startsWith("eventTypes")) return "eventTypes";
+  if (apiField.startsWith("rateLimit")) return "rateLimitPerSecond";
   return apiField in ENDPOINT_LABELS ? apiField : null;
 };
 
@@ -253,6 +259,11 @@ export function inputFromForm(values: EndpointFormValues, mode: "create" | "edit
         ? null
         : undefined,
     retry: retry ?? (mode === "edit" ? null : undefined),
+    rateLimit: values.rateLimitPerSecond.trim()
+      ? { perSecond: numberOrText(values.rateLimitPerSecond) as number }
+      : mode === "edit"
+        ? null
+        : undefined,
     batching:
       values.batchingMode === "custom"
         ? {

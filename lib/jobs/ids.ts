@@ -44,6 +44,9 @@ export const deliverChunkJobId = (firstDeliveryId: string, attemptNumber: number
  */
 export const handBackJobIdPrefix = (now = Date.now()) => `handback-${now}-`;
 
+/** Put before the ids of deliveries held back by their endpoint's rate limit. */
+export const rateLimitJobIdPrefix = (now = Date.now()) => `ratelimit-${now}-`;
+
 /** Put before the ids of deliveries the reconciler re-enqueues, per run slot. */
 export const reconcileJobIdPrefix = (slot: number) => `re${slot}-`;
 

@@ -82,6 +82,7 @@ export function presentEndpoint(
     disabledAt: endpoint.disabledAt?.toISOString() ?? null,
     timeoutMs: endpoint.timeoutMs,
     retry: retry ? { scheduleSeconds: retry, maxAgeSeconds: endpoint.retryMaxAgeSeconds } : null,
+    rateLimit: endpoint.rateLimitPerSecond ? { perSecond: endpoint.rateLimitPerSecond } : null,
     batching: (endpoint.batching as Batching | null) ?? null,
     standardWebhooks: {
       enabled: endpoint.standardWebhooksEnabled,
@@ -262,6 +263,7 @@ export async function insertEndpoint(
       timeoutMs: input.timeoutMs ?? null,
       retryScheduleSeconds: input.retry ? input.retry.scheduleSeconds : Prisma.DbNull,
       retryMaxAgeSeconds: input.retry?.maxAgeSeconds ?? null,
+      rateLimitPerSecond: input.rateLimit?.perSecond ?? null,
       batching: input.batching ? (input.batching as Prisma.InputJsonValue) : Prisma.DbNull,
       standardWebhooksEnabled: input.standardWebhooks?.enabled ?? true,
       bodyFormat: input.bodyFormat,
@@ -411,6 +413,8 @@ export async function updateEndpoint(
         input.retry === undefined ? undefined : jsonOrDbNull(input.retry?.scheduleSeconds ?? null),
       retryMaxAgeSeconds:
         input.retry === undefined ? undefined : (input.retry?.maxAgeSeconds ?? null),
+      rateLimitPerSecond:
+        input.rateLimit === undefined ? undefined : (input.rateLimit?.perSecond ?? null),
       batching: input.batching === undefined ? undefined : jsonOrDbNull(input.batching),
       standardWebhooksEnabled: input.standardWebhooks?.enabled,
       ...egressOnUpdate(current, input, becomesLambda(current, input)),

@@ -11,6 +11,7 @@ export const LIMITS = {
   retryMaxAgeSeconds: { min: 60, max: 30 * 86_400 },
   batchDurationMs: { min: 1, max: 60_000 },
   batchSize: { min: 1, max: 1000 },
+  rateLimitPerSecond: { min: 1, max: 10_000 },
 } as const;
 
 /** Text of at most `max` characters, with a message a form can put after the field's label. */

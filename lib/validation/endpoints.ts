@@ -192,6 +192,15 @@ const eventTypesSchema = z
 
 const timeoutSchema = wholeNumber(LIMITS.timeoutMs, "ms");
 
+const rateLimitSchema = z
+  .object({
+    perSecond: wholeNumber(LIMITS.rateLimitPerSecond, "requests per second").describe(
+      "Requests per second this endpoint receives at most, counted across every worker",
+    ),
+  })
+  .strict()
+  .meta({ id: "RateLimit" });
+
 function requireOneTarget(
   input: { url?: string; lambda?: unknown },
   ctx: z.RefinementCtx,
@@ -229,6 +238,7 @@ export const createEndpointSchema = z
     enabled: z.boolean().default(true),
     timeoutMs: timeoutSchema.nullable().optional(),
     retry: orNull(retrySchema).optional(),
+    rateLimit: orNull(rateLimitSchema).optional().describe("null = no limit"),
     batching: orNull(batchingSchema).optional().describe("null = use the app's batching"),
     standardWebhooks: z
       .object({ enabled: z.boolean().default(true), secret: signingSecretSchema.optional() })
@@ -260,6 +270,7 @@ export const updateEndpointSchema = z
     enabled: z.boolean().optional(),
     timeoutMs: timeoutSchema.nullable().optional(),
     retry: orNull(retrySchema).optional(),
+    rateLimit: orNull(rateLimitSchema).optional(),
     batching: orNull(batchingSchema).optional(),
     standardWebhooks: z.object({ enabled: z.boolean() }).strict().optional(),
     proxy: endpointProxySchema.optional(),
@@ -305,6 +316,7 @@ export const endpointSchema = z
     disabledAt: z.string().nullable(),
     timeoutMs: z.number().int().nullable(),
     retry: orNull(retrySchema),
+    rateLimit: orNull(rateLimitSchema),
     batching: orNull(batchingSchema),
     standardWebhooks: z.object({
       enabled: z.boolean(),

@@ -56,6 +56,19 @@ describe("endpoint form checks agree with the API", () => {
     },
   );
 
+  it.each(boundaries(LIMITS.rateLimitPerSecond))("rate limit %j", async (text) => {
+    const values = { ...valid, rateLimitPerSecond: text };
+    expect(formIssues(values, "create").length === 0).toBe(await accepts(values));
+  });
+
+  it("sends the rate limit as rateLimit.perSecond, and clears it on edit when emptied", () => {
+    expect(inputFromForm({ ...valid, rateLimitPerSecond: " 10 " }, "create").rateLimit).toEqual({
+      perSecond: 10,
+    });
+    expect(inputFromForm(valid, "create").rateLimit).toBeUndefined();
+    expect(inputFromForm(valid, "edit").rateLimit).toBeNull();
+  });
+
   it.each([
     ...boundaries(LIMITS.batchDurationMs).map((durationMs) => ({ durationMs, maxBatchSize: "10" })),
     ...boundaries(LIMITS.batchSize).map((maxBatchSize) => ({ durationMs: "50", maxBatchSize })),
