@@ -2,8 +2,10 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { HeraldApi } from "./load/herald-api";
 import { ensureBuild } from "./load/build";
+import { readConfig } from "./load/config";
 import {
   BENCH_TOKEN,
+  databaseName,
   deleteRunQueues,
   heraldEnv,
   resetDatabase,
@@ -21,6 +23,7 @@ import {
   warmUp,
   type PhaseContext,
 } from "./load/phases";
+import { ensurePrefill } from "./load/prefill";
 import {
   killChildrenOnExit,
   freePort,
@@ -41,34 +44,9 @@ import { enableStatementStats } from "./load/write-path";
 // receiver; prints a table and writes bench/results/<timestamp>.json and latest.json.
 // See bench/README.md for the knobs (BENCH_SCALE=0.1 for a quick smoke run).
 
-const number = (name: string, fallback: number) => {
-  const value = process.env[name];
-  if (value === undefined || value === "") return fallback;
-  const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed <= 0)
-    throw new Error(`${name} must be a positive number, got '${value}'`);
-  return parsed;
-};
-
-const scale = number("BENCH_SCALE", 1);
-const config = {
-  scale,
-  unbatchedEvents: Math.round(number("BENCH_UNBATCHED_EVENTS", 20_000 * scale)),
-  batchedEvents: Math.round(number("BENCH_BATCHED_EVENTS", 100_000 * scale)),
-  loadSeconds: number("BENCH_LOAD_SECONDS", Math.max(3, Math.round(10 * scale))),
-  latencyRate: number("BENCH_LATENCY_RATE", 200),
-  latencySeconds: number("BENCH_LATENCY_SECONDS", Math.max(3, Math.round(10 * scale))),
-  ceilingConnections: number("BENCH_CEILING_CONNECTIONS", 10),
-  bareSenderInFlight: number("BENCH_BARE_SENDER_IN_FLIGHT", 50),
-  ingestConnections: number("BENCH_INGEST_CONNECTIONS", 4),
-  phaseTimeoutSeconds: number("BENCH_PHASE_TIMEOUT_S", 120),
-  twoWorkers: process.env.BENCH_TWO_WORKERS !== "0",
-  profile: (process.env.BENCH_PROFILE ?? "").split(",").filter(Boolean) as ("worker" | "web")[],
-  build: (process.env.BENCH_BUILD ?? "auto") as "auto" | "always" | "never",
-  databaseUrl:
-    process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/herald_bench",
-  redisUrl: process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379",
-};
+const config = readConfig();
+const { scale } = config;
+const loadAverageAtStart = machineInfo().loadAverage;
 
 // Tuning knobs (concurrency, pool size, ...) pass through; what the benchmark fixes does not.
 const FIXED = new Set([
@@ -120,7 +98,8 @@ async function attempt<T>(name: string, run: () => Promise<T>): Promise<T | null
 
 killChildrenOnExit();
 const build = ensureBuild(config.build);
-await resetDatabase(config.databaseUrl);
+const prefill = config.prefill ? await ensurePrefill(config.databaseUrl, config.prefill) : null;
+await resetDatabase(config.databaseUrl, prefill ? config.prefill!.template : undefined);
 const statementStats = await enableStatementStats(config.databaseUrl);
 
 const webPort = await freePort();
@@ -135,7 +114,7 @@ const profileArgs = (what: "worker" | "web") =>
   config.profile.includes(what) ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}/${what}`] : [];
 
 console.log(
-  `bench: scale ${scale}; web on :${webPort}; database ${new URL(config.databaseUrl).pathname.slice(1)}; queue prefix ${queuePrefix}; pg_stat_statements ${statementStats ? "on" : "off"}`,
+  `bench: scale ${scale}; web on :${webPort}; database ${databaseName(config.databaseUrl)}${prefill ? ` (a copy of ${config.prefill!.template})` : ""}; queue prefix ${queuePrefix}; pg_stat_statements ${statementStats ? "on" : "off"}`,
 );
 const receiver = await startReceiver();
 const web = startWeb(env, webPort, profileArgs("web"));
@@ -151,7 +130,7 @@ const components = (): Component[] => [
   {
     name: "postgres",
     comm: "postgres",
-    titleIncludes: ` ${new URL(config.databaseUrl).pathname.slice(1)} `,
+    titleIncludes: ` ${databaseName(config.databaseUrl)} `,
   },
   { name: "redis", comm: "redis-server" },
 ];
@@ -168,9 +147,10 @@ const batched = { enabled: true, durationMs: 50, maxBatchSize: 100 };
 
 const results: Results = {
   startedAt: startedAt.toISOString(),
-  machine: machineInfo(),
+  machine: { ...machineInfo(), loadAverageAtStart },
   config: { ...config, queuePrefix, passThrough },
   build,
+  prefill: prefill ? { ...prefill.info, reused: prefill.reused } : null,
   errors,
 };
 try {
@@ -285,8 +265,12 @@ results.ratios = ratios;
 results.table = rows;
 const m = results.machine;
 console.log(
-  `\nMachine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, node ${m.node}; load average before the run ${m.loadAverage.join(" ")}`,
+  `\nMachine: ${m.cpus} x ${m.cpuModel}, ${m.memoryGiB} GiB, ${m.os}, node ${m.node}; load average at start ${m.loadAverageAtStart.join(" ")}, before the phases ${m.loadAverage.join(" ")}`,
 );
+if (prefill)
+  console.log(
+    `Pre-filled log: ${prefill.info.counts.deliveries} deliveries, ${prefill.info.counts.attempts} attempts, ${prefill.info.counts.events} events over 30 days to ${prefill.info.madeAt} (${prefill.reused ? "reused" : `filled in ${prefill.info.fillSeconds} s`})`,
+  );
 printTable(`Herald benchmark (scale ${scale}, ${results.durationSeconds} s)`, rows);
 printCpuTable(results);
 printBreakdownTable(results);

@@ -9,6 +9,9 @@ import { sleep, startProcess, type Started } from "./processes";
 // with a fixed configuration.
 
 export const BENCH_TOKEN = "herald-bench-bootstrap-token-0123456789";
+export const BENCH_ENCRYPTION_KEY = Buffer.from("herald-benchmark-encryption-key!").toString(
+  "base64",
+);
 
 export type HeraldConfig = {
   databaseUrl: string;
@@ -29,7 +32,7 @@ export function heraldEnv(config: HeraldConfig): NodeJS.ProcessEnv {
     HERALD_QUEUE_PREFIX: config.queuePrefix,
     PORT: String(config.webPort),
     HERALD_API_TOKEN: BENCH_TOKEN,
-    HERALD_ENCRYPTION_KEY: Buffer.from("herald-benchmark-encryption-key!").toString("base64"),
+    HERALD_ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY,
     HERALD_ALLOWED_DESTINATIONS: "127.0.0.1",
     HERALD_LOG_LEVEL: "warn",
     NEXTAUTH_SECRET: "herald-benchmark-nextauth-secret",
@@ -38,15 +41,33 @@ export function heraldEnv(config: HeraldConfig): NodeJS.ProcessEnv {
   };
 }
 
-/** A fresh database each run, so earlier runs' rows (and bloat) never skew the figures. */
-export async function resetDatabase(databaseUrl: string): Promise<void> {
+export const databaseName = (databaseUrl: string) =>
+  decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+
+/** The same server's `postgres` database, for CREATE/DROP DATABASE. */
+export function adminUrl(databaseUrl: string): string {
   const url = new URL(databaseUrl);
-  const name = decodeURIComponent(url.pathname.slice(1));
   url.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: url.toString() });
+  return url.toString();
+}
+
+export const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * A fresh database each run, so earlier runs' rows (and bloat) never skew the figures: empty, or a
+ * file copy of a pre-filled template (bench/load/prefill.ts); then migrated to the current schema.
+ */
+export async function resetDatabase(databaseUrl: string, template?: string): Promise<void> {
+  const name = quoteIdent(databaseName(databaseUrl));
+  const admin = new pg.Client({ connectionString: adminUrl(databaseUrl) });
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name.replaceAll('"', '""')}" WITH (FORCE)`);
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    // FILE_COPY copies the files after a checkpoint instead of writing every page to the WAL.
+    if (template)
+      await admin.query(
+        `CREATE DATABASE ${name} TEMPLATE ${quoteIdent(template)} STRATEGY FILE_COPY`,
+      );
   } finally {
     await admin.end();
   }

@@ -1,6 +1,7 @@
 import type { LoadResult } from "./autocannon-child";
 import type { BareSenderResult } from "./bare-sender-child";
 import type { BulkIngestFigures, LatencyFigures, Measured, ThroughputFigures } from "./phases";
+import type { PrefillInfo } from "./prefill";
 import type { ProfileSummary } from "./profile-summary";
 import { round } from "./processes";
 import { printColumns, type machineInfo, type Row } from "./report";
@@ -11,9 +12,10 @@ export type Results = {
   startedAt: string;
   finishedAt?: string;
   durationSeconds?: number;
-  machine: ReturnType<typeof machineInfo>;
+  machine: ReturnType<typeof machineInfo> & { loadAverageAtStart: number[] };
   config: Record<string, unknown>;
   build: string;
+  prefill: (PrefillInfo & { reused: boolean }) | null;
   errors: Record<string, string>;
   ceiling?: Measured<LoadResult> | null;
   bareSender?: Measured<BareSenderResult> | null;
