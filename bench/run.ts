@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { HeraldApi } from "./load/herald-api";
+import { HeraldApi, type Batching } from "./load/herald-api";
 import { ensureBuild } from "./load/build";
 import { readConfig } from "./load/config";
 import {
@@ -14,11 +14,14 @@ import {
   waitForHealth,
   workerConnections,
 } from "./load/herald";
+import { measureDiskUsage, measureLogQueries, type LogTarget } from "./load/log-queries";
+import { printDiskUsage, printLogQueries, printWritePath } from "./load/log-report";
 import {
   measureBareSender,
   measureBulkIngest,
   measureCeiling,
   measureLatency,
+  measureRetention,
   measureThroughput,
   warmUp,
   type PhaseContext,
@@ -37,7 +40,6 @@ import { busyMs, printProfile, summarizeProfiles } from "./load/profile-summary"
 import { startReceiver } from "./load/forked";
 import { buildRows, printBreakdownTable, printCpuTable, type Results } from "./load/summary";
 import { machineInfo, printTable, writeResults } from "./load/report";
-import { printWritePath } from "./load/log-report";
 import { enableStatementStats } from "./load/write-path";
 
 // `npm run bench`: Herald's web + worker(s) on the local Postgres and Redis against a fast local
@@ -180,63 +182,69 @@ try {
     (await attempt("warm-up through the worker (200 events)", () =>
       warmUp(ctx, 200, 60_000).then(() => true),
     ));
-  if (delivering) {
+  const throughput = (label: string, batching: Batching, events: number) =>
+    measureThroughput(ctx, label, batching, events, config.ingestConnections);
+  if (delivering)
     results.unbatched = await attempt(
       `2. unbatched delivery (${config.unbatchedEvents} events)`,
-      () =>
-        measureThroughput(
-          ctx,
-          "unbatched",
-          unbatched,
-          config.unbatchedEvents,
-          config.ingestConnections,
-        ),
+      () => throughput("unbatched", unbatched, config.unbatchedEvents),
     );
+  if (delivering)
     results.batched = await attempt(`3. batched delivery (${config.batchedEvents} events)`, () =>
-      measureThroughput(ctx, "batched", batched, config.batchedEvents, config.ingestConnections),
+      throughput("batched", batched, config.batchedEvents),
     );
+  if (delivering)
     results.latency = await attempt(
       `5. latency (${config.latencyRate}/s for ${config.latencySeconds} s, unbatched)`,
       () => measureLatency(ctx, config.latencyRate, config.latencySeconds),
     );
-    if (config.twoWorkers) {
-      const second = await attempt("7. start a second worker", async () => {
-        const before = await workerConnections(config.redisUrl, queuePrefix);
-        workers.push(startWorker(env, "worker-2", profileArgs("worker")));
-        memory.push(sampleMemory(workers[1]!.child.pid!));
-        for (let waited = 0; waited < 20_000; waited += 250) {
-          if ((await workerConnections(config.redisUrl, queuePrefix)) > before) break;
-          await sleep(250);
-        }
-        await sleep(1000);
-        return true;
-      });
-      if (second) {
-        results.unbatchedTwoWorkers = await attempt(
-          `7. unbatched delivery, 2 workers (${config.unbatchedEvents} events)`,
-          () =>
-            measureThroughput(
-              ctx,
-              "unbatched-2w",
-              unbatched,
-              config.unbatchedEvents,
-              config.ingestConnections,
-            ),
-        );
-        results.batchedTwoWorkers = await attempt(
-          `7. batched delivery, 2 workers (${config.batchedEvents} events)`,
-          () =>
-            measureThroughput(
-              ctx,
-              "batched-2w",
-              batched,
-              config.batchedEvents,
-              config.ingestConnections,
-            ),
-        );
+  if (delivering && config.twoWorkers) {
+    const second = await attempt("7. start a second worker", async () => {
+      const before = await workerConnections(config.redisUrl, queuePrefix);
+      workers.push(startWorker(env, "worker-2", profileArgs("worker")));
+      memory.push(sampleMemory(workers[1]!.child.pid!));
+      for (let waited = 0; waited < 20_000; waited += 250) {
+        if ((await workerConnections(config.redisUrl, queuePrefix)) > before) break;
+        await sleep(250);
       }
+      await sleep(1000);
+      return true;
+    });
+    if (second) {
+      results.unbatchedTwoWorkers = await attempt(
+        `7. unbatched delivery, 2 workers (${config.unbatchedEvents} events)`,
+        () => throughput("unbatched-2w", unbatched, config.unbatchedEvents),
+      );
+      results.batchedTwoWorkers = await attempt(
+        `7. batched delivery, 2 workers (${config.batchedEvents} events)`,
+        () => throughput("batched-2w", batched, config.batchedEvents),
+      );
     }
   }
+  // The log as an operator reads it: the pre-filled history, or else the unbatched phase's app.
+  const logTarget: LogTarget | null = prefill
+    ? { ...prefill.info.log, referenceMs: prefill.info.endMs }
+    : results.unbatched
+      ? {
+          appId: results.unbatched.appId,
+          endpointIds: [results.unbatched.endpointId, results.unbatched.endpointId],
+          matchingEventName: "client_event",
+          missingEventName: "cache_miss",
+          channel: "private-bench-unbatched",
+          referenceMs: Date.now(),
+        }
+      : null;
+  if (healthy && logTarget) {
+    results.logQueries = await attempt("8. delivery log API (cold, then median of 5)", () =>
+      measureLogQueries(ctx.api, config.databaseUrl, logTarget),
+    );
+  }
+  results.diskUsage = await attempt("9. log on disk", () => measureDiskUsage(config.databaseUrl));
+  // A day after the history ends: the run prunes its oldest day (nothing, on an empty log).
+  const nowMs = (prefill?.info.endMs ?? Date.now()) + 86_400_000;
+  results.retention = await attempt("10. retention run, the next day", () =>
+    measureRetention(ctx, env, nowMs),
+  );
 } finally {
   results.memory = Object.fromEntries(
     memory.map((sampler, index) => [`worker-${index + 1}`, sampler.read()]),
@@ -275,6 +283,8 @@ printTable(`Herald benchmark (scale ${scale}, ${results.durationSeconds} s)`, ro
 printCpuTable(results);
 printBreakdownTable(results);
 printWritePath(results);
+printLogQueries(results.logQueries);
+printDiskUsage(results.diskUsage);
 for (const [name, message] of Object.entries(errors))
   console.log(`\nERROR in ${name}: ${message.split("\n")[0]}`);
 // Each process writes one profile per thread (tsx's loader runs on its own); the busiest is the

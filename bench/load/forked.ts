@@ -4,6 +4,7 @@ import type { ReceiverCommand, ReceiverSnapshot } from "../receiver";
 import type { LoadOptions, LoadResult } from "./autocannon-child";
 import type { BareSenderOptions, BareSenderResult } from "./bare-sender-child";
 import type { PacedOptions, PacedResult } from "./paced-sender";
+import type { RetentionOptions, RetentionResult } from "./retention-child";
 import { stopProcess, track } from "./processes";
 
 // TypeScript children of the benchmark (receiver, autocannon, bare sender, paced sender), forked with the same
@@ -11,11 +12,12 @@ import { stopProcess, track } from "./processes";
 
 const benchDir = path.join(process.cwd(), "bench");
 
-function forkScript(relativePath: string): ChildProcess {
+function forkScript(relativePath: string, env?: NodeJS.ProcessEnv): ChildProcess {
   return track(
     fork(path.join(benchDir, relativePath), [], {
       detached: true,
       stdio: ["ignore", "inherit", "inherit", "ipc"],
+      ...(env ? { env } : {}),
     }),
   );
 }
@@ -25,8 +27,9 @@ async function runOnce<Options, Result>(
   relativePath: string,
   options: Options,
   timeoutMs: number,
+  env?: NodeJS.ProcessEnv,
 ): Promise<Result> {
-  const child = forkScript(relativePath);
+  const child = forkScript(relativePath, env);
   try {
     return await new Promise<Result>((resolve, reject) => {
       const timer = setTimeout(
@@ -68,6 +71,15 @@ export const runBareSender = (options: BareSenderOptions) =>
     "load/bare-sender-child.ts",
     options,
     (options.durationSeconds + 60) * 1000,
+  );
+
+/** Herald's retention job at a chosen time, in a process with Herald's environment. */
+export const runRetention = (options: RetentionOptions, env: NodeJS.ProcessEnv) =>
+  runOnce<RetentionOptions, RetentionResult>(
+    "load/retention-child.ts",
+    options,
+    30 * 60 * 1000,
+    env,
   );
 
 export type Receiver = {

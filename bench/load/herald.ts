@@ -194,6 +194,27 @@ export async function countEvents(
   }
 }
 
+/** Rows of the log older than `cutoff` (timestamps are UTC `timestamp` columns). */
+export async function countOlderThan(databaseUrl: string, cutoff: Date) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ events: string; deliveries: string; attempts: string }>(
+      `SELECT (SELECT count(*) FROM events WHERE received_at < $1::timestamptz AT TIME ZONE 'UTC') AS events,
+         (SELECT count(*) FROM deliveries WHERE created_at < $1::timestamptz AT TIME ZONE 'UTC') AS deliveries,
+         (SELECT count(*) FROM attempts WHERE started_at < $1::timestamptz AT TIME ZONE 'UTC') AS attempts`,
+      [cutoff.toISOString()],
+    );
+    return {
+      events: Number(rows[0]!.events),
+      deliveries: Number(rows[0]!.deliveries),
+      attempts: Number(rows[0]!.attempts),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
 type StageMs = { p50: number | null; p99: number | null };
 export type PipelineBreakdown = {
   routeMs: StageMs;

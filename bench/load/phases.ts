@@ -1,10 +1,23 @@
 import { createHmac } from "node:crypto";
 import type { LoadResult } from "./autocannon-child";
 import type { BareSenderResult } from "./bare-sender-child";
-import { runAutocannon, runBareSender, runPacedSender, type Receiver } from "./forked";
+import {
+  runAutocannon,
+  runBareSender,
+  runPacedSender,
+  runRetention,
+  type Receiver,
+} from "./forked";
 import { bulkBody, ingestInBulk, type Batching, type HeraldApi } from "./herald-api";
-import { countEvents, deliveryCounts, pipelineBreakdown, type PipelineBreakdown } from "./herald";
+import {
+  countEvents,
+  countOlderThan,
+  deliveryCounts,
+  pipelineBreakdown,
+  type PipelineBreakdown,
+} from "./herald";
 import type { PacedResult } from "./paced-sender";
+import type { RetentionResult } from "./retention-child";
 import { cpuDelta, cpuSeconds, round, sleep, type Component } from "./processes";
 import { percentiles, type Percentiles } from "./stats";
 import { startWritePathProbe, type WritePathFigures } from "./write-path";
@@ -168,6 +181,8 @@ async function waitForRouting(ctx: PhaseContext, appId: string) {
 }
 
 export type ThroughputFigures = {
+  appId: string;
+  endpointId: string;
   events: number;
   delivered: number;
   complete: boolean;
@@ -259,6 +274,8 @@ export async function measureThroughput(
   const breakdown = await pipelineBreakdown(ctx.databaseUrl, appId, endpointId!).catch(() => null);
   return {
     ...figures,
+    appId,
+    endpointId: endpointId!,
     deliveriesByStatus: counts.deliveriesByStatus,
     attemptsLogged: counts.attempts,
     breakdown,
@@ -334,4 +351,23 @@ export async function warmUp(ctx: PhaseContext, events: number, timeoutMs: numbe
   throw new Error(
     `warm-up: the receiver got ${got} of ${events} events within ${timeoutMs / 1000} s; is the worker delivering?`,
   );
+}
+
+export type RetentionFigures = RetentionResult & {
+  /** Rows older than the cutoff still there after the run: the backlog retention left behind. */
+  leftBehind: { events: number; deliveries: number; attempts: number };
+};
+
+/**
+ * The retention job as it runs a day after the history ends (so it prunes the oldest day), then
+ * what it left behind that was older than its cutoff.
+ */
+export async function measureRetention(
+  ctx: PhaseContext,
+  heraldEnv: NodeJS.ProcessEnv,
+  nowMs: number,
+): Promise<Measured<RetentionFigures>> {
+  const result = await measure(ctx, () => runRetention({ nowMs }, heraldEnv));
+  const leftBehind = await countOlderThan(ctx.databaseUrl, new Date(result.cutoff));
+  return { ...result, leftBehind };
 }

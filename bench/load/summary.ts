@@ -1,6 +1,14 @@
 import type { LoadResult } from "./autocannon-child";
 import type { BareSenderResult } from "./bare-sender-child";
-import type { BulkIngestFigures, LatencyFigures, Measured, ThroughputFigures } from "./phases";
+import type { DiskUsage, LogQueryFigures } from "./log-queries";
+import { LOG_QUERY_TARGET_MS } from "./log-report";
+import type {
+  BulkIngestFigures,
+  LatencyFigures,
+  Measured,
+  RetentionFigures,
+  ThroughputFigures,
+} from "./phases";
 import type { PrefillInfo } from "./prefill";
 import type { ProfileSummary } from "./profile-summary";
 import { round } from "./processes";
@@ -26,6 +34,9 @@ export type Results = {
   latency?: Measured<LatencyFigures> | null;
   unbatchedTwoWorkers?: Measured<ThroughputFigures> | null;
   batchedTwoWorkers?: Measured<ThroughputFigures> | null;
+  logQueries?: LogQueryFigures | null;
+  diskUsage?: DiskUsage | null;
+  retention?: Measured<RetentionFigures> | null;
   memory?: Record<string, { peakMiB: number; lastMiB: number }>;
   profiles?: (ProfileSummary & { process: string })[];
   ratios?: Record<string, number | null>;
@@ -241,8 +252,57 @@ export function buildRows(results: Results): {
       value: ratios.twoWorkersOverOneBatched,
       unit: "x",
     },
+    ...logRows(results),
   ];
   return { rows, ratios };
+}
+
+/** The delivery log as it grows: the slowest API query, retention, bytes on disk. */
+function logRows(results: Results): Row[] {
+  const queries = results.logQueries?.queries ?? [];
+  const slowest = [...queries].sort((a, b) => b.warmMedianMs - a.warmMedianMs)[0];
+  const retention = results.retention;
+  const left = retention?.leftBehind;
+  const disk = results.diskUsage;
+  return [
+    {
+      figure: "8. Log API: slowest query (warm)",
+      value: slowest?.warmMedianMs ?? null,
+      unit: "ms",
+      target: { op: "<=", value: LOG_QUERY_TARGET_MS },
+      note: slowest
+        ? `${slowest.name} (cold ${slowest.coldMs} ms); ${queries.filter((query) => query.warmMedianMs > LOG_QUERY_TARGET_MS).length} of ${queries.length} queries over ${LOG_QUERY_TARGET_MS} ms`
+        : "not measured",
+    },
+    {
+      figure: "9. Bytes on disk per delivered event",
+      value: disk?.bytesPerDeliveredEvent ?? null,
+      unit: "B",
+      target: { op: "<=", value: 1200 },
+      note: disk
+        ? `${round(disk.totalBytes / 1024 ** 2)} MiB for ${disk.deliveredEvents} delivered events`
+        : "not measured",
+    },
+    {
+      figure: "10. Retention run, the next day",
+      value: retention ? round(retention.seconds, 2) : null,
+      unit: "s",
+      target: { op: "<=", value: 1 },
+      note:
+        retention && left
+          ? `deleted ${retention.report.deliveries} deliveries, ${retention.report.attempts} attempts, ${retention.report.events} events in ${retention.report.batches} batches (cutoff ${retention.cutoff})`
+          : "not measured",
+    },
+    {
+      figure: "   rows older than the cutoff left behind",
+      value: left ? left.deliveries + left.attempts + left.events : null,
+      unit: "rows",
+      target: { op: "<=", value: 0 },
+      note: left
+        ? `${left.deliveries} deliveries, ${left.attempts} attempts, ${left.events} events`
+        : undefined,
+    },
+  ];
 }
 
 /** Per-stage p50/p99 of each delivery phase, from the engine's own rows. */
