@@ -2,11 +2,12 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { HeraldApi, type Batching } from "./load/herald-api";
 import { ensureBuild } from "./load/build";
-import { readConfig } from "./load/config";
+import { readConfig, type PhaseName } from "./load/config";
 import {
   BENCH_TOKEN,
   databaseName,
   deleteRunQueues,
+  dropIndexes,
   heraldEnv,
   resetDatabase,
   startWeb,
@@ -48,6 +49,7 @@ import { enableStatementStats } from "./load/write-path";
 
 const config = readConfig();
 const { scale } = config;
+const runs = (phase: PhaseName) => config.phases.has(phase);
 const loadAverageAtStart = machineInfo().loadAverage;
 
 // Tuning knobs (concurrency, pool size, ...) pass through; what the benchmark fixes does not.
@@ -102,6 +104,7 @@ killChildrenOnExit();
 const build = ensureBuild(config.build);
 const prefill = config.prefill ? await ensurePrefill(config.databaseUrl, config.prefill) : null;
 await resetDatabase(config.databaseUrl, prefill ? config.prefill!.template : undefined);
+if (config.dropIndexes.length) await dropIndexes(config.databaseUrl, config.dropIndexes);
 const statementStats = await enableStatementStats(config.databaseUrl);
 
 const webPort = await freePort();
@@ -150,7 +153,7 @@ const batched = { enabled: true, durationMs: 50, maxBatchSize: 100 };
 const results: Results = {
   startedAt: startedAt.toISOString(),
   machine: { ...machineInfo(), loadAverageAtStart },
-  config: { ...config, queuePrefix, passThrough },
+  config: { ...config, phases: [...config.phases], queuePrefix, passThrough },
   build,
   prefill: prefill ? { ...prefill.info, reused: prefill.reused } : null,
   errors,
@@ -160,45 +163,50 @@ try {
     waitForHealth(baseUrl, 90_000, web).then(() => true),
   );
   // The limits and ingest need no delivery: they are measured even when the worker is broken.
-  results.ceiling = await attempt("1. ceiling (autocannon -> receiver)", () =>
-    measureCeiling(ctx, config.loadSeconds, config.ceilingConnections),
-  );
-  results.bareSender = await attempt(
-    `1b. bare sender (undici, ${config.bareSenderInFlight} in flight, 1 event/request)`,
-    () => measureBareSender(ctx, "bare", config.loadSeconds, config.bareSenderInFlight, 1),
-  );
-  results.bareSenderBatched = await attempt(
-    `1c. bare sender, batched (${config.bareSenderInFlight} in flight, 100 events/request)`,
-    () =>
-      measureBareSender(ctx, "bare-batched", config.loadSeconds, config.bareSenderInFlight, 100),
-  );
-  if (healthy) {
+  if (runs("ceiling"))
+    results.ceiling = await attempt("1. ceiling (autocannon -> receiver)", () =>
+      measureCeiling(ctx, config.loadSeconds, config.ceilingConnections),
+    );
+  if (runs("bare")) {
+    results.bareSender = await attempt(
+      `1b. bare sender (undici, ${config.bareSenderInFlight} in flight, 1 event/request)`,
+      () => measureBareSender(ctx, "bare", config.loadSeconds, config.bareSenderInFlight, 1),
+    );
+    results.bareSenderBatched = await attempt(
+      `1c. bare sender, batched (${config.bareSenderInFlight} in flight, 100 events/request)`,
+      () =>
+        measureBareSender(ctx, "bare-batched", config.loadSeconds, config.bareSenderInFlight, 100),
+    );
+  }
+  if (healthy && runs("bulk")) {
     results.bulkIngest = await attempt("4. bulk ingest (autocannon, 1000 events/request)", () =>
       measureBulkIngest(ctx, config.loadSeconds, config.ingestConnections),
     );
   }
+  const deliveryPhases = (["unbatched", "batched", "latency", "two-workers"] as const).some(runs);
   const delivering =
     healthy &&
+    deliveryPhases &&
     (await attempt("warm-up through the worker (200 events)", () =>
       warmUp(ctx, 200, 60_000).then(() => true),
     ));
   const throughput = (label: string, batching: Batching, events: number) =>
     measureThroughput(ctx, label, batching, events, config.ingestConnections);
-  if (delivering)
+  if (delivering && runs("unbatched"))
     results.unbatched = await attempt(
       `2. unbatched delivery (${config.unbatchedEvents} events)`,
       () => throughput("unbatched", unbatched, config.unbatchedEvents),
     );
-  if (delivering)
+  if (delivering && runs("batched"))
     results.batched = await attempt(`3. batched delivery (${config.batchedEvents} events)`, () =>
       throughput("batched", batched, config.batchedEvents),
     );
-  if (delivering)
+  if (delivering && runs("latency"))
     results.latency = await attempt(
       `5. latency (${config.latencyRate}/s for ${config.latencySeconds} s, unbatched)`,
       () => measureLatency(ctx, config.latencyRate, config.latencySeconds),
     );
-  if (delivering && config.twoWorkers) {
+  if (delivering && runs("two-workers")) {
     const second = await attempt("7. start a second worker", async () => {
       const before = await workerConnections(config.redisUrl, queuePrefix);
       workers.push(startWorker(env, "worker-2", profileArgs("worker")));
@@ -234,17 +242,20 @@ try {
           referenceMs: Date.now(),
         }
       : null;
-  if (healthy && logTarget) {
+  if (healthy && runs("log") && logTarget) {
     results.logQueries = await attempt("8. delivery log API (cold, then median of 5)", () =>
       measureLogQueries(ctx.api, config.databaseUrl, logTarget),
     );
   }
-  results.diskUsage = await attempt("9. log on disk", () => measureDiskUsage(config.databaseUrl));
-  // A day after the history ends: the run prunes its oldest day (nothing, on an empty log).
-  const nowMs = (prefill?.info.endMs ?? Date.now()) + 86_400_000;
-  results.retention = await attempt("10. retention run, the next day", () =>
-    measureRetention(ctx, env, nowMs),
-  );
+  if (runs("log") || runs("retention"))
+    results.diskUsage = await attempt("9. log on disk", () => measureDiskUsage(config.databaseUrl));
+  if (runs("retention")) {
+    // A day after the history ends: the run prunes its oldest day (nothing, on an empty log).
+    const nowMs = (prefill?.info.endMs ?? Date.now()) + 86_400_000;
+    results.retention = await attempt("10. retention run, the next day", () =>
+      measureRetention(ctx, env, nowMs),
+    );
+  }
 } finally {
   results.memory = Object.fromEntries(
     memory.map((sampler, index) => [`worker-${index + 1}`, sampler.read()]),

@@ -19,6 +19,29 @@ const list = (name: string) =>
     .map((part) => part.trim())
     .filter(Boolean);
 
+const PHASES = [
+  "ceiling",
+  "bare",
+  "bulk",
+  "unbatched",
+  "batched",
+  "latency",
+  "two-workers",
+  "log",
+  "retention",
+] as const;
+export type PhaseName = (typeof PHASES)[number];
+
+function phases(): Set<PhaseName> {
+  const asked = list("BENCH_PHASES");
+  const unknown = asked.filter((name) => !(PHASES as readonly string[]).includes(name));
+  if (unknown.length)
+    throw new Error(`BENCH_PHASES: unknown ${unknown.join(", ")}; phases are ${PHASES.join(", ")}`);
+  const chosen = new Set<PhaseName>(asked.length ? (asked as PhaseName[]) : PHASES);
+  if (process.env.BENCH_TWO_WORKERS === "0") chosen.delete("two-workers");
+  return chosen;
+}
+
 export function readConfig() {
   const scale = number("BENCH_SCALE", 1);
   const databaseUrl =
@@ -35,7 +58,7 @@ export function readConfig() {
     bareSenderInFlight: number("BENCH_BARE_SENDER_IN_FLIGHT", 50),
     ingestConnections: number("BENCH_INGEST_CONNECTIONS", 4),
     phaseTimeoutSeconds: number("BENCH_PHASE_TIMEOUT_S", 120),
-    twoWorkers: process.env.BENCH_TWO_WORKERS !== "0",
+    phases: phases(),
     profile: list("BENCH_PROFILE") as ("worker" | "web")[],
     build: (process.env.BENCH_BUILD ?? "auto") as "auto" | "always" | "never",
     databaseUrl,
@@ -50,5 +73,7 @@ export function readConfig() {
           maxAgeHours: number("BENCH_PREFILL_MAX_AGE_HOURS", 24),
         }
       : null,
+    /** Indexes dropped from the benchmark's copy before the phases: what each costs to keep. */
+    dropIndexes: list("BENCH_DROP_INDEXES"),
   };
 }

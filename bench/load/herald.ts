@@ -74,6 +74,31 @@ export async function resetDatabase(databaseUrl: string, template?: string): Pro
   await prepareDatabase(databaseUrl);
 }
 
+/** Drops indexes of the benchmark's own copy (an experiment: what each index costs to keep). */
+export async function dropIndexes(databaseUrl: string, names: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (const name of names) {
+      // A constraint's index (a primary key, a unique key) goes with its constraint.
+      const { rows } = await client.query<{ table: string; constraint: string | null }>(
+        `SELECT i.indrelid::regclass::text AS table, c.conname AS constraint FROM pg_index i
+         LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid WHERE i.indexrelid = to_regclass($1)`,
+        [name],
+      );
+      if (!rows[0]) throw new Error(`BENCH_DROP_INDEXES: there is no index '${name}'`);
+      await client.query(
+        rows[0].constraint
+          ? `ALTER TABLE ${rows[0].table} DROP CONSTRAINT ${quoteIdent(rows[0].constraint)} CASCADE`
+          : `DROP INDEX ${quoteIdent(name)}`,
+      );
+      console.log(`bench: dropped ${rows[0].constraint ? "constraint" : "index"} ${name}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * Deletes this run's queue keys, and only those: BullMQ names every key `<prefix>:<queue>:…`, so the
  * pattern cannot reach another install's keys, nor another benchmark run's on a shared Redis.
