@@ -7,12 +7,16 @@ import { pgbouncerPass, testEnv } from "./tests/helpers/test-env";
 /**
  * Run a second time through PgBouncer in transaction mode: the suites that between them use every
  * database path (ingest, routing and its locks, batching, claims and outcomes, retries, the
- * reconciler, manual sends, retention, the API's reads and transactions, migrations, sessions).
+ * reconciler, manual sends, retention, the API's reads and transactions, migrations, sessions,
+ * per-channel order, presence holds and chunked sends, which take transaction-scoped locks too).
  */
 const PGBOUNCER_PASS = [
   "engine-delivery",
   "engine-routing",
   "engine-manual",
+  "engine-ordering",
+  "engine-chunks",
+  "presence-grace",
   "reconcile",
   "retention",
   "intake-api",

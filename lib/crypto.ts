@@ -35,6 +35,18 @@ export function encryptSecret(plaintext: string, withKey?: string): string {
   ].join(".");
 }
 
+/**
+ * What a rotation keeps of the secret it replaces: the stored (encrypted) secret and when it stops
+ * being accepted, or nothing when there is no grace period.
+ */
+export function previousSecret(
+  stored: string,
+  graceSeconds: number,
+): { encrypted: string | null; expiresAt: Date | null } {
+  if (graceSeconds <= 0) return { encrypted: null, expiresAt: null };
+  return { encrypted: stored, expiresAt: new Date(Date.now() + graceSeconds * 1000) };
+}
+
 export function decryptSecret(stored: string): string {
   const [version, iv, tag, ciphertext] = stored.split(".");
   if (version !== VERSION || !iv || !tag || ciphertext === undefined)

@@ -55,9 +55,12 @@ export type HotClient = pg.PoolClient;
  * UPDATE SKIP LOCKED`: routing, flushing). During a burst the planner's statistics still say the
  * queue is nearly empty, and it read the whole backlog with a bitmap scan and sorted it on every
  * page (40 ms a page at a 100k backlog, growing with it); with these off it walks the index and
- * stops at the limit. Sent with BEGIN in one round trip; they last until COMMIT.
+ * stops at the limit. Sent with BEGIN in one round trip; they last until COMMIT. JIT goes off too:
+ * a sort that cannot be avoided (the channel rows of ordered deliveries, written in order) gets
+ * the disabled node's cost, which would make Postgres JIT-compile the statement (0.2 s a page).
  */
-export const QUEUE_HEAD_PLAN = "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off";
+export const QUEUE_HEAD_PLAN =
+  "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL jit = off";
 
 /** BEGIN ... COMMIT on one pooled connection; ROLLBACK (or a dropped connection) on any error. */
 export async function hotTransaction<T>(

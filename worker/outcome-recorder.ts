@@ -15,6 +15,8 @@ import { notifyFailedDeliveries } from "../lib/services/operational-events";
  */
 const RECORD_EVERY = 50;
 const RECORD_WITHIN_MS = 1000;
+/** For an endpoint that orders per channel: the next delivery of a channel waits for the record. */
+const ORDERED_RECORD_WITHIN_MS = 5;
 
 /** Shutdown: write every buffered outcome now, so a hand-back finds answered requests recorded. */
 export function recordBufferedOutcomes(ctx: WorkerContext): void {
@@ -36,6 +38,7 @@ export class OutcomeRecorder {
     private readonly endpointId: string,
     private knownFailures: number,
     private readonly appId: string,
+    private readonly ordered = false,
   ) {
     ctx.outcomeRecorders.add(this);
   }
@@ -43,7 +46,11 @@ export class OutcomeRecorder {
   add(outcome: Outcome): void {
     this.buffer.push(outcome);
     if (this.buffer.length >= RECORD_EVERY || this.ctx.shutdown.stopping) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), RECORD_WITHIN_MS);
+    else
+      this.timer ??= setTimeout(
+        () => this.flush(),
+        this.ordered ? ORDERED_RECORD_WITHIN_MS : RECORD_WITHIN_MS,
+      );
   }
 
   async close(): Promise<void> {
@@ -69,7 +76,7 @@ export class OutcomeRecorder {
   }
 
   private async write(batch: Outcome[]): Promise<void> {
-    const written = await withRetries(() => recordOutcomes(batch));
+    const written = await withRetries(() => recordOutcomes(batch, { ordered: this.ordered }));
     // Settled either way: written now, or taken over by the reconciler, which logged the attempt.
     for (const outcome of batch) this.ctx.sendingDeliveries.delete(outcome.delivery.id);
     const recorded = batch.filter((outcome) => written.has(outcome.delivery.id));

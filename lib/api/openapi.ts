@@ -100,6 +100,85 @@ function path(registry: Registry, config: RouteConfig) {
   });
 }
 
+type Params = z.ZodObject;
+
+/**
+ * A collection's list (GET, a page of `item`) and create (POST, 201 with the created `item`)
+ * paths; `conflict` describes a 409 beyond the Idempotency-Key's.
+ */
+function collection(
+  registry: Registry,
+  config: {
+    path: string;
+    params?: Params;
+    item: z.ZodType;
+    list: { summary: string; description: string };
+    create: { summary: string; body: z.ZodType; conflict?: string };
+  },
+) {
+  const params = config.params ? { params: config.params } : {};
+  path(registry, {
+    method: "get",
+    path: config.path,
+    summary: config.list.summary,
+    request: { ...params, query: pageQuery },
+    responses: ok(config.list.description, pageOf(config.item)),
+  });
+  const created = ok("Created", config.item, 201);
+  path(registry, {
+    method: "post",
+    path: config.path,
+    summary: config.create.summary,
+    request: { ...params, ...body(config.create.body) },
+    responses: config.create.conflict
+      ? {
+          ...created,
+          409: errorResponse(
+            `${config.create.conflict}, or the Idempotency-Key was used with a different request`,
+          ),
+        }
+      : created,
+  });
+}
+
+/** An item's read (GET), update (PATCH) and delete (DELETE, 204) paths. */
+function item(
+  registry: Registry,
+  config: {
+    path: string;
+    params: Params;
+    schema: z.ZodType;
+    read: { summary: string; description: string };
+    update: { summary: string; body: z.ZodType };
+    remove: { summary: string; conflict?: string };
+  },
+) {
+  const params = { params: config.params };
+  path(registry, {
+    method: "get",
+    path: config.path,
+    summary: config.read.summary,
+    request: params,
+    responses: ok(config.read.description, config.schema),
+  });
+  path(registry, {
+    method: "patch",
+    path: config.path,
+    summary: config.update.summary,
+    request: { ...params, ...body(config.update.body) },
+    responses: ok("Updated", config.schema),
+  });
+  path(registry, {
+    method: "delete",
+    path: config.path,
+    summary: config.remove.summary,
+    request: params,
+    responses: config.remove.conflict
+      ? { ...noContent, 409: errorResponse(config.remove.conflict) }
+      : noContent,
+  });
+}
+
 function registerHealth(registry: Registry) {
   const health = z
     .object({ status: z.enum(["ok", "degraded"]), postgres: z.boolean(), redis: z.boolean() })
@@ -117,45 +196,23 @@ function registerHealth(registry: Registry) {
 }
 
 function registerApps(registry: Registry) {
-  path(registry, {
-    method: "get",
+  collection(registry, {
     path: "/api/v1/apps",
-    summary: "List apps",
-    request: { query: pageQuery },
-    responses: ok("A page of apps", pageOf(appSchema)),
-  });
-  path(registry, {
-    method: "post",
-    path: "/api/v1/apps",
-    summary: "Create an app (secret shown once)",
-    request: body(createAppSchema),
-    responses: {
-      ...ok("Created", appSchema, 201),
-      409: errorResponse(
-        "An app with this id or key already exists, or the Idempotency-Key was used with a different request",
-      ),
+    item: appSchema,
+    list: { summary: "List apps", description: "A page of apps" },
+    create: {
+      summary: "Create an app (secret shown once)",
+      body: createAppSchema,
+      conflict: "An app with this id or key already exists",
     },
   });
-  path(registry, {
-    method: "get",
+  item(registry, {
     path: "/api/v1/apps/{appId}",
-    summary: "Read an app",
-    request: { params: appParams },
-    responses: ok("The app", appSchema),
-  });
-  path(registry, {
-    method: "patch",
-    path: "/api/v1/apps/{appId}",
-    summary: "Update an app",
-    request: { params: appParams, ...body(updateAppSchema) },
-    responses: ok("Updated", appSchema),
-  });
-  path(registry, {
-    method: "delete",
-    path: "/api/v1/apps/{appId}",
-    summary: "Delete an app and everything in it",
-    request: { params: appParams },
-    responses: noContent,
+    params: appParams,
+    schema: appSchema,
+    read: { summary: "Read an app", description: "The app" },
+    update: { summary: "Update an app", body: updateAppSchema },
+    remove: { summary: "Delete an app and everything in it" },
   });
   path(registry, {
     method: "post",
@@ -175,19 +232,11 @@ function registerApps(registry: Registry) {
 
 function registerApiTokens(registry: Registry) {
   const tokenParams = z.object({ tokenId: z.uuid() });
-  path(registry, {
-    method: "get",
+  collection(registry, {
     path: "/api/v1/api-tokens",
-    summary: "List API tokens",
-    request: { query: pageQuery },
-    responses: ok("A page of tokens", pageOf(apiTokenSchema)),
-  });
-  path(registry, {
-    method: "post",
-    path: "/api/v1/api-tokens",
-    summary: "Create a token (shown once)",
-    request: body(createApiTokenSchema),
-    responses: ok("Created", apiTokenSchema, 201),
+    item: apiTokenSchema,
+    list: { summary: "List API tokens", description: "A page of tokens" },
+    create: { summary: "Create a token (shown once)", body: createApiTokenSchema },
   });
   path(registry, {
     method: "delete",
@@ -200,40 +249,23 @@ function registerApiTokens(registry: Registry) {
 
 function registerEndpoints(registry: Registry) {
   const base = "/api/v1/apps/{appId}/endpoints";
-  path(registry, {
-    method: "get",
+  collection(registry, {
     path: base,
-    summary: "List an app's endpoints",
-    request: { params: appParams, query: pageQuery },
-    responses: ok("A page of endpoints", pageOf(endpointSchema)),
+    params: appParams,
+    item: endpointSchema,
+    list: { summary: "List an app's endpoints", description: "A page of endpoints" },
+    create: {
+      summary: "Create an HTTP or Lambda endpoint (signing secret shown in full)",
+      body: createEndpointSchema,
+    },
   });
-  path(registry, {
-    method: "post",
-    path: base,
-    summary: "Create an HTTP or Lambda endpoint (signing secret shown in full)",
-    request: { params: appParams, ...body(createEndpointSchema) },
-    responses: ok("Created", endpointSchema, 201),
-  });
-  path(registry, {
-    method: "get",
+  item(registry, {
     path: `${base}/{endpointId}`,
-    summary: "Read an endpoint",
-    request: { params: endpointParams },
-    responses: ok("The endpoint", endpointSchema),
-  });
-  path(registry, {
-    method: "patch",
-    path: `${base}/{endpointId}`,
-    summary: "Update an endpoint (partial)",
-    request: { params: endpointParams, ...body(updateEndpointSchema) },
-    responses: ok("Updated", endpointSchema),
-  });
-  path(registry, {
-    method: "delete",
-    path: `${base}/{endpointId}`,
-    summary: "Delete an endpoint",
-    request: { params: endpointParams },
-    responses: noContent,
+    params: endpointParams,
+    schema: endpointSchema,
+    read: { summary: "Read an endpoint", description: "The endpoint" },
+    update: { summary: "Update an endpoint (partial)", body: updateEndpointSchema },
+    remove: { summary: "Delete an endpoint" },
   });
   path(registry, {
     method: "post",
@@ -309,45 +341,29 @@ function registerEndpointActions(registry: Registry) {
 
 function registerEventTypes(registry: Registry) {
   const nameParams = z.object({ name: z.string() });
-  path(registry, {
-    method: "get",
+  collection(registry, {
     path: "/api/v1/event-types",
-    summary: "The event type catalog (one page)",
-    request: { query: pageQuery },
-    responses: ok("All event types", pageOf(eventTypeSchema)),
-  });
-  path(registry, {
-    method: "post",
-    path: "/api/v1/event-types",
-    summary: "Add a custom event type",
-    request: body(createEventTypeSchema),
-    responses: {
-      ...ok("Created", eventTypeSchema, 201),
-      409: errorResponse(
-        "An event type with this name exists, or the Idempotency-Key was used with a different request",
-      ),
+    item: eventTypeSchema,
+    list: { summary: "The event type catalog (one page)", description: "All event types" },
+    create: {
+      summary: "Add a custom event type",
+      body: createEventTypeSchema,
+      conflict: "An event type with this name exists",
     },
   });
-  path(registry, {
-    method: "get",
+  item(registry, {
     path: "/api/v1/event-types/{name}",
-    summary: "Read an event type",
-    request: { params: nameParams },
-    responses: ok("The event type", eventTypeSchema),
-  });
-  path(registry, {
-    method: "patch",
-    path: "/api/v1/event-types/{name}",
-    summary: "Update an event type (built-ins: description only, else 403)",
-    request: { params: nameParams, ...body(updateEventTypeSchema) },
-    responses: ok("Updated", eventTypeSchema),
-  });
-  path(registry, {
-    method: "delete",
-    path: "/api/v1/event-types/{name}",
-    summary: "Delete a custom event type (403 for built-ins, 409 while endpoints subscribe)",
-    request: { params: nameParams },
-    responses: { ...noContent, 409: errorResponse("Endpoints still subscribe to it") },
+    params: nameParams,
+    schema: eventTypeSchema,
+    read: { summary: "Read an event type", description: "The event type" },
+    update: {
+      summary: "Update an event type (built-ins: description only, else 403)",
+      body: updateEventTypeSchema,
+    },
+    remove: {
+      summary: "Delete a custom event type (403 for built-ins, 409 while endpoints subscribe)",
+      conflict: "Endpoints still subscribe to it",
+    },
   });
 }
 
@@ -371,14 +387,18 @@ function registerEvents(registry: Registry) {
   path(registry, {
     method: "get",
     path: base,
-    summary: "List received events",
+    summary: "List received events, newest first",
+    description:
+      "Filters: name, channel, userId, state (routed, held, suppressed, collapsed) and a received-at range.",
     request: { params: appParams, query: eventsQuery },
     responses: ok("A page of events", pageOf(eventSchema)),
   });
   path(registry, {
     method: "get",
     path: `${base}/{eventId}`,
-    summary: "Read an event with the deliveries it produced",
+    summary: "Read an event with the deliveries it produced and where it went",
+    description:
+      "routing has one entry per endpoint of the app: delivered, pending, in_batch, failed, not_subscribed, filtered_out or endpoint_disabled, with the reason in words.",
     request: { params: appParams.extend({ eventId: z.string() }) },
     responses: ok("The event", eventSchema),
   });

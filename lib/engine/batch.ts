@@ -10,10 +10,12 @@ import {
   effectiveBatching,
   ENDPOINT_JSON,
   insertDeliveriesCte,
+  RECEIVED_MS,
   type RoutingApp,
   type RoutingEndpoint,
   type StoredEvent,
 } from "./deliveries";
+import { orderedChannelsCte } from "./ordering";
 
 // Closing a batch window: the endpoint's waiting items (in arrival order) become deliveries.
 // Items live in Postgres and are taken with SKIP LOCKED, so any number of workers can flush.
@@ -57,7 +59,8 @@ export async function flushEndpointBatch(
     // Items queued before batching was switched off still go out together, at the last known size.
     const maxBatchSize = batching.maxBatchSize;
     const { rows: items } = await client.query<WaitingItem>(
-      `SELECT b.id::text AS "itemId", e.seq::text AS seq, e.id, e.name, e.channel, e.payload
+      `SELECT b.id::text AS "itemId", e.seq::text AS seq, e.id, e.name, e.channel, e.payload,
+         ${RECEIVED_MS} AS "receivedMs"
        FROM batch_items b JOIN events e ON e.seq = b.event_seq
        WHERE b.endpoint_id = $1::uuid
        ORDER BY b.event_seq LIMIT ${maxBatchSize * BATCHES_PER_FLUSH}
@@ -85,7 +88,7 @@ export async function flushEndpointBatch(
     // Insert the deliveries, delete their items and count what still waits, in one statement (the
     // count cannot see the delete, hence the exclusion).
     const { rows: left } = await client.query<{ count: number }>(
-      `WITH ${insertDeliveriesCte("new_deliveries", "$1", "$2")},
+      `WITH ${insertDeliveriesCte("new_deliveries", "$1", "$2")}${orderedChannelsCte("new_channels", "$2", rows)},
        taken AS (DELETE FROM batch_items WHERE id = ANY($3::bigint[]))
        SELECT count(*)::int AS count FROM (
          SELECT 1 FROM batch_items WHERE endpoint_id = $4::uuid AND id <> ALL($3::bigint[]) LIMIT ${maxBatchSize}) AS waiting`,

@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from "uuid";
 import { slackBody } from "../delivery/slack-body";
-import type { ChannelFilter } from "../matching";
+import type { EndpointFilter } from "../matching";
 import type { Batching } from "../validation/common";
 import type { DueDelivery } from "../jobs/queues";
 
@@ -16,7 +16,12 @@ export type StoredEvent = {
   name: string;
   channel: string;
   payload: Record<string, unknown>;
+  /** When Herald received it, in ms since the epoch. */
+  receivedMs: number;
 };
+
+/** SQL for StoredEvent.receivedMs of events row `e`. */
+export const RECEIVED_MS = "(extract(epoch FROM e.received_at) * 1000)::float8";
 
 /** What routing and flushing read of an app and its endpoints. */
 export type RoutingApp = {
@@ -32,16 +37,17 @@ export type RoutingEndpoint = {
   enabled: boolean;
   disabledReason: string | null;
   eventTypes: string[];
-  filter: ChannelFilter | null;
+  filter: EndpointFilter | null;
   batching: Batching | null;
   bodyFormat: "pusher" | "slack";
+  ordering: "none" | "channel";
 };
 
 /** SQL for one app's routing config as JSON (`a` is the apps row); `e` for one endpoint's. */
 export const APP_JSON = `json_build_object('id', a.id, 'enabled', a.enabled, 'batchingEnabled', a.batching_enabled,
   'batchingDurationMs', a.batching_duration_ms, 'batchingMaxBatchSize', a.batching_max_batch_size)`;
 export const ENDPOINT_JSON = `json_build_object('id', e.id, 'appId', e.app_id, 'enabled', e.enabled, 'disabledReason', e.disabled_reason,
-  'eventTypes', e.event_types, 'filter', e.filter, 'batching', e.batching, 'bodyFormat', e.body_format)`;
+  'eventTypes', e.event_types, 'filter', e.filter, 'batching', e.batching, 'bodyFormat', e.body_format, 'ordering', e.ordering)`;
 
 export function effectiveBatching(
   endpoint: Pick<RoutingEndpoint, "batching">,
@@ -70,7 +76,8 @@ export type DeliveryRow = ReturnType<typeof deliveryRows>[number];
 export function deliveryRows(
   deliveries: Array<
     Omit<NewDelivery, "endpoint"> & {
-      endpoint: Pick<RoutingEndpoint, "id" | "appId" | "bodyFormat">;
+      endpoint: Pick<RoutingEndpoint, "id" | "appId" | "bodyFormat"> &
+        Partial<Pick<RoutingEndpoint, "ordering">>;
     }
   >,
 ) {
@@ -93,6 +100,9 @@ export function deliveryRows(
       ),
       status: failedReason ? "failed" : "pending",
       last_error: failedReason,
+      received_at: new Date(Math.min(...events.map((event) => event.receivedMs))).toISOString(),
+      // Holds its channels until it ends (lib/engine/ordering.ts).
+      ordered: !failedReason && endpoint.ordering === "channel",
       // The body's time_ms is the delivery's creation time, to the millisecond.
       created_at: createdAtIso,
     };
@@ -105,13 +115,13 @@ export function deliveryRows(
  */
 export function insertDeliveriesCte(name: string, app: string, json: string): string {
   return `${name} AS (
-    INSERT INTO deliveries (id, app_id, endpoint_id, event_ids, event_names, channels, body, status, last_error, next_attempt_at, created_at, updated_at)
+    INSERT INTO deliveries (id, app_id, endpoint_id, event_ids, event_names, channels, body, status, last_error, next_attempt_at, received_at, created_at, updated_at)
     SELECT r.id::uuid, ${app}, r.endpoint_id::uuid,
       ARRAY(SELECT jsonb_array_elements_text(r.event_ids)), ARRAY(SELECT jsonb_array_elements_text(r.event_names)),
       ARRAY(SELECT jsonb_array_elements_text(r.channels)), r.body, r.status::"DeliveryStatus", r.last_error,
-      CASE WHEN r.status = 'pending' THEN r.created_at END, r.created_at, r.created_at
+      CASE WHEN r.status = 'pending' THEN r.created_at END, r.received_at, r.created_at, r.created_at
     FROM jsonb_to_recordset(${json}::jsonb)
-      AS r(id text, endpoint_id text, event_ids jsonb, event_names jsonb, channels jsonb, body text, status text, last_error text, created_at timestamptz)
+      AS r(id text, endpoint_id text, event_ids jsonb, event_names jsonb, channels jsonb, body text, status text, last_error text, received_at timestamptz, created_at timestamptz)
   )`;
 }
 
@@ -156,7 +166,7 @@ export function deliveryBody(timeMs: number, payloads: Record<string, unknown>[]
 }
 
 /** The body in the endpoint's format: Pusher's, or Slack's {text} (lib/delivery/slack-body.ts). */
-function endpointBody(
+export function endpointBody(
   endpoint: { appId: string; bodyFormat?: "pusher" | "slack" },
   deliveryId: string,
   timeMs: number,

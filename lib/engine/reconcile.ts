@@ -1,8 +1,16 @@
+import { Prisma } from "../generated/prisma/client";
 import { db } from "../db";
+import { HEAD_RULE, RELEASE_CTES } from "./ordering";
 import { env } from "../env";
 import { deliverJobs, enqueue } from "../jobs/queues";
 import { QUEUES } from "../jobs/definitions";
-import { reconcileJobIdPrefix, recoverRestartJobId, reflushJobId, rerouteJobId } from "../jobs/ids";
+import {
+  reconcileJobIdPrefix,
+  recoverRestartJobId,
+  reflushJobId,
+  rereleaseJobId,
+  rerouteJobId,
+} from "../jobs/ids";
 import { getRedis } from "../redis";
 import { logger } from "../logger";
 
@@ -16,9 +24,11 @@ const BATCH_LIMIT = 1000;
 export type ReconcileReport = {
   appsWithUnroutedEvents: number;
   staleBatches: number;
+  overdueHolds: number;
   overdueDeliveries: number;
   interruptedAttempts: number;
   orphansCancelled: number;
+  releasedChannels: number;
   recoveries: number;
 };
 
@@ -28,9 +38,11 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   const report: ReconcileReport = {
     appsWithUnroutedEvents: 0,
     staleBatches: 0,
+    overdueHolds: 0,
     overdueDeliveries: 0,
     interruptedAttempts: 0,
     orphansCancelled: 0,
+    releasedChannels: 0,
     recoveries: 0,
   };
 
@@ -69,6 +81,21 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
   );
   report.staleBatches = stale.length;
 
+  // 2b. Held events whose hold ended long ago (their release job was lost): one release per app.
+  // The release deletes what it moves, so one racing its delayed job moves each event once.
+  const overdueHolds = await db.$queryRaw<{ app_id: string }[]>`
+    SELECT DISTINCT app_id FROM held_events
+    WHERE release_at < (clock_timestamp() AT TIME ZONE 'UTC') - make_interval(secs => ${graceMs / 2000})
+    LIMIT ${BATCH_LIMIT}`;
+  await enqueue(
+    QUEUES.route,
+    overdueHolds.map((row) => ({
+      jobId: rereleaseJobId(row.app_id, slot),
+      data: { appId: row.app_id, release: true },
+    })),
+  );
+  report.overdueHolds = overdueHolds.length;
+
   // 3. Attempts whose worker died mid-request: log them as interrupted and schedule the next try.
   const interrupted = await takeBackInterrupted(graceMs);
   report.interruptedAttempts = interrupted.length;
@@ -81,13 +108,24 @@ export async function reconcile(now = Date.now()): Promise<ReconcileReport> {
       last_error = coalesce(last_error || '; ', '') || 'cancelled: its endpoint was deleted'
     WHERE id IN (SELECT id FROM deliveries WHERE status IN ('pending', 'retrying') AND endpoint_id IS NULL LIMIT ${BATCH_LIMIT})`;
 
-  // 4. Deliveries due long ago that no job is carrying (lost with Redis, or never enqueued).
+  // 4. Deliveries due long ago that no job is carrying (lost with Redis, or never enqueued). Those
+  // waiting behind an earlier delivery of their channel are not due yet: only heads are queued.
   const overdue = await db.$queryRaw<{ id: string; endpoint_id: string; attempt_count: number }[]>`
-    SELECT id::text, endpoint_id::text, attempt_count FROM deliveries
-    WHERE status IN ('pending', 'retrying') AND endpoint_id IS NOT NULL AND next_attempt_at < now() - make_interval(secs => ${graceMs / 1000})
-    ORDER BY next_attempt_at LIMIT ${BATCH_LIMIT}`;
+    SELECT d.id::text, d.endpoint_id::text, d.attempt_count FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
+    WHERE d.status IN ('pending', 'retrying') AND d.next_attempt_at < now() - make_interval(secs => ${graceMs / 1000})
+      AND ${Prisma.raw(HEAD_RULE)}
+    ORDER BY d.next_attempt_at LIMIT ${BATCH_LIMIT}`;
   await enqueueNextAttempts([...interrupted, ...overdue], reconcileJobIdPrefix(slot));
   report.overdueDeliveries = overdue.length;
+
+  // 4b. Channel rows whose delivery ended without releasing them (the endpoint switched ordering
+  // meanwhile) or is gone: they would hold their channel for ever. One primary-key probe a row
+  // (the table holds only unfinished deliveries), never a join over all deliveries.
+  report.releasedChannels = await db.$executeRaw`
+    DELETE FROM delivery_channels o WHERE o.delivery_id IN (
+      SELECT c.delivery_id FROM delivery_channels c
+      WHERE coalesce((SELECT d.status IN ('succeeded', 'failed', 'cancelled') FROM deliveries d WHERE d.id = c.delivery_id), true)
+      LIMIT ${BATCH_LIMIT})`;
 
   // 5. Recover jobs that never started or whose worker died.
   const recoveries = await db.backgroundJob.findMany({
@@ -172,7 +210,7 @@ export async function interruptAttempts(
           ELSE 'retrying'
         END AS next_status
       FROM stuck LEFT JOIN endpoints e ON e.id = stuck.endpoint_id
-    )
+    ), updated AS (
     UPDATE deliveries d SET
       status = decided.next_status::"DeliveryStatus",
       next_attempt_at = CASE WHEN decided.next_status = 'retrying' THEN now() END,
@@ -183,14 +221,18 @@ export async function interruptAttempts(
         ELSE ${reason} || '; cancelled: its endpoint was deleted' END,
       last_response_status = NULL, claim_job_id = NULL, updated_at = now()
     FROM decided WHERE d.id = decided.id
-    RETURNING d.id::text, d.endpoint_id::text, d.attempt_count, d.status::text`;
+    RETURNING d.id, d.endpoint_id, d.attempt_count, d.status::text AS status
+    ), ${Prisma.raw(RELEASE_CTES)}
+    SELECT id::text, endpoint_id::text, attempt_count, status FROM updated
+    UNION ALL SELECT id, endpoint_id, attempt_count, 'head' FROM heads`;
   const failed = rows.filter((row) => row.status === "failed");
   if (failed.length > 0)
     logger.warn(
       { deliveryIds: failed.map((row) => row.id) },
       "interrupted deliveries out of attempts: failed",
     );
-  return rows.filter((row) => row.status === "retrying");
+  // Deliveries that ended here released their channels: the next in them go too.
+  return rows.filter((row) => row.status === "retrying" || row.status === "head");
 }
 
 // A job claims up to 100 deliveries and sends at most the endpoint's concurrency at a time, so some

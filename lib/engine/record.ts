@@ -9,6 +9,7 @@ import { deliverJobId } from "../jobs/ids";
 import { recordAudit } from "../services/audit";
 import { emitEndpointDisabled } from "../services/operational-events";
 import { judge, nextState, type RetryPolicy, type Verdict } from "./retry-policy";
+import { RELEASE_CTES, wakeHeads } from "./ordering";
 import type { ClaimedDelivery, SentAttempt } from "./send";
 
 // Recording, the one way an attempt's outcome is written (the deliver job's and the Test
@@ -51,11 +52,19 @@ export async function failUndeliverable(
   reason: string,
 ): Promise<void> {
   if (deliveries.length === 0) return;
-  await db.$executeRaw`
-    UPDATE deliveries d SET status = 'failed', attempt_count = d.attempt_count - 1, next_attempt_at = NULL, next_attempt_trigger = 'auto',
-      last_error = ${reason}, updated_at = now()
-    FROM unnest(${deliveries.map((row) => row.id)}::uuid[], ${deliveries.map((row) => row.attemptNumber)}::int[]) AS c(id, attempt)
-    WHERE d.id = c.id AND d.status = 'delivering' AND d.attempt_count = c.attempt`;
+  // Failed for good: they release their channels (lib/engine/ordering.ts).
+  const heads = await hotQuery<{ id: string; endpoint_id: string; attempt_count: number }>(
+    `WITH updated AS (
+      UPDATE deliveries d SET status = 'failed', attempt_count = d.attempt_count - 1, next_attempt_at = NULL, next_attempt_trigger = 'auto',
+        last_error = $3, updated_at = now()
+      FROM unnest($1::uuid[], $2::int[]) AS c(id, attempt)
+      WHERE d.id = c.id AND d.status = 'delivering' AND d.attempt_count = c.attempt
+      RETURNING d.id, d.status::text AS status
+    ), ${RELEASE_CTES}
+    SELECT * FROM heads`,
+    [deliveries.map((row) => row.id), deliveries.map((row) => row.attemptNumber), reason],
+  );
+  await wakeHeads(heads, deliveries[0]!.id);
 }
 
 const json = (value: unknown) =>
@@ -63,29 +72,37 @@ const json = (value: unknown) =>
 
 /**
  * Writes outcomes and attempt rows in ONE statement. Only deliveries still in the attempt this
- * worker claimed are written (the reconciler may have taken one over); returns their ids.
+ * worker claimed are written (the reconciler may have taken one over); returns their ids. For an
+ * endpoint that orders per channel (`ordered`), the same statement releases the channels of the
+ * deliveries that ended, and the deliveries now first in them are queued.
  */
-export async function recordOutcomes(outcomes: Outcome[]): Promise<Set<string>> {
+export async function recordOutcomes(
+  outcomes: Outcome[],
+  { ordered = false }: { ordered?: boolean } = {},
+): Promise<Set<string>> {
   if (outcomes.length === 0) return new Set();
   const column = <T>(pick: (outcome: Outcome) => T) => outcomes.map(pick);
-  const rows = await hotQuery<{ id: string }>(
+  const rows = await hotQuery<{
+    id: string;
+    heads?: { id: string; endpoint_id: string; attempt_count: number }[] | null;
+  }>(
     `WITH v AS (
       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::int[], $6::text[], $7::text[], $8::uuid[],
-        $9::text[], $10::text[], $11::text[], $12::int[], $13::text[], $14::timestamptz[])
-        AS v(id, attempt, status, next_at, response_status, last_error, trigger, attempt_id, request_headers, response_headers, response_body, duration_ms, error, started_at)
+        $9::text[], $10::text[], $11::text[], $12::int[], $13::text[], $14::timestamptz[], $15::text[])
+        AS v(id, attempt, status, next_at, response_status, last_error, trigger, attempt_id, request_headers, response_headers, response_body, duration_ms, error, started_at, target)
     ), updated AS (
       UPDATE deliveries d SET status = v.status::"DeliveryStatus", next_attempt_at = v.next_at, next_attempt_trigger = 'auto',
         last_response_status = v.response_status, last_error = v.last_error, updated_at = now()
       FROM v WHERE d.id = v.id AND d.status = 'delivering' AND d.attempt_count = v.attempt
-      RETURNING d.id
-    ), logged AS (
-      INSERT INTO attempts (id, delivery_id, number, trigger, request_headers, response_status, response_headers, response_body, duration_ms, error, started_at)
+      RETURNING d.id${ordered ? ", d.status::text AS status" : ""}
+    )${ordered ? `, ${RELEASE_CTES}` : ""}, logged AS (
+      INSERT INTO attempts (id, delivery_id, number, trigger, request_headers, response_status, response_headers, response_body, duration_ms, error, started_at, target)
       SELECT v.attempt_id, v.id, v.attempt, v.trigger::"AttemptTrigger", v.request_headers::jsonb, v.response_status, v.response_headers::jsonb,
-        v.response_body, v.duration_ms, v.error, v.started_at
+        v.response_body, v.duration_ms, v.error, v.started_at, v.target
       FROM v JOIN updated ON updated.id = v.id
       ON CONFLICT (delivery_id, number) DO NOTHING
     )
-    SELECT id::text FROM updated`,
+    SELECT id::text${ordered ? ", (SELECT json_agg(heads) FROM heads) AS heads" : ""} FROM updated`,
     [
       column((o) => o.delivery.id),
       column((o) => o.delivery.attemptNumber),
@@ -103,8 +120,13 @@ export async function recordOutcomes(outcomes: Outcome[]): Promise<Set<string>> 
         (o) => o.sent.result.error ?? (o.verdict.outcome === "success" ? null : o.verdict.reason),
       ),
       column((o) => o.sent.startedAt.toISOString()),
+      column((o) => o.sent.target),
     ],
   );
+  if (ordered) {
+    const ended = outcomes.find((o) => o.status !== "retrying");
+    if (ended) await wakeHeads(rows[0]?.heads ?? [], ended.delivery.id);
+  }
   return new Set(rows.map((row) => row.id));
 }
 

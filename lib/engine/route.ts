@@ -11,12 +11,14 @@ import {
   effectiveBatching,
   ENDPOINT_JSON,
   insertDeliveriesCte,
+  RECEIVED_MS,
   type DeliveryRow,
   type NewDelivery,
   type RoutingApp,
   type RoutingEndpoint,
   type StoredEvent,
 } from "./deliveries";
+import { orderedChannelsCte } from "./ordering";
 
 // Matching events to endpoints (docs/engine.md#routing). Runs in the worker; every event is routed
 // exactly once (its unrouted_events row is deleted in the transaction that writes its deliveries
@@ -96,7 +98,7 @@ async function routePage(appId: string): Promise<RoutedPage | "busy"> {
          RETURNING u.seq
        )
        SELECT (SELECT locked FROM lock) AS locked,
-         (SELECT json_agg(json_build_object('seq', e.seq::text, 'id', e.id, 'name', e.name, 'channel', e.channel, 'payload', e.payload) ORDER BY e.seq)
+         (SELECT json_agg(json_build_object('seq', e.seq::text, 'id', e.id, 'name', e.name, 'channel', e.channel, 'payload', e.payload, 'receivedMs', ${RECEIVED_MS}) ORDER BY e.seq)
             FROM taken t JOIN events e ON e.seq = t.seq) AS events,
          (SELECT ${APP_JSON} FROM apps a WHERE a.id = $1) AS app,
          (SELECT json_agg(${ENDPOINT_JSON} ORDER BY e.created_at, e.id) FROM endpoints e WHERE e.app_id = $1) AS endpoints,
@@ -157,7 +159,7 @@ async function writeRouted(
   if (deliveries.length === 0 && batchItems.length === 0) return [];
   const rows = deliveryRows(deliveries);
   await client.query(
-    `WITH ${insertDeliveriesCte("new_deliveries", "$1", "$2")},
+    `WITH ${insertDeliveriesCte("new_deliveries", "$1", "$2")}${orderedChannelsCte("new_channels", "$2", rows)},
      new_items AS (
        INSERT INTO batch_items (endpoint_id, event_seq)
        SELECT * FROM unnest($3::uuid[], $4::bigint[])

@@ -11,6 +11,7 @@ import {
   type EndpointConfig,
   type EndpointWithApp,
 } from "./endpoint-config";
+import { HEAD_RULE } from "./ordering";
 
 // Sending: claim the deliveries that are due (one conditional UPDATE for a whole chunk, so any
 // number of workers send each attempt once), then sign and send one request per delivery with
@@ -21,26 +22,38 @@ export type ClaimedDelivery = {
   endpointId: string;
   body: string;
   createdAt: Date;
+  /** When its first event was received; null for older rows and test deliveries. */
+  receivedAt: Date | null;
   attemptNumber: number;
   trigger: AttemptTrigger;
 };
 
 /** A claimed delivery with what the deliver job checks its cache and failure streak against. */
-export type ClaimedRow = ClaimedDelivery & { version: ConfigVersion; consecutiveFailures: number };
+export type ClaimedRow = ClaimedDelivery & {
+  version: ConfigVersion;
+  consecutiveFailures: number;
+  /** The endpoint delivers in order per channel: ending this delivery releases its channels. */
+  ordered: boolean;
+};
 
 type ClaimRow = {
   id: string;
   endpoint_id: string;
   body: string;
   created_at: Date;
+  received_at: Date | null;
   attempt_count: number;
   trigger: AttemptTrigger;
   endpoint_updated_at: Date;
   app_updated_at: Date;
   consecutive_failures: number;
+  ordered: boolean;
 };
 
-/** One claim statement: `which` selects the deliveries (d); $1 is the job key, $2… are `values`. */
+/**
+ * One claim statement: `which` selects the deliveries (d); $1 is the job key, $2… are `values`.
+ * A delivery of an endpoint that orders per channel is claimed only when first in its channels.
+ */
 async function claim(
   which: string,
   jobKey: string | null,
@@ -49,9 +62,9 @@ async function claim(
   const rows = await hotQuery<ClaimRow>(
     `UPDATE deliveries d SET status = 'delivering', attempt_count = d.attempt_count + 1, last_attempt_at = now(), claim_job_id = $1, updated_at = now()
      FROM endpoints e JOIN apps a ON a.id = e.app_id
-     WHERE ${which} AND e.id = d.endpoint_id
-     RETURNING d.id::text, d.endpoint_id::text, d.body, d.created_at, d.attempt_count, d.next_attempt_trigger::text AS trigger,
-       e.updated_at AS endpoint_updated_at, a.updated_at AS app_updated_at, e.consecutive_failures`,
+     WHERE ${which} AND e.id = d.endpoint_id AND ${HEAD_RULE}
+     RETURNING d.id::text, d.endpoint_id::text, d.body, d.created_at, d.received_at, d.attempt_count, d.next_attempt_trigger::text AS trigger,
+       e.updated_at AS endpoint_updated_at, a.updated_at AS app_updated_at, e.consecutive_failures, e.ordering = 'channel' AS ordered`,
     [jobKey, ...values],
   );
   return rows
@@ -60,10 +73,12 @@ async function claim(
       endpointId: row.endpoint_id,
       body: row.body,
       createdAt: row.created_at,
+      receivedAt: row.received_at,
       attemptNumber: row.attempt_count,
       trigger: row.trigger,
       version: { endpointUpdatedAt: row.endpoint_updated_at, appUpdatedAt: row.app_updated_at },
       consecutiveFailures: row.consecutive_failures,
+      ordered: row.ordered,
     }))
     .sort((a, b) => (a.id < b.id ? -1 : 1)); // uuid v7: creation (arrival) order
 }
@@ -116,6 +131,8 @@ export type SentAttempt = {
   result: TransportResult;
   requestHeaders: Record<string, string>;
   startedAt: Date;
+  /** Where it went (the URL, or the Lambda function's name or ARN); null if it never left. */
+  target: string | null;
 };
 
 /**
@@ -156,7 +173,16 @@ export async function sendWithConfig(
           failedResult(error.message),
         )
       : await sendHttp(endpoint.url ?? "", request, config.egress);
-  return { result, requestHeaders: maskRequestHeaders(headers, config.customHeaders), startedAt };
+  const target =
+    endpoint.kind === "lambda"
+      ? (endpoint.lambda as LambdaConfig).functionName
+      : (endpoint.url ?? "");
+  return {
+    result,
+    requestHeaders: maskRequestHeaders(headers, config.customHeaders),
+    startedAt,
+    target,
+  };
 }
 
 /** A request that got no response: the reason as its error. */

@@ -7,10 +7,14 @@ import {
   handBackJobIdPrefix,
   rateLimitJobIdPrefix,
   maintenanceSchedulerId,
+  orderReleaseJobIdPrefix,
+  retentionMoreJobId,
   reconcileJobIdPrefix,
   recoverJobId,
   recoverRestartJobId,
   reflushJobId,
+  releaseJobId,
+  rereleaseJobId,
   rerouteJobId,
   routeCollapseKey,
   routeJobId,
@@ -41,9 +45,16 @@ export const DELIVER_CHUNK = 100;
 export const JOBS = {
   // A routing pass takes every waiting event of the app (unrouted_events), so the app is all it
   // needs.
+  // `release`: first move the app's due held events to the routing queue (docs/presence.md).
   [QUEUES.route]: {
-    schema: z.object({ appId: z.string().min(1) }),
-    ids: { afterIngest: routeJobId, collapseKey: routeCollapseKey, reconcile: rerouteJobId },
+    schema: z.object({ appId: z.string().min(1), release: z.boolean().optional() }),
+    ids: {
+      afterIngest: routeJobId,
+      collapseKey: routeCollapseKey,
+      reconcile: rerouteJobId,
+      release: releaseJobId,
+      reconcileRelease: rereleaseJobId,
+    },
   },
   [QUEUES.flush]: {
     schema: z.object({ endpointId: z.uuid() }),
@@ -60,6 +71,7 @@ export const JOBS = {
       chunk: deliverChunkJobId,
       handBackPrefix: handBackJobIdPrefix,
       rateLimitPrefix: rateLimitJobIdPrefix,
+      orderReleasePrefix: orderReleaseJobIdPrefix,
       reconcilePrefix: reconcileJobIdPrefix,
     },
   },
@@ -69,7 +81,7 @@ export const JOBS = {
   },
   [QUEUES.maintenance]: {
     schema: z.object({ task: z.enum(["reconcile", "retention"]) }),
-    ids: { scheduler: maintenanceSchedulerId },
+    ids: { scheduler: maintenanceSchedulerId, more: retentionMoreJobId },
   },
 } as const satisfies { [Name in QueueName]: JobDefinition };
 

@@ -15,6 +15,13 @@ export const routeCollapseKey = (appId: string) => `route-${appId}`;
 export const rerouteJobId = (appId: string, seq: bigint | string, slot: number) =>
   `reroute-${appId}-${seq}-${slot}`;
 
+/** The delayed routing job that releases held events, named after the first one it holds. */
+export const releaseJobId = (appId: string, firstHeldSeq: string) =>
+  `release-${appId}-${firstHeldSeq}`;
+
+/** The reconciler's release of an app's overdue held events, per run slot. */
+export const rereleaseJobId = (appId: string, slot: number) => `rerelease-${appId}-${slot}`;
+
 // flush-batches
 
 /** One flush per endpoint per window slot: a burst inside one window schedules one flush. */
@@ -47,6 +54,9 @@ export const handBackJobIdPrefix = (now = Date.now()) => `handback-${now}-`;
 /** Put before the ids of deliveries held back by their endpoint's rate limit. */
 export const rateLimitJobIdPrefix = (now = Date.now()) => `ratelimit-${now}-`;
 
+/** Put before the ids of deliveries a finished delivery let go first in their channel. */
+export const orderReleaseJobIdPrefix = (releasedBy: string) => `order-${releasedBy}-`;
+
 /** Put before the ids of deliveries the reconciler re-enqueues, per run slot. */
 export const reconcileJobIdPrefix = (slot: number) => `re${slot}-`;
 
@@ -62,3 +72,6 @@ export const recoverRestartJobId = (backgroundJobId: string, slot: number) =>
 
 /** Job schedulers (one schedule per id across all workers). */
 export const maintenanceSchedulerId = (task: "reconcile" | "retention") => task;
+
+/** The next retention run, queued by one that ran out of time before the old rows were gone. */
+export const retentionMoreJobId = (queuedAtMs: number) => `retention-more-${queuedAtMs}`;

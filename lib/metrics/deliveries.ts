@@ -16,7 +16,12 @@ export function recordDeliveryOutcomes(appId: string, endpointId: string, outcom
     durations.observe(outcome.sent.result.durationMs / 1000);
     const { delivery, sent } = outcome;
     if (delivery.attemptNumber === 1 && delivery.trigger === "auto")
-      lag.observe(Math.max(0, sent.startedAt.getTime() - delivery.createdAt.getTime()) / 1000);
+      lag.observe(
+        Math.max(
+          0,
+          sent.startedAt.getTime() - (delivery.receivedAt ?? delivery.createdAt).getTime(),
+        ) / 1000,
+      );
   }
   for (const [outcome, count] of byOutcome)
     deliveries.inc({ app: appId, endpoint: endpointId, outcome }, count);

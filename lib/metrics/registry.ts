@@ -30,7 +30,7 @@ function createMetrics() {
     }),
     deliveryLag: new Histogram({
       name: "herald_delivery_lag_seconds",
-      help: "Time from the delivery being created (its events routed) to its first attempt",
+      help: "Time from the first event of a delivery being received to the delivery's first attempt",
       labelNames: ["app"] as const,
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
       registers,

@@ -1,25 +1,40 @@
 import { randomBytes } from "node:crypto";
 import { db } from "../db";
 import { AppError, notFound } from "../errors";
-import { decryptSecret, decryptStored, encryptSecret } from "../crypto";
+import { decryptSecret, decryptStored, encryptSecret, previousSecret } from "../crypto";
 import { MASK, maskSecret } from "../mask";
 import type { Principal } from "../auth/types";
 import type { App } from "../generated/prisma/client";
-import type { CreateAppInput, UpdateAppInput } from "../validation/apps";
+import {
+  MIN_APP_SECRET_LENGTH,
+  type CreateAppInput,
+  type UpdateAppInput,
+} from "../validation/apps";
 import { changedFields, recordAudit } from "./audit";
 import { pageArgs, toPage, type PageRequest } from "./pagination";
 
 function presentApp(app: App, options: { revealSecret?: string } = {}) {
+  const stored = readStoredSecret(app.secretEncrypted);
   return {
     id: app.id,
     name: app.name,
     key: app.key,
-    secret: options.revealSecret ?? maskStoredSecret(app.secretEncrypted),
+    secret: options.revealSecret ?? stored.masked,
+    // Imports keep a realtime server's short secret as it is; the dashboard asks to rotate it.
+    secretTooShort: stored.tooShort,
     enabled: app.enabled,
     batching: {
       enabled: app.batchingEnabled,
       durationMs: app.batchingDurationMs,
       maxBatchSize: app.batchingMaxBatchSize,
+    },
+    presenceGrace: {
+      enabled: app.presenceGraceEnabled,
+      durationMs: app.presenceGraceDurationMs,
+    },
+    subscriptionCountThrottle: {
+      enabled: app.subscriptionCountThrottleEnabled,
+      windowMs: app.subscriptionCountWindowMs,
     },
     previousSecretExpiresAt: app.previousSecretExpiresAt?.toISOString() ?? null,
     createdAt: app.createdAt.toISOString(),
@@ -28,13 +43,15 @@ function presentApp(app: App, options: { revealSecret?: string } = {}) {
 }
 
 /**
- * A secret that cannot be decrypted (another HERALD_ENCRYPTION_KEY) is still masked, never a 500.
+ * The stored secret, decrypted once, as the API shows it. One that cannot be decrypted (another
+ * HERALD_ENCRYPTION_KEY) is still masked, never a 500.
  */
-function maskStoredSecret(stored: string): string {
+function readStoredSecret(stored: string): { masked: string; tooShort: boolean } {
   try {
-    return maskSecret(decryptSecret(stored));
+    const secret = decryptSecret(stored);
+    return { masked: maskSecret(secret), tooShort: secret.length < MIN_APP_SECRET_LENGTH };
   } catch {
-    return MASK;
+    return { masked: MASK, tooShort: false };
   }
 }
 
@@ -71,6 +88,10 @@ export async function createApp(principal: Principal, input: CreateAppInput) {
         batchingEnabled: input.batching?.enabled ?? true,
         batchingDurationMs: input.batching?.durationMs ?? 50,
         batchingMaxBatchSize: input.batching?.maxBatchSize ?? 100,
+        presenceGraceEnabled: input.presenceGrace?.enabled ?? false,
+        presenceGraceDurationMs: input.presenceGrace?.durationMs ?? 3000,
+        subscriptionCountThrottleEnabled: input.subscriptionCountThrottle?.enabled ?? false,
+        subscriptionCountWindowMs: input.subscriptionCountThrottle?.windowMs ?? 5000,
       },
     });
     await recordAudit(tx, principal, {
@@ -115,6 +136,10 @@ export async function updateApp(principal: Principal, appId: string, input: Upda
         batchingEnabled: input.batching?.enabled,
         batchingDurationMs: input.batching?.durationMs,
         batchingMaxBatchSize: input.batching?.maxBatchSize,
+        presenceGraceEnabled: input.presenceGrace?.enabled,
+        presenceGraceDurationMs: input.presenceGrace?.durationMs,
+        subscriptionCountThrottleEnabled: input.subscriptionCountThrottle?.enabled,
+        subscriptionCountWindowMs: input.subscriptionCountThrottle?.windowMs,
       },
     });
     await recordAudit(tx, principal, {
@@ -152,13 +177,13 @@ export async function rotateAppSecret(
   const current = await getAppRecord(appId);
   const secret = input.secret ?? generateSecret();
   const app = await db.$transaction(async (tx) => {
+    const previous = previousSecret(current.secretEncrypted, graceSeconds);
     const updated = await tx.app.update({
       where: { id: appId },
       data: {
         secretEncrypted: encryptSecret(secret),
-        previousSecretEncrypted: graceSeconds > 0 ? current.secretEncrypted : null,
-        previousSecretExpiresAt:
-          graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null,
+        previousSecretEncrypted: previous.encrypted,
+        previousSecretExpiresAt: previous.expiresAt,
       },
     });
     await recordAudit(tx, principal, {

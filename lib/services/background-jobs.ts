@@ -6,7 +6,31 @@ import { isUuid } from "./deliveries";
 
 // Background jobs (recover, import) as the API shows them, with progress for the dashboard.
 
-function presentBackgroundJob(job: BackgroundJob) {
+/**
+ * How the deliveries a Recover job re-queued ended: its own "succeeded" only means they were
+ * re-queued. Null for other jobs. A delivery re-queued again by a later job counts there.
+ */
+async function recoveryOutcome(job: BackgroundJob) {
+  if (job.type !== "recover") return null;
+  const groups = await db.delivery.groupBy({
+    by: ["status"],
+    where: { recoveryJobId: job.id },
+    _count: { _all: true },
+  });
+  const outcome = { succeeded: 0, failed: 0, pending: 0 };
+  for (const group of groups) {
+    const count = group._count._all;
+    if (group.status === "succeeded") outcome.succeeded += count;
+    else if (group.status === "failed" || group.status === "cancelled") outcome.failed += count;
+    else outcome.pending += count;
+  }
+  return outcome;
+}
+
+function presentBackgroundJob(
+  job: BackgroundJob,
+  outcome: Awaited<ReturnType<typeof recoveryOutcome>>,
+) {
   const progress =
     job.status === "succeeded" ? 1 : job.total > 0 ? Math.min(1, job.processed / job.total) : 0;
   return {
@@ -19,6 +43,7 @@ function presentBackgroundJob(job: BackgroundJob) {
     processed: job.processed,
     progress,
     result: job.result ?? null,
+    outcome,
     error: job.error,
     createdAt: job.createdAt.toISOString(),
     updatedAt: job.updatedAt.toISOString(),
@@ -33,5 +58,5 @@ export async function getBackgroundJob(principal: Principal, jobId: string) {
   if (!isUuid(jobId)) throw notFound("Job", jobId);
   const job = await db.backgroundJob.findUnique({ where: { id: jobId } });
   if (!job || (principal.appId && job.appId !== principal.appId)) throw notFound("Job", jobId);
-  return presentBackgroundJob(job);
+  return presentBackgroundJob(job, await recoveryOutcome(job));
 }

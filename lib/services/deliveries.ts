@@ -28,12 +28,13 @@ function presentAttempt(attempt: Attempt) {
     durationMs: attempt.durationMs,
     error: attempt.error,
     startedAt: attempt.startedAt.toISOString(),
+    target: attempt.target,
   };
 }
 
 export function presentDelivery(
   delivery: DeliveryRow,
-  options: { attempts?: Attempt[]; includeBody?: boolean } = {},
+  options: { attempts?: Attempt[]; includeBody?: boolean; lastTarget?: string | null } = {},
 ) {
   return {
     id: delivery.id,
@@ -49,6 +50,7 @@ export function presentDelivery(
     lastAttemptAt: delivery.lastAttemptAt?.toISOString() ?? null,
     lastResponseStatus: delivery.lastResponseStatus,
     lastError: delivery.lastError,
+    lastTarget: options.lastTarget ?? options.attempts?.at(-1)?.target ?? null,
     createdAt: delivery.createdAt.toISOString(),
     updatedAt: delivery.updatedAt.toISOString(),
     ...(options.includeBody && delivery.body !== undefined ? { body: delivery.body } : {}),
@@ -58,12 +60,32 @@ export function presentDelivery(
 
 export type DeliveryView = ReturnType<typeof presentDelivery>;
 
+/**
+ * The smallest UUID of the millisecond `date`: UUID v7 ids start with their time, so a time range
+ * is an id range on the (app_id, id) index, read newest first and stopping at the page's end.
+ */
+export function uuidAtTime(date: Date): string {
+  const ms = Math.min(Math.max(date.getTime(), 0), 2 ** 48 - 1);
+  const hex = ms.toString(16).padStart(12, "0");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
+}
+
 export async function listDeliveries(
   appId: string,
   query: DeliveriesQuery,
 ): Promise<Page<DeliveryView>> {
   await getAppRecord(appId);
   const before = decodeCursor(query.cursor, isUuid);
+  // A name no delivery of the app ever carried matches nothing: no need to read the log.
+  if (query.eventName) {
+    const known = await db.deliveryEventName.findUnique({
+      where: { appId_name: { appId, name: query.eventName } },
+      select: { name: true },
+    });
+    if (!known) return { data: [], nextCursor: null };
+  }
+  const until = query.until ? uuidAtTime(query.until) : undefined;
+  const upper = before && until ? (before < until ? before : until) : (before ?? until);
   const rows = await db.delivery.findMany({
     where: {
       appId,
@@ -71,8 +93,14 @@ export async function listDeliveries(
       ...(query.endpointId ? { endpointId: query.endpointId } : {}),
       ...(query.eventName ? { eventNames: { has: query.eventName } } : {}),
       ...(query.channel ? { channels: { has: query.channel } } : {}),
-      ...(query.since || query.until ? { createdAt: { gte: query.since, lt: query.until } } : {}),
-      ...(before ? { id: { lt: before } } : {}),
+      ...(query.since || upper
+        ? {
+            id: {
+              ...(query.since ? { gte: uuidAtTime(query.since) } : {}),
+              ...(upper ? { lt: upper } : {}),
+            },
+          }
+        : {}),
     },
     omit: { body: true },
     orderBy: { id: "desc" },
@@ -80,10 +108,25 @@ export async function listDeliveries(
   });
   const hasMore = rows.length > query.limit;
   const page = hasMore ? rows.slice(0, query.limit) : rows;
+  const targets = await lastTargets(page.map((row) => row.id));
   return {
-    data: page.map((row) => presentDelivery(row)),
+    data: page.map((row) => presentDelivery(row, { lastTarget: targets.get(row.id) })),
     nextCursor: hasMore ? encodeCursor(page.at(-1)!.id) : null,
   };
+}
+
+/**
+ * Where each delivery's last attempt went, as recorded then: the endpoint's URL may have changed
+ * since, and a row must not show an old 500 next to the new URL. One index read per row.
+ */
+async function lastTargets(deliveryIds: string[]): Promise<Map<string, string | null>> {
+  if (deliveryIds.length === 0) return new Map();
+  const rows = await db.$queryRaw<{ delivery_id: string; target: string | null }[]>`
+    SELECT DISTINCT ON (delivery_id) delivery_id::text, target
+    FROM attempts
+    WHERE delivery_id = ANY(${deliveryIds}::uuid[])
+    ORDER BY delivery_id, number DESC`;
+  return new Map(rows.map((row) => [row.delivery_id, row.target]));
 }
 
 /** One delivery with its exact body and every attempt, oldest attempt first. */

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
 import { db } from "../db";
 import { notFound } from "../errors";
 import type { Principal } from "../auth/types";
-import { deliveryBody } from "../engine/deliveries";
+import { endpointBody } from "../engine/deliveries";
 import type { TestEventInput } from "../validation/delivery-actions";
 import { recordAudit } from "./audit";
 import type { EndpointWithApp } from "../engine/endpoint-config";
@@ -57,15 +58,18 @@ export async function sendTestEvent(
   const name = input.eventName ?? endpoint.eventTypes[0] ?? "channel_occupied";
   const channel = input.channel ?? sampleChannel(name, (endpoint.filter ?? {}) as ChannelFilter);
   const createdAt = new Date();
+  // The id is chosen first: a "slack" body links to its own delivery.
+  const deliveryId = uuidv7();
   const delivery = await db.$transaction(async (tx) => {
     const created = await tx.delivery.create({
       data: {
+        id: deliveryId,
         appId,
         endpointId,
         eventIds: [`test-${randomUUID()}`],
         eventNames: [name],
         channels: [channel],
-        body: deliveryBody(createdAt.getTime(), [sampleEvent(name, channel)]),
+        body: endpointBody(endpoint, deliveryId, createdAt.getTime(), [sampleEvent(name, channel)]),
         status: "delivering",
         attemptCount: 1,
         lastAttemptAt: createdAt,
@@ -89,6 +93,7 @@ export async function sendTestEvent(
     endpointId,
     body: delivery.body,
     createdAt,
+    receivedAt: null,
     attemptNumber: 1,
     trigger: "manual",
   };

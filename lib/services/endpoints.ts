@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { db, type Tx } from "../db";
 import { AppError, notFound, validationError } from "../errors";
-import { decryptSecret, decryptStored, encryptSecret } from "../crypto";
+import { decryptSecret, decryptStored, encryptSecret, previousSecret } from "../crypto";
 import { isMasked, MASK, maskSecret } from "../mask";
 import type { Principal } from "../auth/types";
 import { Prisma, type Endpoint } from "../generated/prisma/client";
-import { checkPattern, type ChannelFilter } from "../matching";
+import type { EndpointFilter } from "../matching";
+import { checkPattern } from "../pattern-check";
 import type { LambdaConfig } from "../delivery/types";
 import { literalDestinationRefusal } from "../delivery/destinations";
 import type { Batching } from "../validation/common";
@@ -33,8 +34,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const generateSigningSecret = () => `whsec_${randomBytes(24).toString("base64")}`;
 
 /** Typed view of the filter JSON column (written only through the validated schemas). */
-export function endpointFilter(endpoint: Endpoint): ChannelFilter {
-  return (endpoint.filter ?? {}) as ChannelFilter;
+export function endpointFilter(endpoint: Endpoint): EndpointFilter {
+  return (endpoint.filter ?? {}) as EndpointFilter;
 }
 
 function storedHeaders(endpoint: Endpoint): Record<string, string> {
@@ -92,6 +93,7 @@ export function presentEndpoint(
     },
     ...presentEgress(endpoint),
     bodyFormat: endpoint.bodyFormat,
+    ordering: endpoint.ordering,
     createdAt: endpoint.createdAt.toISOString(),
     updatedAt: endpoint.updatedAt.toISOString(),
   };
@@ -267,6 +269,7 @@ export async function insertEndpoint(
       batching: input.batching ? (input.batching as Prisma.InputJsonValue) : Prisma.DbNull,
       standardWebhooksEnabled: input.standardWebhooks?.enabled ?? true,
       bodyFormat: input.bodyFormat,
+      ordering: input.ordering,
       standardWebhooksSecretEncrypted: encryptSecret(signingSecret),
       ...egressOnCreate(input, input.lambda ? "lambda" : "http"),
     },
@@ -419,6 +422,7 @@ export async function updateEndpoint(
       standardWebhooksEnabled: input.standardWebhooks?.enabled,
       ...egressOnUpdate(current, input, becomesLambda(current, input)),
       bodyFormat: input.bodyFormat,
+      ordering: input.ordering,
       ...enabledUpdate(current, input.enabled, principal.id),
       ...(input.url !== undefined
         ? { kind: "http" as const, url: input.url, lambda: Prisma.DbNull }
@@ -454,7 +458,8 @@ export async function deleteEndpoint(principal: Principal, appId: string, endpoi
     // while it inserts a delivery (which needs the endpoint row), so the other order can deadlock.
     const waiting = await tx.$queryRaw<StoredEvent[]>`
       DELETE FROM batch_items b USING events e WHERE b.endpoint_id = ${endpointId}::uuid AND e.seq = b.event_seq
-      RETURNING e.seq::text AS seq, e.id, e.name, e.channel, e.payload`;
+      RETURNING e.seq::text AS seq, e.id, e.name, e.channel, e.payload,
+        (extract(epoch FROM e.received_at) * 1000)::float8 AS "receivedMs"`;
     // Locked next: routing's insert of a new delivery for it (a foreign-key check) now waits for
     // this transaction, so none can slip in between the cancel and the delete as a pending orphan.
     await tx.$queryRaw`SELECT 1 FROM endpoints WHERE id = ${endpointId}::uuid FOR UPDATE`;
@@ -527,14 +532,13 @@ export async function rotateEndpointSecret(
   const current = await getEndpointRecord(appId, endpointId);
   const signingSecret = generateSigningSecret();
   const endpoint = await db.$transaction(async (tx) => {
+    const previous = previousSecret(current.standardWebhooksSecretEncrypted, graceSeconds);
     const updated = await tx.endpoint.update({
       where: { id: endpointId },
       data: {
         standardWebhooksSecretEncrypted: encryptSecret(signingSecret),
-        previousStandardWebhooksSecretEncrypted:
-          graceSeconds > 0 ? current.standardWebhooksSecretEncrypted : null,
-        previousStandardWebhooksSecretExpiresAt:
-          graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null,
+        previousStandardWebhooksSecretEncrypted: previous.encrypted,
+        previousStandardWebhooksSecretExpiresAt: previous.expiresAt,
       },
     });
     await recordAudit(tx, principal, {

@@ -2,7 +2,7 @@ import { db } from "../db";
 import { decodeCursor, toPage, type PageRequest } from "./pagination";
 import { AppError, notFound, validationError } from "../errors";
 import type { Principal } from "../auth/types";
-import { checkPattern } from "../matching";
+import { checkPattern } from "../pattern-check";
 import { Prisma, type EventType } from "../generated/prisma/client";
 import {
   EVENT_TYPE_NAME,

@@ -1,21 +1,48 @@
 import { db } from "../db";
 import { notFound } from "../errors";
-import type { Event } from "../generated/prisma/client";
-import type { EventsQuery } from "../validation/events";
+import type { Delivery, Event } from "../generated/prisma/client";
+import { explainMatch, type EndpointFilter } from "../matching";
+import { hotQuery } from "../pg";
+import type { EventsQuery, EventState } from "../validation/events";
 import { getAppRecord } from "./apps";
 import { presentDelivery } from "./deliveries";
 import { decodeCursor, encodeCursor, type Page } from "./pagination";
 
-// The read side of the event log: newest first, cursor on the arrival sequence number.
+// The read side of the event log: newest first, cursor on the arrival sequence number. Each event
+// says what became of it (its state) and, read alone, where it went (one routing entry per
+// endpoint, in the matching module's words). docs/presence.md#event-states.
 
 /** Deliveries shown with one event: one per matching endpoint, so this bound is generous. */
 const MAX_DELIVERIES_PER_EVENT = 250;
 const MAX_SEQ = 2n ** 63n - 1n;
 
-/**
- * `routed`: false while the event waits in the routing queue (a collapsed cache_miss never waits).
- */
-function presentEvent(event: Event, waiting: boolean) {
+type EventRow = Pick<
+  Event,
+  | "seq"
+  | "id"
+  | "name"
+  | "channel"
+  | "userId"
+  | "payload"
+  | "timeMs"
+  | "receivedAt"
+  | "collapsedInto"
+  | "heldUntil"
+  | "suppressedBy"
+>;
+
+/** Where the event is now: queued for routing, held back, or neither. */
+type Queue = "unrouted" | "held" | null;
+
+function stateOf(event: EventRow, queue: Queue): EventState {
+  if (event.suppressedBy) return "suppressed";
+  if (event.collapsedInto) return "collapsed";
+  if (queue === "held") return "held";
+  if (queue === "unrouted") return "waiting";
+  return "routed";
+}
+
+function presentEvent(event: EventRow, queue: Queue) {
   return {
     id: event.id,
     name: event.name,
@@ -24,7 +51,10 @@ function presentEvent(event: Event, waiting: boolean) {
     payload: event.payload as Record<string, unknown>,
     timeMs: Number(event.timeMs),
     receivedAt: event.receivedAt.toISOString(),
-    routed: !waiting,
+    routed: queue === null,
+    state: stateOf(event, queue),
+    heldUntil: event.heldUntil?.toISOString() ?? null,
+    suppressedBy: event.suppressedBy,
     collapsedInto: event.collapsedInto,
   };
 }
@@ -38,38 +68,87 @@ function decodeSeqCursor(cursor: string | undefined): bigint | undefined {
   return seq === undefined ? undefined : BigInt(seq);
 }
 
-/** Which of these events still wait to be routed. */
-async function waitingSeqs(appId: string, seqs: bigint[]): Promise<Set<bigint>> {
-  if (seqs.length === 0) return new Set();
-  const rows = await db.unroutedEvent.findMany({
-    where: { appId, seq: { in: seqs } },
-    select: { seq: true },
-  });
-  return new Set(rows.map((row) => row.seq));
+/** Which of these events wait in the routing queue or are held. */
+async function queuesOf(appId: string, seqs: bigint[]): Promise<Map<bigint, Queue>> {
+  if (seqs.length === 0) return new Map();
+  const [unrouted, held] = await Promise.all([
+    db.unroutedEvent.findMany({ where: { appId, seq: { in: seqs } }, select: { seq: true } }),
+    db.heldEvent.findMany({ where: { appId, seq: { in: seqs } }, select: { seq: true } }),
+  ]);
+  return new Map<bigint, Queue>([
+    ...unrouted.map((row) => [row.seq, "unrouted"] as const),
+    ...held.map((row) => [row.seq, "held"] as const),
+  ]);
 }
+
+/** The state filter as SQL over events `e` (held: a row in the held queue). */
+const STATE_SQL: Record<NonNullable<EventsQuery["state"]>, string> = {
+  held: "EXISTS (SELECT 1 FROM held_events h WHERE h.app_id = e.app_id AND h.seq = e.seq)",
+  suppressed: "e.suppressed_by IS NOT NULL",
+  collapsed: "e.collapsed_into IS NOT NULL",
+  routed:
+    "e.suppressed_by IS NULL AND e.collapsed_into IS NULL AND NOT EXISTS (SELECT 1 FROM held_events h WHERE h.app_id = e.app_id AND h.seq = e.seq)",
+};
 
 export async function listEvents(appId: string, query: EventsQuery): Promise<Page<EventView>> {
   await getAppRecord(appId);
   const beforeSeq = decodeSeqCursor(query.cursor);
-  const rows = await db.event.findMany({
-    where: {
-      appId,
-      ...(query.name ? { name: query.name } : {}),
-      ...(query.channel ? { channel: query.channel } : {}),
-      ...(query.since || query.until ? { receivedAt: { gte: query.since, lt: query.until } } : {}),
-      ...(beforeSeq !== undefined ? { seq: { lt: beforeSeq } } : {}),
-    },
-    orderBy: { seq: "desc" },
-    take: query.limit + 1,
-  });
-  const hasMore = rows.length > query.limit;
-  const page = hasMore ? rows.slice(0, query.limit) : rows;
-  const waiting = await waitingSeqs(
+  const values: unknown[] = [appId];
+  const where = ["e.app_id = $1"];
+  const add = (sql: (param: string) => string, value: unknown) => {
+    values.push(value);
+    where.push(sql(`$${values.length}`));
+  };
+  if (query.name) add((p) => `e.name = ${p}`, query.name);
+  if (query.channel) add((p) => `e.channel = ${p}`, query.channel);
+  if (query.userId) add((p) => `e.user_id = ${p}`, query.userId);
+  // received_at is a UTC `timestamp`, compared as such.
+  if (query.since) add((p) => `e.received_at >= ${p}::timestamptz AT TIME ZONE 'UTC'`, query.since);
+  if (query.until) add((p) => `e.received_at < ${p}::timestamptz AT TIME ZONE 'UTC'`, query.until);
+  if (beforeSeq !== undefined) add((p) => `e.seq < ${p}::bigint`, beforeSeq.toString());
+  if (query.state) where.push(STATE_SQL[query.state]);
+  values.push(query.limit + 1);
+  const rows = await hotQuery<{
+    seq: string;
+    id: string;
+    name: string;
+    channel: string;
+    user_id: string | null;
+    payload: Record<string, unknown>;
+    time_ms: string;
+    received_at: Date;
+    collapsed_into: string | null;
+    held_until: Date | null;
+    suppressed_by: string | null;
+  }>(
+    `SELECT e.seq::text AS seq, e.id, e.name, e.channel, e.user_id, e.payload, e.time_ms::text AS time_ms,
+       e.received_at AT TIME ZONE 'UTC' AS received_at, e.collapsed_into,
+       e.held_until AT TIME ZONE 'UTC' AS held_until, e.suppressed_by
+     FROM events e WHERE ${where.join(" AND ")}
+     ORDER BY e.seq DESC LIMIT $${values.length}`,
+    values,
+  );
+  const events: EventRow[] = rows.map((row) => ({
+    seq: BigInt(row.seq),
+    id: row.id,
+    name: row.name,
+    channel: row.channel,
+    userId: row.user_id,
+    payload: row.payload as Event["payload"],
+    timeMs: BigInt(row.time_ms),
+    receivedAt: row.received_at,
+    collapsedInto: row.collapsed_into,
+    heldUntil: row.held_until,
+    suppressedBy: row.suppressed_by,
+  }));
+  const hasMore = events.length > query.limit;
+  const page = hasMore ? events.slice(0, query.limit) : events;
+  const queues = await queuesOf(
     appId,
     page.map((event) => event.seq),
   );
   return {
-    data: page.map((event) => presentEvent(event, waiting.has(event.seq))),
+    data: page.map((event) => presentEvent(event, queues.get(event.seq) ?? null)),
     nextCursor: hasMore ? encodeCursor(page.at(-1)!.seq.toString()) : null,
   };
 }
@@ -78,17 +157,128 @@ export async function listEvents(appId: string, query: EventsQuery): Promise<Pag
 export async function getEvent(appId: string, eventId: string) {
   const event = await db.event.findUnique({ where: { appId_id: { appId, id: eventId } } });
   if (!event) throw notFound("Event", eventId);
-  const [deliveries, waiting] = await Promise.all([
+  const [deliveries, queues, endpoints, batchItems] = await Promise.all([
     db.delivery.findMany({
       where: { appId, eventIds: { has: eventId } },
       omit: { body: true },
       orderBy: { id: "asc" },
       take: MAX_DELIVERIES_PER_EVENT,
     }),
-    waitingSeqs(appId, [event.seq]),
+    queuesOf(appId, [event.seq]),
+    db.endpoint.findMany({
+      where: { appId },
+      select: { id: true, eventTypes: true, filter: true, enabled: true, disabledReason: true },
+      orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    }),
+    db.batchItem.findMany({ where: { eventSeq: event.seq }, select: { endpointId: true } }),
   ]);
+  const view = presentEvent(event, queues.get(event.seq) ?? null);
+  const inBatch = new Set(batchItems.map((item) => item.endpointId));
   return {
-    ...presentEvent(event, waiting.has(event.seq)),
+    ...view,
     deliveries: deliveries.map((delivery) => presentDelivery(delivery)),
+    routing: endpoints.map((endpoint) =>
+      routingEntry(view, endpoint, deliveries, inBatch.has(endpoint.id)),
+    ),
   };
+}
+
+type RoutingEndpointRow = {
+  id: string;
+  eventTypes: string[];
+  filter: unknown;
+  enabled: boolean;
+  disabledReason: string | null;
+};
+
+/**
+ * Where the event went for one endpoint: its delivery's outcome if it has one, else why it has
+ * none (the matching module's words for the endpoint as it is now).
+ */
+function routingEntry(
+  event: EventView,
+  endpoint: RoutingEndpointRow,
+  deliveries: Omit<Delivery, "body">[],
+  inBatch: boolean,
+) {
+  const base = { endpointId: endpoint.id };
+  // The newest delivery of this endpoint carrying the event (a redelivery reuses the row).
+  const delivery = deliveries.filter((row) => row.endpointId === endpoint.id).at(-1);
+  if (delivery) {
+    const withId = { ...base, deliveryId: delivery.id };
+    switch (delivery.status) {
+      case "succeeded":
+        return {
+          ...withId,
+          outcome: "delivered" as const,
+          reason: `delivered${delivery.lastResponseStatus ? ` (HTTP ${delivery.lastResponseStatus})` : ""} after ${delivery.attemptCount} attempt${delivery.attemptCount === 1 ? "" : "s"}`,
+        };
+      case "pending":
+      case "delivering":
+      case "retrying":
+        return {
+          ...withId,
+          outcome: "pending" as const,
+          reason:
+            delivery.status === "retrying"
+              ? `retrying after ${delivery.attemptCount} attempt${delivery.attemptCount === 1 ? "" : "s"}${delivery.lastError ? `; last: ${delivery.lastError}` : ""}`
+              : `delivery ${delivery.status}`,
+        };
+      default: {
+        const disabled = /^(endpoint|app) disabled/.test(delivery.lastError ?? "");
+        return {
+          ...withId,
+          outcome: disabled ? ("endpoint_disabled" as const) : ("failed" as const),
+          reason: delivery.lastError ?? `delivery ${delivery.status}`,
+        };
+      }
+    }
+  }
+  if (inBatch)
+    return {
+      ...base,
+      outcome: "in_batch" as const,
+      reason: "waiting in the endpoint's open batch window",
+    };
+  const match = explainMatch(
+    { id: endpoint.id, eventTypes: endpoint.eventTypes, filter: endpoint.filter as EndpointFilter },
+    { name: event.name, channel: event.channel, payload: event.payload },
+  );
+  if (!match.matches) return { ...base, outcome: match.outcome, reason: match.reason };
+  // It matches, yet no delivery carries it: the event itself did not go anywhere (yet).
+  switch (event.state) {
+    case "suppressed":
+      return {
+        ...base,
+        outcome: "filtered_out" as const,
+        reason: `suppressed by presence grace: cancelled out with event ${event.suppressedBy}`,
+      };
+    case "collapsed":
+      return {
+        ...base,
+        outcome: "filtered_out" as const,
+        reason: `collapsed into event ${event.collapsedInto}, which is delivered in its place`,
+      };
+    case "held":
+      return {
+        ...base,
+        outcome: "pending" as const,
+        reason: `held until ${event.heldUntil}, then routed`,
+      };
+    case "waiting":
+      return {
+        ...base,
+        outcome: endpoint.enabled ? ("pending" as const) : ("endpoint_disabled" as const),
+        reason: endpoint.enabled
+          ? "waiting to be routed"
+          : `endpoint disabled: ${endpoint.disabledReason ?? "disabled by an operator"}`,
+      };
+    default:
+      return {
+        ...base,
+        outcome: "not_subscribed" as const,
+        reason:
+          "matches the endpoint as it is now, but it did not exist or did not ask for this event when the event was routed",
+      };
+  }
 }

@@ -124,7 +124,12 @@ export async function runRecovery(backgroundJobId: string): Promise<void> {
       const ids = page.map((delivery) => delivery.id);
       await db.delivery.updateMany({
         where: { id: { in: ids }, status: "failed", endpointId: { not: null } }, // not if deleted since the read
-        data: { status: "pending", nextAttemptAt: new Date(), nextAttemptTrigger: "manual" },
+        data: {
+          status: "pending",
+          nextAttemptAt: new Date(),
+          nextAttemptTrigger: "manual",
+          recoveryJobId: job.id,
+        },
       });
       // failedInRange only matches deliveries whose endpoint still exists.
       const due = page.flatMap(({ id, endpointId, attemptCount }) =>

@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { batchingPatchSchema, batchingSchema } from "./common";
+import {
+  batchingPatchSchema,
+  batchingSchema,
+  presenceGracePatchSchema,
+  presenceGraceSchema,
+  secretGraceSeconds,
+  subscriptionCountThrottlePatchSchema,
+  subscriptionCountThrottleSchema,
+} from "./common";
 
 const name = z.string().trim().min(1, "is required").max(200, "must be at most 200 characters");
 
@@ -35,6 +43,12 @@ export const createAppSchema = z
     secret: appSecret.optional(),
     enabled: z.boolean().default(true),
     batching: batchingSchema.optional(),
+    presenceGrace: presenceGraceSchema
+      .optional()
+      .describe("Presence flap suppression; default off, 3000 ms"),
+    subscriptionCountThrottle: subscriptionCountThrottleSchema
+      .optional()
+      .describe("subscription_count coalescing per channel; default off, 5000 ms"),
   })
   .strict()
   .meta({ id: "CreateApp" });
@@ -52,18 +66,15 @@ export const updateAppSchema = z
     name: name.optional(),
     enabled: z.boolean().optional(),
     batching: batchingPatchSchema.optional(),
+    presenceGrace: presenceGracePatchSchema.optional(),
+    subscriptionCountThrottle: subscriptionCountThrottlePatchSchema.optional(),
   })
   .strict()
   .meta({ id: "UpdateApp" });
 
 export const rotateSecretSchema = z
   .object({
-    graceSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .max(7 * 24 * 3600, "must be at most 604800 (7 days)")
-      .default(3600),
+    graceSeconds: secretGraceSeconds(3600),
     secret: appSecret
       .optional()
       .describe(
@@ -79,8 +90,15 @@ export const appSchema = z
     name: z.string(),
     key: z.string(),
     secret: z.string().describe("Masked except in the responses to create and rotate-secret"),
+    secretTooShort: z
+      .boolean()
+      .describe(
+        `The secret is shorter than the ${MIN_APP_SECRET_LENGTH} characters new secrets need (kept as imported): rotate it`,
+      ),
     enabled: z.boolean(),
     batching: batchingSchema,
+    presenceGrace: presenceGraceSchema,
+    subscriptionCountThrottle: subscriptionCountThrottleSchema,
     previousSecretExpiresAt: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),

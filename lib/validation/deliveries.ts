@@ -125,6 +125,12 @@ const attemptSchema = z
     durationMs: z.number().int(),
     error: z.string().nullable().describe("Network failure, timeout or Lambda function error"),
     startedAt: timestamp,
+    target: z
+      .string()
+      .nullable()
+      .describe(
+        "The URL, or Lambda function name or ARN, this attempt was sent to (the endpoint may have changed since); null for attempts recorded before Herald kept it, or never sent",
+      ),
   })
   .meta({ id: "Attempt" });
 
@@ -148,6 +154,12 @@ export const deliverySchema = z
     lastAttemptAt: timestamp.nullable(),
     lastResponseStatus: z.number().int().nullable(),
     lastError: z.string().nullable(),
+    lastTarget: z
+      .string()
+      .nullable()
+      .describe(
+        "Where the last attempt was sent, as recorded then (URL, or Lambda function); null before the first attempt and for attempts recorded without one",
+      ),
     createdAt: timestamp,
     updatedAt: timestamp,
     body: z
@@ -189,7 +201,9 @@ export const endpointStatsSchema = z
       succeeded: z.number().int(),
       failed: z.number().int(),
     }),
-    latencyMs: latencySchema.describe("Percentiles of attempt durations in the window"),
+    latencyMs: latencySchema.describe(
+      "Percentiles of attempt durations in the window, estimated from a histogram whose buckets are at most 25 % wide",
+    ),
     buckets: z.array(
       latencySchema.extend({
         start: timestamp,
@@ -222,6 +236,16 @@ export const backgroundJobSchema = z
     processed: z.number().int(),
     progress: z.number().describe("processed / total, 0..1 (1 when finished)"),
     result: z.unknown().nullable(),
+    outcome: z
+      .object({
+        succeeded: z.number().int(),
+        failed: z.number().int(),
+        pending: z.number().int().describe("Re-queued and not yet settled (pending, retrying)"),
+      })
+      .nullable()
+      .describe(
+        "Recover jobs: how the deliveries they re-queued have ended so far; null for other jobs",
+      ),
     error: z.string().nullable(),
     createdAt: timestamp,
     updatedAt: timestamp,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { CHANNEL_TYPES, patternSyntaxIssue } from "../channels";
-import { batchingSchema, LIMITS, maxText, wholeNumber } from "./common";
+import { batchingSchema, LIMITS, maxText, secretGraceSeconds, wholeNumber } from "./common";
 import { clientTlsSchema, clientTlsViewSchema, endpointProxySchema } from "./endpoint-egress";
 
 // Endpoint schemas: used by the API, the import and the dashboard forms (in the browser too, so
@@ -133,6 +133,13 @@ const lambdaSchema = z
   .strict()
   .meta({ id: "LambdaConfig" });
 
+function noRepeats(names: string[], ctx: z.RefinementCtx) {
+  names.forEach((name, index) => {
+    if (names.indexOf(name) !== index)
+      ctx.addIssue({ code: "custom", path: [index], message: `'${name}' is listed twice` });
+  });
+}
+
 const channelPatternSchema = z.string().superRefine((pattern, ctx) => {
   const issue = patternSyntaxIssue(pattern);
   if (issue) ctx.addIssue({ code: "custom", message: issue });
@@ -147,6 +154,19 @@ const filterSchema = z
       .optional()
       .describe(
         "Regular expression; rejected when invalid or prone to catastrophic backtracking (checked when saved)",
+      ),
+    clientEventNames: z
+      .array(z.string().min(1, "must not be empty").max(200, "must be at most 200 characters"))
+      .max(100, "must have at most 100 names")
+      .superRefine(noRepeats)
+      .optional()
+      .describe(
+        "client_event only: its `event` must be one of these exact names (e.g. client-typing); other event types are not affected",
+      ),
+    clientEventPrefix: maxText(200)
+      .optional()
+      .describe(
+        "client_event only: its `event` must start with this (e.g. client-chat-); other event types are not affected",
       ),
   })
   .strict()
@@ -183,12 +203,7 @@ const eventTypesSchema = z
   .array(z.string().min(1, "must not be empty").max(100, "must be at most 100 characters"))
   .min(1, "must name at least one event type")
   .max(100, "must have at most 100 event types")
-  .superRefine((names, ctx) => {
-    names.forEach((name, index) => {
-      if (names.indexOf(name) !== index)
-        ctx.addIssue({ code: "custom", path: [index], message: `'${name}' is listed twice` });
-    });
-  });
+  .superRefine(noRepeats);
 
 const timeoutSchema = wholeNumber(LIMITS.timeoutMs, "ms");
 
@@ -227,6 +242,12 @@ const bodyFormatSchema = z
     'The request body (default "pusher"): "pusher" sends {time_ms, events} (signed, as Pusher does); "slack" sends {"text": ...} for a Slack incoming webhook, one line per event and a link to the delivery in the dashboard (NEXTAUTH_URL). herald.* operational events become readable sentences; any other event becomes a line with its name and channel (plus its client event name and user id when present), without its data. The Pusher and Standard Webhooks signature headers are sent either way.',
   );
 
+const orderingSchema = z
+  .enum(["none", "channel"])
+  .describe(
+    'Delivery order (default "none"): "none" sends deliveries as they come, in parallel; "channel" sends a delivery only after every earlier delivery of this endpoint sharing a channel with it has ended (succeeded, failed for good or cancelled), so a retry holds back its own channels only. Manual redeliver and Recover are outside the order.',
+  );
+
 export const createEndpointSchema = z
   .object({
     description: maxText(500).default(""),
@@ -247,6 +268,7 @@ export const createEndpointSchema = z
     proxy: endpointProxySchema.optional(),
     tls: clientTlsSchema.nullable().optional(),
     bodyFormat: bodyFormatSchema.optional(),
+    ordering: orderingSchema.optional(),
   })
   .strict()
   .superRefine((input, ctx) => requireOneTarget(input, ctx, true))
@@ -276,6 +298,7 @@ export const updateEndpointSchema = z
     proxy: endpointProxySchema.optional(),
     tls: clientTlsSchema.nullable().optional().describe("null removes the client certificate"),
     bodyFormat: bodyFormatSchema.optional(),
+    ordering: orderingSchema.optional(),
   })
   .strict()
   .superRefine((input, ctx) => requireOneTarget(input, ctx, false))
@@ -283,12 +306,7 @@ export const updateEndpointSchema = z
 
 export const rotateEndpointSecretSchema = z
   .object({
-    graceSeconds: z
-      .number()
-      .int()
-      .min(0)
-      .max(7 * 24 * 3600, "must be at most 604800 (7 days)")
-      .default(86_400),
+    graceSeconds: secretGraceSeconds(86_400),
   })
   .strict()
   .meta({
@@ -328,6 +346,7 @@ export const endpointSchema = z
       .describe("'direct', the proxy's URL (password masked), or null for HERALD_EGRESS_PROXY"),
     tls: clientTlsViewSchema.nullable().describe("TLS client certificate (mTLS); key masked"),
     bodyFormat: bodyFormatSchema,
+    ordering: orderingSchema,
     createdAt: z.string(),
     updatedAt: z.string(),
   })

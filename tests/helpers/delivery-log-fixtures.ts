@@ -1,3 +1,4 @@
+import { v7 as uuidv7 } from "uuid";
 import { db } from "../../lib/db";
 import { encryptSecret } from "../../lib/crypto";
 import type { Attempt, Delivery, Endpoint, Event } from "../../lib/generated/prisma/client";
@@ -31,8 +32,19 @@ export async function makeEndpoint(
 export async function makeEvent(
   appId: string,
   overrides: Partial<
-    Pick<Event, "id" | "name" | "channel" | "userId" | "receivedAt" | "collapsedInto">
-  > & { waiting?: boolean } = {},
+    Pick<
+      Event,
+      | "id"
+      | "name"
+      | "channel"
+      | "userId"
+      | "receivedAt"
+      | "collapsedInto"
+      | "suppressedBy"
+      | "heldUntil"
+      | "payload"
+    >
+  > & { waiting?: boolean; held?: boolean } = {},
 ): Promise<Event> {
   const name = overrides.name ?? "channel_occupied";
   const channel = overrides.channel ?? "private-chat";
@@ -43,13 +55,29 @@ export async function makeEvent(
       name,
       channel,
       userId: overrides.userId ?? null,
-      payload: { name, channel, ...(overrides.userId ? { user_id: overrides.userId } : {}) },
+      payload: overrides.payload ?? {
+        name,
+        channel,
+        ...(overrides.userId ? { user_id: overrides.userId } : {}),
+      },
       timeMs: BigInt(Date.now()),
       receivedAt: overrides.receivedAt ?? new Date(),
       collapsedInto: overrides.collapsedInto ?? null,
+      suppressedBy: overrides.suppressedBy ?? null,
+      heldUntil: overrides.heldUntil ?? null,
     },
   });
   if (overrides.waiting) await db.unroutedEvent.create({ data: { appId, seq: event.seq } });
+  if (overrides.held)
+    await db.heldEvent.create({
+      data: {
+        appId,
+        seq: event.seq,
+        channel,
+        kind: "grace",
+        releaseAt: overrides.heldUntil ?? new Date(Date.now() + 60_000),
+      },
+    });
   return event;
 }
 
@@ -66,6 +94,9 @@ export async function makeDelivery(
   });
   return db.delivery.create({
     data: {
+      // As the engine writes them: the UUID v7 id carries the creation time (the log's time
+      // filters read it).
+      id: uuidv7({ msecs: createdAt.getTime() }),
       appId: endpoint.appId,
       endpointId: endpoint.id,
       eventIds: events.map((event) => event.id),

@@ -22,7 +22,7 @@ export function ingest(appId: string, events: unknown[]) {
 export function engineUnderTest(
   name: string,
   workerEnv: Record<string, string> = {},
-  options: { bundled?: boolean } = {},
+  options: { bundled?: boolean; workers?: number } = {},
 ) {
   const prefix = uniquePrefix(name);
   process.env.HERALD_QUEUE_PREFIX = prefix;
@@ -30,13 +30,20 @@ export function engineUnderTest(
     prefix,
     receiver: undefined as unknown as Receiver,
     worker: undefined as unknown as WorkerProcess,
+    /** Every worker process sharing the queue (options.workers, default 1); worker is the first. */
+    workers: [] as WorkerProcess[],
   };
   beforeAll(async () => {
     engine.receiver = await startReceiver();
-    engine.worker = await startWorkerProcess(prefix, workerEnv, options);
+    engine.workers = await Promise.all(
+      Array.from({ length: options.workers ?? 1 }, () =>
+        startWorkerProcess(prefix, workerEnv, options),
+      ),
+    );
+    engine.worker = engine.workers[0]!;
   });
   afterAll(async () => {
-    await engine.worker?.terminate();
+    await Promise.all(engine.workers.map((worker) => worker.terminate().catch(() => undefined)));
     await engine.receiver?.close();
     await closeQueues();
   });

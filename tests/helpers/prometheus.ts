@@ -4,8 +4,15 @@ import { BOOTSTRAP_TOKEN } from "./api";
 
 // Reads samples out of the Prometheus text format, the way a scraper sees them.
 
-/** The value of the sample `name` whose labels include `labels`; 0 when there is none. */
-export function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+/**
+ * The value of the sample `name` whose labels include `labels`; undefined when there is none, so
+ * that a series that should read 0 cannot pass by being absent.
+ */
+export function sample(
+  text: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   for (const line of text.split("\n")) {
     const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1] !== name) continue;
@@ -18,7 +25,7 @@ export function sample(text: string, name: string, labels: Record<string, string
     if (Object.entries(labels).every(([key, value]) => present[key] === value))
       return Number(match[3]);
   }
-  return 0;
+  return undefined;
 }
 
 /** GET /api/metrics through its route handler, as Next runs it: the status and the text. */

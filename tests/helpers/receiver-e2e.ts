@@ -18,6 +18,8 @@ export type Receiver = {
   requests: ReceivedRequest[];
   /** Status answered from now on (200 by default). */
   respondWith(status: number, body?: string): void;
+  /** Answers this many ms late from now on (0 by default), to see a delivery in flight. */
+  delay(ms: number): void;
   eventsNamed(name: string, channel?: string): ReceivedRequest[];
   close(): Promise<void>;
 };
@@ -26,6 +28,7 @@ export async function startReceiver(): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   let status = 200;
   let responseBody = '{"ok":true}';
+  let delayMs = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -40,8 +43,11 @@ export async function startReceiver(): Promise<Receiver> {
       requests.push({ path: req.url ?? "/", headers: req.headers, body, events });
       // Any path ending in /gone answers 410, which makes Herald disable the endpoint.
       const gone = (req.url ?? "").endsWith("/gone");
-      res.writeHead(gone ? 410 : status, { "content-type": "application/json" });
-      res.end(gone ? '{"error":"gone"}' : responseBody);
+      const [answer, answerBody] = [gone ? 410 : status, gone ? '{"error":"gone"}' : responseBody];
+      setTimeout(() => {
+        res.writeHead(answer, { "content-type": "application/json" });
+        res.end(answerBody);
+      }, delayMs);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -53,6 +59,9 @@ export async function startReceiver(): Promise<Receiver> {
     respondWith(next, body) {
       status = next;
       responseBody = body ?? (next < 300 ? '{"ok":true}' : '{"error":"receiver says no"}');
+    },
+    delay(ms) {
+      delayMs = ms;
     },
     eventsNamed(name, channel) {
       return requests.filter((request) =>

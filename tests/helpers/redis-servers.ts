@@ -170,6 +170,36 @@ export async function startSentinelSet(base = redisPortBase): Promise<SentinelSe
     }
     throw new Error("no sentinel answered");
   };
+  // Before each fault, the set must be whole again: after a failover the old master resyncs as a
+  // replica, and sentinels only promote a replica whose link to the master is up. Killing the
+  // master before that leaves no replica good enough, and the set without a master for minutes.
+  const settled = async () => {
+    const master = await masterPortNow();
+    const replica = data.find((server) => server.port !== master)!.port;
+    await waitFor("the replica to follow the current master", async () => {
+      const info = String(await redisCommand(replica, "INFO", "replication"));
+      return info.includes(`master_port:${master}`) && info.includes("master_link_status:up");
+    });
+    for (const port of sentinelPorts)
+      await waitFor(`sentinel ${port} to see the replica in sync`, async () => {
+        const replicas = (await redisCommand(
+          port,
+          "SENTINEL",
+          "REPLICAS",
+          masterName,
+        )) as string[][];
+        return replicas.some((flat) => {
+          const fields = new Map<string, string>();
+          for (let index = 0; index + 1 < flat.length; index += 2)
+            fields.set(flat[index]!, flat[index + 1]!);
+          return (
+            fields.get("port") === String(replica) &&
+            fields.get("master-link-status") === "ok" &&
+            !/s_down|o_down|disconnected/.test(fields.get("flags") ?? "")
+          );
+        });
+      });
+  };
   const all = [...data, ...sentinels];
   return {
     masterName,
@@ -179,11 +209,13 @@ export async function startSentinelSet(base = redisPortBase): Promise<SentinelSe
     },
     masterPort: masterPortNow,
     killMaster: async () => {
+      await settled();
       const port = await masterPortNow();
       await stopServers(data.filter((server) => server.port === port));
       return port;
     },
     failover: async () => {
+      await settled();
       const port = await masterPortNow();
       await redisCommand(sentinelPorts[0]!, "SENTINEL", "FAILOVER", masterName);
       return port;
@@ -246,6 +278,28 @@ export async function startRedisCluster(base = redisPortBase + 10): Promise<Redi
     ports,
     stop: async () => {
       await stopServers(nodes);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One plain Redis on a port of its own (default base + 20), for a suite that flushes its data. */
+export async function startStandaloneRedis(
+  port = redisPortBase + 20,
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), "herald-redis-"));
+  const server = startServer(port, dataServerArgs(port, dir));
+  try {
+    await waitUntilAnswering([server]);
+  } catch (error) {
+    await stopServers([server]);
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    url: `redis://127.0.0.1:${port}/0`,
+    stop: async () => {
+      await stopServers([server]);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as appsRoute from "@/app/api/v1/apps/route";
+import * as appRoute from "@/app/api/v1/apps/[appId]/route";
 import * as rotateRoute from "@/app/api/v1/apps/[appId]/rotate-secret/route";
 import * as importRoute from "@/app/api/v1/import/route";
 import * as jobRoute from "@/app/api/v1/jobs/[jobId]/route";
@@ -83,5 +84,17 @@ describe("app secret strength", () => {
     const job = await call(jobRoute.GET, "GET", "/x", { params: { jobId: result.body.jobId } });
     expect(job.body.result.warnings).toEqual(result.body.warnings);
     expect(JSON.stringify(job.body)).not.toContain(SHORT);
+
+    // The app keeps saying so, for the dashboard's notice, until the secret is rotated.
+    const read = (id: string) =>
+      call(appRoute.GET, "GET", `/api/v1/apps/${id}`, { params: { appId: id } });
+    expect((await read(weakId)).body.secretTooShort).toBe(true);
+    expect((await read(strongId)).body.secretTooShort).toBe(false);
+    const rotated = await call(rotateRoute.POST, "POST", `/api/v1/apps/${weakId}/rotate-secret`, {
+      params: { appId: weakId },
+      body: {},
+    });
+    expect(rotated.status).toBe(200);
+    expect((await read(weakId)).body.secretTooShort).toBe(false);
   });
 });

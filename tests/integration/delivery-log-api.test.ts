@@ -86,6 +86,8 @@ describe("GET /api/v1/apps/{appId}/deliveries", () => {
         lastAttemptAt: null,
         lastResponseStatus: 503,
         lastError: null,
+        // No attempt recorded (the factory writes none): nowhere sent yet.
+        lastTarget: null,
         createdAt: delivery.createdAt.toISOString(),
         updatedAt: delivery.updatedAt.toISOString(),
       },
@@ -224,6 +226,8 @@ describe("GET /api/v1/apps/{appId}/deliveries/{deliveryId}", () => {
       durationMs: 10_000,
       error: "timeout after 10000 ms",
       startedAt: new Date(started).toISOString(),
+      // Recorded without one (as attempts from before targets were kept): null, not a guess.
+      target: null,
     });
     expect(response.body.attempts[2]).toMatchObject({ trigger: "manual", responseStatus: 200 });
     // The documented (OpenAPI) shape is the shape served.

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import * as endpointsRoute from "@/app/api/v1/apps/[appId]/endpoints/route";
-import * as endpointRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/route";
 import { decryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { MASK } from "@/lib/mask";
-import { call } from "../helpers/api";
+import { createEndpoint, patchEndpoint, readEndpoint } from "../helpers/endpoints-api";
 import { makeApp } from "../factories";
 import { engineUnderTest, ingest } from "../helpers/engine";
 import {
@@ -35,24 +33,11 @@ afterAll(async () => {
   tls.remove();
 });
 
-const endpointsPath = (appId: string) => `/api/v1/apps/${appId}/endpoints`;
 const create = (appId: string, body: Record<string, unknown>) =>
-  call(endpointsRoute.POST, "POST", endpointsPath(appId), {
-    params: { appId },
-    body: {
-      eventTypes: ["client_event"],
-      batching: { enabled: false, durationMs: 50, maxBatchSize: 100 },
-      ...body,
-    },
-  });
-const patch = (appId: string, endpointId: string, body: unknown) =>
-  call(endpointRoute.PATCH, "PATCH", `${endpointsPath(appId)}/${endpointId}`, {
-    params: { appId, endpointId },
-    body,
-  });
-const read = (appId: string, endpointId: string) =>
-  call(endpointRoute.GET, "GET", `${endpointsPath(appId)}/${endpointId}`, {
-    params: { appId, endpointId },
+  createEndpoint(appId, {
+    eventTypes: ["client_event"],
+    batching: { enabled: false, durationMs: 50, maxBatchSize: 100 },
+    ...body,
   });
 const clientTls = () => ({ clientCertificate: tls.client.cert, clientKey: tls.client.key });
 
@@ -79,13 +64,13 @@ describe("endpoint egress settings in the API", () => {
     expect(row.tlsClientKeyEncrypted).not.toContain("PRIVATE KEY");
     expect(decryptSecret(row.tlsClientKeyEncrypted!)).toBe(tls.client.key);
     expect(decryptSecret(row.proxyEncrypted!)).toBe(proxyUrl);
-    expect((await read(app.id, created.body.id)).body).toMatchObject({
+    expect((await readEndpoint(app.id, created.body.id)).body).toMatchObject({
       tls: { clientKey: MASK },
       proxy: `http://team:${MASK}@localhost:${proxy.port}`,
     });
 
     // Sent back as read: nothing changes. The audit log has neither the key nor the password.
-    const same = await patch(app.id, created.body.id, {
+    const same = await patchEndpoint(app.id, created.body.id, {
       tls: created.body.tls,
       proxy: created.body.proxy,
       description: "same",
@@ -100,7 +85,7 @@ describe("endpoint egress settings in the API", () => {
     expect(JSON.stringify(audit)).not.toContain("proxy-password");
 
     // null removes them.
-    const cleared = await patch(app.id, created.body.id, { tls: null, proxy: null });
+    const cleared = await patchEndpoint(app.id, created.body.id, { tls: null, proxy: null });
     expect(cleared.body).toMatchObject({ tls: null, proxy: null });
     expect(await db.endpoint.findUniqueOrThrow({ where: { id: created.body.id } })).toMatchObject({
       tlsClientCertificate: null,
@@ -161,7 +146,7 @@ describe("endpoint egress settings in the API", () => {
 
     // A new certificate with the masked key: the stored key must belong to it.
     const created = await create(app.id, { url, tls: clientTls() });
-    const mismatched = await patch(app.id, created.body.id, {
+    const mismatched = await patchEndpoint(app.id, created.body.id, {
       tls: { clientCertificate: tls.stranger.cert, clientKey: MASK },
     });
     expect(mismatched.status).toBe(422);

@@ -110,8 +110,9 @@ describe("GET /api/v1/apps/{appId}/endpoints/{endpointId}/stats", () => {
     expect(endpointStatsSchema.strict().parse(body)).toBeTruthy();
     expect(body.successRate).toBe(0.75);
     expect(body.attempts).toEqual({ total: 5, succeeded: 3, failed: 2 });
-    // Durations 100..500: percentile_cont interpolates linearly.
-    expect(body.latencyMs).toEqual({ p50: 300, p95: 480, p99: 496 });
+    // Durations 100..500, from the latency histogram: linear inside the bucket holding the rank
+    // (p50: rank 2.5 of 5 is half-way through [300, 400)).
+    expect(body.latencyMs).toEqual({ p50: 350, p95: 575, p99: 595 });
     expect(body.recentFailures).toEqual([
       {
         attemptId: expect.any(String),
@@ -152,18 +153,18 @@ describe("GET /api/v1/apps/{appId}/endpoints/{endpointId}/stats", () => {
       attempts: 3,
       succeeded: 2,
       failed: 1,
-      p50: 300,
-      p95: 480,
-      p99: 496,
+      p50: 350,
+      p95: 585,
+      p99: 597,
     });
     expect(byStart.get(hourBucket(fiveHoursAgo))).toEqual({
       start: hourBucket(fiveHoursAgo),
       attempts: 2,
       succeeded: 1,
       failed: 1,
-      p50: 300,
-      p95: 390,
-      p99: 398,
+      p50: 250,
+      p95: 490,
+      p99: 498,
     });
     const emptyBuckets = body.buckets.filter(
       (bucket: { attempts: number }) => bucket.attempts === 0,
@@ -185,7 +186,7 @@ describe("GET /api/v1/apps/{appId}/endpoints/{endpointId}/stats", () => {
     expect(week.buckets).toHaveLength(28);
     expect(week.deliveries.failed).toBe(2);
     expect(week.attempts).toEqual({ total: 6, succeeded: 3, failed: 3 });
-    expect(week.latencyMs.p50).toBe(350);
+    expect(week.latencyMs.p50).toBe(400);
     expect(week.recentFailures.at(-1)).toMatchObject({ responseStatus: null, error: "timeout" });
 
     const hour = (await stats(app.id, endpoint.id, { window: "1h" })).body;

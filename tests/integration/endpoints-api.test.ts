@@ -10,27 +10,20 @@ import { MASK } from "@/lib/mask";
 import { disableEndpoint } from "@/lib/engine/record";
 import { endpointFilter, endpointSecrets } from "@/lib/services/endpoints";
 import { call } from "../helpers/api";
+import {
+  createEndpoint,
+  endpointsPath,
+  patchEndpoint,
+  readEndpoint,
+} from "../helpers/endpoints-api";
 import { makeApp } from "../factories";
 import { makeAppWithEndpoint, makeEndpoint } from "../factories/endpoints";
 import { makeEvent } from "../helpers/delivery-log-fixtures";
 
-const endpointsPath = (appId: string) => `/api/v1/apps/${appId}/endpoints`;
-const create = (appId: string, body: unknown) =>
-  call(endpointsRoute.POST, "POST", endpointsPath(appId), { params: { appId }, body });
-const patch = (appId: string, endpointId: string, body: unknown) =>
-  call(endpointRoute.PATCH, "PATCH", `${endpointsPath(appId)}/${endpointId}`, {
-    params: { appId, endpointId },
-    body,
-  });
-const read = (appId: string, endpointId: string) =>
-  call(endpointRoute.GET, "GET", `${endpointsPath(appId)}/${endpointId}`, {
-    params: { appId, endpointId },
-  });
-
 describe("endpoints API: create and read", () => {
   it("creates an HTTP endpoint, shows the signing secret once and masks headers", async () => {
     const app = await makeApp();
-    const created = await create(app.id, {
+    const created = await createEndpoint(app.id, {
       url: "https://hooks.example.com/pusher",
       eventTypes: ["member_added", "member_removed"],
       filter: { channelType: "presence", channelPrefix: "presence-game-" },
@@ -59,7 +52,7 @@ describe("endpoints API: create and read", () => {
     expect(created.body.standardWebhooks.enabled).toBe(true);
     expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
 
-    const again = await read(app.id, created.body.id);
+    const again = await readEndpoint(app.id, created.body.id);
     expect(again.status).toBe(200);
     expect(again.body.standardWebhooks.secret).toBe(`${MASK}${secret.slice(-4)}`);
     expect(again.body.headers).toEqual({ Authorization: MASK, "X-Source": MASK });
@@ -79,7 +72,7 @@ describe("endpoints API: create and read", () => {
 
   it("creates a Lambda endpoint with Event as the default invocation type", async () => {
     const app = await makeApp();
-    const created = await create(app.id, {
+    const created = await createEndpoint(app.id, {
       lambda: {
         functionName: "sockudoPresenceHandler",
         region: "us-east-1",
@@ -104,7 +97,7 @@ describe("endpoints API: create and read", () => {
   it("keeps a given whsec_ secret", async () => {
     const app = await makeApp();
     const secret = `whsec_${Buffer.alloc(32, 7).toString("base64")}`;
-    const created = await create(app.id, {
+    const created = await createEndpoint(app.id, {
       url: "http://127.0.0.1:8080/x",
       eventTypes: ["channel_occupied"],
       standardWebhooks: { secret },
@@ -245,7 +238,7 @@ describe("endpoints API: bad input", () => {
     ["an unknown field", { ...valid, colour: "red" }, "colour"],
   ])("rejects %s with 422 naming the field", async (_label, body, field) => {
     const app = await makeApp();
-    const result = await create(app.id, body);
+    const result = await createEndpoint(app.id, body);
     expect(result.status).toBe(422);
     expect(result.body.error.code).toBe("validation_failed");
     expect(result.body.error.details.map((detail: { field: string }) => detail.field)).toContain(
@@ -274,10 +267,10 @@ describe("endpoints API: bad input", () => {
       { eventTypes: ["channel_occupied"], lambda: { functionName: "f".repeat(500) } },
     ];
     for (const body of bodies) {
-      const created = await create(app.id, body);
+      const created = await createEndpoint(app.id, body);
       expect(created.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
       expect(created.status, JSON.stringify(body)).toBeLessThan(500);
-      const patched = await patch(app.id, endpoint.id, body);
+      const patched = await patchEndpoint(app.id, endpoint.id, body);
       expect(patched.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400);
       expect(patched.status, JSON.stringify(body)).toBeLessThan(500);
     }
@@ -286,8 +279,10 @@ describe("endpoints API: bad input", () => {
 
   it("accepts a private address the allow-list names, and says how to allow one it does not", async () => {
     const app = await makeApp();
-    expect((await create(app.id, { ...valid, url: "http://127.0.0.1:9/hook" })).status).toBe(201); // HERALD_ALLOWED_DESTINATIONS
-    const refused = await create(app.id, { ...valid, url: "http://10.1.2.3/x" });
+    expect(
+      (await createEndpoint(app.id, { ...valid, url: "http://127.0.0.1:9/hook" })).status,
+    ).toBe(201); // HERALD_ALLOWED_DESTINATIONS
+    const refused = await createEndpoint(app.id, { ...valid, url: "http://10.1.2.3/x" });
     expect(refused.body.error.details).toEqual([
       { field: "url", issue: expect.stringContaining("add it to HERALD_ALLOWED_DESTINATIONS") },
     ]);
@@ -296,14 +291,14 @@ describe("endpoints API: bad input", () => {
   it("reports the server-only checks together: a private address and a catastrophic pattern", async () => {
     const app = await makeApp();
     const body = { ...valid, url: "http://10.1.2.3/x", filter: { channelPattern: "^(a+)+$" } };
-    const created = await create(app.id, body);
+    const created = await createEndpoint(app.id, body);
     expect(created.status).toBe(422);
     expect(created.body.error.details).toEqual([
       { field: "url", issue: expect.stringContaining("10.1.2.3") },
       { field: "filter.channelPattern", issue: expect.stringContaining("catastrophic") },
     ]);
     const { endpoint } = await makeAppWithEndpoint();
-    const patched = await patch(endpoint.appId, endpoint.id, body);
+    const patched = await patchEndpoint(endpoint.appId, endpoint.id, body);
     expect(patched.status).toBe(422);
     expect(patched.body.error.details.map((detail: { field: string }) => detail.field)).toEqual([
       "url",
@@ -315,12 +310,12 @@ describe("endpoints API: bad input", () => {
   it("says what a number field takes, whatever was wrong with it", async () => {
     const app = await makeApp();
     for (const timeoutMs of ["abc", 1.5, 50, 70_000]) {
-      const result = await create(app.id, { ...valid, timeoutMs });
+      const result = await createEndpoint(app.id, { ...valid, timeoutMs });
       expect(result.body.error.details, String(timeoutMs)).toEqual([
         { field: "timeoutMs", issue: "must be a whole number of ms from 100 to 60000" },
       ]);
     }
-    const batch = await create(app.id, {
+    const batch = await createEndpoint(app.id, {
       ...valid,
       batching: { enabled: true, durationMs: 50, maxBatchSize: 0 },
     });
@@ -333,12 +328,12 @@ describe("endpoints API: bad input", () => {
     const { app, endpoint } = await makeAppWithEndpoint();
     await db.endpoint.update({ where: { id: endpoint.id }, data: { url: "http://10.1.2.3/x" } });
     // The dashboard's form sends the whole endpoint back, URL included.
-    const edited = await patch(app.id, endpoint.id, {
+    const edited = await patchEndpoint(app.id, endpoint.id, {
       description: "Renamed",
       url: "http://10.1.2.3/x",
     });
     expect(edited.status).toBe(200);
-    const moved = await patch(app.id, endpoint.id, { url: "http://10.9.9.9/x" });
+    const moved = await patchEndpoint(app.id, endpoint.id, { url: "http://10.9.9.9/x" });
     expect(moved.status).toBe(422);
     expect(moved.body.error.details).toEqual([
       { field: "url", issue: expect.stringContaining("10.9.9.9") },
@@ -347,7 +342,7 @@ describe("endpoints API: bad input", () => {
 
   it("rejects event types missing from the catalog, naming the index", async () => {
     const app = await makeApp();
-    const result = await create(app.id, {
+    const result = await createEndpoint(app.id, {
       ...valid,
       eventTypes: ["channel_occupied", "no_such_event"],
     });
@@ -360,15 +355,15 @@ describe("endpoints API: bad input", () => {
   it("rejects more than 50 headers, headers on a Lambda endpoint, and a masked value on create", async () => {
     const app = await makeApp();
     const many = Object.fromEntries(Array.from({ length: 51 }, (_, index) => [`X-H${index}`, "v"]));
-    expect((await create(app.id, { ...valid, headers: many })).status).toBe(422);
-    const lambdaHeaders = await create(app.id, {
+    expect((await createEndpoint(app.id, { ...valid, headers: many })).status).toBe(422);
+    const lambdaHeaders = await createEndpoint(app.id, {
       eventTypes: ["channel_occupied"],
       lambda: { functionName: "f" },
       headers: { "X-A": "b" },
     });
     expect(lambdaHeaders.status).toBe(422);
     expect(lambdaHeaders.body.error.details[0].field).toBe("headers");
-    const masked = await create(app.id, { ...valid, headers: { "X-A": MASK } });
+    const masked = await createEndpoint(app.id, { ...valid, headers: { "X-A": MASK } });
     expect(masked.status).toBe(422);
     expect(masked.body.error.details[0].field).toBe("headers.X-A");
   });
@@ -380,12 +375,12 @@ describe("endpoints API: bad input", () => {
       rawBody: '{"url": ',
     });
     expect(malformed.status).toBe(400);
-    expect((await create("no-such-app-404", valid)).status).toBe(404);
-    expect((await read(app.id, "not-a-uuid")).status).toBe(404);
-    expect((await read(app.id, "0193a5b0-0000-7000-8000-000000000000")).status).toBe(404);
-    expect((await patch(app.id, "not-a-uuid", { enabled: false })).status).toBe(404);
+    expect((await createEndpoint("no-such-app-404", valid)).status).toBe(404);
+    expect((await readEndpoint(app.id, "not-a-uuid")).status).toBe(404);
+    expect((await readEndpoint(app.id, "0193a5b0-0000-7000-8000-000000000000")).status).toBe(404);
+    expect((await patchEndpoint(app.id, "not-a-uuid", { enabled: false })).status).toBe(404);
     const foreign = await makeAppWithEndpoint();
-    expect((await read(app.id, foreign.endpoint.id)).status).toBe(404);
+    expect((await readEndpoint(app.id, foreign.endpoint.id)).status).toBe(404);
     const wrongDelete = await call(endpointRoute.DELETE, "DELETE", "/x", {
       params: { appId: app.id, endpointId: foreign.endpoint.id },
     });
@@ -426,7 +421,7 @@ describe("endpoints API: update, rotate, delete", () => {
       headers: { Authorization: "Bearer keep-me", "X-Old": "drop-me" },
       description: "before",
     });
-    const patched = await patch(app.id, endpoint.id, {
+    const patched = await patchEndpoint(app.id, endpoint.id, {
       headers: { Authorization: MASK, "X-New": "fresh" },
       eventTypes: ["client_event"],
     });
@@ -441,12 +436,16 @@ describe("endpoints API: update, rotate, delete", () => {
       "X-New": "fresh",
     });
 
-    const unknownMasked = await patch(app.id, endpoint.id, { headers: { "X-Never-Set": MASK } });
+    const unknownMasked = await patchEndpoint(app.id, endpoint.id, {
+      headers: { "X-Never-Set": MASK },
+    });
     expect(unknownMasked.status).toBe(422);
     expect(unknownMasked.body.error.details[0].field).toBe("headers.X-Never-Set");
-    const badPattern = await patch(app.id, endpoint.id, { filter: { channelPattern: "^(a+)+$" } });
+    const badPattern = await patchEndpoint(app.id, endpoint.id, {
+      filter: { channelPattern: "^(a+)+$" },
+    });
     expect(badPattern.status).toBe(422);
-    const unknownType = await patch(app.id, endpoint.id, { eventTypes: ["nope_nope"] });
+    const unknownType = await patchEndpoint(app.id, endpoint.id, { eventTypes: ["nope_nope"] });
     expect(unknownType.status).toBe(422);
     expect(unknownType.body.error.details[0].field).toBe("eventTypes.0");
     expect(
@@ -460,13 +459,13 @@ describe("endpoints API: update, rotate, delete", () => {
       retry: { scheduleSeconds: [1] },
       headers: { "X-A": "b" },
     });
-    const cleared = await patch(app.id, endpoint.id, {
+    const cleared = await patchEndpoint(app.id, endpoint.id, {
       timeoutMs: null,
       retry: null,
       batching: null,
     });
     expect(cleared.body).toMatchObject({ timeoutMs: null, retry: null, batching: null });
-    const lambda = await patch(app.id, endpoint.id, {
+    const lambda = await patchEndpoint(app.id, endpoint.id, {
       lambda: { functionName: "handler", invocationType: "RequestResponse" },
     });
     expect(lambda.status).toBe(200);
@@ -476,7 +475,7 @@ describe("endpoints API: update, rotate, delete", () => {
       invocationType: "RequestResponse",
     });
     expect(lambda.body.headers).toEqual({});
-    const back = await patch(app.id, endpoint.id, { url: "https://example.com/back" });
+    const back = await patchEndpoint(app.id, endpoint.id, { url: "https://example.com/back" });
     expect(back.body.url).toBe("https://example.com/back");
     expect(back.body.lambda).toBeUndefined();
     const row = await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
@@ -486,14 +485,14 @@ describe("endpoints API: update, rotate, delete", () => {
 
   it("disables with a reason and re-enabling clears it and the failure count", async () => {
     const { app, endpoint } = await makeAppWithEndpoint();
-    const disabled = await patch(app.id, endpoint.id, { enabled: false });
+    const disabled = await patchEndpoint(app.id, endpoint.id, { enabled: false });
     expect(disabled.body.enabled).toBe(false);
     expect(disabled.body.disabledReason).toMatch(/Disabled by bootstrap/);
     await db.endpoint.update({
       where: { id: endpoint.id },
       data: { disabledReason: "HTTP 410 Gone", consecutiveFailures: 25 },
     });
-    const enabled = await patch(app.id, endpoint.id, { enabled: true });
+    const enabled = await patchEndpoint(app.id, endpoint.id, { enabled: true });
     expect(enabled.body.enabled).toBe(true);
     expect(enabled.body.disabledReason).toBeNull();
     const row = await db.endpoint.findUniqueOrThrow({ where: { id: endpoint.id } });
@@ -504,16 +503,16 @@ describe("endpoints API: update, rotate, delete", () => {
   it("tells a manual disable from Herald's own: disabledAutomatically, with when", async () => {
     const { app, endpoint } = await makeAppWithEndpoint();
     const before = Date.now();
-    const manual = await patch(app.id, endpoint.id, { enabled: false });
+    const manual = await patchEndpoint(app.id, endpoint.id, { enabled: false });
     expect(manual.body).toMatchObject({
       enabled: false,
       disabledAutomatically: false,
       disabledReason: expect.stringMatching(/Disabled by bootstrap/),
     });
     expect(Date.parse(manual.body.disabledAt)).toBeGreaterThanOrEqual(before - 1000);
-    expect((await read(app.id, endpoint.id)).body.disabledAutomatically).toBe(false);
+    expect((await readEndpoint(app.id, endpoint.id)).body.disabledAutomatically).toBe(false);
 
-    await patch(app.id, endpoint.id, { enabled: true });
+    await patchEndpoint(app.id, endpoint.id, { enabled: true });
     // What the delivery engine does on 410 Gone or when the failure threshold is reached.
     await db.$transaction((tx) =>
       disableEndpoint(
@@ -522,7 +521,7 @@ describe("endpoints API: update, rotate, delete", () => {
         "The endpoint answered 410 Gone on a test day; Herald disabled it.",
       ),
     );
-    const automatic = await read(app.id, endpoint.id);
+    const automatic = await readEndpoint(app.id, endpoint.id);
     expect(automatic.body).toMatchObject({
       enabled: false,
       disabledAutomatically: true,
@@ -531,16 +530,16 @@ describe("endpoints API: update, rotate, delete", () => {
     expect(automatic.body.disabledAt).toEqual(expect.any(String));
 
     // Re-enabling and disabling by hand again is a manual disable once more.
-    expect((await patch(app.id, endpoint.id, { enabled: true })).body).toMatchObject({
+    expect((await patchEndpoint(app.id, endpoint.id, { enabled: true })).body).toMatchObject({
       enabled: true,
       disabledAutomatically: false,
       disabledAt: null,
     });
-    expect((await patch(app.id, endpoint.id, { enabled: false })).body.disabledAutomatically).toBe(
-      false,
-    );
+    expect(
+      (await patchEndpoint(app.id, endpoint.id, { enabled: false })).body.disabledAutomatically,
+    ).toBe(false);
 
-    const createdDisabled = await create(app.id, {
+    const createdDisabled = await createEndpoint(app.id, {
       url: "https://hooks.example.com/off",
       eventTypes: ["member_added"],
       enabled: false,
@@ -667,9 +666,11 @@ describe("endpoints API: update, rotate, delete", () => {
     const { app, endpoint } = await makeAppWithEndpoint({
       headers: { Authorization: "Bearer audit-secret" },
     });
-    await patch(app.id, endpoint.id, { headers: { Authorization: "Bearer second-secret" } });
+    await patchEndpoint(app.id, endpoint.id, {
+      headers: { Authorization: "Bearer second-secret" },
+    });
     // The whole endpoint sent back with one field changed, as the dashboard's form does.
-    await patch(app.id, endpoint.id, {
+    await patchEndpoint(app.id, endpoint.id, {
       description: "Renamed",
       url: endpoint.url,
       eventTypes: endpoint.eventTypes,
@@ -683,7 +684,7 @@ describe("endpoints API: update, rotate, delete", () => {
       params: { appId: app.id, endpointId: endpoint.id },
     });
     expect(deleted.status).toBe(204);
-    expect((await read(app.id, endpoint.id)).status).toBe(404);
+    expect((await readEndpoint(app.id, endpoint.id)).status).toBe(404);
 
     const log = await call(auditLogRoute.GET, "GET", "/api/v1/audit-log", {
       query: { appId: app.id },

@@ -122,15 +122,20 @@ describe("reconciler liveness", () => {
     } finally {
       await redis.del(`${jobKey}:lock`);
     }
-    // The test worker's own reconciler may get there first; either way it is taken back once.
+    // The test worker's own reconciler may get there first (and then send it again at once);
+    // either way the interrupted attempt is logged once.
     await takeBackInterrupted(1000, { appId: app.id });
-    const after = await db.delivery.findUniqueOrThrow({
-      where: { id: delivery.id },
-      include: { attempts: true },
+    const after = await eventually(async () => {
+      const row = await db.delivery.findUniqueOrThrow({
+        where: { id: delivery.id },
+        include: { attempts: { orderBy: { number: "asc" } } },
+      });
+      return row.status !== "delivering" && row.attempts.length > 0 && row;
     });
-    expect(after.status).toBe("retrying");
-    expect(after.attempts.map((attempt) => attempt.error)).toEqual([
-      expect.stringContaining("interrupted"),
-    ]);
+    expect(after.status).toMatch(/^(retrying|succeeded)$/);
+    expect(after.attempts[0]!.error).toContain("interrupted");
+    expect(after.attempts.filter((attempt) => attempt.error?.includes("interrupted"))).toHaveLength(
+      1,
+    );
   });
 });

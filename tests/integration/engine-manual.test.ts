@@ -5,7 +5,9 @@ import * as recoverRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/
 import * as appRecoverRoute from "@/app/api/v1/apps/[appId]/recover/route";
 import * as endpointRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/route";
 import * as deliveryRoute from "@/app/api/v1/apps/[appId]/deliveries/[deliveryId]/route";
+import * as deliveriesRoute from "@/app/api/v1/apps/[appId]/deliveries/route";
 import * as testRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/test/route";
+import * as jobRoute from "@/app/api/v1/jobs/[jobId]/route";
 import { db } from "@/lib/db";
 import { deliverySchema } from "@/lib/validation/deliveries";
 import { makeApp, uniqueId } from "../factories";
@@ -53,6 +55,55 @@ describe("redeliver", () => {
     ]);
     expect(engine.receiver.at(hook)[1]!.headers["x-herald-attempt"]).toBe("2");
     expect(engine.receiver.at(hook)[1]!.body).toBe(engine.receiver.at(hook)[0]!.body);
+  });
+
+  it("records on each attempt where it went, so a later URL change does not rewrite history", async () => {
+    const app = await makeApp();
+    const [oldHook, newHook] = [`/${uniqueId("fail")}`, `/${uniqueId("ok")}`];
+    engine.receiver.script(oldHook, () => ({ status: 400 }));
+    engine.receiver.script(newHook, () => ({ status: 200 }));
+    const endpoint = await makeEndpoint(app.id, {
+      url: engine.receiver.url(oldHook),
+      eventTypes: ["channel_occupied"],
+      batching: unbatched,
+    });
+    await ingest(app.id, [{ name: "channel_occupied", channel: "moved" }]);
+    const failed = await eventually(() =>
+      db.delivery.findFirst({ where: { endpointId: endpoint.id, status: "failed" } }),
+    );
+    const moved = await call(endpointRoute.PATCH, "PATCH", "/", {
+      params: { appId: app.id, endpointId: endpoint.id },
+      body: { url: engine.receiver.url(newHook) },
+    });
+    expect(moved.status).toBe(200);
+    // The log's row says where its last attempt went, not where the endpoint sends now.
+    const listedTarget = async () =>
+      (
+        await call(deliveriesRoute.GET, "GET", `/?endpointId=${endpoint.id}`, {
+          params: { appId: app.id },
+        })
+      ).body.data.map((delivery: { lastTarget: string | null }) => delivery.lastTarget);
+    expect(await listedTarget()).toEqual([engine.receiver.url(oldHook)]);
+    await call(redeliverRoute.POST, "POST", "/", {
+      params: { appId: app.id, deliveryId: failed.id },
+    });
+    await eventually(() =>
+      db.delivery.findFirst({ where: { id: failed.id, status: "succeeded" } }),
+    );
+    expect(await listedTarget()).toEqual([engine.receiver.url(newHook)]);
+    const shown = await call(deliveryRoute.GET, "GET", "/", {
+      params: { appId: app.id, deliveryId: failed.id },
+    });
+    expect(
+      shown.body.attempts.map((attempt: { responseStatus: number; target: string }) => [
+        attempt.responseStatus,
+        attempt.target,
+      ]),
+    ).toEqual([
+      [400, engine.receiver.url(oldHook)],
+      [200, engine.receiver.url(newHook)],
+    ]);
+    expect(shown.body.lastTarget).toBe(engine.receiver.url(newHook));
   });
 
   it("answers 404 for an unknown delivery and 409 when it is already scheduled", async () => {
@@ -153,6 +204,10 @@ describe("recover", () => {
       1,
     );
     expect(engine.receiver.at(hook)).toHaveLength(5);
+    // The job's own "succeeded" only means re-queued: its outcome counts how they ended.
+    const shown = await call(jobRoute.GET, "GET", "/", { params: { jobId: job!.id } });
+    expect(shown.body.result).toEqual({ requeued: 2 });
+    expect(shown.body.outcome).toEqual({ succeeded: 2, failed: 0, pending: 0 });
 
     // A type deleted from the catalog since still names the deliveries made of it.
     await db.delivery.updateMany({

@@ -1,41 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
 import * as endpointsRoute from "@/app/api/v1/apps/[appId]/endpoints/route";
 import * as endpointRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/route";
 import * as deliveryRoute from "@/app/api/v1/apps/[appId]/deliveries/[deliveryId]/route";
 import * as openapiRoute from "@/app/api/v1/openapi.json/route";
 import { db } from "@/lib/db";
-import { closeQueues } from "@/lib/jobs/queues";
-import { disconnectRedis } from "@/lib/redis";
 import { call } from "../helpers/api";
 import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
-import { ingest } from "../helpers/engine";
-import { eventually, startReceiver, type Receiver } from "../helpers/receiver";
+import { engineUnderTest, ingest } from "../helpers/engine";
+import { eventually } from "../helpers/receiver";
 import { testEnv } from "../helpers/test-env";
-import { startWorkerProcess, uniquePrefix, type WorkerProcess } from "../helpers/worker-process";
 
 // An endpoint's rate limit holds across worker processes: two real workers share one queue and
 // one real receiver, which records when each request arrives.
 
-let receiver: Receiver;
-const workers: WorkerProcess[] = [];
 // lib/env.ts reads the environment once per process: the in-process ingest and the workers must
-// agree on the prefix from the start.
-const prefix = uniquePrefix("ratelimit");
-
-beforeAll(async () => {
-  process.env.HERALD_QUEUE_PREFIX = prefix;
-  receiver = await startReceiver();
-  workers.push(...(await Promise.all([startWorkerProcess(prefix), startWorkerProcess(prefix)])));
-});
-
-afterAll(async () => {
-  await Promise.all(workers.map((worker) => worker.terminate().catch(() => undefined)));
-  await receiver?.close();
-  await closeQueues();
-  await disconnectRedis();
-});
+// agree on the prefix from the start (engineUnderTest sets it when the file loads).
+const engine = engineUnderTest("ratelimit", {}, { workers: 2 });
 
 /** The most arrivals in any closed one-second window [t, t + 1000 ms] starting at an arrival. */
 function busiestSecond(arrivals: number[]): number {
@@ -65,7 +47,7 @@ async function unbatchedEndpoint(name: string, rateLimit: { perSecond: number } 
   const app = await makeApp();
   const hook = `/${uniqueId(name)}`;
   const endpoint = await makeEndpoint(app.id, {
-    url: receiver.url(hook),
+    url: engine.receiver.url(hook),
     eventTypes: ["client_event"],
     batching: { enabled: false, durationMs: 50, maxBatchSize: 100 },
     rateLimit,
@@ -98,11 +80,11 @@ describe("per-endpoint rate limit across workers", () => {
     expect(shown.body.attemptCount).toBe(0);
     expect(await db.attempt.count({ where: { deliveryId: waiting.id } })).toBe(0);
 
-    await eventually(() => receiver.at(hook).length >= total, {
+    await eventually(() => engine.receiver.at(hook).length >= total, {
       timeoutMs: 60_000,
       what: `${total} requests at the limited endpoint`,
     });
-    const arrivals = receiver.at(hook).map((request) => request.receivedAt);
+    const arrivals = engine.receiver.at(hook).map((request) => request.receivedAt);
     expect(arrivals).toHaveLength(total);
     // The limit binds (a full second's worth goes out at once) and is never passed.
     expect(busiestSecond(arrivals)).toBe(10);
@@ -126,18 +108,20 @@ describe("per-endpoint rate limit across workers", () => {
   it("makes no Redis call for an endpoint without a limit", async () => {
     const { app, hook, endpoint } = await unbatchedEndpoint("unlimited", null);
     await ingestEvents(app.id, 30);
-    await eventually(() => receiver.at(hook).length >= 30, { what: "30 unlimited requests" });
+    await eventually(() => engine.receiver.at(hook).length >= 30, {
+      what: "30 unlimited requests",
+    });
     // The limiter's log is only ever written by its script: no key, no call.
     const redis = new Redis(testEnv.REDIS_URL);
     try {
-      expect(await redis.exists(`${prefix}:rate-limit:${endpoint.id}`)).toBe(0);
+      expect(await redis.exists(`${engine.prefix}:rate-limit:${endpoint.id}`)).toBe(0);
     } finally {
       redis.disconnect();
     }
     // And nothing held it to a rate.
-    expect(busiestSecond(receiver.at(hook).map((request) => request.receivedAt))).toBeGreaterThan(
-      10,
-    );
+    expect(
+      busiestSecond(engine.receiver.at(hook).map((request) => request.receivedAt)),
+    ).toBeGreaterThan(10);
   });
 });
 

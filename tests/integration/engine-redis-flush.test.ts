@@ -6,6 +6,7 @@ import { disconnectRedis } from "@/lib/redis";
 import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
 import { ingest } from "../helpers/engine";
+import { INTAKE_SECRET, pusherIntake } from "../helpers/pusher-intake";
 import { eventually, receivedEvents, startReceiver } from "../helpers/receiver";
 import { startWorkerProcess, uniquePrefix } from "../helpers/worker-process";
 
@@ -79,6 +80,92 @@ describe("Redis data loss", () => {
         { timeoutMs: 20_000 },
       );
       expect(await db.unroutedEvent.count({ where: { appId: app.id } })).toBe(0);
+    } finally {
+      admin.disconnect();
+      await worker.terminate();
+      await receiver.close();
+    }
+  });
+
+  it("neither loses nor doubles held events across a FLUSHDB and a worker restart", async () => {
+    const receiver = await startReceiver();
+    let worker = await startWorkerProcess(prefix, { REDIS_URL });
+    const admin = new Redis(REDIS_URL);
+    try {
+      const durationMs = 8000; // Room for the steps below on a busy machine.
+      const app = await makeApp({
+        secret: INTAKE_SECRET,
+        batching: { enabled: false, durationMs: 50, maxBatchSize: 100 },
+        presenceGrace: { enabled: true, durationMs },
+      });
+      const hook = `/${uniqueId("grace")}`;
+      const endpoint = await makeEndpoint(app.id, {
+        url: receiver.url(hook),
+        eventTypes: ["member_removed", "member_added"],
+      });
+      const removed = (user: string) => ({
+        id: `gone-${user}`,
+        name: "member_removed",
+        channel: "presence-lobby",
+        user_id: user,
+      });
+      await pusherIntake(app, [removed("u1"), removed("u2")]);
+      const heldAt = Date.now();
+      // A held subscription_count in its window too (the first of the channel went at once).
+      await db.app.update({
+        where: { id: app.id },
+        data: { subscriptionCountThrottleEnabled: true, subscriptionCountWindowMs: 1500 },
+      });
+      await db.endpoint.update({
+        where: { id: endpoint.id },
+        data: { eventTypes: ["member_removed", "member_added", "subscription_count"] },
+      });
+      const count = (id: string, value: number) => ({
+        id,
+        name: "subscription_count",
+        channel: "presence-lobby",
+        subscription_count: value,
+      });
+      await pusherIntake(app, [count("n1", 1)]);
+      await eventually(() => receiver.at(hook).length === 1, { what: "the first count at once" });
+      await pusherIntake(app, [count("n2", 2), count("n3", 3)]);
+      // The delayed release job goes with the data; the worker restarts too.
+      expect(await admin.multi().flushdb().dbsize().exec()).toEqual([
+        [null, "OK"],
+        [null, 0],
+      ]);
+      // A pair still cancels after the flush: the holds live in Postgres. Sent before the restart,
+      // which can take longer than the grace on a busy machine.
+      expect(Date.now() - heldAt).toBeLessThan(durationMs);
+      await pusherIntake(app, [
+        { id: "back-u2", name: "member_added", channel: "presence-lobby", user_id: "u2" },
+      ]);
+      await worker.terminate();
+      worker = await startWorkerProcess(prefix, { REDIS_URL });
+
+      await eventually(() => receivedEvents(receiver.at(hook)).length >= 3, {
+        timeoutMs: 30_000,
+        what: "the held member_removed and count released by the reconciler",
+      });
+      const removal = receiver.at(hook).find((request) => request.body.includes("member_removed"));
+      expect(removal!.receivedAt - heldAt).toBeGreaterThanOrEqual(durationMs - 100);
+      // Long enough for a second release (delayed job, reconciler) to show up if it could.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      const received = receivedEvents(receiver.at(hook));
+      expect(
+        received.filter((event) => event.name === "member_removed").map((e) => e.user_id),
+      ).toEqual(["u1"]);
+      expect(
+        received
+          .filter((event) => event.name === "subscription_count")
+          .map((event) => event.subscription_count),
+      ).toEqual([1, 3]);
+      expect(await db.delivery.count({ where: { endpointId: endpoint.id } })).toBe(3);
+      expect(await db.heldEvent.count({ where: { appId: app.id } })).toBe(0);
+      const u2 = await db.event.findUniqueOrThrow({
+        where: { appId_id: { appId: app.id, id: "gone-u2" } },
+      });
+      expect(u2.suppressedBy).toBe("back-u2");
     } finally {
       admin.disconnect();
       await worker.terminate();

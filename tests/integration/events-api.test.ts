@@ -3,6 +3,7 @@ import * as eventRoute from "@/app/api/v1/apps/[appId]/events/[eventId]/route";
 import { listEvents } from "@/lib/services/events";
 import { eventSchema, eventsQuery } from "@/lib/validation/events";
 import { toAppError } from "@/lib/api/handler";
+import { db } from "@/lib/db";
 import { call } from "../helpers/api";
 import { makeApp, uniqueId } from "../factories";
 import {
@@ -65,6 +66,9 @@ describe("listEvents", () => {
         timeMs: Number(event.timeMs),
         receivedAt: event.receivedAt.toISOString(),
         routed: false,
+        state: "waiting",
+        heldUntil: null,
+        suppressedBy: null,
         collapsedInto: null,
       },
     ]);
@@ -96,6 +100,55 @@ describe("listEvents", () => {
     expect(await idsOf({ until: new Date(Date.now() - 2 * 3600_000).toISOString() })).toEqual([
       occupied.id,
     ]);
+  });
+
+  it("filters by user id and by state", async () => {
+    const app = await makeApp();
+    const routed = await makeEvent(app.id, { name: "member_added", userId: "u-1" });
+    const heldUntil = new Date(Date.now() + 30_000);
+    const held = await makeEvent(app.id, {
+      name: "member_removed",
+      userId: "u-2",
+      held: true,
+      heldUntil,
+    });
+    const removed = await makeEvent(app.id, { name: "member_removed", userId: "u-1" });
+    const added = await makeEvent(app.id, {
+      name: "member_added",
+      userId: "u-1",
+      suppressedBy: removed.id,
+    });
+    await db.event.update({
+      where: { seq: removed.seq },
+      data: { suppressedBy: added.id, heldUntil: new Date() },
+    });
+    const older = await makeEvent(app.id, { name: "subscription_count" });
+    const newer = await makeEvent(app.id, { name: "subscription_count" });
+    await db.event.update({ where: { seq: older.seq }, data: { collapsedInto: newer.id } });
+    const idsOf = async (query: Record<string, string>) =>
+      (await list(app.id, query)).data.map((event) => event.id);
+
+    expect(await idsOf({ userId: "u-1" })).toEqual([added.id, removed.id, routed.id]);
+    expect(await idsOf({ state: "held" })).toEqual([held.id]);
+    expect(await idsOf({ state: "suppressed" })).toEqual([added.id, removed.id]);
+    expect(await idsOf({ state: "collapsed" })).toEqual([older.id]);
+    expect(await idsOf({ state: "routed" })).toEqual([newer.id, routed.id]);
+    expect(await idsOf({ state: "held", userId: "u-1" })).toEqual([]);
+    const [heldView] = (await list(app.id, { state: "held" })).data;
+    expect(heldView).toMatchObject({
+      state: "held",
+      routed: false,
+      heldUntil: heldUntil.toISOString(),
+    });
+    const suppressed = (await list(app.id, { state: "suppressed" })).data;
+    expect(suppressed.map((event) => [event.state, event.suppressedBy])).toEqual([
+      ["suppressed", removed.id],
+      ["suppressed", added.id],
+    ]);
+    expect(eventsQuery.safeParse({ state: "lost" }).error?.issues[0]).toMatchObject({
+      path: ["state"],
+      message: "must be one of routed, held, suppressed, collapsed",
+    });
   });
 
   it("rejects bad queries and cursors, and unknown apps", async () => {
@@ -145,6 +198,135 @@ describe("GET /api/v1/apps/{appId}/events/{eventId}", () => {
     });
     expect(response.body.deliveries[0].body).toBeUndefined();
     expect(eventSchema.strict().parse(response.body)).toBeTruthy();
+  });
+
+  it("says where the event went for every endpoint of the app, in the matching rules' words", async () => {
+    const app = await makeApp();
+    const event = await makeEvent(app.id, {
+      name: "client_event",
+      channel: "presence-a",
+      payload: { name: "client_event", channel: "presence-a", event: "client-moved" },
+    });
+    const delivered = await makeEndpoint(app.id, { eventTypes: ["client_event"] });
+    const pending = await makeEndpoint(app.id, { eventTypes: ["client_event"] });
+    const failed = await makeEndpoint(app.id, { eventTypes: ["client_event"] });
+    const disabled = await makeEndpoint(app.id, { eventTypes: ["client_event"], enabled: false });
+    const batched = await makeEndpoint(app.id, { eventTypes: ["client_event"] });
+    const notSubscribed = await makeEndpoint(app.id, { eventTypes: ["member_added"] });
+    const byChannel = await makeEndpoint(app.id, {
+      eventTypes: ["client_event"],
+      filter: { channelPrefix: "private-" },
+    });
+    const byClientName = await makeEndpoint(app.id, {
+      eventTypes: ["client_event"],
+      filter: { clientEventNames: ["client-typing"] },
+    });
+    const ok = await makeDelivery(delivered, [event], {
+      status: "succeeded",
+      lastResponseStatus: 200,
+    });
+    const waiting = await makeDelivery(pending, [event], {
+      status: "retrying",
+      attemptCount: 2,
+      lastError: "HTTP 500",
+    });
+    const gaveUp = await makeDelivery(failed, [event], {
+      status: "failed",
+      lastError: "gave up after 3 attempts; last: HTTP 500",
+    });
+    const off = await makeDelivery(disabled, [event], {
+      status: "failed",
+      attemptCount: 0,
+      lastError: "endpoint disabled: disabled by an operator",
+    });
+    await db.batchItem.create({ data: { endpointId: batched.id, eventSeq: event.seq } });
+
+    const response = await read(app.id, event.id);
+    expect(response.status).toBe(200);
+    expect(eventSchema.strict().parse(response.body)).toBeTruthy();
+    expect(response.body.state).toBe("routed");
+    expect(response.body.routing).toEqual([
+      {
+        endpointId: delivered.id,
+        outcome: "delivered",
+        deliveryId: ok.id,
+        reason: "delivered (HTTP 200) after 1 attempt",
+      },
+      {
+        endpointId: pending.id,
+        outcome: "pending",
+        deliveryId: waiting.id,
+        reason: "retrying after 2 attempts; last: HTTP 500",
+      },
+      {
+        endpointId: failed.id,
+        outcome: "failed",
+        deliveryId: gaveUp.id,
+        reason: "gave up after 3 attempts; last: HTTP 500",
+      },
+      {
+        endpointId: disabled.id,
+        outcome: "endpoint_disabled",
+        deliveryId: off.id,
+        reason: "endpoint disabled: disabled by an operator",
+      },
+      {
+        endpointId: batched.id,
+        outcome: "in_batch",
+        reason: "waiting in the endpoint's open batch window",
+      },
+      {
+        endpointId: notSubscribed.id,
+        outcome: "not_subscribed",
+        reason: "event type client_event is not in the endpoint's eventTypes",
+      },
+      {
+        endpointId: byChannel.id,
+        outcome: "filtered_out",
+        reason: "channel presence-a does not match prefix private-",
+      },
+      {
+        endpointId: byClientName.id,
+        outcome: "filtered_out",
+        reason: "client event client-moved is not in clientEventNames",
+      },
+    ]);
+  });
+
+  it("explains a held, a suppressed and a collapsed event", async () => {
+    const app = await makeApp();
+    const endpoint = await makeEndpoint(app.id, {
+      eventTypes: ["member_removed", "member_added", "subscription_count"],
+    });
+    const heldUntil = new Date(Date.now() + 30_000);
+    const held = await makeEvent(app.id, { name: "member_removed", held: true, heldUntil });
+    const suppressed = await makeEvent(app.id, { name: "member_added", suppressedBy: "evt-x" });
+    const collapsed = await makeEvent(app.id, {
+      name: "subscription_count",
+      collapsedInto: "evt-y",
+    });
+    const routingOf = async (id: string) => (await read(app.id, id)).body.routing;
+    expect(await routingOf(held.id)).toEqual([
+      {
+        endpointId: endpoint.id,
+        outcome: "pending",
+        reason: `held until ${heldUntil.toISOString()}, then routed`,
+      },
+    ]);
+    expect(await routingOf(suppressed.id)).toEqual([
+      {
+        endpointId: endpoint.id,
+        outcome: "filtered_out",
+        reason: "suppressed by presence grace: cancelled out with event evt-x",
+      },
+    ]);
+    expect(await routingOf(collapsed.id)).toEqual([
+      {
+        endpointId: endpoint.id,
+        outcome: "filtered_out",
+        reason: "collapsed into event evt-y, which is delivered in its place",
+      },
+    ]);
   });
 
   it("shows which event a collapsed cache_miss stands behind", async () => {

@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { closeQueues } from "@/lib/jobs/queues";
 import { pusherSignature } from "@/lib/signing/pusher";
 import { call } from "../helpers/api";
+import { signedHeaders } from "../helpers/pusher-intake";
 import { makeApp, uniqueId } from "../factories";
 import { makeEventType } from "../factories/endpoints";
 import { uniquePrefix } from "../helpers/worker-process";
@@ -219,10 +220,7 @@ describe("Pusher-compatible intake", () => {
 
   it("accepts a single event object, Sockudo's other documented shape", async () => {
     const app = await makeApp({ secret: "intake-secret-value" });
-    const headers = (raw: string) => ({
-      "x-pusher-key": app.key,
-      "x-pusher-signature": pusherSignature("intake-secret-value", raw),
-    });
+    const headers = (raw: string) => signedHeaders(app.key, "intake-secret-value", raw);
     const raw = JSON.stringify({
       name: "member_added",
       channel: "presence-globalchat",
@@ -254,7 +252,7 @@ describe("Pusher-compatible intake", () => {
     const raw = body([{ name: "channel_occupied", channel: "c" }]);
     const good = pusherSignature("intake-secret-value", raw);
     const cases: Record<string, string>[] = [
-      { "x-pusher-key": app.key, "x-pusher-signature": pusherSignature("wrong", raw) },
+      signedHeaders(app.key, "wrong", raw),
       { "x-pusher-key": app.key },
       { "x-pusher-signature": good },
       { "x-pusher-key": "other-key", "x-pusher-signature": good },
@@ -270,20 +268,11 @@ describe("Pusher-compatible intake", () => {
     // A signed body that is not JSON is rejected only after the signature check passes.
     const notJson = "not json";
     expect(
-      (
-        await pusherPost(app.id, notJson, {
-          "x-pusher-key": app.key,
-          "x-pusher-signature": pusherSignature("wrong", notJson),
-        })
-      ).status,
+      (await pusherPost(app.id, notJson, signedHeaders(app.key, "wrong", notJson))).status,
     ).toBe(401);
     expect(
-      (
-        await pusherPost(app.id, notJson, {
-          "x-pusher-key": app.key,
-          "x-pusher-signature": pusherSignature("intake-secret-value", notJson),
-        })
-      ).status,
+      (await pusherPost(app.id, notJson, signedHeaders(app.key, "intake-secret-value", notJson)))
+        .status,
     ).toBe(400);
     expect(await db.event.count({ where: { appId: app.id } })).toBe(0);
   });
@@ -295,10 +284,11 @@ describe("Pusher-compatible intake", () => {
       Buffer.from([0xff]),
       Buffer.from('"}]}'),
     ]);
-    const result = await pusherPost(app.id, raw, {
-      "x-pusher-key": app.key,
-      "x-pusher-signature": pusherSignature("intake-secret-value", raw),
-    });
+    const result = await pusherPost(
+      app.id,
+      raw,
+      signedHeaders(app.key, "intake-secret-value", raw),
+    );
     expect(result.status).toBe(400);
     expect(result.body.error.message).toBe("Request body is not valid UTF-8");
     expect(await db.event.count({ where: { appId: app.id } })).toBe(0);
@@ -310,10 +300,11 @@ describe("Pusher-compatible intake", () => {
       "PLACEHOLDER",
       "\\udc00",
     );
-    const signed = await pusherPost(app.id, raw, {
-      "x-pusher-key": app.key,
-      "x-pusher-signature": pusherSignature("intake-secret-value", raw),
-    });
+    const signed = await pusherPost(
+      app.id,
+      raw,
+      signedHeaders(app.key, "intake-secret-value", raw),
+    );
     expect(signed.status).toBe(422);
     expect(signed.body.error.details).toEqual([
       { field: "events.0.data", issue: expect.stringContaining("unpaired UTF-16 surrogate") },
@@ -369,10 +360,11 @@ describe("Pusher-compatible intake", () => {
       '"data":"x"',
       '"data":"x","seq":1e400',
     );
-    const signed = await pusherPost(app.id, raw, {
-      "x-pusher-key": app.key,
-      "x-pusher-signature": pusherSignature("intake-secret-value", raw),
-    });
+    const signed = await pusherPost(
+      app.id,
+      raw,
+      signedHeaders(app.key, "intake-secret-value", raw),
+    );
     expect(signed.status).toBe(422);
     expect(await db.event.count({ where: { appId: app.id } })).toBe(0);
     // The largest exact integer, floats at double precision and long digit strings go through.
@@ -422,10 +414,7 @@ describe("Pusher-compatible intake", () => {
       body: { graceSeconds: 60 },
     });
     const raw = body([{ name: "channel_vacated", channel: "c" }]);
-    const result = await pusherPost(app.id, raw, {
-      "x-pusher-key": app.key,
-      "x-pusher-signature": pusherSignature("old-intake-secret", raw),
-    });
+    const result = await pusherPost(app.id, raw, signedHeaders(app.key, "old-intake-secret", raw));
     expect(result.status).toBe(202);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import * as intakeRoute from "@/app/api/intake/pusher/[appId]/route";
 import * as tokensRoute from "@/app/api/v1/api-tokens/route";
 import { pusherSignature } from "@/lib/signing/pusher";
+import { MAX_INGEST_BODY_BYTES } from "@/lib/validation/ingest";
 import { updateEndpoint } from "@/lib/services/endpoints";
 import { makeApp, systemPrincipal, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
@@ -64,6 +65,15 @@ describe("web metrics (GET /api/metrics)", () => {
       headers: { "x-pusher-key": app.key, "x-pusher-signature": "0".repeat(64) },
     });
     expect(badSignature.status).toBe(401);
+    // Too large to read, so refused before the signature could say whether the app is real.
+    const madeUpApp = uniqueId("no-such-app");
+    const tooLarge = await call(intakeRoute.POST, "POST", `/api/intake/pusher/${madeUpApp}`, {
+      params: { appId: madeUpApp },
+      rawBody: "x".repeat(MAX_INGEST_BODY_BYTES + 1),
+      token: null,
+      headers: { "x-pusher-key": "k", "x-pusher-signature": "0".repeat(64) },
+    });
+    expect(tooLarge.status).toBe(413);
 
     const text = await scrapeWeb();
     const counted = (route: string, result: string) =>
@@ -73,14 +83,17 @@ describe("web metrics (GET /api/metrics)", () => {
     expect(counted("native", "rejected")).toBe(1);
     expect(counted("pusher", "accepted")).toBe(1);
     // Refused before the caller proved it knows the app: counted without the app label.
-    expect(sample(text, "herald_events_ingested_total", labels("pusher", "rejected"))).toBe(0);
+    expect(
+      sample(text, "herald_events_ingested_total", labels("pusher", "rejected")),
+    ).toBeUndefined();
+    expect(text).not.toContain(madeUpApp);
     expect(
       sample(text, "herald_events_ingested_total", {
         app: "",
         route: "pusher",
         result: "rejected",
       }),
-    ).toBeGreaterThanOrEqual(1);
+    ).toBeGreaterThanOrEqual(2);
   });
 
   it("reports disabled endpoints per app, read from Postgres", async () => {
@@ -128,8 +141,9 @@ describe("worker metrics (HERALD_WORKER_METRICS_PORT)", () => {
       },
       { what: "3 succeeded and 3 failed deliveries counted", timeoutMs: 30_000 },
     );
-    expect(deliveries(ok.id, "failed", text)).toBe(0);
-    expect(deliveries(failing.id, "succeeded", text)).toBe(0);
+    // Counters start at their first increment: an outcome that never happened has no series.
+    expect(deliveries(ok.id, "failed", text)).toBeUndefined();
+    expect(deliveries(failing.id, "succeeded", text)).toBeUndefined();
     const durations = { app: app.id, endpoint: ok.id };
     expect(sample(text, "herald_attempt_duration_seconds_count", durations)).toBe(3);
     expect(sample(text, "herald_attempt_duration_seconds_sum", durations)).toBeGreaterThan(0);
@@ -140,5 +154,27 @@ describe("worker metrics (HERALD_WORKER_METRICS_PORT)", () => {
     expect(sample(text, "herald_delivery_lag_seconds_count", { app: app.id })).toBe(6);
     expect(sample(text, "herald_worker_up")).toBe(1);
     expect(text).toContain("nodejs_heap_size_used_bytes");
+  });
+
+  it("measures the lag from the event's receipt, so a batch window counts", async () => {
+    const app = await makeApp();
+    const path = `/${uniqueId("windowed")}`;
+    await makeEndpoint(app.id, {
+      url: engine.receiver.url(path),
+      batching: { enabled: true, durationMs: 1500, maxBatchSize: 100 },
+    });
+    expect((await ingest(app.id, [occupied("w")])).status).toBe(202);
+    const lag = { app: app.id };
+    const text = await eventually(
+      async () => {
+        const scraped = await scrapeWorker(WORKER_METRICS_PORT);
+        return sample(scraped, "herald_delivery_lag_seconds_count", lag) === 1 ? scraped : null;
+      },
+      { what: "one first attempt observed", timeoutMs: 30_000 },
+    );
+    // The delivery is created when its 1.5 s window closes and sent at once: only a lag counted
+    // from the event's receipt lands above 1 s.
+    expect(sample(text, "herald_delivery_lag_seconds_bucket", { ...lag, le: "1" })).toBe(0);
+    expect(sample(text, "herald_delivery_lag_seconds_sum", lag)).toBeGreaterThanOrEqual(1.5);
   });
 });

@@ -11,7 +11,7 @@ async function addDeliveries(
   endpointId: string,
   statuses: ("succeeded" | "failed" | "pending")[],
 ) {
-  await db.delivery.createMany({
+  const deliveries = await db.delivery.createManyAndReturn({
     data: statuses.map((status, index) => ({
       appId,
       endpointId,
@@ -20,7 +20,21 @@ async function addDeliveries(
       channels: ["c"],
       body: "{}",
       status,
+      attemptCount: status === "pending" ? 0 : 1,
     })),
+  });
+  // A delivery ends with its last attempt: the overview counts it then.
+  await db.attempt.createMany({
+    data: deliveries
+      .filter((delivery) => delivery.status !== "pending")
+      .map((delivery) => ({
+        deliveryId: delivery.id,
+        number: 1,
+        requestHeaders: {},
+        responseStatus: delivery.status === "succeeded" ? 200 : 500,
+        durationMs: 20,
+        startedAt: new Date(),
+      })),
   });
 }
 

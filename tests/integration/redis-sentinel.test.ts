@@ -78,17 +78,18 @@ describe("Redis Sentinel", () => {
   it("loses no acknowledged event when the master is failed over under load (SENTINEL FAILOVER)", async () => {
     // The old master lives on as a replica: connections still open to it get READONLY.
     await failoverUnderLoad("SENTINEL FAILOVER", () => topology.failover(), redisPortBase + 1);
-  });
+  }, 180_000);
 
   it("loses no acknowledged event when the master dies under load, and resumes without a restart", async () => {
     // Now the promoted replica dies (SIGKILL): the sentinels must notice, then promote the other.
     await failoverUnderLoad("master killed", () => topology.killMaster(), redisPortBase);
-  });
+  }, 180_000);
 });
 
 /**
  * About 50 events a second through the route handler: 4 s, then `trigger`, then on until an event
- * sent after the trigger has reached the receiver, and 3 s more (at most 60 s in all).
+ * sent after the trigger has reached the receiver, and 3 s more (at most 60 s of load, then up to
+ * two minutes for every acknowledged event: hence the tests' own timeouts).
  * Every acknowledged event must reach the receiver, from the same worker process.
  */
 async function failoverUnderLoad(what: string, trigger: () => Promise<number>, newMaster: number) {

@@ -7,8 +7,9 @@ import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
 import { makeEvent } from "../helpers/delivery-log-fixtures";
 
-// Retention (lib/services/retention.ts pruneOldRecords, run daily by the worker): attempts,
-// finished deliveries and routed events older than HERALD_RETENTION_DAYS go, in batches of 1,000;
+// Retention (lib/services/retention.ts pruneOldRecords, run daily by the worker): finished
+// deliveries (with their attempts), routed events and rollups older than HERALD_RETENTION_DAYS go,
+// in batches of 1,000, until none is left or the run's time budget is spent;
 // newer rows, unfinished deliveries, unrouted events and events waiting in a batch window stay.
 // Ages are relative to the real clock, so any worker's own retention run (other suites start
 // workers) deletes exactly what this test expects to be deleted, and nothing it expects to stay.
@@ -109,10 +110,12 @@ describe("retention", () => {
       }),
     ).toBe(3);
     expect(report).toEqual({
-      attempts: expect.any(Number),
       deliveries: expect.any(Number),
       events: expect.any(Number),
+      rollups: expect.any(Number),
+      countWindows: expect.any(Number),
       batches: expect.any(Number),
+      done: true,
     });
     expect(report.batches).toBeGreaterThanOrEqual(3);
   });
@@ -173,5 +176,75 @@ describe("retention", () => {
     expect(await db.attempt.count({ where: { deliveryId: delivery.id } })).toBe(0);
     expect(await exists.delivery(delivery.id)).toBe(false);
     expect(await db.event.count({ where: { appId: app.id } })).toBe(0);
+  });
+
+  it("leaves nothing older than the cutoff, over as many runs as its time budget needs", async () => {
+    const { app, endpoint } = await setup();
+    const old = daysAgo(env.HERALD_RETENTION_DAYS + 3);
+    const delivery = await makeDelivery(app.id, endpoint.id, "succeeded", old, [old]);
+    await db.$executeRaw`
+      INSERT INTO deliveries (id, app_id, endpoint_id, event_ids, event_names, channels, body, status, attempt_count, created_at, updated_at)
+      SELECT gen_random_uuid(), ${app.id}, ${endpoint.id}::uuid, ARRAY['old-' || n], ARRAY['client_event'], ARRAY['c'], '{}', 'failed', 0, ${old}, ${old}
+      FROM generate_series(1, 3500) AS n`;
+    await db.$executeRaw`
+      INSERT INTO events (app_id, id, name, channel, payload, time_ms, received_at)
+      SELECT ${app.id}, 'old-' || n, 'client_event', 'private-retention', '{}'::jsonb, 0, ${old} FROM generate_series(1, 2500) AS n`;
+    // The attempt's rollup rows are as old as the attempt.
+    expect(await db.endpointStatsHour.count({ where: { endpointId: endpoint.id } })).toBe(1);
+
+    // A budget that runs out after the first batch: each run reports it has more to do.
+    const reports = [];
+    for (let run = 0; run < 50; run++) {
+      const report = await pruneOldRecords(new Date(), { budgetMs: 0 });
+      reports.push(report);
+      if (report.done) break;
+    }
+    expect(reports.length).toBeGreaterThan(1);
+    expect(reports.at(-1)!.done).toBe(true);
+
+    const cutoff = daysAgo(env.HERALD_RETENTION_DAYS);
+    expect(await exists.delivery(delivery.id)).toBe(false);
+    expect(await db.delivery.count({ where: { appId: app.id, createdAt: { lt: cutoff } } })).toBe(
+      0,
+    );
+    expect(await db.attempt.count({ where: { deliveryId: delivery.id } })).toBe(0);
+    expect(await db.event.count({ where: { appId: app.id, receivedAt: { lt: cutoff } } })).toBe(0);
+    expect(await db.endpointStatsHour.count({ where: { endpointId: endpoint.id } })).toBe(0);
+    expect(await db.endpointStatsMinute.count({ where: { endpointId: endpoint.id } })).toBe(0);
+  });
+
+  it("forgets subscription_count windows that ended over an hour ago, never a held event", async () => {
+    const { app } = await setup();
+    const hourAgo = new Date(Date.now() - 2 * 3600_000);
+    await db.subscriptionCountWindow.createMany({
+      data: [
+        { appId: app.id, channel: "old", windowUntil: hourAgo },
+        { appId: app.id, channel: "open", windowUntil: new Date(Date.now() + 5000) },
+      ],
+    });
+    const held = await db.event.create({
+      data: {
+        appId: app.id,
+        id: `held-${app.id}`,
+        name: "member_removed",
+        channel: "presence-a",
+        payload: { name: "member_removed", channel: "presence-a" },
+        timeMs: BigInt(Date.now()),
+        receivedAt: daysAgo(env.HERALD_RETENTION_DAYS + 10),
+      },
+    });
+    await db.heldEvent.create({
+      data: {
+        appId: app.id,
+        seq: held.seq,
+        channel: "presence-a",
+        kind: "grace",
+        releaseAt: new Date(),
+      },
+    });
+    await pruneOldRecords();
+    const windows = await db.subscriptionCountWindow.findMany({ where: { appId: app.id } });
+    expect(windows.map((window) => window.channel)).toEqual(["open"]);
+    expect(await db.event.count({ where: { seq: held.seq } })).toBe(1);
   });
 });

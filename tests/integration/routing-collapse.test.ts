@@ -64,8 +64,9 @@ describe("routing job collapse", () => {
     expect((await ingest(app.id, [event("second")])).status).toBe(202);
     release();
 
+    // `passes` counts after the processor returns, just after the rows commit: wait for both.
     await eventually(
-      async () => (await db.unroutedEvent.count({ where: { appId: app.id } })) === 0,
+      async () => passes >= 2 && (await db.unroutedEvent.count({ where: { appId: app.id } })) === 0,
       {
         timeoutMs: 10_000,
         what: "the second request's event routed by a follow-up job",

@@ -2,6 +2,7 @@ import Pusher from "pusher";
 import { describe, expect, it } from "vitest";
 import * as endpointsRoute from "@/app/api/v1/apps/[appId]/endpoints/route";
 import * as endpointRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/route";
+import * as testRoute from "@/app/api/v1/apps/[appId]/endpoints/[endpointId]/test/route";
 import { updateEndpoint } from "@/lib/services/endpoints";
 import { makeApp, systemPrincipal, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
@@ -100,6 +101,33 @@ describe('bodyFormat "slack"', () => {
     expect(text.split("\n")[1]).toMatch(
       new RegExp(
         `^<${DASHBOARD}/apps/${app.id}/deliveries\\?delivery=[0-9a-f-]{36}\\|View this delivery in Herald>$`,
+      ),
+    );
+  });
+
+  it("sends the Test button's sample event in the endpoint's format", async () => {
+    const app = await makeApp();
+    const path = `/${uniqueId("slack-test")}`;
+    const endpoint = await makeEndpoint(app.id, {
+      url: engine.receiver.url(path),
+      eventTypes: ["member_added"],
+      bodyFormat: "slack",
+    });
+    const result = await call(testRoute.POST, "POST", "/", {
+      params: { appId: app.id, endpointId: endpoint.id },
+      body: { channel: "presence-room" },
+    });
+    expect(result.status).toBe(200);
+    const [request] = engine.receiver.at(path);
+    const deliveryId = request!.headers["x-herald-delivery-id"];
+    // Sent from this test process, which links to its own NEXTAUTH_URL rather than the engine's.
+    const body = JSON.parse(request!.body) as Record<string, string>;
+    expect(Object.keys(body)).toEqual(["text"]);
+    const [line, link] = body.text!.split("\n");
+    expect(line).toBe("`member_added` on `presence-room` (user `herald-test-user`)");
+    expect(link).toMatch(
+      new RegExp(
+        `/apps/${app.id}/deliveries\\?delivery=${deliveryId}\\|View this delivery in Herald>$`,
       ),
     );
   });

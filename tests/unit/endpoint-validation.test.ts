@@ -197,3 +197,37 @@ describe("import config shapes", () => {
     expect(() => parseImportConfig(config)).toThrow(/app_manager.*webhooks/s);
   });
 });
+
+describe("client-event filters", () => {
+  const base = { url: "https://example.com/hook", eventTypes: ["client_event"] };
+
+  it("accepts names and a prefix", () => {
+    expect(
+      createEndpointSchema.safeParse({
+        ...base,
+        filter: { clientEventNames: ["client-typing"], clientEventPrefix: "client-chat-" },
+      }).success,
+    ).toBe(true);
+  });
+
+  it.each([
+    [
+      { clientEventNames: Array.from({ length: 101 }, (_, i) => `client-${i}`) },
+      "filter.clientEventNames",
+    ],
+    [{ clientEventNames: [""] }, "filter.clientEventNames.0"],
+    [{ clientEventNames: ["client-a", "client-a"] }, "filter.clientEventNames.1"],
+    [{ clientEventPrefix: "x".repeat(201) }, "filter.clientEventPrefix"],
+    [{ clientEventNames: "client-a" }, "filter.clientEventNames"],
+  ])("names the field of a bad value: %o", (filter, field) => {
+    expect(fields(createEndpointSchema.safeParse({ ...base, filter }))).toEqual([field]);
+  });
+
+  it("give the limit in the message", () => {
+    const result = createEndpointSchema.safeParse({
+      ...base,
+      filter: { clientEventNames: Array.from({ length: 101 }, (_, i) => `client-${i}`) },
+    });
+    expect(result.error?.issues[0]?.message).toBe("must have at most 100 names");
+  });
+});

@@ -27,6 +27,7 @@ describe("job table", () => {
       ids.recoverRestartJobId(delivery, 7),
       ids.maintenanceSchedulerId("reconcile"),
       ids.maintenanceSchedulerId("retention"),
+      ids.retentionMoreJobId(1_000),
     ];
     for (const id of built) expect(id).not.toContain(":");
     expect(new Set(built).size).toBe(built.length);

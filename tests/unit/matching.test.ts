@@ -2,10 +2,11 @@ import { describe, expect, it } from "vitest";
 import {
   channelMatchesFilter,
   channelTypesOf,
-  checkPattern,
   endpointMatcher,
+  explainMatch,
   sampleChannel,
 } from "@/lib/matching";
+import { checkPattern } from "@/lib/pattern-check";
 
 describe("channel types", () => {
   it.each([
@@ -145,5 +146,113 @@ describe("Herald's notices about an endpoint", () => {
     });
     expect(matches({ name: "herald.delivery.failed", channel: "herald-endpoint-e1" })).toBe(false);
     expect(matches({ name: "herald.delivery.failed", channel: "herald-endpoint-e2" })).toBe(true);
+  });
+});
+
+describe("client-event filters", () => {
+  const endpoint = (filter: Record<string, unknown>) => ({
+    id: "e1",
+    eventTypes: ["client_event", "member_added"],
+    filter,
+  });
+  const client = (event: unknown, channel = "private-room") => ({
+    name: "client_event",
+    channel,
+    payload: { name: "client_event", channel, event },
+  });
+
+  it("let through only client events named exactly in clientEventNames", () => {
+    const matches = endpointMatcher(endpoint({ clientEventNames: ["client-typing"] }));
+    expect(matches(client("client-typing"))).toBe(true);
+    expect(matches(client("client-typing-stopped"))).toBe(false);
+    expect(matches(client(undefined))).toBe(false);
+  });
+
+  it("let through only client events whose name starts with clientEventPrefix", () => {
+    const matches = endpointMatcher(endpoint({ clientEventPrefix: "client-chat-" }));
+    expect(matches(client("client-chat-message"))).toBe(true);
+    expect(matches(client("client-moved"))).toBe(false);
+  });
+
+  it("never apply to other event types", () => {
+    const matches = endpointMatcher(
+      endpoint({ clientEventNames: ["client-typing"], clientEventPrefix: "client-" }),
+    );
+    expect(matches({ name: "member_added", channel: "presence-room", payload: {} })).toBe(true);
+  });
+
+  it("AND with each other and with the channel fields", () => {
+    const matches = endpointMatcher(
+      endpoint({
+        channelPrefix: "private-",
+        clientEventNames: ["client-chat-a", "client-b"],
+        clientEventPrefix: "client-chat-",
+      }),
+    );
+    expect(matches(client("client-chat-a"))).toBe(true);
+    expect(matches(client("client-b"))).toBe(false);
+    expect(matches(client("client-chat-a", "presence-room"))).toBe(false);
+  });
+});
+
+describe("match explanations", () => {
+  const endpoint = {
+    id: "e1",
+    eventTypes: ["client_event", "member_added"],
+    filter: { channelPrefix: "private-", clientEventNames: ["client-typing"] },
+  };
+
+  it.each([
+    [
+      { name: "channel_occupied", channel: "private-a" },
+      "not_subscribed",
+      "event type channel_occupied is not in the endpoint's eventTypes",
+    ],
+    [
+      { name: "member_added", channel: "presence-a" },
+      "filtered_out",
+      "channel presence-a does not match prefix private-",
+    ],
+    [
+      { name: "client_event", channel: "private-a", payload: { event: "client-moved" } },
+      "filtered_out",
+      "client event client-moved is not in clientEventNames",
+    ],
+  ])("name the rule that failed: %o", (event, outcome, reason) => {
+    expect(explainMatch(endpoint, event)).toEqual({ matches: false, outcome, reason });
+  });
+
+  it("say which rules passed", () => {
+    expect(
+      explainMatch(endpoint, {
+        name: "client_event",
+        channel: "private-a",
+        payload: { event: "client-typing" },
+      }),
+    ).toEqual({
+      matches: true,
+      reason:
+        "channel private-a matches prefix private-; client event client-typing is in clientEventNames",
+    });
+  });
+
+  it("agree with the matcher on every combination", () => {
+    const filters = [
+      {},
+      { channelType: "presence" as const },
+      { channelSuffix: "-eu", clientEventPrefix: "client-x" },
+      { channelPattern: "^private-\\d+$", clientEventNames: ["client-x1"] },
+    ];
+    const events = [
+      { name: "client_event", channel: "private-1", payload: { event: "client-x1" } },
+      { name: "client_event", channel: "presence-a-eu", payload: { event: "client-y" } },
+      { name: "member_added", channel: "presence-a-eu" },
+      { name: "channel_vacated", channel: "private-1" },
+    ];
+    for (const filter of filters) {
+      const candidate = { id: "e2", eventTypes: ["client_event", "member_added"], filter };
+      for (const event of events)
+        expect(explainMatch(candidate, event).matches).toBe(endpointMatcher(candidate)(event));
+    }
   });
 });

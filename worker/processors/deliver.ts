@@ -109,6 +109,7 @@ async function deliverClaimed(
     first.endpointId,
     first.consecutiveFailures,
     endpoint.appId,
+    first.ordered,
   );
   let sendError = false;
   const send = (delivery: ClaimedRow): Promise<SentAttempt> => {
@@ -151,4 +152,5 @@ const unsent = (error: string): SentAttempt => ({
   result: failedResult(error),
   requestHeaders: {},
   startedAt: new Date(),
+  target: null,
 });

@@ -4,6 +4,7 @@ import { QUEUES, type JobPayload } from "../../lib/jobs/definitions";
 import { flushJobId, fullBatchFlushJobId } from "../../lib/jobs/ids";
 import { routeEvents, type RoutingResult } from "../../lib/engine/route";
 import { waitingItems } from "../../lib/engine/batch";
+import { releaseDueHolds } from "../../lib/engine/holds";
 import type { WorkerContext } from "../context";
 
 /**
@@ -11,11 +12,13 @@ import type { WorkerContext } from "../context";
  * triggered it).
  */
 export async function processRouteEvents(
-  { appId }: JobPayload<typeof QUEUES.route>,
+  { appId, release }: JobPayload<typeof QUEUES.route>,
   ctx: WorkerContext,
   job: Job,
   token?: string,
 ): Promise<void> {
+  // Held events whose hold ended join the routing queue first; a retried job finds none again.
+  if (release) await releaseDueHolds(appId);
   const result = await routeEvents(appId);
   await enqueueRouted(ctx, result);
   if (result.busy) {
