@@ -20,6 +20,11 @@ export function AppHeader({ appId, children }: { appId: string; children: React.
       active: pathname.startsWith(`${base}/endpoints`),
     },
     {
+      href: `${base}/events`,
+      label: "Events",
+      active: pathname.startsWith(`${base}/events`),
+    },
+    {
       href: `${base}/deliveries`,
       label: "Deliveries",
       active: pathname.startsWith(`${base}/deliveries`),
@@ -27,7 +32,14 @@ export function AppHeader({ appId, children }: { appId: string; children: React.
     { href: `${base}/health`, label: "Health", active: pathname.startsWith(`${base}/health`) },
   ];
 
-  if (app.isError) return <ErrorState error={app.error} retry={() => void app.refetch()} />;
+  if (app.isError)
+    return (
+      <ErrorState
+        error={app.error}
+        retry={() => void app.refetch()}
+        notFound={{ title: "App not found", href: "/", linkLabel: "Back to apps" }}
+      />
+    );
   return (
     <div>
       <div className="mb-5">
@@ -56,14 +68,18 @@ export function AppHeader({ appId, children }: { appId: string; children: React.
           </div>
         )}
       </div>
-      <nav aria-label="App sections" className="mb-6 flex gap-1 border-b border-slate-200">
+      {/* Five tabs are wider than a phone: the bar scrolls in its own box, not the page. */}
+      <nav
+        aria-label="App sections"
+        className="mb-6 flex gap-1 overflow-x-auto border-b border-slate-200"
+      >
         {tabs.map((tab) => (
           <Link
             key={tab.href}
             href={tab.href}
             aria-current={tab.active ? "page" : undefined}
             className={cn(
-              "-mb-px border-b-2 px-3 py-2 text-sm font-medium transition-colors",
+              "-mb-px shrink-0 border-b-2 px-3 py-2 text-sm font-medium whitespace-nowrap transition-colors",
               tab.active
                 ? "border-indigo-600 text-indigo-700"
                 : "border-transparent text-slate-500 hover:border-slate-300 hover:text-slate-800",

@@ -2,8 +2,7 @@
 
 import { Activity, AlertTriangle, Send, Webhook } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
-import { Controller, useForm } from "react-hook-form";
+import { useState } from "react";
 import { toast } from "sonner";
 import {
   revealAppSecret,
@@ -13,13 +12,11 @@ import {
   useRotateAppSecret,
   useUpdateApp,
 } from "@/lib/client/apps";
-import { numberOrText, schemaMessages } from "@/lib/client/field-messages";
-import { applyApiErrors, intakeUrl, submitChecked } from "@/lib/client/forms";
-import { updateAppSchema } from "@/lib/validation/apps";
+import { numberOrText } from "@/lib/client/field-messages";
+import { intakeUrl } from "@/lib/client/forms";
 import type { App } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { Switch } from "@/components/ui/checkbox";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyField } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
@@ -27,9 +24,13 @@ import { Input } from "@/components/ui/input";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SecretField } from "@/components/ui/secret-field";
 import { Skeleton } from "@/components/ui/skeleton";
+import { Banner } from "@/components/ui/states";
 import { BATCHING_LABELS, BatchingNumbers } from "./batching-fields";
 import { APP_SECRET_ROTATION_EFFECTS, RotateSecretDialog } from "./rotate-secret-dialog";
 import { BacklogCards } from "./backlog-card";
+import { PresenceCard } from "./presence-card";
+import { SwitchRow } from "@/components/ui/switch-row";
+import { SettingsCard, useAppSettingsForm } from "./app-settings-form";
 
 export function AppOverviewPanel({ appId }: { appId: string }) {
   const app = useApp(appId);
@@ -49,6 +50,7 @@ export function AppOverviewPanel({ appId }: { appId: string }) {
       <div className="grid gap-6 lg:grid-cols-2">
         <Credentials app={app.data} />
         <BatchingCard app={app.data} />
+        <PresenceCard app={app.data} />
       </div>
       <DangerZone app={app.data} />
     </div>
@@ -114,6 +116,13 @@ function Credentials({ app }: { app: App }) {
         }
       />
       <CardBody className="space-y-4">
+        {app.secretTooShort ? (
+          <Banner title="Short secret">
+            This secret was imported shorter than the 16 characters Herald requires of new ones. A
+            receiver of signed webhooks could guess it offline: rotate it, here and in the realtime
+            server.
+          </Banner>
+        ) : null}
         <Field label="App id">
           <CopyField value={app.id} label="app id" />
         </Field>
@@ -126,7 +135,7 @@ function Credentials({ app }: { app: App }) {
             graceActive ? (
               <>
                 The previous secret still verifies intake; it expires{" "}
-                <RelativeTime value={app.previousSecretExpiresAt} />.
+                <RelativeTime value={app.previousSecretExpiresAt} future />.
               </>
             ) : (
               "Reveal shows it in full; every reveal is in the audit log."
@@ -153,7 +162,7 @@ function Credentials({ app }: { app: App }) {
 
 type BatchingValues = { batching: { enabled: boolean; durationMs: string; maxBatchSize: string } };
 
-const batchingValues = (batching: App["batching"]): BatchingValues => ({
+const batchingValues = ({ batching }: App): BatchingValues => ({
   batching: {
     enabled: batching.enabled,
     durationMs: String(batching.durationMs),
@@ -171,80 +180,46 @@ const batchingUpdate = ({ batching }: BatchingValues) => ({
 });
 
 function BatchingCard({ app }: { app: App }) {
-  const update = useUpdateApp(app.id);
-  const form = useForm<BatchingValues>({ defaultValues: batchingValues(app.batching) });
-  useEffect(() => form.reset(batchingValues(app.batching)), [app.batching, form]);
+  const { form, onSubmit, saving } = useAppSettingsForm(app, {
+    values: batchingValues,
+    update: batchingUpdate,
+    labels: BATCHING_LABELS,
+    saved: "Batching saved",
+  });
   const enabled = form.watch("batching.enabled");
   const errors = form.formState.errors.batching;
 
-  const onSubmit = submitChecked(
-    form,
-    (values) =>
-      schemaMessages(updateAppSchema.safeParse(batchingUpdate(values)).error, BATCHING_LABELS),
-    async (values) => {
-      try {
-        await update.mutateAsync(updateAppSchema.parse(batchingUpdate(values)));
-        toast.success("Batching saved");
-      } catch (error) {
-        applyApiErrors(error, form, BATCHING_LABELS);
-      }
-    },
-  );
-
   return (
-    <Card>
-      <CardHeader
-        title="Batching"
-        description="Events for one endpoint are collected into one request until the window closes or the batch is full."
+    <SettingsCard
+      title="Batching"
+      description="Events for one endpoint are collected into one request until the window closes or the batch is full."
+      onSubmit={onSubmit}
+      saving={saving}
+      dirty={form.formState.isDirty}
+      saveLabel="Save batching"
+    >
+      <SwitchRow
+        control={form.control}
+        name="batching.enabled"
+        label="Batch events"
+        description={
+          enabled
+            ? "On: events for one endpoint are collected into one request per window."
+            : "Off: every event is its own delivery (Pusher's default)."
+        }
       />
-      <form onSubmit={onSubmit} noValidate>
-        <CardBody className="space-y-4">
-          <label className="flex items-center justify-between gap-4">
-            <span>
-              <span className="block text-sm font-medium text-slate-700">Batch events</span>
-              <span className="block text-xs text-slate-500">
-                {enabled
-                  ? "On: events for one endpoint are collected into one request per window."
-                  : "Off: every event is its own delivery (Pusher's default)."}
-              </span>
-            </span>
-            <Controller
-              control={form.control}
-              name="batching.enabled"
-              render={({ field }) => (
-                <Switch
-                  checked={field.value}
-                  onCheckedChange={field.onChange}
-                  aria-label="Batch events"
-                />
-              )}
-            />
-          </label>
-          <div className="grid grid-cols-2 gap-4">
-            <BatchingNumbers
-              idPrefix="app"
-              durationMs={form.register("batching.durationMs")}
-              maxBatchSize={form.register("batching.maxBatchSize")}
-              errors={{
-                durationMs: errors?.durationMs?.message,
-                maxBatchSize: errors?.maxBatchSize?.message,
-              }}
-            />
-          </div>
-          <div className="flex justify-end">
-            <Button
-              type="submit"
-              variant="primary"
-              size="sm"
-              loading={update.isPending}
-              disabled={!form.formState.isDirty}
-            >
-              Save batching
-            </Button>
-          </div>
-        </CardBody>
-      </form>
-    </Card>
+      <div className="grid grid-cols-2 gap-4">
+        <BatchingNumbers
+          idPrefix="app"
+          durationMs={form.register("batching.durationMs")}
+          maxBatchSize={form.register("batching.maxBatchSize")}
+          errors={{
+            durationMs: errors?.durationMs?.message,
+            maxBatchSize: errors?.maxBatchSize?.message,
+          }}
+        />
+      </div>
+    </SettingsCard>
   );
 }
 

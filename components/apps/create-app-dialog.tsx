@@ -12,8 +12,14 @@ import { createAppSchema } from "@/lib/validation/apps";
 import type { App } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";
 import { CopyField } from "@/components/ui/copy-button";
-import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
-import { Field } from "@/components/ui/field";
+import {
+  Dialog,
+  DialogContent,
+  DialogFooter,
+  DialogSubmitFooter,
+  DialogTrigger,
+} from "@/components/ui/dialog";
+import { Field, TextField } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { SecretField } from "@/components/ui/secret-field";
 
@@ -51,7 +57,7 @@ export function CreateAppDialog({
   function onOpenChange(next: boolean) {
     setOpen(next);
     if (!next) {
-      // The secret is shown once: forget it when the dialog closes.
+      // Out of the page's memory when the dialog closes: Reveal asks for it again (audited).
       setCreated(null);
       form.reset();
       setAdvanced(false);
@@ -85,7 +91,7 @@ export function CreateAppDialog({
         title={created ? "App created" : "Create an app"}
         description={
           created
-            ? "Copy the secret now: it is shown only once."
+            ? "Copy the secret now, or later: Reveal on the app's page shows it again (audited)."
             : "One app per realtime application (Pusher app id, key and secret)."
         }
       >
@@ -105,7 +111,7 @@ export function CreateAppDialog({
             </Field>
             <Field
               label="Secret"
-              hint="Shown once. Herald stores it encrypted and masks it everywhere else."
+              hint="Herald stores it encrypted and masks it elsewhere; Reveal shows it again, audited."
             >
               <SecretField value={created.secret} label="secret" testId="created-app-secret" />
             </Field>
@@ -148,19 +154,14 @@ export function CreateAppDialog({
             </button>
             {advanced ? (
               <div className="space-y-4 rounded-lg border border-slate-200 bg-slate-50/60 p-4">
-                <Field
+                <TextField
                   label={LABELS.id}
-                  htmlFor="app-id"
+                  id="app-id"
                   hint="Leave empty to generate one."
-                  error={errors.id?.message}
-                >
-                  <Input
-                    id="app-id"
-                    placeholder="123456"
-                    aria-invalid={Boolean(errors.id)}
-                    {...form.register("id")}
-                  />
-                </Field>
+                  error={errors.id}
+                  placeholder="123456"
+                  {...form.register("id")}
+                />
                 <Field label={LABELS.key} htmlFor="app-key" error={errors.key?.message}>
                   <Input
                     id="app-key"
@@ -179,14 +180,9 @@ export function CreateAppDialog({
                 </Field>
               </div>
             ) : null}
-            <DialogFooter>
-              <Button type="button" onClick={() => onOpenChange(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" variant="primary" loading={createApp.isPending}>
-                Create app
-              </Button>
-            </DialogFooter>
+            <DialogSubmitFooter onCancel={() => onOpenChange(false)} pending={createApp.isPending}>
+              Create app
+            </DialogSubmitFooter>
           </form>
         )}
       </DialogContent>

@@ -8,6 +8,7 @@ import {
   Dialog,
   DialogContent,
   DialogFooter,
+  DialogSubmitFooter,
   DialogForm,
   DialogTrigger,
 } from "@/components/ui/dialog";
@@ -43,7 +44,7 @@ export const APP_SECRET_ROTATION_EFFECTS = (
 
 /**
  * Rotates a secret (app or endpoint signing secret) with a grace period, then shows the new
- * secret once. `rotate` returns the new plaintext secret; `effects` says what the grace period
+ * secret (Reveal shows it again later). `rotate` returns the new plaintext secret; `effects` says what the grace period
  * covers for this secret (the default is true of endpoint signing secrets: deliveries carry a
  * signature with each secret until the grace period ends).
  */
@@ -94,7 +95,7 @@ export function RotateSecretDialog({
         title={secret ? "New secret" : `Rotate the ${what}`}
         description={
           secret
-            ? "Copy it now: it is shown only once."
+            ? "Copy it now, or later: Reveal shows it again (audited)."
             : `A new ${what} replaces the current one now.`
         }
       >
@@ -130,14 +131,9 @@ export function RotateSecretDialog({
                 ))}
               </Select>
             </Field>
-            <DialogFooter>
-              <Button type="button" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" variant="primary" loading={pending}>
-                Rotate now
-              </Button>
-            </DialogFooter>
+            <DialogSubmitFooter onCancel={() => setOpen(false)} pending={pending}>
+              Rotate now
+            </DialogSubmitFooter>
           </DialogForm>
         )}
       </DialogContent>

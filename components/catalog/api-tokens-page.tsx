@@ -17,7 +17,13 @@ import { Card } from "@/components/ui/card";
 import { Checkbox } from "@/components/ui/checkbox";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyField } from "@/components/ui/copy-button";
-import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
+import {
+  Dialog,
+  DialogContent,
+  DialogFooter,
+  DialogSubmitFooter,
+  DialogTrigger,
+} from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/page-header";
@@ -25,7 +31,9 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { EmptyState, ErrorState } from "@/components/ui/states";
 
-export function ApiTokensPage() {
+type BootstrapToken = { hint: string } | null;
+
+export function ApiTokensPage({ bootstrap }: { bootstrap: BootstrapToken }) {
   const tokens = useApiTokens();
   const revoke = useRevokeApiToken();
   return (
@@ -40,7 +48,7 @@ export function ApiTokensPage() {
           <SkeletonRows rows={4} />
         ) : tokens.isError ? (
           <ErrorState error={tokens.error} retry={() => void tokens.refetch()} />
-        ) : tokens.data.data.length === 0 ? (
+        ) : tokens.data.data.length === 0 && !bootstrap ? (
           <EmptyState
             icon={KeyRound}
             title="No API tokens"
@@ -59,6 +67,7 @@ export function ApiTokensPage() {
               <th className="px-5 py-3" />
             </TableHeader>
             <tbody className="divide-y divide-slate-100">
+              {bootstrap ? <BootstrapTokenRow hint={bootstrap.hint} /> : null}
               {tokens.data.data.map((token) => (
                 <TokenRow
                   key={token.id}
@@ -74,6 +83,30 @@ export function ApiTokensPage() {
         )}
       </Card>
     </>
+  );
+}
+
+/** HERALD_API_TOKEN: in use with every scope, but set in the environment, so not revocable here. */
+function BootstrapTokenRow({ hint }: { hint: string }) {
+  return (
+    <tr data-testid="bootstrap-token-row" className="bg-slate-50/60">
+      <td className="px-5 py-3">
+        <div className="font-medium text-slate-900">HERALD_API_TOKEN</div>
+        <div className="font-mono text-xs text-slate-500">{hint}</div>
+      </td>
+      <td className="px-5 py-3">
+        <Badge tone="indigo">all scopes</Badge>
+      </td>
+      <td className="px-5 py-3 text-xs text-slate-500">All apps</td>
+      <td className="px-5 py-3 text-xs text-slate-500" colSpan={3}>
+        From the environment: not revocable here. To rotate it, set a new{" "}
+        <code className="font-mono">HERALD_API_TOKEN</code> (16+ characters) where Herald runs and
+        restart it; the old value stops working then.
+      </td>
+      <td className="px-5 py-3 text-right">
+        <Badge tone="slate">environment</Badge>
+      </td>
+    </tr>
   );
 }
 
@@ -105,7 +138,7 @@ function TokenRow({ token, onRevoke }: { token: ApiToken; onRevoke: () => Promis
         <RelativeTime value={token.createdAt} />
       </td>
       <td className="px-5 py-3 text-slate-500" data-testid="api-token-expires">
-        {token.expiresAt ? <RelativeTime value={token.expiresAt} /> : "Never"}
+        {token.expiresAt ? <RelativeTime value={token.expiresAt} future /> : "Never"}
       </td>
       <td className="px-5 py-3 text-right">
         {revoked ? (
@@ -267,14 +300,9 @@ function CreateTokenDialog() {
             >
               <Input id="token-expires" type="datetime-local" {...form.register("expiresAt")} />
             </Field>
-            <DialogFooter>
-              <Button type="button" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" variant="primary" loading={create.isPending}>
-                Create token
-              </Button>
-            </DialogFooter>
+            <DialogSubmitFooter onCancel={() => setOpen(false)} pending={create.isPending}>
+              Create token
+            </DialogSubmitFooter>
           </form>
         )}
       </DialogContent>

@@ -4,7 +4,9 @@ import { ScrollText } from "lucide-react";
 import Link from "next/link";
 import { useState } from "react";
 import { useApps } from "@/lib/client/apps";
+import { orderedChanges, summarizeChanges } from "@/lib/client/audit-format";
 import { useAuditLog } from "@/lib/client/catalog";
+import { useEndpointNames } from "@/lib/client/endpoints";
 import type { AuditEntry } from "@/lib/client/types";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -29,6 +31,7 @@ export function AuditLogPage() {
   const apps = useApps();
   const log = useAuditLog(appId ? { appId } : {});
   const entries = log.data?.pages.flatMap((page) => page.data) ?? [];
+  const endpointName = useEndpointNames(entries.map((entry) => entry.appId));
 
   return (
     <>
@@ -66,7 +69,7 @@ export function AuditLogPage() {
           <>
             <ul className="divide-y divide-slate-100">
               {entries.map((entry) => (
-                <AuditRow key={entry.id} entry={entry} />
+                <AuditRow key={entry.id} entry={entry} endpointName={endpointName} />
               ))}
             </ul>
             {log.hasNextPage ? (
@@ -87,23 +90,36 @@ export function AuditLogPage() {
   );
 }
 
-function AuditRow({ entry }: { entry: AuditEntry }) {
+function AuditRow({
+  entry,
+  endpointName,
+}: {
+  entry: AuditEntry;
+  endpointName: (id: string) => string | undefined;
+}) {
+  const resource = entry.resourceType === "endpoint" ? endpointName(entry.resourceId) : undefined;
   const changes = entry.changes && Object.keys(entry.changes).length ? entry.changes : null;
   return (
-    <li className="flex gap-4 px-5 py-3" data-testid="audit-entry">
-      <div className="w-36 shrink-0 pt-0.5 text-xs text-slate-500">
+    <li
+      className="flex flex-col gap-1 overflow-hidden px-5 py-3 sm:flex-row sm:gap-4"
+      data-testid="audit-entry"
+    >
+      <div className="shrink-0 pt-0.5 text-xs text-slate-500 sm:w-36">
         <RelativeTime value={entry.createdAt} />
       </div>
       <div className="min-w-0 flex-1">
         <div className="flex flex-wrap items-center gap-2 text-sm">
           <Badge tone={toneOf(entry.action)}>{entry.action}</Badge>
-          <span className="font-mono text-xs text-slate-600">
-            {entry.resourceType}/{entry.resourceId}
+          <span
+            className="min-w-0 font-mono text-xs break-all text-slate-600"
+            title={`${entry.resourceType}/${entry.resourceId}`}
+          >
+            {entry.resourceType}/{resource ?? entry.resourceId}
           </span>
           {entry.appId ? (
             <Link
               href={`/apps/${encodeURIComponent(entry.appId)}`}
-              className="font-mono text-xs text-indigo-600 hover:underline"
+              className="min-w-0 font-mono text-xs break-all text-indigo-600 hover:underline"
             >
               app {entry.appId}
             </Link>
@@ -112,27 +128,20 @@ function AuditRow({ entry }: { entry: AuditEntry }) {
         {changes ? (
           <details className="group mt-1">
             <summary className="cursor-pointer list-none truncate font-mono text-[11px] text-slate-500 hover:text-slate-700">
-              {summarize(changes)}
+              {summarizeChanges(changes, endpointName)}
             </summary>
             <pre className="mt-1.5 max-h-56 overflow-auto rounded-md bg-slate-50 px-3 py-2 font-mono text-[11px] text-slate-600 ring-1 ring-slate-100">
-              {JSON.stringify(changes, null, 2)}
+              {JSON.stringify(orderedChanges(changes), null, 2)}
             </pre>
           </details>
         ) : null}
       </div>
       <div
-        className="w-44 shrink-0 truncate text-right font-mono text-xs text-slate-500"
+        className="min-w-0 shrink-0 truncate font-mono text-xs text-slate-500 sm:w-44 sm:text-right"
         title={entry.actor}
       >
         {entry.actor}
       </div>
     </li>
   );
-}
-
-/** One line: key=value pairs, values JSON-encoded; the full JSON is one click away. */
-function summarize(changes: Record<string, unknown>): string {
-  return Object.entries(changes)
-    .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
-    .join("  ·  ");
 }

@@ -24,8 +24,8 @@ import { Button } from "@/components/ui/button";
 import { ScrollTable } from "@/components/ui/table";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
-import { Dialog, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
-import { Field } from "@/components/ui/field";
+import { Dialog, DialogContent, DialogSubmitFooter, DialogTrigger } from "@/components/ui/dialog";
+import { Field, TextField } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/page-header";
 import { SkeletonRows } from "@/components/ui/skeleton";
@@ -238,21 +238,16 @@ function EventTypeDialog({ existing }: { existing?: EventType }) {
         description="A custom event name producers can send and endpoints can subscribe to."
       >
         <form onSubmit={submit} noValidate className="space-y-4">
-          <Field
+          <TextField
             label={LABELS.name}
-            htmlFor="event-type-name"
+            id="event-type-name"
             hint="Lowercase letters, digits and _ . : -"
-            error={errors.name?.message}
-          >
-            <Input
-              id="event-type-name"
-              className="font-mono"
-              placeholder="order.paid"
-              disabled={Boolean(existing)}
-              aria-invalid={Boolean(errors.name)}
-              {...form.register("name")}
-            />
-          </Field>
+            error={errors.name}
+            className="font-mono"
+            placeholder="order.paid"
+            disabled={Boolean(existing)}
+            {...form.register("name")}
+          />
           <Field
             label={LABELS.description}
             htmlFor="event-type-description"
@@ -278,14 +273,12 @@ function EventTypeDialog({ existing }: { existing?: EventType }) {
               {...form.register("schema")}
             />
           </Field>
-          <DialogFooter>
-            <Button type="button" onClick={() => setOpen(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" variant="primary" loading={create.isPending || update.isPending}>
-              {existing ? "Save event type" : "Create event type"}
-            </Button>
-          </DialogFooter>
+          <DialogSubmitFooter
+            onCancel={() => setOpen(false)}
+            pending={create.isPending || update.isPending}
+          >
+            {existing ? "Save event type" : "Create event type"}
+          </DialogSubmitFooter>
         </form>
       </DialogContent>
     </Dialog>

@@ -68,6 +68,12 @@ export function AttemptTimeline({ attempts, pending }: { attempts: Attempt[]; pe
               />
             </summary>
             <div className="space-y-3 border-t border-slate-100 px-3 py-3">
+              {attempt.target ? (
+                <p className="text-xs text-slate-500" data-testid="attempt-target">
+                  Sent to{" "}
+                  <span className="font-mono break-all text-slate-800">{attempt.target}</span>
+                </p>
+              ) : null}
               {attempt.error ? (
                 <p className="rounded-md bg-red-50 px-3 py-2 font-mono text-xs text-red-800">
                   {attempt.error}

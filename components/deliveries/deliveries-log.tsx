@@ -19,8 +19,8 @@ import { cn } from "@/components/ui/cn";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { EmptyState, ErrorState, RefreshFailed } from "@/components/ui/states";
-import { endpointTarget, shortTarget } from "@/components/endpoints/endpoint-status";
-import { ScrollTable } from "@/components/ui/table";
+import { endpointTarget, shortenTarget, shortTarget } from "@/components/endpoints/endpoint-status";
+import { LoadMoreFooter, ScrollTable } from "@/components/ui/table";
 import { DeliveryDrawer } from "./delivery-drawer";
 import { FiltersBar } from "./filters-bar";
 import { RecoverDialog } from "./recover-dialog";
@@ -60,7 +60,13 @@ export function DeliveriesLog({ appId }: { appId: string }) {
         header: "Endpoint",
         cell: (info) => {
           const id = info.getValue();
-          return <EndpointCell endpoint={id ? endpointsById.get(id) : undefined} id={id} />;
+          return (
+            <EndpointCell
+              endpoint={id ? endpointsById.get(id) : undefined}
+              id={id}
+              sentTo={info.row.original.lastTarget}
+            />
+          );
         },
       }),
       column.accessor("attemptCount", {
@@ -194,25 +200,13 @@ export function DeliveriesLog({ appId }: { appId: string }) {
                 ))}
               </tbody>
             </ScrollTable>
-            <div className="flex items-center justify-between border-t border-slate-100 px-4 py-3 text-xs text-slate-500">
-              <span>{rows.length.toLocaleString()} shown</span>
-              {deliveries.hasNextPage ? (
-                <Button
-                  size="sm"
-                  loading={deliveries.isFetchingNextPage}
-                  onClick={() => void deliveries.fetchNextPage()}
-                >
-                  Load more
-                </Button>
-              ) : (
-                <span>End of the log</span>
-              )}
+            <LoadMoreFooter shown={rows.length} pages={deliveries}>
               {!live ? (
                 <Button size="sm" variant="ghost" onClick={() => void deliveries.refetch()}>
                   <RotateCcw className="h-3.5 w-3.5" aria-hidden /> Refresh
                 </Button>
               ) : null}
-            </div>
+            </LoadMoreFooter>
           </>
         )}
       </Card>
@@ -280,15 +274,31 @@ function ResponseCell({ delivery }: { delivery: Delivery }) {
   );
 }
 
-function EndpointCell({ endpoint, id }: { endpoint: Endpoint | undefined; id: string | null }) {
+function EndpointCell({
+  endpoint,
+  id,
+  sentTo,
+}: {
+  endpoint: Endpoint | undefined;
+  id: string | null;
+  sentTo: string | null;
+}) {
   if (!id) return <span className="text-xs text-slate-400 italic">Deleted endpoint</span>;
+  // Where the last attempt went, as recorded then: the endpoint's URL may have changed since.
+  const current = endpoint ? endpointTarget(endpoint) : null;
+  const moved = sentTo !== null && current !== null && sentTo !== current;
   // Cut in the middle: endpoints on one host differ at the end of their path.
   return (
     <span
       className="block max-w-56 truncate font-mono text-xs text-slate-600"
-      title={endpoint ? endpointTarget(endpoint) : id}
+      title={moved ? `Sent to ${sentTo}; the endpoint now sends to ${current}` : (current ?? id)}
+      data-testid="delivery-target"
     >
-      {endpoint ? shortTarget(endpoint, 30) : id.slice(-8)}
+      {sentTo !== null
+        ? shortenTarget(sentTo, 30)
+        : endpoint
+          ? shortTarget(endpoint, 30)
+          : id.slice(-8)}
     </span>
   );
 }

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { toast } from "sonner";
 import { errorMessage } from "@/lib/client/api";
 import { useDelivery, useRedeliver } from "@/lib/client/deliveries";
+import { stopReason } from "@/lib/client/delivery-state";
 import { useLoadError } from "@/lib/client/use-load-error";
 import type { Delivery, Endpoint } from "@/lib/client/types";
 import { StatusBadge } from "@/components/ui/badge";
@@ -123,7 +124,7 @@ function DeliveryDetail({
             <>
               <dt className="text-slate-500">Next attempt</dt>
               <dd>
-                <RelativeTime value={delivery.nextAttemptAt} />
+                <RelativeTime value={delivery.nextAttemptAt} future />
               </dd>
             </>
           ) : null}
@@ -149,6 +150,12 @@ function DeliveryDetail({
           {blocked ? (
             <p id="redeliver-blocked" className="text-right text-xs text-slate-500">
               {blocked}
+            </p>
+          ) : null}
+          {endpoint?.ordering === "channel" ? (
+            <p data-testid="redeliver-order-note" className="text-right text-xs text-slate-500">
+              Outside the order per channel: a redelivery (or Recover) goes at once, without waiting
+              for the channel&apos;s other deliveries.
             </p>
           ) : null}
         </div>
@@ -216,20 +223,12 @@ function DeliveryDetail({
 
 /** Why the delivery stopped (or is being retried): the status code alone does not say. */
 function StopReason({ delivery }: { delivery: Delivery }) {
-  if (!delivery.lastError || delivery.status === "succeeded") return null;
-  const title =
-    delivery.status === "cancelled"
-      ? "Why it was cancelled"
-      : delivery.status === "failed"
-        ? "Why it failed"
-        : // Held back without an attempt, e.g. by the endpoint's rate limit.
-          delivery.lastError.startsWith("waiting for")
-          ? "Why it is waiting"
-          : "Last error: retrying";
+  const reason = stopReason(delivery);
+  if (!reason) return null;
   return (
     <div data-testid="delivery-last-error">
-      <Banner tone={delivery.status === "failed" ? "red" : "amber"} title={title}>
-        <span className="font-mono text-xs break-words">{delivery.lastError}</span>
+      <Banner tone={reason.tone} title={reason.title}>
+        <span className="font-mono text-xs break-words">{reason.text}</span>
       </Banner>
     </div>
   );

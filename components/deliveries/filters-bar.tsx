@@ -7,19 +7,12 @@ import { useEventTypes } from "@/lib/client/catalog";
 import type { Endpoint } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
-import { endpointLabel, endpointTarget } from "@/components/endpoints/endpoint-status";
+import { InstantInput } from "@/components/ui/instant-input";
+import { EndpointPicker } from "@/components/endpoints/endpoint-picker";
 
-/** What fits the endpoint picker (w-72, monospace text-xs) without being cut. */
-const ENDPOINT_LABEL_CHARACTERS = 32;
+/** Room for "12/05/2026, 09:51 PM" and the picker icon at text-sm (about 238 px in Chromium). */
+const DATE_TIME_WIDTH = "w-64";
 const STATUSES = ["pending", "delivering", "succeeded", "retrying", "failed", "cancelled"];
-
-/** ISO <-> the value of an <input type="datetime-local"> in the browser's time zone. */
-const toLocalInput = (iso: string | undefined) => {
-  if (!iso) return "";
-  const date = new Date(iso);
-  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
-};
-const fromLocalInput = (value: string) => (value ? new Date(value).toISOString() : null);
 
 export function FiltersBar({
   filters,
@@ -31,7 +24,6 @@ export function FiltersBar({
   endpoints: Endpoint[];
 }) {
   const eventTypes = useEventTypes();
-  const selectedEndpoint = endpoints.find((endpoint) => endpoint.id === filters.endpointId);
   const [channel, setChannel] = useState(filters.channel ?? "");
   // Custom chosen but no date picked yet: nothing in the URL says so.
   const [customChosen, setCustomChosen] = useState(false);
@@ -81,20 +73,13 @@ export function FiltersBar({
         </Select>
       </FilterLabel>
       <FilterLabel label="Endpoint">
-        <Select
-          aria-label="Endpoint"
+        <EndpointPicker
+          ariaLabel="Endpoint"
+          endpoints={endpoints}
           value={filters.endpointId ?? ""}
-          onChange={(event) => update({ endpointId: event.target.value || null })}
-          title={selectedEndpoint ? endpointTarget(selectedEndpoint) : undefined}
-          className="w-72 font-mono text-xs"
-        >
-          <option value="">All endpoints</option>
-          {endpoints.map((endpoint) => (
-            <option key={endpoint.id} value={endpoint.id} title={endpointTarget(endpoint)}>
-              {endpointLabel(endpoint, ENDPOINT_LABEL_CHARACTERS)}
-            </option>
-          ))}
-        </Select>
+          onChange={(endpointId) => update({ endpointId: endpointId || null })}
+          all="All endpoints"
+        />
       </FilterLabel>
       <FilterLabel label="Event">
         <Select
@@ -142,21 +127,19 @@ export function FiltersBar({
       {range === "custom" ? (
         <>
           <FilterLabel label="From">
-            <Input
+            <InstantInput
               aria-label="From"
-              type="datetime-local"
-              value={toLocalInput(filters.since)}
-              onChange={(event) => update({ since: fromLocalInput(event.target.value) })}
-              className="w-48"
+              value={filters.since}
+              onChange={(since) => update({ since })}
+              className={DATE_TIME_WIDTH}
             />
           </FilterLabel>
           <FilterLabel label="To">
-            <Input
+            <InstantInput
               aria-label="To"
-              type="datetime-local"
-              value={toLocalInput(filters.until)}
-              onChange={(event) => update({ until: fromLocalInput(event.target.value) })}
-              className="w-48"
+              value={filters.until}
+              onChange={(until) => update({ until })}
+              className={DATE_TIME_WIDTH}
             />
           </FilterLabel>
         </>

@@ -14,21 +14,28 @@ import {
 } from "@/lib/client/field-messages";
 import { recoverSchema } from "@/lib/validation/delivery-actions";
 import type { Endpoint } from "@/lib/client/types";
-import { StatusBadge } from "@/components/ui/badge";
+import { fromLocalInput, toLocalInput } from "@/lib/client/datetime-local";
+import { recoverySummary, type RecoveryPhase } from "@/lib/client/recovery-summary";
+import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import {
   Dialog,
   DialogContent,
   DialogFooter,
+  DialogSubmitFooter,
   DialogForm,
   DialogTrigger,
 } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
-import { Input, Select } from "@/components/ui/input";
-import { endpointTarget } from "@/components/endpoints/endpoint-status";
+import { Input } from "@/components/ui/input";
+import { EndpointPicker } from "@/components/endpoints/endpoint-picker";
 
-const toLocalInput = (date: Date) =>
-  new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+const PHASES: Record<RecoveryPhase, { label: string; tone: BadgeTone }> = {
+  requeueing: { label: "re-queueing", tone: "blue" },
+  delivering: { label: "delivering", tone: "blue" },
+  settled: { label: "settled", tone: "slate" },
+  failed: { label: "job failed", tone: "red" },
+};
 
 const LABELS = { endpointId: "Endpoint", since: "From", until: "To", eventTypes: "Event types" };
 
@@ -36,8 +43,8 @@ type RecoverForm = { since: string; until: string; eventTypes: string };
 
 /** The API body for what the dialog holds (datetime-local values are in the browser's zone). */
 const recoverBody = (form: RecoverForm) => ({
-  since: form.since ? new Date(form.since).toISOString() : "",
-  until: form.until ? new Date(form.until).toISOString() : "",
+  since: fromLocalInput(form.since) ?? "",
+  until: fromLocalInput(form.until) ?? "",
   eventTypes: form.eventTypes.trim() ? form.eventTypes.split(/[\s,]+/).filter(Boolean) : undefined,
 });
 
@@ -99,9 +106,7 @@ export function RecoverDialog({
     : undefined;
   const job = useJob(jobId);
   // "" = all the app's endpoints (those enabled: a disabled one's deliveries would only fail
-  // again). An endpoint chosen before (the log's filter) stays chosen even if the list does not
-  // hold it.
-  const listed = endpointId === "" || endpoints.some((endpoint) => endpoint.id === endpointId);
+  // again).
 
   function changeOpen(next: boolean) {
     setOpen(next);
@@ -137,6 +142,7 @@ export function RecoverDialog({
   }
 
   const progress = job.data ? Math.round(job.data.progress * 100) : 0;
+  const summary = job.data ? recoverySummary(job.data) : null;
   return (
     <Dialog open={open} onOpenChange={changeOpen}>
       <DialogTrigger asChild>
@@ -152,7 +158,11 @@ export function RecoverDialog({
           <div className="space-y-4" aria-live="polite">
             <div className="flex items-center justify-between text-sm">
               <span className="font-medium text-slate-700">Recovery job</span>
-              {job.data ? <StatusBadge status={job.data.status} /> : null}
+              {summary ? (
+                <Badge tone={PHASES[summary.phase].tone} dot>
+                  {PHASES[summary.phase].label}
+                </Badge>
+              ) : null}
             </div>
             <div
               className="h-2.5 overflow-hidden rounded-full bg-slate-100"
@@ -167,9 +177,11 @@ export function RecoverDialog({
                 style={{ width: `${progress}%` }}
               />
             </div>
-            <p className="text-sm text-slate-600" data-testid="recover-progress">
-              {progress}% · {job.data?.processed ?? 0} of {job.data?.total ?? "?"} deliveries
-            </p>
+            <div className="space-y-1 text-sm text-slate-600" data-testid="recover-progress">
+              {(summary?.lines ?? ["Starting…"]).map((line) => (
+                <p key={line}>{line}</p>
+              ))}
+            </div>
             {job.data?.error ? <p className="text-sm text-red-700">{job.data.error}</p> : null}
             <p className="font-mono text-xs text-slate-400">{jobId}</p>
             <DialogFooter>
@@ -181,19 +193,14 @@ export function RecoverDialog({
         ) : (
           <DialogForm onSubmit={() => void start()} className="space-y-4">
             <Field label={LABELS.endpointId} htmlFor="recover-endpoint" error={errors.endpointId}>
-              <Select
+              <EndpointPicker
                 id="recover-endpoint"
+                endpoints={endpoints}
                 value={endpointId}
-                onChange={(event) => setEndpointId(event.target.value)}
-              >
-                <option value="">All enabled endpoints</option>
-                {listed ? null : <option value={endpointId}>{endpointId}</option>}
-                {endpoints.map((endpoint) => (
-                  <option key={endpoint.id} value={endpoint.id}>
-                    {endpointTarget(endpoint)}
-                  </option>
-                ))}
-              </Select>
+                onChange={setEndpointId}
+                all="All enabled endpoints"
+                className="w-full"
+              />
             </Field>
             <div className="grid grid-cols-2 gap-3">
               <Field label={LABELS.since} htmlFor="recover-since" error={errors.since}>
@@ -235,14 +242,9 @@ export function RecoverDialog({
                 {errors.form}
               </p>
             ) : null}
-            <DialogFooter>
-              <Button type="button" onClick={() => setOpen(false)}>
-                Cancel
-              </Button>
-              <Button type="submit" variant="primary" loading={recover.isPending}>
-                Start recovery
-              </Button>
-            </DialogFooter>
+            <DialogSubmitFooter onCancel={() => setOpen(false)} pending={recover.isPending}>
+              Start recovery
+            </DialogSubmitFooter>
           </DialogForm>
         )}
       </DialogContent>

@@ -10,6 +10,7 @@ import {
   useRotateEndpointSecret,
   useUpdateEndpoint,
 } from "@/lib/client/endpoints";
+import { AUTO_DISABLED_ADVICE, autoDisabledReason } from "@/lib/client/endpoint-notice";
 import { takeOver } from "@/lib/client/reveal-once";
 import type { Endpoint } from "@/lib/client/types";
 import { Button } from "@/components/ui/button";
@@ -38,7 +39,17 @@ export function EndpointDetail({ appId, endpointId }: { appId: string; endpointI
     );
   }
   if (endpoint.isError)
-    return <ErrorState error={endpoint.error} retry={() => void endpoint.refetch()} />;
+    return (
+      <ErrorState
+        error={endpoint.error}
+        retry={() => void endpoint.refetch()}
+        notFound={{
+          title: "Endpoint not found",
+          href: `/apps/${encodeURIComponent(appId)}/endpoints`,
+          linkLabel: "Back to endpoints",
+        }}
+      />
+    );
   return <Loaded endpoint={endpoint.data} />;
 }
 
@@ -105,10 +116,9 @@ function Loaded({ endpoint }: { endpoint: Endpoint }) {
             </Button>
           }
         >
-          <span className="block">{endpoint.disabledReason}</span>
-          <span className="mt-1 block">
-            Events that arrived since are kept: after fixing the receiver, enable it and use Recover
-            failed deliveries on the Deliveries tab.
+          <span data-testid="auto-disabled-notice">
+            <span className="block">{autoDisabledReason(endpoint.disabledReason)}</span>
+            <span className="mt-1 block">{AUTO_DISABLED_ADVICE}</span>
           </span>
         </Banner>
       ) : !endpoint.enabled ? (
@@ -210,7 +220,7 @@ function SigningSecretCard({ endpoint }: { endpoint: Endpoint }) {
           label="Secret"
           hint={
             fresh
-              ? "Shown once, right after creating the endpoint: copy it now."
+              ? "The new endpoint's secret: copy it now, or later with Reveal (audited)."
               : "Reveal shows it in full; every reveal is in the audit log."
           }
         >

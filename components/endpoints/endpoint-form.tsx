@@ -8,9 +8,11 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Switch } from "@/components/ui/checkbox";
 import { cn } from "@/components/ui/cn";
-import { Field } from "@/components/ui/field";
+import { Field, TextField } from "@/components/ui/field";
+import { SwitchRow } from "@/components/ui/switch-row";
 import { Input, Select } from "@/components/ui/input";
 import { BatchingNumbers } from "@/components/apps/batching-fields";
+import { EgressFields } from "./egress-fields";
 import { EventTypePicker } from "./event-type-picker";
 import { FilterFields } from "./filter-fields";
 import {
@@ -27,6 +29,49 @@ import { HeaderEditor } from "./header-editor";
 type FormValues = EndpointFormValues & { headersError?: string };
 
 /** Add or edit an endpoint: destination, event types, filter, headers, delivery overrides. */
+/** The delivery settings' text fields, in the form's order; numbers are typed on a number pad. */
+const DELIVERY_FIELDS: {
+  name: "timeoutMs" | "retrySchedule" | "retryMaxAge" | "rateLimitPerSecond";
+  label: string;
+  id: string;
+  hint: string;
+  placeholder: string;
+  numeric: boolean;
+}[] = [
+  {
+    name: "timeoutMs",
+    label: LABELS.timeoutMs,
+    id: "endpoint-timeout",
+    hint: "Default 10000.",
+    placeholder: "10000",
+    numeric: true,
+  },
+  {
+    name: "retrySchedule",
+    label: LABELS.retrySchedule,
+    id: "endpoint-retry",
+    hint: "Delays after each failed attempt, e.g. 5, 30, 120. Empty = default.",
+    placeholder: "5, 30, 120, 600",
+    numeric: false,
+  },
+  {
+    name: "retryMaxAge",
+    label: LABELS.retryMaxAge,
+    id: "endpoint-retry-max-age",
+    hint: "Retries stop once a delivery is this old. Needs a retry schedule; empty = default (1 day).",
+    placeholder: "86400",
+    numeric: true,
+  },
+  {
+    name: "rateLimitPerSecond",
+    label: "Rate limit (requests/s)",
+    id: "endpoint-rate-limit",
+    hint: "At most this many requests per second, across all workers. Empty = no limit.",
+    placeholder: "No limit",
+    numeric: true,
+  },
+];
+
 export function EndpointForm({
   mode,
   defaultValues,
@@ -93,18 +138,13 @@ export function EndpointForm({
           </Field>
         ) : (
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field
+            <TextField
               label={LABELS["lambda.functionName"]}
-              htmlFor="lambda-function"
-              error={errors.lambda?.functionName?.message}
-            >
-              <Input
-                id="lambda-function"
-                className="font-mono"
-                aria-invalid={Boolean(errors.lambda?.functionName)}
-                {...register("lambda.functionName")}
-              />
-            </Field>
+              id="lambda-function"
+              error={errors.lambda?.functionName}
+              className="font-mono"
+              {...register("lambda.functionName")}
+            />
             <Field
               label={LABELS["lambda.region"]}
               htmlFor="lambda-region"
@@ -209,62 +249,19 @@ export function EndpointForm({
         description="Overrides for this endpoint; leave empty to use the defaults."
       >
         <div className="grid gap-4 sm:grid-cols-2">
-          <Field
-            label={LABELS.timeoutMs}
-            htmlFor="endpoint-timeout"
-            hint="Default 10000."
-            error={errors.timeoutMs?.message}
-          >
-            <Input
-              id="endpoint-timeout"
-              inputMode="numeric"
-              placeholder="10000"
-              aria-invalid={Boolean(errors.timeoutMs)}
-              {...register("timeoutMs")}
+          {DELIVERY_FIELDS.map(({ name, label, id, hint, placeholder, numeric }) => (
+            <TextField
+              key={name}
+              label={label}
+              id={id}
+              hint={hint}
+              error={errors[name]}
+              className={numeric ? undefined : "font-mono"}
+              inputMode={numeric ? "numeric" : undefined}
+              placeholder={placeholder}
+              {...register(name)}
             />
-          </Field>
-          <Field
-            label={LABELS.retrySchedule}
-            htmlFor="endpoint-retry"
-            hint="Delays after each failed attempt, e.g. 5, 30, 120. Empty = default."
-            error={errors.retrySchedule?.message}
-          >
-            <Input
-              id="endpoint-retry"
-              className="font-mono"
-              placeholder="5, 30, 120, 600"
-              aria-invalid={Boolean(errors.retrySchedule)}
-              {...register("retrySchedule")}
-            />
-          </Field>
-          <Field
-            label={LABELS.retryMaxAge}
-            htmlFor="endpoint-retry-max-age"
-            hint="Retries stop once a delivery is this old. Needs a retry schedule; empty = default (1 day)."
-            error={errors.retryMaxAge?.message}
-          >
-            <Input
-              id="endpoint-retry-max-age"
-              inputMode="numeric"
-              placeholder="86400"
-              aria-invalid={Boolean(errors.retryMaxAge)}
-              {...register("retryMaxAge")}
-            />
-          </Field>
-          <Field
-            label="Rate limit (requests/s)"
-            htmlFor="endpoint-rate-limit"
-            hint="At most this many requests per second, across all workers. Empty = no limit."
-            error={errors.rateLimitPerSecond?.message}
-          >
-            <Input
-              id="endpoint-rate-limit"
-              inputMode="numeric"
-              placeholder="No limit"
-              aria-invalid={Boolean(errors.rateLimitPerSecond)}
-              {...register("rateLimitPerSecond")}
-            />
-          </Field>
+          ))}
         </div>
         <Field label="Batching" htmlFor="endpoint-batching-mode">
           <Select id="endpoint-batching-mode" {...register("batchingMode")}>
@@ -299,29 +296,24 @@ export function EndpointForm({
             />
           </div>
         ) : null}
-        <label className="flex items-center justify-between gap-4 rounded-lg border border-slate-200 px-4 py-3">
-          <span>
-            <span className="block text-sm font-medium text-slate-700">
-              Standard Webhooks signatures
-            </span>
-            <span className="block text-xs text-slate-500">
-              {kind === "lambda"
-                ? "For URL endpoints only: a Lambda invocation carries no HTTP headers (IAM authenticates it)."
-                : "Also send webhook-id, webhook-timestamp and webhook-signature (whsec_ secret)."}
-            </span>
-          </span>
-          <Controller
-            control={control}
-            name="standardWebhooksEnabled"
-            render={({ field }) => (
-              <Switch
-                checked={field.value}
-                onCheckedChange={field.onChange}
-                aria-label="Standard Webhooks signatures"
-              />
-            )}
-          />
-        </label>
+        <SwitchRow
+          control={control}
+          name="standardWebhooksEnabled"
+          label="Standard Webhooks signatures"
+          className="rounded-lg border border-slate-200 px-4 py-3"
+          description={
+            kind === "lambda"
+              ? "For URL endpoints only: a Lambda invocation carries no HTTP headers (IAM authenticates it)."
+              : "Also send webhook-id, webhook-timestamp and webhook-signature (whsec_ secret)."
+          }
+        />
+        <SwitchRow
+          control={control}
+          name="orderedPerChannel"
+          label="Deliver in order per channel"
+          className="rounded-lg border border-slate-200 px-4 py-3"
+          description="A delivery waits until every earlier one sharing a channel with it has succeeded or failed for good; a retry holds back only its own channels. Redeliver and Recover are outside the order."
+        />
         <Field
           label="Body format"
           htmlFor="endpoint-body-format"
@@ -335,6 +327,15 @@ export function EndpointForm({
           </Select>
         </Field>
       </Section>
+
+      {kind === "http" ? (
+        <Section
+          title="Egress"
+          description="How requests leave Herald: a proxy override and a TLS client certificate."
+        >
+          <EgressFields form={form} />
+        </Section>
+      ) : null}
 
       <div className="sticky bottom-0 -mx-1 flex items-center justify-end gap-2 border-t border-slate-200 bg-slate-50/95 px-1 py-3 backdrop-blur">
         {footer}

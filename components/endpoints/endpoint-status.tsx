@@ -35,19 +35,32 @@ export function endpointTarget(endpoint: Endpoint): string {
  * The target in at most `max` characters: no scheme, and when cut, its start and its path end kept.
  */
 export function shortTarget(endpoint: Endpoint, max: number): string {
-  const target = endpointTarget(endpoint).replace(/^https?:\/\//, "");
+  return shortenTarget(endpointTarget(endpoint), max);
+}
+
+/** A recorded target (URL or Lambda function) in at most `max` characters, as shortTarget. */
+export function shortenTarget(recorded: string, max: number): string {
+  const target = recorded.replace(/^https?:\/\//, "");
   if (target.length <= max) return target;
   const tail = Math.floor((max - 1) / 2);
   return `${target.slice(0, max - 1 - tail)}…${target.slice(-tail)}`;
 }
 
-/** For a narrow picker: endpoints on one host differ by description or path end, so keep those. */
+/**
+ * An endpoint as every picker names it: its description first, then its target without the
+ * scheme, in at most `max` characters. The target is cut in the middle (its host start and path
+ * end stay); the description only when it would leave the target under 22 characters. Pickers are
+ * sized for `max`, so the box never cuts the label a second time.
+ */
 export function endpointLabel(endpoint: Endpoint, max: number): string {
   const description = endpoint.description.trim();
   if (!description) return shortTarget(endpoint, max);
-  const shortDescription =
-    description.length > max / 2
-      ? `${description.slice(0, Math.floor(max / 2) - 1)}…`
-      : description;
-  return `${shortDescription} · ${shortTarget(endpoint, max - shortDescription.length - 3)}`;
+  const target = shortTarget(endpoint, Number.MAX_SAFE_INTEGER);
+  const full = `${description} · ${target}`;
+  if (full.length <= max) return full;
+  // The target keeps at least this much (host start and path end).
+  const minTarget = Math.min(target.length, 22);
+  if (description.length + 3 + minTarget <= max)
+    return `${description} · ${shortTarget(endpoint, max - description.length - 3)}`;
+  return `${description.slice(0, max - 3 - minTarget - 1)}… · ${shortTarget(endpoint, minTarget)}`;
 }

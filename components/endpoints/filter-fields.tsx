@@ -3,11 +3,27 @@
 import { CheckCircle2, XCircle } from "lucide-react";
 import { useState } from "react";
 import type { FieldErrors, UseFormRegister } from "react-hook-form";
-import { previewChannelMatch } from "@/lib/client/channel-match";
-import type { ChannelFilter } from "@/lib/client/types";
-import { Field } from "@/components/ui/field";
-import { Input, Select } from "@/components/ui/input";
-import { ENDPOINT_LABELS, type EndpointFormValues } from "./form-model";
+import { previewMatch } from "@/lib/client/channel-match";
+import { Field, TextField } from "@/components/ui/field";
+import { Input, Select, Textarea } from "@/components/ui/input";
+import { ENDPOINT_LABELS, filterFromForm, type EndpointFormValues } from "./form-model";
+
+/** The channel filter's text fields (pattern, prefix, suffix), in the form's order. */
+const CHANNEL_FIELDS: {
+  name: "channelPattern" | "channelPrefix" | "channelSuffix";
+  id: string;
+  hint?: string;
+  placeholder: string;
+}[] = [
+  {
+    name: "channelPattern",
+    id: "filter-pattern",
+    hint: "Regular expression; checked for catastrophic backtracking on save.",
+    placeholder: "^presence-room-\\d+$",
+  },
+  { name: "channelPrefix", id: "filter-prefix", placeholder: "presence-chat-" },
+  { name: "channelSuffix", id: "filter-suffix", placeholder: "-eu" },
+];
 
 export function FilterFields({
   register,
@@ -19,10 +35,10 @@ export function FilterFields({
   filter: EndpointFormValues["filter"];
 }) {
   const [channel, setChannel] = useState("");
-  const active = Object.fromEntries(
-    Object.entries(filter).filter(([, value]) => value !== ""),
-  ) as ChannelFilter;
-  const preview = channel ? previewChannelMatch(active, channel) : null;
+  const [clientEvent, setClientEvent] = useState("");
+  const preview = channel
+    ? previewMatch(filterFromForm(filter), channel, clientEvent.trim())
+    : null;
 
   return (
     <div className="space-y-4">
@@ -41,46 +57,42 @@ export function FilterFields({
             <option value="cache">cache (any cache- channel)</option>
           </Select>
         </Field>
-        <Field
-          label={ENDPOINT_LABELS["filter.channelPattern"]}
-          htmlFor="filter-pattern"
-          hint="Regular expression; checked for catastrophic backtracking on save."
-          error={errors.filter?.channelPattern?.message}
-        >
-          <Input
-            id="filter-pattern"
+        {CHANNEL_FIELDS.map(({ name, id, hint, placeholder }) => (
+          <TextField
+            key={name}
+            label={ENDPOINT_LABELS[`filter.${name}`]}
+            id={id}
+            hint={hint}
+            error={errors.filter?.[name]}
             className="font-mono"
-            placeholder="^presence-room-\d+$"
-            aria-invalid={Boolean(errors.filter?.channelPattern)}
-            {...register("filter.channelPattern")}
+            placeholder={placeholder}
+            {...register(`filter.${name}`)}
+          />
+        ))}
+        <Field
+          label={ENDPOINT_LABELS["filter.clientEventNames"]}
+          htmlFor="filter-client-names"
+          hint="client_event only: exact names, one per line (at most 100). Other event types are not affected."
+          error={errors.filter?.clientEventNames?.message}
+        >
+          <Textarea
+            id="filter-client-names"
+            className="font-mono"
+            rows={2}
+            placeholder="client-typing"
+            aria-invalid={Boolean(errors.filter?.clientEventNames)}
+            {...register("filter.clientEventNames")}
           />
         </Field>
-        <Field
-          label={ENDPOINT_LABELS["filter.channelPrefix"]}
-          htmlFor="filter-prefix"
-          error={errors.filter?.channelPrefix?.message}
-        >
-          <Input
-            id="filter-prefix"
-            className="font-mono"
-            placeholder="presence-chat-"
-            aria-invalid={Boolean(errors.filter?.channelPrefix)}
-            {...register("filter.channelPrefix")}
-          />
-        </Field>
-        <Field
-          label={ENDPOINT_LABELS["filter.channelSuffix"]}
-          htmlFor="filter-suffix"
-          error={errors.filter?.channelSuffix?.message}
-        >
-          <Input
-            id="filter-suffix"
-            className="font-mono"
-            placeholder="-eu"
-            aria-invalid={Boolean(errors.filter?.channelSuffix)}
-            {...register("filter.channelSuffix")}
-          />
-        </Field>
+        <TextField
+          label={ENDPOINT_LABELS["filter.clientEventPrefix"]}
+          id="filter-client-prefix"
+          hint="client_event only: the client event's name must start with this."
+          error={errors.filter?.clientEventPrefix}
+          className="font-mono"
+          placeholder="client-chat-"
+          {...register("filter.clientEventPrefix")}
+        />
       </div>
       <div className="rounded-lg border border-dashed border-slate-300 bg-slate-50/70 p-4">
         <Field
@@ -94,6 +106,19 @@ export function FilterFields({
             placeholder="presence-chat-42"
             value={channel}
             onChange={(event) => setChannel(event.target.value)}
+          />
+        </Field>
+        <Field
+          label="As a client event named (optional)"
+          htmlFor="filter-test-client-event"
+          hint="Checks a client_event with this name on that channel against the client-event fields."
+        >
+          <Input
+            id="filter-test-client-event"
+            className="font-mono"
+            placeholder="client-typing"
+            value={clientEvent}
+            onChange={(event) => setClientEvent(event.target.value)}
           />
         </Field>
         {preview ? (
@@ -116,6 +141,7 @@ export function FilterFields({
               {preview.reasons.map((reason) => (
                 <li
                   key={reason.field}
+                  data-testid={`filter-reason-${reason.field}`}
                   className={reason.ok ? "text-xs text-emerald-700" : "text-xs text-red-700"}
                 >
                   {reason.ok ? "✓" : "✗"} {reason.text}

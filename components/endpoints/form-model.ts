@@ -1,4 +1,10 @@
-import type { ChannelType, Endpoint, EndpointInput, EndpointUpdate } from "@/lib/client/types";
+import type {
+  ChannelFilter,
+  ChannelType,
+  Endpoint,
+  EndpointInput,
+  EndpointUpdate,
+} from "@/lib/client/types";
 import {
   fieldMessage,
   firstPerField,
@@ -11,6 +17,14 @@ import { isMasked } from "@/lib/mask";
 import { LIMITS } from "@/lib/validation/common";
 import { BATCHING_LABELS } from "@/components/apps/batching-fields";
 import { createEndpointSchema, updateEndpointSchema } from "@/lib/validation/endpoints";
+import {
+  EGRESS_LABELS,
+  egressBody,
+  egressFieldOf,
+  egressFromEndpoint,
+  emptyEgressForm,
+  type EgressFormValues,
+} from "./egress-model";
 
 // What the endpoint form edits, and its conversion to and from the API's endpoint JSON.
 
@@ -36,6 +50,9 @@ export type EndpointFormValues = {
     channelPrefix: string;
     channelSuffix: string;
     channelPattern: string;
+    /** Client event names, one per line or comma separated. */
+    clientEventNames: string;
+    clientEventPrefix: string;
   };
   headers: HeaderRow[];
   timeoutMs: string;
@@ -48,7 +65,10 @@ export type EndpointFormValues = {
   batching: { enabled: boolean; durationMs: string; maxBatchSize: string };
   standardWebhooksEnabled: boolean;
   bodyFormat: "pusher" | "slack";
+  /** ordering "channel": one delivery at a time per channel, in arrival order. */
+  orderedPerChannel: boolean;
   enabled: boolean;
+  egress: EgressFormValues;
 };
 
 export const emptyEndpointForm: EndpointFormValues = {
@@ -57,7 +77,14 @@ export const emptyEndpointForm: EndpointFormValues = {
   lambda: { functionName: "", region: "", invocationType: "Event", qualifier: "", endpointUrl: "" },
   description: "",
   eventTypes: [],
-  filter: { channelType: "", channelPrefix: "", channelSuffix: "", channelPattern: "" },
+  filter: {
+    channelType: "",
+    channelPrefix: "",
+    channelSuffix: "",
+    channelPattern: "",
+    clientEventNames: "",
+    clientEventPrefix: "",
+  },
   headers: [],
   timeoutMs: "",
   retrySchedule: "",
@@ -67,7 +94,9 @@ export const emptyEndpointForm: EndpointFormValues = {
   batching: { enabled: true, durationMs: "50", maxBatchSize: "100" },
   standardWebhooksEnabled: true,
   bodyFormat: "pusher",
+  orderedPerChannel: false,
   enabled: true,
+  egress: emptyEgressForm,
 };
 
 export function formFromEndpoint(endpoint: Endpoint): EndpointFormValues {
@@ -88,6 +117,8 @@ export function formFromEndpoint(endpoint: Endpoint): EndpointFormValues {
       channelPrefix: endpoint.filter.channelPrefix ?? "",
       channelSuffix: endpoint.filter.channelSuffix ?? "",
       channelPattern: endpoint.filter.channelPattern ?? "",
+      clientEventNames: (endpoint.filter.clientEventNames ?? []).join("\n"),
+      clientEventPrefix: endpoint.filter.clientEventPrefix ?? "",
     },
     headers: Object.entries(endpoint.headers).map(([name, value]) => ({
       name,
@@ -108,7 +139,9 @@ export function formFromEndpoint(endpoint: Endpoint): EndpointFormValues {
       : emptyEndpointForm.batching,
     standardWebhooksEnabled: endpoint.standardWebhooks.enabled,
     bodyFormat: endpoint.bodyFormat ?? "pusher",
+    orderedPerChannel: endpoint.ordering === "channel",
     enabled: endpoint.enabled,
+    egress: egressFromEndpoint(endpoint),
   };
 }
 
@@ -128,12 +161,15 @@ export const ENDPOINT_LABELS = {
   "filter.channelPattern": "Channel pattern",
   "filter.channelPrefix": "Channel prefix",
   "filter.channelSuffix": "Channel suffix",
+  "filter.clientEventNames": "Client event names",
+  "filter.clientEventPrefix": "Client event prefix",
   headersError: "Custom headers",
   timeoutMs: "Timeout (ms)",
   retrySchedule: "Retry schedule (seconds)",
   retryMaxAge: "Give up after (seconds)",
   rateLimitPerSecond: "Rate limit (requests per second)",
   ...BATCHING_LABELS,
+  ...EGRESS_LABELS,
 } as const;
 
 type FormField = keyof typeof ENDPOINT_LABELS;
@@ -144,6 +180,8 @@ const FORM_ORDER = Object.keys(ENDPOINT_LABELS) as FormField[];
  * shows under the header list, named by the header).
  */
 export const endpointFieldOf: FieldOf = (apiField) => {
+  const egress = egressFieldOf(apiField);
+  if (egress) return egress;
   if (apiField.startsWith("headers."))
     return { field: "headersError", subject: `Header ${apiField.slice("headers.".length)}` };
   if (apiField === "headers") return "headersError";
@@ -153,6 +191,9 @@ export const endpointFieldOf: FieldOf = (apiField) => {
   if (delay) return { field: "retrySchedule", subject: `Retry delay ${Number(delay[1]) + 1}` };
   if (apiField.startsWith("retry")) return "retrySchedule";
   if (apiField.startsWith("eventTypes")) return "eventTypes";
+  const clientName = /^filter\.clientEventNames\.(\d+)$/.exec(apiField);
+  if (clientName)
+    return { field: "filter.clientEventNames", subject: `Name ${Number(clientName[1]) + 1}` };
   if (apiField.startsWith("rateLimit")) return "rateLimitPerSecond";
   return apiField in ENDPOINT_LABELS ? apiField : null;
 };
@@ -213,10 +254,26 @@ const optional = (value: string) => (value.trim() === "" ? undefined : value.tri
  * Form -> API body. Empty optional fields are left out; numbers that are not numbers go as-is so
  * the API names the field.
  */
+/** The form's filter fields as the API's filter object: empty fields left out. */
+export function filterFromForm(values: EndpointFormValues["filter"]): ChannelFilter {
+  const { clientEventNames, ...rest } = values;
+  const names = splitNames(clientEventNames);
+  return {
+    ...(Object.fromEntries(
+      Object.entries(rest).filter(([, value]) => value !== ""),
+    ) as ChannelFilter),
+    ...(names.length > 0 ? { clientEventNames: names } : {}),
+  };
+}
+
+const splitNames = (text: string) =>
+  text
+    .split(/[\s,]+/)
+    .map((name) => name.trim())
+    .filter(Boolean);
+
 export function inputFromForm(values: EndpointFormValues, mode: "create" | "edit"): EndpointBody {
-  const filter = Object.fromEntries(
-    Object.entries(values.filter).filter(([, value]) => value !== ""),
-  ) as EndpointBody["filter"];
+  const filter = filterFromForm(values.filter);
   const retry = values.retrySchedule.trim()
     ? {
         scheduleSeconds: values.retrySchedule
@@ -276,6 +333,9 @@ export function inputFromForm(values: EndpointFormValues, mode: "create" | "edit
           : undefined,
     standardWebhooks: { enabled: values.standardWebhooksEnabled },
     bodyFormat: values.bodyFormat,
+    ordering: values.orderedPerChannel ? "channel" : "none",
+    // A Lambda endpoint has no HTTP egress.
+    ...(values.kind === "http" ? egressBody(values.egress, mode) : {}),
   };
 }
 

@@ -2,8 +2,8 @@
 
 import { Activity } from "lucide-react";
 import Link from "next/link";
-import { useState } from "react";
 import { useEndpointStats, useEndpoints } from "@/lib/client/endpoints";
+import { useUrlFilters } from "@/lib/client/use-url-filters";
 import type { Endpoint } from "@/lib/client/types";
 import { HttpStatus } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -13,11 +13,8 @@ import { Select } from "@/components/ui/input";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Skeleton, SkeletonRows } from "@/components/ui/skeleton";
 import { Banner, EmptyState, ErrorState } from "@/components/ui/states";
-import {
-  EndpointStatus,
-  endpointTarget,
-  isAutoDisabled,
-} from "@/components/endpoints/endpoint-status";
+import { EndpointPicker } from "@/components/endpoints/endpoint-picker";
+import { EndpointStatus, isAutoDisabled } from "@/components/endpoints/endpoint-status";
 import { LatencyChart, SuccessRateChart } from "./health-charts";
 
 const WINDOWS = [
@@ -27,10 +24,17 @@ const WINDOWS = [
   { value: "30d", label: "Last 30 days" },
 ];
 
+const HEALTH_PARAMS = ["endpointId", "window"] as const;
+
 export function EndpointHealth({ appId }: { appId: string }) {
   const endpoints = useEndpoints(appId);
-  const [endpointId, setEndpointId] = useState("");
-  const [window, setWindow] = useState("24h");
+  // Kept in the URL, as the delivery log's filters are: a reload or a shared link shows the same.
+  // Two choices in quick succession must both land: useUrlFilters builds each on the last.
+  const { filters, update: choose } = useUrlFilters(HEALTH_PARAMS);
+  const endpointId = filters.endpointId ?? "";
+  const window = WINDOWS.some((option) => option.value === filters.window)
+    ? filters.window!
+    : "24h";
 
   if (endpoints.isPending) return <SkeletonRows rows={4} />;
   if (endpoints.isError)
@@ -56,24 +60,19 @@ export function EndpointHealth({ appId }: { appId: string }) {
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end gap-4">
-        <Field label="Endpoint" htmlFor="health-endpoint" className="w-96 max-w-full">
-          <Select
+        <Field label="Endpoint" htmlFor="health-endpoint" className="max-w-full">
+          <EndpointPicker
             id="health-endpoint"
+            endpoints={endpoints.data.data}
             value={selected.id}
-            onChange={(event) => setEndpointId(event.target.value)}
-          >
-            {endpoints.data.data.map((endpoint) => (
-              <option key={endpoint.id} value={endpoint.id}>
-                {endpointTarget(endpoint)}
-              </option>
-            ))}
-          </Select>
+            onChange={(id) => choose({ endpointId: id })}
+          />
         </Field>
         <Field label="Window" htmlFor="health-window" className="w-44">
           <Select
             id="health-window"
             value={window}
-            onChange={(event) => setWindow(event.target.value)}
+            onChange={(event) => choose({ window: event.target.value })}
           >
             {WINDOWS.map((option) => (
               <option key={option.value} value={option.value}>

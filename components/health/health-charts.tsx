@@ -21,6 +21,25 @@ const timeLabel = (bucketSeconds: number) => (value: string) => {
     : date.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" });
 };
 
+// What both charts share: the time axis, the value axis's ticks and the tooltip's time.
+const TICK = { fontSize: 11, fill: "#64748b" };
+const timeAxis = (bucketSeconds: number) => ({
+  dataKey: "start",
+  tickFormatter: timeLabel(bucketSeconds),
+  tick: TICK,
+  tickLine: false,
+  axisLine: false,
+  minTickGap: 32,
+});
+const valueAxis = { tick: TICK, tickLine: false, axisLine: false };
+const tooltipTime = (value: unknown) => new Date(String(value)).toLocaleString("en-GB");
+
+const PERCENTILES = [
+  ["p50", "#6366f1"],
+  ["p95", "#f59e0b"],
+  ["p99", "#ef4444"],
+] as const;
+
 export function SuccessRateChart({
   buckets,
   bucketSeconds,
@@ -46,23 +65,10 @@ export function SuccessRateChart({
           </linearGradient>
         </defs>
         <CartesianGrid stroke="#f1f5f9" vertical={false} />
-        <XAxis
-          dataKey="start"
-          tickFormatter={timeLabel(bucketSeconds)}
-          tick={{ fontSize: 11, fill: "#64748b" }}
-          tickLine={false}
-          axisLine={false}
-          minTickGap={32}
-        />
-        <YAxis
-          domain={[0, 100]}
-          unit="%"
-          tick={{ fontSize: 11, fill: "#64748b" }}
-          tickLine={false}
-          axisLine={false}
-        />
+        <XAxis {...timeAxis(bucketSeconds)} />
+        <YAxis domain={[0, 100]} unit="%" {...valueAxis} />
         <Tooltip
-          labelFormatter={(value) => new Date(String(value)).toLocaleString("en-GB")}
+          labelFormatter={tooltipTime}
           formatter={(value) => [`${value}%`, "Success rate"]}
         />
         <Area
@@ -91,55 +97,23 @@ export function LatencyChart({
     <ResponsiveContainer width="100%" height={220}>
       <LineChart data={buckets} margin={{ top: 8, right: 8, left: -8, bottom: 0 }}>
         <CartesianGrid stroke="#f1f5f9" vertical={false} />
-        <XAxis
-          dataKey="start"
-          tickFormatter={timeLabel(bucketSeconds)}
-          tick={{ fontSize: 11, fill: "#64748b" }}
-          tickLine={false}
-          axisLine={false}
-          minTickGap={32}
-        />
-        <YAxis
-          unit=" ms"
-          tick={{ fontSize: 11, fill: "#64748b" }}
-          tickLine={false}
-          axisLine={false}
-        />
-        <Tooltip
-          labelFormatter={(value) => new Date(String(value)).toLocaleString("en-GB")}
-          formatter={(value, name) => [`${value} ms`, name]}
-        />
+        <XAxis {...timeAxis(bucketSeconds)} />
+        <YAxis unit=" ms" {...valueAxis} />
+        <Tooltip labelFormatter={tooltipTime} formatter={(value, name) => [`${value} ms`, name]} />
         <Legend iconType="plainline" wrapperStyle={{ fontSize: 12 }} />
-        <Line
-          type="monotone"
-          dataKey="p50"
-          name="p50"
-          stroke="#6366f1"
-          strokeWidth={2}
-          dot={{ r: 3, fill: "#6366f1" }}
-          connectNulls
-          isAnimationActive={false}
-        />
-        <Line
-          type="monotone"
-          dataKey="p95"
-          name="p95"
-          stroke="#f59e0b"
-          strokeWidth={2}
-          dot={{ r: 3, fill: "#f59e0b" }}
-          connectNulls
-          isAnimationActive={false}
-        />
-        <Line
-          type="monotone"
-          dataKey="p99"
-          name="p99"
-          stroke="#ef4444"
-          strokeWidth={2}
-          dot={{ r: 3, fill: "#ef4444" }}
-          connectNulls
-          isAnimationActive={false}
-        />
+        {PERCENTILES.map(([key, color]) => (
+          <Line
+            key={key}
+            type="monotone"
+            dataKey={key}
+            name={key}
+            stroke={color}
+            strokeWidth={2}
+            dot={{ r: 3, fill: color }}
+            connectNulls
+            isAnimationActive={false}
+          />
+        ))}
       </LineChart>
     </ResponsiveContainer>
   );

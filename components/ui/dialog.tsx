@@ -3,6 +3,7 @@
 import * as DialogPrimitive from "@radix-ui/react-dialog";
 import { X } from "lucide-react";
 import { useRef, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
+import { Button } from "./button";
 import { cn } from "./cn";
 
 export const Dialog = DialogPrimitive.Root;
@@ -120,5 +121,27 @@ export function DialogForm({
 export function DialogFooter({ children }: { children: ReactNode }) {
   return (
     <div className="mt-5 flex justify-end gap-2 border-t border-slate-100 pt-4">{children}</div>
+  );
+}
+
+/** A form dialog's footer: Cancel, and the submit button (`children` is its label). */
+export function DialogSubmitFooter({
+  onCancel,
+  pending,
+  children,
+}: {
+  onCancel: () => void;
+  pending: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <DialogFooter>
+      <Button type="button" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" variant="primary" loading={pending}>
+        {children}
+      </Button>
+    </DialogFooter>
   );
 }

@@ -1,6 +1,7 @@
-import { AlertTriangle, type LucideIcon } from "lucide-react";
+import { AlertTriangle, SearchX, type LucideIcon } from "lucide-react";
+import Link from "next/link";
 import type { ReactNode } from "react";
-import { errorMessage } from "@/lib/client/api";
+import { ApiError, errorMessage } from "@/lib/client/api";
 import { Button } from "./button";
 import { cn } from "./cn";
 
@@ -31,15 +32,44 @@ export function EmptyState({
   );
 }
 
+/** Where to go when the thing asked for does not exist (an API 404): asking again cannot help. */
+type NotFoundLink = { title: string; href: string; linkLabel: string };
+
 export function ErrorState({
   error,
   retry,
   className,
+  notFound,
 }: {
   error: unknown;
   retry?: () => void;
   className?: string;
+  notFound?: NotFoundLink;
 }) {
+  if (notFound && error instanceof ApiError && error.status === 404)
+    return (
+      <div
+        data-testid="not-found-state"
+        className={cn(
+          "flex flex-col items-center justify-center px-6 py-12 text-center",
+          className,
+        )}
+      >
+        <div className="mb-3 flex h-10 w-10 items-center justify-center rounded-full bg-slate-100 text-slate-500">
+          <SearchX className="h-5 w-5" aria-hidden />
+        </div>
+        <h2 className="text-base font-semibold text-slate-900">{notFound.title}</h2>
+        <p className="mt-1 max-w-md text-sm text-slate-500">
+          {errorMessage(error)}. It may have been deleted, or the link is mistyped.
+        </p>
+        <Link
+          href={notFound.href}
+          className="mt-4 inline-flex h-8 items-center rounded-md bg-indigo-600 px-3 text-sm font-medium text-white shadow-sm hover:bg-indigo-500"
+        >
+          {notFound.linkLabel}
+        </Link>
+      </div>
+    );
   return (
     <div
       role="alert"

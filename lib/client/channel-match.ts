@@ -1,50 +1,32 @@
-import { channelTypesOf } from "../channels";
+import { channelChecks, clientEventChecks, type RuleCheck } from "../matching";
 import type { ChannelFilter } from "./types";
 
-// The "would this channel match?" preview: the same channel types as the server (lib/channels.ts),
+// The form's live "would this match?" check: the very rules routing applies (lib/matching.ts),
 // with a reason per filter field. The API re-validates the pattern (ReDoS check) on save.
 
 export type MatchPreview = {
   matches: boolean;
-  reasons: Array<{ field: string; ok: boolean; text: string }>;
-  patternError?: string;
+  reasons: RuleCheck[];
 };
 
-export function previewChannelMatch(filter: ChannelFilter, channel: string): MatchPreview {
-  const reasons: MatchPreview["reasons"] = [];
-  let patternError: string | undefined;
-  if (filter.channelType) {
-    const types = channelTypesOf(channel);
-    reasons.push({
-      field: "channelType",
-      ok: types.has(filter.channelType),
-      text: `channel type is ${[...types].join(" + ")}; filter wants ${filter.channelType}`,
-    });
-  }
-  if (filter.channelPrefix)
-    reasons.push({
-      field: "channelPrefix",
-      ok: channel.startsWith(filter.channelPrefix),
-      text: `starts with "${filter.channelPrefix}"`,
-    });
-  if (filter.channelSuffix)
-    reasons.push({
-      field: "channelSuffix",
-      ok: channel.endsWith(filter.channelSuffix),
-      text: `ends with "${filter.channelSuffix}"`,
-    });
-  if (filter.channelPattern) {
-    try {
-      const ok = new RegExp(filter.channelPattern).test(channel);
-      reasons.push({ field: "channelPattern", ok, text: `matches /${filter.channelPattern}/` });
-    } catch (error) {
-      patternError = (error as Error).message;
-      reasons.push({
-        field: "channelPattern",
-        ok: false,
-        text: "pattern is not a valid regular expression",
-      });
-    }
-  }
-  return { matches: reasons.every((reason) => reason.ok), reasons, patternError };
+/**
+ * A channel, and optionally a client event name: with one, the check is for a client_event on
+ * that channel, so the client-event fields apply too.
+ */
+export function previewMatch(
+  filter: ChannelFilter,
+  channel: string,
+  clientEvent?: string,
+): MatchPreview {
+  const reasons = [
+    ...channelChecks(filter, channel),
+    ...(clientEvent
+      ? clientEventChecks(filter, {
+          name: "client_event",
+          channel,
+          payload: { event: clientEvent },
+        })
+      : []),
+  ];
+  return { matches: reasons.every((reason) => reason.ok), reasons };
 }

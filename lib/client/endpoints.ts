@@ -1,9 +1,10 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { maskSecret } from "../mask";
 import { api, type Page } from "./api";
 import { keys } from "./query-keys";
+import { recoveryStillMoving } from "./recovery-summary";
 import type {
   BackgroundJob,
   Endpoint,
@@ -21,6 +22,29 @@ export function useEndpoints(appId: string) {
     queryKey: keys.endpoints(appId),
     queryFn: () => api<Page<Endpoint>>(base(appId), { query: { limit: 250 } }),
   });
+}
+
+/**
+ * Endpoint descriptions (or targets) by id across some apps, for lists that name endpoints by id
+ * (the audit log). Unknown ids (deleted endpoints) give undefined.
+ */
+export function useEndpointNames(appIds: Array<string | null>) {
+  const unique = [...new Set(appIds.filter((id): id is string => Boolean(id)))];
+  const lists = useQueries({
+    queries: unique.map((appId) => ({
+      queryKey: keys.endpoints(appId),
+      queryFn: () => api<Page<Endpoint>>(base(appId), { query: { limit: 250 } }),
+    })),
+  });
+  const names = new Map<string, string>();
+  for (const list of lists)
+    for (const endpoint of list.data?.data ?? [])
+      names.set(
+        endpoint.id,
+        endpoint.description.trim() ||
+          (endpoint.lambda ? `lambda:${endpoint.lambda.functionName}` : (endpoint.url ?? "")),
+      );
+  return (id: string) => names.get(id);
 }
 
 export function useEndpoint(appId: string, endpointId: string) {
@@ -124,10 +148,7 @@ export function useJob(jobId: string | null) {
     queryKey: keys.job(jobId ?? ""),
     queryFn: () => api<BackgroundJob>(`/jobs/${jobId}`),
     enabled: Boolean(jobId),
-    refetchInterval: (query) => {
-      const status = query.state.data?.status;
-      return status === "succeeded" || status === "failed" ? false : 1000;
-    },
+    refetchInterval: (query) => (recoveryStillMoving(query.state.data) ? 1000 : false),
   });
 }
 

@@ -11,6 +11,7 @@ export const keys = {
   deliveries: (appId: string) => ["apps", appId, "deliveries"] as const,
   delivery: (appId: string, deliveryId: string) => ["apps", appId, "delivery", deliveryId] as const,
   events: (appId: string) => ["apps", appId, "events"] as const,
+  event: (appId: string, eventId: string) => ["apps", appId, "event", eventId] as const,
   eventTypes: ["event-types"] as const,
   apiTokens: ["api-tokens"] as const,
   auditLog: ["audit-log"] as const,

@@ -15,6 +15,7 @@ import type {
   updateEndpointSchema,
 } from "../validation/endpoints";
 import type { eventTypeSchema } from "../validation/event-types";
+import type { eventSchema } from "../validation/events";
 import type { overviewSchema } from "../validation/overview";
 
 // The JSON the REST API returns, as the dashboard reads it: derived from the server's own zod
@@ -37,6 +38,8 @@ export type Delivery = z.output<typeof deliverySchema>;
 export type Attempt = NonNullable<Delivery["attempts"]>[number];
 
 export type EventType = z.output<typeof eventTypeSchema>;
+export type StoredEvent = z.output<typeof eventSchema>;
+export type RoutingEntry = NonNullable<StoredEvent["routing"]>[number];
 export type ApiToken = z.output<typeof apiTokenSchema>;
 export type AuditEntry = z.output<typeof auditLogEntrySchema>;
 

@@ -2,7 +2,7 @@ import { apiCall, bearer, createAppViaApi, expect, screenshot, test, uniqueId } 
 
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
-test("creates an app, shows its secret once with reveal and copy, rotates it and saves batching", async ({
+test("creates an app, shows its secret with reveal and copy, rotates it and saves batching", async ({
   page,
   request,
 }) => {
@@ -25,6 +25,9 @@ test("creates an app, shows its secret once with reveal and copy, rotates it and
   await dialog.getByRole("button", { name: "Create app" }).click();
 
   await expect(dialog.getByText("App created")).toBeVisible();
+  // The words match what Reveal does: the secret can be seen again later.
+  await expect(dialog).not.toContainText(/shown (only )?once/i);
+  await expect(dialog).toContainText("Reveal on the app's page shows it again");
   const secretBox = dialog.getByTestId("created-app-secret");
   await expect(secretBox).not.toHaveText(/[0-9a-f]{32}/);
   await dialog.getByRole("button", { name: "Reveal secret" }).click();
@@ -59,6 +62,8 @@ test("creates an app, shows its secret once with reveal and copy, rotates it and
   await rotate.getByLabel("Grace period").selectOption({ label: "24 hours" });
   await rotate.getByRole("button", { name: "Rotate now" }).click();
   await rotate.getByRole("button", { name: "Reveal new secret" }).click();
+  await expect(rotate).toContainText("Reveal shows it again");
+  await expect(rotate).not.toContainText(/shown (only )?once/i);
   const rotated = (await rotate.getByTestId("rotated-secret").textContent())!;
   expect(rotated).toMatch(/^[0-9a-f]{32}$/);
   expect(rotated).not.toBe(secret);
@@ -116,6 +121,27 @@ test("the rotation dialog says the grace period covers intake only: deliveries u
   await expect(page.getByRole("dialog")).not.toContainText(
     "Signatures made with the old secret keep verifying",
   );
+});
+
+test("an app imported with a short secret asks for a rotation until it has one", async ({
+  page,
+  request,
+}) => {
+  const id = uniqueId("short");
+  await apiCall(request, "POST", "/import", {
+    app_manager: {
+      array: { apps: [{ id, key: `key-${id}`, secret: "tofu-secret", webhooks: [] }] },
+    },
+  });
+  await page.goto(`/apps/${id}`);
+  await expect(page.getByText("Short secret")).toBeVisible();
+  await expect(page.getByText("rotate it, here and in the realtime server")).toBeVisible();
+  await page.getByRole("button", { name: "Rotate secret" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("button", { name: "Rotate now" }).click();
+  await expect(dialog.getByTestId("rotated-secret")).toBeVisible();
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await expect(page.getByText("Short secret")).toHaveCount(0);
 });
 
 test("the rotation dialog works from the keyboard: focus on the field, Enter rotates", async ({

@@ -147,6 +147,8 @@ test("delivers ingested events, shows them in the log live and in the delivery d
   await expect(attempt).toHaveAttribute("data-trigger", "auto");
   await expect(attempt).toContainText("200");
   await expect(attempt).toContainText(/x-pusher-signature/i);
+  // Where this attempt went, as recorded then (the endpoint's URL may change later).
+  await expect(attempt.getByTestId("attempt-target")).toContainText(`Sent to ${receiver.url}`);
   // Custom header values are masked in the attempt log.
   await expect(attempt).toContainText(/x-team/i);
   await expect(drawer).not.toContainText("blue-secret-value");
@@ -186,7 +188,19 @@ test("a failing receiver makes the delivery fail; Redeliver adds a manual attemp
   );
 
   receiver.respondWith(200);
+  receiver.delay(6_000);
   await drawer.getByRole("button", { name: "Redeliver" }).click();
+  // In flight, the drawer tells one story: being sent again, the old error as the previous
+  // attempt's, not "retrying" beside "gave up".
+  await expect(drawer.getByTestId("delivery-status")).toContainText("delivering", {
+    timeout: 10_000,
+  });
+  await expect(drawer.getByTestId("delivery-last-error")).toContainText("Sending again");
+  await expect(drawer.getByTestId("delivery-last-error")).toContainText(
+    "Previous attempt: gave up after 3 attempts",
+  );
+  await expect(drawer.getByTestId("delivery-last-error")).not.toContainText("retrying");
+  receiver.delay(0);
   await expect(drawer.locator('[data-testid="attempt"][data-trigger="manual"]')).toHaveCount(1, {
     timeout: 20_000,
   });
@@ -357,8 +371,11 @@ test("recovers failed deliveries of an endpoint and shows the job's progress", a
     "100",
     { timeout: 30_000 },
   );
-  await expect(dialog.getByTestId("recover-progress")).toContainText("100%");
-  await expect(dialog).toContainText("succeeded");
+  await expect(dialog.getByTestId("recover-progress")).toContainText(/Re-queued \d+ deliveries/);
+  await expect(dialog.getByTestId("recover-progress")).toContainText(/· 0 still pending/, {
+    timeout: 30_000,
+  });
+  await expect(dialog.getByText("settled")).toBeVisible();
   await screenshot(page, "recover-dialog");
   for (const channel of channels)
     await expect
@@ -370,6 +387,43 @@ test("recovers failed deliveries of an endpoint and shows the job's progress", a
     "succeeded",
   );
   await screenshot(page, "deliveries-log");
+});
+
+test("Recover reports deliveries that failed again as failed, not the job as succeeded", async ({
+  page,
+  request,
+}) => {
+  receiver.respondWith(500);
+  const channel = `presence-again-${Date.now()}`;
+  await ingest(request, app.id, [
+    { id: uniqueId("ev"), name: "member_added", channel, user_id: "1" },
+  ]);
+  const failedCount = async () =>
+    (
+      await apiCall(
+        request,
+        "GET",
+        `/apps/${app.id}/deliveries?status=failed&endpointId=${endpointId}&channel=${channel}`,
+      )
+    ).data.length;
+  await expect.poll(failedCount, { timeout: 30_000 }).toBe(1);
+
+  await deliveriesPage(page);
+  await page.getByRole("button", { name: "Recover failed deliveries" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Event types").fill("member_added");
+  await dialog.getByRole("button", { name: "Start recovery" }).click();
+  const progress = dialog.getByTestId("recover-progress");
+  await expect(progress).toContainText(/Re-queued (\d+) deliver/, { timeout: 30_000 });
+  const requeued = Number(/Re-queued (\d+)/.exec((await progress.textContent()) ?? "")![1]);
+  expect(requeued).toBeGreaterThan(0);
+  // Every one of them fails again (HTTP 500): the dialog says so once they have settled.
+  await expect(progress).toContainText(`0 succeeded · ${requeued} failed · 0 still pending`, {
+    timeout: 30_000,
+  });
+  await expect(dialog.getByText("settled")).toBeVisible();
+  await dialog.getByRole("button", { name: "Close" }).first().click();
+  receiver.respondWith(200);
 });
 
 test("the Recover dialog's default range ends when it is opened, not when the page loaded", async ({
@@ -430,6 +484,9 @@ test("an endpoint answering 410 is disabled automatically and the operator sees 
   await page.reload();
   await expect(page.getByText("Herald disabled this endpoint automatically")).toBeVisible();
   await expect(page.getByText(/answered 410 Gone/)).toBeVisible();
+  // Its advice (enable again, then Recover) comes once, not twice in a row.
+  const notice = (await page.getByTestId("auto-disabled-notice").textContent()) ?? "";
+  expect(notice.match(/re-?enable|enable the endpoint|enable it/gi)).toHaveLength(1);
   await expect(page.getByText("auto-disabled", { exact: true })).toBeVisible();
   await screenshot(page, "endpoint-auto-disabled");
 
@@ -536,13 +593,41 @@ test("the endpoint filter tells endpoints on one host apart and shows each whole
     description: "Billing service",
     eventTypes: ["member_added"],
   });
+  for (const [description, path] of [
+    ["Audit sink (fail)", "fail"],
+    ["Audit sink (ok)", "ok-recovered"],
+  ])
+    await apiCall(request, "POST", `/apps/${other.id}/endpoints`, {
+      url: `${origin}/${path}`,
+      description,
+      eventTypes: ["member_added"],
+    });
+  const host = origin.replace(/^https?:\/\//, "");
   await page.goto(`/apps/${other.id}/deliveries`);
   const select = page.getByLabel("Endpoint");
-  await expect(select.locator("option")).toHaveCount(4);
+  await expect(select.locator("option")).toHaveCount(6);
   const labels = await select.locator("option").allTextContents();
-  expect(new Set(labels).size).toBe(4);
+  expect(new Set(labels).size).toBe(6);
   expect(labels.some((label) => label.endsWith("receiver-a"))).toBe(true);
   expect(labels.some((label) => label.endsWith("receiver-b"))).toBe(true);
-  expect(labels.some((label) => label.startsWith("Billing service"))).toBe(true);
+  // Description first, then the target, both whole when they fit: cut neither by code nor box.
+  expect(labels).toContain(`Billing service · ${host}/hooks`);
+  expect(labels).toContain(`Audit sink (fail) · ${host}/fail`);
+  expect(labels).toContain(`Audit sink (ok) · ${host}/ok-recovered`);
   expect(await cutOptions(select)).toEqual([]);
+  await select.selectOption({ label: `Audit sink (fail) · ${host}/fail` });
+  expect(await cutOptions(select)).toEqual([]);
+
+  // Health and Recover use the same picker, with the same labels.
+  await page.goto(`/apps/${other.id}/health`);
+  const health = page.getByLabel("Endpoint");
+  await expect(health.locator("option")).toHaveCount(5);
+  expect(await health.locator("option").allTextContents()).toEqual(labels.slice(1));
+  expect(await cutOptions(health)).toEqual([]);
+  await page.goto(`/apps/${other.id}/deliveries`);
+  await page.getByRole("button", { name: "Recover failed deliveries" }).click();
+  const recover = page.getByRole("dialog").getByLabel("Endpoint");
+  expect((await recover.locator("option").allTextContents()).slice(1)).toEqual(labels.slice(1));
+  expect(await cutOptions(recover)).toEqual([]);
+  await page.keyboard.press("Escape");
 });

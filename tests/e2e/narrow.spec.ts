@@ -18,6 +18,7 @@ test("every page fits a 390 px screen and the menu reaches every section", async
     "/",
     `/apps/${app.id}`,
     `/apps/${app.id}/endpoints`,
+    `/apps/${app.id}/events`,
     `/apps/${app.id}/deliveries`,
     `/apps/${app.id}/health`,
     "/event-types",

@@ -69,6 +69,13 @@ describe("endpoint form checks agree with the API", () => {
     expect(inputFromForm(valid, "edit").rateLimit).toBeNull();
   });
 
+  it("sends the order switch as ordering, and reads it back", async () => {
+    const ordered = inputFromForm({ ...valid, orderedPerChannel: true }, "edit");
+    expect(ordered.ordering).toBe("channel");
+    expect(inputFromForm(valid, "create").ordering).toBe("none");
+    expect(await accepts({ ...valid, orderedPerChannel: true })).toBe(true);
+  });
+
   it.each([
     ...boundaries(LIMITS.batchDurationMs).map((durationMs) => ({ durationMs, maxBatchSize: "10" })),
     ...boundaries(LIMITS.batchSize).map((maxBatchSize) => ({ durationMs: "50", maxBatchSize })),
