@@ -183,19 +183,26 @@ try {
       measureBulkIngest(ctx, config.loadSeconds, config.ingestConnections),
     );
   }
-  const deliveryPhases = (["unbatched", "batched", "latency", "two-workers"] as const).some(runs);
+  const deliveryPhases = (
+    ["unbatched", "ordered", "batched", "latency", "two-workers"] as const
+  ).some(runs);
   const delivering =
     healthy &&
     deliveryPhases &&
     (await attempt("warm-up through the worker (200 events)", () =>
       warmUp(ctx, 200, 60_000).then(() => true),
     ));
-  const throughput = (label: string, batching: Batching, events: number) =>
-    measureThroughput(ctx, label, batching, events, config.ingestConnections);
+  const throughput = (label: string, batching: Batching, events: number, ordered = false) =>
+    measureThroughput(ctx, label, batching, events, config.ingestConnections, ordered);
   if (delivering && runs("unbatched"))
     results.unbatched = await attempt(
       `2. unbatched delivery (${config.unbatchedEvents} events)`,
       () => throughput("unbatched", unbatched, config.unbatchedEvents),
+    );
+  if (delivering && runs("ordered"))
+    results.unbatchedOrdered = await attempt(
+      `2o. unbatched delivery, ordering "channel", a channel per event (${config.unbatchedEvents} events)`,
+      () => throughput("ordered", unbatched, config.unbatchedEvents, true),
     );
   if (delivering && runs("batched"))
     results.batched = await attempt(`3. batched delivery (${config.batchedEvents} events)`, () =>

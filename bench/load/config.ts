@@ -24,6 +24,7 @@ const PHASES = [
   "bare",
   "bulk",
   "unbatched",
+  "ordered",
   "batched",
   "latency",
   "two-workers",

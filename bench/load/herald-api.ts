@@ -30,6 +30,7 @@ export class HeraldApi {
     label: string,
     url: string | null,
     batching: Batching,
+    ordering: "none" | "channel" = "none",
   ): Promise<{ appId: string; endpointId: string | null }> {
     const appId = `bench-${label}-${randomBytes(3).toString("hex")}`;
     await this.request("POST", "/api/v1/apps", { id: appId, name: `Benchmark ${label}`, batching });
@@ -39,6 +40,7 @@ export class HeraldApi {
       url,
       eventTypes: ["client_event"],
       batching,
+      ordering,
     });
     return { appId, endpointId: endpoint.id };
   }
@@ -56,11 +58,12 @@ export function bulkBody(
   firstSequence: number,
   count: number,
   withSendTime: boolean,
+  channelPerEvent = false,
 ): string {
   const now = Date.now();
   const events = Array.from({ length: count }, (_, index) => ({
     name: "client_event",
-    channel,
+    channel: channelPerEvent ? `${channel}-${firstSequence + index}` : channel,
     event: "client-bench",
     data: withSendTime ? { s: firstSequence + index, t: now } : { s: firstSequence + index },
     socket_id: "1234.5678",
@@ -90,6 +93,8 @@ export async function ingestInBulk(
     concurrency: number;
     channel: string;
     withSendTime?: boolean;
+    /** Each event on a channel of its own (`<channel>-<sequence>`). */
+    channelPerEvent?: boolean;
   },
 ): Promise<BulkIngestResult> {
   const url = `${api.baseUrl}${api.ingestPath(appId)}`;
@@ -106,7 +111,13 @@ export async function ingestInBulk(
       const response = await fetch(url, {
         method: "POST",
         headers: { authorization: `Bearer ${api.token}`, "content-type": "application/json" },
-        body: bulkBody(options.channel, first, count, options.withSendTime ?? true),
+        body: bulkBody(
+          options.channel,
+          first,
+          count,
+          options.withSendTime ?? true,
+          options.channelPerEvent,
+        ),
       });
       const text = await response.text();
       if (response.status === 202) accepted += count;

@@ -222,7 +222,7 @@ async function waitForArrivals(ctx: PhaseContext, pathname: string, expected: nu
 }
 
 /**
- * 2, 3, 7. Delivered events/s, from the first ingest request to the last arrival at the receiver.
+ * 2, 2o, 3, 7. Delivered events/s, from the first ingest request to the last arrival at the receiver.
  */
 export async function measureThroughput(
   ctx: PhaseContext,
@@ -230,12 +230,15 @@ export async function measureThroughput(
   batching: Batching,
   total: number,
   ingestConcurrency: number,
+  /** ordering "channel" with every event on a channel of its own: what the head rule costs. */
+  ordered = false,
 ): Promise<Measured<ThroughputFigures>> {
   const pathname = `/${label}`;
   const { appId, endpointId } = await ctx.api.createAppWithEndpoint(
     label,
     ctx.receiver.url(pathname),
     batching,
+    ordered ? "channel" : "none",
   );
   const probe = await startWritePathProbe(ctx.databaseUrl, ctx.statementStats);
   const figures = await measure(ctx, async () => {
@@ -244,6 +247,7 @@ export async function measureThroughput(
       perRequest: 1000,
       concurrency: ingestConcurrency,
       channel: `private-bench-${label}`,
+      channelPerEvent: ordered,
     });
     const { snapshot, complete } = await waitForArrivals(ctx, pathname, ingest.events);
     const ingestSeconds = (ingest.lastAcceptedAtMs - ingest.firstSentAtMs) / 1000;

@@ -30,6 +30,7 @@ export type Results = {
   bareSenderBatched?: Measured<BareSenderResult> | null;
   bulkIngest?: Measured<BulkIngestFigures> | null;
   unbatched?: Measured<ThroughputFigures> | null;
+  unbatchedOrdered?: Measured<ThroughputFigures> | null;
   batched?: Measured<ThroughputFigures> | null;
   latency?: Measured<LatencyFigures> | null;
   unbatchedTwoWorkers?: Measured<ThroughputFigures> | null;
@@ -92,6 +93,7 @@ export function buildRows(results: Results): {
     unbatchedOverCeiling: ratio(unbatched, ceiling),
     bareSenderOverCeiling: ratio(bare, ceiling),
     batchedOverUnbatched: ratio(batched, unbatched),
+    orderedOverUnbatched: ratio(results.unbatchedOrdered?.eventsPerSecond, unbatched),
     twoWorkersOverOneUnbatched: ratio(results.unbatchedTwoWorkers?.eventsPerSecond, unbatched),
     twoWorkersOverOneBatched: ratio(results.batchedTwoWorkers?.eventsPerSecond, batched),
   };
@@ -148,6 +150,23 @@ export function buildRows(results: Results): {
     {
       figure: "   Worker CPU per unbatched event",
       value: cpuPerEvent(results.unbatched, "worker"),
+      unit: "µs",
+    },
+    {
+      figure: '2o. Unbatched, ordering "channel" (a channel per event)',
+      value: value(results.unbatchedOrdered?.eventsPerSecond),
+      unit: "events/s",
+      note: throughputNote(results.unbatchedOrdered),
+    },
+    {
+      figure: "   ratio 2o / 2 (ordered / unbatched)",
+      value: ratios.orderedOverUnbatched,
+      unit: "",
+      target: { op: ">=", value: 0.8 },
+    },
+    {
+      figure: "   Postgres CPU per ordered event",
+      value: cpuPerEvent(results.unbatchedOrdered, "postgres"),
       unit: "µs",
     },
     {
@@ -290,7 +309,7 @@ function logRows(results: Results): Row[] {
       target: { op: "<=", value: 1 },
       note:
         retention && left
-          ? `deleted ${retention.report.deliveries} deliveries, ${retention.report.attempts} attempts, ${retention.report.events} events in ${retention.report.batches} batches (cutoff ${retention.cutoff})`
+          ? `deleted ${retention.report.deliveries} deliveries (their attempts with them), ${retention.report.events} events, ${retention.report.rollups} rollup rows in ${retention.report.batches} batches${retention.report.done ? "" : ", out of time"} (cutoff ${retention.cutoff})`
           : "not measured",
     },
     {
