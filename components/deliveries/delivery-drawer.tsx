@@ -15,7 +15,7 @@ import { Dialog, DialogContent } from "@/components/ui/dialog";
 import { RelativeTime, absoluteTime } from "@/components/ui/relative-time";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { Banner, ErrorState, RefreshFailed } from "@/components/ui/states";
-import { endpointTarget } from "@/components/endpoints/endpoint-status";
+import { endpointTarget } from "@/lib/endpoint-target";
 import { AttemptTimeline } from "./attempt-timeline";
 
 export function DeliveryDrawer({

@@ -24,7 +24,8 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Banner, ErrorState } from "@/components/ui/states";
 import { RotateSecretDialog } from "@/components/apps/rotate-secret-dialog";
 import { EndpointForm } from "./endpoint-form";
-import { EndpointStatus, endpointTarget, isAutoDisabled } from "./endpoint-status";
+import { EndpointStatus, isAutoDisabled } from "./endpoint-status";
+import { endpointTarget } from "@/lib/endpoint-target";
 import { formFromEndpoint } from "./form-model";
 import { TestEventCard } from "./test-event-card";
 

@@ -3,7 +3,8 @@
 import type { Endpoint } from "@/lib/client/types";
 import { Select } from "@/components/ui/input";
 import { cn } from "@/components/ui/cn";
-import { endpointLabel, endpointTarget } from "./endpoint-status";
+import { endpointLabel } from "./endpoint-status";
+import { endpointTarget } from "@/lib/endpoint-target";
 
 /** What fits the picker (28rem, monospace text-xs) without the box cutting it. */
 const LABEL_CHARACTERS = 54;

@@ -1,5 +1,6 @@
 import type { Endpoint } from "@/lib/client/types";
 import { Badge } from "@/components/ui/badge";
+import { endpointTarget } from "@/lib/endpoint-target";
 
 /** Herald disabled it itself (410 Gone, failures in a row); a manual disable also has a reason. */
 export const isAutoDisabled = (endpoint: Endpoint) =>
@@ -23,12 +24,6 @@ export function EndpointStatus({ endpoint }: { endpoint: Endpoint }) {
       disabled
     </Badge>
   );
-}
-
-export function endpointTarget(endpoint: Endpoint): string {
-  if (endpoint.lambda)
-    return `lambda:${endpoint.lambda.functionName}${endpoint.lambda.qualifier ? `:${endpoint.lambda.qualifier}` : ""}`;
-  return endpoint.url ?? "";
 }
 
 /**

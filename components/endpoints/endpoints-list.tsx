@@ -8,7 +8,8 @@ import { Card } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SkeletonRows } from "@/components/ui/skeleton";
 import { EmptyState, ErrorState } from "@/components/ui/states";
-import { EndpointStatus, endpointTarget } from "./endpoint-status";
+import { EndpointStatus } from "./endpoint-status";
+import { endpointTarget } from "@/lib/endpoint-target";
 
 export function EndpointsList({ appId }: { appId: string }) {
   const endpoints = useEndpoints(appId);

@@ -1,6 +1,7 @@
 import { env } from "../env";
 import type { AttemptTrigger } from "../generated/prisma/client";
 import { hotQuery } from "../pg";
+import { endpointTarget } from "../endpoint-target";
 import { buildRequestHeaders, maskRequestHeaders } from "../delivery/headers";
 import { sendHttp } from "../delivery/http";
 import { invokeLambda } from "../delivery/lambda";
@@ -131,7 +132,7 @@ export type SentAttempt = {
   result: TransportResult;
   requestHeaders: Record<string, string>;
   startedAt: Date;
-  /** Where it went (the URL, or the Lambda function's name or ARN); null if it never left. */
+  /** Where it went (see endpointTarget); null if it never left. */
   target: string | null;
 };
 
@@ -173,10 +174,11 @@ export async function sendWithConfig(
           failedResult(error.message),
         )
       : await sendHttp(endpoint.url ?? "", request, config.egress);
-  const target =
+  const target = endpointTarget(
     endpoint.kind === "lambda"
-      ? (endpoint.lambda as LambdaConfig).functionName
-      : (endpoint.url ?? "");
+      ? { lambda: endpoint.lambda as LambdaConfig }
+      : { url: endpoint.url },
+  );
   return {
     result,
     requestHeaders: maskRequestHeaders(headers, config.customHeaders),

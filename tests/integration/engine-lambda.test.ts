@@ -107,6 +107,15 @@ describe("Lambda endpoints in the bundled worker", () => {
     ).toEqual(deliveries.map((delivery) => delivery.body).sort());
     expect(invocations().every((entry) => entry.invocationType === "Event")).toBe(true);
     expect(deliveries.map((delivery) => delivery.lastResponseStatus)).toEqual([202, 202]);
+    // Each attempt records its target as the dashboard names the endpoint, so old log rows are
+    // not shown as sent somewhere else.
+    const attempts = await db.attempt.findMany({
+      where: { deliveryId: { in: deliveries.map((delivery) => delivery.id) } },
+    });
+    expect(attempts.map((attempt) => attempt.target)).toEqual([
+      `lambda:${functionName}`,
+      `lambda:${functionName}`,
+    ]);
     // Imported once, on demand.
     await eventually(() => worker.output().includes(SDK_LOADED), {
       timeoutMs: 5_000,
