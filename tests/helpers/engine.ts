@@ -21,7 +21,8 @@ export function ingest(appId: string, events: unknown[]) {
  */
 export function engineUnderTest(
   name: string,
-  workerEnv: Record<string, string> = {},
+  /** The workers' environment; a function gives each worker (by index) its own. */
+  workerEnv: Record<string, string> | ((index: number) => Record<string, string>) = {},
   options: { bundled?: boolean; workers?: number } = {},
 ) {
   const prefix = uniquePrefix(name);
@@ -36,8 +37,12 @@ export function engineUnderTest(
   beforeAll(async () => {
     engine.receiver = await startReceiver();
     engine.workers = await Promise.all(
-      Array.from({ length: options.workers ?? 1 }, () =>
-        startWorkerProcess(prefix, workerEnv, options),
+      Array.from({ length: options.workers ?? 1 }, (_, index) =>
+        startWorkerProcess(
+          prefix,
+          typeof workerEnv === "function" ? workerEnv(index) : workerEnv,
+          options,
+        ),
       ),
     );
     engine.worker = engine.workers[0]!;

@@ -9,6 +9,7 @@ import { call } from "../helpers/api";
 import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
 import { engineUnderTest, ingest } from "../helpers/engine";
+import { sample, scrapeWorker } from "../helpers/prometheus";
 import { eventually } from "../helpers/receiver";
 import { testEnv } from "../helpers/test-env";
 
@@ -17,7 +18,13 @@ import { testEnv } from "../helpers/test-env";
 
 // lib/env.ts reads the environment once per process: the in-process ingest and the workers must
 // agree on the prefix from the start (engineUnderTest sets it when the file loads).
-const engine = engineUnderTest("ratelimit", {}, { workers: 2 });
+// Each worker serves its own metrics, which say how many of the requests it sent.
+const METRICS_PORTS = [9481, 9482];
+const engine = engineUnderTest(
+  "ratelimit",
+  (index) => ({ HERALD_WORKER_METRICS_PORT: String(METRICS_PORTS[index]) }),
+  { workers: 2 },
+);
 
 /** The most arrivals in any closed one-second window [t, t + 1000 ms] starting at an arrival. */
 function busiestSecond(arrivals: number[]): number {
@@ -103,6 +110,24 @@ describe("per-endpoint rate limit across workers", () => {
     expect(
       await db.attempt.count({ where: { deliveryId: { in: deliveries.map((d) => d.id) } } }),
     ).toBe(total);
+
+    // Both workers sent part of them: the limit held across processes, not within one.
+    const sentBy = await eventually(
+      async () => {
+        const counts = await Promise.all(
+          METRICS_PORTS.map(
+            async (port) =>
+              sample(await scrapeWorker(port), "herald_deliveries_total", {
+                endpoint: endpoint.id,
+                outcome: "succeeded",
+              }) ?? 0,
+          ),
+        );
+        return counts[0]! + counts[1]! === total && counts;
+      },
+      { what: "both workers' counts of succeeded deliveries" },
+    );
+    expect(sentBy.every((count) => count > 0)).toBe(true);
   });
 
   it("makes no Redis call for an endpoint without a limit", async () => {
