@@ -31,7 +31,24 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 
 /** One command to the server on `port`, on a connection of its own. */
 export async function redisCommand(port: number, ...args: string[]): Promise<unknown> {
-  const client = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0 });
+  return authenticatedCommand(undefined, port, ...args);
+}
+
+/** The same, authenticating with `password` first when one is given. */
+export async function authenticatedCommand(
+  password: string | undefined,
+  port: number,
+  ...args: string[]
+): Promise<unknown> {
+  const client = new Redis({
+    port,
+    host: "127.0.0.1",
+    password,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    // The command's own answer (e.g. NOAUTH) rather than a ready check's failure.
+    enableReadyCheck: false,
+  });
   client.on("error", () => undefined);
   try {
     await client.connect();
@@ -75,11 +92,11 @@ const dataServerArgs = (port: number, dir: string) => [
   dir,
 ];
 
-async function waitUntilAnswering(servers: Server[]): Promise<void> {
+async function waitUntilAnswering(servers: Server[], password?: string): Promise<void> {
   for (const server of servers)
     await waitFor(
       `redis on ${server.port}\n${server.output()}`,
-      async () => (await redisCommand(server.port, "PING")) === "PONG",
+      async () => (await authenticatedCommand(password, server.port, "PING")) === "PONG",
     );
 }
 
@@ -228,14 +245,22 @@ export async function startSentinelSet(base = redisPortBase): Promise<SentinelSe
 }
 
 export type RedisClusterSet = {
-  /** REDIS_CLUSTER_NODES for Herald's processes. */
+  /** REDIS_CLUSTER_NODES (and REDIS_PASSWORD) for Herald's processes. */
   env: Record<string, string>;
   ports: number[];
+  /** One command to a node, with the cluster's password. */
+  command: (port: number, ...args: string[]) => Promise<unknown>;
   stop: () => Promise<void>;
 };
 
-/** Three masters (no replicas) sharing the 16384 slots. */
-export async function startRedisCluster(base = redisPortBase + 10): Promise<RedisClusterSet> {
+/** Three masters (no replicas) sharing the 16384 slots; each asks for `password` when given. */
+export async function startRedisCluster(
+  base = redisPortBase + 10,
+  password?: string,
+): Promise<RedisClusterSet> {
+  const auth = password ? ["--requirepass", password, "--masterauth", password] : [];
+  const command = (port: number, ...args: string[]) =>
+    authenticatedCommand(password, port, ...args);
   const dir = mkdtempSync(path.join(tmpdir(), "herald-cluster-"));
   const ports = [base, base + 1, base + 2];
   const nodes = ports.map((port) =>
@@ -247,10 +272,11 @@ export async function startRedisCluster(base = redisPortBase + 10): Promise<Redi
       path.join(dir, `nodes-${port}.conf`),
       "--cluster-node-timeout",
       "2000",
+      ...auth,
     ]),
   );
   try {
-    await waitUntilAnswering(nodes);
+    await waitUntilAnswering(nodes, password);
     const created = spawnSync(
       "redis-cli",
       [
@@ -260,6 +286,7 @@ export async function startRedisCluster(base = redisPortBase + 10): Promise<Redi
         "--cluster-replicas",
         "0",
         "--cluster-yes",
+        ...(password ? ["-a", password, "--no-auth-warning"] : []),
       ],
       { encoding: "utf8", timeout: 30_000 },
     );
@@ -267,15 +294,19 @@ export async function startRedisCluster(base = redisPortBase + 10): Promise<Redi
       throw new Error(`redis-cli --cluster create failed:\n${created.stdout}${created.stderr}`);
     for (const port of ports)
       await waitFor(`cluster node ${port} to be ok`, async () =>
-        String(await redisCommand(port, "CLUSTER", "INFO")).includes("cluster_state:ok"),
+        String(await command(port, "CLUSTER", "INFO")).includes("cluster_state:ok"),
       );
   } catch (error) {
     await stopServers(nodes);
     throw error;
   }
   return {
-    env: { REDIS_CLUSTER_NODES: ports.map((port) => `127.0.0.1:${port}`).join(",") },
+    env: {
+      REDIS_CLUSTER_NODES: ports.map((port) => `127.0.0.1:${port}`).join(","),
+      ...(password ? { REDIS_PASSWORD: password } : {}),
+    },
     ports,
+    command,
     stop: async () => {
       await stopServers(nodes);
       rmSync(dir, { recursive: true, force: true });

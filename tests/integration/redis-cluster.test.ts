@@ -16,18 +16,21 @@ import {
 } from "../helpers/redis-servers";
 
 // Herald on a Redis Cluster of three masters started here: web (this process) and a worker
-// process, with BullMQ's keys in one hash tag so its multi-key scripts stay within one slot.
+// process, with BullMQ's keys in one hash tag so its multi-key scripts stay within one slot. The
+// nodes ask for a password, which Herald's processes get as REDIS_PASSWORD.
 
 const clusterPorts = [10, 11, 12].map((offset) => redisPortBase + offset);
+const password = "cluster-test-password";
 const clusterEnv = {
   REDIS_CLUSTER_NODES: clusterPorts.map((port) => `127.0.0.1:${port}`).join(","),
+  REDIS_PASSWORD: password,
 };
 Object.assign(process.env, clusterEnv);
 
 let cluster: RedisClusterSet;
 beforeAll(async () => {
-  cluster = await startRedisCluster();
-  expect(cluster.ports).toEqual(clusterPorts);
+  cluster = await startRedisCluster(undefined, password);
+  expect(cluster.env).toEqual(clusterEnv);
 }, 60_000);
 // Registered after the cluster's hook, so the worker starts once the cluster is up.
 const engine = engineUnderTest("cluster", clusterEnv);
@@ -76,7 +79,7 @@ describe("Redis Cluster", () => {
   it("keeps every queue key in the {prefix} hash tag: one slot, on one node", async () => {
     const keysByNode = await Promise.all(
       clusterPorts.map(
-        async (port) => (await redisCommand(port, "KEYS", `{${engine.prefix}}:*`)) as string[],
+        async (port) => (await cluster.command(port, "KEYS", `{${engine.prefix}}:*`)) as string[],
       ),
     );
     const keys = keysByNode.flat();
@@ -91,13 +94,19 @@ describe("Redis Cluster", () => {
     expect(keysByNode.filter((list) => list.length > 0)).toHaveLength(1);
     const slots = new Set(
       await Promise.all(
-        keys.map((key) => redisCommand(clusterPorts[0]!, "CLUSTER", "KEYSLOT", key)),
+        keys.map((key) => cluster.command(clusterPorts[0]!, "CLUSTER", "KEYSLOT", key)),
       ),
     );
     expect(slots.size).toBe(1);
     // Nothing of this run's queues was written outside the tag.
     for (const port of clusterPorts)
-      expect(await redisCommand(port, "KEYS", `${engine.prefix}:*`)).toEqual([]);
+      expect(await cluster.command(port, "KEYS", `${engine.prefix}:*`)).toEqual([]);
+  });
+
+  it("is reached with REDIS_PASSWORD; a client without it is refused", async () => {
+    await expect(redisCommand(clusterPorts[0]!, "PING")).rejects.toThrow(/NOAUTH/);
+    expect(await getRedis().ping()).toBe("PONG");
+    expect(await cluster.command(clusterPorts[0]!, "PING")).toBe("PONG");
   });
 
   it("counts sign-in attempts in the cluster", async () => {
