@@ -129,7 +129,7 @@ const attemptSchema = z
       .string()
       .nullable()
       .describe(
-        "The URL, or Lambda function name or ARN, this attempt was sent to (the endpoint may have changed since); null for attempts recorded before Herald kept it, or never sent",
+        "The URL this attempt was sent to, or lambda:<function>[:<qualifier>] for a Lambda endpoint (the endpoint may have changed since); null for attempts recorded before Herald kept it, or never sent",
       ),
   })
   .meta({ id: "Attempt" });
@@ -158,7 +158,7 @@ export const deliverySchema = z
       .string()
       .nullable()
       .describe(
-        "Where the last attempt was sent, as recorded then (URL, or Lambda function); null before the first attempt and for attempts recorded without one",
+        "Where the last attempt was sent, as recorded then (URL, or lambda:<function>[:<qualifier>]); null before the first attempt and for attempts recorded without one",
       ),
     createdAt: timestamp,
     updatedAt: timestamp,
