@@ -110,6 +110,8 @@ export type SentinelSet = {
   killMaster: () => Promise<number>;
   /** `SENTINEL FAILOVER`: the replica is promoted, the old master lives on as its replica. */
   failover: () => Promise<number>;
+  /** Resolves once the replica follows the current master and every sentinel sees it in sync. */
+  settle: () => Promise<void>;
   stop: () => Promise<void>;
 };
 
@@ -225,6 +227,7 @@ export async function startSentinelSet(base = redisPortBase): Promise<SentinelSe
       REDIS_SENTINEL_NAME: masterName,
     },
     masterPort: masterPortNow,
+    settle: settled,
     killMaster: async () => {
       await settled();
       const port = await masterPortNow();

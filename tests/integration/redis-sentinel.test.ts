@@ -78,18 +78,19 @@ describe("Redis Sentinel", () => {
   it("loses no acknowledged event when the master is failed over under load (SENTINEL FAILOVER)", async () => {
     // The old master lives on as a replica: connections still open to it get READONLY.
     await failoverUnderLoad("SENTINEL FAILOVER", () => topology.failover(), redisPortBase + 1);
-  }, 180_000);
+  }, 300_000);
 
   it("loses no acknowledged event when the master dies under load, and resumes without a restart", async () => {
     // Now the promoted replica dies (SIGKILL): the sentinels must notice, then promote the other.
     await failoverUnderLoad("master killed", () => topology.killMaster(), redisPortBase);
-  }, 180_000);
+  }, 300_000);
 });
 
 /**
- * About 50 events a second through the route handler: 4 s, then `trigger`, then on until an event
- * sent after the trigger has reached the receiver, and 3 s more (at most 60 s of load, then up to
- * two minutes for every acknowledged event: hence the tests' own timeouts).
+ * About 50 events a second through the route handler: 4 s, then `trigger`, then on until the
+ * sentinels name the new master, an event sent after the trigger has reached the receiver, and 3 s
+ * more. Herald's budget starts when the sentinels have named the new master: how long they take
+ * to notice a dead master and vote is theirs (and slower on a busy machine), not Herald's.
  * Every acknowledged event must reach the receiver, from the same worker process.
  */
 async function failoverUnderLoad(what: string, trigger: () => Promise<number>, newMaster: number) {
@@ -100,6 +101,8 @@ async function failoverUnderLoad(what: string, trigger: () => Promise<number>, n
     eventTypes: ["client_event"],
     batching: unbatched,
   });
+  // The set is whole again before the load starts, so the fault lands in the middle of it.
+  await topology.settle();
   const oldMaster = await topology.masterPort();
   const acknowledged = new Set<string>();
   let refused = 0;
@@ -132,20 +135,34 @@ async function failoverUnderLoad(what: string, trigger: () => Promise<number>, n
     engine.receiver.at(hook).find((request) => request.body.includes(`"data":"${id}"`))
       ?.receivedAt ?? 0;
   let resumedAt = 0;
+  let electedAt = 0; // when the sentinels first named the new master
+  let lastLookAt = 0;
   const loadStarted = Date.now();
-  while (Date.now() - loadStarted < 60_000) {
+  for (;;) {
     inFlight.push(send());
     await sleep(100);
-    if (!triggeredAt && Date.now() - loadStarted > 4000) {
+    const now = Date.now();
+    if (!triggeredAt && now - loadStarted > 4000) {
       expect(await trigger()).toBe(oldMaster);
       triggeredAt = Date.now();
     }
+    if (triggeredAt && !electedAt && now - lastLookAt > 500) {
+      lastLookAt = now;
+      if ((await topology.masterPort().catch(() => 0)) === newMaster) electedAt = Date.now();
+    }
     resumedAt ||= firstSentAfter ? deliveredAt(firstSentAfter) : 0;
-    if (resumedAt && Date.now() - resumedAt > 3000) break;
+    if (electedAt && resumedAt && now - resumedAt > 3000) break;
+    // Bounds: the sentinels get 90 s to elect; Herald then gets 45 s to deliver again.
+    if (!electedAt && triggeredAt && now - triggeredAt > 90_000) break;
+    if (electedAt && now - electedAt > 45_000) break;
   }
   await Promise.all(inFlight);
-  expect(resumedAt).toBeGreaterThan(0);
-  expect(await topology.masterPort()).toBe(newMaster);
+  expect(electedAt, "the sentinels named the new master").toBeGreaterThan(0);
+  expect(
+    resumedAt,
+    `an event sent after the trigger delivered (${refused} requests refused; ` +
+      `the first acknowledged after the trigger: ${firstSentAfter || "none"})`,
+  ).toBeGreaterThan(0);
 
   // Postgres holds every acknowledged event; whatever the old master had not replicated, the
   // reconciler queues again.
@@ -170,18 +187,14 @@ async function failoverUnderLoad(what: string, trigger: () => Promise<number>, n
   expect(() => process.kill(engine.worker.pid, 0)).not.toThrow();
   expect(engine.worker.output()).not.toContain("worker stopping");
 
-  // How long deliveries paused: the longest gap between two requests at the receiver from the
-  // trigger on (before it they came every ~20 ms).
-  const times = engine.receiver
-    .at(hook)
-    .map((request) => request.receivedAt)
-    .sort((a, b) => a - b);
-  let longestGap = 0;
-  for (let index = 1; index < times.length; index++)
-    if (times[index]! > triggeredAt)
-      longestGap = Math.max(longestGap, times[index]! - times[index - 1]!);
+  // Events acknowledged just before the fault whose jobs the dying master had not replicated wait
+  // in Postgres for the reconciler (HERALD_RECONCILE_GRACE_MS, then its next pass): the last
+  // arrival says how long that took.
+  const lastArrival = Math.max(...engine.receiver.at(hook).map((request) => request.receivedAt));
   console.log(
     `Sentinel, ${what} under load: ${acknowledged.size} events acknowledged, ${refused} requests refused (503), ` +
-      `0 lost; longest pause between deliveries ${longestGap} ms; the first event sent after the trigger delivered ${resumedAt - triggeredAt} ms after it`,
+      `0 lost; the sentinels named the new master ${electedAt - triggeredAt} ms after the trigger; ` +
+      `the first event sent after the trigger delivered ${resumedAt - triggeredAt} ms after it; ` +
+      `the last acknowledged event arrived ${lastArrival - triggeredAt} ms after it`,
   );
 }
