@@ -53,8 +53,11 @@ export function createRedis(role: "producer" | "worker"): RedisClient {
         name: env.REDIS_SENTINEL_NAME,
         sentinelPassword: env.REDIS_SENTINEL_PASSWORD,
         sentinelRetryStrategy,
-        // Hears +switch-master from the sentinels and moves to the new master at once.
-        failoverDetector: true,
+        // No failoverDetector (+switch-master): in ioredis 5, the message arriving while a
+        // connection is reconnecting after its master died aborts that reconnect and ends the
+        // connection for good (status "end": a worker stops taking jobs until restarted). The
+        // sentinels themselves disconnect the clients of a master they demote, and a READONLY
+        // answer reconnects too, so failovers are still followed.
         reconnectOnError: reconnectOnReadOnly,
       });
     default:
