@@ -1,6 +1,8 @@
 import Pusher from "pusher";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { QUEUES } from "@/lib/jobs/definitions";
+import { getQueue } from "@/lib/jobs/queues";
 import { disconnectRedis, redisMode } from "@/lib/redis";
 import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
@@ -161,7 +163,8 @@ async function failoverUnderLoad(what: string, trigger: () => Promise<number>, n
   expect(
     resumedAt,
     `an event sent after the trigger delivered (${refused} requests refused; ` +
-      `the first acknowledged after the trigger: ${firstSentAfter || "none"})`,
+      `the first acknowledged after the trigger: ${firstSentAfter || "none"})\n` +
+      (resumedAt ? "" : await whereWorkWaits(app.id)),
   ).toBeGreaterThan(0);
 
   // Postgres holds every acknowledged event; whatever the old master had not replicated, the
@@ -197,4 +200,48 @@ async function failoverUnderLoad(what: string, trigger: () => Promise<number>, n
       `the first event sent after the trigger delivered ${resumedAt - triggeredAt} ms after it; ` +
       `the last acknowledged event arrived ${lastArrival - triggeredAt} ms after it`,
   );
+}
+
+/** Where an app's work waits, for a failure message: Postgres, the queues and the worker's log. */
+async function whereWorkWaits(appId: string): Promise<string> {
+  const deliveries = await db.delivery.groupBy({ by: ["status"], where: { appId }, _count: true });
+  const unrouted = await db.$queryRaw<{ n: bigint }[]>`
+    SELECT count(*) AS n FROM unrouted_events WHERE app_id = ${appId}`;
+  const counts = await Promise.all(
+    [QUEUES.route, QUEUES.deliver, QUEUES.maintenance].map(async (name) => {
+      const byState = await getQueue(name).getJobCounts("waiting", "active", "delayed");
+      return `${name} ${JSON.stringify(byState)}`;
+    }),
+  );
+  // The worker's JSON log lines at info and above, without stacks or connection refusals.
+  const log = engine.worker
+    .output()
+    .split("\n")
+    .flatMap((line) => {
+      try {
+        const entry = JSON.parse(line) as {
+          level: number;
+          time: number;
+          msg: string;
+          queue?: string;
+          err?: { message?: string };
+        };
+        return entry.level >= 30 ? [entry] : [];
+      } catch {
+        return [];
+      }
+    })
+    .filter((entry) => !/ECONNREFUSED|sentinels are unreachable/.test(entry.err?.message ?? ""))
+    .slice(-30)
+    .map(
+      (entry) =>
+        `${new Date(entry.time).toISOString()} ${entry.msg}${entry.queue ? ` [${entry.queue}]` : ""}: ${entry.err?.message ?? ""}`,
+    );
+  return [
+    `deliveries by status: ${JSON.stringify(deliveries.map((row) => [row.status, row._count]))}`,
+    `unrouted events: ${unrouted[0]?.n}`,
+    ...counts,
+    "worker log (warnings and info, connection errors left out):",
+    ...log,
+  ].join("\n");
 }
