@@ -112,19 +112,35 @@ export type SentinelSet = {
   failover: () => Promise<number>;
   /** Resolves once the replica follows the current master and every sentinel sees it in sync. */
   settle: () => Promise<void>;
+  /** One command to a data server, with its password. */
+  command: (port: number, ...args: string[]) => Promise<unknown>;
   stop: () => Promise<void>;
 };
 
-/** A master, one replica and three sentinels (quorum 2), failing over 1 s after a master dies. */
-export async function startSentinelSet(base = redisPortBase): Promise<SentinelSet> {
+/**
+ * A master, one replica and three sentinels (quorum 2), failing over 1 s after a master dies.
+ * `passwords.redis` protects the data servers, `passwords.sentinel` the sentinels themselves.
+ */
+export async function startSentinelSet(
+  base = redisPortBase,
+  passwords: { redis?: string; sentinel?: string } = {},
+): Promise<SentinelSet> {
   const dir = mkdtempSync(path.join(tmpdir(), "herald-sentinel-"));
   const masterName = "herald-master";
   const [masterPort, replicaPort] = [base, base + 1];
   const sentinelPorts = [base + 2, base + 3, base + 4];
+  const dataCommand = (port: number, ...args: string[]) =>
+    authenticatedCommand(passwords.redis, port, ...args);
+  const sentinelCommand = (port: number, ...args: string[]) =>
+    authenticatedCommand(passwords.sentinel, port, ...args);
+  const auth = passwords.redis
+    ? ["--requirepass", passwords.redis, "--masterauth", passwords.redis]
+    : [];
   const data = [
-    startServer(masterPort, dataServerArgs(masterPort, dir)),
+    startServer(masterPort, [...dataServerArgs(masterPort, dir), ...auth]),
     startServer(replicaPort, [
       ...dataServerArgs(replicaPort, dir),
+      ...auth,
       "--replicaof",
       "127.0.0.1",
       String(masterPort),
@@ -132,7 +148,7 @@ export async function startSentinelSet(base = redisPortBase): Promise<SentinelSe
   ];
   const sentinels: Server[] = [];
   try {
-    await waitUntilAnswering(data);
+    await waitUntilAnswering(data, passwords.redis);
     sentinels.push(
       ...sentinelPorts.map((port) => {
         // Sentinel rewrites its configuration file, so each gets a writable one.
@@ -147,29 +163,42 @@ export async function startSentinelSet(base = redisPortBase): Promise<SentinelSe
             `sentinel down-after-milliseconds ${masterName} 1000`,
             `sentinel failover-timeout ${masterName} 5000`,
             `sentinel parallel-syncs ${masterName} 1`,
+            ...(passwords.redis ? [`sentinel auth-pass ${masterName} ${passwords.redis}`] : []),
+            // A sentinel with a password of its own needs it to talk to the others too.
+            ...(passwords.sentinel
+              ? [
+                  `requirepass ${passwords.sentinel}`,
+                  `sentinel sentinel-pass ${passwords.sentinel}`,
+                ]
+              : []),
             "",
           ].join("\n"),
         );
         return startServer(port, [file, "--sentinel"]);
       }),
     );
-    await waitUntilAnswering(sentinels);
+    await waitUntilAnswering(sentinels, passwords.sentinel);
     // Ready when the replica is in sync and every sentinel knows the replica and the two others
     // (they need each other for the quorum and the failover vote).
     await waitFor("the replica to sync", async () =>
-      String(await redisCommand(replicaPort, "INFO", "replication")).includes(
+      String(await dataCommand(replicaPort, "INFO", "replication")).includes(
         "master_link_status:up",
       ),
     );
     for (const port of sentinelPorts)
       await waitFor(`sentinel ${port} to see the replica and its peers`, async () => {
-        const replicas = (await redisCommand(
+        const replicas = (await sentinelCommand(
           port,
           "SENTINEL",
           "REPLICAS",
           masterName,
         )) as unknown[];
-        const peers = (await redisCommand(port, "SENTINEL", "SENTINELS", masterName)) as unknown[];
+        const peers = (await sentinelCommand(
+          port,
+          "SENTINEL",
+          "SENTINELS",
+          masterName,
+        )) as unknown[];
         return replicas.length === 1 && peers.length === 2;
       });
   } catch (error) {
@@ -179,7 +208,7 @@ export async function startSentinelSet(base = redisPortBase): Promise<SentinelSe
 
   const masterPortNow = async () => {
     for (const port of sentinelPorts) {
-      const answer = (await redisCommand(
+      const answer = (await sentinelCommand(
         port,
         "SENTINEL",
         "GET-MASTER-ADDR-BY-NAME",
@@ -196,12 +225,12 @@ export async function startSentinelSet(base = redisPortBase): Promise<SentinelSe
     const master = await masterPortNow();
     const replica = data.find((server) => server.port !== master)!.port;
     await waitFor("the replica to follow the current master", async () => {
-      const info = String(await redisCommand(replica, "INFO", "replication"));
+      const info = String(await dataCommand(replica, "INFO", "replication"));
       return info.includes(`master_port:${master}`) && info.includes("master_link_status:up");
     });
     for (const port of sentinelPorts)
       await waitFor(`sentinel ${port} to see the replica in sync`, async () => {
-        const replicas = (await redisCommand(
+        const replicas = (await sentinelCommand(
           port,
           "SENTINEL",
           "REPLICAS",
@@ -225,9 +254,12 @@ export async function startSentinelSet(base = redisPortBase): Promise<SentinelSe
     env: {
       REDIS_SENTINELS: sentinelPorts.map((port) => `127.0.0.1:${port}`).join(","),
       REDIS_SENTINEL_NAME: masterName,
+      ...(passwords.redis ? { REDIS_PASSWORD: passwords.redis } : {}),
+      ...(passwords.sentinel ? { REDIS_SENTINEL_PASSWORD: passwords.sentinel } : {}),
     },
     masterPort: masterPortNow,
     settle: settled,
+    command: dataCommand,
     killMaster: async () => {
       await settled();
       const port = await masterPortNow();
@@ -237,7 +269,7 @@ export async function startSentinelSet(base = redisPortBase): Promise<SentinelSe
     failover: async () => {
       await settled();
       const port = await masterPortNow();
-      await redisCommand(sentinelPorts[0]!, "SENTINEL", "FAILOVER", masterName);
+      await sentinelCommand(sentinelPorts[0]!, "SENTINEL", "FAILOVER", masterName);
       return port;
     },
     stop: async () => {

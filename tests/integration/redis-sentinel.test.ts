@@ -17,17 +17,21 @@ import {
 
 // Herald on Redis Sentinel (a master, a replica, three sentinels started here): web (this process,
 // through the route handlers) and a worker process both find the master through the sentinels,
-// and keep working when the master dies and a sentinel promotes the replica.
+// and keep working when the master dies and a sentinel promotes the replica. The data servers and
+// the sentinels each ask for a password of their own.
 
+const passwords = { redis: "sentinel-data-password", sentinel: "sentinel-own-password" };
 const sentinelEnv = {
   REDIS_SENTINELS: [2, 3, 4].map((offset) => `127.0.0.1:${redisPortBase + offset}`).join(","),
   REDIS_SENTINEL_NAME: "herald-master",
+  REDIS_PASSWORD: passwords.redis,
+  REDIS_SENTINEL_PASSWORD: passwords.sentinel,
 };
 Object.assign(process.env, sentinelEnv);
 
 let topology: SentinelSet;
 beforeAll(async () => {
-  topology = await startSentinelSet();
+  topology = await startSentinelSet(undefined, passwords);
   expect(topology.env).toEqual(sentinelEnv);
 }, 60_000);
 // Registered after the topology's hook, so the worker starts once the sentinels run.
@@ -72,9 +76,16 @@ describe("Redis Sentinel", () => {
     // The queues of web and worker (its reconciler's schedule) live on the sentinels' master.
     const masterPort = await topology.masterPort();
     expect(masterPort).toBe(redisPortBase);
-    const keys = (await redisCommand(masterPort, "KEYS", `${engine.prefix}:*`)) as string[];
+    const keys = (await topology.command(masterPort, "KEYS", `${engine.prefix}:*`)) as string[];
     expect(keys).toContain(`${engine.prefix}:maintenance:repeat`);
     expect(keys).toContain(`${engine.prefix}:route-events:meta`);
+  });
+
+  it("needs the passwords: a client without them is refused by the master and the sentinels", async () => {
+    const masterPort = await topology.masterPort();
+    await expect(redisCommand(masterPort, "PING")).rejects.toThrow(/NOAUTH/);
+    await expect(redisCommand(redisPortBase + 2, "PING")).rejects.toThrow(/NOAUTH/);
+    expect(await topology.command(masterPort, "PING")).toBe("PONG");
   });
 
   it("loses no acknowledged event when the master is failed over under load (SENTINEL FAILOVER)", async () => {
