@@ -58,6 +58,18 @@ export async function lockChannels(
 /** A held event in Postgres that a newly arrived event cancelled out with. */
 export type StoredSuppression = { seq: string; by: string };
 
+/** An event a hold works on: one already held (stored), or one of the request being ingested. */
+type HoldCandidate = { stored: { seq: string; id: string } } | { fresh: HoldableEvent };
+
+/** Which of these event ids the app already stored: a resent webhook must not act again. */
+async function storedEventIds(client: HotClient, appId: string, events: { id: string }[]) {
+  const { rows } = await client.query<{ id: string }>(
+    "SELECT id FROM events WHERE app_id = $1 AND id = ANY($2::text[])",
+    [appId, events.map((event) => event.id)],
+  );
+  return new Set(rows.map((row) => row.id));
+}
+
 /**
  * Decides holds and suppressions for a request's events, in arrival order, under the channel locks
  * (the caller holds them). Marks the events; returns the stored held events to suppress, which the
@@ -75,7 +87,7 @@ export async function applyPresenceGrace(
   const channels = [...new Set(relevant.map((event) => event.channel))];
   // Held events still inside their grace (a due one is the release's, even if not yet released),
   // and ids already stored (a resent webhook must not cancel anything).
-  const [{ rows: held }, { rows: known }] = await Promise.all([
+  const [{ rows: held }, duplicate] = await Promise.all([
     client.query<{
       id: string;
       seq: string;
@@ -90,15 +102,10 @@ export async function applyPresenceGrace(
        ORDER BY h.seq`,
       [appId, channels],
     ),
-    client.query<{ id: string }>(
-      "SELECT id FROM events WHERE app_id = $1 AND id = ANY($2::text[])",
-      [appId, relevant.map((event) => event.id)],
-    ),
+    storedEventIds(client, appId, relevant),
   ]);
-  const duplicate = new Set(known.map((row) => row.id));
-  type Waiting = { stored: { seq: string; id: string } } | { fresh: HoldableEvent };
-  const waiting = new Map<string, Waiting[]>();
-  const wait = (key: string, entry: Waiting) => {
+  const waiting = new Map<string, HoldCandidate[]>();
+  const wait = (key: string, entry: HoldCandidate) => {
     const list = waiting.get(key);
     if (list) list.push(entry);
     else waiting.set(key, [entry]);
@@ -170,7 +177,7 @@ export async function applySubscriptionThrottle(
   const counts = events.filter((event) => event.name === "subscription_count");
   if (!throttle.enabled || counts.length === 0) return writes;
   const channels = [...new Set(counts.map((event) => event.channel))];
-  const [{ rows: state }, { rows: known }] = await Promise.all([
+  const [{ rows: state }, duplicate] = await Promise.all([
     client.query<{
       channel: string;
       remaining_ms: number | null;
@@ -186,14 +193,9 @@ export async function applySubscriptionThrottle(
        LEFT JOIN events e ON e.seq = h.seq`,
       [appId, channels],
     ),
-    client.query<{ id: string }>(
-      "SELECT id FROM events WHERE app_id = $1 AND id = ANY($2::text[])",
-      [appId, counts.map((event) => event.id)],
-    ),
+    storedEventIds(client, appId, counts),
   ]);
-  const duplicate = new Set(known.map((row) => row.id));
-  type Pending = { stored: { seq: string; id: string } } | { fresh: HoldableEvent };
-  const channelState = new Map<string, { remainingMs: number; pending: Pending | null }>();
+  const channelState = new Map<string, { remainingMs: number; pending: HoldCandidate | null }>();
   for (const row of state)
     channelState.set(row.channel, {
       remainingMs: row.remaining_ms ?? 0,
