@@ -292,8 +292,6 @@ function EventDetail({
   event: StoredEvent;
   endpointsById: Map<string, Endpoint>;
 }) {
-  const eventsHref = (id: string) =>
-    `/apps/${encodeURIComponent(appId)}/events?event=${encodeURIComponent(id)}`;
   return (
     <div className="space-y-5 text-sm">
       <dl className="grid grid-cols-[8rem_1fr] gap-x-3 gap-y-1.5">
@@ -316,26 +314,10 @@ function EventDetail({
             <span>until {absoluteTime(event.heldUntil)}</span>
           ) : null}
           {event.suppressedBy ? (
-            <span>
-              with{" "}
-              <Link
-                className="font-mono text-indigo-700 underline"
-                href={eventsHref(event.suppressedBy)}
-              >
-                {event.suppressedBy}
-              </Link>
-            </span>
+            <EventLink appId={appId} label="with" id={event.suppressedBy} />
           ) : null}
           {event.collapsedInto ? (
-            <span>
-              into{" "}
-              <Link
-                className="font-mono text-indigo-700 underline"
-                href={eventsHref(event.collapsedInto)}
-              >
-                {event.collapsedInto}
-              </Link>
-            </span>
+            <EventLink appId={appId} label="into" id={event.collapsedInto} />
           ) : null}
         </dd>
       </dl>
@@ -398,5 +380,18 @@ function EventDetail({
         </pre>
       </section>
     </div>
+  );
+}
+
+/** Another event this one names (the one it cancelled out with, or was collapsed into). */
+function EventLink({ appId, label, id }: { appId: string; label: string; id: string }) {
+  const href = `/apps/${encodeURIComponent(appId)}/events?event=${encodeURIComponent(id)}`;
+  return (
+    <span>
+      {label}{" "}
+      <Link className="font-mono text-indigo-700 underline" href={href}>
+        {id}
+      </Link>
+    </span>
   );
 }
