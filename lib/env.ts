@@ -125,6 +125,12 @@ const envSchema = z.object({
    * 50.
    */
   HERALD_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+  /**
+   * New deliveries a worker may hold on the direct path at once (routing writes them claimed and
+   * the worker sends them with no deliver job; docs/engine.md#the-direct-path). Unset: 40 per
+   * request slot (2,000 with the default concurrency); 0 turns the direct path off.
+   */
+  HERALD_DIRECT_SENDS: z.coerce.number().int().min(0).max(100_000).optional(),
   HERALD_CACHE_MISS_WINDOW_MS: z.coerce.number().int().min(0).default(1000),
   /**
    * A Pusher-intake webhook whose time_ms is further than this from now is refused (replay

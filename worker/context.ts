@@ -1,5 +1,6 @@
 import { env } from "../lib/env";
 import { EndpointLimits, Semaphore } from "./limiter";
+import { DirectSends } from "./direct-sends";
 
 /**
  * What one worker process's jobs share: its request limits and the bookkeeping its graceful
@@ -20,6 +21,8 @@ export type WorkerContext = {
    * hand-back logs them as interrupted attempts.
    */
   sendingDeliveries: Set<string>;
+  /** Deliveries routing claimed for this worker to send at once (the direct path). */
+  directSends: DirectSends;
   /** Running deliver jobs' outcome buffers: written at once when shutdown begins. */
   outcomeRecorders: Set<{ flush(): void }>;
   /**
@@ -37,6 +40,9 @@ export function createWorkerContext(): WorkerContext {
     inFlightDeliveries: new Set(),
     sendingDeliveries: new Set(),
     outcomeRecorders: new Set(),
+    // By default room for 40 deliveries per request slot: enough to keep every slot busy between
+    // routing passes, and little memory (the bodies of what waits).
+    directSends: new DirectSends(env.HERALD_DIRECT_SENDS ?? env.HERALD_WORKER_CONCURRENCY * 40),
     shutdown: { stopping: false, handedBack: false },
   };
 }

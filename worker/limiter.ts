@@ -64,8 +64,19 @@ export class EndpointLimits {
   }
 
   /** Runs one request under the endpoint's limit. */
-  run<T>(endpointId: string, task: () => Promise<T>): Promise<T> {
-    return this.entry(endpointId).semaphore.run(task);
+  async run<T>(endpointId: string, task: () => Promise<T>): Promise<T> {
+    const entry = this.entry(endpointId);
+    try {
+      return await entry.semaphore.run(task);
+    } finally {
+      // Direct sends (worker/direct-sends.ts) hold no job: the last request ends the entry.
+      if (
+        entry.jobs <= 0 &&
+        entry.semaphore.active === 0 &&
+        this.limiters.get(endpointId) === entry
+      )
+        this.limiters.delete(endpointId);
+    }
   }
 }
 

@@ -27,6 +27,8 @@ export const RECEIVED_MS = "(extract(epoch FROM e.received_at) * 1000)::float8";
 export type RoutingApp = {
   id: string;
   enabled: boolean;
+  /** ISO time: with the endpoint's, the version of its config a direct send checks its cache by. */
+  updatedAt: string;
   batchingEnabled: boolean;
   batchingDurationMs: number;
   batchingMaxBatchSize: number;
@@ -41,17 +43,22 @@ export type RoutingEndpoint = {
   batching: Batching | null;
   bodyFormat: "pusher" | "slack";
   ordering: "none" | "channel";
+  rateLimitPerSecond: number | null;
+  consecutiveFailures: number;
+  /** ISO time. */
+  updatedAt: string;
 };
 
 /** SQL for one app's routing config as JSON (`a` is the apps row); `e` for one endpoint's. */
-export const APP_JSON = `json_build_object('id', a.id, 'enabled', a.enabled, 'batchingEnabled', a.batching_enabled,
+export const APP_JSON = `json_build_object('id', a.id, 'enabled', a.enabled, 'updatedAt', a.updated_at, 'batchingEnabled', a.batching_enabled,
   'batchingDurationMs', a.batching_duration_ms, 'batchingMaxBatchSize', a.batching_max_batch_size)`;
 export const ENDPOINT_JSON = `json_build_object('id', e.id, 'appId', e.app_id, 'enabled', e.enabled, 'disabledReason', e.disabled_reason,
-  'eventTypes', e.event_types, 'filter', e.filter, 'batching', e.batching, 'bodyFormat', e.body_format, 'ordering', e.ordering)`;
+  'eventTypes', e.event_types, 'filter', e.filter, 'batching', e.batching, 'bodyFormat', e.body_format, 'ordering', e.ordering,
+  'rateLimitPerSecond', e.rate_limit_per_second, 'consecutiveFailures', e.consecutive_failures, 'updatedAt', e.updated_at)`;
 
 export function effectiveBatching(
   endpoint: Pick<RoutingEndpoint, "batching">,
-  app: Omit<RoutingApp, "id" | "enabled">,
+  app: Pick<RoutingApp, "batchingEnabled" | "batchingDurationMs" | "batchingMaxBatchSize">,
 ): Batching {
   return (
     endpoint.batching ?? {
@@ -66,6 +73,11 @@ export type NewDelivery = {
   endpoint: RoutingEndpoint;
   events: StoredEvent[];
   failedReason: string | null;
+  /**
+   * Written already claimed (`delivering`, attempt 1) for the worker send at this claim key: its
+   * first attempt needs no deliver job and no claim statement (lib/engine/route.ts).
+   */
+  claimJobId?: string;
 };
 export type DeliveryRow = ReturnType<typeof deliveryRows>[number];
 
@@ -83,7 +95,7 @@ export function deliveryRows(
 ) {
   const createdAt = Date.now();
   const createdAtIso = new Date(createdAt).toISOString();
-  return deliveries.map(({ endpoint, events, failedReason }) => {
+  return deliveries.map(({ endpoint, events, failedReason, claimJobId }) => {
     // The id first: a Slack body links to its own delivery.
     const id = uuidv7();
     return {
@@ -98,8 +110,9 @@ export function deliveryRows(
         createdAt,
         events.map((event) => event.payload),
       ),
-      status: failedReason ? "failed" : "pending",
+      status: failedReason ? "failed" : claimJobId ? "delivering" : "pending",
       last_error: failedReason,
+      claim_job_id: (!failedReason && claimJobId) || null,
       received_at: new Date(Math.min(...events.map((event) => event.receivedMs))).toISOString(),
       // Holds its channels until it ends (lib/engine/ordering.ts).
       ordered: !failedReason && endpoint.ordering === "channel",
@@ -115,13 +128,17 @@ export function deliveryRows(
  */
 export function insertDeliveriesCte(name: string, app: string, json: string): string {
   return `${name} AS (
-    INSERT INTO deliveries (id, app_id, endpoint_id, event_ids, event_names, channels, body, status, last_error, next_attempt_at, received_at, created_at, updated_at)
+    INSERT INTO deliveries (id, app_id, endpoint_id, event_ids, event_names, channels, body, status, last_error, next_attempt_at,
+      attempt_count, last_attempt_at, claim_job_id, received_at, created_at, updated_at)
     SELECT r.id::uuid, ${app}, r.endpoint_id::uuid,
       ARRAY(SELECT jsonb_array_elements_text(r.event_ids)), ARRAY(SELECT jsonb_array_elements_text(r.event_names)),
       ARRAY(SELECT jsonb_array_elements_text(r.channels)), r.body, r.status::"DeliveryStatus", r.last_error,
-      CASE WHEN r.status = 'pending' THEN r.created_at END, r.received_at, r.created_at, r.created_at
+      CASE WHEN r.status = 'pending' THEN r.created_at END,
+      CASE WHEN r.status = 'delivering' THEN 1 ELSE 0 END, CASE WHEN r.status = 'delivering' THEN r.created_at END, r.claim_job_id,
+      r.received_at, r.created_at, r.created_at
     FROM jsonb_to_recordset(${json}::jsonb)
-      AS r(id text, endpoint_id text, event_ids jsonb, event_names jsonb, channels jsonb, body text, status text, last_error text, received_at timestamptz, created_at timestamptz)
+      AS r(id text, endpoint_id text, event_ids jsonb, event_names jsonb, channels jsonb, body text, status text, last_error text,
+        claim_job_id text, received_at timestamptz, created_at timestamptz)
   )`;
 }
 

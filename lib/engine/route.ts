@@ -19,6 +19,7 @@ import {
   type StoredEvent,
 } from "./deliveries";
 import { orderedChannelsCte } from "./ordering";
+import type { ClaimedRow } from "./send";
 
 // Matching events to endpoints (docs/engine.md#routing). Runs in the worker; every event is routed
 // exactly once (its unrouted_events row is deleted in the transaction that writes its deliveries
@@ -31,7 +32,20 @@ export type RoutingResult = {
   deliveries: DueDelivery[];
   /** Batched endpoints that received items, with their window. */
   batchedEndpoints: { endpointId: string; batching: Batching }[];
+  /** Deliveries written already claimed for the caller to send now (see DirectClaim). */
+  direct: ClaimedRow[];
 };
+
+/**
+ * The direct path: a worker with room to send more asks routing to write up to `room` new
+ * deliveries already claimed (`delivering`, attempt 1, claim_job_id = `claimJobId`, whose Redis
+ * lock the worker holds), and sends them as soon as the routing commits. Their first attempt then
+ * costs no deliver job and no claim statement: the row is written twice (routed, recorded) instead
+ * of three times. Should the worker die, its lock expires and the reconciler takes them back like
+ * any interrupted attempt. Only deliveries that may go at once qualify: not for an endpoint that
+ * orders per channel (they wait for their channel's head) or has a rate limit (it may hold them).
+ */
+export type DirectClaim = { claimJobId: string; room: number };
 
 /** Events routed per transaction. */
 const ROUTE_PAGE = 1000;
@@ -41,11 +55,12 @@ const ROUTE_PAGE = 1000;
  * after its commit, so whichever pass runs next sees those events. One routing transaction per app
  * at a time (an advisory lock), so deliveries and batch items are always written in seq order.
  */
-export async function routeEvents(appId: string): Promise<RoutingResult> {
-  const result: RoutingResult = { busy: false, deliveries: [], batchedEndpoints: [] };
+export async function routeEvents(appId: string, direct?: DirectClaim): Promise<RoutingResult> {
+  const result: RoutingResult = { busy: false, deliveries: [], batchedEndpoints: [], direct: [] };
   const batched = new Map<string, Batching>();
   for (;;) {
-    const page = await routePage(appId);
+    const room = direct ? direct.room - result.direct.length : 0;
+    const page = await routePage(appId, room > 0 ? { claimJobId: direct!.claimJobId, room } : null);
     if (page === "busy") {
       // Another job holds the app: it routes what is committed, but may have taken its last page
       // before some events committed; come back shortly unless nothing is left.
@@ -57,6 +72,7 @@ export async function routeEvents(appId: string): Promise<RoutingResult> {
       break;
     }
     result.deliveries.push(...page.deliveries);
+    result.direct.push(...page.direct);
     for (const entry of page.batchedEndpoints) batched.set(entry.endpointId, entry.batching);
     if (page.taken < ROUTE_PAGE) break;
   }
@@ -70,6 +86,7 @@ export async function routeEvents(appId: string): Promise<RoutingResult> {
 type RoutedPage = {
   taken: number;
   deliveries: DueDelivery[];
+  direct: ClaimedRow[];
   batchedEndpoints: RoutingResult["batchedEndpoints"];
 };
 type TakenPage = {
@@ -85,7 +102,7 @@ type TakenPage = {
  * One page in one transaction, or "busy" when another job holds the app (no connection is held
  * waiting).
  */
-async function routePage(appId: string): Promise<RoutedPage | "busy"> {
+async function routePage(appId: string, direct: DirectClaim | null): Promise<RoutedPage | "busy"> {
   return hotTransaction(async (client) => {
     // Lock, take the page off the routing queue and read its events and the config in one
     // statement. The lock is a one-time filter: without it nothing is taken.
@@ -110,7 +127,7 @@ async function routePage(appId: string): Promise<RoutedPage | "busy"> {
     const taken = rows[0]!;
     if (!taken.locked) return "busy" as const;
     const events = taken.events ?? [];
-    if (events.length === 0) return { taken: 0, deliveries: [], batchedEndpoints: [] };
+    if (events.length === 0) return { taken: 0, deliveries: [], batchedEndpoints: [], direct: [] };
     const app = taken.app;
     // A deleted app's events go with it; a disabled app's still become (failed) deliveries.
     const endpoints = app ? (taken.endpoints ?? []) : [];
@@ -144,9 +161,56 @@ async function routePage(appId: string): Promise<RoutedPage | "busy"> {
     }
     // Deliveries in seq order across endpoints, so their ids (uuid v7) follow arrival order.
     deliveries.sort((a, b) => compareSeq(a.events[0]!.seq, b.events[0]!.seq));
+    if (direct) claimDirect(deliveries, direct);
     const created = await writeRouted(client, appId, deliveries, batchItems);
-    return { taken: events.length, deliveries: dueDeliveries(created), batchedEndpoints };
+    return {
+      taken: events.length,
+      deliveries: dueDeliveries(created),
+      batchedEndpoints,
+      direct: app ? directRows(created, app, endpoints) : [],
+    };
   }, QUEUE_HEAD_PLAN);
+}
+
+/** Marks the first `room` deliveries that may go at once as claimed for the direct path. */
+function claimDirect(deliveries: NewDelivery[], { claimJobId, room }: DirectClaim): void {
+  for (const delivery of deliveries) {
+    if (room <= 0) return;
+    const { endpoint } = delivery;
+    if (delivery.failedReason || endpoint.ordering === "channel" || endpoint.rateLimitPerSecond)
+      continue;
+    delivery.claimJobId = claimJobId;
+    room -= 1;
+  }
+}
+
+/** The rows written claimed, as the deliver job's claim would have returned them. */
+function directRows(
+  created: DeliveryRow[],
+  app: RoutingApp,
+  endpoints: RoutingEndpoint[],
+): ClaimedRow[] {
+  const byId = new Map(endpoints.map((endpoint) => [endpoint.id, endpoint]));
+  return created
+    .filter((row) => row.status === "delivering")
+    .map((row) => {
+      const endpoint = byId.get(row.endpoint_id)!;
+      return {
+        id: row.id,
+        endpointId: row.endpoint_id,
+        body: row.body,
+        createdAt: new Date(row.created_at),
+        receivedAt: new Date(row.received_at),
+        attemptNumber: 1,
+        trigger: "auto",
+        version: {
+          endpointUpdatedAt: new Date(endpoint.updatedAt),
+          appUpdatedAt: new Date(app.updatedAt),
+        },
+        consecutiveFailures: endpoint.consecutiveFailures,
+        ordered: false,
+      };
+    });
 }
 
 /** Deliveries and batch items of one page in one statement. */

@@ -34,6 +34,7 @@ describe("bundled worker", () => {
     const delivery = await eventually(() =>
       db.delivery.findFirst({ where: { endpointId: endpoint.id, status: "succeeded" } }),
     );
-    expect(delivery.claimJobId).toContain(`${prefix}:deliver:`);
+    // Sent on the direct path (claimed by routing), as a new delivery is when the worker has room.
+    expect(delivery.claimJobId).toContain(`${prefix}:direct:`);
   });
 });

@@ -9,9 +9,10 @@ import { eventually, receivedEvents } from "../helpers/receiver";
 import { uniquePrefix } from "../helpers/worker-process";
 
 // Chunked deliver jobs (many deliveries per job, one claim and one outcome statement) and the
-// reconciler's liveness check (a delivery is stuck only when its job's lock is gone).
+// reconciler's liveness check (a delivery is stuck only when its job's lock is gone). The direct
+// path is off here, so first attempts go through deliver jobs too (engine-direct.test.ts has it on).
 
-const engine = engineUnderTest("chunks");
+const engine = engineUnderTest("chunks", { HERALD_DIRECT_SENDS: "0" });
 const prefix = engine.prefix;
 const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
 

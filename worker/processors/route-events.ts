@@ -6,6 +6,7 @@ import { routeEvents, type RoutingResult } from "../../lib/engine/route";
 import { waitingItems } from "../../lib/engine/batch";
 import { releaseDueHolds } from "../../lib/engine/holds";
 import type { WorkerContext } from "../context";
+import { sendClaimed } from "../send-claimed";
 
 /**
  * A routing pass over the app's unrouted events (the job's own seqs are only a record of what
@@ -19,7 +20,17 @@ export async function processRouteEvents(
 ): Promise<void> {
   // Held events whose hold ended join the routing queue first; a retried job finds none again.
   if (release) await releaseDueHolds(appId);
-  const result = await routeEvents(appId);
+  // Room on the direct path: deliveries that may go at once are written claimed and sent here.
+  const claim = ctx.shutdown.stopping ? null : await ctx.directSends.reserve();
+  let result: RoutingResult | undefined;
+  try {
+    result = await routeEvents(appId, claim ?? undefined);
+  } finally {
+    if (claim)
+      ctx.directSends.start(claim, result?.direct ?? [], (endpointId, deliveries) =>
+        sendClaimed(ctx, endpointId, deliveries),
+      );
+  }
   await enqueueRouted(ctx, result);
   if (result.busy) {
     // Another job is routing the app: wait in the queue, not on a Postgres lock (which would hold

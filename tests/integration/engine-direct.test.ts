@@ -1,0 +1,174 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { closeQueues } from "@/lib/jobs/queues";
+import { getRedis } from "@/lib/redis";
+import { makeApp, uniqueId } from "../factories";
+import { makeEndpoint } from "../factories/endpoints";
+import { ingest } from "../helpers/engine";
+import { eventually, receivedEvents, startReceiver, type Receiver } from "../helpers/receiver";
+import { startWorkerProcess, uniquePrefix, type WorkerProcess } from "../helpers/worker-process";
+
+// The direct path (docs/engine.md#the-direct-path): routing writes new deliveries already claimed
+// for its worker, which sends them with no deliver job; a claim's Redis lock is what tells the
+// reconciler the worker is still sending them.
+
+let receiver: Receiver;
+let running: WorkerProcess[] = [];
+// One prefix for the file: the in-process ingest and the worker processes must agree.
+const prefix = uniquePrefix("direct");
+const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
+
+beforeAll(async () => {
+  process.env.HERALD_QUEUE_PREFIX = prefix;
+  receiver = await startReceiver();
+});
+
+afterEach(async () => {
+  await Promise.all(running.map((worker) => worker.kill9().catch(() => undefined)));
+  running = [];
+});
+
+afterAll(async () => {
+  await receiver?.close();
+  await closeQueues();
+});
+
+async function startWorker(env: Record<string, string> = {}) {
+  const worker = await startWorkerProcess(prefix, env);
+  running.push(worker);
+  return worker;
+}
+
+const events = (ids: string[]) =>
+  ids.map((id) => ({ id, name: "client_event", channel: `c-${id}`, event: "client-x", data: id }));
+
+async function deliveriesOf(endpointId: string) {
+  return db.delivery.findMany({
+    where: { endpointId },
+    include: { attempts: { orderBy: { number: "asc" } } },
+    orderBy: { id: "asc" },
+  });
+}
+
+async function allSucceeded(appId: string, count: number) {
+  await eventually(
+    async () => (await db.delivery.count({ where: { appId, status: "succeeded" } })) === count,
+    { timeoutMs: 30_000, what: `${count} deliveries succeeded` },
+  );
+}
+
+describe("direct path", () => {
+  it("sends new deliveries from the routing pass that claimed them: one attempt each, no deliver job; ordered and rate-limited endpoints keep their deliver jobs", async () => {
+    await startWorker();
+    const app = await makeApp({ batching: unbatched });
+    const [plainHook, orderedHook, limitedHook] = ["plain", "ordered", "limited"].map(
+      (name) => `/${uniqueId(name)}`,
+    );
+    const plain = await makeEndpoint(app.id, {
+      url: receiver.url(plainHook!),
+      eventTypes: ["client_event"],
+    });
+    const ordered = await makeEndpoint(app.id, {
+      url: receiver.url(orderedHook!),
+      eventTypes: ["client_event"],
+      ordering: "channel",
+    });
+    const limited = await makeEndpoint(app.id, {
+      url: receiver.url(limitedHook!),
+      eventTypes: ["client_event"],
+      rateLimit: { perSecond: 1000 },
+    });
+    const ids = Array.from({ length: 40 }, (_, index) => `d-${index}`);
+    expect((await ingest(app.id, events(ids))).status).toBe(202);
+    await allSucceeded(app.id, 120);
+
+    const sent = (path: string) =>
+      receivedEvents(receiver.at(path))
+        .map((event) => String(event.data))
+        .sort();
+    for (const hook of [plainHook!, orderedHook!, limitedHook!])
+      expect(sent(hook)).toEqual([...ids].sort());
+
+    const direct = await deliveriesOf(plain.id);
+    // One ingest request, one routing pass, one claim.
+    const claims = new Set(direct.map((delivery) => delivery.claimJobId));
+    expect(claims.size).toBe(1);
+    const [claim] = [...claims];
+    expect(claim).toMatch(new RegExp(`^${prefix}:direct:[0-9a-f-]{36}$`));
+    for (const delivery of direct) {
+      expect(delivery.attemptCount).toBe(1);
+      expect(delivery.attempts.map((attempt) => attempt.responseStatus)).toEqual([200]);
+      // The body's time_ms is the routing time; the attempt starts after the routing commit.
+      expect(delivery.attempts[0]!.startedAt.getTime()).toBeGreaterThanOrEqual(
+        delivery.createdAt.getTime(),
+      );
+    }
+    // Recorded: the claim's lock is gone with its last outcome.
+    await eventually(async () => (await getRedis().exists(`${claim}:lock`)) === 0, {
+      what: "the direct claim's lock released",
+    });
+
+    for (const endpoint of [ordered, limited]) {
+      const viaJobs = await deliveriesOf(endpoint.id);
+      expect(viaJobs).toHaveLength(40);
+      for (const delivery of viaJobs) expect(delivery.claimJobId).toContain(`${prefix}:deliver:`);
+    }
+  });
+
+  it("sends only as many as its room directly; routing queues deliver jobs for the rest", async () => {
+    await startWorker({ HERALD_DIRECT_SENDS: "10" });
+    const app = await makeApp({ batching: unbatched });
+    const hook = `/${uniqueId("room")}`;
+    const endpoint = await makeEndpoint(app.id, {
+      url: receiver.url(hook),
+      eventTypes: ["client_event"],
+    });
+    const ids = Array.from({ length: 60 }, (_, index) => `r-${index}`);
+    expect((await ingest(app.id, events(ids))).status).toBe(202);
+    await allSucceeded(app.id, 60);
+
+    const deliveries = await deliveriesOf(endpoint.id);
+    const isDirect = (claim: string | null) => claim?.startsWith(`${prefix}:direct:`) ?? false;
+    // The first ten in arrival order went directly; every delivery was sent once.
+    expect(deliveries.map((delivery) => isDirect(delivery.claimJobId))).toEqual(
+      ids.map((_, index) => index < 10),
+    );
+    expect(deliveries.every((delivery) => delivery.attempts.length === 1)).toBe(true);
+    expect(receiver.at(hook)).toHaveLength(60);
+  });
+
+  it("takes back what a killed worker was sending directly: the attempt is logged as interrupted and sent again", async () => {
+    const app = await makeApp({ batching: unbatched });
+    const hook = `/${uniqueId("killed")}`;
+    // The first five requests get no answer before the worker dies; later ones succeed.
+    receiver.script(hook, (_, index) => (index < 5 ? { delayMs: 60_000 } : { status: 200 }));
+    const endpoint = await makeEndpoint(app.id, {
+      url: receiver.url(hook),
+      eventTypes: ["client_event"],
+    });
+    const first = await startWorker();
+    const ids = Array.from({ length: 5 }, (_, index) => `k-${index}`);
+    expect((await ingest(app.id, events(ids))).status).toBe(202);
+    await eventually(() => receiver.at(hook).length === 5, { what: "five requests in flight" });
+    const inFlight = await deliveriesOf(endpoint.id);
+    expect(inFlight.map((delivery) => delivery.status)).toEqual(Array(5).fill("delivering"));
+    const claim = inFlight[0]!.claimJobId!;
+    expect(claim).toContain(`${prefix}:direct:`);
+    await first.kill9();
+
+    // The lock outlives the worker by up to 10 s; until then the claim is respected.
+    expect(await getRedis().exists(`${claim}:lock`)).toBe(1);
+    await startWorker();
+    await allSucceeded(app.id, 5);
+    expect(await getRedis().exists(`${claim}:lock`)).toBe(0);
+    for (const delivery of await deliveriesOf(endpoint.id)) {
+      expect(delivery.attempts.map((attempt) => attempt.responseStatus)).toEqual([null, 200]);
+      expect(delivery.attempts[0]!.error).toMatch(/^interrupted: the worker stopped/);
+    }
+    expect(
+      receivedEvents(receiver.at(hook).slice(5))
+        .map((event) => String(event.data))
+        .sort(),
+    ).toEqual([...ids].sort());
+  }, 60_000);
+});

@@ -1,0 +1,106 @@
+import { v7 as uuidv7 } from "uuid";
+import { getRedis, queuePrefix } from "../lib/redis";
+import { logger } from "../lib/logger";
+import type { DirectClaim } from "../lib/engine/route";
+import type { ClaimedRow } from "../lib/engine/send";
+
+// The direct path (lib/engine/route.ts, DirectClaim): routing writes new deliveries already
+// claimed for this worker, which sends them when the routing commits, with no deliver job. Each
+// routing pass's claim has a Redis lock of its own, `<claim>:lock`, renewed while its deliveries are
+// in flight and deleted when they are recorded: the reconciler reads it exactly as a deliver job's
+// lock, so a worker that dies (lock expired) or a send that failed (lock deleted) leaves its
+// deliveries to be taken back and sent again.
+
+/** As a deliver job's lock (worker/registry.ts): a dead worker's claims go back ~10 s later. */
+const LOCK_MS = 10_000;
+const RENEW_EVERY_MS = 3_000;
+
+const lockKey = (claimJobId: string) => `${claimJobId}:lock`;
+
+export class DirectSends {
+  /** Deliveries reserved or in flight on the direct path. */
+  private inFlight = 0;
+  private readonly claims = new Set<string>();
+  private readonly running = new Set<Promise<void>>();
+  private renewal: NodeJS.Timeout | undefined;
+
+  /** `limit`: deliveries at most on the direct path at once; beyond it routing queues deliver jobs. */
+  constructor(private readonly limit: number) {}
+
+  /**
+   * Reserves this worker's room for one routing pass and takes its lock (before routing writes the
+   * claim into any row); null when there is no room. Every claim must be passed to start().
+   */
+  async reserve(): Promise<DirectClaim | null> {
+    const room = this.limit - this.inFlight;
+    if (room <= 0) return null;
+    this.inFlight += room;
+    const claimJobId = `${queuePrefix()}:direct:${uuidv7()}`;
+    try {
+      await getRedis().set(lockKey(claimJobId), "1", "PX", LOCK_MS);
+    } catch (error) {
+      this.inFlight -= room;
+      throw error;
+    }
+    this.claims.add(claimJobId);
+    this.renewal ??= setInterval(() => this.renew(), RENEW_EVERY_MS).unref();
+    return { claimJobId, room };
+  }
+
+  /**
+   * Sends the deliveries routing wrote under `claim` (none when routing failed), an endpoint's at
+   * a time through `send`, and gives back the room the pass did not use.
+   */
+  start(
+    claim: DirectClaim,
+    claimed: ClaimedRow[],
+    send: (endpointId: string, deliveries: ClaimedRow[]) => Promise<unknown>,
+  ): void {
+    this.inFlight -= claim.room - claimed.length;
+    const byEndpoint = new Map<string, ClaimedRow[]>();
+    for (const delivery of claimed)
+      byEndpoint.set(delivery.endpointId, [
+        ...(byEndpoint.get(delivery.endpointId) ?? []),
+        delivery,
+      ]);
+    const task = Promise.all(
+      [...byEndpoint].map(([endpointId, deliveries]) =>
+        send(endpointId, deliveries).catch((error: unknown) =>
+          // Left `delivering`: with the lock gone the reconciler takes them back.
+          logger.error({ err: error, endpointId }, "direct send failed; the reconciler retries"),
+        ),
+      ),
+    )
+      .then(() => undefined)
+      .finally(() => {
+        this.inFlight -= claimed.length;
+        this.release(claim.claimJobId);
+        this.running.delete(task);
+      });
+    this.running.add(task);
+  }
+
+  /** Resolves when every direct send of this worker has been recorded. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running);
+  }
+
+  private release(claimJobId: string): void {
+    this.claims.delete(claimJobId);
+    if (this.claims.size === 0) {
+      clearInterval(this.renewal);
+      this.renewal = undefined;
+    }
+    getRedis()
+      .del(lockKey(claimJobId))
+      .catch((error: unknown) => logger.warn({ err: error }, "direct claim lock not deleted"));
+  }
+
+  /** SET, not PEXPIRE: a lock lost with Redis's data comes back while its sends still run. */
+  private renew(): void {
+    for (const claimJobId of this.claims)
+      getRedis()
+        .set(lockKey(claimJobId), "1", "PX", LOCK_MS)
+        .catch((error: unknown) => logger.warn({ err: error }, "direct claim lock not renewed"));
+  }
+}
