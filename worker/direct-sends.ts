@@ -3,6 +3,8 @@ import { getRedis, queuePrefix } from "../lib/redis";
 import { logger } from "../lib/logger";
 import type { DirectClaim } from "../lib/engine/route";
 import type { ClaimedRow } from "../lib/engine/send";
+import { DELIVER_CHUNK } from "../lib/jobs/definitions";
+import { chunk } from "../lib/util";
 
 // The direct path (lib/engine/route.ts, DirectClaim): routing writes new deliveries already
 // claimed for this worker, which sends them when the routing commits, with no deliver job. Each
@@ -44,32 +46,40 @@ export class DirectSends {
     }
     this.claims.add(claimJobId);
     this.renewal ??= setInterval(() => this.renew(), RENEW_EVERY_MS).unref();
-    return { claimJobId, room };
+    return { claimJobId, room, claimed: [] };
   }
 
   /**
-   * Sends the deliveries routing wrote under `claim` (none when routing failed), an endpoint's at
-   * a time through `send`, and gives back the room the pass did not use.
+   * Sends the deliveries routing wrote under `claim`, through `send` in chunks of an endpoint's
+   * (each chunk checks the endpoint's config again, as a deliver job does), and gives back the
+   * room the pass did not use.
    */
   start(
     claim: DirectClaim,
-    claimed: ClaimedRow[],
     send: (endpointId: string, deliveries: ClaimedRow[]) => Promise<unknown>,
   ): void {
+    const { claimed } = claim;
     this.inFlight -= claim.room - claimed.length;
     const byEndpoint = new Map<string, ClaimedRow[]>();
-    for (const delivery of claimed)
-      byEndpoint.set(delivery.endpointId, [
-        ...(byEndpoint.get(delivery.endpointId) ?? []),
-        delivery,
-      ]);
-    const task = Promise.all(
-      [...byEndpoint].map(([endpointId, deliveries]) =>
-        send(endpointId, deliveries).catch((error: unknown) =>
+    for (const delivery of claimed) {
+      const rows = byEndpoint.get(delivery.endpointId);
+      if (rows) rows.push(delivery);
+      else byEndpoint.set(delivery.endpointId, [delivery]);
+    }
+    const sendChunks = async (endpointId: string, chunks: ClaimedRow[][]) => {
+      for (let next = chunks.shift(); next; next = chunks.shift())
+        await send(endpointId, next).catch((error: unknown) =>
           // Left `delivering`: with the lock gone the reconciler takes them back.
           logger.error({ err: error, endpointId }, "direct send failed; the reconciler retries"),
-        ),
-      ),
+        );
+    };
+    const task = Promise.all(
+      [...byEndpoint].flatMap(([endpointId, deliveries]) => {
+        const chunks = chunk(deliveries, DELIVER_CHUNK);
+        // Two chunks at a time, so the endpoint's request slots do not wait for a chunk's last
+        // answer.
+        return [sendChunks(endpointId, chunks), sendChunks(endpointId, chunks)];
+      }),
     )
       .then(() => undefined)
       .finally(() => {

@@ -2,7 +2,7 @@ import { env } from "../lib/env";
 import { logger } from "../lib/logger";
 import { retryPolicy } from "../lib/engine/retry-policy";
 import { prepareEndpoint } from "../lib/engine/endpoint-config";
-import { decideOutcome, failUndeliverable } from "../lib/engine/record";
+import { cancelClaimed, decideOutcome, failUndeliverable } from "../lib/engine/record";
 import {
   failedResult,
   sendWithConfig,
@@ -49,7 +49,11 @@ async function deliverClaimed(
   const first = claimed[0];
   if (!first) return false;
   const prepared = await prepareEndpoint(first.endpointId, first.version);
-  if (!prepared) return false; // deleted meanwhile: its unsent deliveries were cancelled
+  if (!prepared) {
+    // Deleted since they were claimed: nothing to send them to.
+    await cancelClaimed(claimed, "cancelled: its endpoint was deleted before they were sent");
+    return false;
+  }
   // Secrets that cannot be decrypted: the deliveries still get a failed attempt each, saying why,
   // and the retry schedule runs its course (a job that threw would leave them for the reconciler
   // to take back, round and round).

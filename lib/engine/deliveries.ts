@@ -27,8 +27,8 @@ export const RECEIVED_MS = "(extract(epoch FROM e.received_at) * 1000)::float8";
 export type RoutingApp = {
   id: string;
   enabled: boolean;
-  /** ISO time: with the endpoint's, the version of its config a direct send checks its cache by. */
-  updatedAt: string;
+  /** ms since the epoch: with the endpoint's, the config version a direct send checks its cache by. */
+  updatedMs: number;
   batchingEnabled: boolean;
   batchingDurationMs: number;
   batchingMaxBatchSize: number;
@@ -44,17 +44,19 @@ export type RoutingEndpoint = {
   bodyFormat: "pusher" | "slack";
   ordering: "none" | "channel";
   rateLimitPerSecond: number | null;
-  consecutiveFailures: number;
-  /** ISO time. */
-  updatedAt: string;
+  /** ms since the epoch. */
+  updatedMs: number;
 };
 
+/** A timestamp column (UTC, without zone) as ms since the epoch: JSON would drop its zone. */
+const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::float8`;
+
 /** SQL for one app's routing config as JSON (`a` is the apps row); `e` for one endpoint's. */
-export const APP_JSON = `json_build_object('id', a.id, 'enabled', a.enabled, 'updatedAt', a.updated_at, 'batchingEnabled', a.batching_enabled,
+export const APP_JSON = `json_build_object('id', a.id, 'enabled', a.enabled, 'updatedMs', ${epochMs("a.updated_at")}, 'batchingEnabled', a.batching_enabled,
   'batchingDurationMs', a.batching_duration_ms, 'batchingMaxBatchSize', a.batching_max_batch_size)`;
 export const ENDPOINT_JSON = `json_build_object('id', e.id, 'appId', e.app_id, 'enabled', e.enabled, 'disabledReason', e.disabled_reason,
   'eventTypes', e.event_types, 'filter', e.filter, 'batching', e.batching, 'bodyFormat', e.body_format, 'ordering', e.ordering,
-  'rateLimitPerSecond', e.rate_limit_per_second, 'consecutiveFailures', e.consecutive_failures, 'updatedAt', e.updated_at)`;
+  'rateLimitPerSecond', e.rate_limit_per_second, 'updatedMs', ${epochMs("e.updated_at")})`;
 
 export function effectiveBatching(
   endpoint: Pick<RoutingEndpoint, "batching">,

@@ -67,6 +67,21 @@ export async function failUndeliverable(
   await wakeHeads(heads, deliveries[0]!.id);
 }
 
+/**
+ * Claimed deliveries whose endpoint was deleted before they were sent: cancelled, their claim
+ * undone (no attempt was made, so none is logged).
+ */
+export async function cancelClaimed(deliveries: ClaimedDelivery[], reason: string): Promise<void> {
+  if (deliveries.length === 0) return;
+  await hotQuery(
+    `UPDATE deliveries d SET status = 'cancelled', attempt_count = d.attempt_count - 1, next_attempt_at = NULL,
+       next_attempt_trigger = 'auto', claim_job_id = NULL, last_error = $3, updated_at = now()
+     FROM unnest($1::uuid[], $2::int[]) AS c(id, attempt)
+     WHERE d.id = c.id AND d.status = 'delivering' AND d.attempt_count = c.attempt`,
+    [deliveries.map((row) => row.id), deliveries.map((row) => row.attemptNumber), reason],
+  );
+}
+
 const json = (value: unknown) =>
   value === null || value === undefined ? null : JSON.stringify(value);
 

@@ -32,8 +32,6 @@ export type RoutingResult = {
   deliveries: DueDelivery[];
   /** Batched endpoints that received items, with their window. */
   batchedEndpoints: { endpointId: string; batching: Batching }[];
-  /** Deliveries written already claimed for the caller to send now (see DirectClaim). */
-  direct: ClaimedRow[];
 };
 
 /**
@@ -45,7 +43,12 @@ export type RoutingResult = {
  * any interrupted attempt. Only deliveries that may go at once qualify: not for an endpoint that
  * orders per channel (they wait for their channel's head) or has a rate limit (it may hold them).
  */
-export type DirectClaim = { claimJobId: string; room: number };
+export type DirectClaim = {
+  claimJobId: string;
+  room: number;
+  /** Filled as each routing page commits, so a pass that fails later still sends what it wrote. */
+  claimed: ClaimedRow[];
+};
 
 /** Events routed per transaction. */
 const ROUTE_PAGE = 1000;
@@ -56,11 +59,11 @@ const ROUTE_PAGE = 1000;
  * at a time (an advisory lock), so deliveries and batch items are always written in seq order.
  */
 export async function routeEvents(appId: string, direct?: DirectClaim): Promise<RoutingResult> {
-  const result: RoutingResult = { busy: false, deliveries: [], batchedEndpoints: [], direct: [] };
+  const result: RoutingResult = { busy: false, deliveries: [], batchedEndpoints: [] };
   const batched = new Map<string, Batching>();
   for (;;) {
-    const room = direct ? direct.room - result.direct.length : 0;
-    const page = await routePage(appId, room > 0 ? { claimJobId: direct!.claimJobId, room } : null);
+    const room = direct ? direct.room - direct.claimed.length : 0;
+    const page = await routePage(appId, room > 0 ? direct!.claimJobId : null, room);
     if (page === "busy") {
       // Another job holds the app: it routes what is committed, but may have taken its last page
       // before some events committed; come back shortly unless nothing is left.
@@ -72,7 +75,7 @@ export async function routeEvents(appId: string, direct?: DirectClaim): Promise<
       break;
     }
     result.deliveries.push(...page.deliveries);
-    result.direct.push(...page.direct);
+    direct?.claimed.push(...page.direct);
     for (const entry of page.batchedEndpoints) batched.set(entry.endpointId, entry.batching);
     if (page.taken < ROUTE_PAGE) break;
   }
@@ -102,7 +105,11 @@ type TakenPage = {
  * One page in one transaction, or "busy" when another job holds the app (no connection is held
  * waiting).
  */
-async function routePage(appId: string, direct: DirectClaim | null): Promise<RoutedPage | "busy"> {
+async function routePage(
+  appId: string,
+  claimJobId: string | null,
+  room: number,
+): Promise<RoutedPage | "busy"> {
   return hotTransaction(async (client) => {
     // Lock, take the page off the routing queue and read its events and the config in one
     // statement. The lock is a one-time filter: without it nothing is taken.
@@ -161,7 +168,7 @@ async function routePage(appId: string, direct: DirectClaim | null): Promise<Rou
     }
     // Deliveries in seq order across endpoints, so their ids (uuid v7) follow arrival order.
     deliveries.sort((a, b) => compareSeq(a.events[0]!.seq, b.events[0]!.seq));
-    if (direct) claimDirect(deliveries, direct);
+    if (claimJobId) claimDirect(deliveries, claimJobId, room);
     const created = await writeRouted(client, appId, deliveries, batchItems);
     return {
       taken: events.length,
@@ -173,7 +180,7 @@ async function routePage(appId: string, direct: DirectClaim | null): Promise<Rou
 }
 
 /** Marks the first `room` deliveries that may go at once as claimed for the direct path. */
-function claimDirect(deliveries: NewDelivery[], { claimJobId, room }: DirectClaim): void {
+function claimDirect(deliveries: NewDelivery[], claimJobId: string, room: number): void {
   for (const delivery of deliveries) {
     if (room <= 0) return;
     const { endpoint } = delivery;
@@ -204,10 +211,11 @@ function directRows(
         attemptNumber: 1,
         trigger: "auto",
         version: {
-          endpointUpdatedAt: new Date(endpoint.updatedAt),
-          appUpdatedAt: new Date(app.updatedAt),
+          endpointUpdatedAt: new Date(endpoint.updatedMs),
+          appUpdatedAt: new Date(app.updatedMs),
         },
-        consecutiveFailures: endpoint.consecutiveFailures,
+        // Unknown by the time it is sent (read at routing): a success then always resets it.
+        consecutiveFailures: -1,
         ordered: false,
       };
     });

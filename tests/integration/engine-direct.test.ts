@@ -2,7 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { closeQueues } from "@/lib/jobs/queues";
 import { getRedis } from "@/lib/redis";
-import { makeApp, uniqueId } from "../factories";
+import { deleteEndpoint } from "@/lib/services/endpoints";
+import { createWorkerContext } from "@/worker/context";
+import { sendClaimed } from "@/worker/send-claimed";
+import { makeApp, systemPrincipal, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
 import { ingest } from "../helpers/engine";
 import { eventually, receivedEvents, startReceiver, type Receiver } from "../helpers/receiver";
@@ -171,4 +174,50 @@ describe("direct path", () => {
         .sort(),
     ).toEqual([...ids].sort());
   }, 60_000);
+
+  it("cancels claimed deliveries whose endpoint was deleted before they were sent, with no attempt", async () => {
+    const app = await makeApp({ batching: unbatched });
+    const endpoint = await makeEndpoint(app.id, {
+      url: receiver.url(`/${uniqueId("deleted")}`),
+      eventTypes: ["client_event"],
+    });
+    const claimed = await db.delivery.create({
+      data: {
+        appId: app.id,
+        endpointId: endpoint.id,
+        eventIds: ["x-1"],
+        eventNames: ["client_event"],
+        channels: ["c"],
+        body: "{}",
+        status: "delivering",
+        attemptCount: 1,
+        lastAttemptAt: new Date(),
+        claimJobId: `${prefix}:direct:${uniqueId("claim")}`,
+      },
+    });
+    // Deleting an endpoint leaves a claimed delivery to its worker.
+    await deleteEndpoint(systemPrincipal, app.id, endpoint.id);
+    await sendClaimed(createWorkerContext(), endpoint.id, [
+      {
+        id: claimed.id,
+        endpointId: endpoint.id,
+        body: claimed.body,
+        createdAt: claimed.createdAt,
+        receivedAt: null,
+        attemptNumber: 1,
+        trigger: "auto",
+        version: { endpointUpdatedAt: new Date(), appUpdatedAt: new Date() },
+        consecutiveFailures: -1,
+        ordered: false,
+      },
+    ]);
+    const after = await db.delivery.findUniqueOrThrow({
+      where: { id: claimed.id },
+      include: { attempts: true },
+    });
+    expect(after).toMatchObject({ status: "cancelled", attemptCount: 0, endpointId: null });
+    expect(after.lastError).toMatch(/endpoint was deleted/);
+    expect(after.attempts).toEqual([]);
+    expect(receiver.requests.filter((request) => request.path.includes("deleted"))).toEqual([]);
+  });
 });

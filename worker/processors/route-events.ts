@@ -22,12 +22,13 @@ export async function processRouteEvents(
   if (release) await releaseDueHolds(appId);
   // Room on the direct path: deliveries that may go at once are written claimed and sent here.
   const claim = ctx.shutdown.stopping ? null : await ctx.directSends.reserve();
-  let result: RoutingResult | undefined;
+  let result: RoutingResult;
   try {
     result = await routeEvents(appId, claim ?? undefined);
   } finally {
+    // Also when a later page failed: the pages that committed wrote their claims.
     if (claim)
-      ctx.directSends.start(claim, result?.direct ?? [], (endpointId, deliveries) =>
+      ctx.directSends.start(claim, (endpointId, deliveries) =>
         sendClaimed(ctx, endpointId, deliveries),
       );
   }
