@@ -127,8 +127,8 @@ const envSchema = z.object({
   HERALD_ENDPOINT_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   /**
    * New deliveries a worker may hold on the direct path at once (routing writes them claimed and
-   * the worker sends them with no deliver job; docs/engine.md#the-direct-path). Unset: 40 per
-   * request slot (2,000 with the default concurrency); 0 turns the direct path off.
+   * the worker sends them with no deliver job; docs/engine.md#the-direct-path). Unset: 200 per
+   * request slot (10,000 with the default concurrency); 0 turns the direct path off.
    */
   HERALD_DIRECT_SENDS: z.coerce.number().int().min(0).max(100_000).optional(),
   HERALD_CACHE_MISS_WINDOW_MS: z.coerce.number().int().min(0).default(1000),
