@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from "uuid";
 import { getRedis, queuePrefix } from "../lib/redis";
 import { logger } from "../lib/logger";
+import { metrics } from "../lib/metrics/registry";
 import type { DirectClaim } from "../lib/engine/route";
 import type { ClaimedRow } from "../lib/engine/send";
 import { DELIVER_CHUNK } from "../lib/jobs/definitions";
@@ -60,6 +61,9 @@ export class DirectSends {
   ): void {
     const { claimed } = claim;
     this.inFlight -= claim.room - claimed.length;
+    // Not counted as due by the backlog metrics (they are `delivering`): this gauge shows them.
+    const gauge = metrics().directDeliveries;
+    gauge.inc(claimed.length);
     const byEndpoint = new Map<string, ClaimedRow[]>();
     for (const delivery of claimed) {
       const rows = byEndpoint.get(delivery.endpointId);
@@ -84,6 +88,7 @@ export class DirectSends {
       .then(() => undefined)
       .finally(() => {
         this.inFlight -= claimed.length;
+        gauge.dec(claimed.length);
         this.release(claim.claimJobId);
         this.running.delete(task);
       });

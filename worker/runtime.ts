@@ -151,7 +151,8 @@ export async function startWorker() {
           logger.warn({ err: error, endpointId }, "flush on shutdown failed"),
         );
       }
-      // 3. Let in-flight deliveries (deliver jobs' and direct sends') finish (bounded), then hand back whatever is still running.
+      // 3. Let in-flight deliveries (deliver jobs' and direct sends') finish (bounded), then hand
+      // back whatever is still running.
       const finished = await finishesWithin(
         Promise.all([workers.deliver.close(), ctx.directSends.idle()]),
         env.HERALD_SHUTDOWN_TIMEOUT_MS,

@@ -35,6 +35,11 @@ function createMetrics() {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600],
       registers,
     }),
+    directDeliveries: new Gauge({
+      name: "herald_worker_direct_deliveries",
+      help: "New deliveries this worker claimed while routing (the direct path) and has not yet recorded: in flight or waiting for a request slot",
+      registers,
+    }),
     workerUp: new Gauge({
       name: "herald_worker_up",
       help: "1 while this worker process takes jobs, 0 while it stops",

@@ -156,6 +156,22 @@ describe("worker metrics (HERALD_WORKER_METRICS_PORT)", () => {
     expect(text).toContain("nodejs_heap_size_used_bytes");
   });
 
+  it("shows the deliveries a worker holds on the direct path until they are recorded", async () => {
+    const app = await makeApp();
+    const path = `/${uniqueId("held")}`;
+    engine.receiver.script(path, () => ({ delayMs: 2000 }));
+    await makeEndpoint(app.id, { url: engine.receiver.url(path), batching: unbatched });
+    const held = async () =>
+      sample(await scrapeWorker(WORKER_METRICS_PORT), "herald_worker_direct_deliveries");
+    expect((await ingest(app.id, [occupied("h1"), occupied("h2")])).status).toBe(202);
+    // Sent and unanswered: claimed by routing, not yet recorded.
+    await eventually(async () => (await held()) === 2, { what: "two direct deliveries held" });
+    await eventually(async () => (await held()) === 0, {
+      what: "none held once recorded",
+      timeoutMs: 15_000,
+    });
+  });
+
   it("measures the lag from the event's receipt, so a batch window counts", async () => {
     const app = await makeApp();
     const path = `/${uniqueId("windowed")}`;
