@@ -32,7 +32,8 @@ export class DirectSends {
 
   /**
    * Reserves this worker's room for one routing pass and takes its lock (before routing writes the
-   * claim into any row); null when there is no room. Every claim must be passed to start().
+   * claim into any row); null when there is no room or Redis did not take the lock. Every claim
+   * must be passed to start().
    */
   async reserve(): Promise<DirectClaim | null> {
     const room = this.limit - this.inFlight;
@@ -42,8 +43,10 @@ export class DirectSends {
     try {
       await getRedis().set(lockKey(claimJobId), "1", "PX", LOCK_MS);
     } catch (error) {
+      // No lock, no claim: this pass writes deliver jobs, as without the direct path.
       this.inFlight -= room;
-      throw error;
+      logger.warn({ err: error }, "direct claim lock not set; routing queues deliver jobs");
+      return null;
     }
     this.claims.add(claimJobId);
     this.renewal ??= setInterval(() => this.renew(), RENEW_EVERY_MS).unref();
