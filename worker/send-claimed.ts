@@ -2,7 +2,7 @@ import { env } from "../lib/env";
 import { logger } from "../lib/logger";
 import { retryPolicy } from "../lib/engine/retry-policy";
 import { prepareEndpoint } from "../lib/engine/endpoint-config";
-import { cancelClaimed, decideOutcome, failUndeliverable } from "../lib/engine/record";
+import { decideOutcome, endUnsent } from "../lib/engine/record";
 import {
   failedResult,
   sendWithConfig,
@@ -51,7 +51,11 @@ async function deliverClaimed(
   const prepared = await prepareEndpoint(first.endpointId, first.version);
   if (!prepared) {
     // Deleted since they were claimed: nothing to send them to.
-    await cancelClaimed(claimed, "cancelled: its endpoint was deleted before they were sent");
+    await endUnsent(
+      claimed,
+      "cancelled",
+      "cancelled: its endpoint was deleted before they were sent",
+    );
     return false;
   }
   // Secrets that cannot be decrypted: the deliveries still get a failed attempt each, saying why,
@@ -61,7 +65,7 @@ async function deliverClaimed(
   const { endpoint, config } = prepared;
   const disabled = disabledDeliveryReason(endpoint, endpoint.app);
   if (disabled) {
-    await failUndeliverable(claimed, disabled);
+    await endUnsent(claimed, "failed", disabled);
     return false;
   }
   // Only a limited endpoint costs a Redis call per request.

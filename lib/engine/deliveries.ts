@@ -20,8 +20,11 @@ export type StoredEvent = {
   receivedMs: number;
 };
 
+/** A timestamp column (UTC, without zone) as ms since the epoch: JSON would drop its zone. */
+const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::float8`;
+
 /** SQL for StoredEvent.receivedMs of events row `e`. */
-export const RECEIVED_MS = "(extract(epoch FROM e.received_at) * 1000)::float8";
+export const RECEIVED_MS = epochMs("e.received_at");
 
 /** What routing and flushing read of an app and its endpoints. */
 export type RoutingApp = {
@@ -47,9 +50,6 @@ export type RoutingEndpoint = {
   /** ms since the epoch. */
   updatedMs: number;
 };
-
-/** A timestamp column (UTC, without zone) as ms since the epoch: JSON would drop its zone. */
-const epochMs = (column: string) => `floor(extract(epoch FROM ${column}) * 1000)::float8`;
 
 /** SQL for one app's routing config as JSON (`a` is the apps row); `e` for one endpoint's. */
 export const APP_JSON = `json_build_object('id', a.id, 'enabled', a.enabled, 'updatedMs', ${epochMs("a.updated_at")}, 'batchingEnabled', a.batching_enabled,

@@ -45,41 +45,29 @@ export function decideOutcome(
 }
 
 /**
- * Deliveries whose endpoint or app was disabled after they were queued: failed, kept for Recover.
+ * Claimed deliveries that will not be sent, their claim undone (no attempt was made, so none is
+ * logged): `failed` when their endpoint or app was disabled after they were queued (kept for
+ * Recover), `cancelled` when their endpoint was deleted. Either way they release their channels
+ * (lib/engine/ordering.ts).
  */
-export async function failUndeliverable(
+export async function endUnsent(
   deliveries: ClaimedDelivery[],
+  status: "failed" | "cancelled",
   reason: string,
 ): Promise<void> {
   if (deliveries.length === 0) return;
-  // Failed for good: they release their channels (lib/engine/ordering.ts).
   const heads = await hotQuery<{ id: string; endpoint_id: string; attempt_count: number }>(
     `WITH updated AS (
-      UPDATE deliveries d SET status = 'failed', attempt_count = d.attempt_count - 1, next_attempt_at = NULL, next_attempt_trigger = 'auto',
-        last_error = $3, updated_at = now()
+      UPDATE deliveries d SET status = $4::"DeliveryStatus", attempt_count = d.attempt_count - 1, next_attempt_at = NULL,
+        next_attempt_trigger = 'auto', last_error = $3, updated_at = now()
       FROM unnest($1::uuid[], $2::int[]) AS c(id, attempt)
       WHERE d.id = c.id AND d.status = 'delivering' AND d.attempt_count = c.attempt
       RETURNING d.id, d.status::text AS status
     ), ${RELEASE_CTES}
     SELECT * FROM heads`,
-    [deliveries.map((row) => row.id), deliveries.map((row) => row.attemptNumber), reason],
+    [deliveries.map((row) => row.id), deliveries.map((row) => row.attemptNumber), reason, status],
   );
   await wakeHeads(heads, deliveries[0]!.id);
-}
-
-/**
- * Claimed deliveries whose endpoint was deleted before they were sent: cancelled, their claim
- * undone (no attempt was made, so none is logged).
- */
-export async function cancelClaimed(deliveries: ClaimedDelivery[], reason: string): Promise<void> {
-  if (deliveries.length === 0) return;
-  await hotQuery(
-    `UPDATE deliveries d SET status = 'cancelled', attempt_count = d.attempt_count - 1, next_attempt_at = NULL,
-       next_attempt_trigger = 'auto', claim_job_id = NULL, last_error = $3, updated_at = now()
-     FROM unnest($1::uuid[], $2::int[]) AS c(id, attempt)
-     WHERE d.id = c.id AND d.status = 'delivering' AND d.attempt_count = c.attempt`,
-    [deliveries.map((row) => row.id), deliveries.map((row) => row.attemptNumber), reason],
-  );
 }
 
 const json = (value: unknown) =>

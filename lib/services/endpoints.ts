@@ -26,6 +26,7 @@ import {
   deliveryRows,
   effectiveBatching,
   insertDeliveriesCte,
+  RECEIVED_MS,
   type StoredEvent,
 } from "../engine/deliveries";
 
@@ -459,7 +460,7 @@ export async function deleteEndpoint(principal: Principal, appId: string, endpoi
     const waiting = await tx.$queryRaw<StoredEvent[]>`
       DELETE FROM batch_items b USING events e WHERE b.endpoint_id = ${endpointId}::uuid AND e.seq = b.event_seq
       RETURNING e.seq::text AS seq, e.id, e.name, e.channel, e.payload,
-        (extract(epoch FROM e.received_at) * 1000)::float8 AS "receivedMs"`;
+        ${Prisma.raw(RECEIVED_MS)} AS "receivedMs"`;
     // Locked next: routing's insert of a new delivery for it (a foreign-key check) now waits for
     // this transaction, so none can slip in between the cancel and the delete as a pending orphan.
     await tx.$queryRaw`SELECT 1 FROM endpoints WHERE id = ${endpointId}::uuid FOR UPDATE`;
