@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
 import { hotQuery, hotTransaction, type HotClient } from "../pg";
 import { env } from "../env";
 import { AppError, notFound } from "../errors";
@@ -64,7 +64,9 @@ export async function ingestEvents(
   const inRequestDuplicates: string[] = [];
   const prepared: PreparedEvent[] = [];
   for (const event of events) {
-    const id = event.id ?? randomUUID();
+    // Time-ordered (UUID v7), not random: new ids land at the end of the events' (app_id, id)
+    // index and of the deliveries' event_ids index instead of on random pages of a large log.
+    const id = event.id ?? uuidv7();
     if (seen.has(id)) {
       inRequestDuplicates.push(id);
       continue;

@@ -16,7 +16,9 @@ const ingestEventSchema = z
   .looseObject({
     id: stringish(200)
       .optional()
-      .describe("Unique per app; repeats are acknowledged as duplicates. Generated when absent."),
+      .describe(
+        "Unique per app; repeats are acknowledged as duplicates. Generated when absent (a UUID v7, ordered by time).",
+      ),
     name: shortString(200).refine(
       (name) => !name.startsWith(RESERVED_EVENT_PREFIX),
       RESERVED_PREFIX_ISSUE,

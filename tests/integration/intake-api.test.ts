@@ -90,6 +90,23 @@ describe("native ingest", () => {
     expect(await db.event.count({ where: { appId: app.id } })).toBe(1);
   });
 
+  it("generates ids ordered by time (UUID v7), in the order the events came", async () => {
+    const app = await makeApp();
+    const names = Array.from({ length: 5 }, (_, index) => ({
+      name: "client_event",
+      channel: `private-c${index}`,
+      event: "client-x",
+    }));
+    expect((await ingest(app.id, { events: names })).status).toBe(202);
+    expect((await ingest(app.id, { events: names })).status).toBe(202);
+    const events = await db.event.findMany({ where: { appId: app.id }, orderBy: { seq: "asc" } });
+    const ids = events.map((event) => event.id);
+    expect(ids).toHaveLength(10);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect([...ids].sort()).toEqual(ids);
+  });
+
   it("rejects bad input with the field named and stores nothing", async () => {
     const app = await makeApp();
     const missing = await ingest(app.id, {
