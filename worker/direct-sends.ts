@@ -21,9 +21,10 @@ const RENEW_EVERY_MS = 3_000;
 const lockKey = (claimJobId: string) => `${claimJobId}:lock`;
 
 export class DirectSends {
-  /** Deliveries reserved or in flight on the direct path. */
+  /** Deliveries taken for a routing pass or in flight on the direct path. */
   private inFlight = 0;
-  private readonly claims = new Set<string>();
+  /** Each open claim: how much of the room its routing pass has taken so far. */
+  private readonly claims = new Map<string, { taken: number }>();
   private readonly running = new Set<Promise<void>>();
   private renewal: NodeJS.Timeout | undefined;
 
@@ -31,26 +32,31 @@ export class DirectSends {
   constructor(private readonly limit: number) {}
 
   /**
-   * Reserves this worker's room for one routing pass and takes its lock (before routing writes the
-   * claim into any row); null when there is no room or Redis did not take the lock. Every claim
-   * must be passed to start().
+   * A claim for one routing pass, its lock taken before routing writes it into any row; null when
+   * there is no room or Redis did not take the lock. The pass takes room as its pages need it
+   * (DirectClaim.take), so passes running side by side share it. Every claim must be passed to
+   * start().
    */
   async reserve(): Promise<DirectClaim | null> {
-    const room = this.limit - this.inFlight;
-    if (room <= 0) return null;
-    this.inFlight += room;
+    if (this.inFlight >= this.limit) return null;
     const claimJobId = `${queuePrefix()}:direct:${uuidv7()}`;
     try {
       await getRedis().set(lockKey(claimJobId), "1", "PX", LOCK_MS);
     } catch (error) {
       // No lock, no claim: this pass writes deliver jobs, as without the direct path.
-      this.inFlight -= room;
       logger.warn({ err: error }, "direct claim lock not set; routing queues deliver jobs");
       return null;
     }
-    this.claims.add(claimJobId);
+    const state = { taken: 0 };
+    this.claims.set(claimJobId, state);
     this.renewal ??= setInterval(() => this.renew(), RENEW_EVERY_MS).unref();
-    return { claimJobId, room, claimed: [] };
+    const take = (wanted: number) => {
+      const granted = Math.max(0, Math.min(wanted, this.limit - this.inFlight));
+      this.inFlight += granted;
+      state.taken += granted;
+      return granted;
+    };
+    return { claimJobId, take, claimed: [] };
   }
 
   /**
@@ -63,7 +69,8 @@ export class DirectSends {
     send: (endpointId: string, deliveries: ClaimedRow[]) => Promise<unknown>,
   ): void {
     const { claimed } = claim;
-    this.inFlight -= claim.room - claimed.length;
+    // Room taken for pages that did not commit goes back now.
+    this.inFlight -= (this.claims.get(claim.claimJobId)?.taken ?? 0) - claimed.length;
     // Not counted as due by the backlog metrics (they are `delivering`): this gauge shows them.
     const gauge = metrics().directDeliveries;
     gauge.inc(claimed.length);
@@ -116,7 +123,7 @@ export class DirectSends {
 
   /** SET, not PEXPIRE: a lock lost with Redis's data comes back while its sends still run. */
   private renew(): void {
-    for (const claimJobId of this.claims)
+    for (const claimJobId of this.claims.keys())
       getRedis()
         .set(lockKey(claimJobId), "1", "PX", LOCK_MS)
         .catch((error: unknown) => logger.warn({ err: error }, "direct claim lock not renewed"));

@@ -35,8 +35,8 @@ export type RoutingResult = {
 };
 
 /**
- * The direct path: a worker with room to send more asks routing to write up to `room` new
- * deliveries already claimed (`delivering`, attempt 1, claim_job_id = `claimJobId`, whose Redis
+ * The direct path: a worker with room to send more asks routing to write new deliveries, as many
+ * as `take` grants, already claimed (`delivering`, attempt 1, claim_job_id = `claimJobId`, whose Redis
  * lock the worker holds), and sends them as soon as the routing commits. Their first attempt then
  * costs no deliver job and no claim statement: the row is written twice (routed, recorded) instead
  * of three times. Should the worker die, its lock expires and the reconciler takes them back like
@@ -45,7 +45,12 @@ export type RoutingResult = {
  */
 export type DirectClaim = {
   claimJobId: string;
-  room: number;
+  /**
+   * Takes up to `wanted` of the worker's room when a page knows how many deliveries it has that
+   * may go at once; returns how many it may claim. Taken per page, not reserved per pass, so
+   * routing passes running side by side (other apps, a reconciler's re-route) share the room.
+   */
+  take: (wanted: number) => number;
   /** Filled as each routing page commits, so a pass that fails later still sends what it wrote. */
   claimed: ClaimedRow[];
 };
@@ -62,8 +67,7 @@ export async function routeEvents(appId: string, direct?: DirectClaim): Promise<
   const result: RoutingResult = { busy: false, deliveries: [], batchedEndpoints: [] };
   const batched = new Map<string, Batching>();
   for (;;) {
-    const room = direct ? direct.room - direct.claimed.length : 0;
-    const page = await routePage(appId, room > 0 ? direct!.claimJobId : null, room);
+    const page = await routePage(appId, direct);
     if (page === "busy") {
       // Another job holds the app: it routes what is committed, but may have taken its last page
       // before some events committed; come back shortly unless nothing is left.
@@ -107,8 +111,7 @@ type TakenPage = {
  */
 async function routePage(
   appId: string,
-  claimJobId: string | null,
-  room: number,
+  direct: DirectClaim | undefined,
 ): Promise<RoutedPage | "busy"> {
   return hotTransaction(async (client) => {
     // Lock, take the page off the routing queue and read its events and the config in one
@@ -168,7 +171,7 @@ async function routePage(
     }
     // Deliveries in seq order across endpoints, so their ids (uuid v7) follow arrival order.
     deliveries.sort((a, b) => compareSeq(a.events[0]!.seq, b.events[0]!.seq));
-    if (claimJobId) claimDirect(deliveries, claimJobId, room);
+    if (direct) claimDirect(deliveries, direct);
     const created = await writeRouted(client, appId, deliveries, batchItems);
     return {
       taken: events.length,
@@ -179,16 +182,18 @@ async function routePage(
   }, QUEUE_HEAD_PLAN);
 }
 
-/** Marks the first `room` deliveries that may go at once as claimed for the direct path. */
-function claimDirect(deliveries: NewDelivery[], claimJobId: string, room: number): void {
-  for (const delivery of deliveries) {
-    if (room <= 0) return;
-    const { endpoint } = delivery;
-    if (delivery.failedReason || endpoint.ordering === "channel" || endpoint.rateLimitPerSecond)
-      continue;
-    delivery.claimJobId = claimJobId;
-    room -= 1;
-  }
+/**
+ * Marks the deliveries that may go at once as claimed for the direct path, in arrival order, as
+ * many as the worker's room grants.
+ */
+function claimDirect(deliveries: NewDelivery[], direct: DirectClaim): void {
+  const eligible = deliveries.filter(
+    ({ failedReason, endpoint }) =>
+      !failedReason && endpoint.ordering !== "channel" && !endpoint.rateLimitPerSecond,
+  );
+  if (eligible.length === 0) return;
+  const granted = direct.take(eligible.length);
+  for (const delivery of eligible.slice(0, granted)) delivery.claimJobId = direct.claimJobId;
 }
 
 /** The rows written claimed, as the deliver job's claim would have returned them. */

@@ -5,6 +5,8 @@ import { getRedis } from "@/lib/redis";
 import { deleteEndpoint } from "@/lib/services/endpoints";
 import { createWorkerContext } from "@/worker/context";
 import { sendClaimed } from "@/worker/send-claimed";
+import { DirectSends } from "@/worker/direct-sends";
+import type { ClaimedRow } from "@/lib/engine/send";
 import { makeApp, systemPrincipal, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
 import { ingest } from "../helpers/engine";
@@ -174,6 +176,69 @@ describe("direct path", () => {
         .sort(),
     ).toEqual([...ids].sort());
   }, 60_000);
+
+  it("lets routing passes of several apps running side by side all send directly", async () => {
+    const apps = await Promise.all([0, 1, 2, 3].map(() => makeApp({ batching: unbatched })));
+    const endpoints = await Promise.all(
+      apps.map((app) =>
+        makeEndpoint(app.id, {
+          url: receiver.url(`/${uniqueId("side")}`),
+          eventTypes: ["client_event"],
+        }),
+      ),
+    );
+    // Their routing jobs wait in the queue, so the worker starts them together.
+    for (const app of apps)
+      expect((await ingest(app.id, events([`s-${app.id}-1`, `s-${app.id}-2`]))).status).toBe(202);
+    await startWorker();
+    for (const app of apps) await allSucceeded(app.id, 2);
+    for (const endpoint of endpoints)
+      for (const delivery of await deliveriesOf(endpoint.id))
+        expect(delivery.claimJobId).toContain(`${prefix}:direct:`);
+  });
+
+  it("shares its room between claims as their pages take it, and gets back what a pass did not commit", async () => {
+    const sends = new DirectSends(10);
+    const first = (await sends.reserve())!;
+    const second = (await sends.reserve())!;
+    expect(first.take(8)).toBe(8);
+    expect(second.take(8)).toBe(2);
+    expect(second.take(1)).toBe(0);
+    expect(await sends.reserve()).toBeNull();
+    // The first pass committed 3 of its 8 (a later page failed): 5 come back at once.
+    const row = (id: string): ClaimedRow => ({
+      id,
+      endpointId: "e",
+      body: "{}",
+      createdAt: new Date(),
+      receivedAt: null,
+      attemptNumber: 1,
+      trigger: "auto",
+      version: { endpointUpdatedAt: new Date(), appUpdatedAt: new Date() },
+      consecutiveFailures: -1,
+      ordered: false,
+    });
+    first.claimed.push(row("a"), row("b"), row("c"));
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    const sent: string[] = [];
+    sends.start(first, async (_, rows) => {
+      sent.push(...rows.map((claimed) => claimed.id));
+      await held;
+    });
+    const third = (await sends.reserve())!;
+    expect(third.take(100)).toBe(5);
+    // Recorded: the three sent give their room back, and the claim's lock is deleted.
+    answer();
+    await sends.idle();
+    expect(sent.sort()).toEqual(["a", "b", "c"]);
+    expect(third.take(100)).toBe(3);
+    await eventually(async () => (await getRedis().exists(`${first.claimJobId}:lock`)) === 0, {
+      what: "the first claim's lock deleted",
+    });
+    for (const claim of [second, third]) sends.start(claim, async () => undefined);
+    await sends.idle();
+  });
 
   it("cancels claimed deliveries whose endpoint was deleted before they were sent, with no attempt", async () => {
     const app = await makeApp({ batching: unbatched });
