@@ -8,6 +8,7 @@ import { QUEUES } from "../jobs/definitions";
 import { deliverJobId } from "../jobs/ids";
 import { recordAudit } from "../services/audit";
 import { emitEndpointDisabled } from "../services/operational-events";
+import { headerSetDigest, headerSetOf, newHeaderSets } from "./header-sets";
 import { judge, nextState, type RetryPolicy, type Verdict } from "./retry-policy";
 import { RELEASE_CTES, wakeHeads } from "./ordering";
 import type { ClaimedDelivery, SentAttempt } from "./send";
@@ -85,22 +86,37 @@ export async function recordOutcomes(
 ): Promise<Set<string>> {
   if (outcomes.length === 0) return new Set();
   const column = <T>(pick: (outcome: Outcome) => T) => outcomes.map(pick);
+  // Request headers are kept once per set (lib/engine/header-sets.ts), new sets by this statement.
+  const sets = outcomes.map(({ delivery, sent }) =>
+    headerSetOf(sent.requestHeaders, {
+      deliveryId: delivery.id,
+      number: delivery.attemptNumber,
+      startedAt: sent.startedAt,
+    }),
+  );
+  const digests = sets.map(headerSetDigest);
+  const newSets = newHeaderSets(sets, digests);
   const rows = await hotQuery<{
     id: string;
     heads?: { id: string; endpoint_id: string; attempt_count: number }[] | null;
   }>(
     `WITH v AS (
       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::int[], $6::text[], $7::text[], $8::uuid[],
-        $9::text[], $10::text[], $11::text[], $12::int[], $13::text[], $14::timestamptz[], $15::text[])
-        AS v(id, attempt, status, next_at, response_status, last_error, trigger, attempt_id, request_headers, response_headers, response_body, duration_ms, error, started_at, target)
+        $9::uuid[], $10::text[], $11::text[], $12::int[], $13::text[], $14::timestamptz[], $15::text[])
+        AS v(id, attempt, status, next_at, response_status, last_error, trigger, attempt_id, request_header_set, response_headers, response_body, duration_ms, error, started_at, target)
+    ), header_sets AS (
+      INSERT INTO request_header_sets (digest, headers, derived)
+      SELECT r.digest, r.headers, ARRAY(SELECT jsonb_array_elements_text(r.derived))
+      FROM jsonb_to_recordset($16::jsonb) AS r(digest uuid, headers jsonb, derived jsonb)
+      ON CONFLICT (digest) DO NOTHING
     ), updated AS (
       UPDATE deliveries d SET status = v.status::"DeliveryStatus", next_attempt_at = v.next_at, next_attempt_trigger = 'auto',
         last_response_status = v.response_status, last_error = v.last_error, updated_at = now()
       FROM v WHERE d.id = v.id AND d.status = 'delivering' AND d.attempt_count = v.attempt
       RETURNING d.id${ordered ? ", d.status::text AS status" : ""}
     )${ordered ? `, ${RELEASE_CTES}` : ""}, logged AS (
-      INSERT INTO attempts (id, delivery_id, number, trigger, request_headers, response_status, response_headers, response_body, duration_ms, error, started_at, target)
-      SELECT v.attempt_id, v.id, v.attempt, v.trigger::"AttemptTrigger", v.request_headers::jsonb, v.response_status, v.response_headers::jsonb,
+      INSERT INTO attempts (id, delivery_id, number, trigger, request_header_set, response_status, response_headers, response_body, duration_ms, error, started_at, target)
+      SELECT v.attempt_id, v.id, v.attempt, v.trigger::"AttemptTrigger", v.request_header_set, v.response_status, v.response_headers::jsonb,
         v.response_body, v.duration_ms, v.error, v.started_at, v.target
       FROM v JOIN updated ON updated.id = v.id
       ON CONFLICT (delivery_id, number) DO NOTHING
@@ -115,7 +131,7 @@ export async function recordOutcomes(
       column((o) => o.lastError),
       column((o) => o.delivery.trigger),
       column(() => uuidv7()),
-      column((o) => json(o.sent.requestHeaders)),
+      digests,
       column((o) => json(o.sent.result.headers)),
       column((o) => o.sent.result.body),
       column((o) => Math.round(o.sent.result.durationMs)),
@@ -124,8 +140,10 @@ export async function recordOutcomes(
       ),
       column((o) => o.sent.startedAt.toISOString()),
       column((o) => o.sent.target),
+      newSets.json,
     ],
   );
+  newSets.commit();
   if (ordered) {
     const ended = outcomes.find((o) => o.status !== "retrying");
     if (ended) await wakeHeads(rows[0]?.heads ?? [], ended.delivery.id);

@@ -2,6 +2,7 @@ import { db } from "../db";
 import { notFound } from "../errors";
 import type { Attempt, Delivery } from "../generated/prisma/client";
 import type { DeliveriesQuery } from "../validation/deliveries";
+import { attemptRequestHeaders } from "../engine/header-sets";
 import { getAppRecord } from "./apps";
 import { decodeCursor, encodeCursor, type Page } from "./pagination";
 
@@ -16,12 +17,15 @@ export const isUuid = (value: string) => UUID.test(value);
 /** A delivery as listed (no body: it can be large) or read singly (with body and attempts). */
 type DeliveryRow = Omit<Delivery, "body"> & { body?: string };
 
-function presentAttempt(attempt: Attempt) {
+/** An attempt with its request headers as recorded (attemptRequestHeaders). */
+type AttemptRow = Attempt & { headers: Record<string, string> };
+
+function presentAttempt(attempt: AttemptRow) {
   return {
     id: attempt.id,
     number: attempt.number,
     trigger: attempt.trigger,
-    requestHeaders: (attempt.requestHeaders ?? {}) as Record<string, string>,
+    requestHeaders: attempt.headers,
     responseStatus: attempt.responseStatus,
     responseHeaders: (attempt.responseHeaders ?? null) as Record<string, string> | null,
     responseBody: attempt.responseBody,
@@ -34,7 +38,7 @@ function presentAttempt(attempt: Attempt) {
 
 export function presentDelivery(
   delivery: DeliveryRow,
-  options: { attempts?: Attempt[]; includeBody?: boolean; lastTarget?: string | null } = {},
+  options: { attempts?: AttemptRow[]; includeBody?: boolean; lastTarget?: string | null } = {},
 ) {
   return {
     id: delivery.id,
@@ -137,5 +141,10 @@ export async function getDelivery(appId: string, deliveryId: string) {
     include: { attempts: { orderBy: { number: "asc" } } },
   });
   if (!delivery) throw notFound("Delivery", deliveryId);
-  return presentDelivery(delivery, { attempts: delivery.attempts, includeBody: true });
+  const headers = await attemptRequestHeaders(delivery.attempts);
+  const attempts = delivery.attempts.map((attempt, index) => ({
+    ...attempt,
+    headers: headers[index]!,
+  }));
+  return presentDelivery(delivery, { attempts, includeBody: true });
 }

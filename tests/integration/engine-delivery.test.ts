@@ -5,6 +5,7 @@ import { encryptSecret } from "@/lib/crypto";
 import { db } from "@/lib/db";
 import { makeApp, systemPrincipal, uniqueId } from "../factories";
 import { updateEndpoint } from "@/lib/services/endpoints";
+import { getDelivery } from "@/lib/services/deliveries";
 import { makeEndpoint } from "../factories/endpoints";
 import { deliveredEventIds, engineUnderTest, ingest, routingCommitted } from "../helpers/engine";
 import { eventually, receivedEvents } from "../helpers/receiver";
@@ -88,10 +89,21 @@ describe("delivery", () => {
     expect(request!.headers["x-herald-attempt"]).toBe("1");
     expect(body.time_ms).toBe(delivery.createdAt.getTime());
     expect(delivery.body).toBe(request!.body);
-    const headers = delivery.attempts[0]!.requestHeaders as Record<string, string>;
+    // The attempt keeps its headers in a shared set (lib/engine/header-sets.ts); read back they
+    // are the headers the receiver got, secrets masked.
+    expect(delivery.attempts[0]).toMatchObject({ requestHeaders: null });
+    expect(delivery.attempts[0]!.requestHeaderSet).not.toBeNull();
+    const headers = (await getDelivery(app.id, delivery.id)).attempts![0]!.requestHeaders;
     expect(headers["X-Pusher-Signature"]).toBe("********");
     expect(headers["webhook-signature"]).toBe("********");
     expect(headers["X-Tenant"]).toBe("********");
+    for (const [name, value] of Object.entries(headers))
+      if (value !== "********") expect(request!.headers[name.toLowerCase()]).toBe(value);
+    const recordedNames = Object.keys(headers).map((name) => name.toLowerCase());
+    for (const name of Object.keys(request!.headers).filter((received) =>
+      /^(x-herald-|x-pusher-|webhook-)/.test(received),
+    ))
+      expect(recordedNames).toContain(name);
     expect(delivery.attempts[0]).toMatchObject({
       number: 1,
       trigger: "auto",
@@ -304,6 +316,20 @@ describe("retries and failures", () => {
     expect(delivery.attemptCount).toBe(3);
     expect(delivery.attempts.map((attempt) => attempt.responseStatus)).toEqual([500, 500, 200]);
     expect(delivery.attempts[0]!.responseBody).toBe("boom");
+    // The three attempts share one header set; each reads back with its own number and second.
+    expect(new Set(delivery.attempts.map((attempt) => attempt.requestHeaderSet)).size).toBe(1);
+    const read = await getDelivery(app.id, delivery.id);
+    expect(read.attempts!.map((attempt) => attempt.requestHeaders["X-Herald-Attempt"])).toEqual([
+      "1",
+      "2",
+      "3",
+    ]);
+    expect(requests[0]!.headers["webhook-timestamp"]).toMatch(/^\d{10}$/);
+    read.attempts!.forEach((attempt, index) =>
+      expect(attempt.requestHeaders["webhook-timestamp"]).toBe(
+        requests[index]!.headers["webhook-timestamp"],
+      ),
+    );
   });
 
   it("logs a request Herald cannot prepare as a failed attempt and runs the schedule out (the job never throws it back)", async () => {
