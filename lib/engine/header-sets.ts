@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { db } from "../db";
+import { logger } from "../logger";
 
 // An attempt's request headers, kept once per distinct set (docs/engine.md#request-header-sets).
 // Masked, every attempt of an endpoint sends the same headers but for a few values the attempt
@@ -50,30 +51,15 @@ export function headerSetDigest(set: HeaderSet): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** Digests this process has seen written: their sets are not sent to Postgres again. */
-const written = new Set<string>();
-const WRITTEN_MAX = 10_000;
-
 /**
- * The sets of `sets` that this process has not written yet, one per digest, as JSON for the
- * recorder's statement (which inserts them with ON CONFLICT DO NOTHING); `commit` notes them as
- * written once that statement succeeded.
+ * The distinct sets among `sets`, as JSON for the recorder's statement, which inserts them with
+ * ON CONFLICT DO NOTHING. Sent every time, not remembered per process: a set is then in Postgres
+ * whenever an attempt names it, even after a restore or a failover lost one.
  */
-export function newHeaderSets(
-  sets: HeaderSet[],
-  digests: string[],
-): { json: string; commit: () => void } {
-  const fresh = new Map<string, HeaderSet>();
-  digests.forEach((digest, index) => {
-    if (!written.has(digest)) fresh.set(digest, sets[index]!);
-  });
-  return {
-    json: JSON.stringify([...fresh].map(([digest, set]) => ({ digest, ...set }))),
-    commit: () => {
-      if (written.size + fresh.size > WRITTEN_MAX) written.clear();
-      for (const digest of fresh.keys()) written.add(digest);
-    },
-  };
+export function headerSetsJson(sets: HeaderSet[], digests: string[]): string {
+  const distinct = new Map<string, HeaderSet>();
+  digests.forEach((digest, index) => distinct.set(digest, sets[index]!));
+  return JSON.stringify([...distinct].map(([digest, set]) => ({ digest, ...set })));
 }
 
 /** The request headers of attempts as recorded, whether kept on the row or in a set. */
@@ -99,10 +85,29 @@ export async function attemptRequestHeaders(
   );
   return attempts.map((attempt) => {
     const set = attempt.requestHeaderSet === null ? undefined : sets.get(attempt.requestHeaderSet);
-    if (!set) return (attempt.requestHeaders ?? {}) as Record<string, string>;
-    return headersFromSet(
-      { headers: set.headers as Record<string, string>, derived: set.derived },
-      attempt,
+    if (!set) {
+      if (attempt.requestHeaderSet !== null)
+        logger.error(
+          { digest: attempt.requestHeaderSet, deliveryId: attempt.deliveryId },
+          "request header set not found; the attempt's request headers read as empty",
+        );
+      return (attempt.requestHeaders ?? {}) as Record<string, string>;
+    }
+    return inJsonbOrder(
+      headersFromSet(
+        { headers: set.headers as Record<string, string>, derived: set.derived },
+        attempt,
+      ),
     );
   });
+}
+
+/** Keys as a jsonb column returns them (shorter first, then by bytes): as attempts read before. */
+function inJsonbOrder(headers: Record<string, string>): Record<string, string> {
+  const bytes = (key: string) => Buffer.from(key);
+  return Object.fromEntries(
+    Object.entries(headers).sort(
+      ([a], [b]) => bytes(a).length - bytes(b).length || Buffer.compare(bytes(a), bytes(b)),
+    ),
+  );
 }

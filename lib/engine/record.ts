@@ -8,7 +8,7 @@ import { QUEUES } from "../jobs/definitions";
 import { deliverJobId } from "../jobs/ids";
 import { recordAudit } from "../services/audit";
 import { emitEndpointDisabled } from "../services/operational-events";
-import { headerSetDigest, headerSetOf, newHeaderSets } from "./header-sets";
+import { headerSetDigest, headerSetOf, headerSetsJson } from "./header-sets";
 import { judge, nextState, type RetryPolicy, type Verdict } from "./retry-policy";
 import { RELEASE_CTES, wakeHeads } from "./ordering";
 import type { ClaimedDelivery, SentAttempt } from "./send";
@@ -86,7 +86,7 @@ export async function recordOutcomes(
 ): Promise<Set<string>> {
   if (outcomes.length === 0) return new Set();
   const column = <T>(pick: (outcome: Outcome) => T) => outcomes.map(pick);
-  // Request headers are kept once per set (lib/engine/header-sets.ts), new sets by this statement.
+  // Request headers are kept once per set (lib/engine/header-sets.ts), written by this statement.
   const sets = outcomes.map(({ delivery, sent }) =>
     headerSetOf(sent.requestHeaders, {
       deliveryId: delivery.id,
@@ -95,7 +95,6 @@ export async function recordOutcomes(
     }),
   );
   const digests = sets.map(headerSetDigest);
-  const newSets = newHeaderSets(sets, digests);
   const rows = await hotQuery<{
     id: string;
     heads?: { id: string; endpoint_id: string; attempt_count: number }[] | null;
@@ -140,10 +139,9 @@ export async function recordOutcomes(
       ),
       column((o) => o.sent.startedAt.toISOString()),
       column((o) => o.sent.target),
-      newSets.json,
+      headerSetsJson(sets, digests),
     ],
   );
-  newSets.commit();
   if (ordered) {
     const ended = outcomes.find((o) => o.status !== "retrying");
     if (ended) await wakeHeads(rows[0]?.heads ?? [], ended.delivery.id);
