@@ -21,11 +21,13 @@ const DERIVED: Record<string, (attempt: AttemptKeys) => string> = {
 
 export type HeaderSet = { headers: Record<string, string>; derived: string[] };
 
+const derivationOf = (name: string) => (Object.hasOwn(DERIVED, name) ? DERIVED[name] : undefined);
+
 /** The set of `headers` sent by `attempt`: what they have in common with other attempts. */
 export function headerSetOf(headers: Record<string, string>, attempt: AttemptKeys): HeaderSet {
   const set: HeaderSet = { headers: {}, derived: [] };
   for (const [name, value] of Object.entries(headers)) {
-    const derive = Object.hasOwn(DERIVED, name) ? DERIVED[name] : undefined;
+    const derive = derivationOf(name);
     if (derive && derive(attempt) === value) set.derived.push(name);
     else set.headers[name] = value;
   }
@@ -37,7 +39,7 @@ export function headerSetOf(headers: Record<string, string>, attempt: AttemptKey
 export function headersFromSet(set: HeaderSet, attempt: AttemptKeys): Record<string, string> {
   const headers = { ...set.headers };
   for (const name of set.derived) {
-    const derive = Object.hasOwn(DERIVED, name) ? DERIVED[name] : undefined;
+    const derive = derivationOf(name);
     if (derive) headers[name] = derive(attempt);
   }
   return headers;
@@ -104,10 +106,10 @@ export async function attemptRequestHeaders(
 
 /** Keys as a jsonb column returns them (shorter first, then by bytes): as attempts read before. */
 function inJsonbOrder(headers: Record<string, string>): Record<string, string> {
-  const bytes = (key: string) => Buffer.from(key);
   return Object.fromEntries(
-    Object.entries(headers).sort(
-      ([a], [b]) => bytes(a).length - bytes(b).length || Buffer.compare(bytes(a), bytes(b)),
-    ),
+    Object.entries(headers)
+      .map(([name, value]) => ({ name, value, bytes: Buffer.from(name) }))
+      .sort((a, b) => a.bytes.length - b.bytes.length || Buffer.compare(a.bytes, b.bytes))
+      .map(({ name, value }) => [name, value]),
   );
 }

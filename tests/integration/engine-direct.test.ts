@@ -47,6 +47,20 @@ async function startWorker(env: Record<string, string> = {}) {
 const events = (ids: string[]) =>
   ids.map((id) => ({ id, name: "client_event", channel: `c-${id}`, event: "client-x", data: id }));
 
+/** A delivery as a claim returns it: attempt 1, failure streak unknown. */
+const claimedRow = (id: string, endpointId: string): ClaimedRow => ({
+  id,
+  endpointId,
+  body: "{}",
+  createdAt: new Date(),
+  receivedAt: null,
+  attemptNumber: 1,
+  trigger: "auto",
+  version: { endpointUpdatedAt: new Date(), appUpdatedAt: new Date() },
+  consecutiveFailures: -1,
+  ordered: false,
+});
+
 async function deliveriesOf(endpointId: string) {
   return db.delivery.findMany({
     where: { endpointId },
@@ -206,19 +220,7 @@ describe("direct path", () => {
     expect(second.take(1)).toBe(0);
     expect(await sends.reserve()).toBeNull();
     // The first pass committed 3 of its 8 (a later page failed): 5 come back at once.
-    const row = (id: string): ClaimedRow => ({
-      id,
-      endpointId: "e",
-      body: "{}",
-      createdAt: new Date(),
-      receivedAt: null,
-      attemptNumber: 1,
-      trigger: "auto",
-      version: { endpointUpdatedAt: new Date(), appUpdatedAt: new Date() },
-      consecutiveFailures: -1,
-      ordered: false,
-    });
-    first.claimed.push(row("a"), row("b"), row("c"));
+    first.claimed.push(claimedRow("a", "e"), claimedRow("b", "e"), claimedRow("c", "e"));
     let answer!: () => void;
     const held = new Promise<void>((resolve) => (answer = resolve));
     const sent: string[] = [];
@@ -263,18 +265,7 @@ describe("direct path", () => {
     // Deleting an endpoint leaves a claimed delivery to its worker.
     await deleteEndpoint(systemPrincipal, app.id, endpoint.id);
     await sendClaimed(createWorkerContext(), endpoint.id, [
-      {
-        id: claimed.id,
-        endpointId: endpoint.id,
-        body: claimed.body,
-        createdAt: claimed.createdAt,
-        receivedAt: null,
-        attemptNumber: 1,
-        trigger: "auto",
-        version: { endpointUpdatedAt: new Date(), appUpdatedAt: new Date() },
-        consecutiveFailures: -1,
-        ordered: false,
-      },
+      { ...claimedRow(claimed.id, endpoint.id), body: claimed.body, createdAt: claimed.createdAt },
     ]);
     const after = await db.delivery.findUniqueOrThrow({
       where: { id: claimed.id },
