@@ -1,6 +1,6 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
-import { pgbouncerPass, testEnv } from "./tests/helpers/test-env";
+import { pgbouncerPass, TEST_WORKERS, testEnv } from "./tests/helpers/test-env";
 
 // Tests talk to the real Postgres and Redis on this machine, in their own database.
 
@@ -31,6 +31,7 @@ const PGBOUNCER_PASS = [
 
 const integration = {
   globalSetup: ["tests/helpers/global-setup.ts"],
+  setupFiles: ["tests/helpers/worker-env.ts"],
   testTimeout: 60_000,
   hookTimeout: 60_000,
 };
@@ -39,6 +40,8 @@ export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
     env: testEnv,
+    // Files run side by side, each worker on a database of its own (tests/helpers/test-env.ts).
+    maxWorkers: TEST_WORKERS,
     projects: [
       {
         extends: true,

@@ -1,7 +1,8 @@
-import { prepareDatabase } from "../../lib/migrations";
 import { testEnv } from "./test-env";
+import { prepareWorkerDatabases } from "./worker-databases";
 
-// Creates and migrates the test database once per run; tests create their own data.
+// Creates and migrates the test database once per run, and a copy of it per vitest worker; tests
+// create their own data.
 export default async function setup() {
-  await prepareDatabase(testEnv.DATABASE_URL!);
+  await prepareWorkerDatabases(testEnv.DATABASE_URL!);
 }
