@@ -154,7 +154,20 @@ export type DiskUsage = {
   indexes: { index: string; bytes: number }[];
 };
 
-const LOG_TABLES = ["events", "unrouted_events", "batch_items", "deliveries", "attempts"];
+/** Every table the log writes as it grows, the side tables and rollups included. */
+const LOG_TABLES = [
+  "events",
+  "unrouted_events",
+  "held_events",
+  "batch_items",
+  "deliveries",
+  "delivery_channels",
+  "delivery_event_names",
+  "attempts",
+  "request_header_sets",
+  "endpoint_stats_minutes",
+  "endpoint_stats_hours",
+];
 
 /** Bytes the log takes (tables with their TOAST, and indexes) per delivered event. */
 export async function measureDiskUsage(databaseUrl: string): Promise<DiskUsage> {

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { encryptSecret } from "../../lib/crypto";
+import { headerSetDigest, headerSetOf } from "../../lib/engine/header-sets";
 import { prepareDatabase } from "../../lib/migrations";
 import { BENCH_ENCRYPTION_KEY, adminUrl, databaseName, quoteIdent } from "./herald";
 import { round } from "./processes";
@@ -18,7 +19,7 @@ import { round } from "./processes";
 // after the template was made). Then VACUUM ANALYZE.
 
 /** Bump when the generated data changes: an older template is refilled, not reused. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 const DAYS = 30;
 const DAY_MS = 86_400_000;
 const MATCHED_EVENTS_PER_DELIVERY = 0.8;
@@ -209,6 +210,7 @@ async function fill(templateUrl: string, deliveries: number): Promise<PrefillInf
   const counts = { events: 0, deliveries: 0, attempts: 0 };
   try {
     await createAppsAndEndpoints(client, startMs);
+    const digests = await createRequestHeaderSets(client);
     await client.query(UUID7_FUNCTION);
     for (let day = 0; day < DAYS; day++) {
       const dayStarted = Date.now();
@@ -229,6 +231,7 @@ async function fill(templateUrl: string, deliveries: number): Promise<PrefillInf
           APPS,
           APPS.map((_, app) => endpointId(app, 1)),
           APPS.map((_, app) => endpointId(app, 2)),
+          digests,
         ],
       );
       counts.events += Number(rows[0]!.events);
@@ -259,6 +262,42 @@ async function fill(templateUrl: string, deliveries: number): Promise<PrefillInf
       channel: "presence-chat-42",
     },
   };
+}
+
+/**
+ * Each app's request header set, as the worker records it (lib/engine/header-sets.ts): the headers
+ * an attempt sends, masked, less the values its row holds. Returns the digests, in APPS order.
+ */
+async function createRequestHeaderSets(client: pg.Client): Promise<string[]> {
+  const attempt = {
+    deliveryId: "0190a000-0000-7000-8000-000000000000",
+    number: 1,
+    startedAt: new Date(),
+  };
+  const digests: string[] = [];
+  for (const appId of APPS) {
+    const set = headerSetOf(
+      {
+        "User-Agent": "Herald-Webhooks/1.0",
+        "Content-Type": "application/json",
+        "X-Pusher-Key": `${appId}-key`,
+        "X-Pusher-Signature": "********",
+        "webhook-id": attempt.deliveryId,
+        "webhook-timestamp": String(Math.floor(attempt.startedAt.getTime() / 1000)),
+        "webhook-signature": "********",
+        "X-Herald-Delivery-Id": attempt.deliveryId,
+        "X-Herald-Attempt": "1",
+      },
+      attempt,
+    );
+    const digest = headerSetDigest(set);
+    await client.query(
+      `INSERT INTO request_header_sets (digest, headers, derived) VALUES ($1, $2, $3)`,
+      [digest, JSON.stringify(set.headers), set.derived],
+    );
+    digests.push(digest);
+  }
+  return digests;
 }
 
 async function createAppsAndEndpoints(client: pg.Client, startMs: number): Promise<void> {
@@ -314,7 +353,8 @@ const POSITIVE = "9223372036854775807";
 /**
  * One day: its events (matched $1..$2, unmatched $3..$4, spread evenly from $5 by $6 / $7 ms),
  * their deliveries and attempts, in one statement. $8 is the end of the history, $9 the event
- * shapes, $10 the app ids, $11/$12 each app's first and second endpoint.
+ * shapes, $10 the app ids, $11/$12 each app's first and second endpoint, $13 each app's request
+ * header set (what the worker records: the set once, its digest on every attempt).
  */
 const FILL_DAY = `
 WITH src AS (
@@ -368,7 +408,7 @@ WITH src AS (
     ELSE CASE WHEN dl.created_ms > $8::bigint - 86400000 THEN 'retrying' WHEN dl.created_ms < $8::bigint - 8 * 3600000 THEN 'timeouts' ELSE 'bad-request' END
   END AS fate) AS f
 ), tried AS MATERIALIZED (
-  SELECT fated.id, fated.app_id, fated.fate, n,
+  SELECT fated.id, fated.app_id, fated.endpoint_id, fated.fate, n,
     fated.created_ms + (ARRAY[0, 5, 35, 155, 755, 2555, 6155, 13355, 27755])[n] * 1000 + 2 AS started_ms,
     CASE WHEN fated.fate = 'ok' OR (fated.fate = 'ok-after-503' AND n = 2) THEN 200
       WHEN fated.fate = 'bad-request' THEN 400 WHEN fated.fate = 'timeouts' THEN NULL ELSE 503 END AS status,
@@ -390,11 +430,9 @@ WITH src AS (
   FROM fated f JOIN tried t ON t.id = f.id AND t.last
   ORDER BY f.id
 ), new_attempts AS (
-  INSERT INTO attempts (id, delivery_id, number, trigger, request_headers, response_status, response_headers, response_body, duration_ms, error, started_at)
-  SELECT pg_temp.uuid7(t.started_ms), t.id, t.n, 'auto',
-    jsonb_build_object('User-Agent', 'Herald-Webhooks/1.0', 'Content-Type', 'application/json', 'X-Pusher-Key', t.app_id || '-key',
-      'X-Pusher-Signature', '********', 'webhook-id', t.id::text, 'webhook-timestamp', (t.started_ms / 1000)::text,
-      'webhook-signature', '********', 'X-Herald-Delivery-Id', t.id::text, 'X-Herald-Attempt', t.n::text),
+  INSERT INTO attempts (id, delivery_id, number, trigger, request_header_set, target, response_status, response_headers, response_body, duration_ms, error, started_at)
+  SELECT pg_temp.uuid7(t.started_ms), t.id, t.n, 'auto', ($13::uuid[])[array_position($10::text[], t.app_id)],
+    'http://127.0.0.1:9/' || t.app_id || '/' || CASE WHEN t.endpoint_id = ANY ($11::uuid[]) THEN '1' ELSE '2' END,
     t.status,
     CASE WHEN t.status IS NOT NULL THEN jsonb_build_object('connection', 'keep-alive', 'content-length', CASE t.status WHEN 200 THEN '0' ELSE '23' END,
       'date', to_char(to_timestamp(t.started_ms / 1000.0) AT TIME ZONE 'UTC', 'Dy, DD Mon YYYY HH24:MI:SS') || ' GMT', 'keep-alive', 'timeout=5') END,
