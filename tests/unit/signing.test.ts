@@ -1,7 +1,8 @@
+import fc from "fast-check";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
 import { pusherSignature, verifyPusherSignature } from "@/lib/signing/pusher";
-import { standardWebhookHeaders } from "@/lib/signing/standard-webhooks";
+import { standardWebhookHeaders, standardWebhookSignature } from "@/lib/signing/standard-webhooks";
 import { deliveryBody } from "@/lib/engine/deliveries";
 
 describe("Pusher signature (test vectors in docs/engine.md#signature-test-vectors)", () => {
@@ -40,5 +41,27 @@ describe("Standard Webhooks signature", () => {
     expect(rotated["webhook-signature"].split(" ")).toHaveLength(2);
     expect(() => new Webhook(other).verify(body, rotated)).not.toThrow();
     expect(() => new Webhook(secret).verify(body, rotated)).not.toThrow();
+  });
+
+  it("signs exactly as the official package, for any secret, id, time and body", () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 24, maxLength: 64 }),
+        fc.string({ minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 0, max: 4_102_444_800 }),
+        fc.string({ unit: "grapheme", maxLength: 300 }),
+        (key, messageId, seconds, body) => {
+          const secret = `whsec_${Buffer.from(key).toString("base64")}`;
+          expect(standardWebhookSignature(secret, messageId, seconds, body)).toBe(
+            new Webhook(secret).sign(messageId, new Date(seconds * 1000), body),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it("refuses an empty key, as the official package does", () => {
+    expect(() => standardWebhookSignature("whsec_", "msg_1", 1, "{}")).toThrow(/empty/);
   });
 });
