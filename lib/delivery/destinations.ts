@@ -86,12 +86,23 @@ export function destinationRefusal(
   return `destination ${hostname} resolves to private, loopback or link-local address ${address}; add it to HERALD_ALLOWED_DESTINATIONS to allow it`;
 }
 
+/** Verdicts on IP literals under the process's allow list: an endpoint's host is judged once. */
+const literalVerdicts = new Map<string, string | null>();
+const LITERAL_VERDICTS_KEPT = 1000;
+
 /**
  * IP literals are connected to without a DNS lookup, so the guard checks them before the request.
  */
 export function literalDestinationRefusal(hostname: string): string | null {
   const literal = hostname.replace(/^\[|\]$/g, "");
-  return isIP(literal) ? destinationRefusal(literal, literal) : null;
+  if (!isIP(literal)) return null;
+  let verdict = literalVerdicts.get(literal);
+  if (verdict === undefined) {
+    verdict = destinationRefusal(literal, literal);
+    if (literalVerdicts.size >= LITERAL_VERDICTS_KEPT) literalVerdicts.clear();
+    literalVerdicts.set(literal, verdict);
+  }
+  return verdict;
 }
 
 class DestinationRefusedError extends Error {
