@@ -5,6 +5,7 @@ import type { DeliveriesQuery } from "../validation/deliveries";
 import { attemptRequestHeaders } from "../engine/header-sets";
 import { getAppRecord } from "./apps";
 import { decodeCursor, encodeCursor, type Page } from "./pagination";
+import { uuidAtTime } from "../util";
 
 // The read side of the delivery log: newest first, cursor on the delivery id (UUID v7,
 // time-ordered).
@@ -63,16 +64,6 @@ export function presentDelivery(
 }
 
 export type DeliveryView = ReturnType<typeof presentDelivery>;
-
-/**
- * The smallest UUID of the millisecond `date`: UUID v7 ids start with their time, so a time range
- * is an id range on the (app_id, id) index, read newest first and stopping at the page's end.
- */
-export function uuidAtTime(date: Date): string {
-  const ms = Math.min(Math.max(date.getTime(), 0), 2 ** 48 - 1);
-  const hex = ms.toString(16).padStart(12, "0");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-0000-0000-000000000000`;
-}
 
 export async function listDeliveries(
   appId: string,

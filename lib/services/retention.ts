@@ -1,5 +1,6 @@
 import { db } from "../db";
 import { env } from "../env";
+import { uuidAtTime } from "../util";
 
 // Pruning by HERALD_RETENTION_DAYS in small batches, each its own short statement, so delivery
 // never waits on a long lock. Deliveries still in flight are never pruned. A run goes on until
@@ -40,12 +41,13 @@ export async function pruneOldRecords(
   };
   const apps = await db.app.findMany({ select: { id: true } });
   const steps: [keyof RetentionReport, () => Promise<number>][] = [
-    // On deliveries' created_at index; their attempts go with them (ON DELETE CASCADE, found by
-    // attempts' (delivery_id, number) index).
+    // Oldest first on the primary key: delivery ids are UUID v7, so ids under the cutoff's are the
+    // deliveries made before it. Their attempts go with them (ON DELETE CASCADE, found by attempts'
+    // (delivery_id, number) index).
     [
       "deliveries",
       () => db.$executeRaw`DELETE FROM deliveries WHERE id IN (
-        SELECT id FROM deliveries WHERE created_at < ${cutoff} AND status IN ('succeeded', 'failed', 'cancelled') LIMIT ${BATCH})`,
+        SELECT id FROM deliveries WHERE id < ${uuidAtTime(cutoff)}::uuid AND status IN ('succeeded', 'failed', 'cancelled') LIMIT ${BATCH})`,
     ],
     // Per app, oldest first on events' (app_id, received_at) index: the batch reads its own rows,
     // wherever the heap keeps them.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as deliveriesRoute from "@/app/api/v1/apps/[appId]/deliveries/route";
 import { db } from "@/lib/db";
-import { uuidAtTime } from "@/lib/services/deliveries";
+import { uuidAtTime } from "@/lib/util";
 import { call } from "../helpers/api";
 import { makeApp } from "../factories";
 import { makeDelivery, makeEndpoint, makeEvent } from "../helpers/delivery-log-fixtures";

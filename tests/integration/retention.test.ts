@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import type { DeliveryStatus } from "@/lib/generated/prisma/client";
+import { Prisma, type DeliveryStatus } from "@/lib/generated/prisma/client";
 import { pruneOldRecords } from "@/lib/services/retention";
+import { uuidAtTime } from "@/lib/util";
+import { v7 as uuidv7 } from "uuid";
 import { makeApp, uniqueId } from "../factories";
 import { makeEndpoint } from "../factories/endpoints";
 import { makeEvent } from "../helpers/delivery-log-fixtures";
@@ -37,6 +39,8 @@ async function makeDelivery(
 ) {
   const delivery = await db.delivery.create({
     data: {
+      // As the engine makes them: a UUID v7 of the delivery's creation (retention reads ids).
+      id: uuidv7({ msecs: createdAt.getTime() }),
       appId,
       endpointId,
       eventIds: [uniqueId("evt")],
@@ -67,6 +71,10 @@ async function makeDelivery(
   }
   return delivery;
 }
+
+/** SQL for a random UUID v7 of the millisecond `at`, one per row. */
+const v7Sql = (at: Date) =>
+  Prisma.sql`overlay(overlay(gen_random_uuid()::text placing ${uuidAtTime(at).slice(0, 13)} from 1 for 13) placing '7' from 15 for 1)::uuid`;
 
 const exists = {
   delivery: async (id: string) => (await db.delivery.count({ where: { id } })) === 1,
@@ -184,7 +192,7 @@ describe("retention", () => {
     const delivery = await makeDelivery(app.id, endpoint.id, "succeeded", old, [old]);
     await db.$executeRaw`
       INSERT INTO deliveries (id, app_id, endpoint_id, event_ids, event_names, channels, body, status, attempt_count, created_at, updated_at)
-      SELECT gen_random_uuid(), ${app.id}, ${endpoint.id}::uuid, ARRAY['old-' || n], ARRAY['client_event'], ARRAY['c'], '{}', 'failed', 0, ${old}, ${old}
+      SELECT ${v7Sql(old)}, ${app.id}, ${endpoint.id}::uuid, ARRAY['old-' || n], ARRAY['client_event'], ARRAY['c'], '{}', 'failed', 0, ${old}, ${old}
       FROM generate_series(1, 3500) AS n`;
     await db.$executeRaw`
       INSERT INTO events (app_id, id, name, channel, payload, time_ms, received_at)
