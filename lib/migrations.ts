@@ -34,14 +34,34 @@ async function ensureDatabase(databaseUrl: string): Promise<boolean> {
 
 const APPLIED = `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
 
+const LOCK_RETRY_MS = 50;
+const MIGRATOR_LOCK = { sql: "SELECT pg_try_advisory_xact_lock($1) AS locked", values: [LOCK_ID] };
+
 /**
  * BEGIN, the migrator's lock, `work`, COMMIT. The lock is transaction-scoped (a session lock
- * through PgBouncer in transaction mode would stay on whichever server connection took it).
+ * through PgBouncer in transaction mode would stay on whichever server connection took it). A
+ * migrator that finds it taken ends its transaction and tries again shortly, rather than waiting
+ * inside one: CREATE INDEX CONCURRENTLY, run by the lock's holder, waits for every transaction
+ * holding an older snapshot, which a blocked lock request does.
  */
-async function lockedTransaction<T>(client: pg.Client, work: () => Promise<T>): Promise<T> {
-  await client.query("BEGIN");
+async function lockedTransaction<T>(
+  client: pg.Client,
+  work: () => Promise<T>,
+  lock: { sql: string; values: unknown[] } = MIGRATOR_LOCK,
+): Promise<T> {
+  for (;;) {
+    await client.query("BEGIN");
+    const { rows } = await client
+      .query<{ locked: boolean }>(lock.sql, lock.values)
+      .catch(async (error: Error) => {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      });
+    if (rows[0]?.locked) break;
+    await client.query("ROLLBACK");
+    await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+  }
   try {
-    await client.query("SELECT pg_advisory_xact_lock($1)", [LOCK_ID]);
     const result = await work();
     await client.query("COMMIT");
     return result;
@@ -49,6 +69,62 @@ async function lockedTransaction<T>(client: pg.Client, work: () => Promise<T>): 
     await client.query("ROLLBACK").catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * `work` while this database's no-transaction migrator lock is held. The lock's transaction is on
+ * the server's `postgres` database (where the database is created from, too): an idle transaction
+ * on the migrated database would keep a snapshot that CREATE INDEX CONCURRENTLY waits for, so the
+ * build would wait for its own lock. Advisory locks are per database; the key names the database.
+ */
+async function lockedElsewhere<T>(databaseUrl: string, work: () => Promise<T>): Promise<T> {
+  const url = new URL(databaseUrl);
+  const database = decodeURIComponent(url.pathname.slice(1));
+  url.pathname = "/postgres";
+  const locker = await connect(url.toString());
+  try {
+    return await lockedTransaction(locker, work, {
+      sql: "SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked",
+      values: [LOCK_ID, database],
+    });
+  } finally {
+    await locker.end();
+  }
+}
+
+/**
+ * A migration whose first line is this runs outside a transaction: one `CREATE INDEX CONCURRENTLY
+ * IF NOT EXISTS` or `DROP INDEX CONCURRENTLY IF EXISTS` statement, so an index is built or dropped
+ * on a live table without blocking its writes (a plain CREATE INDEX holds off every insert for the
+ * whole build). One statement per file.
+ */
+const NO_TRANSACTION = "-- herald:no-transaction";
+
+/** The index a CREATE INDEX CONCURRENTLY IF NOT EXISTS builds, or null. */
+function indexBuiltConcurrently(sql: string): string | null {
+  return (
+    /CREATE\s+(?:UNIQUE\s+)?INDEX\s+CONCURRENTLY\s+IF\s+NOT\s+EXISTS\s+"?([A-Za-z0-9_]+)"?/i.exec(
+      sql,
+    )?.[1] ?? null
+  );
+}
+
+/**
+ * Runs a no-transaction migration on `client`, outside any transaction. A build that failed or was
+ * killed leaves its index behind marked invalid (still written to, never read), which IF NOT
+ * EXISTS would then take for done: such a leftover is dropped first. Callers hold the migrator's
+ * lock on another connection, so no other migrator is building it meanwhile.
+ */
+export async function applyWithoutTransaction(client: pg.Client, sql: string): Promise<void> {
+  const index = indexBuiltConcurrently(sql);
+  if (index) {
+    const { rowCount } = await client.query(
+      "SELECT 1 FROM pg_index WHERE indexrelid = to_regclass($1) AND NOT indisvalid",
+      [`"${index}"`],
+    );
+    if (rowCount) await client.query(`DROP INDEX CONCURRENTLY IF EXISTS "${index}"`);
+  }
+  await client.query(sql);
 }
 
 /** The migrations this code knows (and needs), in the order they apply. */
@@ -59,9 +135,14 @@ export async function knownMigrations(): Promise<string[]> {
     .sort();
 }
 
-async function applyMigrations(databaseUrl: string): Promise<string[]> {
+async function connect(databaseUrl: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
+  return client;
+}
+
+async function applyMigrations(databaseUrl: string): Promise<string[]> {
+  const client = await connect(databaseUrl);
   try {
     const applied = await lockedTransaction(client, async () => {
       await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -88,22 +169,28 @@ async function applyMigrations(databaseUrl: string): Promise<string[]> {
           throw new Error(`Migration ${name} was changed after it was applied`);
         continue;
       }
-      const appliedNow = await lockedTransaction(client, async () => {
+      const apply = async () => {
         // Another migrator may have applied it while this one waited for the lock.
         const { rowCount } = await client.query(
           `SELECT 1 FROM (${APPLIED}) AS applied WHERE migration_name = $1`,
           [name],
         );
         if (rowCount) return false;
-        await client.query(sql).catch((error: Error) => {
-          throw new Error(`Migration ${name} failed: ${error.message}`);
-        });
+        await (outside ? applyWithoutTransaction(client, sql) : client.query(sql)).catch(
+          (error: Error) => {
+            throw new Error(`Migration ${name} failed: ${error.message}`);
+          },
+        );
         await client.query(
           `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ($1, $2, now(), $3, 1)`,
           [randomUUID(), checksum, name],
         );
         return true;
-      });
+      };
+      const outside = sql.startsWith(NO_TRANSACTION);
+      const appliedNow = outside
+        ? await lockedElsewhere(databaseUrl, apply)
+        : await lockedTransaction(client, apply);
       if (appliedNow) newlyApplied.push(name);
     }
     return newlyApplied;

@@ -2,7 +2,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { prepareDatabase } from "@/lib/migrations";
+import { applyWithoutTransaction, prepareDatabase } from "@/lib/migrations";
 import { uniqueId } from "../factories";
 import { testEnv } from "../helpers/test-env";
 
@@ -53,5 +53,35 @@ describe("migrations", () => {
     }
     // Up to date now: nothing more to apply.
     expect(await prepareDatabase(url.toString())).toEqual({ created: false, applied: [] });
+  });
+
+  it("rebuilds an index that an earlier concurrent build left invalid, instead of skipping it", async () => {
+    const client = new pg.Client({ connectionString: url.toString() });
+    await client.connect();
+    try {
+      await prepareDatabase(url.toString());
+      await client.query(
+        "CREATE TABLE leftover_check (x int); INSERT INTO leftover_check VALUES (1), (1)",
+      );
+      const build =
+        "-- herald:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS leftover_check_x_idx ON leftover_check (x)";
+      // The duplicate makes the build fail after it has put the index in the catalog.
+      await expect(client.query(build)).rejects.toThrow(/could not create unique index/);
+      const valid = async () =>
+        (
+          await client.query<{ indisvalid: boolean }>(
+            "SELECT indisvalid FROM pg_index WHERE indexrelid = 'leftover_check_x_idx'::regclass",
+          )
+        ).rows[0]?.indisvalid;
+      expect(await valid()).toBe(false);
+
+      await client.query(
+        "DELETE FROM leftover_check WHERE ctid = (SELECT min(ctid) FROM leftover_check)",
+      );
+      await applyWithoutTransaction(client, build);
+      expect(await valid()).toBe(true);
+    } finally {
+      await client.end();
+    }
   });
 });
