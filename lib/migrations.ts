@@ -9,13 +9,17 @@ import pg from "pg";
 const MIGRATIONS_DIR = path.join(process.cwd(), "prisma", "migrations");
 const LOCK_ID = 7_341_512; // pg_advisory_xact_lock key: one migrator at a time
 
-async function ensureDatabase(databaseUrl: string): Promise<boolean> {
+/** The database `databaseUrl` names, and a connection to the server's `postgres` database. */
+async function connectToServer(databaseUrl: string): Promise<{ name: string; admin: pg.Client }> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.slice(1));
   if (!name) throw new Error("DATABASE_URL names no database");
   url.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: url.toString() });
-  await admin.connect();
+  return { name, admin: await connect(url.toString()) };
+}
+
+async function ensureDatabase(databaseUrl: string): Promise<boolean> {
+  const { name, admin } = await connectToServer(databaseUrl);
   try {
     const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (rowCount) return false;
@@ -78,17 +82,14 @@ async function lockedTransaction<T>(
  * build would wait for its own lock. Advisory locks are per database; the key names the database.
  */
 async function lockedElsewhere<T>(databaseUrl: string, work: () => Promise<T>): Promise<T> {
-  const url = new URL(databaseUrl);
-  const database = decodeURIComponent(url.pathname.slice(1));
-  url.pathname = "/postgres";
-  const locker = await connect(url.toString());
+  const { name, admin } = await connectToServer(databaseUrl);
   try {
-    return await lockedTransaction(locker, work, {
+    return await lockedTransaction(admin, work, {
       sql: "SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked",
-      values: [LOCK_ID, database],
+      values: [LOCK_ID, name],
     });
   } finally {
-    await locker.end();
+    await admin.end();
   }
 }
 
@@ -169,6 +170,7 @@ async function applyMigrations(databaseUrl: string): Promise<string[]> {
           throw new Error(`Migration ${name} was changed after it was applied`);
         continue;
       }
+      const outside = sql.startsWith(NO_TRANSACTION);
       const apply = async () => {
         // Another migrator may have applied it while this one waited for the lock.
         const { rowCount } = await client.query(
@@ -187,7 +189,6 @@ async function applyMigrations(databaseUrl: string): Promise<string[]> {
         );
         return true;
       };
-      const outside = sql.startsWith(NO_TRANSACTION);
       const appliedNow = outside
         ? await lockedElsewhere(databaseUrl, apply)
         : await lockedTransaction(client, apply);
