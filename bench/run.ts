@@ -27,7 +27,7 @@ import {
   warmUp,
   type PhaseContext,
 } from "./load/phases";
-import { ensurePrefill } from "./load/prefill";
+import { PREFILL_LOG_USER, ensurePrefill } from "./load/prefill";
 import {
   killChildrenOnExit,
   freePort,
@@ -238,7 +238,7 @@ try {
   }
   // The log as an operator reads it: the pre-filled history, or else the unbatched phase's app.
   const logTarget: LogTarget | null = prefill
-    ? { ...prefill.info.log, referenceMs: prefill.info.endMs }
+    ? { ...prefill.info.log, userId: PREFILL_LOG_USER, referenceMs: prefill.info.endMs }
     : results.unbatched
       ? {
           appId: results.unbatched.appId,

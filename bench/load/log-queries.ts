@@ -4,8 +4,8 @@ import pg from "pg";
 import type { HeraldApi } from "./herald-api";
 import { round } from "./processes";
 
-// The delivery log as an operator reads it: the log's API queries, endpoint stats and the
-// overview, timed through the real HTTP API (cold, then the median of 5 warm runs), and how many
+// The delivery log as an operator reads it: the log's and the events list's API queries, endpoint
+// stats and the overview, timed through the real HTTP API (cold, then the median of 5 warm runs), and how many
 // bytes the log takes on disk per delivered event.
 
 const WARM_RUNS = 5;
@@ -18,6 +18,8 @@ export type LogTarget = {
   matchingEventName: string;
   missingEventName: string;
   channel: string;
+  /** A user with events, for the events list's user filter (none: that query is left out). */
+  userId?: string;
   /** "Now" of the history (the pre-fill's end); time ranges are relative to it. */
   referenceMs: number;
 };
@@ -41,6 +43,9 @@ export type LogQueryFigures = {
 
 function logQueries(target: LogTarget): { name: string; path: string }[] {
   const deliveries = `/api/v1/apps/${encodeURIComponent(target.appId)}/deliveries`;
+  const events = (params = "") =>
+    `/api/v1/apps/${encodeURIComponent(target.appId)}/events${params && `?${params}`}`;
+  const channel = `channel=${encodeURIComponent(target.channel)}`;
   const [everything, quarter] = target.endpointIds;
   const day = (daysAgo: number) =>
     `since=${new Date(target.referenceMs - daysAgo * DAY_MS).toISOString()}&until=${new Date(target.referenceMs - (daysAgo - 1) * DAY_MS).toISOString()}`;
@@ -67,6 +72,15 @@ function logQueries(target: LogTarget): { name: string; path: string }[] {
       name: "log: endpoint + name (no match) + 1 day",
       path: query(`endpointId=${quarter}&eventName=${target.missingEventName}&${day(10)}`),
     },
+    { name: "events: first page", path: events() },
+    { name: "events: name (matches)", path: events(`name=${target.matchingEventName}`) },
+    { name: "events: name (no events)", path: events("name=subscription_count") },
+    { name: "events: channel", path: events(channel) },
+    ...(target.userId ? [{ name: "events: user", path: events(`userId=${target.userId}`) }] : []),
+    { name: "events: 1 day, 10 days ago", path: events(day(10)) },
+    { name: "events: name + 1 day", path: events(`name=${target.matchingEventName}&${day(10)}`) },
+    { name: "events: channel + 1 day", path: events(`${channel}&${day(10)}`) },
+    { name: "events: state suppressed", path: events("state=suppressed") },
     { name: "stats: 24 h", path: stats("24h") },
     { name: "stats: 7 d", path: stats("7d") },
     { name: "stats: 30 d", path: stats("30d") },

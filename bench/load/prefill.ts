@@ -25,6 +25,9 @@ const DAY_MS = 86_400_000;
 const MATCHED_EVENTS_PER_DELIVERY = 0.8;
 const UNMATCHED_EVENTS_PER_DELIVERY = 0.1;
 
+/** A user of the first app with events (user ids are user-0 to user-99999). */
+export const PREFILL_LOG_USER = "user-42";
+
 /** The apps; the first is the one the log-query phase reads. */
 const APPS = ["prefill-chat", "prefill-presence", "prefill-orders", "prefill-games"] as const;
 
