@@ -2,13 +2,13 @@ import { db } from "../db";
 import { notFound } from "../errors";
 import type { Delivery, Event } from "../generated/prisma/client";
 import { explainMatch, type EndpointFilter } from "../matching";
-import { hotQuery } from "../pg";
+import { hotQuery, hotTransaction, NO_JIT } from "../pg";
 import type { EventsQuery, EventState } from "../validation/events";
 import { getAppRecord } from "./apps";
 import { presentDelivery } from "./deliveries";
 import { decodeCursor, encodeCursor, type Page } from "./pagination";
 
-// The read side of the event log: newest first, cursor on the arrival sequence number. Each event
+// The read side of the event log: newest first by receipt, cursor on (received_at, seq). Each event
 // says what became of it (its state) and, read alone, where it went (one routing entry per
 // endpoint, in the matching module's words). docs/presence.md#event-states.
 
@@ -61,11 +61,17 @@ function presentEvent(event: EventRow, queue: Queue) {
 
 export type EventView = ReturnType<typeof presentEvent>;
 
-const isSeq = (key: string) => /^\d{1,19}$/.test(key) && BigInt(key) <= MAX_SEQ;
+/** A cursor's key: the last event's receipt time (stored to the millisecond) and its seq. */
+const EVENT_KEY = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\/(\d{1,19})$/;
 
-function decodeSeqCursor(cursor: string | undefined): bigint | undefined {
-  const seq = decodeCursor(cursor, isSeq);
-  return seq === undefined ? undefined : BigInt(seq);
+function decodeEventCursor(cursor: string | undefined) {
+  const key = decodeCursor(cursor, (candidate) => {
+    const match = EVENT_KEY.exec(candidate);
+    return !!match && !Number.isNaN(Date.parse(match[1]!)) && BigInt(match[2]!) <= MAX_SEQ;
+  });
+  if (key === undefined) return undefined;
+  const [, receivedAt, seq] = EVENT_KEY.exec(key)!;
+  return { receivedAt: receivedAt!, seq: seq! };
 }
 
 /** Which of these events wait in the routing queue or are held. */
@@ -90,45 +96,108 @@ const STATE_SQL: Record<NonNullable<EventsQuery["state"]>, string> = {
     "e.suppressed_by IS NULL AND e.collapsed_into IS NULL AND NOT EXISTS (SELECT 1 FROM held_events h WHERE h.app_id = e.app_id AND h.seq = e.seq)",
 };
 
+const EVENT_COLUMNS = `e.seq, e.id, e.name, e.channel, e.user_id, e.payload, e.time_ms::text AS time_ms,
+  e.received_at, e.collapsed_into, e.held_until, e.suppressed_by`;
+const NEWEST_FIRST = "ORDER BY e.received_at DESC, e.seq DESC";
+
+type PageRow = {
+  seq: string;
+  id: string;
+  name: string;
+  channel: string;
+  user_id: string | null;
+  payload: Record<string, unknown>;
+  time_ms: string;
+  received_at: Date;
+  collapsed_into: string | null;
+  held_until: Date | null;
+  suppressed_by: string | null;
+};
+
+/**
+ * A name with fewer events than this is read whole from the name index and sorted; a commoner one
+ * is found by walking the app's events newest first, which meets a page of it within about this
+ * many rows on an app of 2M events (√(51 × 2M) ≈ 10k balances the two).
+ */
+const FEW_OF_A_NAME = 10_000;
+
+/**
+ * How a page is read. Newest first by receipt, so most filters read an index in page order and
+ * stop at the page's end: `walk` reads (app_id, received_at) for the first page and time ranges,
+ * the user index, (app_id, name, channel, received_at) for a name and channel, and the partial
+ * indexes of the state filters. Two filters need more:
+ * - `perChannel`: a channel alone leads no index, so it is read from the name index once per event
+ *   name of the app (a skip scan: an app has few names, found in that index, one probe each);
+ * - `wholeName`: a rare name would make the walk read most of the app's events, so its events are
+ *   read whole from the name index and sorted (fewer than FEW_OF_A_NAME, counted first).
+ */
+type PagePlan = "walk" | "perChannel" | "wholeName";
+
+async function pagePlan(appId: string, query: EventsQuery): Promise<PagePlan> {
+  if (query.userId) return "walk";
+  if (query.channel) return query.name ? "walk" : "perChannel";
+  if (!query.name) return "walk";
+  const [counted] = await hotQuery<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM events WHERE app_id = $1 AND name = $2 LIMIT ${FEW_OF_A_NAME}) few`,
+    [appId, query.name],
+  );
+  return counted!.n < FEW_OF_A_NAME ? "wholeName" : "walk";
+}
+
+function pageSql(plan: PagePlan, where: string[], limit: string): string {
+  const conditions = where.join(" AND ");
+  switch (plan) {
+    case "walk":
+      return `SELECT ${EVENT_COLUMNS} FROM events e WHERE ${conditions} ${NEWEST_FIRST} LIMIT ${limit}`;
+    case "wholeName":
+      return `WITH named AS MATERIALIZED (SELECT ${EVENT_COLUMNS} FROM events e WHERE ${conditions})
+        SELECT * FROM named e ${NEWEST_FIRST} LIMIT ${limit}`;
+    case "perChannel":
+      return `WITH RECURSIVE names(name) AS (
+          SELECT min(name) FROM events WHERE app_id = $1
+          UNION ALL
+          SELECT (SELECT min(n.name) FROM events n WHERE n.app_id = $1 AND n.name > names.name)
+          FROM names WHERE names.name IS NOT NULL)
+        SELECT e.* FROM names CROSS JOIN LATERAL (
+          SELECT ${EVENT_COLUMNS} FROM events e
+          WHERE e.name = names.name AND ${conditions} ${NEWEST_FIRST} LIMIT ${limit}) e
+        ${NEWEST_FIRST} LIMIT ${limit}`;
+  }
+}
+
 export async function listEvents(appId: string, query: EventsQuery): Promise<Page<EventView>> {
   await getAppRecord(appId);
-  const beforeSeq = decodeSeqCursor(query.cursor);
+  const after = decodeEventCursor(query.cursor);
   const values: unknown[] = [appId];
   const where = ["e.app_id = $1"];
-  const add = (sql: (param: string) => string, value: unknown) => {
+  const param = (value: unknown) => {
     values.push(value);
-    where.push(sql(`$${values.length}`));
+    return `$${values.length}`;
   };
-  if (query.name) add((p) => `e.name = ${p}`, query.name);
-  if (query.channel) add((p) => `e.channel = ${p}`, query.channel);
-  if (query.userId) add((p) => `e.user_id = ${p}`, query.userId);
+  if (query.name) where.push(`e.name = ${param(query.name)}`);
+  if (query.channel) where.push(`e.channel = ${param(query.channel)}`);
+  if (query.userId) where.push(`e.user_id = ${param(query.userId)}`);
   // received_at is a UTC `timestamp`, compared as such.
-  if (query.since) add((p) => `e.received_at >= ${p}::timestamptz AT TIME ZONE 'UTC'`, query.since);
-  if (query.until) add((p) => `e.received_at < ${p}::timestamptz AT TIME ZONE 'UTC'`, query.until);
-  if (beforeSeq !== undefined) add((p) => `e.seq < ${p}::bigint`, beforeSeq.toString());
+  const utc = (value: Date | string) => `${param(value)}::timestamptz AT TIME ZONE 'UTC'`;
+  if (query.since) where.push(`e.received_at >= ${utc(query.since)}`);
+  if (query.until) where.push(`e.received_at < ${utc(query.until)}`);
+  if (after) {
+    // Spelled out rather than as a row comparison, so the index bound on received_at is seen.
+    const receivedAt = utc(after.receivedAt);
+    where.push(
+      `e.received_at <= ${receivedAt} AND (e.received_at < ${receivedAt} OR e.seq < ${param(after.seq)}::bigint)`,
+    );
+  }
   if (query.state) where.push(STATE_SQL[query.state]);
-  values.push(query.limit + 1);
-  const rows = await hotQuery<{
-    seq: string;
-    id: string;
-    name: string;
-    channel: string;
-    user_id: string | null;
-    payload: Record<string, unknown>;
-    time_ms: string;
-    received_at: Date;
-    collapsed_into: string | null;
-    held_until: Date | null;
-    suppressed_by: string | null;
-  }>(
-    `SELECT e.seq::text AS seq, e.id, e.name, e.channel, e.user_id, e.payload, e.time_ms::text AS time_ms,
-       e.received_at AT TIME ZONE 'UTC' AS received_at, e.collapsed_into,
-       e.held_until AT TIME ZONE 'UTC' AS held_until, e.suppressed_by
-     FROM events e WHERE ${where.join(" AND ")}
-     ORDER BY e.seq DESC LIMIT $${values.length}`,
-    values,
+  const limit = param(query.limit + 1);
+  const plan = await pagePlan(appId, query);
+  const { rows } = await hotTransaction(
+    (client) => client.query<PageRow>(pageSql(plan, where, limit), values),
+    NO_JIT,
   );
-  const events: EventRow[] = rows.map((row) => ({
+  const hasMore = rows.length > query.limit;
+  const page = hasMore ? rows.slice(0, query.limit) : rows;
+  const events: EventRow[] = page.map((row) => ({
     seq: BigInt(row.seq),
     id: row.id,
     name: row.name,
@@ -141,15 +210,15 @@ export async function listEvents(appId: string, query: EventsQuery): Promise<Pag
     heldUntil: row.held_until,
     suppressedBy: row.suppressed_by,
   }));
-  const hasMore = events.length > query.limit;
-  const page = hasMore ? events.slice(0, query.limit) : events;
   const queues = await queuesOf(
     appId,
-    page.map((event) => event.seq),
+    events.map((event) => event.seq),
   );
+  const last = page.at(-1);
   return {
-    data: page.map((event) => presentEvent(event, queues.get(event.seq) ?? null)),
-    nextCursor: hasMore ? encodeCursor(page.at(-1)!.seq.toString()) : null,
+    data: events.map((event) => presentEvent(event, queues.get(event.seq) ?? null)),
+    nextCursor:
+      hasMore && last ? encodeCursor(`${last.received_at.toISOString()}/${last.seq}`) : null,
   };
 }
 

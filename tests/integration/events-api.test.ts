@@ -47,6 +47,79 @@ describe("listEvents", () => {
     expect(seen).toEqual(created.map((event) => event.id).reverse());
   });
 
+  it("orders by receipt time, to the millisecond, then by arrival", async () => {
+    const app = await makeApp();
+    const at = new Date(Date.now() - 60_000);
+    // Stored first but received last (a slow ingest transaction commits after later ones).
+    const late = await makeEvent(app.id, { receivedAt: at });
+    const tied = [];
+    for (let index = 0; index < 3; index++)
+      tied.push(await makeEvent(app.id, { receivedAt: new Date(at.getTime() - 1000) }));
+    const early = await makeEvent(app.id, { receivedAt: at });
+    // One millisecond (the stored precision) apart: a cursor any coarser would skip or repeat one.
+    await db.event.update({
+      where: { seq: late.seq },
+      data: { receivedAt: new Date(at.getTime() + 1) },
+    });
+    const expected = [late, early, ...tied.reverse()].map((event) => event.id);
+    for (const limit of ["1", "2", "5"]) {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await list(app.id, { limit, ...(cursor ? { cursor } : {}) });
+        seen.push(...page.data.map((event) => event.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen, `pages of ${limit}`).toEqual(expected);
+    }
+  });
+
+  it("pages a channel's events across every event name, and a name's, with the other filters", async () => {
+    const app = await makeApp();
+    const start = Date.now() - 3600_000;
+    const names = ["member_added", "client_event", "member_removed", "channel_occupied"];
+    const inChannel = [];
+    const all = [];
+    for (let index = 0; index < 9; index++) {
+      const receivedAt = new Date(start + index * 1000);
+      const name = names[index % 4];
+      inChannel.push(await makeEvent(app.id, { name, channel: "presence-room", receivedAt }));
+      all.unshift(inChannel.at(-1)!);
+      all.unshift(await makeEvent(app.id, { name, channel: "presence-other", receivedAt }));
+    }
+    const other = await makeApp();
+    await makeEvent(other.id, { name: "member_added", channel: "presence-room" });
+    const pages = async (query: Record<string, string>) => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await list(app.id, { ...query, limit: "2", ...(cursor ? { cursor } : {}) });
+        seen.push(...page.data.map((event) => event.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return seen;
+    };
+    const newestFirst = inChannel.map((event) => event.id).reverse();
+    expect(await pages({ channel: "presence-room" })).toEqual(newestFirst);
+    expect(
+      await pages({
+        channel: "presence-room",
+        since: new Date(start + 2000).toISOString(),
+        until: new Date(start + 7000).toISOString(),
+      }),
+    ).toEqual(newestFirst.slice(2, 7));
+    expect(await pages({ channel: "presence-room", state: "collapsed" })).toEqual([]);
+    // A name with few events is read whole and sorted: the same order, the same pages.
+    expect(await pages({ name: "member_added" })).toEqual(
+      [...all].filter((event) => event.name === "member_added").map((event) => event.id),
+    );
+    expect(await pages({ channel: "presence-none" })).toEqual([]);
+    expect(await listEvents(other.id, eventsQuery.parse({ channel: "presence-lobby" }))).toEqual({
+      data: [],
+      nextCursor: null,
+    });
+  });
+
   it("presents an event as stored", async () => {
     const app = await makeApp();
     const event = await makeEvent(app.id, {
