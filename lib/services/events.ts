@@ -64,10 +64,16 @@ export type EventView = ReturnType<typeof presentEvent>;
 /** A cursor's key: the last event's receipt time (stored to the millisecond) and its seq. */
 const EVENT_KEY = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\/(\d{1,19})$/;
 
+/** A time Postgres reads as written: Date.parse rolls 02-30 over to March, Postgres refuses it. */
+const isExactTime = (text: string) => {
+  const ms = Date.parse(text);
+  return ms >= 0 && new Date(ms).toISOString() === text;
+};
+
 function decodeEventCursor(cursor: string | undefined) {
   const key = decodeCursor(cursor, (candidate) => {
     const match = EVENT_KEY.exec(candidate);
-    return !!match && !Number.isNaN(Date.parse(match[1]!)) && BigInt(match[2]!) <= MAX_SEQ;
+    return !!match && isExactTime(match[1]!) && BigInt(match[2]!) <= MAX_SEQ;
   });
   if (key === undefined) return undefined;
   const [, receivedAt, seq] = EVENT_KEY.exec(key)!;

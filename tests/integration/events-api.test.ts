@@ -241,6 +241,13 @@ describe("listEvents", () => {
         list(app.id, { cursor: Buffer.from("99999999999999999999").toString("base64url") }),
       ),
     ).toBe(400);
+    // Cursors of the right shape that Postgres would refuse: a day that does not exist, year 0.
+    for (const key of ["2026-02-30T00:00:00.000Z/1", "0000-01-01T00:00:00.000Z/1"])
+      expect(await statusOf(list(app.id, { cursor: Buffer.from(key).toString("base64url") }))).toBe(
+        400,
+      );
+    const issued = Buffer.from("2026-02-28T00:00:00.000Z/1").toString("base64url");
+    expect(await statusOf(list(app.id, { cursor: issued }))).toBe(200);
     expect(await statusOf(list("no-such-app-404"))).toBe(404);
   });
 });
