@@ -156,8 +156,11 @@ function pageSql(plan: PagePlan, where: string[], limit: string): string {
     case "walk":
       return `SELECT ${EVENT_COLUMNS} FROM events e WHERE ${conditions} ${NEWEST_FIRST} LIMIT ${limit}`;
     case "wholeName":
-      return `WITH named AS MATERIALIZED (SELECT ${EVENT_COLUMNS} FROM events e WHERE ${conditions})
-        SELECT * FROM named e ${NEWEST_FIRST} LIMIT ${limit}`;
+      // Only the sort keys are gathered: up to FEW_OF_A_NAME payloads would not fit in work_mem.
+      return `WITH named AS MATERIALIZED (SELECT e.seq, e.received_at FROM events e WHERE ${conditions})
+        SELECT ${EVENT_COLUMNS} FROM events e WHERE e.seq IN (
+          SELECT e.seq FROM named e ${NEWEST_FIRST} LIMIT ${limit})
+        ${NEWEST_FIRST}`;
     case "perChannel":
       return `WITH RECURSIVE names(name) AS (
           SELECT min(name) FROM events WHERE app_id = $1
