@@ -62,7 +62,6 @@ export type HotClient = pg.PoolClient;
 export const QUEUE_HEAD_PLAN =
   "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL jit = off";
 
-/** BEGIN ... COMMIT on one pooled connection; ROLLBACK (or a dropped connection) on any error. */
 /**
  * For reads whose estimated cost is high though they stop early or touch few rows (the events
  * list's rare-name page, estimated from a name's share across all apps): above jit_above_cost
@@ -70,6 +69,7 @@ export const QUEUE_HEAD_PLAN =
  */
 export const NO_JIT = "SET LOCAL jit = off";
 
+/** BEGIN ... COMMIT on one pooled connection; ROLLBACK (or a dropped connection) on any error. */
 export async function hotTransaction<T>(
   work: (client: HotClient) => Promise<T>,
   settings?: typeof QUEUE_HEAD_PLAN | typeof NO_JIT,
