@@ -5,8 +5,8 @@ import type { HeraldApi } from "./herald-api";
 import { round } from "./processes";
 
 // The delivery log as an operator reads it: the log's and the events list's API queries, endpoint
-// stats and the overview, timed through the real HTTP API (cold, then the median of 5 warm runs), and how many
-// bytes the log takes on disk per delivered event.
+// stats and the overview, timed through the real HTTP API (cold, then the median of 5 warm runs),
+// and how many bytes the log takes on disk per delivered event.
 
 const WARM_RUNS = 5;
 const DAY_MS = 86_400_000;

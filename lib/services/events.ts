@@ -70,14 +70,15 @@ const isExactTime = (text: string) => {
   return ms >= 0 && new Date(ms).toISOString() === text;
 };
 
+/** A cursor key's parts, or null when it is not one this list issued. */
+function parseEventKey(key: string): { receivedAt: string; seq: string } | null {
+  const [, receivedAt = "", seq = ""] = EVENT_KEY.exec(key) ?? [];
+  return isExactTime(receivedAt) && seq && BigInt(seq) <= MAX_SEQ ? { receivedAt, seq } : null;
+}
+
 function decodeEventCursor(cursor: string | undefined) {
-  const key = decodeCursor(cursor, (candidate) => {
-    const match = EVENT_KEY.exec(candidate);
-    return !!match && isExactTime(match[1]!) && BigInt(match[2]!) <= MAX_SEQ;
-  });
-  if (key === undefined) return undefined;
-  const [, receivedAt, seq] = EVENT_KEY.exec(key)!;
-  return { receivedAt: receivedAt!, seq: seq! };
+  const key = decodeCursor(cursor, (candidate) => parseEventKey(candidate) !== null);
+  return key === undefined ? undefined : parseEventKey(key)!;
 }
 
 /** Which of these events wait in the routing queue or are held. */

@@ -17,6 +17,17 @@ import {
 // calls listEvents(appId, eventsQuery.parse(query)); tested here through that same pair.
 const list = (appId: string, query: Record<string, string> = {}) =>
   listEvents(appId, eventsQuery.parse(query));
+/** The ids of every page of `query`, following nextCursor to the end. */
+async function idsOfAllPages(appId: string, query: Record<string, string>): Promise<string[]> {
+  const seen: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await list(appId, { ...query, ...(cursor ? { cursor } : {}) });
+    seen.push(...page.data.map((event) => event.id));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return seen;
+}
 const read = (appId: string, eventId: string, token?: string) =>
   call(eventRoute.GET, "GET", `/api/v1/apps/${appId}/events/${encodeURIComponent(eventId)}`, {
     params: { appId, eventId },
@@ -37,14 +48,9 @@ describe("listEvents", () => {
     const app = await makeApp();
     const created = [];
     for (let index = 0; index < 5; index++) created.push(await makeEvent(app.id));
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await list(app.id, { limit: "2", ...(cursor ? { cursor } : {}) });
-      seen.push(...page.data.map((event) => event.id));
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    expect(seen).toEqual(created.map((event) => event.id).reverse());
+    expect(await idsOfAllPages(app.id, { limit: "2" })).toEqual(
+      created.map((event) => event.id).reverse(),
+    );
   });
 
   it("orders by receipt time, to the millisecond, then by arrival", async () => {
@@ -62,16 +68,8 @@ describe("listEvents", () => {
       data: { receivedAt: new Date(at.getTime() + 1) },
     });
     const expected = [late, early, ...tied.reverse()].map((event) => event.id);
-    for (const limit of ["1", "2", "5"]) {
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await list(app.id, { limit, ...(cursor ? { cursor } : {}) });
-        seen.push(...page.data.map((event) => event.id));
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      expect(seen, `pages of ${limit}`).toEqual(expected);
-    }
+    for (const limit of ["1", "2", "5"])
+      expect(await idsOfAllPages(app.id, { limit }), `pages of ${limit}`).toEqual(expected);
   });
 
   it("pages a channel's events across every event name, and a name's, with the other filters", async () => {
@@ -89,16 +87,8 @@ describe("listEvents", () => {
     }
     const other = await makeApp();
     await makeEvent(other.id, { name: "member_added", channel: "presence-room" });
-    const pages = async (query: Record<string, string>) => {
-      const seen: string[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await list(app.id, { ...query, limit: "2", ...(cursor ? { cursor } : {}) });
-        seen.push(...page.data.map((event) => event.id));
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      return seen;
-    };
+    const pages = (query: Record<string, string>) =>
+      idsOfAllPages(app.id, { ...query, limit: "2" });
     const newestFirst = inChannel.map((event) => event.id).reverse();
     expect(await pages({ channel: "presence-room" })).toEqual(newestFirst);
     expect(
