@@ -4,6 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-npx vitest run
-npm run build
-npx playwright test
+timed() {
+  local started=$SECONDS
+  "$@"
+  echo "test: '$*' took $((SECONDS - started)) s"
+}
+timed npx vitest run
+timed npm run build
+timed npx playwright test
