@@ -24,6 +24,7 @@ import {
   measureLatency,
   measureRetention,
   measureThroughput,
+  type WorkerFreezer,
   warmUp,
   type PhaseContext,
 } from "./load/phases";
@@ -147,6 +148,10 @@ const ctx: PhaseContext = {
   phaseTimeoutMs: config.phaseTimeoutSeconds * 1000,
   statementStats,
 };
+const backlog: WorkerFreezer = {
+  freeze: () => workers.forEach((worker) => process.kill(-worker.child.pid!, "SIGSTOP")),
+  thaw: () => workers.forEach((worker) => process.kill(-worker.child.pid!, "SIGCONT")),
+};
 const unbatched = { enabled: false, durationMs: 50, maxBatchSize: 100 };
 const batched = { enabled: true, durationMs: 50, maxBatchSize: 100 };
 
@@ -184,7 +189,7 @@ try {
     );
   }
   const deliveryPhases = (
-    ["unbatched", "ordered", "batched", "latency", "two-workers"] as const
+    ["unbatched", "ordered", "batched", "backlog", "latency", "two-workers"] as const
   ).some(runs);
   const delivering =
     healthy &&
@@ -192,8 +197,12 @@ try {
     (await attempt("warm-up through the worker (200 events)", () =>
       warmUp(ctx, 200, 60_000).then(() => true),
     ));
-  const throughput = (label: string, batching: Batching, events: number, ordered = false) =>
-    measureThroughput(ctx, label, batching, events, config.ingestConnections, ordered);
+  const throughput = (
+    label: string,
+    batching: Batching,
+    events: number,
+    options: Parameters<typeof measureThroughput>[5] = {},
+  ) => measureThroughput(ctx, label, batching, events, config.ingestConnections, options);
   if (delivering && runs("unbatched"))
     results.unbatched = await attempt(
       `2. unbatched delivery (${config.unbatchedEvents} events)`,
@@ -202,12 +211,22 @@ try {
   if (delivering && runs("ordered"))
     results.unbatchedOrdered = await attempt(
       `2o. unbatched delivery, ordering "channel", a channel per event (${config.unbatchedEvents} events)`,
-      () => throughput("ordered", unbatched, config.unbatchedEvents, true),
+      () => throughput("ordered", unbatched, config.unbatchedEvents, { ordered: true }),
     );
   if (delivering && runs("batched"))
     results.batched = await attempt(`3. batched delivery (${config.batchedEvents} events)`, () =>
       throughput("batched", batched, config.batchedEvents),
     );
+  if (delivering && runs("backlog")) {
+    results.unbatchedBacklog = await attempt(
+      `2b. unbatched delivery from a backlog (${config.unbatchedEvents} events)`,
+      () => throughput("unbatched-backlog", unbatched, config.unbatchedEvents, { backlog }),
+    );
+    results.batchedBacklog = await attempt(
+      `3b. batched delivery from a backlog (${config.batchedEvents} events)`,
+      () => throughput("batched-backlog", batched, config.batchedEvents, { backlog }),
+    );
+  }
   if (delivering && runs("latency"))
     results.latency = await attempt(
       `5. latency (${config.latencyRate}/s for ${config.latencySeconds} s, unbatched)`,

@@ -26,6 +26,7 @@ const PHASES = [
   "unbatched",
   "ordered",
   "batched",
+  "backlog",
   "latency",
   "two-workers",
   "log",

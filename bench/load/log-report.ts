@@ -12,6 +12,8 @@ export const LOG_QUERY_TARGET_MS = 100;
 const DELIVERY_PHASES = [
   "unbatched",
   "batched",
+  "unbatchedBacklog",
+  "batchedBacklog",
   "unbatchedTwoWorkers",
   "batchedTwoWorkers",
 ] as const;

@@ -194,6 +194,8 @@ export type ThroughputFigures = {
   eventsPerRequest: number;
   duplicates: number;
   rejectedIngestRequests: string[];
+  /** Timed from the worker's thaw, with every event already ingested (`backlog`). */
+  fromBacklog: boolean;
   deliveriesByStatus: Record<string, number>;
   attemptsLogged: number;
   breakdown: PipelineBreakdown | null;
@@ -221,8 +223,12 @@ async function waitForArrivals(ctx: PhaseContext, pathname: string, expected: nu
   }
 }
 
+/** Stops and resumes every worker process (SIGSTOP / SIGCONT to their process groups). */
+export type WorkerFreezer = { freeze: () => void; thaw: () => void };
+
 /**
- * 2, 2o, 3, 7. Delivered events/s, from the first ingest request to the last arrival at the receiver.
+ * 2, 2o, 3, 7. Delivered events/s, from the first ingest request to the last arrival at the
+ * receiver. 2b, 3b: from the worker's thaw to the last arrival, with the events ingested before.
  */
 export async function measureThroughput(
   ctx: PhaseContext,
@@ -230,9 +236,17 @@ export async function measureThroughput(
   batching: Batching,
   total: number,
   ingestConcurrency: number,
-  /** ordering "channel" with every event on a channel of its own: what the head rule costs. */
-  ordered = false,
+  options: {
+    /** ordering "channel" with every event on a channel of its own: what the head rule costs. */
+    ordered?: boolean;
+    /**
+     * Ingest every event while the worker is frozen, then time the worker alone from its thaw to
+     * the last arrival: its delivery rate with nothing else competing for the machine's cores.
+     */
+    backlog?: WorkerFreezer;
+  } = {},
 ): Promise<Measured<ThroughputFigures>> {
+  const { ordered = false, backlog } = options;
   const pathname = `/${label}`;
   const { appId, endpointId } = await ctx.api.createAppWithEndpoint(
     label,
@@ -240,18 +254,39 @@ export async function measureThroughput(
     batching,
     ordered ? "channel" : "none",
   );
-  const probe = await startWritePathProbe(ctx.databaseUrl, ctx.statementStats);
-  const figures = await measure(ctx, async () => {
-    const ingest = await ingestInBulk(ctx.api, appId, {
+  const ingestAll = () =>
+    ingestInBulk(ctx.api, appId, {
       total,
       perRequest: 1000,
       concurrency: ingestConcurrency,
       channel: `private-bench-${label}`,
       channelPerEvent: ordered,
     });
+  let queued: Awaited<ReturnType<typeof ingestAll>> | null = null;
+  if (backlog) {
+    backlog.freeze();
+    try {
+      queued = await ingestAll();
+    } catch (error) {
+      backlog.thaw();
+      throw error;
+    }
+  }
+  const probe = await startWritePathProbe(ctx.databaseUrl, ctx.statementStats);
+  const figures = await measure(ctx, async () => {
+    let ingest: Awaited<ReturnType<typeof ingestAll>>;
+    let startedAtMs: number;
+    if (queued) {
+      startedAtMs = Date.now();
+      backlog!.thaw();
+      ingest = queued;
+    } else {
+      ingest = await ingestAll();
+      startedAtMs = ingest.firstSentAtMs;
+    }
     const { snapshot, complete } = await waitForArrivals(ctx, pathname, ingest.events);
     const ingestSeconds = (ingest.lastAcceptedAtMs - ingest.firstSentAtMs) / 1000;
-    const deliverySeconds = ((snapshot.lastArrivalMs ?? Date.now()) - ingest.firstSentAtMs) / 1000;
+    const deliverySeconds = ((snapshot.lastArrivalMs ?? Date.now()) - startedAtMs) / 1000;
     return {
       events: ingest.events,
       delivered: snapshot.distinctEvents,
@@ -264,6 +299,7 @@ export async function measureThroughput(
       eventsPerRequest: round(snapshot.events / Math.max(1, snapshot.requests), 1),
       duplicates: snapshot.duplicates,
       rejectedIngestRequests: ingest.rejected.slice(0, 5),
+      fromBacklog: Boolean(queued),
     };
   });
   // Give the worker a moment to write the last attempts before checking every request was logged.
