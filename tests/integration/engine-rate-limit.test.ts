@@ -68,7 +68,11 @@ const readDelivery = (appId: string, deliveryId: string) =>
   });
 
 describe("per-endpoint rate limit across workers", () => {
-  it("never lets a 10/s receiver see more than 10 requests in a second from two workers", async () => {
+  /**
+   * 60 events at an endpoint limited to 10/s: the limit binds and holds, and every delivery goes
+   * out once. Returns how many each worker sent.
+   */
+  async function limitedRound(): Promise<number[]> {
     const { app, hook, endpoint } = await unbatchedEndpoint("limited", { perSecond: 10 });
     const total = 60;
     await ingestEvents(app.id, total);
@@ -127,8 +131,21 @@ describe("per-endpoint rate limit across workers", () => {
       },
       { what: "both workers' counts of succeeded deliveries" },
     );
-    expect(sentBy.every((count) => count > 0)).toBe(true);
-  });
+    return sentBy;
+  }
+
+  it("never lets a 10/s receiver see more than 10 requests in a second from two workers", async () => {
+    // Both workers must send part of them, or the limit held within one process, not across two.
+    // One deliver job claims up to 100 deliveries, so on a busy machine one worker can take all 60
+    // in a round; a round like that proves nothing about the other, so it is run again.
+    const rounds: number[][] = [];
+    do rounds.push(await limitedRound());
+    while (rounds.length < 3 && !rounds.at(-1)!.every((count) => count > 0));
+    expect(
+      rounds.at(-1)!.every((count) => count > 0),
+      `sent by each worker: ${JSON.stringify(rounds)}`,
+    ).toBe(true);
+  }, 150_000);
 
   it("makes no Redis call for an endpoint without a limit", async () => {
     const { app, hook, endpoint } = await unbatchedEndpoint("unlimited", null);
