@@ -147,36 +147,45 @@ function allProcesses(): ProcInfo[] {
 export type Component = { name: string; pgid?: number; comm?: string; titleIncludes?: string };
 
 /**
- * CPU seconds used by each component so far (exited processes no longer count, so diff short
- * windows).
+ * CPU seconds used so far by each component's processes, by pid (diff two readings with
+ * cpuDelta).
  */
-export function cpuSeconds(components: Component[]): Record<string, number> {
+export type CpuReading = Record<string, Record<number, number>>;
+
+export function cpuSeconds(components: Component[]): CpuReading {
   const processes = allProcesses();
-  const totals: Record<string, number> = {};
+  const reading: CpuReading = {};
   for (const component of components) {
-    totals[component.name] = processes
-      .filter((info) =>
-        component.pgid
-          ? info.pgid === component.pgid
-          : info.comm === component.comm &&
-            (!component.titleIncludes || cmdline(info.pid).includes(component.titleIncludes)),
-      )
-      .reduce((sum, info) => sum + info.cpuSeconds, 0);
+    const matching = processes.filter((info) =>
+      component.pgid
+        ? info.pgid === component.pgid
+        : info.comm === component.comm &&
+          (!component.titleIncludes || cmdline(info.pid).includes(component.titleIncludes)),
+    );
+    reading[component.name] = Object.fromEntries(
+      matching.map((info) => [info.pid, info.cpuSeconds]),
+    );
   }
-  return totals;
+  return reading;
 }
 
-export function cpuDelta(
-  before: Record<string, number>,
-  after: Record<string, number>,
-): Record<string, number> {
-  // A process that exited between the readings takes its CPU time with it: never report less than
-  // 0.
+/**
+ * CPU seconds each component spent between two readings, process by process: a process that
+ * started in between counts from 0, and one that exited takes its time since the first reading
+ * with it (an undercount). Summing totals instead let an exiting process, e.g. a Postgres backend
+ * of an idle pool, subtract its whole life from the phase.
+ */
+export function cpuDelta(before: CpuReading, after: CpuReading): Record<string, number> {
   return Object.fromEntries(
-    Object.keys(after).map((name) => [
-      name,
-      Math.max(0, round(after[name]! - (before[name] ?? 0), 2)),
-    ]),
+    Object.entries(after).map(([name, pids]) => {
+      const earlier = before[name] ?? {};
+      const spent = Object.entries(pids).reduce(
+        // Never below 0 per process: a pid reused by a shorter-lived process in between.
+        (sum, [pid, seconds]) => sum + Math.max(0, seconds - (earlier[Number(pid)] ?? 0)),
+        0,
+      );
+      return [name, round(spent, 2)];
+    }),
   );
 }
 
