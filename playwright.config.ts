@@ -11,10 +11,10 @@ export default defineConfig({
   outputDir: "test-results/e2e",
   timeout: 90_000,
   expect: { timeout: 15_000 },
-  // Two files at once: much of a dashboard test is waiting (on the worker, polls, timers). Tests
-  // within a file keep their order.
+  // One file at a time by default: with two (E2E_WORKERS=2), the apps list a test reads can fill
+  // with other files' apps before its own shows (seen once on a fresh clone).
   fullyParallel: false,
-  workers: Number(process.env.E2E_WORKERS ?? 2),
+  workers: Number(process.env.E2E_WORKERS ?? 1),
   reporter: [["list"]],
   globalSetup: "./tests/e2e/global-setup.ts",
   use: {
