@@ -9,7 +9,8 @@ import type { Results } from "./summary";
 /** Every log query answers within this (issue 18's target), warm. */
 export const LOG_QUERY_TARGET_MS = 100;
 
-const DELIVERY_PHASES = [
+/** The phases that deliver a fixed number of events, in the order they run. */
+export const DELIVERY_PHASES = [
   "unbatched",
   "batched",
   "unbatchedBacklog",

@@ -1,7 +1,7 @@
 import type { LoadResult } from "./autocannon-child";
 import type { BareSenderResult } from "./bare-sender-child";
 import type { DiskUsage, LogQueryFigures } from "./log-queries";
-import { LOG_QUERY_TARGET_MS } from "./log-report";
+import { DELIVERY_PHASES, LOG_QUERY_TARGET_MS } from "./log-report";
 import type {
   BulkIngestFigures,
   LatencyFigures,
@@ -379,17 +379,7 @@ function logRows(results: Results): Row[] {
 
 /** Per-stage p50/p99 of each delivery phase, from the engine's own rows. */
 export function printBreakdownTable(results: Results): void {
-  const phases = (
-    [
-      "unbatched",
-      "batched",
-      "unbatchedBacklog",
-      "batchedBacklog",
-      "latency",
-      "unbatchedTwoWorkers",
-      "batchedTwoWorkers",
-    ] as const
-  ).flatMap((name) => {
+  const phases = ([...DELIVERY_PHASES, "latency"] as const).flatMap((name) => {
     const breakdown = results[name]?.breakdown;
     return breakdown ? [[name, breakdown] as const] : [];
   });
@@ -424,13 +414,8 @@ export function printCpuTable(results: Results): void {
     "bareSender",
     "bareSenderBatched",
     "bulkIngest",
-    "unbatched",
-    "batched",
-    "unbatchedBacklog",
-    "batchedBacklog",
+    ...DELIVERY_PHASES,
     "latency",
-    "unbatchedTwoWorkers",
-    "batchedTwoWorkers",
   ] as const) {
     const phase = results[name];
     if (phase) phases.push([name, phase]);
