@@ -66,6 +66,22 @@ export async function api<T>(
   return payload as T;
 }
 
+/**
+ * Every row of a list (apps, endpoints, event types, tokens) for pages and pickers that show them
+ * all: follows the API's cursor, 250 rows (its largest page) at a time, so nothing past the first
+ * page is silently left out.
+ */
+export async function apiAll<T>(path: string, query: Query = {}): Promise<Page<T>> {
+  const data: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<T> = await api<Page<T>>(path, { query: { ...query, limit: 250, cursor } });
+    data.push(...page.data);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return { data, nextCursor: null };
+}
+
 const SIGN_IN_SENT_KEY = "herald:sent-to-sign-in";
 const SIGN_IN_LOOP_MS = 15_000;
 let sentToSignIn = false;

@@ -2,14 +2,14 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { maskSecret } from "../mask";
-import { api, type Page } from "./api";
+import { api, apiAll } from "./api";
 import { keys } from "./query-keys";
 import type { App, Batching, Overview } from "./types";
 
 export function useApps() {
   return useQuery({
     queryKey: keys.apps,
-    queryFn: () => api<Page<App>>("/apps", { query: { limit: 250 } }),
+    queryFn: () => apiAll<App>("/apps"),
   });
 }
 

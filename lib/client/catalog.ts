@@ -1,14 +1,14 @@
 "use client";
 
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, type Page } from "./api";
+import { api, apiAll, type Page } from "./api";
 import { keys } from "./query-keys";
 import type { ApiToken, AuditEntry, EventType } from "./types";
 
 export function useEventTypes() {
   return useQuery({
     queryKey: keys.eventTypes,
-    queryFn: () => api<Page<EventType>>("/event-types", { query: { limit: 250 } }),
+    queryFn: () => apiAll<EventType>("/event-types"),
   });
 }
 
@@ -42,7 +42,7 @@ export function useDeleteEventType() {
 export function useApiTokens() {
   return useQuery({
     queryKey: keys.apiTokens,
-    queryFn: () => api<Page<ApiToken>>("/api-tokens", { query: { limit: 250 } }),
+    queryFn: () => apiAll<ApiToken>("/api-tokens"),
   });
 }
 

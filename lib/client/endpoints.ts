@@ -2,7 +2,7 @@
 
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
 import { maskSecret } from "../mask";
-import { api, type Page } from "./api";
+import { api, apiAll } from "./api";
 import { keys } from "./query-keys";
 import { recoveryStillMoving } from "./recovery-summary";
 import type {
@@ -20,7 +20,7 @@ const base = (appId: string) => `/apps/${encodeURIComponent(appId)}/endpoints`;
 export function useEndpoints(appId: string) {
   return useQuery({
     queryKey: keys.endpoints(appId),
-    queryFn: () => api<Page<Endpoint>>(base(appId), { query: { limit: 250 } }),
+    queryFn: () => apiAll<Endpoint>(base(appId)),
   });
 }
 
@@ -33,7 +33,7 @@ export function useEndpointNames(appIds: Array<string | null>) {
   const lists = useQueries({
     queries: unique.map((appId) => ({
       queryKey: keys.endpoints(appId),
-      queryFn: () => api<Page<Endpoint>>(base(appId), { query: { limit: 250 } }),
+      queryFn: () => apiAll<Endpoint>(base(appId)),
     })),
   });
   const names = new Map<string, string>();

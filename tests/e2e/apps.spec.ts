@@ -322,3 +322,26 @@ test.describe("before React has hydrated the page", () => {
     await context.close();
   });
 });
+
+test("the apps list and the app switcher show every app, past the API's largest page", async ({
+  page,
+  request,
+}) => {
+  // 251 apps whose ids sort after every other test's: the last is on the API's second page.
+  const prefix = uniqueId("zz-fleet");
+  const ids = Array.from({ length: 251 }, (_, i) => `${prefix}-${String(i).padStart(3, "0")}`);
+  for (let i = 0; i < ids.length; i += 25)
+    await Promise.all(
+      ids
+        .slice(i, i + 25)
+        .map((id) => apiCall(request, "POST", "/apps", { id, name: `Fleet ${id.slice(-3)}` })),
+    );
+  const last = ids.at(-1)!;
+
+  await page.goto("/");
+  await expect(page.getByTestId(`app-row-${last}`)).toBeVisible();
+  await page.getByRole("button", { name: "Switch app" }).click();
+  await page.getByRole("menuitem", { name: new RegExp(last) }).click();
+  await expect(page).toHaveURL(new RegExp(`/apps/${last}$`));
+  await expect(page.getByRole("heading", { name: "Fleet 250" })).toBeVisible();
+});

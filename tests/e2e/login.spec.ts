@@ -152,6 +152,9 @@ test.describe("when the session ends", () => {
     baseURL,
   }) => {
     await page.goto("/api-tokens");
+    // The page's own reads done first (the apps list takes a page per 250 apps): a read refused
+    // after the cookies go would send the operator to sign in before the change is made.
+    await page.waitForLoadState("networkidle");
     await page.context().clearCookies();
     await page.getByRole("button", { name: "New token" }).first().click();
     const dialog = page.getByRole("dialog");
