@@ -11,12 +11,10 @@ export default defineConfig({
   outputDir: "test-results/e2e",
   timeout: 90_000,
   expect: { timeout: 15_000 },
-  // One file at a time by default: with two (E2E_WORKERS=2), the apps list a test reads can fill
-  // with other files' apps before its own shows (seen once on a fresh clone).
+  // Two spec files at a time (E2E_WORKERS): about a minute faster than one on two cores.
   fullyParallel: false,
-  workers: Number(process.env.E2E_WORKERS ?? 1),
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   reporter: [["list"]],
-  globalSetup: "./tests/e2e/global-setup.ts",
   use: {
     baseURL,
     viewport: { width: 1440, height: 900 },
@@ -54,14 +52,15 @@ export default defineConfig({
   ],
   webServer: [
     {
-      command: "npx tsx tests/e2e/prepare-db.ts && node server/start.mjs",
+      // A new database and queue at every run (the worker below starts after this is up).
+      command: "npx tsx tests/e2e/reset-run.ts && node server/start.mjs",
       url: `${baseURL}/api/health`,
       env: serverEnv,
       reuseExistingServer: false,
       timeout: 120_000,
     },
     {
-      command: "npx tsx tests/e2e/prepare-db.ts && node worker/start.mjs",
+      command: "node worker/start.mjs",
       env: { ...serverEnv, HERALD_PROCESS: "worker", HERALD_LOG_LEVEL: "info" },
       wait: { stdout: /worker ready/ },
       reuseExistingServer: false,

@@ -2,6 +2,25 @@ import pg from "pg";
 import { prepareDatabase } from "../../lib/migrations";
 import { TEST_WORKERS, workerDatabaseUrl } from "./test-env";
 
+const quoted = (url: string) =>
+  `"${decodeURIComponent(new URL(url).pathname.slice(1)).replaceAll('"', '""')}"`;
+
+/** Runs `work` on a client of the same server's `postgres` database (for CREATE/DROP DATABASE). */
+async function onServer<T>(
+  databaseUrl: string,
+  work: (admin: pg.Client) => Promise<T>,
+): Promise<T> {
+  const maintenance = new URL(databaseUrl);
+  maintenance.pathname = "/postgres";
+  const admin = new pg.Client({ connectionString: maintenance.toString() });
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.end();
+  }
+}
+
 /**
  * Migrates `databaseUrl`, then gives each vitest worker a fresh copy of it (CREATE DATABASE …
  * TEMPLATE: a file copy, far faster than migrating each). Copies of an earlier run are dropped
@@ -9,19 +28,19 @@ import { TEST_WORKERS, workerDatabaseUrl } from "./test-env";
  */
 export async function prepareWorkerDatabases(databaseUrl: string): Promise<void> {
   await prepareDatabase(databaseUrl);
-  const maintenance = new URL(databaseUrl);
-  maintenance.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: maintenance.toString() });
-  await admin.connect();
-  const quoted = (url: string) =>
-    `"${decodeURIComponent(new URL(url).pathname.slice(1)).replaceAll('"', '""')}"`;
-  try {
+  await onServer(databaseUrl, async (admin) => {
     for (let id = 1; id <= TEST_WORKERS; id++) {
       const copy = quoted(workerDatabaseUrl(databaseUrl, String(id)));
       await admin.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`);
       await admin.query(`CREATE DATABASE ${copy} TEMPLATE ${quoted(databaseUrl)}`);
     }
-  } finally {
-    await admin.end();
-  }
+  });
+}
+
+/** Drops `databaseUrl`'s database (whatever is still connected to it) and migrates a new one. */
+export async function recreateDatabase(databaseUrl: string): Promise<void> {
+  await onServer(databaseUrl, (admin) =>
+    admin.query(`DROP DATABASE IF EXISTS ${quoted(databaseUrl)} WITH (FORCE)`),
+  );
+  await prepareDatabase(databaseUrl);
 }
