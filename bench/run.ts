@@ -13,6 +13,7 @@ import {
   startWeb,
   startWorker,
   waitForHealth,
+  waitForQuietDatabase,
   workerConnections,
 } from "./load/herald";
 import { measureDiskUsage, measureLogQueries, type LogTarget } from "./load/log-queries";
@@ -167,6 +168,14 @@ try {
   const healthy = await attempt("start web", () =>
     waitForHealth(baseUrl, 90_000, web).then(() => true),
   );
+  // The worker's start-up work (its first retention run) ends before the limits are measured.
+  results.startupWorkSeconds = await attempt("wait for the worker's start-up work", async () => {
+    for (let waited = 0; waited < 60_000; waited += 250) {
+      if ((await workerConnections(config.redisUrl, queuePrefix)) > 0) break;
+      await sleep(250);
+    }
+    return waitForQuietDatabase(config.databaseUrl);
+  });
   // The limits and ingest need no delivery: they are measured even when the worker is broken.
   if (runs("ceiling"))
     results.ceiling = await attempt("1. ceiling (autocannon -> receiver)", () =>

@@ -74,6 +74,37 @@ export async function resetDatabase(databaseUrl: string, template?: string): Pro
   await prepareDatabase(databaseUrl);
 }
 
+/**
+ * Waits until no other session of the benchmark's database has run a statement for `quietMs`: a
+ * worker's start-up work (the first retention run, which on a pre-filled log deletes two days of
+ * minute rollups for ~10 s) would otherwise take a core from the limits measured first. Returns
+ * the seconds waited.
+ */
+export async function waitForQuietDatabase(
+  databaseUrl: string,
+  { quietMs = 2000, timeoutMs = 180_000 } = {},
+): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const started = Date.now();
+  try {
+    let quietSince = Date.now();
+    while (Date.now() - quietSince < quietMs) {
+      if (Date.now() - started > timeoutMs)
+        throw new Error(`the database was still busy after ${timeoutMs / 1000} s`);
+      const { rows } = await client.query<{ busy: number }>(
+        `SELECT count(*)::int AS busy FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active'`,
+      );
+      if (rows[0]!.busy > 0) quietSince = Date.now();
+      await sleep(200);
+    }
+    return (Date.now() - started) / 1000;
+  } finally {
+    await client.end();
+  }
+}
+
 /** Drops indexes of the benchmark's own copy (an experiment: what each index costs to keep). */
 export async function dropIndexes(databaseUrl: string, names: string[]): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });

@@ -25,6 +25,8 @@ export type Results = {
   build: string;
   prefill: (PrefillInfo & { reused: boolean }) | null;
   errors: Record<string, string>;
+  /** Seconds until the worker's start-up work (its first retention run) left the database quiet. */
+  startupWorkSeconds?: number | null;
   ceiling?: Measured<LoadResult> | null;
   bareSender?: Measured<BareSenderResult> | null;
   bareSenderBatched?: Measured<BareSenderResult> | null;
