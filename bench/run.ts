@@ -14,6 +14,7 @@ import {
   startWorker,
   waitForHealth,
   waitForQuietDatabase,
+  waitForWorkerConnections,
   workerConnections,
 } from "./load/herald";
 import { measureDiskUsage, measureLogQueries, type LogTarget } from "./load/log-queries";
@@ -170,10 +171,7 @@ try {
   );
   // The worker's start-up work (its first retention run) ends before the limits are measured.
   results.startupWorkSeconds = await attempt("wait for the worker's start-up work", async () => {
-    for (let waited = 0; waited < 60_000; waited += 250) {
-      if ((await workerConnections(config.redisUrl, queuePrefix)) > 0) break;
-      await sleep(250);
-    }
+    await waitForWorkerConnections(config.redisUrl, queuePrefix, 0, 60_000);
     return waitForQuietDatabase(config.databaseUrl);
   });
   // The limits and ingest need no delivery: they are measured even when the worker is broken.
@@ -246,10 +244,7 @@ try {
       const before = await workerConnections(config.redisUrl, queuePrefix);
       workers.push(startWorker(env, "worker-2", profileArgs("worker")));
       memory.push(sampleMemory(workers[1]!.child.pid!));
-      for (let waited = 0; waited < 20_000; waited += 250) {
-        if ((await workerConnections(config.redisUrl, queuePrefix)) > before) break;
-        await sleep(250);
-      }
+      await waitForWorkerConnections(config.redisUrl, queuePrefix, before, 20_000);
       await sleep(1000);
       return true;
     });

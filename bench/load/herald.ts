@@ -209,6 +209,19 @@ export async function workerConnections(redisUrl: string, queuePrefix: string): 
   }
 }
 
+/** Waits (at most `timeoutMs`) until this run's BullMQ workers hold more than `than` connections. */
+export async function waitForWorkerConnections(
+  redisUrl: string,
+  queuePrefix: string,
+  than: number,
+  timeoutMs: number,
+): Promise<void> {
+  for (let waited = 0; waited < timeoutMs; waited += 250) {
+    if ((await workerConnections(redisUrl, queuePrefix)) > than) return;
+    await sleep(250);
+  }
+}
+
 /** Rows that show what the engine wrote for one endpoint: every attempt must be logged. */
 export async function deliveryCounts(databaseUrl: string, endpointId: string) {
   const client = new pg.Client({ connectionString: databaseUrl });

@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { keysUnderPrefix } from "../helpers/unavailable-services";
 import { recreateDatabase } from "../helpers/worker-databases";
 import { e2eEnv } from "./env";
 
@@ -8,14 +9,9 @@ import { e2eEnv } from "./env";
 // this runs first in the web server's command, and the worker starts once the web server is up.
 await recreateDatabase(e2eEnv.DATABASE_URL!);
 
-const redis = new Redis(e2eEnv.REDIS_URL!);
-try {
-  for await (const keys of redis.scanStream({
-    match: `${e2eEnv.HERALD_QUEUE_PREFIX}:*`,
-    count: 1000,
-  })) {
-    if ((keys as string[]).length) await redis.unlink(...(keys as string[]));
-  }
-} finally {
+const leftover = await keysUnderPrefix(e2eEnv.HERALD_QUEUE_PREFIX!);
+if (leftover.length) {
+  const redis = new Redis(e2eEnv.REDIS_URL!);
+  await redis.unlink(...leftover);
   await redis.quit();
 }
