@@ -35,8 +35,10 @@ const BACKLOG_SQL = `
     WHERE status IN ('pending', 'retrying') AND next_attempt_at <= now() AT TIME ZONE 'UTC'
     GROUP BY app_id
   ), waiting AS (
-    SELECT u.app_id, count(*) AS n, min(e.received_at) AS oldest
-    FROM unrouted_events u JOIN events e ON e.seq = u.seq
+    -- The oldest waiting event read by its seq alone: joined to events, this read all of them
+    -- whenever the planner took the waiting rows for many (1.2 s at 4.5M events, every run).
+    SELECT u.app_id, count(*) AS n, (SELECT e.received_at FROM events e WHERE e.seq = min(u.seq)) AS oldest
+    FROM unrouted_events u
     GROUP BY u.app_id
   ), disabled AS (
     SELECT app_id, count(*) AS n FROM endpoints WHERE NOT enabled GROUP BY app_id
