@@ -76,6 +76,7 @@ async function handBack(
     UPDATE deliveries d SET status = 'retrying', attempt_count = d.attempt_count - 1, next_attempt_at = now(), claim_job_id = NULL, updated_at = now()
     FROM unnest(${unsent.map((row) => row.id)}::uuid[], ${unsent.map((row) => row.attempt_count)}::int[]) AS u(id, attempt_count)
     WHERE d.id = u.id AND d.attempt_count = u.attempt_count AND d.status = 'delivering'
+      AND d.id = ANY(${unsent.map((row) => row.id)}::uuid[]) -- planned for their days only
     RETURNING d.id::text, d.endpoint_id::text, d.attempt_count`;
   // An endpoint deleted meanwhile has nothing left to send them to (the reconciler cancels them).
   const again = [...interrupted, ...released].filter((row) => row.endpoint_id);

@@ -195,3 +195,28 @@ export function endpointBody(
     return slackBody(endpoint.appId, deliveryId, payloads as EventPayload[]);
   return deliveryBody(timeMs, payloads);
 }
+
+/**
+ * `AND <column> BETWEEN $from AND $to`, with the lowest and highest of `ids` as its values: the
+ * log is partitioned by day of delivery id (docs/engine.md#partitions), and a statement joining
+ * deliveries to a list of ids is then planned for the days those ids are in only, not for every
+ * partition (about 4 ms of planning a statement at 50 partitions, against 0.2 ms).
+ */
+export function idRangeCondition(
+  column: string,
+  ids: readonly string[],
+  firstParam: number,
+): { sql: string; values: [string, string] } {
+  let from = ids[0]!.toLowerCase();
+  let to = from;
+  for (const raw of ids) {
+    // Canonical lowercase UUIDs: text order is uuid order.
+    const id = raw.toLowerCase();
+    if (id < from) from = id;
+    if (id > to) to = id;
+  }
+  return {
+    sql: `AND ${column} BETWEEN $${firstParam}::uuid AND $${firstParam + 1}::uuid`,
+    values: [from, to],
+  };
+}

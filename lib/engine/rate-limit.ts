@@ -6,6 +6,7 @@ import { getRedis, queuePrefix, type RedisClient } from "../redis";
 import { QUEUES } from "../jobs/definitions";
 import { rateLimitJobIdPrefix } from "../jobs/ids";
 import { deliverJobs, enqueue, type JobRequest } from "../jobs/queues";
+import { idRangeCondition } from "./deliveries";
 import type { ClaimedDelivery } from "./send";
 
 // An endpoint's rate limit, shared by every worker: a sliding log of the requests sent to it, one
@@ -191,18 +192,24 @@ export class RateLimitGate {
     const reason = this.uncountable
       ? `${rateLimitWaitReason(this.perSecond)}: Redis is unreachable, so requests cannot be counted`
       : rateLimitWaitReason(this.perSecond);
+    const range = idRangeCondition(
+      "d.id",
+      this.held.map((delivery) => delivery.id),
+      5,
+    );
     const released = await hotQuery<{ id: string; endpoint_id: string; attempt_count: number }>(
       `UPDATE deliveries d SET status = (CASE WHEN d.attempt_count > 1 THEN 'retrying' ELSE 'pending' END)::"DeliveryStatus",
          attempt_count = d.attempt_count - 1, next_attempt_at = now() + u.due_in_ms * interval '1 millisecond',
          claim_job_id = NULL, last_error = $4, updated_at = now()
        FROM unnest($1::uuid[], $2::int[], $3::int[]) AS u(id, attempt, due_in_ms)
-       WHERE d.id = u.id AND d.status = 'delivering' AND d.attempt_count = u.attempt
+       WHERE d.id = u.id AND d.status = 'delivering' AND d.attempt_count = u.attempt ${range.sql}
        RETURNING d.id::text, d.endpoint_id::text, d.attempt_count`,
       [
         this.held.map((delivery) => delivery.id),
         this.held.map((delivery) => delivery.attemptNumber),
         dueIn,
         reason,
+        ...range.values,
       ],
     );
     const dueInById = new Map(this.held.map((delivery, index) => [delivery.id, dueIn[index]!]));

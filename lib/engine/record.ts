@@ -10,6 +10,7 @@ import { recordAudit } from "../services/audit";
 import { emitEndpointDisabled } from "../services/operational-events";
 import { headerSetDigest, headerSetOf, headerSetsJson } from "./header-sets";
 import { judge, nextState, type RetryPolicy, type Verdict } from "./retry-policy";
+import { idRangeCondition } from "./deliveries";
 import { RELEASE_CTES, wakeHeads } from "./ordering";
 import type { ClaimedDelivery, SentAttempt } from "./send";
 
@@ -57,16 +58,27 @@ export async function endUnsent(
   reason: string,
 ): Promise<void> {
   if (deliveries.length === 0) return;
+  const range = idRangeCondition(
+    "d.id",
+    deliveries.map((row) => row.id),
+    5,
+  );
   const heads = await hotQuery<{ id: string; endpoint_id: string; attempt_count: number }>(
     `WITH updated AS (
       UPDATE deliveries d SET status = $4::"DeliveryStatus", attempt_count = d.attempt_count - 1, next_attempt_at = NULL,
         next_attempt_trigger = 'auto', last_error = $3, updated_at = now()
       FROM unnest($1::uuid[], $2::int[]) AS c(id, attempt)
-      WHERE d.id = c.id AND d.status = 'delivering' AND d.attempt_count = c.attempt
+      WHERE d.id = c.id AND d.status = 'delivering' AND d.attempt_count = c.attempt ${range.sql}
       RETURNING d.id, d.status::text AS status
     ), ${RELEASE_CTES}
     SELECT * FROM heads`,
-    [deliveries.map((row) => row.id), deliveries.map((row) => row.attemptNumber), reason, status],
+    [
+      deliveries.map((row) => row.id),
+      deliveries.map((row) => row.attemptNumber),
+      reason,
+      status,
+      ...range.values,
+    ],
   );
   await wakeHeads(heads, deliveries[0]!.id);
 }
@@ -95,6 +107,11 @@ export async function recordOutcomes(
     }),
   );
   const digests = sets.map(headerSetDigest);
+  const range = idRangeCondition(
+    "d.id",
+    outcomes.map((o) => o.delivery.id),
+    17,
+  );
   const rows = await hotQuery<{
     id: string;
     heads?: { id: string; endpoint_id: string; attempt_count: number }[] | null;
@@ -111,7 +128,7 @@ export async function recordOutcomes(
     ), updated AS (
       UPDATE deliveries d SET status = v.status::"DeliveryStatus", next_attempt_at = v.next_at, next_attempt_trigger = 'auto',
         last_response_status = v.response_status, last_error = v.last_error, updated_at = now()
-      FROM v WHERE d.id = v.id AND d.status = 'delivering' AND d.attempt_count = v.attempt
+      FROM v WHERE d.id = v.id AND d.status = 'delivering' AND d.attempt_count = v.attempt ${range.sql}
       RETURNING d.id${ordered ? ", d.status::text AS status" : ""}
     )${ordered ? `, ${RELEASE_CTES}` : ""}, logged AS (
       INSERT INTO attempts (id, delivery_id, number, trigger, request_header_set, response_status, response_headers, response_body, duration_ms, error, started_at, target)
@@ -140,6 +157,7 @@ export async function recordOutcomes(
       column((o) => o.sent.startedAt.toISOString()),
       column((o) => o.sent.target),
       headerSetsJson(sets, digests),
+      ...range.values,
     ],
   );
   if (ordered) {

@@ -1,6 +1,7 @@
 import { env } from "../env";
 import type { AttemptTrigger } from "../generated/prisma/client";
 import { hotQuery } from "../pg";
+import { uuidAtTime } from "../util";
 import { endpointTarget } from "../endpoint-target";
 import { buildRequestHeaders, maskRequestHeaders } from "../delivery/headers";
 import { sendHttp } from "../delivery/http";
@@ -100,6 +101,9 @@ export function claimDeliveries(
   );
 }
 
+/** How far apart two clocks (a worker's, Postgres's) may be for claimNextDue still to see a row. */
+const CLOCK_MARGIN_MS = 3600_000;
+
 /**
  * The endpoint's next new deliveries (status pending, due, created at or after `after`), up to
  * `limit`: a deliver job that finished its own keeps draining its endpoint, so the endpoint's
@@ -118,13 +122,22 @@ export function claimNextDue(
   limit: number,
   after: Date,
 ): Promise<ClaimedRow[]> {
+  // Ids bound too, so only the days they can be in are planned (docs/engine.md#partitions): ids
+  // are made by the routing worker's clock, created_at by Postgres's, hence the margins.
+  const ids = [
+    uuidAtTime(new Date(after.getTime() - CLOCK_MARGIN_MS)),
+    uuidAtTime(new Date(Date.now() + CLOCK_MARGIN_MS)),
+  ];
   return claim(
-    `d.id IN (SELECT id FROM deliveries WHERE endpoint_id = $2::uuid AND status = 'pending'
+    `d.id BETWEEN $4::uuid AND $5::uuid
+     AND d.id IN (SELECT id FROM deliveries WHERE endpoint_id = $2::uuid AND status = 'pending'
                 AND created_at >= $3 AND next_attempt_at >= $3 AND next_attempt_at <= now()
+                AND id BETWEEN $4::uuid AND $5::uuid
               LIMIT ${Math.max(1, Math.floor(limit))} FOR UPDATE SKIP LOCKED)`,
     jobKey,
     endpointId,
     after,
+    ...ids,
   );
 }
 
