@@ -142,7 +142,7 @@ async function connect(databaseUrl: string): Promise<pg.Client> {
   return client;
 }
 
-async function applyMigrations(databaseUrl: string): Promise<string[]> {
+async function applyMigrations(databaseUrl: string, before?: string): Promise<string[]> {
   const client = await connect(databaseUrl);
   try {
     const applied = await lockedTransaction(client, async () => {
@@ -159,7 +159,7 @@ async function applyMigrations(databaseUrl: string): Promise<string[]> {
       const { rows } = await client.query<{ migration_name: string; checksum: string }>(APPLIED);
       return new Map(rows.map((row) => [row.migration_name, row.checksum]));
     });
-    const names = await knownMigrations();
+    const names = (await knownMigrations()).filter((name) => !before || name < before);
     const newlyApplied: string[] = [];
     for (const name of names) {
       const sql = await readFile(path.join(MIGRATIONS_DIR, name, "migration.sql"), "utf8");
@@ -200,10 +200,15 @@ async function applyMigrations(databaseUrl: string): Promise<string[]> {
   }
 }
 
+/**
+ * Creates the database if needed and applies the migrations it lacks; with `before`, only those
+ * named before it (a test upgrading an install that holds data).
+ */
 export async function prepareDatabase(
   databaseUrl: string,
+  options: { before?: string } = {},
 ): Promise<{ created: boolean; applied: string[] }> {
   const created = await ensureDatabase(databaseUrl);
-  const applied = await applyMigrations(databaseUrl);
+  const applied = await applyMigrations(databaseUrl, options.before);
   return { created, applied };
 }

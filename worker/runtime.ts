@@ -9,6 +9,7 @@ import { handBackJobIdPrefix, maintenanceSchedulerId } from "../lib/jobs/ids";
 import { closeHttpAgent, destroyHttpAgent } from "../lib/delivery/http";
 import { closeLambdaClients } from "../lib/delivery/lambda";
 import { closeHotPool } from "../lib/pg";
+import { ensureLogPartitions } from "../lib/services/partitions";
 import { recordBufferedOutcomes } from "./outcome-recorder";
 import { flushEndpoint } from "./processors/flush-batches";
 import { createWorkerContext, type WorkerContext } from "./context";
@@ -92,6 +93,8 @@ export async function startWorker() {
   await probe.ping();
   await probe.quit();
   await db.$queryRaw`SELECT 1`;
+  // The log's days ahead, before anything is written (retention makes them again each day).
+  await ensureLogPartitions();
 
   const ctx = createWorkerContext();
   const workers = {

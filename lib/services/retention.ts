@@ -1,9 +1,12 @@
 import { db } from "../db";
 import { env } from "../env";
 import { uuidAtTime } from "../util";
+import { dropExpiredLogPartitions, ensureLogPartitions } from "./partitions";
 
 // Pruning by HERALD_RETENTION_DAYS in small batches, each its own short statement, so delivery
-// never waits on a long lock. Deliveries still in flight are never pruned. A run goes on until
+// never waits on a long lock. Deliveries still in flight are never pruned. First, each day of the
+// log wholly past the cutoff with nothing unfinished in it is dropped as a partition, whatever it
+// holds (lib/services/partitions.ts); the rows left go in batches. A run goes on until
 // nothing older than the cutoff is left or its time budget is spent; then it says so and the
 // worker queues the next run at once, so it keeps up at any volume.
 
@@ -14,11 +17,15 @@ const MINUTE_ROLLUP_DAYS = 2;
 const WINDOW_KEPT_MS = 3600_000;
 
 export type RetentionReport = {
+  /** Days of the delivery log dropped whole (their deliveries are counted in `deliveries`). */
+  partitions: number;
   deliveries: number;
   events: number;
   rollups: number;
   countWindows: number;
   batches: number;
+  /** Deliveries made before this are gone: the cutoff, or the start of its day (partitions). */
+  logCutoff: string;
   /** False when the time budget ran out first: run again. */
   done: boolean;
 };
@@ -32,13 +39,21 @@ export async function pruneOldRecords(
   const minuteCutoff = new Date(now.getTime() - MINUTE_ROLLUP_DAYS * 86_400_000);
   const windowCutoff = new Date(now.getTime() - WINDOW_KEPT_MS);
   const report: RetentionReport = {
+    partitions: 0,
     deliveries: 0,
     events: 0,
     rollups: 0,
     countWindows: 0,
     batches: 0,
+    logCutoff: cutoff.toISOString(),
     done: false,
   };
+  const dropped = await dropExpiredLogPartitions(cutoff);
+  report.partitions = dropped.partitions;
+  report.deliveries = dropped.deliveries;
+  report.logCutoff = dropped.rowCutoff.toISOString();
+  // The days ahead made with each run too: retention runs daily, and at every worker start.
+  await ensureLogPartitions(now);
   const apps = await db.app.findMany({ select: { id: true } });
   const steps: [keyof RetentionReport, () => Promise<number>][] = [
     // Oldest first on the primary key: delivery ids are UUID v7, so ids under the cutoff's are the
@@ -47,7 +62,7 @@ export async function pruneOldRecords(
     [
       "deliveries",
       () => db.$executeRaw`DELETE FROM deliveries WHERE id IN (
-        SELECT id FROM deliveries WHERE id < ${uuidAtTime(cutoff)}::uuid AND status IN ('succeeded', 'failed', 'cancelled') LIMIT ${BATCH})`,
+        SELECT id FROM deliveries WHERE id < ${uuidAtTime(dropped.rowCutoff)}::uuid AND status IN ('succeeded', 'failed', 'cancelled') LIMIT ${BATCH})`,
     ],
     // Per app, oldest first on events' (app_id, received_at) index: the batch reads its own rows,
     // wherever the heap keeps them.
