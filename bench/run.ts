@@ -280,9 +280,10 @@ try {
   if (runs("log") || runs("retention"))
     results.diskUsage = await attempt("9. log on disk", () => measureDiskUsage(config.databaseUrl));
   if (runs("retention")) {
-    // A day after the history ends: the run prunes its oldest day (nothing, on an empty log).
+    // From a day after the history ends: the measured run prunes one whole day of it (nothing, on
+    // an empty log).
     const nowMs = (prefill?.info.endMs ?? Date.now()) + 86_400_000;
-    results.retention = await attempt("10. retention run, the next day", () =>
+    results.retention = await attempt("10. retention run, a whole day", () =>
       measureRetention(ctx, env, nowMs),
     );
   }

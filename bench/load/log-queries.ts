@@ -194,12 +194,20 @@ export async function measureDiskUsage(databaseUrl: string): Promise<DiskUsage> 
       heap: string;
       indexes: string;
     }>(
-      `SELECT c.relname AS table, CASE WHEN c.reltuples >= 0 THEN c.reltuples::bigint END AS rows, pg_table_size(c.oid) AS heap, pg_indexes_size(c.oid) AS indexes
-       FROM pg_class c WHERE c.relname = ANY($1) AND c.relkind IN ('r', 'p') AND c.relnamespace = 'public'::regnamespace`,
+      // A partitioned table's own size is 0: its partitions (every leaf of its tree) are summed.
+      `SELECT t.relname AS table, CASE WHEN bool_and(c.reltuples >= 0) THEN sum(c.reltuples)::bigint END AS rows,
+         sum(pg_table_size(c.oid)) AS heap, sum(pg_indexes_size(c.oid)) AS indexes
+       FROM pg_class t CROSS JOIN LATERAL (
+           SELECT relid FROM pg_partition_tree(t.oid) WHERE isleaf UNION ALL SELECT t.oid WHERE t.relkind = 'r'
+         ) AS leaf JOIN pg_class c ON c.oid = leaf.relid
+       WHERE t.relname = ANY($1) AND t.relkind IN ('r', 'p') AND t.relnamespace = 'public'::regnamespace
+       GROUP BY t.relname`,
       [LOG_TABLES],
     );
     const { rows: indexes } = await client.query<{ index: string; bytes: string }>(
-      `SELECT i.indexrelid::regclass::text AS index, pg_relation_size(i.indexrelid) AS bytes
+      `SELECT i.indexrelid::regclass::text AS index,
+         coalesce((SELECT sum(pg_relation_size(p.relid)) FROM pg_partition_tree(i.indexrelid) p WHERE p.isleaf),
+           pg_relation_size(i.indexrelid)) AS bytes
        FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
        WHERE t.relname = ANY($1) AND t.relnamespace = 'public'::regnamespace ORDER BY 2 DESC`,
       [LOG_TABLES],

@@ -311,7 +311,7 @@ export async function measureThroughput(
   const counts = await deliveryCounts(ctx.databaseUrl, endpointId!);
   // Read again now, so requests seen and attempts logged cover the same moment.
   figures.requests = (await ctx.receiver.snapshot(pathname)).requests;
-  const breakdown = await pipelineBreakdown(ctx.databaseUrl, appId, endpointId!).catch(() => null);
+  const breakdown = await pipelineBreakdown(ctx.databaseUrl, endpointId!).catch(() => null);
   return {
     ...figures,
     appId,
@@ -363,7 +363,7 @@ export async function measureLatency(
   await sleep(500);
   return {
     ...figures,
-    breakdown: await pipelineBreakdown(ctx.databaseUrl, appId, endpointId!).catch(() => null),
+    breakdown: await pipelineBreakdown(ctx.databaseUrl, endpointId!).catch(() => null),
   };
 }
 
@@ -394,20 +394,30 @@ export async function warmUp(ctx: PhaseContext, events: number, timeoutMs: numbe
 }
 
 export type RetentionFigures = RetentionResult & {
-  /** Rows older than the cutoff still there after the run: the backlog retention left behind. */
+  /**
+   * Rows older than the cutoff (deliveries and attempts: than the report's logCutoff) still there
+   * after the run: the backlog retention left behind.
+   */
   leftBehind: { events: number; deliveries: number; attempts: number };
 };
 
 /**
- * The retention job as it runs a day after the history ends (so it prunes the oldest day), then
- * what it left behind that was older than its cutoff.
+ * The retention job as it runs on the days after the history ends: the first run (not measured)
+ * prunes what the cutoff passed first, a part of the oldest day on a pre-filled log; the next
+ * day's run, measured, prunes one whole day. Then what it left behind that was older than its
+ * cutoff.
  */
 export async function measureRetention(
   ctx: PhaseContext,
   heraldEnv: NodeJS.ProcessEnv,
   nowMs: number,
 ): Promise<Measured<RetentionFigures>> {
-  const result = await measure(ctx, () => runRetention({ nowMs }, heraldEnv));
-  const leftBehind = await countOlderThan(ctx.databaseUrl, new Date(result.cutoff));
+  await runRetention({ nowMs }, heraldEnv);
+  const result = await measure(ctx, () => runRetention({ nowMs: nowMs + 86_400_000 }, heraldEnv));
+  const leftBehind = await countOlderThan(
+    ctx.databaseUrl,
+    new Date(result.cutoff),
+    new Date(result.report.logCutoff),
+  );
   return { ...result, leftBehind };
 }

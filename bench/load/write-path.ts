@@ -81,7 +81,14 @@ async function snapshot(client: pg.Client): Promise<Snapshot> {
     n_tup_hot_upd: string;
     n_tup_del: string;
   }>(
-    "SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del FROM pg_stat_user_tables WHERE relname = ANY($1)",
+    // A partitioned table's rows are counted on its partitions: each leaf's figures, summed.
+    `SELECT t.relname, sum(s.n_tup_ins) AS n_tup_ins, sum(s.n_tup_upd) AS n_tup_upd,
+       sum(s.n_tup_hot_upd) AS n_tup_hot_upd, sum(s.n_tup_del) AS n_tup_del
+     FROM pg_class t CROSS JOIN LATERAL (
+         SELECT relid FROM pg_partition_tree(t.oid) WHERE isleaf UNION ALL SELECT t.oid WHERE t.relkind = 'r'
+       ) AS leaf JOIN pg_stat_user_tables s ON s.relid = leaf.relid
+     WHERE t.relname = ANY($1) AND t.relnamespace = 'public'::regnamespace
+     GROUP BY t.relname`,
     [TABLES],
   );
   const { rows: wal } = await client.query<{ lsn: string }>("SELECT pg_current_wal_lsn() AS lsn");
