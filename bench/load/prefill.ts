@@ -2,7 +2,7 @@ import pg from "pg";
 import { encryptSecret } from "../../lib/crypto";
 import { headerSetDigest, headerSetOf } from "../../lib/engine/header-sets";
 import { prepareDatabase } from "../../lib/migrations";
-import { uuidAtTime } from "../../lib/util";
+import { dayPartition } from "../../lib/services/partitions";
 import { BENCH_ENCRYPTION_KEY, adminUrl, databaseName, quoteIdent } from "./herald";
 import { round } from "./processes";
 
@@ -275,18 +275,14 @@ async function fill(templateUrl: string, deliveries: number): Promise<PrefillInf
 
 /**
  * The empty legacy partitions dropped and one partition per day from the history's first to a week
- * after its end, named and bounded as the worker makes them (lib/services/partitions.ts).
+ * after its end, as the worker makes them.
  */
 async function partitionByDay(client: pg.Client, startMs: number, endMs: number): Promise<void> {
   await client.query(`DROP TABLE attempts_legacy;
     ALTER TABLE deliveries DETACH PARTITION deliveries_legacy;
     DROP TABLE deliveries_legacy`);
-  for (let day = Math.floor(startMs / DAY_MS) * DAY_MS; day <= endMs + 7 * DAY_MS; day += DAY_MS) {
-    const suffix = `p${new Date(day).toISOString().slice(0, 10).replaceAll("-", "")}`;
-    const bounds = `FROM ('${uuidAtTime(new Date(day))}') TO ('${uuidAtTime(new Date(day + DAY_MS))}')`;
-    await client.query(`CREATE TABLE deliveries_${suffix} PARTITION OF deliveries FOR VALUES ${bounds};
-      CREATE TABLE attempts_${suffix} PARTITION OF attempts FOR VALUES ${bounds}`);
-  }
+  for (let day = Math.floor(startMs / DAY_MS) * DAY_MS; day <= endMs + 7 * DAY_MS; day += DAY_MS)
+    await client.query(dayPartition(day).statements.join(";\n"));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from "uuid";
+import { uuidAtTime } from "../util";
 import { slackBody } from "../delivery/slack-body";
 import type { EndpointFilter } from "../matching";
 import type { Batching } from "../validation/common";
@@ -218,5 +219,20 @@ export function idRangeCondition(
   return {
     sql: `AND ${column} BETWEEN $${firstParam}::uuid AND $${firstParam + 1}::uuid`,
     values: [from, to],
+  };
+}
+
+/** How far a worker's clock (which makes delivery ids) may be from Postgres's (created_at). */
+const ID_CLOCK_MARGIN_MS = 3600_000;
+
+/**
+ * Bounds on the ids of deliveries made since `since` (by Postgres's clock) up to now: with them a
+ * statement is planned only for those days' partitions. Ids are made by a worker's clock, hence
+ * the margin on both sides.
+ */
+export function idsMadeSince(since: Date): { lowest: string; highest: string } {
+  return {
+    lowest: uuidAtTime(new Date(since.getTime() - ID_CLOCK_MARGIN_MS)),
+    highest: uuidAtTime(new Date(Date.now() + ID_CLOCK_MARGIN_MS)),
   };
 }

@@ -1,7 +1,6 @@
 import { env } from "../env";
 import type { AttemptTrigger } from "../generated/prisma/client";
 import { hotQuery } from "../pg";
-import { uuidAtTime } from "../util";
 import { endpointTarget } from "../endpoint-target";
 import { buildRequestHeaders, maskRequestHeaders } from "../delivery/headers";
 import { sendHttp } from "../delivery/http";
@@ -13,6 +12,7 @@ import {
   type EndpointConfig,
   type EndpointWithApp,
 } from "./endpoint-config";
+import { idsMadeSince } from "./deliveries";
 import { HEAD_RULE } from "./ordering";
 
 // Sending: claim the deliveries that are due (one conditional UPDATE for a whole chunk, so any
@@ -101,9 +101,6 @@ export function claimDeliveries(
   );
 }
 
-/** How far apart two clocks (a worker's, Postgres's) may be for claimNextDue still to see a row. */
-const CLOCK_MARGIN_MS = 3600_000;
-
 /**
  * The endpoint's next new deliveries (status pending, due, created at or after `after`), up to
  * `limit`: a deliver job that finished its own keeps draining its endpoint, so the endpoint's
@@ -122,12 +119,8 @@ export function claimNextDue(
   limit: number,
   after: Date,
 ): Promise<ClaimedRow[]> {
-  // Ids bound too, so only the days they can be in are planned (docs/engine.md#partitions): ids
-  // are made by the routing worker's clock, created_at by Postgres's, hence the margins.
-  const ids = [
-    uuidAtTime(new Date(after.getTime() - CLOCK_MARGIN_MS)),
-    uuidAtTime(new Date(Date.now() + CLOCK_MARGIN_MS)),
-  ];
+  // Ids bound too, so only the days they can be in are planned (docs/engine.md#partitions).
+  const ids = idsMadeSince(after);
   return claim(
     `d.id BETWEEN $4::uuid AND $5::uuid
      AND d.id IN (SELECT id FROM deliveries WHERE endpoint_id = $2::uuid AND status = 'pending'
@@ -137,7 +130,8 @@ export function claimNextDue(
     jobKey,
     endpointId,
     after,
-    ...ids,
+    ids.lowest,
+    ids.highest,
   );
 }
 

@@ -1,7 +1,7 @@
 import { db, type Tx } from "../db";
 import { Prisma } from "../generated/prisma/client";
 import { notFound } from "../errors";
-import { uuidAtTime } from "../util";
+import { idsMadeSince } from "../engine/deliveries";
 import {
   DELIVERY_STATUSES,
   type DeliveryStatusName,
@@ -168,13 +168,13 @@ export async function getEndpointStats(
       FROM ${table}
       WHERE endpoint_id = ${endpointId}::uuid AND ${time} >= ${since}::timestamp AND ${time} <= ${until}::timestamp
       GROUP BY 1, 2`,
-    // Waiting deliveries are few: the partial indexes of work to do find them. The id bound (an
-    // hour early: ids are made by a worker's clock) keeps the plan to the window's days.
+    // Waiting deliveries are few: the partial indexes of work to do find them. The id bound keeps
+    // the plan to the window's days.
     db.$queryRaw<StatusCountRow[]>`
       SELECT status::text AS status, count(*)::int AS count
       FROM deliveries
       WHERE endpoint_id = ${endpointId}::uuid AND status IN ('pending', 'retrying', 'delivering')
-        AND created_at >= ${since}::timestamp AND id >= ${uuidAtTime(new Date(since.getTime() - 3600_000))}::uuid
+        AND created_at >= ${since}::timestamp AND id >= ${idsMadeSince(since).lowest}::uuid
       GROUP BY status`,
     db.$queryRaw<{ hour: Date }[]>`
       SELECT DISTINCT hour FROM endpoint_stats_hours

@@ -27,7 +27,22 @@ export type LogPartition = {
 
 const startOfUtcDay = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 const uuidMs = (uuid: string) => parseInt(uuid.replaceAll("-", "").slice(0, 12), 16);
-const dayName = (ms: number) => new Date(ms).toISOString().slice(0, 10).replaceAll("-", "");
+
+/**
+ * The day starting at `dayMs` (a UTC midnight): its partitions' name suffix and the statements
+ * that make them. Names and bounds come from the date, never from input.
+ */
+export function dayPartition(dayMs: number): { suffix: string; statements: string[] } {
+  const suffix = `p${new Date(dayMs).toISOString().slice(0, 10).replaceAll("-", "")}`;
+  const bounds = `FOR VALUES FROM ('${uuidAtTime(new Date(dayMs))}') TO ('${uuidAtTime(new Date(dayMs + DAY_MS))}')`;
+  return {
+    suffix,
+    statements: [
+      `CREATE TABLE "deliveries_${suffix}" PARTITION OF deliveries ${bounds}`,
+      `CREATE TABLE "attempts_${suffix}" PARTITION OF attempts ${bounds}`,
+    ],
+  };
+}
 
 /** The range partitions of deliveries (not the default one), oldest first. */
 export async function logPartitions(): Promise<LogPartition[]> {
@@ -66,9 +81,7 @@ export async function ensureLogPartitions(
       (partition) => (partition.fromMs ?? -Infinity) < day + DAY_MS && partition.toMs > day,
     );
     if (covered) continue;
-    const suffix = `p${dayName(day)}`;
-    const from = uuidAtTime(new Date(day));
-    const to = uuidAtTime(new Date(day + DAY_MS));
+    const { suffix, statements } = dayPartition(day);
     try {
       const created = await db.$transaction(
         async (tx) => {
@@ -77,13 +90,7 @@ export async function ensureLogPartitions(
           const [found] = await tx.$queryRaw<{ exists: boolean }[]>`
             SELECT to_regclass(${`deliveries_${suffix}`}) IS NOT NULL AS exists`;
           if (found?.exists) return false;
-          // Names and bounds are made here from a date, never from input.
-          await tx.$executeRawUnsafe(
-            `CREATE TABLE "deliveries_${suffix}" PARTITION OF deliveries FOR VALUES FROM ('${from}') TO ('${to}')`,
-          );
-          await tx.$executeRawUnsafe(
-            `CREATE TABLE "attempts_${suffix}" PARTITION OF attempts FOR VALUES FROM ('${from}') TO ('${to}')`,
-          );
+          for (const statement of statements) await tx.$executeRawUnsafe(statement);
           return true;
         },
         { timeout: 30_000 },

@@ -5,20 +5,28 @@ import { TEST_WORKERS, workerDatabaseUrl } from "./test-env";
 const quoted = (url: string) =>
   `"${decodeURIComponent(new URL(url).pathname.slice(1)).replaceAll('"', '""')}"`;
 
+/** Runs `work` on a client of `databaseUrl`, closed afterwards whatever happens. */
+export async function withClient<T>(
+  databaseUrl: string,
+  work: (client: pg.Client) => Promise<T>,
+): Promise<T> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Runs `work` on a client of the same server's `postgres` database (for CREATE/DROP DATABASE). */
-async function onServer<T>(
+export function onServer<T>(
   databaseUrl: string,
   work: (admin: pg.Client) => Promise<T>,
 ): Promise<T> {
   const maintenance = new URL(databaseUrl);
   maintenance.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: maintenance.toString() });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
+  return withClient(maintenance.toString(), work);
 }
 
 /**

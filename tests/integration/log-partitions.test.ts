@@ -1,11 +1,12 @@
 import { randomUUID } from "node:crypto";
-import pg from "pg";
+import type pg from "pg";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, describe, expect, it } from "vitest";
 import { prepareDatabase } from "@/lib/migrations";
 import { uniqueId } from "../factories";
 import { testEnv } from "../helpers/test-env";
 import { runInChild } from "../helpers/unavailable-services";
+import { onServer, withClient } from "../helpers/worker-databases";
 
 // The delivery log partitioned by day (docs/engine.md#partitions): an install with history
 // upgrades in place, the worker makes the days ahead, and retention drops a whole day once it is
@@ -25,24 +26,12 @@ function databaseUrl(): string {
   return url.toString();
 }
 
-afterAll(async () => {
-  const maintenance = new URL(process.env.DIRECT_DATABASE_URL || testEnv.DATABASE_URL!);
-  maintenance.pathname = "/postgres";
-  const admin = new pg.Client({ connectionString: maintenance.toString() });
-  await admin.connect();
-  for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
-});
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+afterAll(() =>
+  onServer(process.env.DIRECT_DATABASE_URL || testEnv.DATABASE_URL!, async (admin) => {
+    for (const name of databases)
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  }),
+);
 
 type Step =
   | { op: "ensure"; now: string; from?: string; daysAhead?: number }

@@ -1,4 +1,4 @@
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db, disconnectDb } from "@/lib/db";
 import { closeHotPool, hotQuery } from "@/lib/pg";
@@ -10,6 +10,7 @@ import { makeApp } from "../factories";
 import { makeEvent } from "../helpers/delivery-log-fixtures";
 import { testEnv } from "../helpers/test-env";
 import { uniquePrefix } from "../helpers/worker-process";
+import { withClient } from "../helpers/worker-databases";
 
 // Herald's Postgres connections against a database of their own whose default time zone is not
 // UTC (Debian sets it from the system's), and whose connections get terminated. The environment
@@ -34,15 +35,8 @@ const databaseName = decodeURIComponent(url.pathname.slice(1));
 process.env.DATABASE_URL = databaseUrl;
 process.env.HERALD_QUEUE_PREFIX = uniquePrefix("sessions");
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>, database = directUrl): Promise<T> {
-  const client = new pg.Client({ connectionString: database });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = <T>(work: (client: pg.Client) => Promise<T>, database = directUrl): Promise<T> =>
+  withClient(database, work);
 
 beforeAll(async () => {
   await prepareDatabase(databaseUrl);
