@@ -11,7 +11,8 @@ import { makeEvent } from "../helpers/delivery-log-fixtures";
 
 // Retention (lib/services/retention.ts pruneOldRecords, run daily by the worker): finished
 // deliveries (with their attempts), routed events and rollups older than HERALD_RETENTION_DAYS go,
-// in batches of 1,000, until none is left or the run's time budget is spent;
+// oldest first in batches (10,000 rows, smaller here), until none is left or the run's time budget
+// is spent;
 // newer rows, unfinished deliveries, unrouted events and events waiting in a batch window stay.
 // Ages are relative to the real clock, so any worker's own retention run (other suites start
 // workers) deletes exactly what this test expects to be deleted, and nothing it expects to stay.
@@ -174,22 +175,47 @@ describe("retention", () => {
     expect(await exists.event(oldUnrouted.seq)).toBe(true);
   });
 
-  it("keeps going past one batch of 1,000 rows in a single run", async () => {
+  it("keeps going past one batch in a single run", async () => {
     const { app, endpoint } = await setup();
     const old = daysAgo(env.HERALD_RETENTION_DAYS + 2);
     const delivery = await makeDelivery(app.id, endpoint.id, "failed", old);
     await db.$executeRaw`
       INSERT INTO attempts (id, delivery_id, number, request_headers, duration_ms, response_status, started_at)
       SELECT gen_random_uuid(), ${delivery.id}::uuid, n, '{}'::jsonb, 5, 500, ${old} FROM generate_series(1, 2500) AS n`;
+    // A millisecond apart, so each batch ends between two of them.
     await db.$executeRaw`
       INSERT INTO events (app_id, id, name, channel, payload, time_ms, received_at)
-      SELECT ${app.id}, 'bulk-' || n, 'client_event', 'private-retention', '{}'::jsonb, 0, ${old} FROM generate_series(1, 2100) AS n`;
+      SELECT ${app.id}, 'bulk-' || n, 'client_event', 'private-retention', '{}'::jsonb, 0, ${old}::timestamp + n * interval '1 millisecond'
+      FROM generate_series(1, 2100) AS n`;
 
-    await pruneOldRecords();
+    const report = await pruneOldRecords(new Date(), { batchSize: 1000 });
 
     expect(await db.attempt.count({ where: { deliveryId: delivery.id } })).toBe(0);
     expect(await exists.delivery(delivery.id)).toBe(false);
     expect(await db.event.count({ where: { appId: app.id } })).toBe(0);
+    expect(report.events).toBeGreaterThanOrEqual(2100);
+    expect(report.done).toBe(true);
+  });
+
+  it("walks past more kept events than a batch holds to the old ones after them", async () => {
+    const { app } = await setup();
+    const old = daysAgo(env.HERALD_RETENTION_DAYS + 2);
+    // The oldest 25 are held back (presence grace, released in a minute: they stay); the 30
+    // after them were routed (they go).
+    const held = [];
+    for (let n = 0; n < 25; n++)
+      held.push(await makeEvent(app.id, { receivedAt: new Date(old.getTime() + n), held: true }));
+    await db.$executeRaw`
+      INSERT INTO events (app_id, id, name, channel, payload, time_ms, received_at)
+      SELECT ${app.id}, 'routed-' || n, 'client_event', 'private-retention', '{}'::jsonb, 0, ${old}::timestamp + (100 + n) * interval '1 millisecond'
+      FROM generate_series(1, 30) AS n`;
+
+    await pruneOldRecords(new Date(), { batchSize: 10 });
+
+    expect(await db.event.count({ where: { appId: app.id, id: { startsWith: "routed-" } } })).toBe(
+      0,
+    );
+    for (const event of held) expect(await exists.event(event.seq)).toBe(true);
   });
 
   it("leaves nothing older than the cutoff, over as many runs as its time budget needs", async () => {
@@ -209,7 +235,7 @@ describe("retention", () => {
     // A budget that runs out after the first batch: each run reports it has more to do.
     const reports = [];
     for (let run = 0; run < 50; run++) {
-      const report = await pruneOldRecords(new Date(), { budgetMs: 0 });
+      const report = await pruneOldRecords(new Date(), { budgetMs: 0, batchSize: 1000 });
       reports.push(report);
       if (report.done) break;
     }
