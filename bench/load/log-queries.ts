@@ -181,6 +181,7 @@ const LOG_TABLES = [
   "request_header_sets",
   "endpoint_stats_minutes",
   "endpoint_stats_hours",
+  "endpoint_failed_attempts",
 ];
 
 /** Bytes the log takes (tables with their TOAST, and indexes) per delivered event. */

@@ -10,8 +10,8 @@ import {
 import { isUuid } from "./deliveries";
 
 // Endpoint stats for the dashboard charts and GET .../endpoints/{endpointId}/stats, read from the
-// per-minute rollups (endpoint_stats_minutes, kept by a trigger on attempts), so they cost the same
-// at any log size. An attempt succeeded when it got a 2xx and no error (a Lambda function error is
+// per-minute and hourly rollups and the table of failed attempts (all kept by a trigger on
+// attempts), so they cost the same at any log size. An attempt succeeded when it got a 2xx and no error (a Lambda function error is
 // a failure). Deliveries count as succeeded or failed in the window in which they ended; pending,
 // delivering and retrying are those created in the window and waiting now. The window is aligned
 // down to whole buckets, so `since` can be up to one bucket earlier than now - window and the last
@@ -160,7 +160,7 @@ export async function getEndpointStats(
     bucketSeconds >= 3600 ? "endpoint_stats_hours" : "endpoint_stats_minutes",
   );
   const time = Prisma.raw(bucketSeconds >= 3600 ? "hour" : "minute");
-  const [rollups, waitingRows, failingHours] = await Promise.all([
+  const [rollups, waitingRows, failures] = await Promise.all([
     db.$queryRaw<RawRollupRow[]>`
       SELECT date_bin(${bucketSeconds}::int * interval '1 second', ${time}, TIMESTAMP 'epoch') AS start,
              latency_bucket::int, sum(attempts)::int AS attempts, sum(succeeded)::int AS succeeded,
@@ -176,11 +176,13 @@ export async function getEndpointStats(
       WHERE endpoint_id = ${endpointId}::uuid AND status IN ('pending', 'retrying', 'delivering')
         AND created_at >= ${since}::timestamp AND id >= ${idsMadeSince(since).lowest}::uuid
       GROUP BY status`,
-    db.$queryRaw<{ hour: Date }[]>`
-      SELECT DISTINCT hour FROM endpoint_stats_hours
-      WHERE endpoint_id = ${endpointId}::uuid AND hour >= date_trunc('hour', ${since}::timestamp) AND hour <= ${until}::timestamp
-        AND attempts > succeeded
-      ORDER BY hour DESC LIMIT ${RECENT_FAILURES}`,
+    // The newest failures from their own narrow table (written with the rollups): attempts
+    // have no endpoint and are partitioned by their delivery's day, so reading them by time would
+    // read every endpoint's attempts of those hours in every partition.
+    db.$queryRaw<{ delivery_id: string; number: number }[]>`
+      SELECT delivery_id::text, number FROM endpoint_failed_attempts
+      WHERE endpoint_id = ${endpointId}::uuid AND started_at >= ${since}::timestamp AND started_at <= ${until}::timestamp
+      ORDER BY started_at DESC LIMIT ${RECENT_FAILURES}`,
   ]);
   const summary = summariseRollups(
     rollups.map((row) => ({
@@ -193,12 +195,19 @@ export async function getEndpointStats(
     })),
     starts,
   );
-  const recentFailures = await recentFailedAttempts(
-    endpointId,
-    failingHours.map((row) => new Date(row.hour)),
-    since,
-    until,
-  );
+  // Each by its key, so Postgres reads only the partitions holding them.
+  const recentFailures =
+    failures.length === 0
+      ? []
+      : await db.attempt.findMany({
+          where: {
+            OR: failures.map((failure) => ({
+              deliveryId: failure.delivery_id,
+              number: Number(failure.number),
+            })),
+          },
+          orderBy: { startedAt: "desc" },
+        });
 
   const deliveries = Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, 0])) as Record<
     DeliveryStatusName,
@@ -230,53 +239,6 @@ export async function getEndpointStats(
       startedAt: attempt.startedAt.toISOString(),
     })),
   };
-}
-
-/**
- * The newest failed attempts. The rollups say in which hours, then minutes, the endpoint had
- * failures: the newest RECENT_FAILURES failures are in the newest RECENT_FAILURES such minutes, and
- * only those minutes of the attempts are read, instead of the window's attempts of every endpoint.
- */
-async function recentFailedAttempts(
-  endpointId: string,
-  failingHours: Date[],
-  since: Date,
-  until: Date,
-) {
-  if (failingHours.length === 0) return [];
-  const oldestHour = failingHours.at(-1)!;
-  const failingMinutes = await db.$queryRaw<{ minute: Date }[]>`
-    SELECT DISTINCT minute FROM endpoint_stats_minutes
-    WHERE endpoint_id = ${endpointId}::uuid AND minute >= ${oldestHour}::timestamp AND minute <= ${until}::timestamp
-      AND minute >= date_trunc('minute', ${since}::timestamp) AND attempts > succeeded
-    ORDER BY minute DESC LIMIT ${RECENT_FAILURES}`;
-  // Minute rows are pruned sooner than hourly ones: older failing hours are read whole.
-  const ranges = failingMinutes.map(({ minute }) => ({ from: new Date(minute), ms: 60_000 }));
-  if (ranges.length < RECENT_FAILURES) {
-    const covered = new Set(ranges.map(({ from }) => Math.floor(from.getTime() / 3_600_000)));
-    for (const hour of failingHours)
-      if (!covered.has(Math.floor(hour.getTime() / 3_600_000)))
-        ranges.push({ from: hour, ms: 3_600_000 });
-  }
-  return db.attempt.findMany({
-    where: {
-      delivery: { endpointId },
-      startedAt: { gte: since, lte: until },
-      OR: ranges.map(({ from, ms }) => ({
-        startedAt: { gte: from, lt: new Date(from.getTime() + ms) },
-      })),
-      AND: {
-        OR: [
-          { error: { not: null } },
-          { responseStatus: null },
-          { responseStatus: { lt: 200 } },
-          { responseStatus: { gt: 299 } },
-        ],
-      },
-    },
-    orderBy: { startedAt: "desc" },
-    take: RECENT_FAILURES,
-  });
 }
 
 const BACKFILL_STEP_MS = 3_600_000;

@@ -13,7 +13,7 @@ import { dropExpiredLogPartitions, ensureLogPartitions } from "./partitions";
 /** Rows per batch: 10,000 events are deleted in about 30 ms (bench/RESULTS.md, 2026-12-08). */
 const BATCH = 10_000;
 /** Minute rollups serve windows drawn in buckets under an hour (at most 15 hours long). */
-const MINUTE_ROLLUP_DAYS = 2;
+export const MINUTE_ROLLUP_DAYS = 2;
 /** A subscription_count window that ended is the same as none (docs/presence.md). */
 const WINDOW_KEPT_MS = 3600_000;
 /** Below every key a batch starts after: no row is made in 1970, no UUID v7 is all zeros. */
@@ -25,6 +25,7 @@ export type RetentionReport = {
   partitions: number;
   deliveries: number;
   events: number;
+  /** Rows of the endpoint stats: minute and hourly rollups, failed attempts. */
   rollups: number;
   countWindows: number;
   batches: number;
@@ -138,6 +139,22 @@ export async function pruneOldRecords(
           ),
         (after, end) => db.$executeRaw`
           DELETE FROM endpoint_stats_hours WHERE hour > ${after} AND hour <= ${end ?? cutoff} AND hour < ${cutoff}`,
+      ),
+    ],
+    // The stats' failed attempts go with the hourly rollups.
+    [
+      "rollups",
+      inKeyOrder(
+        OLDEST_TIME,
+        async (after) =>
+          firstValue(
+            await db.$queryRaw<{ key: Date }[]>`
+              SELECT started_at AS key FROM endpoint_failed_attempts WHERE started_at > ${after} AND started_at < ${cutoff}
+              ORDER BY started_at OFFSET ${skip} LIMIT 1`,
+          ),
+        (after, end) => db.$executeRaw`
+          DELETE FROM endpoint_failed_attempts WHERE started_at > ${after} AND started_at <= ${end ?? cutoff}
+            AND started_at < ${cutoff}`,
       ),
     ],
     [

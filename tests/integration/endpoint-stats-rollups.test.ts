@@ -95,10 +95,27 @@ async function fromRawAttempts(
     { length: count },
     (_, index) => new Date(since.getTime() + index * bucketMs),
   );
-  return summariseRollups(
-    rows,
-    starts.slice(0, (answer as { buckets?: unknown[] }).buckets?.length),
-  );
+  const failed = attempts
+    .filter(
+      (attempt) =>
+        attempt.error !== null ||
+        attempt.responseStatus === null ||
+        attempt.responseStatus < 200 ||
+        attempt.responseStatus > 299,
+    )
+    .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime())
+    .slice(0, 10);
+  return {
+    ...summariseRollups(rows, starts.slice(0, (answer as { buckets?: unknown[] }).buckets?.length)),
+    recentFailures: failed.map((attempt) => ({
+      attemptId: attempt.id,
+      deliveryId: attempt.deliveryId,
+      number: attempt.number,
+      responseStatus: attempt.responseStatus,
+      error: attempt.error,
+      startedAt: attempt.startedAt.toISOString(),
+    })),
+  };
 }
 
 describe("endpoint stats from rollups", () => {
@@ -111,6 +128,10 @@ describe("endpoint stats from rollups", () => {
       expect({ window, attempts: body.attempts }).toEqual({ window, attempts: raw.attempts });
       expect({ window, latency: body.latencyMs }).toEqual({ window, latency: raw.latencyMs });
       expect({ window, buckets: body.buckets }).toEqual({ window, buckets: raw.buckets });
+      expect({ window, recentFailures: body.recentFailures }).toEqual({
+        window,
+        recentFailures: raw.recentFailures,
+      });
       expect({
         window,
         succeeded: body.deliveries.succeeded,
@@ -124,6 +145,22 @@ describe("endpoint stats from rollups", () => {
     const month = (await stats(app.id, endpoint.id, "30d")).body;
     expect(month.attempts.total).toBeGreaterThan(60);
     expect(month.latencyMs.p99).toBe(60_000);
+  });
+
+  it("lists the newest failures after the minute rollups are pruned, as the raw attempts say", async () => {
+    const { app, endpoint } = await endpointWithSpread(29 * DAY);
+    // What retention does after 2 days: only hourly rollups and the failed attempts are left.
+    await db.endpointStatsMinute.deleteMany({ where: { endpointId: endpoint.id } });
+    for (const window of ["1h", "24h", "7d", "30d"]) {
+      const { body } = await stats(app.id, endpoint.id, window);
+      const raw = await fromRawAttempts(endpoint.id, body);
+      expect({ window, recentFailures: body.recentFailures }).toEqual({
+        window,
+        recentFailures: raw.recentFailures,
+      });
+    }
+    const month = (await stats(app.id, endpoint.id, "30d")).body;
+    expect(month.recentFailures).toHaveLength(10);
   });
 
   it("backfills from the attempts what the trigger wrote", async () => {

@@ -229,8 +229,20 @@ describe("retention", () => {
     await db.$executeRaw`
       INSERT INTO events (app_id, id, name, channel, payload, time_ms, received_at)
       SELECT ${app.id}, 'old-' || n, 'client_event', 'private-retention', '{}'::jsonb, 0, ${old} FROM generate_series(1, 2500) AS n`;
-    // The attempt's rollup rows are as old as the attempt.
+    // A failed second attempt, as old: the stats keep it among the endpoint's failures.
+    await db.attempt.create({
+      data: {
+        deliveryId: delivery.id,
+        number: 2,
+        requestHeaders: {},
+        durationMs: 5,
+        responseStatus: 500,
+        startedAt: old,
+      },
+    });
+    // The attempts' rollup rows are as old as the attempts.
     expect(await db.endpointStatsHour.count({ where: { endpointId: endpoint.id } })).toBe(1);
+    expect(await db.endpointFailedAttempt.count({ where: { endpointId: endpoint.id } })).toBe(1);
 
     // A budget that runs out after the first batch: each run reports it has more to do.
     const reports = [];
@@ -251,6 +263,7 @@ describe("retention", () => {
     expect(await db.event.count({ where: { appId: app.id, receivedAt: { lt: cutoff } } })).toBe(0);
     expect(await db.endpointStatsHour.count({ where: { endpointId: endpoint.id } })).toBe(0);
     expect(await db.endpointStatsMinute.count({ where: { endpointId: endpoint.id } })).toBe(0);
+    expect(await db.endpointFailedAttempt.count({ where: { endpointId: endpoint.id } })).toBe(0);
   });
 
   it("forgets subscription_count windows that ended over an hour ago, never a held event", async () => {
