@@ -3,6 +3,7 @@ import { encryptSecret } from "../../lib/crypto";
 import { headerSetDigest, headerSetOf } from "../../lib/engine/header-sets";
 import { prepareDatabase } from "../../lib/migrations";
 import { dayPartition } from "../../lib/services/partitions";
+import { MINUTE_ROLLUP_DAYS } from "../../lib/services/retention";
 import { BENCH_ENCRYPTION_KEY, adminUrl, databaseName, quoteIdent } from "./herald";
 import { round } from "./processes";
 
@@ -21,10 +22,11 @@ import { round } from "./processes";
 //
 // The log is laid out as on an install partitioned for longer than its history: the migration's
 // first (legacy) partition, empty here, is dropped and each day of the history has its own
-// partition (docs/engine.md#partitions), so retention drops the oldest day whole.
+// partition (docs/engine.md#partitions), so retention drops the oldest day whole. Minute rollups
+// are kept for the last 2 days only, as retention keeps them (lib/services/retention.ts).
 
 /** Bump when the generated data changes: an older template is refilled, not reused. */
-const GENERATOR_VERSION = 3;
+const GENERATOR_VERSION = 4;
 const DAYS = 30;
 const DAY_MS = 86_400_000;
 const MATCHED_EVENTS_PER_DELIVERY = 0.8;
@@ -250,6 +252,10 @@ async function fill(templateUrl: string, deliveries: number): Promise<PrefillInf
         `bench: pre-fill day ${day + 1}/${DAYS}: ${counts.deliveries} deliveries so far (${round((Date.now() - dayStarted) / 1000, 1)} s)`,
       );
     }
+    await client.query(
+      "DELETE FROM endpoint_stats_minutes WHERE minute < to_timestamp($1 / 1000.0) AT TIME ZONE 'UTC'",
+      [endMs - MINUTE_ROLLUP_DAYS * DAY_MS],
+    );
     console.log("bench: pre-fill VACUUM ANALYZE…");
     await client.query("VACUUM ANALYZE");
   } finally {
