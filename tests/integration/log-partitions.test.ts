@@ -115,7 +115,8 @@ describe("the delivery log's daily partitions", () => {
     });
 
     const { applied } = await prepareDatabase(url);
-    expect(applied).toEqual([
+    // Then any later migrations.
+    expect(applied.slice(0, 3)).toEqual([
       FIRST_PARTITION_MIGRATION,
       "20261211100100_log_partition_range_validate",
       "20261211100200_log_partitioned",
