@@ -41,7 +41,8 @@ type Batch = { deleted: number; more: boolean };
 /**
  * Batches walking an index in key order. Each batch's end is the key of the batch-th row after
  * the previous end (read from the index alone), and one plain DELETE takes the rows between the
- * two, skipping those that must stay. Rows that stay are never read twice, and no batch joins
+ * two, skipping those that must stay. Every row with the end's key goes in that batch (for the
+ * hourly rollups, a whole hour). Within a run, rows that stay are read once, and no batch joins
  * the table to a list of its own keys, which made each row cost three times as much.
  */
 function inKeyOrder<K>(
@@ -188,8 +189,9 @@ export async function pruneOldRecords(
       report[key] += deleted;
       report.batches += 1;
       if (!more) break;
-      // Only after a full batch: every run makes progress, and one with old rows left says so.
-      if (Date.now() >= deadline) return report;
+      // Only after a batch that deleted rows: a run starts its walks from the oldest key again,
+      // so one that stopped among rows that stay would never get past them.
+      if (deleted > 0 && Date.now() >= deadline) return report;
     }
   }
   report.done = true;
