@@ -20,6 +20,11 @@ import { isUuid } from "./deliveries";
 const BUCKET_LADDER_SECONDS = [60, 300, 900, 3600, 6 * 3600, 86_400];
 const MAX_BUCKETS = 60;
 const RECENT_FAILURES = 10;
+/**
+ * Failures read to find the newest RECENT_FAILURES still logged: a failure row outlives its
+ * attempt when the attempt's delivery was made up to a day before the retention cutoff.
+ */
+const FAILURE_CANDIDATES = 5 * RECENT_FAILURES;
 
 /**
  * The latency histogram's bounds, as in the SQL function herald_latency_bucket: bucket 0 is below
@@ -182,7 +187,7 @@ export async function getEndpointStats(
     db.$queryRaw<{ delivery_id: string; number: number }[]>`
       SELECT delivery_id::text, number FROM endpoint_failed_attempts
       WHERE endpoint_id = ${endpointId}::uuid AND started_at >= ${since}::timestamp AND started_at <= ${until}::timestamp
-      ORDER BY started_at DESC LIMIT ${RECENT_FAILURES}`,
+      ORDER BY started_at DESC LIMIT ${FAILURE_CANDIDATES}`,
   ]);
   const summary = summariseRollups(
     rollups.map((row) => ({
@@ -195,7 +200,8 @@ export async function getEndpointStats(
     })),
     starts,
   );
-  // Each by its key, so Postgres reads only the partitions holding them.
+  // Each by its key, so Postgres reads only the partitions holding them. A failure whose attempt
+  // is gone (a redelivered old delivery whose day retention dropped) is passed over.
   const recentFailures =
     failures.length === 0
       ? []
@@ -207,6 +213,7 @@ export async function getEndpointStats(
             })),
           },
           orderBy: { startedAt: "desc" },
+          take: RECENT_FAILURES,
         });
 
   const deliveries = Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, 0])) as Record<

@@ -49,17 +49,20 @@ describe("the failed attempts of the endpoint stats, on upgrade", () => {
       );
       await client.query(
         `INSERT INTO deliveries (id, app_id, endpoint_id, event_ids, event_names, channels, body, status, attempt_count, updated_at)
-         VALUES ($1, $2, $3, ARRAY['evt'], ARRAY['client_event'], ARRAY['private-a'], '{}', 'succeeded', 4, now())`,
+         VALUES ($1, $2, $3, ARRAY['evt'], ARRAY['client_event'], ARRAY['private-a'], '{}', 'succeeded', 7, now())`,
         [deliveryId, appId, endpointId],
       );
     });
+    // Failed: a 5xx, an error, no answer at all; not failed: a 2xx with no error.
     await attempt(1, 503, null);
     await attempt(2, null, "timeout");
     await attempt(3, 200, null);
+    await attempt(4, null, null);
 
     await prepareDatabase(url.toString());
-    await attempt(4, 500, null);
-    await attempt(5, 204, null);
+    await attempt(5, 500, null);
+    await attempt(6, 204, null);
+    await attempt(7, null, null);
 
     const { rows } = await withClient(url.toString(), (client) =>
       client.query<{ endpoint_id: string; delivery_id: string; number: number }>(
@@ -67,7 +70,11 @@ describe("the failed attempts of the endpoint stats, on upgrade", () => {
       ),
     );
     expect(rows).toEqual(
-      [1, 2, 4].map((number) => ({ endpoint_id: endpointId, delivery_id: deliveryId, number })),
+      [1, 2, 4, 5, 7].map((number) => ({
+        endpoint_id: endpointId,
+        delivery_id: deliveryId,
+        number,
+      })),
     );
   });
 });

@@ -163,6 +163,26 @@ describe("endpoint stats from rollups", () => {
     expect(month.recentFailures).toHaveLength(10);
   });
 
+  it("passes over a failure whose attempt is gone to the next one still logged", async () => {
+    const { app, endpoint } = await endpointWithSpread(29 * DAY);
+    // As when retention drops the day of a redelivered old delivery: its attempts go, the row of
+    // its failure stays until its own start is past the cutoff.
+    const [newest] = await db.endpointFailedAttempt.findMany({
+      where: { endpointId: endpoint.id },
+      orderBy: { startedAt: "desc" },
+      take: 1,
+    });
+    await db.delivery.delete({ where: { id: newest!.deliveryId } });
+    expect(
+      await db.endpointFailedAttempt.count({ where: { deliveryId: newest!.deliveryId } }),
+    ).toBe(1);
+
+    const { body } = await stats(app.id, endpoint.id, "30d");
+    const raw = await fromRawAttempts(endpoint.id, body);
+    expect(body.recentFailures).toHaveLength(10);
+    expect(body.recentFailures).toEqual(raw.recentFailures);
+  });
+
   it("backfills from the attempts what the trigger wrote", async () => {
     // Twenty days ago, where no other test writes attempts: the step rolls up every endpoint's.
     const { endpoint } = await endpointWithSpread(10 * MINUTE, Date.now() - 20 * DAY);
