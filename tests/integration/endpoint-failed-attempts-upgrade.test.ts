@@ -20,7 +20,7 @@ afterAll(() =>
 );
 
 describe("the failed attempts of the endpoint stats, on upgrade", () => {
-  it("lists the failures logged before the upgrade, and keeps every one after it", async () => {
+  it("lists the failures logged before the upgrade, keeps every one after it, and goes with its app", async () => {
     const url = new URL(testEnv.DATABASE_URL!);
     database = uniqueId("herald_test_failures").replaceAll("-", "_");
     url.pathname = `/${database}`;
@@ -76,5 +76,13 @@ describe("the failed attempts of the endpoint stats, on upgrade", () => {
         number,
       })),
     );
+
+    // Deleting the app takes its endpoints' failures too (a trigger, as there is no key).
+    const left = await withClient(url.toString(), async (client) => {
+      await client.query("DELETE FROM apps");
+      return (await client.query("SELECT count(*)::int AS n FROM endpoint_failed_attempts")).rows[0]
+        .n;
+    });
+    expect(left).toBe(0);
   });
 });

@@ -7,10 +7,9 @@
 -- keeps them; the next migration copies the failures logged before. Retention prunes them with the
 -- hourly rollups.
 --
--- No key to endpoints: a deleted endpoint's rows are never read (reads go by an endpoint's id, and
--- ids are not reused) and retention prunes them with the rest. A key would cost a check per
--- failure written, and adding or validating it would hold the endpoints, which the recorder
--- updates with every outcome.
+-- No key to endpoints: a key would cost a check per failure written, and adding or validating it
+-- would hold the endpoints, which the recorder updates with every outcome. A statement-level
+-- trigger deletes a deleted endpoint's rows instead, including when an app's deletion cascades.
 CREATE TABLE "endpoint_failed_attempts" (
     "endpoint_id" UUID NOT NULL,
     "started_at" TIMESTAMP(3) NOT NULL,
@@ -39,3 +38,12 @@ BEGIN
   ON CONFLICT DO NOTHING;
   RETURN NULL;
 END $$;
+
+CREATE FUNCTION herald_delete_failures_of_endpoints() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  DELETE FROM endpoint_failed_attempts f USING old_endpoints o WHERE f.endpoint_id = o.id;
+  RETURN NULL;
+END $fn$;
+
+CREATE TRIGGER endpoints_delete_failures AFTER DELETE ON endpoints REFERENCING OLD TABLE AS old_endpoints
+  FOR EACH STATEMENT EXECUTE FUNCTION herald_delete_failures_of_endpoints();
