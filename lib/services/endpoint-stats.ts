@@ -209,7 +209,7 @@ export async function getEndpointStats(
           where: {
             OR: failures.map((failure) => ({
               deliveryId: failure.delivery_id,
-              number: Number(failure.number),
+              number: failure.number,
             })),
           },
           orderBy: { startedAt: "desc" },

@@ -1,4 +1,5 @@
 import { db } from "../db";
+import { Prisma } from "../generated/prisma/client";
 import { env } from "../env";
 import { uuidAtTime } from "../util";
 import { dropExpiredLogPartitions, ensureLogPartitions } from "./partitions";
@@ -89,6 +90,22 @@ export async function pruneOldRecords(
   const deliveryCutoff = uuidAtTime(dropped.rowCutoff);
   const apps = await db.app.findMany({ select: { id: true } });
 
+  /** Every row of `table` whose `column` (a time, indexed) is before `before`: none must stay. */
+  const olderThan = (table: string, column: string, before: Date) => {
+    const [from, key] = [Prisma.raw(table), Prisma.raw(column)];
+    return inKeyOrder(
+      OLDEST_TIME,
+      async (after) =>
+        firstValue(
+          await db.$queryRaw<{ key: Date }[]>`
+            SELECT ${key} AS key FROM ${from} WHERE ${key} > ${after} AND ${key} < ${before}
+            ORDER BY ${key} OFFSET ${skip} LIMIT 1`,
+        ),
+      (after, end) => db.$executeRaw`
+        DELETE FROM ${from} WHERE ${key} > ${after} AND ${key} <= ${end ?? before} AND ${key} < ${before}`,
+    );
+  };
+
   const steps: [Counted, () => Promise<Batch>][] = [
     // On the primary key: delivery ids are UUID v7, so ids under the cutoff's are the deliveries
     // made before it. The trigger on deliveries deletes their attempts.
@@ -128,51 +145,10 @@ export async function pruneOldRecords(
       ),
     ]),
     // Rollup rows are never written once their hour or minute has passed: nothing waits on them.
-    [
-      "rollups",
-      inKeyOrder(
-        OLDEST_TIME,
-        async (after) =>
-          firstValue(
-            await db.$queryRaw<{ key: Date }[]>`
-              SELECT hour AS key FROM endpoint_stats_hours WHERE hour > ${after} AND hour < ${cutoff}
-              ORDER BY hour OFFSET ${skip} LIMIT 1`,
-          ),
-        (after, end) => db.$executeRaw`
-          DELETE FROM endpoint_stats_hours WHERE hour > ${after} AND hour <= ${end ?? cutoff} AND hour < ${cutoff}`,
-      ),
-    ],
     // The stats' failed attempts go with the hourly rollups.
-    [
-      "rollups",
-      inKeyOrder(
-        OLDEST_TIME,
-        async (after) =>
-          firstValue(
-            await db.$queryRaw<{ key: Date }[]>`
-              SELECT started_at AS key FROM endpoint_failed_attempts WHERE started_at > ${after} AND started_at < ${cutoff}
-              ORDER BY started_at OFFSET ${skip} LIMIT 1`,
-          ),
-        (after, end) => db.$executeRaw`
-          DELETE FROM endpoint_failed_attempts WHERE started_at > ${after} AND started_at <= ${end ?? cutoff}
-            AND started_at < ${cutoff}`,
-      ),
-    ],
-    [
-      "rollups",
-      inKeyOrder(
-        OLDEST_TIME,
-        async (after) =>
-          firstValue(
-            await db.$queryRaw<{ key: Date }[]>`
-              SELECT minute AS key FROM endpoint_stats_minutes WHERE minute > ${after} AND minute < ${minuteCutoff}
-              ORDER BY minute OFFSET ${skip} LIMIT 1`,
-          ),
-        (after, end) => db.$executeRaw`
-          DELETE FROM endpoint_stats_minutes WHERE minute > ${after} AND minute <= ${end ?? minuteCutoff}
-            AND minute < ${minuteCutoff}`,
-      ),
-    ],
+    ["rollups", olderThan("endpoint_stats_hours", "hour", cutoff)],
+    ["rollups", olderThan("endpoint_failed_attempts", "started_at", cutoff)],
+    ["rollups", olderThan("endpoint_stats_minutes", "minute", minuteCutoff)],
     [
       "countWindows",
       async () => {
